@@ -1,0 +1,202 @@
+"""The workspace layout and ``campaign.toml`` (SPEC §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+UNIT_KINDS = ("村", "社区", "部门")
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    code: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the unit may be written as, longest first (for matching)."""
+        return tuple(sorted({self.name, *self.aliases}, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Campaign:
+    town: str
+    year: int
+    office: str
+    doc_prefix: str
+    problem_list_due: dt.date
+    rectification_start: dt.date
+    rectification_end: dt.date
+    summary_due: dt.date
+    monthly_due_day: int = 25
+    warning_days: int = 7
+    escalate_after: int = 3
+    reply_workdays: int = 5
+    units: tuple[Unit, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def unit_by_code(self, code: str) -> Unit | None:
+        return next((u for u in self.units if u.code == code), None)
+
+    def due_date(self, month: str) -> dt.date:
+        """The due date of a submission for ``month`` (``YYYY-MM``)."""
+        year, mon = (int(p) for p in month.split("-"))
+        if (year, mon) == (self.problem_list_due.year, self.problem_list_due.month):
+            return self.problem_list_due
+        last = (dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)).day
+        return dt.date(year, mon, min(self.monthly_due_day, last))
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One campaign's folder: settings, inbox, archive, outputs and the ledger."""
+
+    root: Path
+
+    @property
+    def campaign_file(self) -> Path:
+        return self.root / "campaign.toml"
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / "ledger.sqlite"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / ".lock"
+
+    def month_dir(self, month: str) -> Path:
+        return self.out / month
+
+    def ensure(self) -> None:
+        for d in (self.inbox, self.archive, self.out):
+            d.mkdir(parents=True, exist_ok=True)
+
+
+_DATE_KEYS = ("problem_list_due", "rectification_start", "rectification_end", "summary_due")
+_INT_KEYS = {"monthly_due_day": (1, 31), "warning_days": (0, 60), "escalate_after": (1, 12), "reply_workdays": (1, 30)}
+_TEXT_KEYS = ("town", "office", "doc_prefix")
+
+
+def load_campaign(path: Path) -> Campaign:
+    """Read and check ``campaign.toml``; every problem is a ``ConfigError`` in Chinese."""
+    if not path.is_file():
+        raise ConfigError("config-missing", path=path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("config-syntax", detail=str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("config-syntax", detail="文件不是 UTF-8 编码") from exc
+    return parse_campaign(data)
+
+
+def parse_campaign(data: dict[str, Any]) -> Campaign:
+    section = data.get("campaign")
+    if not isinstance(section, dict):
+        raise ConfigError("config-key-missing", section="campaign", key="campaign")
+    values: dict[str, Any] = {}
+    for key in _TEXT_KEYS:
+        values[key] = _text(section, "campaign", key)
+    year = _required(section, "campaign", "year")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ConfigError("config-bad-value", key="year", value=year, expected="应为四位年份，如 2022")
+    values["year"] = year
+    for key in _DATE_KEYS:
+        values[key] = _date(section, key)
+    for key, (low, high) in _INT_KEYS.items():
+        if key in section:
+            value = section[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise ConfigError("config-bad-value", key=key, value=value, expected=f"应为 {low} 到 {high} 之间的整数")
+            values[key] = value
+    if values["rectification_start"] > values["rectification_end"]:
+        raise ConfigError(
+            "config-bad-value",
+            key="rectification_end",
+            value=values["rectification_end"],
+            expected="整改结束日期不能早于开始日期",
+        )
+    values["units"] = _units(data.get("units"))
+    known = set(_TEXT_KEYS) | set(_DATE_KEYS) | set(_INT_KEYS) | {"year"}
+    values["extra"] = {k: v for k, v in section.items() if k not in known}
+    return Campaign(**values)
+
+
+def _required(section: dict[str, Any], name: str, key: str) -> Any:
+    if key not in section:
+        raise ConfigError("config-key-missing", section=name, key=key)
+    return section[key]
+
+
+def _text(section: dict[str, Any], name: str, key: str) -> str:
+    value = _required(section, name, key)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("config-bad-value", key=key, value=value, expected="应为非空文字")
+    return value.strip()
+
+
+def _date(section: dict[str, Any], key: str) -> dt.date:
+    value = _required(section, "campaign", key)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError("config-bad-date", key=key, value=value)
+
+
+def _units(raw: Any) -> tuple[Unit, ...]:
+    if not raw:
+        raise ConfigError("config-no-units")
+    if not isinstance(raw, list):
+        raise ConfigError("config-bad-value", key="units", value=type(raw).__name__, expected="应写作 [[units]] 表格数组")
+    units: list[Unit] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            raise ConfigError("config-bad-value", key="units", value=item, expected="每个 [[units]] 应包含 name、code、kind")
+        name = _text(item, f"units 第{number}个", "name")
+        code = _text(item, f"units 第{number}个", "code")
+        kind = _text(item, f"units 第{number}个", "kind")
+        if kind not in UNIT_KINDS:
+            raise ConfigError("config-bad-value", key=f"{name} 的 kind", value=kind, expected="应为 村、社区 或 部门")
+        if not code.isascii() or not code.replace("_", "").isalnum():
+            raise ConfigError("config-bad-value", key=f"{name} 的 code", value=code, expected="应为字母或数字，如 HX")
+        aliases_raw = item.get("aliases", [])
+        if not isinstance(aliases_raw, list) or not all(isinstance(a, str) for a in aliases_raw):
+            raise ConfigError("config-bad-value", key=f"{name} 的 aliases", value=aliases_raw, expected='应为文字列表，如 ["红星"]')
+        aliases = tuple(a.strip() for a in aliases_raw if a.strip())
+        for field_name, value in (("名称", name), ("代码", code.upper()), *(("名称或别名", a) for a in aliases)):
+            key = ("名称" if field_name != "代码" else "代码", value)
+            if key in seen and not (field_name == "名称或别名" and seen[key] == number):
+                raise ConfigError(
+                    "config-duplicate-unit", field=field_name, value=value, first=seen[key], second=number
+                )
+            seen.setdefault(key, number)
+        units.append(Unit(name=name, code=code.upper(), kind=kind, aliases=aliases))
+    return tuple(units)

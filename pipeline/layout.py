@@ -1,0 +1,43 @@
+"""The problem-list template layout (附件2 问题清单) that this pipeline hands out and reads.
+
+Units fill in either a template this pipeline generated (it carries a hidden marker sheet
+naming the unit) or their own copy of 附件2; ``ingest`` reads both. These constants are the
+one place the generated layout is defined.
+"""
+
+from __future__ import annotations
+
+SHEET = "问题清单"
+TITLE_ROW = 2  # 1-based Excel rows
+HEADER_BLOCK_ROW = 3
+HEADER_ROW = 4
+FIRST_DATA_ROW = 5
+
+# Hidden sheet written into every generated template: A1 = MARKER_TAG, B1 = unit code,
+# A2 = "月份", B2 = the month the template is for (YYYY-MM), A3 = "活动", B3 = town + year.
+MARKER_SHEET = "_zfzz_meta"
+MARKER_TAG = "zfzz-template-v1"
+
+COLUMNS: tuple[str, ...] = (
+    "序号",
+    "问题编号",
+    "问题类别",
+    "具体问题",
+    "整改措施",
+    "责任领导",
+    "责任人",
+    "完成时限",
+    "整改进展",
+    "完成状态",
+    "完成日期",
+    "备注",
+)
+
+
+def title(town: str) -> str:
+    return f"{town}干部作风整顿问题清单"
+
+
+def header_block(unit_name: str, filler: str = "", filled_on: str = "") -> str:
+    """``填报单位（盖章）：红星村　　填报人：张三　　填报日期：2022年3月18日``"""
+    return f"填报单位（盖章）：{unit_name}\u3000\u3000填报人：{filler}\u3000\u3000填报日期：{filled_on}"

@@ -1,0 +1,182 @@
+"""The one catalogue of user-facing messages: stable code -> level, title, Chinese template.
+
+Like frictionless' error types, a code never changes meaning once published; tests assert on
+codes, people read the rendered text. Templates are ``str.format`` strings over the message's
+parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Level = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    level: Level
+    title: str
+    template: str
+
+
+CATALOGUE: dict[str, Entry] = {
+    # --- configuration and workspace (fatal for the run) ---------------------------------
+    "config-missing": Entry("error", "缺少配置", "找不到活动配置文件 {path}，请先按 README 创建 campaign.toml。"),
+    "config-syntax": Entry("error", "配置格式错误", "campaign.toml 格式有误：{detail}"),
+    "config-key-missing": Entry("error", "配置缺项", "campaign.toml 的 [{section}] 缺少必填项“{key}”。"),
+    "config-bad-date": Entry(
+        "error", "配置日期错误",
+        "campaign.toml 中“{key}”的值“{value}”不是有效日期，应写作 2022-03-20 这样的格式（不加引号）。",
+    ),
+    "config-bad-value": Entry("error", "配置取值错误", "campaign.toml 中“{key}”的值“{value}”不正确：{expected}。"),
+    "config-duplicate-unit": Entry(
+        "error", "单位重复", "campaign.toml 的单位名单中，{field}“{value}”出现了不止一次（第 {first} 个和第 {second} 个单位）。"
+    ),
+    "config-no-units": Entry("error", "缺少单位名单", "campaign.toml 中没有任何 [[units]] 单位，请至少登记一个单位。"),
+    "synonyms-invalid": Entry("error", "列名同义词配置错误", "列名同义词文件 {path} 有误：{detail}"),
+    "workspace-locked": Entry(
+        "error", "正在运行", "另一个汇总任务正在处理工作目录 {path}（进程 {pid}），请等它结束后再运行。"
+    ),
+    "month-order": Entry(
+        "error", "月份顺序错误",
+        "台账中已有 {latest} 的数据，不能再向更早的 {month} 收入新文件。请把这些文件改在当月运行，或清空收件箱后重跑 {month} 只重新生成报表。",
+    ),
+    "audit-broken": Entry("error", "审计记录被改动", "审计核验未通过：发现 {count} 处问题。"),
+    "internal": Entry("error", "内部错误", "{detail}"),
+    # --- a received file that cannot be read (the file is returned) ---------------------
+    "file-unreadable": Entry("error", "无法读取", "文件无法读取：{detail}"),
+    "file-encrypted": Entry("error", "文件已加密", "文件设置了打开密码，无法读取。请取消密码后重新报送。"),
+    "file-corrupt": Entry("error", "文件损坏", "文件已损坏或不完整，无法打开（{detail}）。请重新保存后报送。"),
+    "file-not-spreadsheet": Entry(
+        "error", "不是表格文件", "这不是 Excel 表格文件（内容识别为：{kind}）。请报送 .xlsx 或 .xls 格式的问题清单。"
+    ),
+    "file-empty": Entry("error", "空文件", "文件是空的（0 字节），请重新报送。"),
+    "file-too-large": Entry("error", "文件过大", "文件大小 {size} 超过上限 {limit}，请删除无关内容后重新报送。"),
+    "file-unpacked-too-large": Entry(
+        "error", "解压后过大", "文件解压后大小 {size} 超过上限 {limit}（压缩比 {ratio}），疑似异常文件，不予读取。"
+    ),
+    "file-too-many-rows": Entry("error", "行数过多", "工作表“{sheet}”有 {rows} 行，超过上限 {limit} 行，请只保留问题清单。"),
+    "table-not-found": Entry(
+        "error", "找不到问题清单",
+        "文件中没有找到问题清单表格：{detail}。请使用附件2问题清单模板，表头应包含 问题类别、具体问题、整改措施、责任领导、责任人、完成时限、完成状态。",
+    ),
+    "unit-unknown": Entry(
+        "error", "无法确定填报单位",
+        "无法确定填报单位：表头“填报单位”为“{found}”，文件名也未包含名单中的单位名称。请在“填报单位（盖章）：”后填写单位全称。",
+    ),
+    "unit-conflict": Entry("warning", "填报单位不一致", "填报单位前后不一致：{detail}；按“{unit}”处理。"),
+    "unit-not-in-roster": Entry(
+        "error", "单位不在名单中", "模板标记的单位代码“{code}”不在本次活动的单位名单中，请使用作风整顿办下发的模板。"
+    ),
+    # --- cell errors (the file is returned) ----------------------------------------------
+    "cell-required": Entry("error", "必填项为空", "“{column}”为必填项，不能为空。"),
+    "category-invalid": Entry(
+        "error", "问题类别不正确",
+        "问题类别“{value}”无法识别，应为七类之一：{expected}。",
+    ),
+    "status-invalid": Entry(
+        "error", "完成状态不正确", "完成状态“{value}”无法识别，应为：未启动、整改中、已完成、长期坚持。"
+    ),
+    "date-invalid": Entry(
+        "error", "日期无法识别", "“{column}”的值“{value}”无法识别为日期，应写作 2022-04-30、2022年4月30日 或 4月底 等。"
+    ),
+    "date-number": Entry(
+        "error", "日期被写成数字",
+        "“{column}”的值“{value}”是一个数字，不是日期（Excel 常把 4.30 自动变成 4.3）。请改写为 2022-04-30 或 4月30日。",
+    ),
+    "date-long-term-done": Entry(
+        "error", "完成日期不正确", "“完成日期”不能写“{value}”，请填写实际完成的日期，如 2022-04-30。"
+    ),
+    "completed-without-date": Entry(
+        "error", "缺少完成日期", "完成状态为“已完成”，但没有填写“完成日期”。请补填实际完成的日期。"
+    ),
+    "date-without-completed": Entry(
+        "error", "完成状态与日期不符",
+        "填写了完成日期 {value}，但完成状态是“{status}”。已完成的请把状态改为“已完成”，未完成的请删去完成日期。",
+    ),
+    "completed-after-received": Entry(
+        "error", "完成日期晚于报送日期", "完成日期 {value} 晚于本文件的接收日期 {received}，请填写实际完成的日期。"
+    ),
+    "id-unknown": Entry(
+        "error", "问题编号不存在", "问题编号“{value}”在台账中不存在。新查摆的问题请把问题编号留空，由作风整顿办统一编号。"
+    ),
+    "id-foreign": Entry(
+        "error", "问题编号属于其他单位", "问题编号“{value}”属于{owner}，不是本单位的问题，请核对后重新填写。"
+    ),
+    "id-repeated": Entry("error", "问题编号重复", "问题编号“{value}”在本表中出现了多次（另见第 {other} 行），每个问题只能填一行。"),
+    "problem-missing": Entry(
+        "error", "已登记问题缺失",
+        "台账中未完成的问题 {value}（{description}）没有出现在本表中。已登记的问题不能删除，请保留该行并更新整改进展。",
+    ),
+    # --- warnings (the file is accepted) ---------------------------------------------------
+    "description-too-short": Entry(
+        "warning", "描述过于简略", "具体问题“{value}”不足 10 个字，描述过于简略，请写清问题的具体表现。"
+    ),
+    "deadline-after-phase": Entry(
+        "warning", "时限超出整改阶段", "完成时限 {value} 晚于整改落实阶段结束日 {phase_end}。"
+    ),
+    "deadline-changed": Entry("warning", "延期", "问题 {problem_id} 的完成时限由 {old} 改为 {value}（延期）。"),
+    "status-reverted": Entry(
+        "warning", "状态倒退", "问题 {problem_id} 上月已完成，本月状态改为“{value}”，请核实。"
+    ),
+    "progress-unchanged": Entry(
+        "warning", "进展未更新", "问题 {problem_id} 仍未完成，整改进展与上月完全相同（进展未更新）。"
+    ),
+    "no-problems": Entry("warning", "未查摆出问题", "本表没有填写任何问题（未查摆出问题），请核实。"),
+    "rows-ignored": Entry("warning", "表格下方内容已忽略", "表格下方的内容“{value}”不属于问题清单，已忽略。"),
+    # --- information ---------------------------------------------------------------------
+    "file-duplicate": Entry(
+        "info", "重复文件", "与 {received} 收到的“{original}”内容完全相同，按重复文件处理，不再重复录入。"
+    ),
+    "file-superseded": Entry("info", "已被替代", "本单位本月又报送了新文件“{newer}”，以新文件为准。"),
+    "accepted": Entry("info", "通过", "校验通过，录入 {count} 个问题（新增 {new} 个）。"),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One finding about one file, optionally about one cell."""
+
+    code: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def level(self) -> Level:
+        return CATALOGUE[self.code].level
+
+    @property
+    def title(self) -> str:
+        return CATALOGUE[self.code].title
+
+    @property
+    def body(self) -> str:
+        return render_text(self.code, self.params)
+
+    @property
+    def where(self) -> str:
+        parts = [p for p in (f"工作表“{self.sheet}”" if self.sheet else "", self.cell and f"{self.cell} 单元格") if p]
+        return "，".join(parts)
+
+    @property
+    def text(self) -> str:
+        """The sentence a clerk reads: where, then what is wrong and what is expected."""
+        where = self.where
+        return f"{where}：{self.body}" if where else self.body
+
+
+def render_text(code: str, params: dict[str, Any]) -> str:
+    entry = CATALOGUE.get(code)
+    if entry is None:
+        return f"{code}: {params}"
+    try:
+        return entry.template.format(**params)
+    except (KeyError, IndexError):
+        return f"{entry.title}：{params}"
+
+
+def has_errors(messages: list[Message]) -> bool:
+    return any(m.level == "error" for m in messages)

@@ -1,0 +1,118 @@
+"""What a monthly run hands to the renderers: one month's figures, computed once.
+
+``aggregate`` builds a ``MonthReport`` from the ledger; ``render`` only formats it. The frames'
+column names are the Chinese names the outputs show (SPEC §7), so a renderer never renames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.config import Campaign
+
+# 问题总台账: the columns SPEC §7 names, in this order, then extras renderers may use.
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "问题编号",
+    "填报单位",
+    "问题类别",
+    "具体问题",
+    "整改措施",
+    "责任领导",
+    "责任人",
+    "完成时限",  # a date, or the text 长期坚持 for items without a deadline
+    "整改进展",
+    "完成状态",
+    "完成日期",  # a date or None
+    "灯色",  # 红灯 / 黄灯 / 绿灯 / "" (长期坚持)
+    "逾期天数",  # calendar days, 0 unless red
+    "督办次数",
+    "移交纪委",  # 是 / 否
+)
+LEDGER_EXTRA: tuple[str, ...] = (
+    "单位编码",
+    "备注",
+    "逾期工作日",  # working days overdue by China's official calendar
+    "工作日估算",  # True where the calendar does not know the year (Mon-Fri estimate)
+    "督办等级",  # 蓝色督办 / 橙色督办 / 红色督办 / ""
+)
+UNIT_COLUMNS: tuple[str, ...] = (
+    "排名",
+    "单位",
+    "单位编码",
+    "类型",
+    "报送状态",
+    "问题数",
+    "已完成",
+    "整改中",
+    "未启动",
+    "长期坚持",
+    "完成率",  # float 0..1, NaN when the unit has no problem with a completion target
+    "红灯",
+    "黄灯",
+    "较上月",  # completion-rate change against last month, in percentage points (NaN if none)
+)
+CATEGORY_COLUMNS: tuple[str, ...] = (
+    "问题类别",
+    "专项治理",  # bool
+    "牵头部门",
+    "问题数",
+    "已完成",
+    "整改中",
+    "未启动",
+    "长期坚持",
+    "完成率",
+    "红灯",
+    "黄灯",
+)
+SUBMISSION_COLUMNS: tuple[str, ...] = ("单位", "单位编码", "类型", "报送状态", "报送时间", "截止日期", "文件数")
+VALIDATION_COLUMNS: tuple[str, ...] = ("文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数")
+LADDER: dict[int, str] = {1: "蓝色督办", 2: "橙色督办"}
+LADDER_TOP = "红色督办"
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    campaign: Campaign
+    month: str  # YYYY-MM
+    as_of: dt.date
+    doc_number: int  # the circular's number in the year, stored and never reused
+    problems: pd.DataFrame  # LEDGER_COLUMNS + LEDGER_EXTRA, one row per problem
+    units: pd.DataFrame  # UNIT_COLUMNS, one row per roster unit, ranked
+    categories: pd.DataFrame  # CATEGORY_COLUMNS, one row per category (seven)
+    submissions: pd.DataFrame  # SUBMISSION_COLUMNS, one row per roster unit
+    validation: pd.DataFrame  # VALIDATION_COLUMNS, one row per file this month took
+    previous_month: str | None = None
+    notes: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def doc_no_text(self) -> str:
+        """发文字号, e.g. ``x作整办〔2022〕5号``."""
+        return f"{self.campaign.doc_prefix}〔{self.as_of.year}〕{self.doc_number}号"
+
+    @property
+    def month_label(self) -> str:
+        year, mon = self.month.split("-")
+        return f"{int(year)}年{int(mon)}月"
+
+    @property
+    def overdue(self) -> pd.DataFrame:
+        """The red items, most overdue first."""
+        red = self.problems[self.problems["灯色"] == "红灯"]
+        return red.sort_values(["督办次数", "逾期天数", "问题编号"], ascending=[False, False, True])
+
+    @property
+    def escalated(self) -> pd.DataFrame:
+        esc = self.problems[self.problems["移交纪委"] == "是"]
+        return esc.sort_values(["填报单位", "问题编号"])
+
+
+def ladder_level(count: int, escalate_after: int) -> str:
+    """三色督办: 1 蓝色, 2 橙色, from ``escalate_after`` 红色 (and 移交纪委)."""
+    if count <= 0:
+        return ""
+    if count >= escalate_after:
+        return LADDER_TOP
+    return LADDER.get(count, "橙色督办")

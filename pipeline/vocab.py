@@ -1,0 +1,147 @@
+"""Canonical columns, categories and statuses, with the synonyms real files use.
+
+The synonyms live in ``pipeline/data/vocab.toml``; a workspace may add its own in
+``synonyms.toml`` (same shape). Matching works on a *key*: the text with full-width forms
+folded, spaces, line breaks and punctuation removed, so ``（一）政治纪律…`` and ``政治纪律`` meet.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+# The problem list's canonical columns, in template order, and which ones are required.
+COLUMNS: tuple[str, ...] = (
+    "序号",
+    "问题编号",
+    "问题类别",
+    "具体问题",
+    "整改措施",
+    "责任领导",
+    "责任人",
+    "完成时限",
+    "整改进展",
+    "完成状态",
+    "完成日期",
+    "备注",
+)
+REQUIRED: tuple[str, ...] = ("问题类别", "具体问题", "整改措施", "责任领导", "责任人", "完成时限", "完成状态")
+FREE_TEXT: tuple[str, ...] = ("具体问题", "整改措施", "责任领导", "责任人", "整改进展", "备注")
+STATUSES: tuple[str, ...] = ("未启动", "整改中", "已完成", "长期坚持")
+OPEN_STATUSES: tuple[str, ...] = ("未启动", "整改中")
+
+_PUNCT = re.compile(r"[\s\u3000\u00a0\u200b（）()【】\[\]〔〕「」『』“”‘’\"'、，,。.．:：;；·•\-—–_/\\]+")
+_NUMBERING = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[)）、.．]?|[（(]?\d+[)）、.．])")
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width (NFKC), unify whitespace and trim; keeps the text readable."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\u3000\u00a0\u200b]+", " ", text).strip()
+
+
+def key(text: str) -> str:
+    """A matching key: folded, without numbering, punctuation, quotes or spaces."""
+    folded = unicodedata.normalize("NFKC", str(text)).strip()
+    folded = _NUMBERING.sub("", folded)
+    return _PUNCT.sub("", folded).lower()
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    short: str
+    keys: tuple[str, ...]
+    campaign: bool = False
+    leads: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    columns: dict[str, tuple[str, ...]]
+    categories: tuple[Category, ...]
+    statuses: dict[str, tuple[str, ...]]
+
+    @property
+    def category_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.categories)
+
+    @property
+    def header_lookup(self) -> dict[str, str]:
+        """Header key -> canonical column. A canonical name always wins over a synonym."""
+        table: dict[str, str] = {}
+        for canonical, synonyms in self.columns.items():
+            for name in synonyms:
+                table.setdefault(key(name), canonical)
+        for canonical in self.columns:
+            table[key(canonical)] = canonical
+        return table
+
+    def category(self, value: str) -> str | None:
+        """The canonical category for a cell, or None. Exact names first, then key phrases."""
+        k = key(value)
+        if not k:
+            return None
+        for cat in self.categories:
+            if k == key(cat.name) or k == key(cat.short):
+                return cat.name
+        hits = {cat.name for cat in self.categories for phrase in cat.keys if key(phrase) in k}
+        return hits.pop() if len(hits) == 1 else None
+
+    def status(self, value: str) -> str | None:
+        k = key(value)
+        for canonical, synonyms in self.statuses.items():
+            if k == key(canonical) or any(k == key(s) for s in synonyms):
+                return canonical
+        return None
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> dict[str, Any]:
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
+    for section in ("columns", "statuses"):
+        for canonical, names in extra.get(section, {}).items():
+            if canonical not in merged[section]:
+                raise ConfigError("synonyms-invalid", path=path, detail=f"“{canonical}”不是规范的{section == 'columns' and '列名' or '状态'}")
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ConfigError("synonyms-invalid", path=path, detail=f"“{canonical}”的写法应为文字列表")
+            merged[section][canonical] = [*merged[section][canonical], *names]
+    return merged
+
+
+def load_vocabulary(extra_file: Path | None = None) -> Vocabulary:
+    """The bundled vocabulary, extended by a workspace ``synonyms.toml`` when it exists."""
+    return _load(str(extra_file) if extra_file and extra_file.is_file() else None)
+
+
+@lru_cache(maxsize=8)
+def _load(extra_file: str | None) -> Vocabulary:
+    raw = tomllib.loads(resources.files("pipeline").joinpath("data/vocab.toml").read_text("utf-8"))
+    if extra_file:
+        path = Path(extra_file)
+        try:
+            extra = tomllib.loads(path.read_text("utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError("synonyms-invalid", path=path, detail=str(exc)) from exc
+        raw = _merge(raw, extra, path)
+    return Vocabulary(
+        columns={k: tuple(v) for k, v in raw["columns"].items()},
+        categories=tuple(
+            Category(
+                name=c["name"],
+                short=c["short"],
+                keys=tuple(c["keys"]),
+                campaign=bool(c.get("campaign", False)),
+                leads=tuple(c.get("leads", ())),
+            )
+            for c in raw["categories"]
+        ),
+        statuses={k: tuple(v) for k, v in raw["statuses"].items()},
+    )
