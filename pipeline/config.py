@@ -174,12 +174,16 @@ def _units(raw: Any) -> tuple[Unit, ...]:
     if not raw:
         raise ConfigError("config-no-units")
     if not isinstance(raw, list):
-        raise ConfigError("config-bad-value", key="units", value=type(raw).__name__, expected="应写作 [[units]] 表格数组")
+        raise ConfigError(
+            "config-bad-value", key="units", value=type(raw).__name__, expected="应写作 [[units]] 表格数组"
+        )
     units: list[Unit] = []
     seen: dict[tuple[str, str], int] = {}
     for number, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            raise ConfigError("config-bad-value", key="units", value=item, expected="每个 [[units]] 应包含 name、code、kind")
+            raise ConfigError(
+                "config-bad-value", key="units", value=item, expected="每个 [[units]] 应包含 name、code、kind"
+            )
         name = _text(item, f"units 第{number}个", "name")
         code = _text(item, f"units 第{number}个", "code")
         kind = _text(item, f"units 第{number}个", "kind")
@@ -189,7 +193,9 @@ def _units(raw: Any) -> tuple[Unit, ...]:
             raise ConfigError("config-bad-value", key=f"{name} 的 code", value=code, expected="应为字母或数字，如 HX")
         aliases_raw = item.get("aliases", [])
         if not isinstance(aliases_raw, list) or not all(isinstance(a, str) for a in aliases_raw):
-            raise ConfigError("config-bad-value", key=f"{name} 的 aliases", value=aliases_raw, expected='应为文字列表，如 ["红星"]')
+            raise ConfigError(
+                "config-bad-value", key=f"{name} 的 aliases", value=aliases_raw, expected='应为文字列表，如 ["红星"]'
+            )
         aliases = tuple(a.strip() for a in aliases_raw if a.strip())
         for field_name, value in (("名称", name), ("代码", code.upper()), *(("名称或别名", a) for a in aliases)):
             key = ("名称" if field_name != "代码" else "代码", value)

@@ -55,3 +55,15 @@ class AuditError(PipelineError, RuntimeError):
     """The audit trail does not verify."""
 
     code = "audit-broken"
+
+
+class DemoRefused(PipelineError, ValueError):
+    """The demo would overwrite a folder that is not a demo workspace."""
+
+    code = "demo-refused"
+
+
+class SummaryNoData(PipelineError, ValueError):
+    """No month has been run yet."""
+
+    code = "summary-no-data"

@@ -26,12 +26,15 @@ CATALOGUE: dict[str, Entry] = {
     "config-syntax": Entry("error", "配置格式错误", "campaign.toml 格式有误：{detail}"),
     "config-key-missing": Entry("error", "配置缺项", "campaign.toml 的 [{section}] 缺少必填项“{key}”。"),
     "config-bad-date": Entry(
-        "error", "配置日期错误",
+        "error",
+        "配置日期错误",
         "campaign.toml 中“{key}”的值“{value}”不是有效日期，应写作 2022-03-20 这样的格式（不加引号）。",
     ),
     "config-bad-value": Entry("error", "配置取值错误", "campaign.toml 中“{key}”的值“{value}”不正确：{expected}。"),
     "config-duplicate-unit": Entry(
-        "error", "单位重复", "campaign.toml 的单位名单中，{field}“{value}”出现了不止一次（第 {first} 个和第 {second} 个单位）。"
+        "error",
+        "单位重复",
+        "campaign.toml 的单位名单中，{field}“{value}”出现了不止一次（第 {first} 个和第 {second} 个单位）。",
     ),
     "config-no-units": Entry("error", "缺少单位名单", "campaign.toml 中没有任何 [[units]] 单位，请至少登记一个单位。"),
     "synonyms-invalid": Entry("error", "列名同义词配置错误", "列名同义词文件 {path} 有误：{detail}"),
@@ -39,10 +42,17 @@ CATALOGUE: dict[str, Entry] = {
         "error", "正在运行", "另一个汇总任务正在处理工作目录 {path}（进程 {pid}），请等它结束后再运行。"
     ),
     "month-order": Entry(
-        "error", "月份顺序错误",
+        "error",
+        "月份顺序错误",
         "台账中已有 {latest} 的数据，不能再向更早的 {month} 收入新文件。请把这些文件改在当月运行，或清空收件箱后重跑 {month} 只重新生成报表。",
     ),
     "audit-broken": Entry("error", "审计记录被改动", "审计核验未通过：发现 {count} 处问题。"),
+    "demo-refused": Entry(
+        "error",
+        "演示目录不为空",
+        "目录 {path} 不是空目录，也不是演示生成的工作目录；为免覆盖真实数据，演示不会写入这里。请换一个目录。",
+    ),
+    "summary-no-data": Entry("error", "没有数据", "台账中还没有任何月份的数据，请先运行月度汇总。"),
     "internal": Entry("error", "内部错误", "{detail}"),
     # --- a received file that cannot be read (the file is returned) ---------------------
     "file-unreadable": Entry("error", "无法读取", "文件无法读取：{detail}"),
@@ -56,13 +66,17 @@ CATALOGUE: dict[str, Entry] = {
     "file-unpacked-too-large": Entry(
         "error", "解压后过大", "文件解压后大小 {size} 超过上限 {limit}（压缩比 {ratio}），疑似异常文件，不予读取。"
     ),
-    "file-too-many-rows": Entry("error", "行数过多", "工作表“{sheet}”有 {rows} 行，超过上限 {limit} 行，请只保留问题清单。"),
+    "file-too-many-rows": Entry(
+        "error", "行数过多", "工作表“{sheet}”有 {rows} 行，超过上限 {limit} 行，请只保留问题清单。"
+    ),
     "table-not-found": Entry(
-        "error", "找不到问题清单",
+        "error",
+        "找不到问题清单",
         "文件中没有找到问题清单表格：{detail}。请使用附件2问题清单模板，表头应包含 问题类别、具体问题、整改措施、责任领导、责任人、完成时限、完成状态。",
     ),
     "unit-unknown": Entry(
-        "error", "无法确定填报单位",
+        "error",
+        "无法确定填报单位",
         "无法确定填报单位：表头“填报单位”为“{found}”，文件名也未包含名单中的单位名称。请在“填报单位（盖章）：”后填写单位全称。",
     ),
     "unit-conflict": Entry("warning", "填报单位不一致", "填报单位前后不一致：{detail}；按“{unit}”处理。"),
@@ -72,7 +86,8 @@ CATALOGUE: dict[str, Entry] = {
     # --- cell errors (the file is returned) ----------------------------------------------
     "cell-required": Entry("error", "必填项为空", "“{column}”为必填项，不能为空。"),
     "category-invalid": Entry(
-        "error", "问题类别不正确",
+        "error",
+        "问题类别不正确",
         "问题类别“{value}”无法识别，应为七类之一：{expected}。",
     ),
     "status-invalid": Entry(
@@ -82,7 +97,8 @@ CATALOGUE: dict[str, Entry] = {
         "error", "日期无法识别", "“{column}”的值“{value}”无法识别为日期，应写作 2022-04-30、2022年4月30日 或 4月底 等。"
     ),
     "date-number": Entry(
-        "error", "日期被写成数字",
+        "error",
+        "日期被写成数字",
         "“{column}”的值“{value}”是一个数字，不是日期（Excel 常把 4.30 自动变成 4.3）。请改写为 2022-04-30 或 4月30日。",
     ),
     "date-long-term-done": Entry(
@@ -92,21 +108,27 @@ CATALOGUE: dict[str, Entry] = {
         "error", "缺少完成日期", "完成状态为“已完成”，但没有填写“完成日期”。请补填实际完成的日期。"
     ),
     "date-without-completed": Entry(
-        "error", "完成状态与日期不符",
+        "error",
+        "完成状态与日期不符",
         "填写了完成日期 {value}，但完成状态是“{status}”。已完成的请把状态改为“已完成”，未完成的请删去完成日期。",
     ),
     "completed-after-received": Entry(
         "error", "完成日期晚于报送日期", "完成日期 {value} 晚于本文件的接收日期 {received}，请填写实际完成的日期。"
     ),
     "id-unknown": Entry(
-        "error", "问题编号不存在", "问题编号“{value}”在台账中不存在。新查摆的问题请把问题编号留空，由作风整顿办统一编号。"
+        "error",
+        "问题编号不存在",
+        "问题编号“{value}”在台账中不存在。新查摆的问题请把问题编号留空，由作风整顿办统一编号。",
     ),
     "id-foreign": Entry(
         "error", "问题编号属于其他单位", "问题编号“{value}”属于{owner}，不是本单位的问题，请核对后重新填写。"
     ),
-    "id-repeated": Entry("error", "问题编号重复", "问题编号“{value}”在本表中出现了多次（另见第 {other} 行），每个问题只能填一行。"),
+    "id-repeated": Entry(
+        "error", "问题编号重复", "问题编号“{value}”在本表中出现了多次（另见第 {other} 行），每个问题只能填一行。"
+    ),
     "problem-missing": Entry(
-        "error", "已登记问题缺失",
+        "error",
+        "已登记问题缺失",
         "台账中未完成的问题 {value}（{description}）没有出现在本表中。已登记的问题不能删除，请保留该行并更新整改进展。",
     ),
     # --- warnings (the file is accepted) ---------------------------------------------------
@@ -117,9 +139,7 @@ CATALOGUE: dict[str, Entry] = {
         "warning", "时限超出整改阶段", "完成时限 {value} 晚于整改落实阶段结束日 {phase_end}。"
     ),
     "deadline-changed": Entry("warning", "延期", "问题 {problem_id} 的完成时限由 {old} 改为 {value}（延期）。"),
-    "status-reverted": Entry(
-        "warning", "状态倒退", "问题 {problem_id} 上月已完成，本月状态改为“{value}”，请核实。"
-    ),
+    "status-reverted": Entry("warning", "状态倒退", "问题 {problem_id} 上月已完成，本月状态改为“{value}”，请核实。"),
     "progress-unchanged": Entry(
         "warning", "进展未更新", "问题 {problem_id} 仍未完成，整改进展与上月完全相同（进展未更新）。"
     ),

@@ -109,7 +109,11 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> dict[str,
     for section in ("columns", "statuses"):
         for canonical, names in extra.get(section, {}).items():
             if canonical not in merged[section]:
-                raise ConfigError("synonyms-invalid", path=path, detail=f"“{canonical}”不是规范的{section == 'columns' and '列名' or '状态'}")
+                raise ConfigError(
+                    "synonyms-invalid",
+                    path=path,
+                    detail=f"“{canonical}”不是规范的{(section == 'columns' and '列名') or '状态'}",
+                )
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 raise ConfigError("synonyms-invalid", path=path, detail=f"“{canonical}”的写法应为文字列表")
             merged[section][canonical] = [*merged[section][canonical], *names]

@@ -1,0 +1,166 @@
+"""Command line: ``python -m pipeline --data DIR monthly|templates|audit|summary|demo``.
+
+Thin on purpose: each command parses its options, calls one function of ``pipeline.run`` and
+turns a ``PipelineError`` into its Chinese message and exit code 2. Anything else is a bug and
+shows its traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.errors import PipelineError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _expected_errors() -> Iterator[None]:
+    try:
+        yield
+    except PipelineError as exc:
+        click.echo(f"错误：{exc.text}", err=True)
+        sys.exit(2)
+
+
+def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是有效日期，应写作 2022-04-30") from None
+
+
+@click.group(context_settings=CONTEXT, help="乡镇干部作风整顿问题清单汇总：收件、校验、合并台账、生成通报和督办材料。")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="工作目录（含 campaign.toml、inbox/、archive/、out/）。",
+)
+@click.pass_context
+def cli(ctx: click.Context, data: Path) -> None:
+    ctx.obj = data
+
+
+@cli.command(help="月度汇总：处理 inbox/ 中收到的全部文件，生成当月台账、通报、督办通知单和下月模板。")
+@click.option("--as-of", callback=_parse_day, help="统计截止日期，如 2022-04-30（默认今天）；决定处理哪个月。")
+@click.pass_obj
+def monthly(data: Path, as_of: dt.date | None) -> None:
+    from pipeline import run
+
+    day = as_of or dt.date.today()
+    console = _console()
+    with _expected_errors():
+        result = _with_progress(console, lambda progress: run.monthly(data, day, progress))
+    from pipeline.summary_view import print_run
+
+    print_run(console, result)
+
+
+def _with_progress(console: Any, job: Callable[[Callable[[str, int, int], None]], Any]) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("读取文件"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def step(name: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        return job(step)
+
+
+@cli.command(help="为名单中每个单位生成空白问题清单模板（写入 out/模板/）。")
+@click.option("--month", help="模板对应的月份，如 2022-03（默认为问题清单报送月份）。")
+@click.pass_obj
+def templates(data: Path, month: str | None) -> None:
+    from pipeline import run
+
+    with _expected_errors():
+        paths = run.templates(data, month)
+    click.echo(f"已生成 {len(paths)} 个单位的模板，位于 {paths[0].parent if paths else data}")
+
+
+@cli.group(help="审计记录：核验收件记录链和归档文件是否被改动，查看单位报送记录。")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="核验审计记录的哈希链和每个归档文件；发现改动时以非零状态退出。")
+@click.pass_obj
+def audit_verify(data: Path) -> None:
+    from pipeline import run
+
+    with _expected_errors():
+        findings = run.audit_verify(data)
+    if findings:
+        click.echo(f"审计核验未通过，发现 {len(findings)} 处问题：", err=True)
+        for f in findings:
+            click.echo(f"  [{f.kind}] {f.detail}", err=True)
+        sys.exit(1)
+    click.echo("审计核验通过：记录链完整，归档文件均未被改动。")
+
+
+@audit.command("show", help="列出收件记录（可按单位代码筛选）。")
+@click.option("--unit", help="单位代码，如 HX。")
+@click.pass_obj
+def audit_show(data: Path, unit: str | None) -> None:
+    from pipeline import run
+    from pipeline.summary_view import print_frame
+
+    with _expected_errors():
+        frame = run.audit_records(data, unit)
+    print_frame(_console(), frame, "收件记录")
+
+
+@cli.command(help="生成领导汇报材料：半年（half）或全年（year）整改情况报告。")
+@click.option("--period", type=click.Choice(["half", "year"]), required=True, help="half 为半年报告，year 为年度报告。")
+@click.option("--as-of", callback=_parse_day, help="截止日期（默认今天）。")
+@click.pass_obj
+def summary(data: Path, period: str, as_of: dt.date | None) -> None:
+    from pipeline import run
+
+    with _expected_errors():
+        path = run.summary(data, period, as_of or dt.date.today())
+    click.echo(f"已生成：{path}")
+
+
+@cli.command(help="演示：生成示例活动（约十来个单位、3月至7月的报送文件），逐月运行并给出输出位置。")
+@click.option("--seed", default=2022, show_default=True, help="示例数据的随机种子。")
+@click.pass_obj
+def demo(data: Path, seed: int) -> None:
+    from pipeline import run
+    from pipeline.summary_view import print_run
+
+    console = _console()
+    with _expected_errors():
+        for result in run.demo(data, seed):
+            print_run(console, result, brief=True)
+    console.print(f"\n演示完成。各月输出位于 {data / 'out'}/YYYY-MM/（总台账.xlsx、通报.docx 等）。")
+
+
+def main() -> None:
+    cli(prog_name="python -m pipeline")

@@ -1,0 +1,472 @@
+"""Read a received file into a ``RawTable``: the problem list as the unit wrote it.
+
+Format is recognised by content, never by extension. python-calamine does the reading (fast,
+and it reports merged ranges for .xlsx and .xls); every kept value remembers its Excel row and
+column so later messages can name the cell (``G7``). Files that cannot be read raise
+``FileRefused`` with a catalogue code; nothing in a file is evaluated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import python_calamine as calamine
+
+from pipeline import layout
+from pipeline.config import Campaign, Unit
+from pipeline.errors import FileRefused
+from pipeline.messages import Message
+from pipeline.vocab import REQUIRED, Vocabulary, fold, key
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for the whole archive
+MAX_ENTRIES = 2000
+MAX_ROWS = 5000
+HEADER_SCAN_ROWS = 30
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+SKIP_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
+FOOTER_WORDS = (
+    "合计",
+    "总计",
+    "小计",
+    "注",
+    "说明",
+    "备注：",
+    "审核人",
+    "填报人",
+    "制表人",
+    "负责人",
+    "单位负责人",
+    "联系电话",
+)
+_UNIT_RE = re.compile(
+    r"填报单位(?:[（(]\s*盖章\s*[)）])?\s*[:：]\s*(.*?)\s*(?:(?:填报人|填表人|联系人|填报日期|填报时间|日期)\s*[:：]|$)"
+)
+_DATE_RE = re.compile(
+    r"(?:填报日期|填报时间|报送日期|日期)\s*[:：]\s*(.*?)\s*(?:(?:填报人|填表人|联系人|填报单位)\s*[:：]|$)"
+)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """The table found in one file, values as written, indexed by Excel row number."""
+
+    file_name: str
+    sheet: str
+    header_row: int  # 1-based row of the (last) header row
+    columns: dict[str, str]  # canonical column -> Excel column letter
+    frame: pd.DataFrame  # index: Excel row numbers; columns: canonical names; object values
+    unit_text: str = ""  # the 填报单位 text of the header block
+    filled_text: str = ""  # the 填报日期 text of the header block
+    marker: dict[str, str] | None = None  # the hidden marker of a generated template
+    notices: tuple[Message, ...] = ()
+    fmt: str = "xlsx"
+
+    def cell(self, column: str, row: int) -> str:
+        """The Excel address of ``column`` in Excel ``row``, e.g. ``G7``."""
+        return f"{self.columns.get(column, '?')}{row}"
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: list[list[Any]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+def should_skip(path: Path) -> bool:
+    """Excel lock files (``~$…``), hidden and system files: ignored quietly."""
+    name = path.name
+    return name.startswith(("~$", ".~", ".")) or name.lower() in SKIP_NAMES or not path.is_file()
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# --- format recognition ----------------------------------------------------------------------
+
+
+def sniff(data: bytes) -> str:
+    """Recognise a file's format from its bytes: xlsx, xls, ods, or raise FileRefused."""
+    if not data:
+        raise FileRefused("file-empty")
+    if data.startswith(ZIP_MAGIC):
+        return _sniff_zip(data)
+    if data.startswith(OLE_MAGIC):
+        return _sniff_ole(data)
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) or b"<html" in head:
+        raise FileRefused("file-not-spreadsheet", kind="网页文件（HTML），请在 Excel 中“另存为” .xlsx 后报送")
+    if head.startswith(b"%pdf"):
+        raise FileRefused("file-not-spreadsheet", kind="PDF 文件")
+    if head[:4] in (b"\x89png", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1") or head.startswith(b"\xff\xd8"):
+        raise FileRefused("file-not-spreadsheet", kind="图片")
+    if data[:2] == b"PK":
+        raise FileRefused("file-corrupt", detail="压缩包结构不完整")
+    raise FileRefused("file-not-spreadsheet", kind="文本或未知格式")
+
+
+def _sniff_zip(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            if len(infos) > MAX_ENTRIES:
+                raise FileRefused("file-unpacked-too-large", size=f"{len(infos)} 个部件", limit=MAX_ENTRIES, ratio="-")
+            unpacked = sum(i.file_size for i in infos)
+            ratio = unpacked / max(len(data), 1)
+            if unpacked > MAX_UNPACKED_BYTES or ratio > MAX_RATIO:
+                raise FileRefused(
+                    "file-unpacked-too-large",
+                    size=_size(unpacked),
+                    limit=_size(MAX_UNPACKED_BYTES),
+                    ratio=f"{ratio:.0f}:1",
+                )
+            if "mimetype" in names:
+                mime = zf.read("mimetype")[:100]
+                if b"opendocument.spreadsheet" in mime:
+                    return "ods"
+                raise FileRefused("file-not-spreadsheet", kind="OpenDocument 文字或其他文档")
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                if "xl/workbook.bin" in names:
+                    raise FileRefused("file-not-spreadsheet", kind="Excel 二进制工作簿（.xlsb），请另存为 .xlsx")
+                return "xlsx"
+            if "word/document.xml" in names:
+                raise FileRefused("file-not-spreadsheet", kind="Word 文档")
+            if "ppt/presentation.xml" in names:
+                raise FileRefused("file-not-spreadsheet", kind="PowerPoint 演示文稿")
+            raise FileRefused("file-not-spreadsheet", kind="压缩包")
+    except zipfile.BadZipFile as exc:
+        raise FileRefused("file-corrupt", detail="压缩包结构损坏或文件被截断") from exc
+
+
+def _sniff_ole(data: bytes) -> str:
+    import msoffcrypto
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except OSError as exc:
+        raise FileRefused("file-corrupt", detail="旧版 Office 文件结构损坏") from exc
+    with ole:
+        streams = {"/".join(s) for s in ole.listdir()}
+    if "EncryptedPackage" in streams:
+        raise FileRefused("file-encrypted")
+    if "Workbook" in streams or "Book" in streams:
+        try:
+            office = msoffcrypto.OfficeFile(io.BytesIO(data))
+            encrypted = office.is_encrypted()
+        except Exception:  # msoffcrypto raises assorted errors on odd files; reading decides
+            encrypted = False
+        return "xls-encrypted" if encrypted else "xls"
+    if "WordDocument" in streams:
+        raise FileRefused("file-not-spreadsheet", kind="Word 文档（.doc）")
+    raise FileRefused("file-not-spreadsheet", kind="其他 Office 文件")
+
+
+def _decrypt_default(data: bytes) -> bytes:
+    """Excel's default ``VelvetSweatshop`` password opens "read-only protected" files."""
+    import msoffcrypto
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        office.load_key(password="VelvetSweatshop")
+        out = io.BytesIO()
+        office.decrypt(out)
+    except Exception as exc:  # any failure here means a real password
+        raise FileRefused("file-encrypted") from exc
+    return out.getvalue()
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_file(path: Path, vocab: Vocabulary, file_name: str | None = None) -> RawTable:
+    """Read one received file. Raises ``FileRefused`` for anything that is not a readable list."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FileRefused("file-too-large", size=_size(size), limit=_size(MAX_FILE_BYTES))
+    data = path.read_bytes()
+    return read_bytes(data, vocab, file_name or path.name)
+
+
+def read_bytes(data: bytes, vocab: Vocabulary, file_name: str) -> RawTable:
+    fmt = sniff(data)
+    if fmt == "xls-encrypted":
+        data, fmt = _decrypt_default(data), "xls"
+    sheets, marker = _load_sheets(data, fmt)
+    table = _find_table(sheets, vocab, file_name, fmt)
+    return RawTable(**{**table.__dict__, "marker": marker})
+
+
+def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | None]:
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError as exc:
+        raise FileRefused("file-encrypted") from exc
+    except Exception as exc:  # calamine raises several error types for damaged files
+        raise FileRefused("file-corrupt", detail=_short(exc)) from exc
+    sheets: list[_Sheet] = []
+    marker: dict[str, str] | None = None
+    try:
+        for meta in book.sheets_metadata:
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            if meta.name == layout.MARKER_SHEET:
+                marker = _read_marker(sheet.to_python(skip_empty_area=False))
+                continue
+            if meta.visible != calamine.SheetVisibleEnum.Visible:
+                continue
+            if sheet.total_height > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise FileRefused("file-too-many-rows", sheet=meta.name, rows=sheet.total_height, limit=MAX_ROWS)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or []) if fmt in ("xlsx", "xls") else []
+            sheets.append(_Sheet(meta.name, rows, merged))
+    except FileRefused:
+        raise
+    except Exception as exc:
+        raise FileRefused("file-corrupt", detail=_short(exc)) from exc
+    finally:
+        book.close()
+    return sheets, marker
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
+
+
+def _read_marker(rows: list[list[Any]]) -> dict[str, str] | None:
+    cells = {(r, c): str(v).strip() for r, row in enumerate(rows[:10]) for c, v in enumerate(row[:3]) if v != ""}
+    if cells.get((0, 0)) != layout.MARKER_TAG:
+        return None
+    return {"unit_code": cells.get((0, 1), ""), "month": cells.get((1, 1), ""), "campaign": cells.get((2, 1), "")}
+
+
+# --- finding the table -------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    row: int  # 0-based index of the last header row
+    mapping: dict[str, int]  # canonical -> 0-based column
+    score: int
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _map_labels(labels: Sequence[str], lookup: dict[str, str]) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for col, label in enumerate(labels):
+        canonical = lookup.get(key(label)) if label else None
+        if canonical and canonical not in mapping:
+            mapping[canonical] = col
+    # "编号" means 问题编号 only when the column holds assigned ids; as a sequence number it is 序号.
+    return mapping
+
+
+def _score(mapping: dict[str, int]) -> int:
+    return sum(2 for c in REQUIRED if c in mapping) + sum(1 for c in mapping if c not in REQUIRED)
+
+
+def _horizontal_fill(sheet: _Sheet, row: int) -> list[str]:
+    labels = [_text(v) for v in sheet.rows[row]]
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 <= row <= r1 and c1 > c0:
+            top = _text(sheet.rows[r0][c0]) if r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]) else ""
+            for c in range(c0, min(c1 + 1, len(labels))):
+                labels[c] = labels[c] or top
+    return labels
+
+
+def _best_header(sheet: _Sheet, lookup: dict[str, str]) -> _Header | None:
+    best: _Header | None = None
+    for r in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
+        top = _horizontal_fill(sheet, r)
+        candidates = [_Header(r, m, _score(m)) for m in (_map_labels(top, lookup),)]
+        if r + 1 < len(sheet.rows):
+            sub = [_text(v) for v in sheet.rows[r + 1]]
+            two = [s if lookup.get(key(s)) else t for t, s in zip(top, sub, strict=False)]
+            mapping = _map_labels(two, lookup)
+            if any(lookup.get(key(s)) for s in sub):
+                candidates.append(_Header(r + 1, mapping, _score(mapping)))
+        for cand in candidates:
+            if best is None or cand.score > best.score:
+                best = cand
+    return best if best and best.score > 0 else None
+
+
+def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: str) -> RawTable:
+    lookup = vocab.header_lookup
+    found = [(s, h) for s in sheets if (h := _best_header(s, lookup)) is not None]
+    if not found:
+        raise FileRefused("table-not-found", detail="各工作表中都没有找到问题清单的表头")
+    sheet, header = max(found, key=lambda sh: sh[1].score)
+    missing = [c for c in REQUIRED if c not in header.mapping]
+    if missing:
+        raise FileRefused(
+            "table-not-found", detail=f"工作表“{sheet.name}”第 {header.row + 1} 行的表头缺少：{'、'.join(missing)}"
+        )
+    unit_text, filled_text = _header_block(sheet.rows[: header.row])
+    frame, notices = _rows(sheet, header, file_name)
+    return RawTable(
+        file_name=file_name,
+        sheet=sheet.name,
+        header_row=header.row + 1,
+        columns={c: column_letter(i) for c, i in header.mapping.items()},
+        frame=frame,
+        unit_text=unit_text,
+        filled_text=filled_text,
+        notices=tuple(notices),
+        fmt=fmt,
+    )
+
+
+def _header_block(rows: list[list[Any]]) -> tuple[str, str]:
+    unit, filled = "", ""
+    for row in rows:
+        line = fold(" ".join(_text(v) for v in row if _text(v)))
+        if not unit and (m := _UNIT_RE.search(line)):
+            unit = m.group(1).strip()
+        if not filled and (m := _DATE_RE.search(line)):
+            filled = m.group(1).strip()
+    return unit, filled
+
+
+def _is_footer(values: list[str]) -> bool:
+    first = next((v for v in values if v), "")
+    return bool(first) and fold(first).replace(" ", "").startswith(FOOTER_WORDS)
+
+
+def _rows(sheet: _Sheet, header: _Header, file_name: str) -> tuple[pd.DataFrame, list[Message]]:
+    columns = list(header.mapping)
+    index = list(header.mapping.values())
+    fill = _vertical_fill(sheet, header)
+    records: list[list[Any]] = []
+    excel_rows: list[int] = []
+    notices: list[Message] = []
+    substantive = [c for c in columns if c not in ("序号",)]
+    for r in range(header.row + 1, len(sheet.rows)):
+        raw = sheet.rows[r]
+        values = [_clean(fill.get((r, i), raw[i] if i < len(raw) else "")) for i in index]
+        row_texts = [_text(v).strip() for v in raw]
+        if not any(_text(values[columns.index(c)]).strip() for c in substantive):
+            if any(row_texts) and _is_footer(row_texts):
+                notices.append(_ignored(sheet, r, row_texts, file_name))
+                break
+            continue
+        if _is_footer(row_texts) and sum(1 for c in REQUIRED if _text(values[columns.index(c)])) <= 2:
+            notices.append(_ignored(sheet, r, row_texts, file_name))
+            break
+        records.append(values)
+        excel_rows.append(r + 1)
+    frame = pd.DataFrame(records, columns=columns, index=pd.Index(excel_rows, name="行"), dtype=object)
+    return frame, notices
+
+
+def _ignored(sheet: _Sheet, r: int, texts: list[str], file_name: str) -> Message:
+    col = next(i for i, t in enumerate(texts) if t)
+    value = " ".join(t for t in texts if t)
+    return Message(
+        "rows-ignored",
+        file=file_name,
+        sheet=sheet.name,
+        cell=f"{column_letter(col)}{r + 1}",
+        params={"value": value[:40]},
+    )
+
+
+def _vertical_fill(sheet: _Sheet, header: _Header) -> dict[tuple[int, int], Any]:
+    """Cells covered by a merged range below the header take the range's top-left value."""
+    wanted = set(header.mapping.values())
+    fill: dict[tuple[int, int], Any] = {}
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r1 <= header.row or r0 >= len(sheet.rows) or c0 >= len(sheet.rows[r0]):
+            continue
+        top = sheet.rows[r0][c0]
+        for r in range(max(r0, header.row + 1), min(r1 + 1, len(sheet.rows))):
+            for c in range(c0, c1 + 1):
+                if c in wanted and (r, c) != (r0, c0):
+                    fill[(r, c)] = top
+    return fill
+
+
+def _clean(value: Any) -> Any:
+    """Trim text; keep numbers, dates and text-looking numbers (``0012``) as they are."""
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").strip(" \t\r\n\u3000\u00a0")
+        return text
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return value  # numeric cells stay numeric; validate decides what they mean
+    return value
+
+
+# --- the unit ---------------------------------------------------------------------------------
+
+
+def _match_name(text: str, units: Sequence[Unit]) -> Unit | None:
+    """The roster unit whose name or alias appears in ``text`` (longest match wins)."""
+    k = key(text)
+    if not k:
+        return None
+    best: tuple[int, Unit] | None = None
+    for unit in units:
+        for name in unit.names:
+            nk = key(name)
+            if nk and nk in k and (best is None or len(nk) > best[0]):
+                best = (len(nk), unit)
+    return best[1] if best else None
+
+
+def identify_unit(raw: RawTable, campaign: Campaign, file_name: str) -> tuple[Unit | None, list[Message]]:
+    """The unit, from the hidden marker, then the 填报单位 text, then the file name (SPEC §4)."""
+    found: list[tuple[str, Unit]] = []
+    messages: list[Message] = []
+    if raw.marker and raw.marker.get("unit_code"):
+        unit = campaign.unit_by_code(raw.marker["unit_code"].upper())
+        if unit is None:
+            return None, [Message("unit-not-in-roster", file=file_name, params={"code": raw.marker["unit_code"]})]
+        found.append(("模板标记", unit))
+    if raw.unit_text and (unit := _match_name(raw.unit_text, campaign.units)):
+        found.append(("填报单位", unit))
+    if unit := _match_name(Path(file_name).stem, campaign.units):
+        found.append(("文件名", unit))
+    if not found:
+        return None, [Message("unit-unknown", file=file_name, params={"found": raw.unit_text or "（空）"})]
+    chosen = found[0][1]
+    others = [(src, u) for src, u in found[1:] if u != chosen]
+    if others:
+        detail = "；".join(f"{src}为“{u.name}”" for src, u in found)
+        messages.append(Message("unit-conflict", file=file_name, params={"detail": detail, "unit": chosen.name}))
+    return chosen, messages

@@ -1,0 +1,338 @@
+"""Run orchestration: the monthly cycle, templates, the audit commands.
+
+The order of a monthly run (SPEC §6, §8, §9): lock the workspace; archive every inbox file
+under its hash; read and check them; record each in the audit log and merge the accepted ones,
+all in one transaction; empty the inbox; render the month's outputs. A crash at any point
+loses no file, and running again completes the month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline import aggregate, ingest, render
+from pipeline.archive import Finding, archive_file, verify, workspace_lock
+from pipeline.config import Campaign, Workspace, load_campaign
+from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, SummaryNoData
+from pipeline.messages import Message
+from pipeline.report import MonthReport
+from pipeline.store import Store, previous_month
+from pipeline.validate import Checked, Submission, check_against_ledger, check_tables
+from pipeline.vocab import Vocabulary, load_vocabulary
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file_name: str
+    unit: str
+    outcome: str  # 通过 / 退回 / 重复
+    messages: tuple[Message, ...]
+
+
+@dataclass
+class RunResult:
+    month: str
+    as_of: dt.date
+    month_dir: Path
+    outputs: list[Path] = field(default_factory=list)
+    files: list[FileOutcome] = field(default_factory=list)
+    report: MonthReport | None = None
+
+
+@dataclass
+class _Incoming:
+    path: Path
+    received: dt.datetime
+    sha256: str = ""
+    size: int = 0
+    raw: ingest.RawTable | None = None
+    submission: Submission | None = None
+    refusal: list[Message] = field(default_factory=list)
+
+
+def month_of(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Files waiting in the inbox, in order of received time (modification time), then name."""
+    if not inbox.exists():
+        return []
+    files = [p for p in inbox.iterdir() if not ingest.should_skip(p)]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def _received(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+
+
+def _message_records(messages: list[Message] | tuple[Message, ...]) -> list[dict[str, str]]:
+    return [{"code": m.code, "level": m.level, "sheet": m.sheet, "cell": m.cell, "text": m.text} for m in messages]
+
+
+def _context(root: Path) -> tuple[Workspace, Campaign, Vocabulary]:
+    ws = Workspace(root)
+    campaign = load_campaign(ws.campaign_file)
+    vocab = load_vocabulary(root / "synonyms.toml")
+    return ws, campaign, vocab
+
+
+def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> RunResult:
+    """Process the inbox as the month of ``as_of`` and write that month's outputs."""
+    ws, campaign, vocab = _context(root)
+    ws.ensure()
+    month = month_of(as_of)
+    with workspace_lock(ws.lock_path):
+        store = Store.open(ws.db_path)
+        try:
+            store.sync_units(campaign.units)
+            files = inbox_files(ws.inbox)
+            latest = store.latest_month()
+            if files and latest and latest > month:
+                raise MonthOrderError(latest=latest, month=month)
+            incoming = _archive_and_read(files, ws, campaign, vocab, progress)
+            result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month))
+            now = dt.datetime.now().replace(microsecond=0).isoformat()
+            with store.transaction():
+                done = _record_and_merge(store, incoming, campaign, vocab, month, now, result)
+                state = store.month_state(month)
+                month_flags = aggregate.flags(state, as_of, campaign.warning_days)
+                store.set_month_flags(month, month_flags)
+                doc_number = store.record_run(month, as_of, now)
+            for item in done:  # only after the archive copy and the record are committed
+                item.path.unlink(missing_ok=True)
+            report = build_report(store, campaign, vocab, month, as_of, doc_number)
+        finally:
+            store.close()
+        result.report = report
+        result.outputs = render.render_month(report, ws.month_dir(month))
+    return result
+
+
+def _archive_and_read(
+    files: list[Path], ws: Workspace, campaign: Campaign, vocab: Vocabulary, progress: Progress | None
+) -> list[_Incoming]:
+    incoming: list[_Incoming] = []
+    for number, path in enumerate(files, start=1):
+        item = _Incoming(path=path, received=_received(path))
+        item.sha256, item.size = archive_file(path, ws.archive)
+        try:
+            item.raw = ingest.read_file(path, vocab)
+        except FileRefused as exc:
+            item.refusal = [Message(exc.code, file=path.name, params=exc.params)]
+        if item.raw is not None:
+            unit, messages = ingest.identify_unit(item.raw, campaign, path.name)
+            if unit is None:
+                item.refusal = messages
+            else:
+                item.submission = Submission(item.raw, unit, item.received, (*messages, *item.raw.notices))
+        incoming.append(item)
+        if progress:
+            progress(path.name, number, len(files))
+    return incoming
+
+
+def _record_and_merge(
+    store: Store,
+    incoming: list[_Incoming],
+    campaign: Campaign,
+    vocab: Vocabulary,
+    month: str,
+    now: str,
+    result: RunResult,
+) -> list[_Incoming]:
+    """Record every file in the audit log and merge the accepted ones, in received order."""
+    readable = [i for i in incoming if i.submission is not None]
+    checked_by_path: dict[Path, Checked] = {
+        i.path: c
+        for i, c in zip(
+            readable, check_tables([i.submission for i in readable if i.submission], campaign, vocab), strict=True
+        )
+    }
+    done: list[_Incoming] = []
+    for item in incoming:
+        received_at = item.received.isoformat()
+        if store.find_instance(item.sha256, item.path.name, received_at):
+            done.append(item)  # recorded by a run that stopped before emptying the inbox
+            continue
+        common: dict[str, Any] = {
+            "file_name": item.path.name,
+            "sha256": item.sha256,
+            "size": item.size,
+            "month": month,
+            "received_at": received_at,
+            "recorded_at": now,
+        }
+        original = store.find_by_hash(item.sha256)
+        if original is not None:
+            messages = [
+                Message(
+                    "file-duplicate",
+                    file=item.path.name,
+                    params={"received": original.received_at.replace("T", " "), "original": original.file_name},
+                )
+            ]
+            store.append_audit(
+                **common, unit_code=original.unit_code, outcome="重复", messages=_message_records(messages)
+            )
+            result.files.append(
+                FileOutcome(
+                    item.path.name, store.unit_names().get(original.unit_code or "", ""), "重复", tuple(messages)
+                )
+            )
+        elif item.submission is None:
+            store.append_audit(**common, unit_code=None, outcome="退回", messages=_message_records(item.refusal))
+            result.files.append(FileOutcome(item.path.name, "", "退回", tuple(item.refusal)))
+        else:
+            unit = item.submission.unit
+            checked = check_against_ledger(checked_by_path[item.path], store.ledger_view(unit.code, month))
+            outcome = "通过" if checked.accepted else "退回"
+            messages = list(checked.messages)
+            seq = store.append_audit(
+                **common, unit_code=unit.code, outcome=outcome, messages=_message_records(messages)
+            )
+            if checked.accepted:
+                store.apply_submission(seq, unit.code, month, checked.rows)
+            result.files.append(FileOutcome(item.path.name, unit.name, outcome, tuple(messages)))
+        done.append(item)
+    return done
+
+
+def build_report(
+    store: Store, campaign: Campaign, vocab: Vocabulary, month: str, as_of: dt.date, doc_number: int
+) -> MonthReport:
+    state = store.month_state(month)
+    month_flags = aggregate.flags(state, as_of, campaign.warning_days)
+    prev = previous_month(month)
+    prev_state = store.month_state(prev) if prev in store.months() else None
+    return aggregate.month_report(
+        campaign=campaign,
+        vocab=vocab,
+        month=month,
+        as_of=as_of,
+        doc_number=doc_number,
+        state=state,
+        month_flags=month_flags,
+        red_months=store.red_months(month),
+        records=store.audit_records(month),
+        unit_names=store.unit_names(),
+        previous_state=prev_state,
+        previous_month=prev if prev_state is not None else None,
+    )
+
+
+def templates(root: Path, month: str | None = None) -> list[Path]:
+    """Blank templates for every unit of the roster (``out/模板/``)."""
+    ws, campaign, _ = _context(root)
+    target = month or f"{campaign.year}-{campaign.problem_list_due.month:02d}"
+    return render.write_templates(campaign, None, target, ws.out / "模板")
+
+
+def audit_verify(root: Path) -> list[Finding]:
+    ws = Workspace(root)
+    store = Store.open(ws.db_path)
+    try:
+        return verify(store, ws.archive)
+    finally:
+        store.close()
+
+
+def audit_records(root: Path, unit_code: str | None = None) -> pd.DataFrame:
+    ws, _campaign, _ = _context(root)
+    store = Store.open(ws.db_path)
+    try:
+        rows = [r for r in store.audit_records() if unit_code is None or r.unit_code == unit_code.upper()]
+        names = store.unit_names()
+    finally:
+        store.close()
+    return pd.DataFrame(
+        [
+            {
+                "序号": r.seq,
+                "月份": r.month,
+                "单位": names.get(r.unit_code or "", "（未识别）"),
+                "文件名": r.file_name,
+                "接收时间": r.received_at.replace("T", " "),
+                "结果": r.outcome,
+                "SHA-256": r.sha256[:16],
+            }
+            for r in rows
+        ]
+    )
+
+
+DEMO_MARK = ".demo-workspace"
+
+
+def demo(root: Path, seed: int = 2022) -> Iterator[RunResult]:
+    """Make the sample campaign in ``root`` and run every month in order, as the office would.
+
+    ``root`` must be empty, missing, or a demo workspace made earlier (it is then made anew);
+    a real workspace is never overwritten.
+    """
+    from pipeline import sample
+
+    if root.exists() and any(root.iterdir()):
+        if not (root / DEMO_MARK).exists():
+            raise DemoRefused(path=root)
+        shutil.rmtree(root)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / DEMO_MARK).write_text("made by `python -m pipeline demo`; safe to delete\n", encoding="utf-8")
+    months = sample.write_sample_campaign(root, seed)
+    inbox = Workspace(root).inbox
+    inbox.mkdir(parents=True, exist_ok=True)
+    for m in months:
+        for path in sorted(m.folder.iterdir()):
+            os.replace(path, inbox / path.name)  # a rename keeps the received time (mtime)
+        yield monthly(root, m.as_of)
+
+
+def summary(root: Path, period: str, as_of: dt.date) -> Path:
+    """The half-year or year report from the ledger's history up to ``as_of``."""
+    from pipeline.render_summary import write_summary
+
+    ws, campaign, vocab = _context(root)
+    store = Store.open(ws.db_path)
+    try:
+        last = month_of(as_of) if period == "year" else min(month_of(as_of), f"{as_of.year}-06")
+        months = [m for m in store.months() if m <= last and m.startswith(str(as_of.year))]
+        if not months:
+            raise SummaryNoData()
+        rows = []
+        for m in months:
+            state = store.month_state(m)
+            lights = store.stored_flags(m)
+            frame = state.merge(lights, on="问题编号", how="left")
+            escalated = {pid for pid, red in store.red_months(m).items() if len(red) >= campaign.escalate_after}
+            open_escalated = frame[frame["问题编号"].isin(escalated) & (frame["完成状态"] != "已完成")]
+            counts = aggregate.counts(frame)
+            subs = aggregate.submission_status(campaign, m, store.audit_records(m))
+            rows.append(
+                {
+                    "月份": f"{int(m[:4])}年{int(m[5:])}月",
+                    "问题数": counts["问题数"],
+                    "已完成": counts["已完成"],
+                    "完成率": counts["完成率"],
+                    "红灯": counts["红灯"],
+                    "黄灯": counts["黄灯"],
+                    "移交纪委": len(open_escalated),
+                    "按时报送单位": int((subs["报送状态"] == "按时").sum()),
+                }
+            )
+        report = build_report(store, campaign, vocab, months[-1], store.month_as_of(months[-1]) or as_of, 0)
+    finally:
+        store.close()
+    units = report.units[["排名", "单位", "问题数", "已完成", "完成率", "红灯", "黄灯"]]
+    name = "半年" if period == "half" else "年度"
+    title = f"{campaign.town}{as_of.year}年干部作风整顿{name}工作情况报告"
+    return write_summary(campaign, title, pd.DataFrame(rows), units, ws.out / f"{as_of.year}年{name}报告.docx")

@@ -1,0 +1,459 @@
+"""The ledger: one SQLite database per workspace (SPEC §5, §8).
+
+Tables: the roster, the append-only hash-chained audit log of every received file, problems
+with their stable 问题编号, every month's values of every problem (history), the lights found at
+each month's run, and the circular numbers. The schema is versioned; migrations run on open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.config import Unit
+
+GENESIS = "0" * 64
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE units(code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL);
+    CREATE TABLE audit_log(
+        seq INTEGER PRIMARY KEY,
+        recorded_at TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        unit_code TEXT,
+        month TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        messages TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX audit_sha ON audit_log(sha256);
+    CREATE INDEX audit_month ON audit_log(month, unit_code);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TABLE problems(
+        problem_id TEXT PRIMARY KEY,
+        unit_code TEXT NOT NULL REFERENCES units(code),
+        number INTEGER NOT NULL,
+        created_month TEXT NOT NULL,
+        created_seq INTEGER NOT NULL,
+        UNIQUE(unit_code, number)
+    );
+    CREATE TABLE versions(
+        problem_id TEXT NOT NULL REFERENCES problems(problem_id),
+        month TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        excel_row INTEGER,
+        category TEXT NOT NULL,
+        description TEXT NOT NULL,
+        measures TEXT,
+        leader TEXT,
+        person TEXT,
+        deadline TEXT,
+        progress TEXT,
+        status TEXT NOT NULL,
+        completed_on TEXT,
+        remark TEXT,
+        PRIMARY KEY(problem_id, month)
+    );
+    CREATE INDEX versions_month ON versions(month);
+    CREATE TABLE month_flags(
+        problem_id TEXT NOT NULL,
+        month TEXT NOT NULL,
+        light TEXT NOT NULL,
+        overdue_days INTEGER NOT NULL,
+        red INTEGER NOT NULL,
+        PRIMARY KEY(problem_id, month)
+    );
+    CREATE TABLE month_runs(
+        month TEXT PRIMARY KEY,
+        as_of TEXT NOT NULL,
+        doc_year INTEGER NOT NULL,
+        doc_number INTEGER NOT NULL,
+        last_run TEXT NOT NULL,
+        UNIQUE(doc_year, doc_number)
+    );
+    """,
+)
+
+# versions column -> ledger (Chinese) column
+FIELDS: dict[str, str] = {
+    "category": "问题类别",
+    "description": "具体问题",
+    "measures": "整改措施",
+    "leader": "责任领导",
+    "person": "责任人",
+    "deadline": "完成时限",
+    "progress": "整改进展",
+    "status": "完成状态",
+    "completed_on": "完成日期",
+    "remark": "备注",
+}
+LONG_TERM = "长期坚持"
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A problem the ledger holds, as it stood at the end of last month."""
+
+    problem_id: str
+    unit_code: str
+    description: str
+    deadline: dt.date | str | None
+    status: str
+    progress: str | None
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """What a unit's submission is checked against."""
+
+    owners: dict[str, str]  # every problem id -> owning unit code
+    unit_names: dict[str, str]  # unit code -> name
+    registered: dict[str, Registered]  # this unit's problems at the end of last month
+    new_this_month: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    seq: int
+    recorded_at: str
+    file_name: str
+    sha256: str
+    size: int
+    unit_code: str | None
+    month: str
+    received_at: str
+    outcome: str
+    messages: str
+    prev_hash: str
+    hash: str
+
+
+def record_hash(prev_hash: str, fields: Sequence[Any]) -> str:
+    payload = json.dumps([prev_hash, *fields], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def to_text(value: Any) -> str | None:
+    """A date or the 长期坚持 sentinel as stored text."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def from_text(value: str | None) -> dt.date | str | None:
+    if value is None:
+        return None
+    if value == LONG_TERM:
+        return LONG_TERM
+    return dt.date.fromisoformat(value)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into complete SQL statements (triggers included)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
+def previous_month(month: str) -> str:
+    year, mon = (int(p) for p in month.split("-"))
+    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+
+
+class Store:
+    """The ledger database. Use ``transaction()`` around every change."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        store = cls(conn)
+        store._migrate()
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in _statements(script):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version={number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work: everything inside commits together or not at all."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- roster ---------------------------------------------------------------------------
+    def sync_units(self, units: Iterable[Unit]) -> None:
+        with self.transaction() as c:
+            for u in units:
+                c.execute(
+                    "INSERT INTO units(code, name, kind) VALUES (?, ?, ?) "
+                    "ON CONFLICT(code) DO UPDATE SET name = excluded.name, kind = excluded.kind",
+                    (u.code, u.name, u.kind),
+                )
+
+    def unit_names(self) -> dict[str, str]:
+        return {r["code"]: r["name"] for r in self.conn.execute("SELECT code, name FROM units")}
+
+    # --- audit log ------------------------------------------------------------------------
+    def audit_records(self, month: str | None = None) -> list[AuditRecord]:
+        sql = "SELECT * FROM audit_log" + (" WHERE month = ?" if month else "") + " ORDER BY seq"
+        return [AuditRecord(**dict(r)) for r in self.conn.execute(sql, (month,) if month else ())]
+
+    def find_by_hash(self, sha256: str) -> AuditRecord | None:
+        row = self.conn.execute(
+            "SELECT * FROM audit_log WHERE sha256 = ? AND outcome != '重复' ORDER BY seq LIMIT 1", (sha256,)
+        ).fetchone()
+        return AuditRecord(**dict(row)) if row else None
+
+    def find_instance(self, sha256: str, file_name: str, received_at: str) -> AuditRecord | None:
+        """The record of this very file (same content, name and received time), if any."""
+        row = self.conn.execute(
+            "SELECT * FROM audit_log WHERE sha256 = ? AND file_name = ? AND received_at = ? ORDER BY seq LIMIT 1",
+            (sha256, file_name, received_at),
+        ).fetchone()
+        return AuditRecord(**dict(row)) if row else None
+
+    def append_audit(
+        self,
+        *,
+        file_name: str,
+        sha256: str,
+        size: int,
+        unit_code: str | None,
+        month: str,
+        received_at: str,
+        outcome: str,
+        messages: list[dict[str, str]],
+        recorded_at: str,
+    ) -> int:
+        with self.transaction() as c:
+            last = c.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+            prev = last["hash"] if last else GENESIS
+            text = json.dumps(messages, ensure_ascii=False)
+            fields = [recorded_at, file_name, sha256, size, unit_code, month, received_at, outcome, text]
+            cur = c.execute(
+                "INSERT INTO audit_log(recorded_at, file_name, sha256, size, unit_code, month, received_at, "
+                "outcome, messages, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*fields, prev, digest := record_hash(prev, fields)),
+            )
+            # The chain's head, kept apart, reveals a record removed from the end of the log.
+            c.execute(
+                "INSERT INTO meta(key, value) VALUES ('audit_head', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (digest,),
+            )
+            return int(cur.lastrowid or 0)
+
+    # --- problems and history -----------------------------------------------------------
+    def latest_month(self) -> str | None:
+        row = self.conn.execute("SELECT MAX(month) FROM month_runs").fetchone()
+        return row[0] if row and row[0] else None
+
+    def ledger_view(self, unit_code: str, month: str) -> LedgerView:
+        owners = {r[0]: r[1] for r in self.conn.execute("SELECT problem_id, unit_code FROM problems")}
+        prev = self._state(previous_month(month), unit_code)
+        registered = {
+            r["problem_id"]: Registered(
+                problem_id=r["problem_id"],
+                unit_code=unit_code,
+                description=r["description"],
+                deadline=from_text(r["deadline"]),
+                status=r["status"],
+                progress=r["progress"],
+            )
+            for r in prev
+        }
+        new = frozenset(
+            r[0]
+            for r in self.conn.execute(
+                "SELECT problem_id FROM problems WHERE unit_code = ? AND created_month = ?", (unit_code, month)
+            )
+        )
+        return LedgerView(owners=owners, unit_names=self.unit_names(), registered=registered, new_this_month=new)
+
+    def _state(self, month: str, unit_code: str | None = None) -> list[sqlite3.Row]:
+        sql = (
+            "SELECT v.*, p.unit_code, p.number FROM versions v JOIN problems p USING(problem_id) "
+            "WHERE v.month = (SELECT MAX(v2.month) FROM versions v2 WHERE v2.problem_id = v.problem_id AND v2.month <= ?)"
+        )
+        params: list[Any] = [month]
+        if unit_code:
+            sql += " AND p.unit_code = ?"
+            params.append(unit_code)
+        return list(self.conn.execute(sql + " ORDER BY p.unit_code, p.number", params))
+
+    def month_state(self, month: str) -> pd.DataFrame:
+        """Every problem's values as they stood at the end of ``month`` (carried forward)."""
+        rows = self._state(month)
+        names = self.unit_names()
+        records = []
+        for r in rows:
+            rec: dict[str, Any] = {"问题编号": r["problem_id"], "单位编码": r["unit_code"]}
+            rec["填报单位"] = names.get(r["unit_code"], r["unit_code"])
+            for col, label in FIELDS.items():
+                value = r[col]
+                rec[label] = from_text(value) if col in ("deadline", "completed_on") else value
+            rec["更新月份"] = r["month"]
+            records.append(rec)
+        columns = ["问题编号", "单位编码", "填报单位", *FIELDS.values(), "更新月份"]
+        return pd.DataFrame.from_records(records, columns=columns).astype(object)
+
+    def apply_submission(self, seq: int, unit_code: str, month: str, rows: pd.DataFrame) -> tuple[int, int]:
+        """Make an accepted submission the unit's values for ``month``; returns (rows, new).
+
+        An earlier submission of the unit in the same month is superseded: its values for the
+        month are replaced, and problems it created that this one does not carry are withdrawn.
+        Rows without 问题编号 are new problems, numbered on from the unit's last number.
+        """
+        with self.transaction() as c:
+            referenced = {pid for pid in rows["问题编号"].tolist() if pid}
+            c.execute(
+                "DELETE FROM versions WHERE month = ? AND problem_id IN (SELECT problem_id FROM problems WHERE unit_code = ?)",
+                (month, unit_code),
+            )
+            withdrawn = [
+                r[0]
+                for r in c.execute(
+                    "SELECT problem_id FROM problems WHERE unit_code = ? AND created_month = ?", (unit_code, month)
+                )
+                if r[0] not in referenced
+            ]
+            for pid in withdrawn:
+                c.execute("DELETE FROM month_flags WHERE problem_id = ?", (pid,))
+                c.execute("DELETE FROM problems WHERE problem_id = ?", (pid,))
+            last = c.execute(
+                "SELECT COALESCE(MAX(number), 0) FROM problems WHERE unit_code = ?", (unit_code,)
+            ).fetchone()[0]
+            new = 0
+            for excel_row, rec in zip(rows.index, rows.to_dict("records"), strict=True):
+                pid = rec["问题编号"]
+                if not pid:
+                    last += 1
+                    new += 1
+                    pid = f"{unit_code}-{last:03d}"
+                    c.execute(
+                        "INSERT INTO problems(problem_id, unit_code, number, created_month, created_seq) VALUES (?, ?, ?, ?, ?)",
+                        (pid, unit_code, last, month, seq),
+                    )
+                c.execute(
+                    "INSERT INTO versions(problem_id, month, seq, excel_row, category, description, measures, leader, "
+                    "person, deadline, progress, status, completed_on, remark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        pid,
+                        month,
+                        seq,
+                        int(excel_row),
+                        rec["问题类别"],
+                        rec["具体问题"],
+                        rec["整改措施"],
+                        rec["责任领导"],
+                        rec["责任人"],
+                        to_text(rec["完成时限"]),
+                        rec["整改进展"],
+                        rec["完成状态"],
+                        to_text(rec["完成日期"]),
+                        rec["备注"],
+                    ),
+                )
+            return len(rows), new
+
+    # --- monthly flags and runs ---------------------------------------------------------
+    def set_month_flags(self, month: str, flags: pd.DataFrame) -> None:
+        """Replace ``month``'s lights; a re-run of a month never counts it twice."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM month_flags WHERE month = ?", (month,))
+            c.executemany(
+                "INSERT INTO month_flags(problem_id, month, light, overdue_days, red) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (r["问题编号"], month, r["灯色"], int(r["逾期天数"]), int(r["灯色"] == "红灯"))
+                    for r in flags.to_dict("records")
+                ],
+            )
+
+    def red_months(self, up_to: str) -> dict[str, list[str]]:
+        """problem id -> the months (<= ``up_to``) in which a run found it red."""
+        out: dict[str, list[str]] = {}
+        for r in self.conn.execute(
+            "SELECT problem_id, month FROM month_flags WHERE red = 1 AND month <= ? ORDER BY month", (up_to,)
+        ):
+            out.setdefault(r[0], []).append(r[1])
+        return out
+
+    def record_run(self, month: str, as_of: dt.date, now: str) -> int:
+        """Register the month's run; returns the circular's number, kept across re-runs."""
+        with self.transaction() as c:
+            row = c.execute("SELECT doc_number FROM month_runs WHERE month = ?", (month,)).fetchone()
+            if row:
+                c.execute(
+                    "UPDATE month_runs SET as_of = ?, last_run = ? WHERE month = ?", (as_of.isoformat(), now, month)
+                )
+                return int(row[0])
+            year = int(month[:4])
+            number = c.execute(
+                "SELECT COALESCE(MAX(doc_number), 0) + 1 FROM month_runs WHERE doc_year = ?", (year,)
+            ).fetchone()[0]
+            c.execute(
+                "INSERT INTO month_runs(month, as_of, doc_year, doc_number, last_run) VALUES (?, ?, ?, ?, ?)",
+                (month, as_of.isoformat(), year, number, now),
+            )
+            return int(number)
+
+    def stored_flags(self, month: str) -> pd.DataFrame:
+        """The lights a run of ``month`` found, as stored."""
+        rows = self.conn.execute(
+            "SELECT problem_id, light, overdue_days FROM month_flags WHERE month = ? ORDER BY problem_id", (month,)
+        ).fetchall()
+        return pd.DataFrame([tuple(r) for r in rows], columns=["问题编号", "灯色", "逾期天数"])
+
+    def month_as_of(self, month: str) -> dt.date | None:
+        row = self.conn.execute("SELECT as_of FROM month_runs WHERE month = ?", (month,)).fetchone()
+        return dt.date.fromisoformat(row[0]) if row else None
+
+    def months(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT month FROM month_runs ORDER BY month")]

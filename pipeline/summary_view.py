@@ -1,0 +1,47 @@
+"""Terminal summaries with rich (used by the CLI only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from rich.table import Table
+
+from pipeline.run import RunResult
+
+OUTCOME_STYLE = {"通过": "green", "退回": "red", "重复": "yellow"}
+
+
+def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
+    report = result.report
+    counts = {k: sum(1 for f in result.files if f.outcome == k) for k in ("通过", "退回", "重复")}
+    console.print(
+        f"[bold]{result.month} 月度汇总完成[/]（截至 {result.as_of:%Y-%m-%d}）：本次收到 {len(result.files)} 个文件，"
+        f"通过 {counts['通过']}，退回 {counts['退回']}，重复 {counts['重复']}。"
+    )
+    if result.files and not brief:
+        table = Table(title="本次收件校验结果")
+        for col in ("文件名", "单位", "结果", "说明"):
+            table.add_column(col, overflow="fold")
+        for f in result.files:
+            first = [m.text for m in f.messages if m.level != "info"][:3]
+            extra = len([m for m in f.messages if m.level != "info"]) - len(first)
+            note = "\n".join(first) + (f"\n……另有 {extra} 条" if extra > 0 else "")
+            table.add_row(f.file_name, f.unit, f"[{OUTCOME_STYLE[f.outcome]}]{f.outcome}[/]", note)
+        console.print(table)
+    if report is not None:
+        p = report.problems
+        console.print(
+            f"台账共 {len(p)} 个问题：已完成 {(p['完成状态'] == '已完成').sum()}，红灯 {(p['灯色'] == '红灯').sum()}，"
+            f"黄灯 {(p['灯色'] == '黄灯').sum()}，移交纪委 {(p['移交纪委'] == '是').sum()}。"
+        )
+    console.print(f"输出目录：{result.month_dir}")
+
+
+def print_frame(console: Any, frame: pd.DataFrame, title: str) -> None:
+    table = Table(title=title)
+    for col in frame.columns:
+        table.add_column(str(col), overflow="fold")
+    for rec in frame.itertuples(index=False):
+        table.add_row(*("" if v is None else str(v) for v in rec))
+    console.print(table)
