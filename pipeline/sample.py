@@ -1,0 +1,1200 @@
+"""A sample campaign: ``campaign.toml`` and five months of the files the units really send.
+
+``write_sample_campaign(root)`` writes the roster of a town (xx镇, after the 2022 plan in the
+seed) and, under ``root/samples/2022-03 … 2022-07``, one spreadsheet per unit and month with its
+modification time set to when the office received it. March holds the problem lists (附件2,
+查摆问题); April to July hold the monthly updates on the pipeline's own template (整改落实).
+
+The story is fixed by the seed: the same seed writes the same cell values and mtimes. Every
+file written here is valid (SPEC §3-4); the messy and bad files are made elsewhere.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import os
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from pipeline import layout
+
+TOWN = "xx镇"
+YEAR = 2022
+OFFICE = "xx镇干部作风整顿工作领导小组办公室"
+CAMPAIGN_TAG = f"{TOWN}{YEAR}"
+
+MONTHS: tuple[str, ...] = ("2022-03", "2022-04", "2022-05", "2022-06", "2022-07")
+AS_OF: tuple[dt.date, ...] = tuple(dt.date(YEAR, int(m[5:]), calendar.monthrange(YEAR, int(m[5:]))[1]) for m in MONTHS)
+PROBLEM_LIST_DUE = dt.date(YEAR, 3, 20)
+MONTHLY_DUE_DAY = 25
+
+# The seven categories (seed 三), canonical names as in pipeline/data/vocab.toml.
+POLITICS = "政治纪律不严守、决策部署不落实"
+EIGHT_RULES = "违反中央八项规定精神"
+SERVICE = "服务不强、环境不优"
+IDLENESS = "懒政怠政、为官不为"
+OPENNESS = "村（居）务公开专项治理"
+PROJECTS = "工程建设领域专项治理"
+RED_TAPE = "“办事难”专项治理"
+CATEGORIES: tuple[str, ...] = (
+    POLITICS,
+    EIGHT_RULES,
+    SERVICE,
+    IDLENESS,
+    OPENNESS,
+    PROJECTS,
+    RED_TAPE,
+)
+# How some units write the category in their own files (all recognised by the vocabulary).
+NUMBERED_CATEGORIES: dict[str, str] = {
+    POLITICS: "（一）政治纪律不严守、决策部署不落实",
+    EIGHT_RULES: "（二）违反中央八项规定精神",
+    SERVICE: "（三）服务不强、环境不优",
+    IDLENESS: "（四）懒政怠政、为官不为",
+    OPENNESS: "1.村（居）务公开专项治理",
+    PROJECTS: "2.工程建设领域专项治理",
+    RED_TAPE: "3.“办事难”专项治理",
+}
+SHORT_CATEGORIES: dict[str, str] = {
+    POLITICS: "政治纪律不严守",
+    EIGHT_RULES: "违反八项规定精神",
+    SERVICE: "服务不强、环境不优",
+    IDLENESS: "懒政怠政",
+    OPENNESS: "村务公开",
+    PROJECTS: "工程建设",
+    RED_TAPE: "办事难",
+}
+
+NOT_STARTED, IN_PROGRESS, DONE, LONG_TERM = "未启动", "整改中", "已完成", "长期坚持"
+# Status words units use instead of the canonical ones (SPEC §3, all recognised).
+STATUS_SYNONYMS: dict[str, str] = {
+    NOT_STARTED: "未整改",
+    IN_PROGRESS: "正在整改",
+    DONE: "已整改",
+    LONG_TERM: "长期坚持",
+}
+
+
+@dataclass(frozen=True)
+class SampleMonth:
+    month: str  # "2022-03"
+    as_of: dt.date  # the date the office runs that month
+    folder: Path  # that month's received files, mtimes set to their received times
+
+
+@dataclass(frozen=True)
+class SampleUnit:
+    name: str
+    code: str
+    kind: str  # 村 | 社区 | 部门
+    aliases: tuple[str, ...]
+    leaders: tuple[str, ...]  # 责任领导
+    people: tuple[str, ...]  # 责任人
+    filler: str  # 填报人
+    focus: tuple[str, ...] = ()  # categories this unit always lists
+
+
+UNITS: tuple[SampleUnit, ...] = (
+    SampleUnit(
+        "红星村",
+        "HX",
+        "村",
+        ("红星",),
+        ("党支部书记 王建国", "镇党委副书记 李卫东"),
+        ("村委会主任 张志强", "村文书 刘秀英", "村务监督委员会主任 陈德明"),
+        "刘秀英",
+        (OPENNESS, PROJECTS),
+    ),
+    SampleUnit(
+        "向阳村",
+        "XY",
+        "村",
+        ("向阳",),
+        ("党支部书记 赵德胜",),
+        ("村委会主任 孙长青", "村文书 杨丽", "综治专干 吴小军"),
+        "杨丽",
+        (OPENNESS, IDLENESS),
+    ),
+    SampleUnit(
+        "团结村",
+        "TJ",
+        "村",
+        ("团结",),
+        ("党支部书记 周建华",),
+        ("村委会主任 郑永刚", "村文书 冯晓燕", "村会计 马成林"),
+        "冯晓燕",
+        (POLITICS, OPENNESS),
+    ),
+    SampleUnit(
+        "新华村",
+        "XH",
+        "村",
+        ("新华",),
+        ("党支部书记 何志远", "镇人大副主席 邓光明"),
+        ("村委会主任 唐国平", "村文书 黄小梅", "便民服务代办员 曾玉兰"),
+        "黄小梅",
+        (OPENNESS, SERVICE),
+    ),
+    SampleUnit(
+        "光明村",
+        "GM",
+        "村",
+        ("光明",),
+        ("党支部书记 罗文军",),
+        ("村委会主任 谢春生", "村文书 蒋燕", "村会计 韩德福"),
+        "蒋燕",
+        (OPENNESS, EIGHT_RULES),
+    ),
+    SampleUnit(
+        "和平村",
+        "HP",
+        "村",
+        ("和平",),
+        ("党支部书记 徐国庆",),
+        ("村委会主任 程大勇", "村文书 袁芳", "村务监督委员会主任 蔡永福"),
+        "袁芳",
+        (OPENNESS, RED_TAPE),
+    ),
+    SampleUnit(
+        "东风社区",
+        "DF",
+        "社区",
+        ("东风",),
+        ("社区党总支书记 陈丽华",),
+        ("社区居委会主任 林海", "社区干事 许婷", "网格员 方志刚"),
+        "许婷",
+        (OPENNESS, SERVICE),
+    ),
+    SampleUnit(
+        "城关社区",
+        "CG",
+        "社区",
+        ("城关",),
+        ("社区党总支书记 宋建军", "镇党委委员 田春燕"),
+        ("社区居委会主任 潘红梅", "社区干事 董磊", "网格员 彭小云"),
+        "董磊",
+        (OPENNESS, IDLENESS),
+    ),
+    SampleUnit(
+        "镇财政所",
+        "CZS",
+        "部门",
+        ("财政所", "xx镇财政所"),
+        ("镇党委委员、副镇长 赵国强",),
+        ("财政所所长 周立新", "会计 何静", "出纳 孙小燕"),
+        "何静",
+        (EIGHT_RULES, RED_TAPE),
+    ),
+    SampleUnit(
+        "镇社会事务办公室",
+        "SWB",
+        "部门",
+        ("社会事务办", "镇社会事务办", "社事办"),
+        ("镇党委副书记 李卫东",),
+        ("社会事务办主任 高文华", "民政专干 石丽娟", "社保专干 夏明"),
+        "石丽娟",
+        (OPENNESS, RED_TAPE),
+    ),
+    SampleUnit(
+        "镇城镇建设办公室",
+        "CJB",
+        "部门",
+        ("城建办", "镇城建办", "城镇建设办公室"),
+        ("镇党委委员、副镇长 钱志勇",),
+        ("城建办主任 贾宏伟", "工程管理员 龙飞", "村镇规划员 白雪"),
+        "龙飞",
+        (PROJECTS,),
+    ),
+    SampleUnit(
+        "镇便民服务中心",
+        "BMZX",
+        "部门",
+        ("便民服务中心", "便民中心"),
+        ("镇党委委员、组织委员 田春燕",),
+        ("便民服务中心主任 江海燕", "窗口负责人 邹敏", "综合窗口 史佳"),
+        "邹敏",
+        (SERVICE, RED_TAPE),
+    ),
+    SampleUnit(
+        "镇农业服务中心",
+        "NYZX",
+        "部门",
+        ("农业服务中心", "农服中心"),
+        ("镇人大副主席 邓光明",),
+        ("农业服务中心主任 侯建平", "农经员 秦红", "农技员 薛刚"),
+        "秦红",
+        (IDLENESS, RED_TAPE),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ProblemText:
+    """One problem as units write it, with its measures and progress month by month.
+
+    ``{cun}``, ``{cunwu}`` and ``{cunmin}`` become 村/社区, 村务/居务, 村民/居民 for the unit.
+    """
+
+    category: str
+    kinds: str  # "村" (villages and communities), "部门" or "全部"
+    problem: str
+    measure: str
+    steps: tuple[str, ...]  # 整改进展, one step per month of work
+    done: str  # 整改进展 once completed
+    long_term: bool = False  # may be written as 长期坚持
+    units: tuple[str, ...] = ()  # restrict to these unit codes (department-specific texts)
+
+
+PROBLEMS: tuple[ProblemText, ...] = (
+    # (一) 政治纪律不严守、决策部署不落实
+    ProblemText(
+        POLITICS,
+        "全部",
+        "理论学习不经常，2021年下半年仅组织集中学习2次，学习记录不完整，学习流于形式",
+        "制定2022年度学习计划，每月至少组织1次集中学习和1次专题研讨，规范学习记录，主要负责人带头领学",
+        ("已制定年度学习计划", "组织集中学习1次、专题研讨1次，学习记录已规范", "建立学习签到和记录台账，按月检查"),
+        "年度学习计划已落实，学习记录完整规范",
+        long_term=True,
+    ),
+    ProblemText(
+        POLITICS,
+        "全部",
+        "开展“三个必谈”谈心谈话不深入，部分谈话流于形式，未形成谈话记录",
+        "组织开展一次全覆盖谈心谈话，做到“三个必谈”，规范填写谈话记录并存档备查",
+        ("已制定谈心谈话计划，明确谈话对象和时间", "已完成班子成员谈话，正在开展与一般干部谈话"),
+        "已完成全覆盖谈心谈话共28人次，谈话记录已整理存档",
+    ),
+    ProblemText(
+        POLITICS,
+        "村",
+        "对镇党委政府部署的人居环境整治任务落实不及时，部分整改事项久拖未结",
+        "建立镇党委政府决策部署、领导批示工作台账，逐项明确责任人和完成时限，每周跟踪销号",
+        ("已建立决策部署落实台账，梳理未结事项5项", "已销号3项，剩余2项正在推进", "剩余事项已制定推进计划，每周调度"),
+        "台账事项已全部销号，建立每周跟踪督办机制",
+    ),
+    ProblemText(
+        POLITICS,
+        "村",
+        "意识形态工作责任制落实不到位，{cun}级宣传栏、广播等宣传阵地管理不规范",
+        "明确党组织书记为意识形态工作第一责任人，每季度专题研究一次意识形态工作，规范宣传阵地管理",
+        ("已召开支委会专题研究意识形态工作", "已清理更新宣传栏内容，明确广播管理责任人"),
+        "意识形态工作责任制已落实，宣传阵地实行专人管理",
+        long_term=True,
+    ),
+    ProblemText(
+        POLITICS,
+        "村",
+        "{cun}级重大事项“四议两公开”程序执行不规范，个别事项未向镇党委请示报告",
+        "严格执行“四议两公开”工作法，重大事项事前请示、事后报告，完善会议记录和决议公开",
+        ("已组织“两委”干部学习“四议两公开”规定", "已对2021年以来重大事项决策程序逐项自查，补充完善会议记录"),
+        "重大事项决策程序已规范，会议记录完整，决议均已公开",
+    ),
+    ProblemText(
+        POLITICS,
+        "部门",
+        "落实镇党委政府主要领导批示事项力度不够，个别批示事项办理超期",
+        "建立领导批示事项办理台账，实行限时办结、逐项销号，每月向作风整顿办报送办理情况",
+        ("已建立批示事项办理台账，梳理在办事项6项", "已办结4项，剩余2项正在办理"),
+        "批示事项已全部办结销号，办理台账按月报送",
+    ),
+    ProblemText(
+        POLITICS,
+        "部门",
+        "汇报工作语焉不详，个别请示事项未结合工作实际研究提出具体意见",
+        "规范请示报告程序，请示事项须附具体意见和依据，由部门负责人先行审核把关",
+        ("已修订请示报告工作规范", "请示事项实行负责人审核签字，正在对照执行"),
+        "请示报告规范已执行，请示事项均附具体意见",
+    ),
+    # (二) 违反中央八项规定精神
+    ProblemText(
+        EIGHT_RULES,
+        "村",
+        "2021年{cun}级招待费报销凭证不规范，部分公务接待无公函、无接待清单",
+        "对照公务接待规定清理2021年以来接待费用，规范报销凭证，严格执行“公函+清单”制度",
+        ("已清理2021年接待费报销凭证43张", "对无公函的3笔接待费用已说明情况并报镇纪委备案"),
+        "接待费用已清理完毕，严格执行“公函+清单”制度",
+    ),
+    ProblemText(
+        EIGHT_RULES,
+        "村",
+        "{cun}干部操办婚丧喜庆事宜未按要求事前报备，人数规模未如实报告",
+        "组织{cun}干部学习婚丧喜庆事宜报备规定，建立报备台账，由{cunwu}监督委员会监督",
+        ("已组织学习婚丧喜庆事宜报备规定", "已建立报备台账，对2021年以来操办情况进行自查"),
+        "报备台账已建立，自查未发现新的违规问题",
+    ),
+    ProblemText(
+        EIGHT_RULES,
+        "全部",
+        "节日期间廉洁提醒不到位，对违规收送礼品礼金问题排查不深入",
+        "节前开展廉洁提醒谈话，对违规收送礼品礼金问题开展专项排查，干部签订廉洁承诺书",
+        ("已开展清明节前廉洁提醒", "端午节前组织廉洁提醒谈话，干部已签订廉洁承诺书"),
+        "廉洁提醒已常态化开展，专项排查未发现问题",
+        long_term=True,
+    ),
+    ProblemText(
+        EIGHT_RULES,
+        "村",
+        "{cun}级误工补贴发放标准不统一，个别人员补贴发放依据不足",
+        "清理2021年以来误工补贴发放情况，统一发放标准，经{cunmin}代表会议通过后公示",
+        ("已完成2021年误工补贴发放情况清理", "已拟定误工补贴发放标准，待{cunmin}代表会议审议"),
+        "误工补贴发放标准已经{cunmin}代表会议通过并公示",
+    ),
+    ProblemText(
+        EIGHT_RULES,
+        "部门",
+        "财会人员业务培训不足，个别单位报销票据审核把关不严",
+        "牵头组织全镇财会人员开展业务培训，规范报销审核流程，每季度抽查各村（社区）报销凭证",
+        ("已制定财会人员培训方案", "4月组织全镇财会人员培训1次，参训36人", "已完成二季度报销凭证抽查"),
+        "培训和季度抽查已完成，报销审核流程已规范",
+        units=("CZS",),
+    ),
+    ProblemText(
+        EIGHT_RULES,
+        "部门",
+        "公务用车使用登记不规范，存在派车单填写不全的情况",
+        "完善公务用车派车登记制度，逐次填写事由、里程，每月公示用车情况",
+        ("已修订公务用车管理制度", "派车单已逐次规范填写，4月用车情况已公示"),
+        "公务用车登记制度已落实，每月公示用车情况",
+    ),
+    ProblemText(
+        EIGHT_RULES,
+        "部门",
+        "下村工作就餐管理不规范，对下村吃喝问题排查不彻底",
+        "开展下村吃喝问题专项排查，严格执行下村就餐交费规定，建立就餐登记台账",
+        ("已开展下村吃喝问题专项排查", "已建立下村就餐登记台账，就餐均按标准交费"),
+        "专项排查已完成，下村就餐登记交费制度已执行",
+    ),
+    # (三) 服务不强、环境不优
+    ProblemText(
+        SERVICE,
+        "村",
+        "{cun}级便民服务代办点服务事项进驻不全，代办员经常不在岗",
+        "按“应进必进”要求梳理代办事项并全部进驻，公示代办员联系方式，落实坐班值守和代办登记制度",
+        ("已梳理代办事项清单32项", "代办事项已全部进驻，代办员联系方式已公示", "已落实坐班值守和代办登记"),
+        "代办事项全部进驻，代办员坚持坐班，代办登记规范",
+    ),
+    ProblemText(
+        SERVICE,
+        "村",
+        "惠民惠农政策公开不及时，2022年耕地地力保护补贴政策未及时向群众宣传",
+        "通过公开栏、{cunmin}微信群及时公开惠民惠农政策，组织网格员入户宣传",
+        ("已在公开栏和微信群公开耕地地力保护补贴政策", "网格员已入户宣传覆盖86%的农户"),
+        "政策已全面公开，入户宣传全覆盖",
+    ),
+    ProblemText(
+        SERVICE,
+        "村",
+        "代办员服务态度生硬，对群众咨询解释不耐心，只讲“不能办”、不讲“怎么办”",
+        "开展代办员服务礼仪和业务培训，推行首问负责和一次性告知制度，设置群众意见箱",
+        ("已设置群众意见箱并公布投诉电话", "已组织代办员参加镇便民服务中心业务培训"),
+        "首问负责和一次性告知制度已落实，群众意见箱未收到新的投诉",
+    ),
+    ProblemText(
+        SERVICE,
+        "部门",
+        "窗口工作人员服务态度生硬，对待群众表面热情、内心冷漠，群众反映“脸难看、话难听”",
+        "开展窗口人员宗旨意识和服务规范培训，推行“好差评”制度，每月通报评价结果",
+        ("已组织窗口人员服务规范培训", "“好差评”评价器已安装使用，4月好评率96%", "每月通报评价结果"),
+        "“好差评”制度已常态运行，连续两月无差评",
+        units=("BMZX",),
+    ),
+    ProblemText(
+        SERVICE,
+        "部门",
+        "下沉到村的服务事项指导不到位，村级代办点业务办理不熟练",
+        "每季度对村级代办员开展业务培训，编制代办事项办事指南下发各村（社区）",
+        ("已编制代办事项办事指南初稿", "办事指南已印发各村（社区），组织代办员培训1次"),
+        "办事指南已印发，季度培训已开展",
+        units=("BMZX", "SWB"),
+    ),
+    ProblemText(
+        SERVICE,
+        "部门",
+        "政策公开进度缓慢，部分惠民惠农政策未在政务公开栏及时公开",
+        "梳理2022年各类惠民惠农政策，7个工作日内在政务公开栏和政府网站公开，建立公开台账",
+        ("已梳理2022年惠民惠农政策15项", "已公开12项，剩余3项待上级文件明确后公开"),
+        "15项政策已全部公开，公开台账已建立",
+        units=("NYZX", "SWB", "CZS"),
+    ),
+    # (四) 懒政怠政、为官不为
+    ProblemText(
+        IDLENESS,
+        "村",
+        "处理群众信访诉求不够有力，3组与5组之间土地边界纠纷信访问题久拖未决",
+        "党组织书记牵头包案化解，会同镇司法所开展调解，明确化解时限，定期回访",
+        ("已成立化解专班，走访双方当事人", "已会同镇司法所组织调解2次", "已委托测绘单位重新勘界"),
+        "纠纷已调解化解，双方签订调解协议，已回访",
+    ),
+    ProblemText(
+        IDLENESS,
+        "村",
+        "{cun}干部坐班值班制度执行不严格，存在迟到早退、随意离岗现象",
+        "完善{cun}干部坐班值班制度，实行上下班签到和去向公示，镇包村干部不定期抽查",
+        ("已修订坐班值班制度，实行签到", "已设置干部去向公示牌，镇包村干部抽查2次"),
+        "坐班值班制度已落实，抽查未发现脱岗",
+        long_term=True,
+    ),
+    ProblemText(
+        IDLENESS,
+        "村",
+        "防汛减灾值班制度落实不到位，2021年汛期存在值班人员脱岗情况",
+        "制定2022年防汛值班表，落实24小时值班和带班领导制度，值班情况每日报镇应急办",
+        ("已制定2022年防汛值班表", "已开展防汛应急演练，值班情况每日上报"),
+        "汛期值班制度已落实，值班记录完整",
+    ),
+    ProblemText(
+        IDLENESS,
+        "村",
+        "拖欠群众务工款项未及时清理，群众多次反映",
+        "全面排查清理{cun}级拖欠群众钱款，制定分期偿还计划并公示，按期兑付",
+        ("已排查拖欠群众务工款4.6万元", "已制定偿还计划并公示，兑付2.1万元", "已兑付3.5万元"),
+        "拖欠群众务工款已全部兑付",
+    ),
+    ProblemText(
+        IDLENESS,
+        "村",
+        "低保、临时救助等惠民资金评议审核把关不严，存在优亲厚友苗头",
+        "对2021年以来低保、临时救助资金发放情况进行全面复核，评议过程全程公开",
+        ("已对2021年以来低保对象逐户复核", "复核发现不符合条件2户，已按程序退出"),
+        "复核已完成，不符合条件的已清退，评议结果已公示",
+    ),
+    ProblemText(
+        IDLENESS,
+        "部门",
+        "个别干部工作拈轻怕重，遇到复杂问题推诿扯皮、搞问题上交",
+        "建立岗位责任清单和首办负责制，将推诿扯皮行为纳入月度考核",
+        ("已制定岗位责任清单", "首办负责制已实行，纳入4月月度考核"),
+        "岗位责任清单和首办负责制已落实",
+    ),
+    ProblemText(
+        IDLENESS,
+        "部门",
+        "执行工作纪律不严，上班期间存在闲聊、玩手机游戏等与工作无关的行为",
+        "修订考勤和工作纪律制度，配合作风整顿办不定期暗访，发现问题通报批评",
+        ("已修订考勤和工作纪律制度", "作风整顿办暗访1次，未发现问题"),
+        "工作纪律制度已落实，暗访未发现问题",
+        long_term=True,
+    ),
+    ProblemText(
+        IDLENESS,
+        "部门",
+        "惠民惠农补贴资金监管不到位，2021年度部分补贴资金发放进度滞后",
+        "建立惠农补贴资金发放台账，逐笔核对发放对象和金额，每月通报发放进度",
+        ("已建立补贴资金发放台账", "已逐笔核对2021年度补贴资金，滞后资金已拨付85%"),
+        "补贴资金已全部发放到户，台账逐笔可查",
+        units=("NYZX", "CZS"),
+    ),
+    # 村（居）务公开专项治理
+    ProblemText(
+        OPENNESS,
+        "村",
+        "{cunwu}公开栏未按季度更新，2021年第四季度财务收支未公开",
+        "对照“七公开一曝光”要求补公开2021年第四季度财务收支，建立按季度公开台账，由{cunwu}监督委员会监督",
+        ("正在整理2021年第四季度财务收支明细", "已在公开栏补公开2021年第四季度财务收支", "已建立按季度公开台账"),
+        "已补公开并建立按季度公开制度，经{cunwu}监督委员会核查到位",
+    ),
+    ProblemText(
+        OPENNESS,
+        "村",
+        "{cun}级财务收支结余公开不全面，部分开支只公开总数未公开明细",
+        "逐笔梳理2021年以来财务收支，按明细公开，设置查询点接受群众查询",
+        ("已逐笔梳理2021年财务收支", "已按明细公开2021年全年收支结余"),
+        "财务收支已按明细公开，群众可随时查询",
+    ),
+    ProblemText(
+        OPENNESS,
+        "村",
+        "项目公开不到位，2021年道路硬化项目资金使用情况未公开",
+        "公开道路硬化项目立项、招标、资金使用和验收情况，设置项目公示牌",
+        ("已收集项目立项、招标和资金使用资料", "项目公示牌已设置，资金使用情况已公开"),
+        "项目建设和资金使用情况已全部公开",
+    ),
+    ProblemText(
+        OPENNESS,
+        "村",
+        "举报方式公开不到位，公开栏未公布监督举报电话",
+        "在{cunwu}公开栏、便民服务代办点公布镇纪委和作风整顿办举报电话（0000—12345678）",
+        ("已在公开栏公布举报电话",),
+        "举报电话已在公开栏和代办点公布",
+    ),
+    ProblemText(
+        OPENNESS,
+        "村",
+        "惠民政策公开和资金公开不及时，2021年度各类补贴发放名单未公示",
+        "补公示2021年度各类补贴发放名单，今后补贴发放前先公示7天",
+        ("已整理2021年度补贴发放名单", "已补公示2021年度补贴发放名单"),
+        "补贴发放名单已补公示，发放前公示制度已建立",
+    ),
+    ProblemText(
+        OPENNESS,
+        "部门",
+        "对各村（社区）“七公开一曝光”执行情况督导检查不够，公开内容和时间标准不统一",
+        "制定村（居）务公开目录和时间表，每季度对各村（社区）公开情况开展督查并通报",
+        ("已制定村（居）务公开目录和时间表", "已开展一季度公开情况督查，通报问题6个", "已督促问题整改到位"),
+        "公开目录已印发，季度督查通报制度已建立",
+        units=("SWB",),
+    ),
+    ProblemText(
+        OPENNESS,
+        "部门",
+        "典型案例曝光工作落实不力，2021年以来未开展典型案例曝光",
+        "会同镇纪委收集整理典型案例，每半年在公开栏和镇政务公开平台曝光一次",
+        ("已会同镇纪委收集典型案例3个", "上半年典型案例已在政务公开平台曝光"),
+        "典型案例曝光已落实，建立半年曝光机制",
+        units=("SWB",),
+    ),
+    ProblemText(
+        OPENNESS,
+        "部门",
+        "部门政务公开内容不全，资金使用、办事流程等信息公开不及时",
+        "对照政务公开目录补全公开内容，明确专人每月更新，接受群众监督",
+        ("已对照公开目录梳理应公开事项", "已补充公开资金使用和办事流程信息"),
+        "政务公开内容已补全，每月专人更新",
+        units=("CZS", "NYZX", "BMZX"),
+    ),
+    # 工程建设领域专项治理
+    ProblemText(
+        PROJECTS,
+        "村",
+        "2021年实施的组道硬化工程竣工验收把关不严，部分路段出现开裂",
+        "会同镇城镇建设办公室组织复验，督促施工单位在保修期内返修，完善验收程序",
+        ("已会同镇城建办现场复验，确定返修路段约320米", "已约谈施工单位，制定返修方案", "返修材料已进场"),
+        "开裂路段已返修完毕，经镇城建办复验合格",
+    ),
+    ProblemText(
+        PROJECTS,
+        "村",
+        "{cun}级小型工程项目未按规定比选，存在直接指定施工队的情况",
+        "严格执行{cun}级小型工程项目比选程序，比选过程全程公开，邀请{cunwu}监督委员会参与",
+        ("已组织学习小型工程项目管理办法", "新实施的排水沟项目已按程序比选并公示"),
+        "小型工程项目比选程序已规范执行",
+    ),
+    ProblemText(
+        PROJECTS,
+        "村",
+        "{cun}级公益项目工程质量监管不严，施工过程资料台账不完整",
+        "明确专人负责项目现场监管，建立施工日志和隐蔽工程影像资料台账",
+        ("已明确项目现场监管责任人", "正在补充完善施工过程资料台账"),
+        "项目资料台账已完善，监管责任落实到人",
+    ),
+    ProblemText(
+        PROJECTS,
+        "部门",
+        "部分镇级工程项目招投标程序不规范，存在化整为零规避招标的问题",
+        "全面梳理2021年以来镇级工程项目招投标情况，对程序不规范的逐项整改，规范项目比选和招标流程",
+        ("已梳理2021年以来镇级工程项目27个", "发现程序不规范项目3个，已逐项提出整改意见", "已修订镇级工程项目管理办法"),
+        "问题项目已整改，镇级工程项目管理办法已印发执行",
+        units=("CJB",),
+    ),
+    ProblemText(
+        PROJECTS,
+        "部门",
+        "工程建设质量监管不严，2021年实施的场镇排水管网工程竣工验收把关不严，部分管段渗漏",
+        "委托第三方对已完工项目开展质量复查，对质量问题督促施工单位限期返工",
+        ("已委托第三方开展质量复查", "复查发现渗漏管段2处，已下达返工通知", "施工单位已进场返工"),
+        "渗漏管段已返工，经第三方复查合格",
+        units=("CJB",),
+    ),
+    ProblemText(
+        PROJECTS,
+        "部门",
+        "对中标人转包、违法分包问题监管不到位，项目经理长期不在岗",
+        "开展工程项目转包、违法分包专项检查，核查项目经理到岗履职情况，发现问题移交有关部门处理",
+        ("已制定专项检查方案", "已检查在建项目5个，约谈项目经理不在岗的施工单位1家"),
+        "专项检查已完成，发现问题已移交县住建局处理",
+        units=("CJB",),
+    ),
+    ProblemText(
+        PROJECTS,
+        "部门",
+        "农田水利项目竣工验收不及时，2021年度高标准农田项目资料归档不全",
+        "会同镇城建办组织项目验收，补齐项目资料并归档",
+        ("已会同镇城建办开展现场验收", "已补齐项目资料并归档"),
+        "项目已验收，资料已归档",
+        units=("NYZX",),
+    ),
+    # “办事难”专项治理
+    ProblemText(
+        RED_TAPE,
+        "村",
+        "{cun}干部代群众到镇里办理事项时对办理流程不熟悉，导致群众来回跑、反复跑",
+        "梳理常办事项清单和办事流程，实行{cun}干部代办帮办，做到群众办事“最多跑一次”",
+        ("已梳理常办事项清单18项", "已公示代办帮办事项和联系电话"),
+        "代办帮办制度已落实，群众办事“最多跑一次”",
+    ),
+    ProblemText(
+        RED_TAPE,
+        "村",
+        "{cun}级项目资金申报材料准备不规范，多次被退回，影响资金拨付进度",
+        "主动对接镇财政所，按资金拨付资料清单一次性备齐材料，明确专人负责",
+        ("已取得资金拨付资料清单", "已明确专人负责资金申报"),
+        "资金申报材料已规范，拨付按时完成",
+    ),
+    ProblemText(
+        RED_TAPE,
+        "部门",
+        "村（社区）资金拨付审核流程长，所需资料一次性告知不到位，基层干部来回跑",
+        "梳理资金拨付流程和所需资料清单并公示，实行一次性告知和限时办结，拨付时限压缩至5个工作日",
+        ("已梳理资金拨付流程和资料清单", "资料清单已公示并发送各村（社区）", "已实行限时办结"),
+        "资金拨付实行一次性告知和5个工作日内办结",
+        units=("CZS",),
+    ),
+    ProblemText(
+        RED_TAPE,
+        "部门",
+        "关键岗位人员经常不在岗，群众办事“人难找、门难进”",
+        "实行AB岗工作制度和工作人员去向公示，工作时间窗口不断人",
+        ("已制定AB岗工作制度", "已设置去向公示牌，AB岗已运行"),
+        "AB岗和去向公示制度已落实，窗口不断人",
+        units=("BMZX", "SWB", "CZS"),
+    ),
+    ProblemText(
+        RED_TAPE,
+        "部门",
+        "农业项目申报手续繁琐，村（社区）申报材料多次退回",
+        "精简农业项目申报材料，编制申报指南，实行申报材料预审服务",
+        ("已精简申报材料5项", "申报指南已编制并发放各村（社区）"),
+        "申报材料已精简，预审服务已实行",
+        units=("NYZX",),
+    ),
+    ProblemText(
+        RED_TAPE,
+        "部门",
+        "社会救助、社保业务审批时限长，群众为一件事反复跑",
+        "优化社会救助审批流程，推行容缺受理和限时办结，实行办理进度短信告知",
+        ("已梳理社会救助审批流程", "已推行容缺受理，审批时限压缩至10个工作日"),
+        "审批流程已优化，容缺受理和限时办结已落实",
+        units=("SWB",),
+    ),
+    ProblemText(
+        RED_TAPE,
+        "部门",
+        "项目审批资料审查标准不一，村（社区）报送的审批资料多次退回，基层干部来回跑",
+        "统一审查标准，编制审批资料样本，实行一次性告知和预审服务",
+        ("已统一审查标准", "已编制审批资料样本并发放"),
+        "审查标准已统一，一次性告知已落实",
+        units=("CJB",),
+    ),
+)
+
+# Notes added to the progress of items past their deadline, month by month.
+STALL_NOTES: dict[str, str] = {
+    "2022-04": "受协调难度影响，进度滞后",
+    "2022-05": "因协调难度大，整改进度滞后，已专题研究推进措施",
+    "2022-06": "已向镇作风整顿办说明滞后原因，正在加紧协调",
+    "2022-07": "仍在协调推进中，争取8月底前完成",
+}
+# Notes added once an item's planned steps are used up and it is still open.
+FOLLOW_UP_NOTES: dict[str, str] = {
+    "2022-04": "4月份按计划持续推进",
+    "2022-05": "5月份按计划持续推进",
+    "2022-06": "6月份继续推进，完成总进度约七成",
+    "2022-07": "7月份继续推进，完成总进度约九成",
+}
+EXTENSION_REASONS: tuple[str, ...] = (
+    "受汛期影响",
+    "因需等待上级资金下达",
+    "因涉及群众较多、协调时间较长",
+)
+
+MARCH_FILE_NAMES: tuple[str, ...] = (
+    "附件2：问题清单（{name}）.xlsx",
+    "{name}问题清单.xlsx",
+    "{alias}问题清单(1).xlsx",
+    "{name}干部作风整顿问题清单.xlsx",
+    "附件2-{name}作风整顿问题清单.xlsx",
+)
+MONTHLY_FILE_NAMES: tuple[str, ...] = (
+    "{name}{m}月整改进展.xlsx",
+    "{name}.xlsx",
+    "附件2：问题清单（{name}）{m}月.xlsx",
+    "{name}{m}月问题整改台账(1).xlsx",
+    "{alias}{m}月份作风整顿整改情况.xlsx",
+)
+
+# The story: who misses a month, who stalls, who adds a problem during the rectification.
+MISSED: frozenset[tuple[str, str]] = frozenset({("HP", "2022-05"), ("NYZX", "2022-06")})
+STUBBORN_UNITS: tuple[str, ...] = ("HX", "XY", "CJB")  # one item each stays overdue May-July
+NEW_PROBLEM_MONTHS: dict[str, str] = {"HX": "2022-05", "SWB": "2022-06", "CG": "2022-04"}
+STUBBORN_PREFERENCE: tuple[str, ...] = (PROJECTS, IDLENESS, RED_TAPE, OPENNESS)
+
+DATE_FORMATS: tuple[str, ...] = ("yyyy-mm-dd", 'yyyy"年"m"月"d"日"', "yyyy/m/d")
+TEMPLATE_DATE_FORMAT = "yyyy-mm-dd"
+COLUMN_WIDTHS: dict[str, int] = {
+    "序号": 6,
+    "问题编号": 11,
+    "问题类别": 18,
+    "具体问题": 40,
+    "整改措施": 40,
+    "责任领导": 16,
+    "责任人": 14,
+    "完成时限": 13,
+    "整改进展": 36,
+    "完成状态": 10,
+    "完成日期": 13,
+    "备注": 20,
+}
+
+Cell = str | int | dt.date | None
+
+
+@dataclass
+class _Plan:
+    """One problem's story over the five months."""
+
+    text: ProblemText
+    leader: str
+    person: str
+    fate: str  # immediate | long_term | normal | late | stubborn | extended | new
+    deadline: dt.date | None  # None: 长期坚持
+    deadline_form: Cell  # how the unit wrote the deadline when it first listed the problem
+    start: int  # month index from which it is 整改中 (未启动 before)
+    completed: dt.date | None = None
+    completed_form: Cell = None  # how the unit wrote the completion date the first time
+    extension: tuple[int, dt.date, str] | None = None  # month index, new deadline, reason
+    added: int = 0  # month index in which the unit first listed it
+    pid: str = ""
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How one unit's own (March) file looks."""
+
+    category_header: str = "问题类别"
+    deadline_header: str = "完成时限"
+    category_forms: dict[str, str] = field(default_factory=dict)
+    status_words: dict[str, str] = field(default_factory=dict)
+    merged_title: bool = False
+    date_format: str = DATE_FORMATS[0]
+    cumulative: bool = False  # progress text grows (steps joined) rather than replaced
+    march_name: str = MARCH_FILE_NAMES[0]
+    monthly_name: str = MONTHLY_FILE_NAMES[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def write_sample_campaign(root: Path, seed: int = 2022) -> list[SampleMonth]:
+    """Write ``root/campaign.toml`` and ``root/samples/YYYY-MM/`` for March to July 2022."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "campaign.toml").write_text(campaign_toml(), encoding="utf-8")
+    folders = [root / "samples" / month for month in MONTHS]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    styles = _styles(random.Random(seed))
+    for unit in UNITS:
+        rng = random.Random(f"{seed}:{unit.code}")
+        receipts = _receipts(rng, unit)
+        plans = _plan_unit(rng, unit, receipts)
+        for i, received in enumerate(receipts):
+            if received is None:
+                continue
+            path = folders[i] / _file_name(unit, i, styles[unit.code])
+            _write_month(path, unit, i, plans, receipts, styles[unit.code])
+            stamp = received.timestamp()  # naive local time, as a clerk's computer shows it
+            os.utime(path, (stamp, stamp))
+    return [SampleMonth(month=m, as_of=a, folder=f) for m, a, f in zip(MONTHS, AS_OF, folders, strict=True)]
+
+
+def campaign_toml() -> str:
+    """The sample ``campaign.toml`` (SPEC §2)."""
+    lines = [
+        "# xx镇2022年干部作风整顿：活动设置和报送单位名单（示例）",
+        "[campaign]",
+        f"town = {_toml_str(TOWN)}",
+        f"year = {YEAR}",
+        f"office = {_toml_str(OFFICE)}",
+        f"doc_prefix = {_toml_str('x作整办')}",
+        f"problem_list_due = {PROBLEM_LIST_DUE.isoformat()}        # 问题清单报送截止",
+        "rectification_start = 2022-04-01",
+        "rectification_end = 2022-10-20",
+        "summary_due = 2022-11-18",
+        f"monthly_due_day = {MONTHLY_DUE_DAY}                # 每月整改进展报送截止日",
+        "warning_days = 7                    # 黄灯：距完成时限不足7天",
+        "escalate_after = 3                  # 督办3次仍未完成的移交镇纪委",
+        "reply_workdays = 5                  # 督办通知单回复时限（工作日）",
+    ]
+    for unit in UNITS:
+        aliases = ", ".join(_toml_str(a) for a in unit.aliases)
+        lines += [
+            "",
+            "[[units]]",
+            f"name = {_toml_str(unit.name)}",
+            f"code = {_toml_str(unit.code)}",
+            f"kind = {_toml_str(unit.kind)}",
+            f"aliases = [{aliases}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def problem_id(code: str, number: int) -> str:
+    return f"{code}-{number:03d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The story
+
+
+def _styles(rng: random.Random) -> dict[str, _Style]:
+    """Each unit's way of writing its own file, with a few of every variant."""
+    codes = [u.code for u in UNITS]
+    short_header = set(rng.sample(codes, 3))
+    merged = set(rng.sample(codes, 4))
+    synonym_status = set(rng.sample(codes, 3))
+    styles: dict[str, _Style] = {}
+    for n, code in enumerate(codes):
+        forms = rng.choice((dict.fromkeys(CATEGORIES, ""), NUMBERED_CATEGORIES, SHORT_CATEGORIES))
+        styles[code] = _Style(
+            category_header="类别" if code in short_header else "问题类别",
+            deadline_header=rng.choice(("完成时限", "完成时限", "整改时限")),
+            category_forms={c: forms[c] or c for c in CATEGORIES},
+            status_words=STATUS_SYNONYMS if code in synonym_status else {},
+            merged_title=code in merged,
+            date_format=rng.choice(DATE_FORMATS),
+            cumulative=rng.random() < 0.5,
+            march_name=MARCH_FILE_NAMES[n % len(MARCH_FILE_NAMES)],
+            monthly_name=MONTHLY_FILE_NAMES[(n * 2 + 1) % len(MONTHLY_FILE_NAMES)],
+        )
+    return styles
+
+
+def _receipts(rng: random.Random, unit: SampleUnit) -> list[dt.datetime | None]:
+    """When the office received the unit's file each month (None: nothing sent)."""
+    receipts: list[dt.datetime | None] = []
+    for i, month in enumerate(MONTHS):
+        if (unit.code, month) in MISSED:
+            receipts.append(None)
+            continue
+        mon = int(month[5:])
+        late = rng.random() < 0.15
+        if i == 0:
+            day = rng.randint(21, 25) if late else rng.randint(9, 19)
+        else:
+            day = rng.randint(26, AS_OF[i].day - 1) if late else rng.randint(15, 24)
+        minutes = rng.randint(8 * 60 + 30, 21 * 60 + 30)
+        receipts.append(dt.datetime(YEAR, mon, day, minutes // 60, minutes % 60, rng.randint(0, 59)))
+    return receipts
+
+
+def _pool(unit: SampleUnit) -> list[ProblemText]:
+    kind = "部门" if unit.kind == "部门" else "村"
+    return [p for p in PROBLEMS if p.kinds in (kind, "全部") and (not p.units or unit.code in p.units)]
+
+
+def _plan_unit(rng: random.Random, unit: SampleUnit, receipts: list[dt.datetime | None]) -> list[_Plan]:
+    """The unit's problems: March rows in file order, then problems added later."""
+    pool = _pool(unit)
+    chosen: list[ProblemText] = []
+    for category in unit.focus:
+        chosen.append(rng.choice([p for p in pool if p.category == category]))
+    count = min(rng.randint(5, 9), len(pool))
+    rest = [p for p in pool if p not in chosen]
+    rng.shuffle(rest)
+    chosen += rest[: count - len(chosen)]
+    chosen.sort(key=lambda p: CATEGORIES.index(p.category))  # files list by category
+    spare = [p for p in pool if p not in chosen]
+
+    plans = [_plan(rng, unit, text, receipts, _fate(rng, text)) for text in chosen]
+    if unit.code in STUBBORN_UNITS:
+        _make_stubborn(rng, plans)
+    if unit.code in NEW_PROBLEM_MONTHS and spare:
+        added = MONTHS.index(NEW_PROBLEM_MONTHS[unit.code])
+        plans.append(_plan(rng, unit, rng.choice(spare), receipts, "new", added))
+    for number, plan in enumerate(plans, start=1):
+        plan.pid = problem_id(unit.code, number)
+    return plans
+
+
+def _fate(rng: random.Random, text: ProblemText) -> str:
+    roll = rng.random()
+    if text.long_term and roll < 0.5:
+        return "long_term"
+    if roll < 0.1:
+        return "immediate"
+    if roll < 0.25:
+        return "late"
+    if roll < 0.33:
+        return "extended"
+    return "normal"
+
+
+def _plan(
+    rng: random.Random,
+    unit: SampleUnit,
+    text: ProblemText,
+    receipts: list[dt.datetime | None],
+    fate: str,
+    added: int = 0,
+) -> _Plan:
+    leader = unit.leaders[0] if rng.random() < 0.7 else unit.leaders[-1]
+    person = rng.choice(unit.people)
+    first = receipts[added]
+    assert first is not None, "a unit adds problems only in months it reports"
+    plan = _Plan(text, leader, person, fate, None, LONG_TERM, start=0, added=added)
+    if fate == "long_term":
+        plan.deadline_form = rng.choice((LONG_TERM, LONG_TERM, "长期", "常态化"))
+        return plan
+    if fate == "immediate":
+        plan.deadline = first.date()
+        plan.deadline_form = rng.choice(("立行立改", "即知即改"))
+        _complete(rng, plan, receipts, added)
+        return plan
+    plan.start = added if fate == "new" or rng.random() < 0.6 else added + 1
+    if fate == "late":  # mid-month deadline, done a month or two after it: red at one run
+        month = rng.randint(1, 3)
+        plan.deadline = dt.date(YEAR, 3 + month, rng.choice((10, 15, 20)))
+        _complete(rng, plan, receipts, month + rng.randint(1, 2))
+    elif fate == "extended":  # deadline at the end of June/July, extended that month
+        month = rng.randint(3, 4)
+        plan.deadline = AS_OF[month]
+        new = rng.choice((dt.date(YEAR, 8, 31), dt.date(YEAR, 9, 30)))
+        plan.extension = (month, new, rng.choice(EXTENSION_REASONS))
+        if rng.random() < 0.4:  # done soon after the extension
+            _complete(rng, plan, receipts, month + 1)
+    else:  # normal or new: done by the deadline, or still under way in July
+        month = rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6, 7)) if fate == "normal" else added + 2
+        plan.deadline = _deadline_in(rng, month)
+        _complete(rng, plan, receipts, rng.randint(max(added + 1, 1), month))
+    plan.deadline_form = _deadline_form(rng, plan.deadline)
+    return plan
+
+
+def _make_stubborn(rng: random.Random, plans: list[_Plan]) -> None:
+    """One item whose deadline passes in April/May and which is still open in July."""
+    candidates = [p for p in plans if p.fate != "long_term"]
+    candidates.sort(
+        key=lambda p: (
+            STUBBORN_PREFERENCE.index(p.text.category)
+            if p.text.category in STUBBORN_PREFERENCE
+            else len(STUBBORN_PREFERENCE)
+        )
+    )
+    plan = candidates[0]
+    plan.fate = "stubborn"
+    plan.deadline = rng.choice((dt.date(YEAR, 4, 30), dt.date(YEAR, 5, 15), dt.date(YEAR, 5, 20)))
+    plan.deadline_form = _deadline_form(rng, plan.deadline)
+    plan.start = 0
+    plan.completed = None
+    plan.completed_form = None
+    plan.extension = None
+
+
+def _deadline_in(rng: random.Random, month_index: int) -> dt.date:
+    """A deadline in month ``month_index`` (0 = March … 7 = October)."""
+    mon = 3 + month_index
+    last = calendar.monthrange(YEAR, mon)[1]
+    if mon == 10:  # the rectification phase ends on 10-20
+        return dt.date(YEAR, 10, rng.choice((15, 20)))
+    return dt.date(YEAR, mon, rng.choice((last, last, last, 15, 20, 10)))
+
+
+def _deadline_form(rng: random.Random, deadline: dt.date) -> Cell:
+    """The deadline as a unit writes it: a date cell or one of the forms SPEC §3 lists."""
+    y, m, d = deadline.year, deadline.month, deadline.day
+    forms: list[Cell] = [deadline, deadline, f"{y}年{m}月{d}日", f"{y}/{m}/{d}", f"{y}.{m}.{d}"]
+    if d == calendar.monthrange(y, m)[1]:
+        forms += [f"{m}月底前", f"{m}月底前", f"{m}月底", f"{m}月末"]
+    else:
+        forms += [f"{m}月{d}日前", f"{m}月{d}日"]
+    if (m, d) == (6, 30):
+        forms.append("上半年")
+    if m == 10 and rng.random() < 0.5:  # some write "by the end of the year" for autumn work
+        return "年底前"
+    return rng.choice(forms)
+
+
+def _complete(rng: random.Random, plan: _Plan, receipts: list[dt.datetime | None], month_index: int) -> None:
+    """Complete ``plan`` between the unit's file before month ``month_index`` and the next one.
+
+    Past July (or when the unit sends nothing from then on) the item stays open.
+    """
+    later = [i for i in range(month_index, len(MONTHS)) if receipts[i] is not None]
+    if not later:
+        return
+    report = receipts[later[0]]
+    assert report is not None
+    earlier = [r for r in receipts[: later[0]] if r is not None]
+    low = earlier[-1].date() + dt.timedelta(days=1) if earlier else dt.date(YEAR, 3, 1)
+    high = report.date() - dt.timedelta(days=1)
+    day = low + dt.timedelta(days=rng.randint(0, max((high - low).days, 0)))
+    if plan.deadline and plan.fate != "late" and low <= plan.deadline < day:
+        day = plan.deadline
+    plan.completed = day
+    plan.completed_form = rng.choice(
+        (day, day, day, f"{day.year}年{day.month}月{day.day}日", f"{day.year}.{day.month}.{day.day}")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One month's file
+
+
+def _status(plan: _Plan, i: int, received: dt.date) -> str:
+    if plan.completed is not None and plan.completed < received:
+        return DONE
+    if plan.deadline is None:
+        return LONG_TERM
+    return NOT_STARTED if i < plan.start else IN_PROGRESS
+
+
+def _deadline(plan: _Plan, i: int) -> dt.date | None:
+    if plan.extension and i >= plan.extension[0]:
+        return plan.extension[1]
+    return plan.deadline
+
+
+def _progress(plan: _Plan, i: int, status: str, unit: SampleUnit, cumulative: bool) -> str:
+    month = MONTHS[i]
+    if status == DONE:
+        return _fill(plan.text.done, unit)
+    if status == NOT_STARTED:
+        return "已列入整改计划，拟于4月上旬启动" if i == 0 else "已制定整改方案，近期启动"
+    steps = plan.text.steps
+    if status == LONG_TERM:
+        return _fill(f"{int(month[5:])}月：{steps[i % len(steps)]}", unit)
+    k = i - plan.start
+    done = steps[: k + 1]
+    text = "；".join(done) if cumulative else done[-1]
+    if k >= len(steps):
+        text += "；" + FOLLOW_UP_NOTES[month]
+    deadline = _deadline(plan, i)
+    if deadline is not None and deadline < AS_OF[i] and i > 0:
+        text += "。" + STALL_NOTES[month]
+    return _fill(text, unit)
+
+
+def _fill(text: str, unit: SampleUnit) -> str:
+    community = unit.kind == "社区"
+    filled = text.format(
+        cun="社区" if community else "村",
+        cunwu="居务" if community else "村务",
+        cunmin="居民" if community else "村民",
+    )
+    return filled.replace("社区级", "社区")  # 村级 reads 社区 for a community
+
+
+def _row(
+    plan: _Plan, i: int, received: dt.date, previous: dt.date | None, unit: SampleUnit, style: _Style
+) -> dict[str, Cell]:
+    """One problem's row in month ``i``; March rows and new rows as the unit writes them.
+
+    ``previous`` is when the unit's last file before this one was received.
+    """
+    own = i == plan.added  # the unit's own words (first listing) vs the pipeline's template
+    status = _status(plan, i, received)
+    completed: Cell = None
+    if status == DONE:
+        done_before = previous is not None and _status(plan, i - 1, previous) == DONE
+        completed = plan.completed if done_before else plan.completed_form
+    deadline: Cell
+    note = ""
+    if own:
+        deadline = plan.deadline_form
+    elif plan.deadline is None:
+        deadline = LONG_TERM
+    else:
+        deadline = _deadline(plan, i)
+    if plan.extension and i >= plan.extension[0]:
+        month, new, reason = plan.extension
+        note = f"{reason}，申请延期至{new.month}月{new.day}日，已报镇作风整顿办同意"
+        if i == month:
+            deadline = f"{new.year}年{new.month}月{new.day}日"
+    elif plan.fate == "immediate":
+        note = "立行立改"
+    elif plan.fate == "new" and own:
+        note = "边查摆边整改，新增问题"
+    category = style.category_forms[plan.text.category] if i == 0 else plan.text.category
+    status_word = style.status_words.get(status, status) if i == 0 else status
+    return {
+        "问题编号": "" if own else plan.pid,
+        "问题类别": category,
+        "具体问题": _fill(plan.text.problem, unit),
+        "整改措施": _fill(plan.text.measure, unit),
+        "责任领导": plan.leader,
+        "责任人": plan.person,
+        "完成时限": deadline,
+        "整改进展": _progress(plan, i, status, unit, style.cumulative),
+        "完成状态": status_word,
+        "完成日期": completed,
+        "备注": note,
+    }
+
+
+def _write_month(
+    path: Path,
+    unit: SampleUnit,
+    i: int,
+    plans: list[_Plan],
+    receipts: list[dt.datetime | None],
+    style: _Style,
+) -> None:
+    received = receipts[i]
+    assert received is not None
+    earlier = [r.date() for r in receipts[:i] if r is not None]
+    previous = earlier[-1] if earlier else None
+    template = i > 0  # from April the units fill in the pipeline's own template
+    listed = [p for p in plans if p.added <= i]
+    listed.sort(key=lambda p: (p.added == i, p.added, p.pid))  # registered first, new last
+    rows = [_row(p, i, received.date(), previous, unit, style) for p in listed]
+    headers = list(layout.COLUMNS)
+    if not template:
+        headers[headers.index("问题类别")] = style.category_header
+        headers[headers.index("完成时限")] = style.deadline_header
+    filled_on = f"{received.year}年{received.month}月{received.day}日"
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = layout.SHEET
+    ws.cell(1, 1, "附件2").font = Font(name="黑体", size=12)
+    title = ws.cell(layout.TITLE_ROW, 1, layout.title(TOWN))
+    title.font = Font(name="方正小标宋简体", size=18)
+    if template or style.merged_title:
+        title.alignment = Alignment(horizontal="center", vertical="center")
+        ws.merge_cells(
+            start_row=layout.TITLE_ROW,
+            start_column=1,
+            end_row=layout.TITLE_ROW,
+            end_column=len(headers),
+        )
+    ws.cell(layout.HEADER_BLOCK_ROW, 1, layout.header_block(unit.name, unit.filler, filled_on))
+    for col, name in enumerate(headers, start=1):
+        cell = ws.cell(layout.HEADER_ROW, col, name)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[cell.column_letter].width = COLUMN_WIDTHS[layout.COLUMNS[col - 1]]
+    date_format = TEMPLATE_DATE_FORMAT if template else style.date_format
+    for r, row in enumerate(rows, start=layout.FIRST_DATA_ROW):
+        values: dict[str, Cell] = {"序号": r - layout.FIRST_DATA_ROW + 1, **row}
+        for col, name in enumerate(layout.COLUMNS, start=1):
+            cell = ws.cell(r, col, values[name] if values[name] != "" else None)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            if isinstance(values[name], dt.date):
+                cell.number_format = date_format
+    if template:
+        _add_marker(wb, unit.code, MONTHS[i])
+    wb.save(path)
+
+
+def _add_marker(wb: Workbook, code: str, month: str) -> None:
+    marker = wb.create_sheet(layout.MARKER_SHEET)
+    marker["A1"], marker["B1"] = layout.MARKER_TAG, code
+    marker["A2"], marker["B2"] = "月份", month
+    marker["A3"], marker["B3"] = "活动", CAMPAIGN_TAG
+    marker.sheet_state = "hidden"
+
+
+def _file_name(unit: SampleUnit, i: int, style: _Style) -> str:
+    pattern = style.march_name if i == 0 else style.monthly_name
+    alias = unit.aliases[0] if unit.aliases else unit.name
+    return pattern.format(name=unit.name, alias=alias, m=int(MONTHS[i][5:]))
+
+
+def _toml_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,318 @@
+"""The sample-campaign generator: deterministic, loadable, and telling the story it promises."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline import layout
+from pipeline.config import Campaign, load_campaign
+from pipeline.sample import SampleMonth, write_sample_campaign
+from pipeline.vocab import OPEN_STATUSES, REQUIRED, key, load_vocabulary
+
+YEAR = 2022
+
+
+@dataclass(frozen=True)
+class Received:
+    path: Path
+    code: str
+    received: dt.datetime
+    filled_on: dt.date
+    marker: dict[str, str] | None
+    rows: list[dict[str, Any]]  # canonical column -> cell value
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SampleMonth]]:
+    root = tmp_path_factory.mktemp("sample")
+    return root, write_sample_campaign(root)
+
+
+@pytest.fixture(scope="module")
+def campaign(sample: tuple[Path, list[SampleMonth]]) -> Campaign:
+    return load_campaign(sample[0] / "campaign.toml")
+
+
+@pytest.fixture(scope="module")
+def files(sample: tuple[Path, list[SampleMonth]], campaign: Campaign) -> dict[str, dict[str, Received]]:
+    """month -> unit code -> the unit's file that month."""
+    return {m.month: {r.code: r for r in (_read(p, campaign) for p in sorted(m.folder.iterdir()))} for m in sample[1]}
+
+
+def _read(path: Path, campaign: Campaign) -> Received:
+    lookup = load_vocabulary().header_lookup
+    wb = load_workbook(path)
+    ws = wb[layout.SHEET]
+    marker = None
+    if layout.MARKER_SHEET in wb.sheetnames:
+        meta = wb[layout.MARKER_SHEET]
+        assert meta.sheet_state == "hidden"
+        marker = {str(a): str(b) for a, b in meta.iter_rows(max_col=2, values_only=True)}
+    block = str(ws.cell(layout.HEADER_BLOCK_ROW, 1).value)
+    unit_name = re.search(r"填报单位（盖章）：(\S+)", block)
+    assert unit_name, block
+    unit = next(u for u in campaign.units if u.name == unit_name.group(1))
+    if marker:
+        assert marker[layout.MARKER_TAG] == unit.code
+    filled = re.search(r"填报日期：(\d+)年(\d+)月(\d+)日", block)
+    assert filled, block
+    headers = [lookup[key(str(c.value))] for c in ws[layout.HEADER_ROW]]
+    rows = [
+        dict(zip(headers, values, strict=True))
+        for values in ws.iter_rows(min_row=layout.FIRST_DATA_ROW, values_only=True)
+        if any(v not in (None, "") for v in values)
+    ]
+    return Received(
+        path=path,
+        code=unit.code,
+        received=dt.datetime.fromtimestamp(path.stat().st_mtime),
+        filled_on=dt.date(*(int(g) for g in filled.groups())),
+        marker=marker,
+        rows=rows,
+    )
+
+
+def _day(value: Any, filled_on: dt.date) -> dt.date | None:
+    """The deadline forms the generator writes (None: 长期坚持)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    text = str(value).strip()
+    if text in ("长期坚持", "长期", "常态化"):
+        return None
+    if text in ("立行立改", "即知即改"):
+        return filled_on
+    fixed = {"上半年": dt.date(YEAR, 6, 30), "年底前": dt.date(YEAR, 12, 31)}
+    if text in fixed:
+        return fixed[text]
+    if m := re.fullmatch(r"(\d{4})[年/.](\d{1,2})[月/.](\d{1,2})日?", text):
+        return dt.date(*(int(g) for g in m.groups()))
+    if m := re.fullmatch(r"(\d{1,2})月(底前|底|末)", text):
+        month = int(m.group(1))
+        return dt.date(YEAR, month, calendar.monthrange(YEAR, month)[1])
+    if m := re.fullmatch(r"(\d{1,2})月(\d{1,2})日前?", text):
+        return dt.date(YEAR, int(m.group(1)), int(m.group(2)))
+    raise AssertionError(f"unreadable date {value!r}")
+
+
+def _cells(root: Path) -> dict[str, tuple[float, list[list[list[Any]]], list[str]]]:
+    out = {}
+    for path in sorted((root / "samples").rglob("*.xlsx")):
+        wb = load_workbook(path)
+        sheets = [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
+        merged = [str(r) for ws in wb.worksheets for r in ws.merged_cells.ranges]
+        out[str(path.relative_to(root))] = (path.stat().st_mtime, sheets, merged)
+    return out
+
+
+def test_same_seed_same_files(tmp_path: Path, sample: tuple[Path, list[SampleMonth]]) -> None:
+    months = write_sample_campaign(tmp_path)
+    assert [m.month for m in months] == [m.month for m in sample[1]]
+    assert (tmp_path / "campaign.toml").read_text("utf-8") == (sample[0] / "campaign.toml").read_text("utf-8")
+    assert _cells(tmp_path) == _cells(sample[0])
+
+
+def test_other_seed_other_story(tmp_path: Path, sample: tuple[Path, list[SampleMonth]]) -> None:
+    write_sample_campaign(tmp_path, seed=7)
+    assert _cells(tmp_path) != _cells(sample[0])
+
+
+def test_months_and_as_of(sample: tuple[Path, list[SampleMonth]]) -> None:
+    months = sample[1]
+    assert [m.month for m in months] == ["2022-03", "2022-04", "2022-05", "2022-06", "2022-07"]
+    assert [m.as_of for m in months] == [
+        dt.date(2022, 3, 31),
+        dt.date(2022, 4, 30),
+        dt.date(2022, 5, 31),
+        dt.date(2022, 6, 30),
+        dt.date(2022, 7, 31),
+    ]
+    assert all(m.folder == sample[0] / "samples" / m.month for m in months)
+
+
+def test_campaign_loads(campaign: Campaign) -> None:
+    assert (campaign.town, campaign.year, campaign.doc_prefix) == ("xx镇", 2022, "x作整办")
+    assert campaign.office == "xx镇干部作风整顿工作领导小组办公室"
+    assert campaign.problem_list_due == dt.date(2022, 3, 20)
+    assert (campaign.rectification_start, campaign.rectification_end) == (dt.date(2022, 4, 1), dt.date(2022, 10, 20))
+    assert campaign.summary_due == dt.date(2022, 11, 18)
+    assert (campaign.monthly_due_day, campaign.warning_days, campaign.escalate_after) == (25, 7, 3)
+    assert campaign.reply_workdays == 5
+    kinds = [u.kind for u in campaign.units]
+    assert kinds.count("村") >= 5 and kinds.count("社区") == 2 and kinds.count("部门") == 5
+    names = {u.name for u in campaign.units}
+    assert {"镇财政所", "镇社会事务办公室", "镇城镇建设办公室", "镇便民服务中心", "镇农业服务中心"} <= names
+    assert campaign.unit_by_code("HX") is not None and "红星" in campaign.unit_by_code("HX").aliases  # type: ignore[union-attr]
+
+
+def test_mtimes_within_month(sample: tuple[Path, list[SampleMonth]]) -> None:
+    for month in sample[1]:
+        paths = list(month.folder.iterdir())
+        assert paths
+        for path in paths:
+            received = dt.datetime.fromtimestamp(path.stat().st_mtime)
+            assert received.strftime("%Y-%m") == month.month, path
+            assert received.date() <= month.as_of
+
+
+def test_some_files_late(files: dict[str, dict[str, Received]], campaign: Campaign) -> None:
+    late = [
+        (month, code)
+        for month, by_unit in files.items()
+        for code, f in by_unit.items()
+        if f.received.date() > campaign.due_date(month)
+    ]
+    on_time = sum(len(by_unit) for by_unit in files.values()) - len(late)
+    assert 2 <= len(late) < on_time
+
+
+def test_every_unit_has_a_march_file_and_few_miss_later(
+    files: dict[str, dict[str, Received]], campaign: Campaign
+) -> None:
+    codes = {u.code for u in campaign.units}
+    assert set(files["2022-03"]) == codes
+    missing = sum(len(codes - set(by_unit)) for by_unit in files.values())
+    assert 1 <= missing <= 4
+
+
+def test_march_files_are_valid_problem_lists(files: dict[str, dict[str, Received]]) -> None:
+    vocab = load_vocabulary()
+    categories = set()
+    for f in files["2022-03"].values():
+        assert f.marker is None
+        assert 4 <= len(f.rows) <= 10, f.path
+        for row in f.rows:
+            assert row["问题编号"] in (None, "")
+            assert all(row[c] not in (None, "") for c in REQUIRED), (f.path, row)
+            category = vocab.category(str(row["问题类别"]))
+            status = vocab.status(str(row["完成状态"]))
+            assert category and status, (f.path, row)
+            categories.add(category)
+            _day(row["完成时限"], f.filled_on)
+            assert (status == "已完成") == (row["完成日期"] is not None), (f.path, row)
+            assert len(str(row["具体问题"])) >= 10
+    assert categories == set(vocab.category_names)
+
+
+def test_departments_lean_to_their_campaign(files: dict[str, dict[str, Received]]) -> None:
+    vocab = load_vocabulary()
+    listed = {vocab.category(str(r["问题类别"])) for r in files["2022-03"]["CJB"].rows}
+    assert "工程建设领域专项治理" in listed
+    listed = {vocab.category(str(r["问题类别"])) for r in files["2022-03"]["SWB"].rows}
+    assert "村（居）务公开专项治理" in listed
+
+
+def test_march_files_vary(files: dict[str, dict[str, Received]]) -> None:
+    short_header = [
+        f
+        for f in files["2022-03"].values()
+        if "类别" in [c.value for c in load_workbook(f.path)[layout.SHEET][layout.HEADER_ROW]]
+    ]
+    merged = [f for f in files["2022-03"].values() if load_workbook(f.path)[layout.SHEET].merged_cells.ranges]
+    assert short_header and merged
+    kinds = {type(r["完成时限"]) for f in files["2022-03"].values() for r in f.rows}
+    assert kinds == {dt.datetime, str}
+
+
+def test_later_files_are_templates_with_ids_in_march_order(files: dict[str, dict[str, Received]]) -> None:
+    for month in ("2022-04", "2022-05", "2022-06", "2022-07"):
+        for code, f in files[month].items():
+            assert f.marker == {layout.MARKER_TAG: code, "月份": month, "活动": "xx镇2022"}
+            march = files["2022-03"][code].rows
+            ids = [r["问题编号"] for r in f.rows]
+            assert ids[: len(march)] == [f"{code}-{n:03d}" for n in range(1, len(march) + 1)]
+            for before, now in zip(march, f.rows, strict=False):
+                assert before["具体问题"] == now["具体问题"]
+
+
+def test_new_problems_get_the_next_id(files: dict[str, dict[str, Received]]) -> None:
+    months = list(files)
+    added = 0
+    for i, month in enumerate(months[1:], start=1):
+        for code, f in files[month].items():
+            for row in f.rows:
+                if row["问题编号"] in (None, ""):
+                    added += 1
+                    later = next(files[m][code] for m in months[i + 1 :] if code in files[m])
+                    registered = [r for r in later.rows if r["具体问题"] == row["具体问题"]]
+                    number = len(files["2022-03"][code].rows) + 1
+                    assert registered and registered[0]["问题编号"] == f"{code}-{number:03d}"
+    assert added >= 2
+
+
+def test_no_open_problem_dropped_and_done_stays_done(files: dict[str, dict[str, Received]]) -> None:
+    months = list(files)[1:]
+    for code in files["2022-03"]:
+        seen: dict[str, str] = {}
+        for month in months:
+            if code not in files[month]:
+                continue
+            now = {r["问题编号"]: r for r in files[month][code].rows if r["问题编号"]}
+            assert set(seen) <= set(now), (code, month)
+            for pid, status in seen.items():
+                if status == "已完成":
+                    assert now[pid]["完成状态"] == "已完成"
+            seen = {pid: str(r["完成状态"]) for pid, r in now.items()}
+
+
+def test_completion_dates_before_receipt(files: dict[str, dict[str, Received]]) -> None:
+    done = 0
+    for by_unit in files.values():
+        for f in by_unit.values():
+            for row in f.rows:
+                if row["完成状态"] in ("已完成", "已整改"):
+                    done += 1
+                    day = _day(row["完成日期"], f.filled_on)
+                    assert day is not None and day <= f.received.date(), (f.path, row)
+                else:
+                    assert row["完成日期"] is None
+    assert done > 20
+
+
+def test_progress_changes_month_to_month(files: dict[str, dict[str, Received]]) -> None:
+    months = list(files)
+    for code in files["2022-03"]:
+        present = [files[m][code] for m in months[1:] if code in files[m]]
+        for before, now in itertools.pairwise(present):
+            old = {r["问题编号"]: r for r in before.rows}
+            for row in now.rows:
+                prev = old.get(row["问题编号"])
+                if prev and row["完成状态"] in OPEN_STATUSES and prev["完成状态"] in OPEN_STATUSES:
+                    assert row["整改进展"] != prev["整改进展"], (now.path, row["问题编号"])
+
+
+def test_items_progress_and_some_are_extended(files: dict[str, dict[str, Received]]) -> None:
+    def count(month: str, status: str) -> int:
+        return sum(r["完成状态"] == status for f in files[month].values() for r in f.rows)
+
+    assert count("2022-03", "已完成") + count("2022-03", "已整改") < count("2022-07", "已完成")
+    assert count("2022-07", "整改中") > 0 and count("2022-07", "长期坚持") > 0
+    extended = [r for f in files["2022-07"].values() for r in f.rows if "延期" in str(r["备注"] or "")]
+    assert extended
+
+
+def test_at_least_two_items_overdue_from_may_to_july(
+    files: dict[str, dict[str, Received]], sample: tuple[Path, list[SampleMonth]]
+) -> None:
+    as_of = {m.month: m.as_of for m in sample[1]}
+    overdue: dict[str, set[str]] = {}
+    for month in ("2022-05", "2022-06", "2022-07"):
+        overdue[month] = {
+            r["问题编号"]
+            for f in files[month].values()
+            for r in f.rows
+            if r["问题编号"]
+            and r["完成状态"] in OPEN_STATUSES
+            and (d := _day(r["完成时限"], f.filled_on))
+            and d < as_of[month]
+        }
+    stubborn = overdue["2022-05"] & overdue["2022-06"] & overdue["2022-07"]
+    assert len(stubborn) >= 2, stubborn
