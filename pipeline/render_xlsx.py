@@ -53,7 +53,7 @@ class _Formats:
 
 
 def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column: str) -> None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         ws.write_blank(row, col, None, fmt.text)
     elif isinstance(value, bool):
         ws.write_string(row, col, "是" if value else "否", fmt.center)

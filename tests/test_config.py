@@ -26,7 +26,11 @@ def test_loads_campaign_and_roster(tmp_path: Path) -> None:
     ("edit", "code", "words"),
     [
         (lambda t: t.replace('town = "xx镇"\n', ""), "config-key-missing", "town"),
-        (lambda t: t.replace("problem_list_due = 2022-03-20", 'problem_list_due = "3月20日"'), "config-bad-date", "problem_list_due"),
+        (
+            lambda t: t.replace("problem_list_due = 2022-03-20", 'problem_list_due = "3月20日"'),
+            "config-bad-date",
+            "problem_list_due",
+        ),
         (lambda t: t.replace("summary_due = 2022-11-18", "summary_due = 2022-13-18"), "config-syntax", ""),
         (lambda t: t.replace('code = "DF"', 'code = "HX"'), "config-duplicate-unit", "HX"),
         (lambda t: t.replace('name = "东风社区"', 'name = "红星村"'), "config-duplicate-unit", "红星村"),

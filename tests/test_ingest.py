@@ -32,7 +32,20 @@ def test_template_layout_rows_and_addresses(tmp_path: Path) -> None:
 
 
 def test_synonym_headers_and_extra_columns(tmp_path: Path) -> None:
-    headers = ["编号", "问题编号", "类别", "问题表现", "整改举措", "分管领导", "具体责任人", "整改时限", "进展情况", "整改状态", "销号时间", "备注"]
+    headers = [
+        "编号",
+        "问题编号",
+        "类别",
+        "问题表现",
+        "整改举措",
+        "分管领导",
+        "具体责任人",
+        "整改时限",
+        "进展情况",
+        "整改状态",
+        "销号时间",
+        "备注",
+    ]
     raw = read_file(write_list(tmp_path / "a.xlsx", GOOD_ROWS, headers=[*headers, "联系电话"]), VOCAB)
     assert raw.columns["问题类别"] == "C"
     assert raw.columns["序号"] == "A"
@@ -62,8 +75,16 @@ def test_real_xls_from_an_old_excel(tmp_path: Path) -> None:
     for c, name in enumerate(HEADERS):
         sheet.write(1, c, name)
     row = GOOD_ROWS[0]
-    values = {"序号": 1, "问题类别": row[0], "具体问题": row[1], "整改措施": row[2], "责任领导": row[3], "责任人": row[4],
-              "完成时限": dt.datetime(2022, 5, 31), "完成状态": row[7]}
+    values = {
+        "序号": 1,
+        "问题类别": row[0],
+        "具体问题": row[1],
+        "整改措施": row[2],
+        "责任领导": row[3],
+        "责任人": row[4],
+        "完成时限": dt.datetime(2022, 5, 31),
+        "完成状态": row[7],
+    }
     date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
     for c, name in enumerate(HEADERS):
         if name in values:
@@ -141,7 +162,12 @@ def test_lock_and_system_files_are_skipped(tmp_path: Path) -> None:
     ],
 )
 def test_unit_is_identified_in_order(
-    tmp_path: Path, campaign: Campaign, file_name: str, unit_text: str, marker: str | None, expected: str | None,
+    tmp_path: Path,
+    campaign: Campaign,
+    file_name: str,
+    unit_text: str,
+    marker: str | None,
+    expected: str | None,
     codes: list[str],
 ) -> None:
     path = write_list(tmp_path / "x.xlsx", GOOD_ROWS, unit=unit_text, marker=marker)

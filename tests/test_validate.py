@@ -20,7 +20,9 @@ RECEIVED = dt.datetime(2022, 3, 19, 10, 0)
 EMPTY = LedgerView(owners={}, unit_names={"HX": "红星村", "DF": "东风社区"}, registered={})
 
 
-def check(tmp_path: Path, campaign: Campaign, rows: list[tuple[Any, ...]], ledger: LedgerView = EMPTY, **kw: Any) -> Checked:
+def check(
+    tmp_path: Path, campaign: Campaign, rows: list[tuple[Any, ...]], ledger: LedgerView = EMPTY, **kw: Any
+) -> Checked:
     raw = read_file(write_list(tmp_path / "红星村.xlsx", rows, **kw), VOCAB)
     sub = Submission(raw, campaign.units[0], RECEIVED)
     [checked] = check_tables([sub], campaign, VOCAB)
@@ -61,7 +63,9 @@ def row(**changes: Any) -> tuple[Any, ...]:
         ({"完成状态": "已完成", "完成日期": "长期坚持"}, "date-long-term-done", "K5"),
     ],
 )
-def test_each_error_returns_the_file(tmp_path: Path, campaign: Campaign, changes: dict[str, Any], code: str, cell: str) -> None:
+def test_each_error_returns_the_file(
+    tmp_path: Path, campaign: Campaign, changes: dict[str, Any], code: str, cell: str
+) -> None:
     checked = check(tmp_path, campaign, [row(**changes)])
     assert not checked.accepted
     assert (code, cell) in codes(checked)
@@ -82,7 +86,9 @@ def test_bare_number_is_quoted_in_the_message(tmp_path: Path, campaign: Campaign
         ({"完成时限": "2022-12-31"}, "deadline-after-phase", "H5"),
     ],
 )
-def test_warnings_let_the_file_through(tmp_path: Path, campaign: Campaign, changes: dict[str, Any], code: str, cell: str) -> None:
+def test_warnings_let_the_file_through(
+    tmp_path: Path, campaign: Campaign, changes: dict[str, Any], code: str, cell: str
+) -> None:
     checked = check(tmp_path, campaign, [row(**changes)])
     assert checked.accepted
     assert (code, cell) in codes(checked)
@@ -94,7 +100,9 @@ def test_no_problems_is_a_warning(tmp_path: Path, campaign: Campaign) -> None:
     assert [m.code for m in checked.messages] == ["no-problems"]
 
 
-def registered(pid: str, status: str = "整改中", deadline: Any = dt.date(2022, 5, 31), progress: str | None = "已制定学习计划") -> Registered:
+def registered(
+    pid: str, status: str = "整改中", deadline: Any = dt.date(2022, 5, 31), progress: str | None = "已制定学习计划"
+) -> Registered:
     return Registered(pid, "HX", "党史学习教育开展不经常", deadline, status, progress)
 
 
@@ -105,7 +113,9 @@ def ledger_with(*items: Registered, owners: dict[str, str] | None = None) -> Led
 
 def test_ids_unknown_foreign_and_repeated(tmp_path: Path, campaign: Campaign) -> None:
     ledger = ledger_with(registered("HX-001"), owners={"DF-001": "DF"})
-    checked = check(tmp_path, campaign, [row(), row(), row(), row()], ledger, ids=["HX-001", "HX-009", "DF-001", "HX-001"])
+    checked = check(
+        tmp_path, campaign, [row(), row(), row(), row()], ledger, ids=["HX-001", "HX-009", "DF-001", "HX-001"]
+    )
     assert ("id-unknown", "B6") in codes(checked)
     assert ("id-foreign", "B7") in codes(checked)
     assert ("id-repeated", "B8") in codes(checked)

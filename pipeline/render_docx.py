@@ -1,0 +1,552 @@
+"""The Word documents of a monthly run: 通报, 督办通知单 and 移交纪委清单 (SPEC §7).
+
+The templates (``templates/*.docx``, built by ``tools/build_word_templates.py`` and editable in
+Word) only place values. Every sentence that depends on the month's figures, and every number and
+date format, is made here by the ``*_context`` functions, which are pure. Rendering always uses a
+Jinja2 environment with autoescape on, so text from submissions (``A&B<村>``) stays text.
+Each document is written to a temporary file beside its target and moved into place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+from docxtpl import DocxTemplate, RichText
+
+from pipeline.report import LADDER_TOP, MonthReport, ladder_level
+from pipeline.workdays import add_workdays
+
+CIRCULAR_TEMPLATE = "通报.docx"
+NOTICE_TEMPLATE = "督办通知单.docx"
+ESCALATION_TEMPLATE = "移交纪委清单.docx"
+
+RED, YELLOW = "红灯", "黄灯"
+DASH = "—"
+# 三色督办, lowest first: level -> character style id in the templates.
+LADDER_ORDER: tuple[str, ...] = ("蓝色督办", "橙色督办", LADDER_TOP)
+LADDER_STYLE: dict[str, str] = {
+    "蓝色督办": "LadderBlue",
+    "橙色督办": "LadderOrange",
+    LADDER_TOP: "LadderRed",
+}
+# Follows the level's name on a notice: "督办等级：橙色督办（第二次督办，警示）。…"
+LADDER_MEANING: dict[str, str] = {
+    "蓝色督办": "（第一次督办，提醒）。请立即组织整改，按期销号。",
+    "橙色督办": "（第二次督办，警示）。请你单位主要负责同志亲自过问，限期整改到位。",
+    LADDER_TOP: "（经多次督办仍未落实）。标注红色督办的问题已按规定移交镇纪委督查问效。",
+}
+# The red 发文机关标志: 36 pt where it fits the 156 mm type area, condensed (not below 60 %)
+# and then smaller where the office name is long.
+HEAD_WIDTH_PT = 420.0  # the 156 mm type area is 442 pt; leave some slack
+HEAD_MAX_PT = 36.0
+HEAD_MIN_SCALE = 0.6
+# The circular names the escalated items' numbers only when there are this few.
+ESCALATION_IDS_MAX = 5
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WINDOWS_BAD = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '<>:"/\\|?*'})
+
+
+# ---------------------------------------------------------------------------------------------
+# formatting
+
+
+def cn_date(value: object) -> str:
+    """``2022年4月30日``; the text itself for 长期坚持 and other strings; ``—`` when empty."""
+    day = _as_date(value)
+    if day is not None:
+        return f"{day.year}年{day.month}月{day.day}日"
+    if isinstance(value, str) and value.strip():
+        return clean(value)
+    return DASH
+
+
+def percent(rate: object) -> str:
+    """``36.0%`` for 0.36; ``—`` for NaN/None."""
+    number = _number(rate)
+    return DASH if number is None else f"{number * 100:.1f}%"
+
+
+def change_points(value: object) -> str:
+    """Completion-rate change in percentage points: ``+5.0``, ``-3.2``, ``持平``, ``—``."""
+    number = _number(value)
+    if number is None:
+        return DASH
+    if round(number, 1) == 0:
+        return "持平"
+    return f"{number:+.1f}"
+
+
+def clean(value: object) -> str:
+    """Text for a cell or sentence: whitespace and line breaks folded, control characters gone."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = _CONTROL.sub("", str(value))
+    return " ".join(text.split())
+
+
+def notice_filename(unit_name: str) -> str:
+    """``{单位}.docx``, with characters Windows forbids in file names made full-width."""
+    name = clean(unit_name).translate(_WINDOWS_BAD).strip(" .") or "未命名单位"
+    return f"{name}.docx"
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def _number(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _int(value: object) -> int:
+    number = _number(value)
+    return 0 if number is None else int(number)
+
+
+def _count(value: object) -> str:
+    return str(_int(value))
+
+
+def _names(values: Iterable[object]) -> str:
+    return "、".join(clean(v) for v in values)
+
+
+def _rate(done: int, base: int) -> float:
+    return done / base if base else math.nan
+
+
+def _styled(text: str, style: str | None = None, *, size_pt: float | None = None, scale: int | None = None) -> RichText:
+    """One run of escaped text with a character style, size and horizontal scale."""
+    props = ""
+    if style:
+        props += f'<w:rStyle w:val="{style}"/>'
+    if scale and scale != 100:
+        props += f'<w:w w:val="{scale}"/>'
+    if size_pt:
+        half = round(size_pt * 2)
+        props += f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+    rich = RichText()
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    rich.xml = f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text, quote=False)}</w:t></w:r>'
+    return rich
+
+
+def _ladder_rich(level: str) -> RichText:
+    return _styled(level, LADDER_STYLE.get(level))
+
+
+def _red_head(text: str) -> RichText:
+    """The 发文机关标志, sized and condensed to stay on one line."""
+    width = sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text) or 1.0
+    size = HEAD_MAX_PT
+    scale = min(1.0, HEAD_WIDTH_PT / (width * size))
+    if scale < HEAD_MIN_SCALE:
+        scale = HEAD_MIN_SCALE
+        size = HEAD_WIDTH_PT / (width * scale)
+    return _styled(text, size_pt=math.floor(size * 2) / 2, scale=math.floor(scale * 100))
+
+
+# ---------------------------------------------------------------------------------------------
+# shared pieces
+
+
+def _common(report: MonthReport) -> dict[str, Any]:
+    campaign = report.campaign
+    return {
+        "office": clean(campaign.office),
+        "town": clean(campaign.town),
+        "year": str(campaign.year),
+        "doc_no": report.doc_no_text,
+        "month_label": report.month_label,
+        "as_of_text": cn_date(report.as_of),
+        "date_text": cn_date(report.as_of),
+    }
+
+
+def _next_month(month: str) -> str:
+    year, mon = (int(p) for p in month.split("-"))
+    return f"{year + mon // 12}-{mon % 12 + 1:02d}"
+
+
+def _unit_order(report: MonthReport) -> dict[str, int]:
+    order = {u.name: i for i, u in enumerate(report.campaign.units)}
+    for name in report.units.get("单位", pd.Series(dtype=object)):
+        order.setdefault(str(name), len(order))
+    return order
+
+
+def _level_of(row: pd.Series, escalate_after: int) -> str:
+    level = clean(row.get("督办等级", ""))
+    if level in LADDER_STYLE:
+        return level
+    return ladder_level(_int(row.get("督办次数")), escalate_after) or LADDER_ORDER[0]
+
+
+def _highest(levels: Iterable[str]) -> str:
+    ranks = [LADDER_ORDER.index(lv) for lv in levels if lv in LADDER_ORDER]
+    return LADDER_ORDER[max(ranks)] if ranks else LADDER_ORDER[0]
+
+
+def _item_row(row: pd.Series, escalate_after: int) -> dict[str, Any]:
+    level = _level_of(row, escalate_after)
+    return {
+        "no": clean(row.get("问题编号")),
+        "unit": clean(row.get("填报单位")),
+        "category": clean(row.get("问题类别")),
+        "problem": clean(row.get("具体问题")),
+        "leader": clean(row.get("责任领导")),
+        "person": clean(row.get("责任人")),
+        "deadline": cn_date(row.get("完成时限")),
+        "days": _count(row.get("逾期天数")),
+        "workdays": _count(row.get("逾期工作日")),
+        "count": _count(row.get("督办次数")),
+        "level_name": level,
+        "level": _ladder_rich(level),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# 通报
+
+
+def circular_context(report: MonthReport) -> dict[str, Any]:
+    """The Jinja context of 通报.docx."""
+    campaign = report.campaign
+    problems = report.problems
+    ctx = _common(report)
+    ctx["red_head"] = _red_head(f"{clean(campaign.office)}文件")
+    status = problems["完成状态"] if "完成状态" in problems else pd.Series(dtype=object)
+    lights = problems["灯色"] if "灯色" in problems else pd.Series(dtype=object)
+    total = len(problems)
+    done = int((status == "已完成").sum())
+    doing = int((status == "整改中").sum())
+    todo = int((status == "未启动").sum())
+    longterm = int((status == "长期坚持").sum())
+    red = int((lights == RED).sum())
+    yellow = int((lights == YELLOW).sum())
+    rate = _rate(done, total - longterm)
+    n_units = len(report.units) if len(report.units) else len(campaign.units)
+    as_of = cn_date(report.as_of)
+
+    if total == 0:
+        ctx["overview_text"] = f"截至{as_of}，全镇{n_units}个单位均未报送查摆出的问题。"
+    else:
+        parts = [f"已完成{done}个", f"整改中{doing}个", f"未启动{todo}个"]
+        if longterm:
+            parts.append(f"长期坚持{longterm}个")
+        tail = f"完成率{percent(rate)}（不含长期坚持类问题）" if longterm else f"完成率{percent(rate)}"
+        ctx["overview_text"] = (
+            f"截至{as_of}，全镇{n_units}个单位共查摆问题{total}个，其中" + "，".join(parts) + f"，{tail}。"
+        )
+    ctx["lights_text"] = _lights_text(red, yellow, campaign.warning_days, total)
+    ctx["category_text"] = _category_text(report.categories)
+    ctx["submission_text"] = _submission_text(report)
+    ctx["unit_rows"] = _unit_rows(report)
+    ctx["ranking_text"] = _ranking_text(ctx["unit_rows"])
+    ctx["totals"] = {
+        "total": str(total),
+        "done": str(done),
+        "rate": percent(rate),
+        "red": str(red),
+        "yellow": str(yellow),
+        "change": DASH,  # the town-wide change is not part of the report
+    }
+    overdue = report.overdue
+    rows = [_item_row(r, campaign.escalate_after) for _, r in overdue.iterrows()]
+    ctx["overdue_rows"] = rows
+    ctx["overdue_text"] = _overdue_text(rows, as_of)
+    ctx["escalation_text"] = _escalation_sentence(report)
+    next_month = _next_month(report.month)
+    ctx["next_due_text"] = cn_date(campaign.due_date(next_month))
+    return ctx
+
+
+def _lights_text(red: int, yellow: int, warning_days: int, total: int) -> str:
+    if total == 0:
+        return "请各单位对照整顿重点认真开展自查，如实查摆问题。"
+    if red == 0 and yellow == 0:
+        return "按照“红黄绿”三色预警，目前无红灯、黄灯问题，整改工作总体按计划推进。"
+    pieces = []
+    if red:
+        pieces.append(f"红灯问题（已超过完成时限仍未完成）{red}个")
+    if yellow:
+        pieces.append(f"黄灯问题（{warning_days}天内到期）{yellow}个")
+    if not red:
+        pieces.append("无红灯问题")
+    return "按照“红黄绿”三色预警，目前" + "，".join(pieces) + "。"
+
+
+def _category_text(categories: pd.DataFrame) -> str:
+    if categories.empty or "问题数" not in categories:
+        return "本月暂无分类统计数据。"
+    used = categories[categories["问题数"].fillna(0).astype(int) > 0]
+    if used.empty:
+        return "本月各类别均无查摆问题。"
+    main, special = [], []
+    for _, row in used.iterrows():
+        name = clean(row["问题类别"])
+        figure = f"{_count(row['问题数'])}个，已完成{_count(row.get('已完成'))}个"
+        if _number(row.get("完成率")) is None:
+            figure += "（均为长期坚持类）"
+        else:
+            figure += f"，完成率{percent(row.get('完成率'))}"
+        reds = _int(row.get("红灯"))
+        if reds:
+            figure += f"，红灯{reds}个"
+        if bool(row.get("专项治理", False)):
+            special.append(f"{name}问题{figure}")
+        else:
+            main.append(f"“{name}”方面问题{figure}")
+    sentences = []
+    if main:
+        sentences.append("从问题类别看，" + "；".join(main) + "。")
+    if special:
+        lead = "专项治理方面，" if main else "从问题类别看，"
+        sentences.append(lead + "；".join(special) + "。")
+    return "".join(sentences)
+
+
+def _submission_text(report: MonthReport) -> str:
+    subs = report.submissions
+    if subs.empty:
+        return "本月无报送记录。"
+    order = _unit_order(report)
+    subs = subs.assign(_o=subs["单位"].map(lambda n: order.get(str(n), len(order))))
+    subs = subs.sort_values("_o", kind="stable")
+    groups = {s: subs.loc[subs["报送状态"] == s, "单位"].tolist() for s in ("按时", "逾期", "退回", "未报送")}
+    n_all = len(subs)
+    received = len(groups["按时"]) + len(groups["逾期"]) + len(groups["退回"])
+    if len(groups["按时"]) == n_all:
+        return f"本月应报送单位{n_all}个，{n_all}个单位均按时报送了问题整改进展。"
+    first = f"本月应报送单位{n_all}个，共收到{received}个单位报送的问题清单。"
+    details = []
+    if groups["按时"]:
+        details.append(f"按时报送{len(groups['按时'])}个")
+    for key, label in (
+        ("逾期", "逾期报送"),
+        ("退回", "因填报不规范被退回修改"),
+        ("未报送", "未报送"),
+    ):
+        if groups[key]:
+            details.append(f"{label}{len(groups[key])}个：{_names(groups[key])}")
+    text = first + "其中，" + "；".join(details) + "。"
+    if groups["退回"] or groups["未报送"]:
+        text += "被退回和未报送的单位要按要求尽快补报，确保问题清单真实、完整、规范。"
+    elif groups["逾期"]:
+        text += "逾期报送的单位要严格按时限报送。"
+    return text
+
+
+def _unit_rows(report: MonthReport) -> list[dict[str, Any]]:
+    units = report.units
+    if units.empty:
+        return []
+    order = _unit_order(report)
+    ranked = units.assign(
+        _r=pd.to_numeric(units["排名"], errors="coerce"),
+        _o=units["单位"].map(lambda n: order.get(str(n), len(order))),
+    ).sort_values(["_r", "_o"], na_position="last", kind="stable")
+    rows = []
+    for _, row in ranked.iterrows():
+        rank = _number(row.get("排名"))
+        rows.append(
+            {
+                "rank": DASH if rank is None else str(int(rank)),
+                "unit": clean(row.get("单位")),
+                "total": _count(row.get("问题数")),
+                "done": _count(row.get("已完成")),
+                "rate": percent(row.get("完成率")),
+                "rate_value": _number(row.get("完成率")),
+                "red": _count(row.get("红灯")),
+                "yellow": _count(row.get("黄灯")),
+                "change": change_points(row.get("较上月")),
+            }
+        )
+    return rows
+
+
+def _ranking_text(rows: list[dict[str, Any]]) -> str:
+    rated = [r for r in rows if r["rate_value"] is not None]
+    tail = "各单位整改进展及排名情况如下："
+    text = ""
+    if len(rated) >= 4:
+        n = 3 if len(rated) >= 8 else 2
+        top = "、".join(f"{r['unit']}（完成率{r['rate']}）" for r in rated[:n])
+        bottom = "、".join(f"{r['unit']}（完成率{r['rate']}）" for r in rated[-n:])
+        text = f"从各单位看，排名前{n}位的是{top}；排名后{n}位的是{bottom}，相关单位要加快整改进度。"
+    reds = [r["unit"] for r in rows if r["red"] != "0"]
+    if reds:
+        text += f"存在红灯问题的单位{len(reds)}个：{'、'.join(reds)}。"
+    return text + tail
+
+
+def _overdue_text(rows: list[dict[str, Any]], as_of: str) -> str:
+    if not rows:
+        return f"截至{as_of}，全镇无逾期未完成（红灯）问题。"
+    units = list(dict.fromkeys(r["unit"] for r in rows))
+    by_level = {lv: sum(1 for r in rows if r["level_name"] == lv) for lv in LADDER_ORDER}
+    levels = "、".join(f"{lv}{n}个" for lv, n in by_level.items() if n)
+    return (
+        f"截至{as_of}，全镇共有逾期未完成（红灯）问题{len(rows)}个，涉及{len(units)}个单位，"
+        f"其中{levels}。镇干部作风整顿办已向相关单位下发督办通知单。具体如下："
+    )
+
+
+def _escalation_sentence(report: MonthReport) -> str:
+    esc = report.escalated
+    if esc.empty:
+        return "本月无移交镇纪委督查问效的问题。"
+    ids = f"（{_names(esc['问题编号'])}）" if len(esc) <= ESCALATION_IDS_MAX else ""
+    units = list(dict.fromkeys(clean(u) for u in esc["填报单位"]))
+    return (
+        f"经{report.campaign.escalate_after}次及以上督办仍未落实的问题{len(esc)}个{ids}，"
+        f"涉及{_names(units)}，已移交镇纪委督查问效，"
+        "详见《干部作风整顿问题移交镇纪委督查问效清单》。"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 督办通知单
+
+
+def notice_units(report: MonthReport) -> list[str]:
+    """The units with red items, in roster order."""
+    red = report.problems[report.problems["灯色"] == RED]
+    order = _unit_order(report)
+    names = {clean(n) for n in red["填报单位"]}
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+
+
+def notice_context(report: MonthReport, unit_name: str) -> dict[str, Any]:
+    """The Jinja context of one unit's 督办通知单."""
+    campaign = report.campaign
+    ctx = _common(report)
+    overdue = report.overdue
+    mine = overdue[overdue["填报单位"].map(clean) == clean(unit_name)]
+    rows = [_item_row(r, campaign.escalate_after) for _, r in mine.iterrows()]
+    level = _highest(r["level_name"] for r in rows)
+    units = notice_units(report)
+    seq = units.index(clean(unit_name)) + 1 if clean(unit_name) in units else len(units) + 1
+    reply_by, _estimated = add_workdays(report.as_of, campaign.reply_workdays)
+    ctx.update(
+        {
+            "unit": clean(unit_name),
+            "notice_no": f"{campaign.doc_prefix}督〔{report.as_of.year}〕{report.doc_number}-{seq}号",
+            "notice_text": (
+                f"经核查，截至{cn_date(report.as_of)}，你单位干部作风整顿问题清单中有{len(rows)}个"
+                "问题已超过完成时限仍未完成整改（红灯），现予督办。具体如下："
+            ),
+            "rows": rows,
+            "level": _ladder_rich(level),
+            "level_name": level,
+            "level_text": LADDER_MEANING[level],
+            "reply_by_text": cn_date(reply_by),
+        }
+    )
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# 移交纪委清单
+
+
+def escalation_context(report: MonthReport) -> dict[str, Any]:
+    """The Jinja context of 移交纪委清单.docx."""
+    campaign = report.campaign
+    ctx = _common(report)
+    rows = []
+    for seq, (_, row) in enumerate(report.escalated.iterrows(), start=1):
+        item = _item_row(row, campaign.escalate_after)
+        item["seq"] = str(seq)
+        rows.append(item)
+    ctx["rows"] = rows
+    as_of = cn_date(report.as_of)
+    if rows:
+        ctx["intro_text"] = (
+            f"根据《{clean(campaign.town)}{campaign.year}年干部作风整顿工作方案》"
+            "“经多次督办仍未落实的，会同镇纪委督查问效”的要求，"
+            f"截至{as_of}，以下{len(rows)}个问题经{campaign.escalate_after}次及以上督办仍未落实，"
+            "现移交镇纪委督查问效。"
+        )
+    else:
+        ctx["intro_text"] = f"截至{as_of}，本月无移交事项。"
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def _render(template: Path, context: dict[str, Any], path: Path) -> Path:
+    """Render ``template`` into ``path``, whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = DocxTemplate(str(template))
+    doc.render(context, _env())
+    fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            doc.save(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_circular(report: MonthReport, path: Path, templates_dir: Path) -> Path:
+    """Write the month's 通报 to ``path``."""
+    return _render(templates_dir / CIRCULAR_TEMPLATE, circular_context(report), path)
+
+
+def write_notices(report: MonthReport, out_dir: Path, templates_dir: Path) -> list[Path]:
+    """Write ``out_dir/{单位}.docx`` for each unit with red items; return the paths.
+
+    A notice left from an earlier run of the month for a roster unit that no longer has red
+    items is removed, so the folder always matches the month's figures.
+    """
+    units = notice_units(report)
+    written = [
+        _render(templates_dir / NOTICE_TEMPLATE, notice_context(report, name), out_dir / notice_filename(name))
+        for name in units
+    ]
+    keep = {p.name for p in written}
+    for unit in report.campaign.units:
+        stale = out_dir / notice_filename(unit.name)
+        if stale.name not in keep and stale.is_file():
+            stale.unlink()
+    return written
+
+
+def write_escalation(report: MonthReport, path: Path, templates_dir: Path) -> Path:
+    """Write the 移交纪委清单 to ``path`` (a sentence instead of the table when empty)."""
+    return _render(templates_dir / ESCALATION_TEMPLATE, escalation_context(report), path)

@@ -1,0 +1,373 @@
+"""The Word documents of a monthly run, rendered from a small hand-made MonthReport."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import BinaryIO
+
+import jinja2
+import pandas as pd
+import pytest
+from docx import Document
+from docxtpl import DocxTemplate
+
+from pipeline import render_docx
+from pipeline.config import Campaign, Unit
+from pipeline.report import (
+    CATEGORY_COLUMNS,
+    LEDGER_COLUMNS,
+    LEDGER_EXTRA,
+    SUBMISSION_COLUMNS,
+    UNIT_COLUMNS,
+    VALIDATION_COLUMNS,
+    MonthReport,
+)
+from pipeline.workdays import add_workdays
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+AS_OF = dt.date(2022, 4, 30)
+ODD_UNIT = "A&B<村>"
+
+CAMPAIGN = Campaign(
+    town="xx镇",
+    year=2022,
+    office="xx镇干部作风整顿工作领导小组办公室",
+    doc_prefix="x作整办",
+    problem_list_due=dt.date(2022, 3, 20),
+    rectification_start=dt.date(2022, 4, 1),
+    rectification_end=dt.date(2022, 10, 20),
+    summary_due=dt.date(2022, 11, 18),
+    units=(
+        Unit("红星村", "HX", "村", ("红星",)),
+        Unit(ODD_UNIT, "AB", "村"),
+        Unit("便民服务中心", "BM", "部门"),
+    ),
+)
+
+
+def _problem(no, unit, code, status, deadline, light, days=0, count=0, escalated="否", **kw):
+    level = {1: "蓝色督办", 2: "橙色督办"}.get(count, "红色督办" if count >= 3 else "")
+    row = {
+        "问题编号": no,
+        "填报单位": unit,
+        "问题类别": kw.get("category", "懒政怠政、为官不为"),
+        "具体问题": kw.get("text", f"{unit}群众反映办事需多次往返，服务窗口责任不清"),
+        "整改措施": "明确窗口责任，实行首问负责制",
+        "责任领导": "张三",
+        "责任人": "李四",
+        "完成时限": deadline,
+        "整改进展": "正在推进",
+        "完成状态": status,
+        "完成日期": dt.date(2022, 4, 20) if status == "已完成" else None,
+        "灯色": light,
+        "逾期天数": days,
+        "督办次数": count,
+        "移交纪委": escalated,
+        "单位编码": code,
+        "备注": "",
+        "逾期工作日": days,
+        "工作日估算": False,
+        "督办等级": level if light == "红灯" else "",
+    }
+    return row
+
+
+def make_report(*, with_red: bool = True) -> MonthReport:
+    rows = [
+        _problem("HX-001", "红星村", "HX", "已完成", dt.date(2022, 4, 15), "绿灯"),
+        _problem("HX-002", "红星村", "HX", "整改中", dt.date(2022, 5, 3), "黄灯"),
+        _problem("HX-003", "红星村", "HX", "长期坚持", "长期坚持", "", category="政治纪律不严守、决策部署不落实"),
+        _problem("AB-001", ODD_UNIT, "AB", "已完成", dt.date(2022, 4, 10), "绿灯"),
+        _problem("BM-001", "便民服务中心", "BM", "整改中", dt.date(2022, 6, 30), "绿灯", category="“办事难”专项治理"),
+    ]
+    if with_red:
+        rows += [
+            _problem(
+                "AB-002",
+                ODD_UNIT,
+                "AB",
+                "未启动",
+                dt.date(2022, 3, 31),
+                "红灯",
+                30,
+                3,
+                "是",
+                text="村务公开栏<未及时更新> & 财务收支未按月公开",
+            ),
+            _problem("AB-003", ODD_UNIT, "AB", "整改中", dt.date(2022, 4, 20), "红灯", 10, 1),
+            _problem(
+                "BM-002",
+                "便民服务中心",
+                "BM",
+                "整改中",
+                dt.date(2022, 4, 25),
+                "红灯",
+                5,
+                2,
+                category="“办事难”专项治理",
+            ),
+        ]
+    else:
+        rows.append(_problem("AB-002", ODD_UNIT, "AB", "整改中", dt.date(2022, 6, 1), "绿灯"))
+    problems = pd.DataFrame(rows, columns=[*LEDGER_COLUMNS, *LEDGER_EXTRA])
+
+    def unit_row(rank, name, code, status, n, done, doing, todo, longterm, red, yellow, change):
+        rate = done / (n - longterm) if n - longterm else math.nan
+        return [rank, name, code, "村", status, n, done, doing, todo, longterm, rate, red, yellow, change]
+
+    if with_red:
+        units = [
+            unit_row(1, "红星村", "HX", "按时", 3, 1, 1, 0, 1, 0, 1, 12.5),
+            unit_row(2, ODD_UNIT, "AB", "逾期", 3, 1, 1, 1, 0, 2, 0, math.nan),
+            unit_row(3, "便民服务中心", "BM", "未报送", 2, 0, 2, 0, 0, 1, 0, -3.0),
+        ]
+    else:
+        units = [
+            unit_row(1, "红星村", "HX", "按时", 3, 1, 1, 0, 1, 0, 1, 0.0),
+            unit_row(2, ODD_UNIT, "AB", "按时", 2, 1, 1, 0, 0, 0, 0, 0.0),
+            unit_row(3, "便民服务中心", "BM", "按时", 1, 0, 1, 0, 0, 0, 0, 0.0),
+        ]
+    categories = pd.DataFrame(
+        [
+            ["政治纪律不严守、决策部署不落实", False, "", 1, 0, 0, 0, 1, math.nan, 0, 0],
+            ["懒政怠政、为官不为", False, "", 4, 2, 1, 1, 0, 0.5, 2, 1],
+            ["“办事难”专项治理", True, "便民服务中心", 2, 0, 2, 0, 0, 0.0, 1, 0],
+        ],
+        columns=list(CATEGORY_COLUMNS),
+    )
+    submissions = pd.DataFrame(
+        [[u[1], u[2], u[3], u[4], None, dt.date(2022, 4, 25), 1] for u in units],
+        columns=list(SUBMISSION_COLUMNS),
+    )
+    return MonthReport(
+        campaign=CAMPAIGN,
+        month="2022-04",
+        as_of=AS_OF,
+        doc_number=5,
+        problems=problems,
+        units=pd.DataFrame(units, columns=list(UNIT_COLUMNS)),
+        categories=categories,
+        submissions=submissions,
+        validation=pd.DataFrame(columns=list(VALIDATION_COLUMNS)),
+        previous_month="2022-03",
+    )
+
+
+def texts(path: Path) -> tuple[list[str], list[str]]:
+    """(paragraph texts, table cell texts) of a rendered document."""
+    doc = Document(str(path))
+    paragraphs = [p.text for p in doc.paragraphs]
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return paragraphs, cells
+
+
+def table_rows(path: Path, index: int) -> list[list[str]]:
+    table = Document(str(path)).tables[index]
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+@pytest.fixture
+def report() -> MonthReport:
+    return make_report()
+
+
+def test_circular(report: MonthReport, tmp_path: Path) -> None:
+    out = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    assert out == tmp_path / "通报.docx"
+    paragraphs, cells = texts(out)
+    body = "\n".join(paragraphs)
+    assert "xx镇干部作风整顿工作领导小组办公室文件" in paragraphs
+    assert "x作整办〔2022〕5号" in paragraphs
+    assert "关于2022年4月干部作风整顿问题整改情况的通报" in paragraphs
+    assert "各村（社区）、镇属各部门：" in paragraphs
+    assert "截至2022年4月30日，全镇3个单位共查摆问题8个" in body
+    assert "已完成2个，整改中4个，未启动1个，长期坚持1个，完成率28.6%" in body
+    assert "红灯问题（已超过完成时限仍未完成）3个" in body
+    assert "黄灯问题（7天内到期）1个" in body
+    # submissions: late, not reported, named
+    assert "本月应报送单位3个，共收到2个单位报送的问题清单" in body
+    assert f"逾期报送1个：{ODD_UNIT}" in body
+    assert "未报送1个：便民服务中心" in body
+    # ranking table
+    ranking = table_rows(out, 0)
+    assert ranking[0] == ["排名", "单位", "问题数", "已完成", "完成率", "红灯", "黄灯", "较上月"]
+    assert ranking[1] == ["1", "红星村", "3", "1", "50.0%", "0", "1", "+12.5"]
+    assert ranking[2] == ["2", ODD_UNIT, "3", "1", "33.3%", "2", "0", "—"]
+    assert ranking[3] == ["3", "便民服务中心", "2", "0", "0.0%", "1", "0", "-3.0"]
+    assert ranking[4][0] == "合计" and ranking[4][2:5] == ["8", "2", "28.6%"]
+    # overdue table, most supervised first, text from submissions intact
+    overdue = table_rows(out, 1)
+    assert overdue[0] == ["问题编号", "单位", "具体问题", "完成时限", "逾期天数", "督办等级"]
+    assert [r[0] for r in overdue[1:]] == ["AB-002", "BM-002", "AB-003"]
+    assert overdue[1][1:] == [
+        ODD_UNIT,
+        "村务公开栏<未及时更新> & 财务收支未按月公开",
+        "2022年3月31日",
+        "30",
+        "红色督办",
+    ]
+    assert "蓝色督办1个、橙色督办1个、红色督办1个" in body
+    assert "问题1个（AB-002）" in body and "已移交镇纪委督查问效" in body
+    # next steps and signature
+    assert "请各村（社区）、各部门于2022年5月25日前" in body
+    assert "会同镇纪委督查问效" in body
+    assert paragraphs[-2:] == ["xx镇干部作风整顿工作领导小组办公室", "2022年4月30日"]
+    assert not any("{{" in t or "{%" in t for t in [*paragraphs, *cells])
+
+
+def test_circular_without_red_items(tmp_path: Path) -> None:
+    report = make_report(with_red=False)
+    out = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    paragraphs, _cells = texts(out)
+    body = "\n".join(paragraphs)
+    assert "截至2022年4月30日，全镇无逾期未完成（红灯）问题。" in paragraphs
+    assert "本月无移交镇纪委督查问效的问题。" in paragraphs
+    assert "3个单位均按时报送" in body
+    assert len(Document(str(out)).tables) == 1  # the ranking table only
+    assert not any("{%" in p for p in paragraphs)
+
+
+def test_notices(report: MonthReport, tmp_path: Path) -> None:
+    out_dir = tmp_path / "督办通知单"
+    stale = out_dir / "红星村.docx"  # from an earlier run of the month: no red item any more
+    out_dir.mkdir()
+    stale.write_bytes(b"old")
+    paths = render_docx.write_notices(report, out_dir, TEMPLATES)
+    assert [p.name for p in paths] == ["A&B＜村＞.docx", "便民服务中心.docx"]
+    assert not stale.exists()
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in paths)
+
+    reply_by, _ = add_workdays(AS_OF, CAMPAIGN.reply_workdays)
+    # 4-30 to 5-04 劳动节 holiday; Saturday 5-07 is a 调休 working day: 5-05, 06, 07, 09, 10
+    assert reply_by == dt.date(2022, 5, 10)
+    paragraphs, _cells = texts(paths[0])
+    body = "\n".join(paragraphs)
+    assert "干部作风整顿督办通知单" in paragraphs
+    assert "x作整办督〔2022〕5-1号" in paragraphs
+    assert f"{ODD_UNIT}：" in paragraphs
+    assert "有2个问题已超过完成时限仍未完成整改（红灯）" in body
+    assert "请你单位高度重视" in body and "于2022年5月10日前将整改情况书面报送镇干部作风整顿办" in body
+    assert "督办等级：红色督办（经多次督办仍未落实）。" in body
+    rows = table_rows(paths[0], 0)
+    assert rows[0] == ["问题编号", "具体问题", "完成时限", "逾期天数", "督办次数", "督办等级"]
+    assert rows[1] == [
+        "AB-002",
+        "村务公开栏<未及时更新> & 财务收支未按月公开",
+        "2022年3月31日",
+        "30",
+        "3",
+        "红色督办",
+    ]
+    assert rows[2][0] == "AB-003" and rows[2][5] == "蓝色督办"
+    assert paragraphs[-3:-1] == ["xx镇干部作风整顿工作领导小组办公室", "2022年4月30日"]
+
+    # the ladder colour is shown: the highest level's character style, red for 红色督办
+    doc = Document(str(paths[0]))
+    level_para = next(p for p in doc.paragraphs if p.text.startswith("督办等级："))
+    styled = [r for r in level_para.runs if r.text == "红色督办"]
+    assert styled and styled[0].style.style_id == "LadderRed"
+    assert str(styled[0].style.font.color.rgb) == "C00000"
+
+    other = "\n".join(texts(paths[1])[0])
+    assert "督办等级：橙色督办（第二次督办，警示）。" in other and "x作整办督〔2022〕5-2号" in other
+
+
+def test_escalation(report: MonthReport, tmp_path: Path) -> None:
+    out = render_docx.write_escalation(report, tmp_path / "移交纪委清单.docx", TEMPLATES)
+    paragraphs, _cells = texts(out)
+    assert "干部作风整顿问题移交镇纪委督查问效清单" in paragraphs
+    body = "\n".join(paragraphs)
+    assert "截至2022年4月30日，以下1个问题经3次及以上督办仍未落实" in body
+    rows = table_rows(out, 0)
+    assert rows[0] == [
+        "序号",
+        "问题编号",
+        "单位",
+        "问题类别",
+        "具体问题",
+        "责任领导",
+        "责任人",
+        "完成时限",
+        "逾期天数",
+        "督办次数",
+    ]
+    assert rows[1] == [
+        "1",
+        "AB-002",
+        ODD_UNIT,
+        "懒政怠政、为官不为",
+        "村务公开栏<未及时更新> & 财务收支未按月公开",
+        "张三",
+        "李四",
+        "2022年3月31日",
+        "30",
+        "3",
+    ]
+    assert len(rows) == 2
+
+
+def test_escalation_empty(tmp_path: Path) -> None:
+    out = render_docx.write_escalation(make_report(with_red=False), tmp_path / "x.docx", TEMPLATES)
+    paragraphs, _cells = texts(out)
+    assert "截至2022年4月30日，本月无移交事项。" in paragraphs
+    assert not Document(str(out)).tables
+
+
+def test_no_notices_without_red(tmp_path: Path) -> None:
+    assert render_docx.write_notices(make_report(with_red=False), tmp_path, TEMPLATES) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("with_red", [True, False])
+def test_templates_declare_every_variable(with_red: bool) -> None:
+    report = make_report(with_red=with_red)
+    env = jinja2.Environment(autoescape=True)
+    cases = [
+        (render_docx.CIRCULAR_TEMPLATE, render_docx.circular_context(report)),
+        (render_docx.ESCALATION_TEMPLATE, render_docx.escalation_context(report)),
+        (render_docx.NOTICE_TEMPLATE, render_docx.notice_context(report, ODD_UNIT)),
+    ]
+    for name, ctx in cases:
+        template = DocxTemplate(str(TEMPLATES / name))
+        assert template.get_undeclared_template_variables(jinja_env=env, context=ctx) == set()
+
+
+def test_failed_render_leaves_no_file(report: MonthReport, tmp_path: Path) -> None:
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / render_docx.CIRCULAR_TEMPLATE).write_bytes(b"not a docx")
+    target = tmp_path / "out" / "通报.docx"
+    with pytest.raises(Exception):  # noqa: B017
+        render_docx.write_circular(report, target, broken)
+    assert not target.exists()
+
+
+def test_interrupted_save_keeps_the_old_file(
+    report: MonthReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "通报.docx"
+    target.write_bytes(b"last run")
+
+    def failing_save(self: DocxTemplate, handle: BinaryIO) -> None:
+        handle.write(b"half a docx")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(DocxTemplate, "save", failing_save)
+    with pytest.raises(OSError, match="disk full"):
+        render_docx.write_circular(report, target, TEMPLATES)
+    assert target.read_bytes() == b"last run"
+    assert [p.name for p in tmp_path.iterdir()] == ["通报.docx"]
+
+
+def test_formatting_helpers() -> None:
+    assert render_docx.cn_date(dt.date(2022, 4, 30)) == "2022年4月30日"
+    assert render_docx.cn_date(pd.Timestamp("2022-05-09")) == "2022年5月9日"
+    assert render_docx.cn_date("长期坚持") == "长期坚持"
+    assert render_docx.cn_date(None) == "—"
+    assert render_docx.percent(0.36) == "36.0%"
+    assert render_docx.percent(math.nan) == "—"
+    assert render_docx.change_points(0.04) == "持平"
+    assert render_docx.clean("  a\n b\x0b ") == "a b"
+    assert render_docx.notice_filename("a/b:c") == "a／b：c.docx"
