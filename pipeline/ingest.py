@@ -1,9 +1,12 @@
 """Read a received file into a ``RawTable``: the problem list as the unit wrote it.
 
-Format is recognised by content, never by extension. python-calamine does the reading (fast,
-and it reports merged ranges for .xlsx and .xls); every kept value remembers its Excel row and
-column so later messages can name the cell (``G7``). Files that cannot be read raise
-``FileRefused`` with a catalogue code; nothing in a file is evaluated.
+Format is recognised by content, never by extension: .xlsx, .xlsm (values only; macros are never
+read, let alone run), .xls (BIFF), .ods, and the same formats as WPS saves them. python-calamine
+does the reading (fast, and it reports merged ranges for .xlsx and .xls); for .ods the merged
+ranges come from ``content.xml`` through defusedxml. Every kept value remembers its Excel row
+and column so later messages can name the cell (``G7``). Files that cannot be read raise
+``FileRefused`` with a catalogue code; limits (size, unpacked size, compression ratio, rows) are
+checked before any parsing, and nothing in a file is evaluated.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +29,7 @@ from pipeline import layout
 from pipeline.config import Campaign, Unit
 from pipeline.errors import FileRefused
 from pipeline.messages import Message
-from pipeline.vocab import REQUIRED, Vocabulary, fold, key
+from pipeline.vocab import FREE_TEXT, REQUIRED, Vocabulary, fold, key
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -83,6 +88,7 @@ class _Sheet:
     name: str
     rows: list[list[Any]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden: bool = False
 
 
 def should_skip(path: Path) -> bool:
@@ -142,19 +148,23 @@ def _sniff_zip(data: bytes) -> str:
                 )
             if "mimetype" in names:
                 mime = zf.read("mimetype")[:100]
-                if b"opendocument.spreadsheet" in mime:
+                if b"opendocument.spreadsheet" in mime and "content.xml" in names:
                     return "ods"
                 raise FileRefused("file-not-spreadsheet", kind="OpenDocument 文字或其他文档")
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 if "xl/workbook.bin" in names:
                     raise FileRefused("file-not-spreadsheet", kind="Excel 二进制工作簿（.xlsb），请另存为 .xlsx")
-                return "xlsx"
+                types = zf.read("[Content_Types].xml")[:20000] if "[Content_Types].xml" in names else b""
+                macro = b"macroEnabled" in types or "xl/vbaProject.bin" in names
+                return "xlsm" if macro else "xlsx"
             if "word/document.xml" in names:
                 raise FileRefused("file-not-spreadsheet", kind="Word 文档")
             if "ppt/presentation.xml" in names:
                 raise FileRefused("file-not-spreadsheet", kind="PowerPoint 演示文稿")
             raise FileRefused("file-not-spreadsheet", kind="压缩包")
-    except zipfile.BadZipFile as exc:
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         raise FileRefused("file-corrupt", detail="压缩包结构损坏或文件被截断") from exc
 
 
@@ -169,7 +179,7 @@ def _sniff_ole(data: bytes) -> str:
     with ole:
         streams = {"/".join(s) for s in ole.listdir()}
     if "EncryptedPackage" in streams:
-        raise FileRefused("file-encrypted")
+        return "ooxml-encrypted"  # an encrypted .xlsx: maybe only Excel's default password
     if "Workbook" in streams or "Book" in streams:
         try:
             office = msoffcrypto.OfficeFile(io.BytesIO(data))
@@ -196,6 +206,20 @@ def _decrypt_default(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _unwrap(data: bytes) -> tuple[bytes, str]:
+    """The readable bytes and their format; files locked with the default password are opened."""
+    fmt = sniff(data)
+    if fmt == "xls-encrypted":
+        return _decrypt_default(data), "xls"
+    if fmt == "ooxml-encrypted":
+        inner = _decrypt_default(data)
+        fmt = sniff(inner)  # the limits apply to what was inside too
+        if fmt not in ("xlsx", "xlsm"):
+            raise FileRefused("file-not-spreadsheet", kind="加密的 Office 文档")
+        return inner, fmt
+    return data, fmt
+
+
 def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
@@ -213,15 +237,14 @@ def read_file(path: Path, vocab: Vocabulary, file_name: str | None = None) -> Ra
 
 
 def read_bytes(data: bytes, vocab: Vocabulary, file_name: str) -> RawTable:
-    fmt = sniff(data)
-    if fmt == "xls-encrypted":
-        data, fmt = _decrypt_default(data), "xls"
+    data, fmt = _unwrap(data)
     sheets, marker = _load_sheets(data, fmt)
     table = _find_table(sheets, vocab, file_name, fmt)
     return RawTable(**{**table.__dict__, "marker": marker})
 
 
 def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | None]:
+    """Every worksheet's cells (hidden ones flagged) and the hidden marker of a generated template."""
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError as exc:
@@ -231,6 +254,7 @@ def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | 
     sheets: list[_Sheet] = []
     marker: dict[str, str] | None = None
     try:
+        ods_merged = _ods_merged(data) if fmt == "ods" else {}
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
@@ -238,13 +262,12 @@ def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | 
             if meta.name == layout.MARKER_SHEET:
                 marker = _read_marker(sheet.to_python(skip_empty_area=False))
                 continue
-            if meta.visible != calamine.SheetVisibleEnum.Visible:
-                continue
             if sheet.total_height > MAX_ROWS + HEADER_SCAN_ROWS:
                 raise FileRefused("file-too-many-rows", sheet=meta.name, rows=sheet.total_height, limit=MAX_ROWS)
             rows = sheet.to_python(skip_empty_area=False)
-            merged = list(sheet.merged_cell_ranges or []) if fmt in ("xlsx", "xls") else []
-            sheets.append(_Sheet(meta.name, rows, merged))
+            merged = ods_merged.get(meta.name, []) if fmt == "ods" else list(sheet.merged_cell_ranges or [])
+            hidden = meta.visible != calamine.SheetVisibleEnum.Visible
+            sheets.append(_Sheet(meta.name, rows, merged, hidden))
     except FileRefused:
         raise
     except Exception as exc:
@@ -252,6 +275,46 @@ def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | 
     finally:
         book.close()
     return sheets, marker
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Merged ranges of an .ods (calamine does not report them), from ``content.xml``.
+
+    Parsed with defusedxml (no DTD, no entity expansion); rows and cells are counted with their
+    ``number-*-repeated`` attributes so positions match calamine's grid.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    t = _ODS_TABLE
+    result: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    depth, row, col, name = 0, 0, 0, ""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as fh:
+        for event, el in iterparse(fh, events=("start", "end")):
+            tag = el.tag
+            if tag == f"{t}table":
+                depth += 1 if event == "start" else -1
+                if event == "start" and depth == 1:
+                    name, row = el.get(f"{t}name", ""), 0
+                    result[name] = []
+                continue
+            if depth != 1:
+                continue
+            if tag == f"{t}table-row":
+                if event == "start":
+                    col = 0
+                else:
+                    row += int(el.get(f"{t}number-rows-repeated", "1"))
+                    el.clear()
+            elif tag in (f"{t}table-cell", f"{t}covered-table-cell") and event == "start":
+                rows = int(el.get(f"{t}number-rows-spanned", "1"))
+                cols = int(el.get(f"{t}number-columns-spanned", "1"))
+                if tag == f"{t}table-cell" and (rows > 1 or cols > 1):
+                    result[name].append(((row, col), (row + rows - 1, col + cols - 1)))
+                col += int(el.get(f"{t}number-columns-repeated", "1"))
+    return result
 
 
 def _short(exc: Exception) -> str:
@@ -268,12 +331,21 @@ def _read_marker(rows: list[list[Any]]) -> dict[str, str] | None:
 
 # --- finding the table -------------------------------------------------------------------------
 
+_PAREN = re.compile(r"[（(【\[〔][^（()）【】\[\]〔〕]*[)）】\]〕]")
+_ID_RE = re.compile(r"^[A-Za-z]{1,12}-\d{1,5}$")
+_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+# Coded columns: their values are codes, not prose, so every space and line break inside is noise.
+_CODED = ("问题编号", "问题类别", "完成状态")
+_DATES = ("完成时限", "完成日期")
+_LAYOUT_WORDS = ("说明", "填表说明", "填报说明", "示例", "填写示例", "参考")
+
 
 @dataclass
 class _Header:
     row: int  # 0-based index of the last header row
     mapping: dict[str, int]  # canonical -> 0-based column
     score: int
+    labels: list[str] = field(default_factory=list)
 
 
 def _text(value: Any) -> str:
@@ -284,13 +356,22 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _canonical(label: str, lookup: dict[str, str]) -> str | None:
+    """The canonical column a header label names; a hint in brackets (``完成时限（年月日）``) is ignored."""
+    if not label:
+        return None
+    hit = lookup.get(key(label))
+    if hit is None and (bare := _PAREN.sub("", label)) != label:
+        hit = lookup.get(key(bare))
+    return hit
+
+
 def _map_labels(labels: Sequence[str], lookup: dict[str, str]) -> dict[str, int]:
     mapping: dict[str, int] = {}
     for col, label in enumerate(labels):
-        canonical = lookup.get(key(label)) if label else None
+        canonical = _canonical(label, lookup)
         if canonical and canonical not in mapping:
             mapping[canonical] = col
-    # "编号" means 问题编号 only when the column holds assigned ids; as a sequence number it is 序号.
     return mapping
 
 
@@ -299,26 +380,30 @@ def _score(mapping: dict[str, int]) -> int:
 
 
 def _horizontal_fill(sheet: _Sheet, row: int) -> list[str]:
+    """A header row's labels, a label merged across columns repeated over each of them."""
     labels = [_text(v) for v in sheet.rows[row]]
     for (r0, c0), (r1, c1) in sheet.merged:
-        if r0 <= row <= r1 and c1 > c0:
-            top = _text(sheet.rows[r0][c0]) if r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]) else ""
+        if r0 <= row <= r1 and r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]):
+            top = _text(sheet.rows[r0][c0])
             for c in range(c0, min(c1 + 1, len(labels))):
                 labels[c] = labels[c] or top
     return labels
 
 
 def _best_header(sheet: _Sheet, lookup: dict[str, str]) -> _Header | None:
+    """The header row that names the most columns; a two-row header (``完成情况`` merged over
+    ``完成状态``/``完成日期``) reads each column's lower label where it names one, else the upper."""
     best: _Header | None = None
     for r in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
         top = _horizontal_fill(sheet, r)
-        candidates = [_Header(r, m, _score(m)) for m in (_map_labels(top, lookup),)]
+        candidates = [_Header(r, m, _score(m), top) for m in (_map_labels(top, lookup),)]
         if r + 1 < len(sheet.rows):
-            sub = [_text(v) for v in sheet.rows[r + 1]]
-            two = [s if lookup.get(key(s)) else t for t, s in zip(top, sub, strict=False)]
-            mapping = _map_labels(two, lookup)
-            if any(lookup.get(key(s)) for s in sub):
-                candidates.append(_Header(r + 1, mapping, _score(mapping)))
+            sub = _horizontal_fill(sheet, r + 1)
+            sub_known = [bool(_canonical(s, lookup)) and s != t for t, s in zip(top, sub, strict=False)]
+            if any(sub_known):
+                two = [s if known else t for t, s, known in zip(top, sub, sub_known, strict=False)]
+                mapping = _map_labels(two, lookup)
+                candidates.append(_Header(r + 1, mapping, _score(mapping), two))
         for cand in candidates:
             if best is None or cand.score > best.score:
                 best = cand
@@ -326,16 +411,26 @@ def _best_header(sheet: _Sheet, lookup: dict[str, str]) -> _Header | None:
 
 
 def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: str) -> RawTable:
+    """The problem list among the sheets: visible sheets first; a hidden one only when no visible
+    sheet holds the table (a file whose only list was hidden by mistake)."""
     lookup = vocab.header_lookup
     found = [(s, h) for s in sheets if (h := _best_header(s, lookup)) is not None]
     if not found:
         raise FileRefused("table-not-found", detail="各工作表中都没有找到问题清单的表头")
-    sheet, header = max(found, key=lambda sh: sh[1].score)
+
+    def rank(pair: tuple[_Sheet, _Header]) -> tuple[int, int, int]:
+        sheet, header = pair
+        complete = all(c in header.mapping for c in REQUIRED)
+        aside = any(w in sheet.name for w in _LAYOUT_WORDS)  # 说明 / 示例 sheets lose a tie
+        return (int(complete), int(not sheet.hidden), header.score * 2 - int(aside))
+
+    sheet, header = max(found, key=rank)  # max keeps the first of equals: sheet order
     missing = [c for c in REQUIRED if c not in header.mapping]
     if missing:
         raise FileRefused(
             "table-not-found", detail=f"工作表“{sheet.name}”第 {header.row + 1} 行的表头缺少：{'、'.join(missing)}"
         )
+    _number_column(sheet, header)
     unit_text, filled_text = _header_block(sheet.rows[: header.row])
     frame, notices = _rows(sheet, header, file_name)
     return RawTable(
@@ -351,6 +446,18 @@ def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: st
     )
 
 
+def _number_column(sheet: _Sheet, header: _Header) -> None:
+    """A column headed ``编号`` is the 序号 unless it holds assigned ids (``HX-001``): then 问题编号."""
+    col = header.mapping.get("序号")
+    if col is None or "问题编号" in header.mapping or key(header.labels[col]) == key("序号"):
+        return
+    values = [_text(row[col]).strip() for row in sheet.rows[header.row + 1 :] if col < len(row)]
+    values = [_SPACES.sub("", unicodedata.normalize("NFKC", v)) for v in values if v]
+    ids = sum(1 for v in values if _ID_RE.match(v))
+    if ids and ids >= len([v for v in values if v.isdigit()]):
+        header.mapping["问题编号"] = header.mapping.pop("序号")
+
+
 def _header_block(rows: list[list[Any]]) -> tuple[str, str]:
     unit, filled = "", ""
     for row in rows:
@@ -362,31 +469,34 @@ def _header_block(rows: list[list[Any]]) -> tuple[str, str]:
     return unit, filled
 
 
-def _is_footer(values: list[str]) -> bool:
-    first = next((v for v in values if v), "")
-    return bool(first) and fold(first).replace(" ", "").startswith(FOOTER_WORDS)
+def _is_footer(texts: list[str], free_columns: set[int]) -> bool:
+    """A row below the table that is not a problem: 合计, 注：…, 审核人：… in its first filled cell.
+
+    The first filled cell must not be a free-text column, where a problem may start with any word.
+    """
+    first = next((i for i, v in enumerate(texts) if v), None)
+    if first is None or first in free_columns:
+        return False
+    return _SPACES.sub("", fold(texts[first])).startswith(FOOTER_WORDS)
 
 
 def _rows(sheet: _Sheet, header: _Header, file_name: str) -> tuple[pd.DataFrame, list[Message]]:
     columns = list(header.mapping)
-    index = list(header.mapping.values())
+    free = {header.mapping[c] for c in FREE_TEXT if c in header.mapping}
     fill = _vertical_fill(sheet, header)
     records: list[list[Any]] = []
     excel_rows: list[int] = []
     notices: list[Message] = []
-    substantive = [c for c in columns if c not in ("序号",)]
+    substantive = [i for i, c in enumerate(columns) if c != "序号"]
     for r in range(header.row + 1, len(sheet.rows)):
         raw = sheet.rows[r]
-        values = [_clean(fill.get((r, i), raw[i] if i < len(raw) else "")) for i in index]
-        row_texts = [_text(v).strip() for v in raw]
-        if not any(_text(values[columns.index(c)]).strip() for c in substantive):
-            if any(row_texts) and _is_footer(row_texts):
-                notices.append(_ignored(sheet, r, row_texts, file_name))
-                break
-            continue
-        if _is_footer(row_texts) and sum(1 for c in REQUIRED if _text(values[columns.index(c)])) <= 2:
+        row_texts = [_text(v).strip(" \t\r\n\u3000\u00a0") for v in raw]
+        if _is_footer(row_texts, free):
             notices.append(_ignored(sheet, r, row_texts, file_name))
             break
+        values = [_clean(c, fill.get((r, i), raw[i] if i < len(raw) else "")) for c, i in header.mapping.items()]
+        if not any(_text(values[i]) for i in substantive):
+            continue  # blank row, or only a 序号 printed in an empty template row
         records.append(values)
         excel_rows.append(r + 1)
     frame = pd.DataFrame(records, columns=columns, index=pd.Index(excel_rows, name="行"), dtype=object)
@@ -420,16 +530,21 @@ def _vertical_fill(sheet: _Sheet, header: _Header) -> dict[tuple[int, int], Any]
     return fill
 
 
-def _clean(value: Any) -> Any:
-    """Trim text; keep numbers, dates and text-looking numbers (``0012``) as they are."""
+def _clean(column: str, value: Any) -> Any:
+    """Normalise one value. Free text is kept as written, only trimmed (line breaks kept); in coded
+    columns (类别, 状态, 编号) full-width spaces and line breaks are removed, in dates collapsed.
+    Numbers, dates and text-looking numbers (``0012``) keep their type."""
     if isinstance(value, str):
-        text = value.replace("\r\n", "\n").strip(" \t\r\n\u3000\u00a0")
+        text = value.replace("\r\n", "\n").replace("\r", "\n").strip(" \t\n\u3000\u00a0\ufeff")
+        if column in _CODED:
+            text = _SPACES.sub("", text)
+            return unicodedata.normalize("NFKC", text) if column == "问题编号" else text
+        if column in _DATES:
+            return _SPACES.sub(" ", text)
         return text
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return value  # numeric cells stay numeric; validate decides what they mean
-    return value
+    return value  # numeric cells stay numeric; validate decides what they mean
 
 
 # --- the unit ---------------------------------------------------------------------------------
