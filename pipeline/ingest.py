@@ -76,7 +76,8 @@ class RawTable:
     filled_text: str = ""  # the 填报日期 text of the header block
     marker: dict[str, str] | None = None  # the hidden marker of a generated template
     notices: tuple[Message, ...] = ()
-    fmt: str = "xlsx"
+    fmt: str = "xlsx"  # xlsx | xlsm | xls | ods, as recognised from the content
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column -> its header as written
 
     def cell(self, column: str, row: int) -> str:
         """The Excel address of ``column`` in Excel ``row``, e.g. ``G7``."""
@@ -443,19 +444,26 @@ def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: st
         filled_text=filled_text,
         notices=tuple(notices),
         fmt=fmt,
+        headers={c: header.labels[i] for c, i in header.mapping.items()},
     )
 
 
 def _number_column(sheet: _Sheet, header: _Header) -> None:
-    """A column headed ``编号`` is the 序号 unless it holds assigned ids (``HX-001``): then 问题编号."""
-    col = header.mapping.get("序号")
-    if col is None or "问题编号" in header.mapping or key(header.labels[col]) == key("序号"):
+    """A column headed ``编号`` is a sequence number (序号) unless it holds assigned ids (``HX-001``):
+    then it is the 问题编号, whether or not another column already holds the 序号."""
+    if "问题编号" in header.mapping:
         return
-    values = [_text(row[col]).strip() for row in sheet.rows[header.row + 1 :] if col < len(row)]
-    values = [_SPACES.sub("", unicodedata.normalize("NFKC", v)) for v in values if v]
-    ids = sum(1 for v in values if _ID_RE.match(v))
-    if ids and ids >= len([v for v in values if v.isdigit()]):
-        header.mapping["问题编号"] = header.mapping.pop("序号")
+    for col, label in enumerate(header.labels):
+        if key(label) != key("编号"):
+            continue
+        values = [_text(row[col]) for row in sheet.rows[header.row + 1 :] if col < len(row)]
+        values = [_SPACES.sub("", unicodedata.normalize("NFKC", v)) for v in values if v.strip()]
+        ids = sum(1 for v in values if _ID_RE.match(v))
+        if ids and ids >= sum(1 for v in values if v.isdigit()):
+            if header.mapping.get("序号") == col:
+                del header.mapping["序号"]
+            header.mapping["问题编号"] = col
+            return
 
 
 def _header_block(rows: list[list[Any]]) -> tuple[str, str]:
@@ -573,8 +581,9 @@ def identify_unit(raw: RawTable, campaign: Campaign, file_name: str) -> tuple[Un
         if unit is None:
             return None, [Message("unit-not-in-roster", file=file_name, params={"code": raw.marker["unit_code"]})]
         found.append(("模板标记", unit))
-    if raw.unit_text and (unit := _match_name(raw.unit_text, campaign.units)):
-        found.append(("填报单位", unit))
+    text_unit = _match_name(raw.unit_text, campaign.units) if raw.unit_text else None
+    if text_unit:
+        found.append(("填报单位", text_unit))
     if unit := _match_name(Path(file_name).stem, campaign.units):
         found.append(("文件名", unit))
     if not found:
@@ -584,4 +593,14 @@ def identify_unit(raw: RawTable, campaign: Campaign, file_name: str) -> tuple[Un
     if others:
         detail = "；".join(f"{src}为“{u.name}”" for src, u in found)
         messages.append(Message("unit-conflict", file=file_name, params={"detail": detail, "unit": chosen.name}))
+    if raw.unit_text and text_unit is None:
+        source = found[0][0]
+        messages.append(
+            Message(
+                "unit-text-unmatched",
+                file=file_name,
+                sheet=raw.sheet,
+                params={"found": raw.unit_text, "source": source, "unit": chosen.name},
+            )
+        )
     return chosen, messages

@@ -80,6 +80,11 @@ CATALOGUE: dict[str, Entry] = {
         "无法确定填报单位：表头“填报单位”为“{found}”，文件名也未包含名单中的单位名称。请在“填报单位（盖章）：”后填写单位全称。",
     ),
     "unit-conflict": Entry("warning", "填报单位不一致", "填报单位前后不一致：{detail}；按“{unit}”处理。"),
+    "unit-text-unmatched": Entry(
+        "warning",
+        "填报单位名称不规范",
+        "表头“填报单位”写的是“{found}”，与单位名单中的名称和简称都对不上；已按{source}认定为“{unit}”。请以后填写单位全称。",
+    ),
     "unit-not-in-roster": Entry(
         "error", "单位不在名单中", "模板标记的单位代码“{code}”不在本次活动的单位名单中，请使用作风整顿办下发的模板。"
     ),

@@ -800,6 +800,7 @@ def write_sample_campaign(root: Path, seed: int = 2022) -> list[SampleMonth]:
             _write_month(path, unit, i, plans, receipts, styles[unit.code])
             stamp = received.timestamp()  # naive local time, as a clerk's computer shows it
             os.utime(path, (stamp, stamp))
+    make_messy(folders, styles)  # some files in the shapes real files come in (SPEC §3)
     return [SampleMonth(month=m, as_of=a, folder=f) for m, a, f in zip(MONTHS, AS_OF, folders, strict=True)]
 
 
@@ -1198,3 +1199,348 @@ def _file_name(unit: SampleUnit, i: int, style: _Style) -> str:
 
 def _toml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Messy variants (SPEC §3 "Real files are messy"): the same content in the shapes real files
+# come in. Written deterministically over some March and April files, so `make demo` reads
+# .xls, .ods, WPS files, two-row headers, merged categories, footers, instructions sheets, lock
+# files, full-width spaces and line breaks, and still accepts every one of them.
+
+
+@dataclass
+class Grid:
+    """One sheet as a grid of values (``cells[0]`` is Excel row 1) with merged ranges
+    ``(first row, first column, last row, last column)``, 0-based and inclusive."""
+
+    name: str
+    cells: list[list[object]]
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden: bool = False
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """The sheets of an .xlsx this module wrote, as grids."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    grids = []
+    for ws in wb.worksheets:
+        cells = [list(row) for row in ws.iter_rows(values_only=True)]
+        merges = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
+        grids.append(Grid(ws.title, cells, merges, ws.sheet_state != "visible"))
+    return grids
+
+
+def _covered(grid: Grid) -> dict[tuple[int, int], tuple[int, int, int, int] | None]:
+    """Cells inside a merged range: the range for its top-left cell, None for the others."""
+    out: dict[tuple[int, int], tuple[int, int, int, int] | None] = {}
+    for m in grid.merges:
+        for r in range(m[0], m[2] + 1):
+            for c in range(m[1], m[3] + 1):
+                out[(r, c)] = m if (r, c) == (m[0], m[1]) else None
+    return out
+
+
+def write_grids_xlsx(path: Path, grids: list[Grid]) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for grid in grids:
+        ws = wb.create_sheet(grid.name)
+        for r, row in enumerate(grid.cells, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None and value != "":
+                    cell = ws.cell(r, c, value)
+                    if isinstance(value, dt.date):
+                        cell.number_format = TEMPLATE_DATE_FORMAT
+        for r0, c0, r1, c1 in grid.merges:
+            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+        ws.sheet_state = "hidden" if grid.hidden else "visible"
+    wb.save(path)
+    return path
+
+
+def write_grids_xls(path: Path, grids: list[Grid]) -> Path:
+    """A real BIFF8 .xls through xlwt (the writer old Excel-compatible tools use)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    plain = xlwt.easyxf("")
+    for grid in grids:
+        sheet = book.add_sheet(grid.name, cell_overwrite_ok=True)
+        covered = _covered(grid)
+        for r, row in enumerate(grid.cells):
+            for c, value in enumerate(row):
+                if (r, c) in covered or value is None or value == "":
+                    continue
+                sheet.write(r, c, value, date_style if isinstance(value, dt.date) else plain)
+        for r0, c0, r1, c1 in grid.merges:
+            value = grid.cells[r0][c0] if c0 < len(grid.cells[r0]) else None
+            style = date_style if isinstance(value, dt.date) else plain
+            sheet.write_merge(r0, r1, c0, c1, "" if value is None else value, style)
+        if grid.hidden:
+            sheet.visibility = 1
+    book.save(str(path))
+    return path
+
+
+def write_grids_ods(path: Path, grids: list[Grid]) -> Path:
+    """An OpenDocument spreadsheet through odfpy, merged ranges as spans over covered cells."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableProperties
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    hidden_style = Style(name="hiddentable", family="table")
+    hidden_style.addElement(TableProperties(display="false"))
+    doc.automaticstyles.addElement(hidden_style)
+    for grid in grids:
+        table = Table(name=grid.name, stylename=hidden_style) if grid.hidden else Table(name=grid.name)
+        covered = _covered(grid)
+        for r, row in enumerate(grid.cells):
+            tr = TableRow()
+            for c, value in enumerate(row):
+                if (r, c) in covered and covered[(r, c)] is None:
+                    tr.addElement(CoveredTableCell())
+                    continue
+                span: dict[str, int] = {}
+                if m := covered.get((r, c)):
+                    span = {"numberrowsspanned": m[2] - m[0] + 1, "numbercolumnsspanned": m[3] - m[1] + 1}
+                tr.addElement(_ods_cell(TableCell, P, value, span))
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+    return path
+
+
+def _ods_cell(table_cell: type, paragraph: type, value: object, span: dict[str, int]) -> object:
+    if value is None or value == "":
+        return table_cell(**span)
+    if isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        cell = table_cell(valuetype="date", datevalue=day.isoformat(), **span)
+        cell.addElement(paragraph(text=day.isoformat()))
+        return cell
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell = table_cell(valuetype="float", value=value, **span)
+        cell.addElement(paragraph(text=str(value)))
+        return cell
+    cell = table_cell(valuetype="string", **span)
+    for line in str(value).split("\n"):
+        cell.addElement(paragraph(text=line))
+    return cell
+
+
+def wps_bytes(xlsx: bytes) -> bytes:
+    """An .xlsx as WPS 表格 saves it: WPS application properties (KSOProductBuildVer), absolute
+    part paths in the workbook relationships, and every shared string written as rich-text runs."""
+    import io
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    custom = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="KSOProductBuildVer">'
+        "<vt:lpwstr>2052-11.1.0.11664</vt:lpwstr></property></Properties>"
+    )
+    runs = '<si><r><rPr><sz val="11"/><color rgb="FF000000"/><rFont val="宋体"/><charset val="134"/></rPr><t\\1>\\2</t></r></si>'
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                data = re.sub(rb"<Application>.*?</Application>", "<Application>WPS 表格</Application>".encode(), data)
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = re.sub(rb'Target="/?(?:xl/)?', b'Target="/xl/', data)
+            elif info.filename == "xl/sharedStrings.xml":
+                data = re.sub(r"<si><t([^>]*)>(.*?)</t></si>", runs, data.decode("utf-8"), flags=re.S).encode()
+            elif info.filename == "_rels/.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdKso" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>',
+                )
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/docProps/custom.xml" '
+                    b'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>',
+                )
+            dst.writestr(info.filename, data)
+        dst.writestr("docProps/custom.xml", custom)
+    return out.getvalue()
+
+
+def _table(grids: list[Grid]) -> Grid:
+    return next(g for g in grids if g.name == layout.SHEET)
+
+
+def _header_index(grid: Grid) -> int:
+    return next(i for i, row in enumerate(grid.cells) if row and row[0] == "序号")
+
+
+def _label_col(grid: Grid, *labels: str) -> int:
+    """The column of a header label, in the header row or the row below (a two-row header)."""
+    h = _header_index(grid)
+    return next(c for row in grid.cells[h : h + 2] for c, v in enumerate(row) if v in labels)
+
+
+def _add_footer(grids: list[Grid]) -> None:
+    grid = _table(grids)
+    last = max(i for i, row in enumerate(grid.cells) if any(v not in (None, "") for v in row))
+    count = last - _header_index(grid)
+    width = len(grid.cells[_header_index(grid)])
+    grid.cells[last + 1 :] = []
+    grid.cells.append([None] * width)
+    grid.cells.append(["合计", f"共 {count} 项问题", *[None] * (width - 2)])
+    grid.cells.append(["注：本表由各单位如实填写，问题类别按七类填写。", *[None] * (width - 1)])
+    grid.merges.append((len(grid.cells) - 1, 0, len(grid.cells) - 1, width - 1))
+    grid.cells.append(["审核人：", None, None, "填表人：", *[None] * (width - 4)])
+
+
+def _merge_categories(grids: list[Grid]) -> None:
+    """问题类别 merged down over consecutive rows of the same category."""
+    grid = _table(grids)
+    col = _label_col(grid, "问题类别", "类别")
+    r = _header_index(grid) + 1
+    while r < len(grid.cells):
+        end = r
+        while end + 1 < len(grid.cells) and grid.cells[end + 1][col] == grid.cells[r][col] not in (None, ""):
+            end += 1
+        if end > r:
+            for k in range(r + 1, end + 1):
+                grid.cells[k][col] = None
+            grid.merges.append((r, col, end, col))
+        r = end + 1
+
+
+def _two_row_header(grids: list[Grid]) -> None:
+    """责任主体 over 责任领导/责任人 and 完成情况 over 完成状态/完成日期; the rest merged down."""
+    grid = _table(grids)
+    h = _header_index(grid)
+    labels = list(grid.cells[h])
+    groups = {"责任领导": "责任主体", "责任人": "责任主体", "完成状态": "完成情况", "完成日期": "完成情况"}
+    top = [groups.get(str(v), v) for v in labels]
+    sub = [v if str(v) in groups else None for v in labels]
+    grid.cells[h : h + 1] = [top, sub]
+    grid.merges = [(r0 + (r0 > h), c0, r1 + (r1 > h), c1) for r0, c0, r1, c1 in grid.merges]
+    c = 0
+    while c < len(labels):
+        if str(labels[c]) in groups:
+            end = c
+            while end + 1 < len(labels) and groups.get(str(labels[end + 1])) == groups[str(labels[c])]:
+                end += 1
+            grid.merges.append((h, c, h, end))
+            for k in range(c + 1, end + 1):
+                top[k] = None
+            c = end + 1
+        else:
+            grid.merges.append((h, c, h + 1, c))
+            c += 1
+
+
+def _full_width(grids: list[Grid]) -> None:
+    """Line breaks and full-width spaces in header cells and in the coded status values."""
+    grid = _table(grids)
+    h = max(i for i in range(_header_index(grid), _header_index(grid) + 2) if i < len(grid.cells))
+    rename = {
+        "具体问题": "具体\u3000问题",
+        "整改措施": "整改\n措施",
+        "完成时限": "完成\n时限",
+        "整改时限": "整改\n时限",
+    }
+    for row in grid.cells[_header_index(grid) : h + 1]:
+        for c, v in enumerate(row):
+            if v in rename:
+                row[c] = rename[str(v)]
+    col = _label_col(grid, "完成状态", "状态")
+    for row in grid.cells[h + 1 :]:
+        if row[col] in ("整改中", "未启动", "已完成"):
+            row[col] = f"{str(row[col])[:2]}\u3000{str(row[col])[2:]}"
+
+
+def _instructions_first(grids: list[Grid]) -> None:
+    lines = ["填表说明", "1. 问题类别按方案列明的七类填写。", "2. 完成时限写到具体日期，长期坚持的写“长期坚持”。"]
+    grids.insert(0, Grid("填表说明", [[line] for line in lines]))
+
+
+def _extra_column(grids: list[Grid]) -> None:
+    grid = _table(grids)
+    h = _header_index(grid)
+    for r, row in enumerate(grid.cells):
+        row.append("联系电话" if r == h else ("0531-8888" + str(r % 10) if r > h and row[3] else None))
+
+
+def _numbered_ids(grids: list[Grid]) -> None:
+    """The template's 问题编号 headed plainly ``编号`` (ids like HX-001 beneath)."""
+    grid = _table(grids)
+    grid.cells[_header_index(grid)][_label_col(grid, "问题编号")] = "编号"
+
+
+# month index -> unit index -> (what is done to the file, written as)
+MESSY: dict[int, dict[int, tuple[tuple[str, ...], str]]] = {
+    0: {
+        0: (("footer",), "xls"),
+        1: (("merge", "footer"), "ods"),
+        2: (("instructions",), "wps"),
+        3: (("two_rows", "full_width", "extra"), "xlsx"),
+        4: ((), "lock"),
+        5: (("merge",), "xlsx"),
+    },
+    1: {
+        6: (("footer",), "xls"),
+        7: (("full_width", "merge"), "ods"),
+        8: (("numbered", "two_rows"), "xlsx"),
+        9: (("footer", "instructions"), "wps"),
+    },
+}
+_TRANSFORMS = {
+    "footer": _add_footer,
+    "merge": _merge_categories,
+    "two_rows": _two_row_header,
+    "full_width": _full_width,
+    "instructions": _instructions_first,
+    "extra": _extra_column,
+    "numbered": _numbered_ids,
+}
+
+
+def make_messy(folders: list[Path], styles: dict[str, _Style]) -> list[Path]:
+    """Rewrite some March and April files in the messy shapes of ``MESSY``; returns the new files.
+
+    Received times (mtimes) are kept; a lock file ``~$…`` is left beside its workbook."""
+    written: list[Path] = []
+    for month, plan in MESSY.items():
+        for index, (steps, form) in plan.items():
+            unit = UNITS[index]
+            path = folders[month] / _file_name(unit, month, styles[unit.code])
+            if not path.exists():
+                continue
+            stat = path.stat()
+            target = path
+            if form == "lock":
+                target = path.with_name("~$" + path.name)
+                owner = "zhangsan".encode("utf-16-le")
+                target.write_bytes((bytes([len("zhangsan")]) + owner).ljust(165, b"\x00"))
+            else:
+                grids = read_grids(path)
+                for step in steps:
+                    _TRANSFORMS[step](grids)
+                if form == "xls":
+                    target = write_grids_xls(path.with_suffix(".xls"), grids)
+                elif form == "ods":
+                    target = write_grids_ods(path.with_suffix(".ods"), grids)
+                else:
+                    write_grids_xlsx(path, grids)
+                    if form == "wps":
+                        path.write_bytes(wps_bytes(path.read_bytes()))
+                if target != path:
+                    path.unlink()
+            os.utime(target, (stat.st_atime, stat.st_mtime))
+            written.append(target)
+    return written
