@@ -93,9 +93,12 @@ class _Sheet:
 
 
 def should_skip(path: Path) -> bool:
-    """Excel lock files (``~$…``), hidden and system files: ignored quietly."""
+    """Lock files (Excel/WPS ``~$…``, LibreOffice ``.~lock…#``), Office temp files (``~WRL….tmp``),
+    hidden and system files: ignored quietly."""
     name = path.name
-    return name.startswith(("~$", ".~", ".")) or name.lower() in SKIP_NAMES or not path.is_file()
+    lower = name.lower()
+    temp = name.startswith("~") and lower.endswith(".tmp")
+    return name.startswith(("~$", ".~", ".")) or temp or lower in SKIP_NAMES or not path.is_file()
 
 
 def column_letter(index: int) -> str:

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from pipeline import layout
 from pipeline.config import Campaign, load_campaign
+from pipeline.ingest import read_file, should_skip
 from pipeline.sample import SampleMonth, write_sample_campaign
-from pipeline.vocab import OPEN_STATUSES, REQUIRED, key, load_vocabulary
+from pipeline.vocab import OPEN_STATUSES, REQUIRED, load_vocabulary
 
 YEAR = 2022
 
@@ -29,6 +31,7 @@ class Received:
     filled_on: dt.date
     marker: dict[str, str] | None
     rows: list[dict[str, Any]]  # canonical column -> cell value
+    headers: dict[str, str]  # canonical column -> header as written
 
 
 @pytest.fixture(scope="module")
@@ -45,31 +48,29 @@ def campaign(sample: tuple[Path, list[SampleMonth]]) -> Campaign:
 @pytest.fixture(scope="module")
 def files(sample: tuple[Path, list[SampleMonth]], campaign: Campaign) -> dict[str, dict[str, Received]]:
     """month -> unit code -> the unit's file that month."""
-    return {m.month: {r.code: r for r in (_read(p, campaign) for p in sorted(m.folder.iterdir()))} for m in sample[1]}
+    return {
+        m.month: {r.code: r for r in (_read(p, campaign) for p in sorted(m.folder.iterdir()) if not should_skip(p))}
+        for m in sample[1]
+    }
 
 
 def _read(path: Path, campaign: Campaign) -> Received:
-    lookup = load_vocabulary().header_lookup
-    wb = load_workbook(path)
-    ws = wb[layout.SHEET]
+    """One sample file as the pipeline reads it (.xlsx, .xls, .ods, WPS: the messy variants too)."""
+    raw = read_file(path, load_vocabulary())
+    unit = next(u for u in campaign.units if u.name == raw.unit_text)
     marker = None
-    if layout.MARKER_SHEET in wb.sheetnames:
-        meta = wb[layout.MARKER_SHEET]
-        assert meta.sheet_state == "hidden"
-        marker = {str(a): str(b) for a, b in meta.iter_rows(max_col=2, values_only=True)}
-    block = str(ws.cell(layout.HEADER_BLOCK_ROW, 1).value)
-    unit_name = re.search(r"填报单位（盖章）：(\S+)", block)
-    assert unit_name, block
-    unit = next(u for u in campaign.units if u.name == unit_name.group(1))
-    if marker:
+    if raw.marker:
+        marker = {
+            layout.MARKER_TAG: raw.marker["unit_code"],
+            "月份": raw.marker["month"],
+            "活动": raw.marker["campaign"],
+        }
         assert marker[layout.MARKER_TAG] == unit.code
-    filled = re.search(r"填报日期：(\d+)年(\d+)月(\d+)日", block)
-    assert filled, block
-    headers = [lookup[key(str(c.value))] for c in ws[layout.HEADER_ROW]]
+    filled = re.search(r"(\d+)年(\d+)月(\d+)日", raw.filled_text)
+    assert filled, raw.filled_text
     rows = [
-        dict(zip(headers, values, strict=True))
-        for values in ws.iter_rows(min_row=layout.FIRST_DATA_ROW, values_only=True)
-        if any(v not in (None, "") for v in values)
+        {c: (None if v == "" else v) for c, v in record.items()} | {c: None for c in layout.COLUMNS if c not in record}
+        for record in raw.frame.to_dict("records")
     ]
     return Received(
         path=path,
@@ -78,6 +79,7 @@ def _read(path: Path, campaign: Campaign) -> Received:
         filled_on=dt.date(*(int(g) for g in filled.groups())),
         marker=marker,
         rows=rows,
+        headers=raw.headers,
     )
 
 
@@ -85,6 +87,8 @@ def _day(value: Any, filled_on: dt.date) -> dt.date | None:
     """The deadline forms the generator writes (None: 长期坚持)."""
     if isinstance(value, dt.datetime):
         return value.date()
+    if isinstance(value, dt.date):
+        return value
     text = str(value).strip()
     if text in ("长期坚持", "长期", "常态化"):
         return None
@@ -104,12 +108,19 @@ def _day(value: Any, filled_on: dt.date) -> dt.date | None:
 
 
 def _cells(root: Path) -> dict[str, tuple[float, list[list[list[Any]]], list[str]]]:
-    out = {}
-    for path in sorted((root / "samples").rglob("*.xlsx")):
-        wb = load_workbook(path)
-        sheets = [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
-        merged = [str(r) for ws in wb.worksheets for r in ws.merged_cells.ranges]
-        out[str(path.relative_to(root))] = (path.stat().st_mtime, sheets, merged)
+    """Every sample file's cells and merged ranges, whatever its format (lock files: their bytes)."""
+    out: dict[str, tuple[float, list[list[list[Any]]], list[str]]] = {}
+    for path in sorted((root / "samples").rglob("*")):
+        if not path.is_file():
+            continue
+        if path.name.startswith("~$"):
+            out[str(path.relative_to(root))] = (path.stat().st_mtime, [[[path.read_bytes()]]], [])
+            continue
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = [book.get_sheet_by_name(n) for n in book.sheet_names]
+        cells = [s.to_python(skip_empty_area=False) for s in sheets]
+        merged = [str(r) for s in sheets for r in (s.merged_cell_ranges or [])]
+        out[str(path.relative_to(root))] = (path.stat().st_mtime, cells, merged)
     return out
 
 
@@ -211,15 +222,24 @@ def test_departments_lean_to_their_campaign(files: dict[str, dict[str, Received]
 
 
 def test_march_files_vary(files: dict[str, dict[str, Received]]) -> None:
-    short_header = [
+    short_header = [f for f in files["2022-03"].values() if f.headers["问题类别"] == "类别"]
+    merged = [
         f
         for f in files["2022-03"].values()
-        if "类别" in [c.value for c in load_workbook(f.path)[layout.SHEET][layout.HEADER_ROW]]
+        if f.path.suffix == ".xlsx" and load_workbook(f.path)[layout.SHEET].merged_cells.ranges
     ]
-    merged = [f for f in files["2022-03"].values() if load_workbook(f.path)[layout.SHEET].merged_cells.ranges]
     assert short_header and merged
     kinds = {type(r["完成时限"]) for f in files["2022-03"].values() for r in f.rows}
-    assert kinds == {dt.datetime, str}
+    assert kinds == {dt.date, str}
+
+
+def test_some_files_come_in_messy_shapes(files: dict[str, dict[str, Received]], sample: tuple[Path, ...]) -> None:
+    paths = [f.path for by_unit in files.values() for f in by_unit.values()]
+    assert {".xls", ".ods"} <= {p.suffix for p in paths}
+    assert any(p.name.startswith("~$") for p in (sample[0] / "samples" / "2022-03").iterdir())
+    assert any(
+        "\n" in h or "\u3000" in h for by_unit in files.values() for f in by_unit.values() for h in f.headers.values()
+    )
 
 
 def test_later_files_are_templates_with_ids_in_march_order(files: dict[str, dict[str, Received]]) -> None:
