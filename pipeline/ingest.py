@@ -266,8 +266,9 @@ def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | 
             if meta.name == layout.MARKER_SHEET:
                 marker = _read_marker(sheet.to_python(skip_empty_area=False))
                 continue
-            if sheet.total_height > MAX_ROWS + HEADER_SCAN_ROWS:
-                raise FileRefused("file-too-many-rows", sheet=meta.name, rows=sheet.total_height, limit=MAX_ROWS)
+            height = sheet.end[0] + 1 if sheet.end else 0  # the last used row, 1-based
+            if height > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise FileRefused("file-too-many-rows", sheet=meta.name, rows=height, limit=MAX_ROWS)
             rows = sheet.to_python(skip_empty_area=False)
             merged = ods_merged.get(meta.name, []) if fmt == "ods" else list(sheet.merged_cell_ranges or [])
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
