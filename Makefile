@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the project with its test extras
 
-demo: $(STAMP)  ## sample campaign, every month from March to July, outputs under demo/out/
+demo: $(STAMP)  ## sample campaign, every month from March to November, then the half-year and year reports; outputs under demo/out/
 	$(BIN)/python -m pipeline --data $(DEMO) demo
 
 monthly: $(STAMP)  ## the real run: make monthly [AS_OF=2022-04-30] [DATA=data]

@@ -106,7 +106,7 @@ def submission_status(campaign: Campaign, month: str, records: Sequence[AuditRec
     due = campaign.due_date(month)
     rows = []
     for unit in campaign.units:
-        mine = [r for r in records if r.unit_code == unit.code and r.outcome != "重复"]
+        mine = [r for r in records if r.unit_code == unit.code and r.outcome not in ("重复", "总结")]
         accepted = [r for r in mine if r.outcome == "通过"]
         if accepted:
             on_time = [r for r in accepted if dt.datetime.fromisoformat(r.received_at).date() <= due]

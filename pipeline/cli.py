@@ -136,7 +136,9 @@ def audit_show(data: Path, unit: str | None) -> None:
     print_frame(_console(), frame, "收件记录")
 
 
-@cli.command(help="生成领导汇报材料：半年（half）或全年（year）整改情况报告。")
+@cli.command(
+    help="生成领导汇报材料：半年（half）或全年（year）整改情况报告（Word，含统计图）和 汇总.xlsx（含单位考核）。"
+)
 @click.option("--period", type=click.Choice(["half", "year"]), required=True, help="half 为半年报告，year 为年度报告。")
 @click.option("--as-of", callback=_parse_day, help="截止日期（默认今天）。")
 @click.pass_obj
@@ -144,11 +146,12 @@ def summary(data: Path, period: str, as_of: dt.date | None) -> None:
     from pipeline import run
 
     with _expected_errors():
-        path = run.summary(data, period, as_of or dt.date.today())
-    click.echo(f"已生成：{path}")
+        paths = run.summary(data, period, as_of or dt.date.today())
+    for path in paths:
+        click.echo(f"已生成：{path}")
 
 
-@cli.command(help="演示：生成示例活动（约十来个单位、3月至7月的报送文件），逐月运行并给出输出位置。")
+@cli.command(help="演示：生成示例活动（约十来个单位、3月至11月的报送文件），逐月运行，最后生成半年和年度报告。")
 @click.option("--seed", default=2022, show_default=True, help="示例数据的随机种子。")
 @click.pass_obj
 def demo(data: Path, seed: int) -> None:
@@ -160,6 +163,9 @@ def demo(data: Path, seed: int) -> None:
         for result in run.demo(data, seed):
             print_run(console, result, brief=True)
     console.print(f"\n演示完成。各月输出位于 {data / 'out'}/YYYY-MM/（总台账.xlsx、通报.docx 等）。")
+    console.print(
+        f"领导汇报材料位于 {data / 'out'}/2022年半年报告/ 和 {data / 'out'}/2022年年度报告/（报告 .docx 与 汇总.xlsx）。"
+    )
 
 
 def main() -> None:

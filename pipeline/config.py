@@ -27,6 +27,31 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """考核 weights (``[assessment]`` in campaign.toml); the score is documented in README.
+
+    score = on_time × 按时报送率 + completion × 完成率
+            − overdue × 逾期督办次数 − escalated × 移交纪委问题数 − returned × 退回文件数,
+    never below 0. With the defaults the best possible score is 100.
+    """
+
+    on_time: float = 40.0  # points for submitting every month on time
+    completion: float = 60.0  # points for a 100 % completion rate at the end of the period
+    overdue: float = 2.0  # deducted per month an item was found red (督办次数)
+    escalated: float = 5.0  # deducted per item that went to 纪委
+    returned: float = 1.0  # deducted per returned file (退回修改)
+
+
+ASSESSMENT_KEYS: dict[str, str] = {
+    "on_time": "按时报送满分",
+    "completion": "整改完成满分",
+    "overdue": "每次逾期督办扣分",
+    "escalated": "每个移交纪委问题扣分",
+    "returned": "每份退回文件扣分",
+}
+
+
+@dataclass(frozen=True)
 class Campaign:
     town: str
     year: int
@@ -42,6 +67,7 @@ class Campaign:
     reply_workdays: int = 5
     units: tuple[Unit, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    assessment: Assessment = field(default_factory=Assessment)
 
     def unit_by_code(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
@@ -138,9 +164,45 @@ def parse_campaign(data: dict[str, Any]) -> Campaign:
             expected="整改结束日期不能早于开始日期",
         )
     values["units"] = _units(data.get("units"))
+    values["assessment"] = parse_assessment(data.get("assessment"))
     known = set(_TEXT_KEYS) | set(_DATE_KEYS) | set(_INT_KEYS) | {"year"}
     values["extra"] = {k: v for k, v in section.items() if k not in known}
     return Campaign(**values)
+
+
+def parse_assessment(raw: Any) -> Assessment:
+    """The optional ``[assessment]`` table: every weight a number from 0 to 100."""
+    if raw is None:
+        return Assessment()
+    if not isinstance(raw, dict):
+        raise ConfigError("config-bad-value", key="assessment", value=raw, expected="应写作 [assessment] 表")
+    weights: dict[str, float] = {}
+    for key, value in raw.items():
+        if key not in ASSESSMENT_KEYS:
+            allowed = "、".join(f"{k}（{v}）" for k, v in ASSESSMENT_KEYS.items())
+            raise ConfigError(
+                "config-bad-value",
+                key=f"assessment.{key}",
+                value=value,
+                expected=f"不是考核设置项，可用的有：{allowed}",
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise ConfigError(
+                "config-bad-value",
+                key=f"assessment.{key}",
+                value=value,
+                expected=f"{ASSESSMENT_KEYS[key]}应为 0 到 100 之间的数",
+            )
+        weights[key] = float(value)
+    result = Assessment(**weights)
+    if result.on_time + result.completion <= 0:
+        raise ConfigError(
+            "config-bad-value",
+            key="assessment",
+            value=f"on_time = {result.on_time:g}, completion = {result.completion:g}",
+            expected="按时报送满分和整改完成满分不能都为 0",
+        )
+    return result
 
 
 def _required(section: dict[str, Any], name: str, key: str) -> Any:

@@ -576,6 +576,11 @@ def _match_name(text: str, units: Sequence[Unit]) -> Unit | None:
     return best[1] if best else None
 
 
+def unit_from_name(file_name: str, campaign: Campaign) -> Unit | None:
+    """The roster unit named in a file's name (the last resort of ``identify_unit``)."""
+    return _match_name(Path(file_name).stem, campaign.units)
+
+
 def identify_unit(raw: RawTable, campaign: Campaign, file_name: str) -> tuple[Unit | None, list[Message]]:
     """The unit, from the hidden marker, then the 填报单位 text, then the file name (SPEC §4)."""
     found: list[tuple[str, Unit]] = []

@@ -53,6 +53,11 @@ CATALOGUE: dict[str, Entry] = {
         "目录 {path} 不是空目录，也不是演示生成的工作目录；为免覆盖真实数据，演示不会写入这里。请换一个目录。",
     ),
     "summary-no-data": Entry("error", "没有数据", "台账中还没有任何月份的数据，请先运行月度汇总。"),
+    "summary-no-font": Entry(
+        "info",
+        "未绘制统计图",
+        "说明：本机未找到可用的中文字体（已查找：{fonts}），本报告未插入统计图，相关数据见各表。安装 fonts-noto-cjk 后重新生成即可带图。",
+    ),
     "internal": Entry("error", "内部错误", "{detail}"),
     # --- a received file that cannot be read (the file is returned) ---------------------
     "file-unreadable": Entry("error", "无法读取", "文件无法读取：{detail}"),
@@ -155,6 +160,7 @@ CATALOGUE: dict[str, Entry] = {
         "info", "重复文件", "与 {received} 收到的“{original}”内容完全相同，按重复文件处理，不再重复录入。"
     ),
     "file-superseded": Entry("info", "已被替代", "本单位本月又报送了新文件“{newer}”，以新文件为准。"),
+    "work-summary-received": Entry("info", "工作总结", "已作为本单位的干部作风整顿工作总结归档。"),
     "accepted": Entry("info", "通过", "校验通过，录入 {count} 个问题（新增 {new} 个）。"),
 }
 

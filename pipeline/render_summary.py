@@ -1,65 +1,669 @@
-"""The leaders' report (半年 / 年度): month-by-month figures from the ledger's history."""
+"""The leaders' reports: a Word report with chart pictures and ``汇总.xlsx`` with native charts.
+
+The Word report follows the circular's official look (GB/T 9704-2012: A4, margins 37/35/28/26 mm,
+2号 方正小标宋简体 title, 3号 仿宋_GB2312 body at a fixed 28.9 pt pitch, 黑体 / 楷体_GB2312
+headings), every run with its East-Asian font name set. Charts are drawn with matplotlib (Agg)
+in the first Chinese font found on the machine; where there is none, the report carries no
+pictures, says why, and the figures stay in its tables. Files are written whole or not at all.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
+from xlsxwriter.worksheet import Worksheet
 
-from pipeline.config import Campaign
+from pipeline.messages import render_text
+from pipeline.render_docx import cn_date, percent
+from pipeline.render_xlsx import _Formats, new_workbook, write_table
+from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData
 
-TREND_COLUMNS = ("月份", "问题数", "已完成", "完成率", "红灯", "黄灯", "移交纪委", "按时报送单位")
+REPORT_NAME = "{year}年{period}工作情况报告.docx"
+WORKBOOK_NAME = "汇总.xlsx"
+# Chinese fonts matplotlib may find, most wanted first (fonts-noto-cjk on Debian/Ubuntu).
+CJK_FONTS: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Source Han Serif SC",
+    "SimHei",
+    "Microsoft YaHei",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "PingFang SC",
+    "Noto Sans CJK JP",
+)
+TITLE_FONT, BODY_FONT, HEAD_FONT, SUBHEAD_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
+BODY_PT, TABLE_PT, PITCH_PT = 16.0, 10.5, 28.9
+CHART_WIDTH_MM = 150
+STATE_MARKS = {"按时": "√", "逾期": "迟", "退回": "退", "未报送": "×"}
+STATE_COLOURS = {"按时": "#70AD47", "逾期": "#FFC000", "退回": "#ED7D31", "未报送": "#C00000"}
+STATUS_COLOURS = {"已完成": "#70AD47", "整改中": "#5B9BD5", "未启动": "#C00000", "长期坚持": "#A5A5A5"}
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+# ---------------------------------------------------------------------------------------------
+# charts (matplotlib)
+
+
+def find_cjk_font(candidates: Sequence[str] = CJK_FONTS) -> str | None:
+    """The first of ``candidates`` matplotlib knows on this machine, or None."""
+    from matplotlib import font_manager
+
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in candidates if name in available), None)
+
+
+def draw_charts(data: SummaryData, font: str) -> dict[str, bytes]:
+    """PNG pictures of the report's figures: trend, categories, units, submissions, assessment."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    charts: dict[str, bytes] = {}
+    style: dict[str, Any] = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [font],
+        "axes.unicode_minus": False,
+        "font.size": 10,
+    }
+    with plt.rc_context(style):  # type: ignore[arg-type]
+        charts["trend"] = _trend_chart(plt, data)
+        charts["categories"] = _category_chart(plt, data)
+        charts["units"] = _unit_chart(plt, data)
+        charts["submissions"] = _submission_chart(plt, data)
+        if data.period == "year":
+            charts["assessment"] = _assessment_chart(plt, data)
+    return charts
+
+
+def _png(plt: Any, fig: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", dpi=150)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _trend_chart(plt: Any, data: SummaryData) -> bytes:
+    trend = data.trend
+    fig, ax = plt.subplots(figsize=(7.2, 3.6))
+    bottom = [0] * len(trend)
+    for status, colour in STATUS_COLOURS.items():
+        values = trend[status].tolist()
+        ax.bar(trend["月份"], values, bottom=bottom, color=colour, label=status, width=0.6)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylabel("问题数（个）")
+    rate = ax.twinx()
+    rates = [None if pd.isna(v) else v * 100 for v in trend["完成率"]]
+    rate.plot(trend["月份"], rates, color="#C00000", marker="o", linewidth=2, label="完成率")
+    for x, y in zip(trend["月份"], rates, strict=True):
+        if y is not None:
+            rate.annotate(f"{y:.0f}%", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+    rate.set_ylim(0, 110)
+    rate.set_ylabel("完成率（%）")
+    handles = ax.get_legend_handles_labels()[0] + rate.get_legend_handles_labels()[0]
+    ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8, ncol=5, frameon=False)
+    ax.set_ylim(0, max([*bottom, 1]) * 1.3)
+    ax.set_title("逐月整改进展")
+    return _png(plt, fig)
+
+
+def _category_chart(plt: Any, data: SummaryData) -> bytes:
+    cats = data.categories.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.2, 3.4))
+    rates = [0 if pd.isna(v) else v * 100 for v in cats["完成率"]]
+    colours = ["#ED7D31" if special else "#5B9BD5" for special in cats["专项治理"]]
+    ax.barh(cats["问题类别"], rates, color=colours)
+    for y, (v, n) in enumerate(zip(rates, cats["问题数"], strict=True)):
+        ax.text(v + 1, y, f"{v:.0f}%（{n}个）", va="center", fontsize=8)
+    ax.set_xlim(0, 120)
+    ax.set_xlabel("完成率（%）；橙色为专项治理")
+    ax.set_title("分类整改完成率")
+    return _png(plt, fig)
+
+
+def _unit_chart(plt: Any, data: SummaryData) -> bytes:
+    units = data.units.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    ys = list(range(len(units)))
+    start = [0 if pd.isna(v) else v * 100 for v in units["期初完成率"]]
+    end = [0 if pd.isna(v) else v * 100 for v in units["完成率"]]
+    ax.barh([y + 0.2 for y in ys], start, height=0.4, color="#BDD7EE", label=f"{data.month_labels[0]}")
+    ax.barh([y - 0.2 for y in ys], end, height=0.4, color="#2E75B6", label=f"{data.month_labels[-1]}")
+    ax.set_yticks(ys, units["单位"].tolist())
+    ax.set_xlim(0, 105)
+    ax.set_xlabel("完成率（%）")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("各单位完成率：期初与期末")
+    return _png(plt, fig)
+
+
+def _submission_chart(plt: Any, data: SummaryData) -> bytes:
+    trend = data.trend
+    fig, ax = plt.subplots(figsize=(7.2, 3.2))
+    bottom = [0] * len(trend)
+    for state in SUBMISSION_STATES:
+        values = trend[state].tolist()
+        ax.bar(trend["月份"], values, bottom=bottom, color=STATE_COLOURS[state], label=state, width=0.6)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylabel("单位数（个）")
+    ax.set_ylim(0, max([*bottom, 1]) * 1.25)
+    ax.legend(loc="upper left", fontsize=8, ncol=4, frameon=False)
+    ax.set_title("各月报送情况")
+    return _png(plt, fig)
+
+
+def _assessment_chart(plt: Any, data: SummaryData) -> bytes:
+    table = data.assessment.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    ax.barh(table["单位"], table["得分"], color="#2E75B6")
+    for y, v in enumerate(table["得分"]):
+        ax.text(v + 0.5, y, f"{v:.1f}", va="center", fontsize=8)
+    ax.set_xlim(0, max([*table["得分"].tolist(), 1]) * 1.15)
+    ax.set_xlabel("考核得分")
+    ax.set_title("单位考核得分")
+    return _png(plt, fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# the Word report
+
+
+def render_summary(data: SummaryData, folder: Path, fonts: Sequence[str] | None = None) -> list[Path]:
+    """Write the report and ``汇总.xlsx`` into ``folder``; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    candidates = CJK_FONTS if fonts is None else tuple(fonts)
+    font = find_cjk_font(candidates)
+    charts = draw_charts(data, font) if font else {}
+    missing = "" if font else render_text("summary-no-font", {"fonts": "、".join(candidates) or "（无）"})
+    report = folder / REPORT_NAME.format(year=data.as_of.year, period=data.period_name)
+    _atomic(report, lambda tmp: _document(data, charts, missing).save(str(tmp)))
+    workbook = folder / WORKBOOK_NAME
+    _atomic(workbook, lambda tmp: write_workbook(data, tmp))
+    return [report, workbook]
+
+
+def _atomic(path: Path, write: Any) -> None:
+    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), name)
 
 
-def write_summary(campaign: Campaign, title: str, trend: pd.DataFrame, units: pd.DataFrame, path: Path) -> Path:
-    """A Word report: the trend by month and the latest standing of every unit."""
-    doc = Document()
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(heading.add_run(title), "方正小标宋简体", 22)
-    latest = trend.iloc[-1]
-    intro = doc.add_paragraph()
-    rate = "—" if pd.isna(latest["完成率"]) else f"{latest['完成率']:.1%}"
-    _font(
-        intro.add_run(
-            f"截至{latest['月份']}，全镇{len(units)}个单位共查摆问题{int(latest['问题数'])}个，"
-            f"已完成{int(latest['已完成'])}个，完成率{rate}；红灯{int(latest['红灯'])}个，"
-            f"移交镇纪委{int(latest['移交纪委'])}个。"
-        ),
-        "仿宋_GB2312",
-        16,
-    )
-    for caption, frame in (("一、逐月整改进展", trend), ("二、各单位整改情况", units)):
-        _font(doc.add_paragraph().add_run(caption), "黑体", 16)
-        table = doc.add_table(rows=1, cols=len(frame.columns))
+class _Writer:
+    def __init__(self, charts: dict[str, bytes], missing: str) -> None:
+        self.doc = Document()
+        self.charts = charts
+        self.missing = missing
+        self.figures = 0
+        self.tables = 0
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        normal = self.doc.styles["Normal"]
+        normal.font.name = BODY_FONT
+        normal.font.size = Pt(BODY_PT)
+        normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+
+    def _paragraph(self, align: Any = None, indent: bool = False, pitch: bool = True) -> Any:
+        par = self.doc.add_paragraph()
+        fmt = par.paragraph_format
+        if pitch:
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(PITCH_PT)
+        fmt.space_before = fmt.space_after = Pt(0)
+        if indent:
+            fmt.first_line_indent = Pt(BODY_PT * 2)
+        if align is not None:
+            par.alignment = align
+        return par
+
+    def title(self, text: str, subtitle: str) -> None:
+        par = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER, pitch=False)
+        par.paragraph_format.space_after = Pt(12)
+        _font(par.add_run(text), TITLE_FONT, 22)
+        _font(self._paragraph(WD_ALIGN_PARAGRAPH.CENTER).add_run(subtitle), SUBHEAD_FONT, BODY_PT)
+        self._paragraph()
+
+    def heading(self, number: int, text: str) -> None:
+        _font(self._paragraph(indent=True).add_run(f"{CN_NUMBERS[number - 1]}、{text}"), HEAD_FONT, BODY_PT)
+
+    def body(self, text: str) -> None:
+        _font(self._paragraph(indent=True).add_run(text), BODY_FONT, BODY_PT)
+
+    def figure(self, key: str, caption: str, table_ref: str) -> None:
+        self.figures += 1
+        if key in self.charts:
+            par = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER, pitch=False)
+            par.add_run().add_picture(io.BytesIO(self.charts[key]), width=Mm(CHART_WIDTH_MM))
+            text = f"图{self.figures}　{caption}"
+        else:
+            text = f"（图{self.figures}　{caption}：未绘制，数据见{table_ref}。）"
+        _font(self._paragraph(WD_ALIGN_PARAGRAPH.CENTER).add_run(text), SUBHEAD_FONT, 12)
+
+    def table(self, caption: str, frame: pd.DataFrame) -> str:
+        self.tables += 1
+        ref = f"表{self.tables}"
+        head = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER)
+        head.paragraph_format.keep_with_next = True
+        _font(head.add_run(f"{ref}　{caption}"), HEAD_FONT, 12)
+        table = self.doc.add_table(rows=1, cols=len(frame.columns))
         table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
         for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
-            _font(cell.paragraphs[0].add_run(str(name)), "黑体", 10.5)
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _font(cell.paragraphs[0].add_run(str(name)), HEAD_FONT, TABLE_PT)
         for rec in frame.itertuples(index=False):
             cells = table.add_row().cells
             for cell, value in zip(cells, rec, strict=True):
-                text = "—" if value is None or (isinstance(value, float) and pd.isna(value)) else value
-                if isinstance(text, float):
-                    text = f"{text:.1%}"
-                _font(cell.paragraphs[0].add_run(str(text)), "仿宋_GB2312", 10.5)
-    sign = doc.add_paragraph()
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _font(sign.add_run(campaign.office), "仿宋_GB2312", 16)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(tmp))
-    os.replace(tmp, path)
+                text = _cell_text(value)
+                if len(text) <= 8:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _font(cell.paragraphs[0].add_run(text), BODY_FONT, TABLE_PT)
+        for index, width in enumerate(_column_widths(frame)):
+            table.columns[index].width = Mm(width)
+            for row in table.rows:
+                row.cells[index].width = Mm(width)
+        for number, row in enumerate(table.rows):
+            props = row._tr.get_or_add_trPr()
+            props.append(_flag("w:cantSplit"))
+            if number == 0:
+                props.append(_flag("w:tblHeader"))  # repeated on every page
+            if number <= 1:  # caption, header and first row stay together
+                for cell in row.cells:
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
+        self._paragraph()
+        return ref
+
+    def note(self, text: str) -> None:
+        _font(self._paragraph(indent=True).add_run(text), SUBHEAD_FONT, 12)
+
+    def signature(self, office: str, day: dt.date) -> None:
+        self._paragraph()
+        for text in (office, cn_date(day)):
+            par = self._paragraph(WD_ALIGN_PARAGRAPH.RIGHT)
+            par.paragraph_format.right_indent = Pt(BODY_PT * 2)
+            _font(par.add_run(text), BODY_FONT, BODY_PT)
+
+
+def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
+    w = _Writer(charts, missing)
+    labels = data.month_labels
+    span = labels[0] if len(labels) == 1 else f"{labels[0]}至{labels[-1]}"
+    w.title(data.title, f"（{data.as_of.year}年{span}，截至{cn_date(data.as_of)}）")
+    latest, first = data.latest, data.trend.iloc[0]
+    w.body(
+        f"{data.as_of.year}年以来，全镇{len(data.units)}个单位按照镇党委“一月一督查、一月一通报”的要求，"
+        f"扎实推进干部作风整顿。现将{span}整改工作情况报告如下。"
+    )
+    if missing:
+        w.note(missing)
+    section = 0
+
+    section += 1
+    w.heading(section, "总体进展")
+    w.body(
+        f"截至{cn_date(data.as_of)}，全镇共查摆问题{latest['问题数']}个，已完成{latest['已完成']}个，"
+        f"完成率{percent(latest['完成率'])}（{first['月份']}为{percent(first['完成率'])}）；"
+        f"整改中{latest['整改中']}个，未启动{latest['未启动']}个，长期坚持{latest['长期坚持']}个；"
+        f"红灯{latest['红灯']}个，黄灯{latest['黄灯']}个。"
+    )
+    trend_table = data.trend[
+        ["月份", "问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯", "移交纪委"]
+    ]
+    w.figure("trend", "逐月整改进展", f"表{w.tables + 1}")
+    w.table("逐月整改进展", _formatted(trend_table))
+
+    section += 1
+    w.heading(section, "分类和专项治理情况")
+    groups = data.groups
+    w.body(
+        "；".join(
+            f"{g['类别']}问题{g['问题数']}个，已完成{g['已完成']}个，完成率{percent(g['完成率'])}"
+            for g in groups.to_dict("records")
+        )
+        + "。"
+        + _category_sentence(data)
+    )
+    cats = data.categories.assign(专项=data.categories["专项治理"].map({True: "是", False: ""}))
+    w.figure("categories", "分类整改完成率", f"表{w.tables + 1}")
+    w.table(
+        "分类整改情况",
+        _formatted(
+            cats[["问题类别", "专项", "牵头部门", "问题数", "已完成", "完成率", "期初完成率", "红灯", "移交纪委"]]
+        ),
+    )
+
+    section += 1
+    w.heading(section, "各单位整改情况")
+    w.body(_unit_sentence(data))
+    w.figure("units", "各单位完成率：期初与期末", f"表{w.tables + 1}")
+    units = data.units[
+        ["排名", "单位", "问题数", "已完成", "完成率", "期初完成率", "提升", "红灯", "逾期督办次数", "移交纪委问题数"]
+    ]
+    w.table("各单位整改情况（按完成率排名）", _formatted(units.rename(columns={"提升": "提升（百分点）"})))
+
+    section += 1
+    w.heading(section, "逾期督办和移交纪委问题")
+    w.body(_overdue_sentence(data))
+    if len(data.overdue):
+        table = data.overdue[["问题编号", "填报单位", "具体问题", "首次逾期", "督办次数", "移交纪委", "结果"]]
+        w.table("逾期督办问题及整改结果", _formatted(table))
+
+    section += 1
+    w.heading(section, "报送情况")
+    total = len(data.units) * len(data.months)
+    sums = {s: int(data.trend[s].sum()) for s in SUBMISSION_STATES}
+    w.body(
+        f"{span}各单位应报送{total}单位次，按时{sums['按时']}次，逾期{sums['逾期']}次，"
+        f"退回后未再报送{sums['退回']}次，未报送{sums['未报送']}次。" + _submission_sentence(data)
+    )
+    w.figure("submissions", "各月报送情况", f"表{w.tables + 1}")
+    subs = data.submissions.copy()
+    for label in labels:
+        subs[label] = subs[label].map(STATE_MARKS)
+    w.table(
+        "各单位逐月报送情况（√按时　迟逾期　退退回　×未报送）",
+        subs[["单位", *labels, "按时次数", "退回文件数"]],
+    )
+
+    if data.period == "year":
+        section += 1
+        w.heading(section, "工作总结报送情况")
+        w.body(_work_summary_sentence(data))
+        ws = data.work_summaries.assign(
+            接收时间=[cn_date(v) if v is not None and not pd.isna(v) else "" for v in data.work_summaries["接收时间"]]
+        )
+        w.table(f"工作总结报送情况（截止{cn_date(data.campaign.summary_due)}）", ws)
+
+        section += 1
+        w.heading(section, "单位考核")
+        top = data.assessment.iloc[0]
+        w.body(
+            f"按照“纳入{data.as_of.year}年度重点工作考核内容，严格考核、逗硬奖惩”的要求，"
+            f"根据按时报送、整改完成、逾期督办、移交纪委和退回修改情况对各单位计分，"
+            f"{top['单位']}以{top['得分']:.1f}分位列第一。"
+        )
+        w.figure("assessment", "单位考核得分", f"表{w.tables + 1}")
+        w.table("单位考核得分排名", _formatted(data.assessment[list(ASSESSMENT_COLUMNS)]))
+        w.note(_formula_note(data))
+
+    section += 1
+    w.heading(section, "下一步工作")
+    open_items = int(latest["整改中"]) + int(latest["未启动"])
+    w.body(
+        f"对仍未完成的{open_items}个问题继续实行挂账督办、逐项销号；对移交镇纪委的问题，"
+        "配合镇纪委督查问效；对长期坚持的问题建立长效机制，巩固整改成果，防止问题反弹。"
+    )
+    w.signature(data.campaign.office, data.as_of)
+    return w.doc
+
+
+def _flag(tag: str) -> Any:
+    from docx.oxml import OxmlElement
+
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    return element
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _display_len(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _column_widths(frame: pd.DataFrame, total_mm: float = 156.0) -> list[float]:
+    """Column widths in mm from the longest text of each column (long texts wrap)."""
+    weights = []
+    for column in frame.columns:
+        longest = max([_display_len(_cell_text(v)) for v in frame[column]] + [0])
+        weights.append(max(min(longest, 36), min(_display_len(str(column)), 8), 4) + 2)
+    scale = total_mm / sum(weights)
+    return [w * scale for w in weights]
+
+
+def _formatted(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if "完成率" in str(column) or column == "按时报送率":
+            out[column] = [percent(v) for v in out[column]]
+        elif str(column).startswith("提升"):
+            out[column] = ["—" if pd.isna(v) else f"{v:+.1f}" for v in out[column]]
+        elif column == "得分":
+            out[column] = [f"{v:.1f}" for v in out[column]]
+    return out
+
+
+def _names(frame: pd.DataFrame, column: str = "单位") -> str:
+    return "、".join(str(v) for v in frame[column])
+
+
+def _category_sentence(data: SummaryData) -> str:
+    cats = data.categories[data.categories["问题数"] > 0].dropna(subset=["完成率"])
+    if cats.empty:
+        return ""
+    best = cats.sort_values("完成率", ascending=False).iloc[0]
+    worst = cats.sort_values("完成率").iloc[0]
+    return (
+        f"完成率最高的是“{best['问题类别']}”（{percent(best['完成率'])}），"
+        f"最低的是“{worst['问题类别']}”（{percent(worst['完成率'])}）。"
+    )
+
+
+def _unit_sentence(data: SummaryData) -> str:
+    units = data.units
+    parts = [f"按期末完成率排名，前三名为{_names(units.head(3))}，后三名为{_names(units.tail(3))}。"]
+    improved = data.improved
+    if len(improved) >= 2:
+        most, least = improved.head(3), improved.tail(3).iloc[::-1]
+        parts.append(
+            "与期初相比，进步最大的是"
+            + "、".join(f"{r['单位']}（提升{r['提升']:.1f}个百分点）" for r in most.to_dict("records"))
+            + "；进步最小的是"
+            + "、".join(f"{r['单位']}（{r['提升']:+.1f}个百分点）" for r in least.to_dict("records"))
+            + "。"
+        )
+    return "".join(parts)
+
+
+def _overdue_sentence(data: SummaryData) -> str:
+    overdue, escalated = data.overdue, data.escalated
+    if overdue.empty:
+        return "本期没有问题亮红灯。"
+    done = overdue["结果"].str.startswith("已完成")
+    text = (
+        f"本期共有{len(overdue)}个问题在月度督查中亮红灯，累计督办{int(overdue['督办次数'].sum())}次；"
+        f"截至{cn_date(data.as_of)}，已完成{int(done.sum())}个，仍未完成{int((~done).sum())}个。"
+    )
+    if len(escalated):
+        esc_done = escalated["结果"].str.startswith("已完成")
+        still = escalated.loc[~esc_done, "问题编号"].tolist()
+        text += (
+            f"经{data.campaign.escalate_after}次督办仍未落实、移交镇纪委的问题{len(escalated)}个，"
+            f"其中已完成{int(esc_done.sum())}个"
+            + (f"，仍未完成{len(still)}个（{'、'.join(still)}）。" if still else "，已全部整改到位。")
+        )
+    else:
+        text += "没有问题移交镇纪委。"
+    return text
+
+
+def _submission_sentence(data: SummaryData) -> str:
+    subs = data.submissions
+    perfect = subs[subs["按时次数"] == len(data.months)]
+    lagging = subs[(subs["未报送次数"] + subs["逾期次数"]) > 0].sort_values(
+        ["未报送次数", "逾期次数"], ascending=[False, False]
+    )
+    parts = []
+    if len(perfect):
+        parts.append(f"每月均按时报送的有{_names(perfect)}")
+    if len(lagging):
+        parts.append(f"有逾期或未报送情况的有{_names(lagging.head(5))}")
+    return "；".join(parts) + "。" if parts else ""
+
+
+def _work_summary_sentence(data: SummaryData) -> str:
+    ws = data.work_summaries
+    groups = {s: ws[ws["报送状态"] == s] for s in ("按时", "逾期", "未报送")}
+    due = cn_date(data.campaign.summary_due)
+    if data.as_of < data.campaign.summary_due and groups["按时"].empty and groups["逾期"].empty:
+        return f"工作总结报送截止日期为{due}，目前尚未收到。"
+    text = f"工作总结应于{due}前报送。按时报送{len(groups['按时'])}个单位"
+    if len(groups["逾期"]):
+        text += f"；逾期报送{len(groups['逾期'])}个：{_names(groups['逾期'])}"
+    if len(groups["未报送"]):
+        text += f"；未报送{len(groups['未报送'])}个：{_names(groups['未报送'])}"
+    return text + "。"
+
+
+def _formula_note(data: SummaryData) -> str:
+    w = data.weights
+    return (
+        f"说明：得分 = 按时报送率 × {w.on_time:g} + 期末完成率 × {w.completion:g} − 逾期督办次数 × {w.overdue:g}"
+        f" − 移交纪委问题数 × {w.escalated:g} − 退回文件数 × {w.returned:g}，最低 0 分。"
+        f"按时报送率为{len(data.months)}个月中按时报送的月数占比；期末完成率为已完成 ÷（问题数 − 长期坚持），"
+        "没有需完成问题的按 100% 计；逾期督办次数为各问题亮红灯的月数之和。"
+        "权重可在 campaign.toml 的 [assessment] 中调整。"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 汇总.xlsx (native charts)
+
+
+def write_workbook(data: SummaryData, path: Path) -> Path:
+    wb = new_workbook(path)
+    fmt = _Formats(wb)
+    one_decimal = wb.add_format(
+        {"font_name": "宋体", "font_size": 10, "border": 1, "align": "center", "num_format": "0.0"}
+    )
+    labels = data.month_labels
+
+    trend = write_table(wb, fmt, "逐月趋势", data.trend, list(data.trend.columns))
+    n = len(data.trend)
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for status in ("已完成", "整改中", "未启动", "长期坚持"):
+        col = list(data.trend.columns).index(status)
+        chart.add_series(_series("逐月趋势", col, n, STATUS_COLOURS[status]))
+    line = wb.add_chart({"type": "line"})
+    rate_col = list(data.trend.columns).index("完成率")
+    line.add_series({**_series("逐月趋势", rate_col, n, "#C00000"), "y2_axis": True, "marker": {"type": "circle"}})
+    chart.combine(line)
+    chart.set_title({"name": "逐月整改进展"})
+    chart.set_y_axis({"name": "问题数"})
+    line.set_y2_axis({"name": "完成率", "num_format": "0%", "min": 0, "max": 1})
+    chart.set_size({"width": 720, "height": 360})
+    trend.insert_chart(n + 3, 0, chart)
+
+    subs_chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for state in SUBMISSION_STATES:
+        subs_chart.add_series(_series("逐月趋势", list(data.trend.columns).index(state), n, STATE_COLOURS[state]))
+    subs_chart.set_title({"name": "各月报送情况（单位数）"})
+    subs_chart.set_size({"width": 720, "height": 320})
+    trend.insert_chart(n + 23, 0, subs_chart)
+
+    cats = data.categories
+    cat_sheet = write_table(wb, fmt, "分类统计", cats, list(cats.columns))
+    _percent_columns(cat_sheet, cats, fmt)
+    bar = wb.add_chart({"type": "bar"})
+    bar.add_series(_series("分类统计", list(cats.columns).index("完成率"), len(cats), "#5B9BD5"))
+    bar.set_title({"name": "分类整改完成率"})
+    bar.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
+    bar.set_legend({"none": True})
+    bar.set_size({"width": 720, "height": 360})
+    cat_sheet.insert_chart(len(cats) + 3, 0, bar)
+
+    units = data.units.drop(columns="单位编码")
+    unit_sheet = write_table(wb, fmt, "单位情况", units, list(units.columns))
+    _percent_columns(unit_sheet, units, fmt)
+    unit_chart = wb.add_chart({"type": "bar"})
+    name_col = list(units.columns).index("单位")
+    for column, colour in (("期初完成率", "#BDD7EE"), ("完成率", "#2E75B6")):
+        unit_chart.add_series(_series("单位情况", list(units.columns).index(column), len(units), colour, name_col))
+    unit_chart.set_title({"name": "各单位完成率：期初与期末"})
+    unit_chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
+    unit_chart.set_size({"width": 720, "height": 480})
+    unit_sheet.insert_chart(len(units) + 3, 0, unit_chart)
+
+    rates = write_table(wb, fmt, "单位逐月完成率", data.unit_rates, list(data.unit_rates.columns))
+    _percent_columns(rates, data.unit_rates, fmt, labels)
+
+    write_table(wb, fmt, "逾期督办", data.overdue, list(data.overdue.columns))
+    write_table(wb, fmt, "报送情况", data.submissions, list(data.submissions.columns))
+
+    assessment = data.assessment.drop(columns="单位编码")
+    score_sheet = write_table(wb, fmt, "单位考核", assessment, list(assessment.columns))
+    _percent_columns(score_sheet, assessment, fmt)
+    score_col = list(assessment.columns).index("得分")
+    for r, value in enumerate(assessment["得分"], start=1):
+        score_sheet.write_number(r, score_col, float(value), one_decimal)
+    score_chart = wb.add_chart({"type": "bar"})
+    score_chart.add_series(
+        _series("单位考核", score_col, len(assessment), "#2E75B6", list(assessment.columns).index("单位"))
+    )
+    score_chart.set_title({"name": "单位考核得分"})
+    score_chart.set_legend({"none": True})
+    score_chart.set_y_axis({"reverse": True})
+    score_chart.set_size({"width": 720, "height": 480})
+    score_sheet.insert_chart(len(assessment) + 3, 0, score_chart)
+    score_sheet.write_string(len(assessment) + 2, 0, _formula_note(data))
+
+    write_table(wb, fmt, "工作总结", data.work_summaries, list(data.work_summaries.columns))
+    wb.close()
     return path
+
+
+def _series(sheet: str, col: int, rows: int, colour: str, category_col: int = 0) -> dict[str, Any]:
+    return {
+        "name": [sheet, 0, col],
+        "categories": [sheet, 1, category_col, rows, category_col],
+        "values": [sheet, 1, col, rows, col],
+        "fill": {"color": colour},
+        "line": {"color": colour},
+    }
+
+
+def _percent_columns(ws: Worksheet, frame: pd.DataFrame, fmt: _Formats, extra: Sequence[str] = ()) -> None:
+    """Rates as percentages (write_table formats only the column named 完成率)."""
+    for c, column in enumerate(frame.columns):
+        if column in ("期初完成率", "按时报送率", *extra):
+            for r, value in enumerate(frame[column], start=1):
+                if pd.notna(value):
+                    ws.write_number(r, c, float(value), fmt.percent)
+        elif column == "提升":
+            for r, value in enumerate(frame[column], start=1):
+                if pd.notna(value):
+                    ws.write_number(r, c, float(value), fmt.delta)

@@ -35,7 +35,7 @@ Progress = Callable[[str, int, int], None]
 class FileOutcome:
     file_name: str
     unit: str
-    outcome: str  # 通过 / 退回 / 重复
+    outcome: str  # 通过 / 退回 / 重复 / 总结
     messages: tuple[Message, ...]
 
 
@@ -58,6 +58,28 @@ class _Incoming:
     raw: ingest.RawTable | None = None
     submission: Submission | None = None
     refusal: list[Message] = field(default_factory=list)
+    work_summary: str = ""  # unit code when the file is the unit's 工作总结 (see _as_work_summary)
+
+
+WORK_SUMMARY = "总结"  # audit outcome of a unit's 工作总结 (巩固提升)
+NOT_A_LIST = frozenset({"file-not-spreadsheet", "table-not-found"})
+
+
+def _as_work_summary(item: _Incoming, campaign: Campaign, month: str) -> None:
+    """Mark a file of the summary month as the unit's 工作总结 (SPEC §1, 巩固提升).
+
+    In the month of ``summary_due``, a file that is not a problem list (not a spreadsheet, or no
+    table in it) or whose name says 总结 is the unit's work summary when its name names a unit
+    of the roster: it is archived and recorded, not returned.
+    """
+    if month != month_of(campaign.summary_due):
+        return
+    named = "总结" in item.path.stem
+    if not named and not any(m.code in NOT_A_LIST for m in item.refusal):
+        return
+    unit = ingest.unit_from_name(item.path.name, campaign)
+    if unit is not None:
+        item.work_summary, item.submission, item.refusal = unit.code, None, []
 
 
 def month_of(day: dt.date) -> str:
@@ -101,6 +123,8 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
             if files and latest and latest > month:
                 raise MonthOrderError(latest=latest, month=month)
             incoming = _archive_and_read(files, ws, campaign, vocab, progress)
+            for item in incoming:
+                _as_work_summary(item, campaign, month)
             result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month))
             now = dt.datetime.now().replace(microsecond=0).isoformat()
             with store.transaction():
@@ -190,6 +214,13 @@ def _record_and_merge(
                     item.path.name, store.unit_names().get(original.unit_code or "", ""), "重复", tuple(messages)
                 )
             )
+        elif item.work_summary:
+            messages = [Message("work-summary-received", file=item.path.name)]
+            store.append_audit(
+                **common, unit_code=item.work_summary, outcome=WORK_SUMMARY, messages=_message_records(messages)
+            )
+            name = store.unit_names().get(item.work_summary, "")
+            result.files.append(FileOutcome(item.path.name, name, WORK_SUMMARY, tuple(messages)))
         elif item.submission is None:
             store.append_audit(**common, unit_code=None, outcome="退回", messages=_message_records(item.refusal))
             result.files.append(FileOutcome(item.path.name, "", "退回", tuple(item.refusal)))
@@ -295,44 +326,36 @@ def demo(root: Path, seed: int = 2022) -> Iterator[RunResult]:
         for path in sorted(m.folder.iterdir()):
             os.replace(path, inbox / path.name)  # a rename keeps the received time (mtime)
         yield monthly(root, m.as_of)
+    year = months[-1].as_of.year
+    summary(root, "half", dt.date(year, 6, 30))  # the leaders' reports: out/YYYY年半年报告, out/YYYY年年度报告
+    summary(root, "year", months[-1].as_of)
 
 
-def summary(root: Path, period: str, as_of: dt.date) -> Path:
-    """The half-year or year report from the ledger's history up to ``as_of``."""
-    from pipeline.render_summary import write_summary
+def summary(root: Path, period: str, as_of: dt.date, fonts: tuple[str, ...] | None = None) -> list[Path]:
+    """The half-year or year report (Word) and its workbook from the ledger's history to ``as_of``."""
+    from pipeline import summary as summary_data
+    from pipeline.render_summary import render_summary
 
     ws, campaign, vocab = _context(root)
     store = Store.open(ws.db_path)
     try:
-        last = month_of(as_of) if period == "year" else min(month_of(as_of), f"{as_of.year}-06")
-        months = [m for m in store.months() if m <= last and m.startswith(str(as_of.year))]
+        months = summary_data.period_months(store.months(), period, as_of)
         if not months:
             raise SummaryNoData()
-        rows = []
-        for m in months:
-            state = store.month_state(m)
-            lights = store.stored_flags(m)
-            frame = state.merge(lights, on="问题编号", how="left")
-            escalated = {pid for pid, red in store.red_months(m).items() if len(red) >= campaign.escalate_after}
-            open_escalated = frame[frame["问题编号"].isin(escalated) & (frame["完成状态"] != "已完成")]
-            counts = aggregate.counts(frame)
-            subs = aggregate.submission_status(campaign, m, store.audit_records(m))
-            rows.append(
-                {
-                    "月份": f"{int(m[:4])}年{int(m[5:])}月",
-                    "问题数": counts["问题数"],
-                    "已完成": counts["已完成"],
-                    "完成率": counts["完成率"],
-                    "红灯": counts["红灯"],
-                    "黄灯": counts["黄灯"],
-                    "移交纪委": len(open_escalated),
-                    "按时报送单位": int((subs["报送状态"] == "按时").sum()),
-                }
+        history = [
+            summary_data.MonthHistory(
+                month=m,
+                as_of=store.month_as_of(m) or as_of,
+                state=store.month_state(m),
+                lights=store.stored_flags(m),
+                red_months=store.red_months(m),
+                records=tuple(store.audit_records(m)),
             )
-        report = build_report(store, campaign, vocab, months[-1], store.month_as_of(months[-1]) or as_of, 0)
+            for m in months
+        ]
+        records = [r for r in store.audit_records() if r.month <= months[-1]]
     finally:
         store.close()
-    units = report.units[["排名", "单位", "问题数", "已完成", "完成率", "红灯", "黄灯"]]
-    name = "半年" if period == "half" else "年度"
-    title = f"{campaign.town}{as_of.year}年干部作风整顿{name}工作情况报告"
-    return write_summary(campaign, title, pd.DataFrame(rows), units, ws.out / f"{as_of.year}年{name}报告.docx")
+    data = summary_data.build(campaign, vocab, period, as_of, history, records)
+    folder = ws.out / f"{as_of.year}年{data.period_name}报告"
+    return render_summary(data, folder, fonts)

@@ -31,6 +31,12 @@ CAMPAIGN_TAG = f"{TOWN}{YEAR}"
 
 MONTHS: tuple[str, ...] = ("2022-03", "2022-04", "2022-05", "2022-06", "2022-07")
 AS_OF: tuple[dt.date, ...] = tuple(dt.date(YEAR, int(m[5:]), calendar.monthrange(YEAR, int(m[5:]))[1]) for m in MONTHS)
+# 整改落实 continues and 巩固提升 ends the campaign: written by ``write_later_months``.
+LATER_MONTHS: tuple[str, ...] = ("2022-08", "2022-09", "2022-10", "2022-11")
+ALL_MONTHS: tuple[str, ...] = MONTHS + LATER_MONTHS
+ALL_AS_OF: tuple[dt.date, ...] = tuple(
+    dt.date(YEAR, int(m[5:]), calendar.monthrange(YEAR, int(m[5:]))[1]) for m in ALL_MONTHS
+)
 PROBLEM_LIST_DUE = dt.date(YEAR, 3, 20)
 MONTHLY_DUE_DAY = 25
 
@@ -689,6 +695,10 @@ STALL_NOTES: dict[str, str] = {
     "2022-05": "因协调难度大，整改进度滞后，已专题研究推进措施",
     "2022-06": "已向镇作风整顿办说明滞后原因，正在加紧协调",
     "2022-07": "仍在协调推进中，争取8月底前完成",
+    "2022-08": "主要负责同志已牵头专题调度，争取9月底前完成",
+    "2022-09": "已列入镇党委重点督办事项，正在加紧推进",
+    "2022-10": "经镇纪委督查问效，已制定倒排工期计划",
+    "2022-11": "整改未能按期完成，已向镇纪委说明情况，继续推进",
 }
 # Notes added once an item's planned steps are used up and it is still open.
 FOLLOW_UP_NOTES: dict[str, str] = {
@@ -696,6 +706,10 @@ FOLLOW_UP_NOTES: dict[str, str] = {
     "2022-05": "5月份按计划持续推进",
     "2022-06": "6月份继续推进，完成总进度约七成",
     "2022-07": "7月份继续推进，完成总进度约九成",
+    "2022-08": "8月份继续推进，剩余事项正在收尾",
+    "2022-09": "9月份收尾工作基本完成，准备验收",
+    "2022-10": "10月份已申请验收销号",
+    "2022-11": "11月份巩固整改成果，防止问题反弹",
 }
 EXTENSION_REASONS: tuple[str, ...] = (
     "受汛期影响",
@@ -760,6 +774,7 @@ class _Plan:
     extension: tuple[int, dt.date, str] | None = None  # month index, new deadline, reason
     added: int = 0  # month index in which the unit first listed it
     pid: str = ""
+    pending: int | None = None  # month index it was meant to be done in, past July (later_months)
 
 
 @dataclass(frozen=True)
@@ -782,7 +797,7 @@ class _Style:
 
 
 def write_sample_campaign(root: Path, seed: int = 2022) -> list[SampleMonth]:
-    """Write ``root/campaign.toml`` and ``root/samples/YYYY-MM/`` for March to July 2022."""
+    """Write ``root/campaign.toml`` and ``root/samples/YYYY-MM/`` for March to November 2022."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "campaign.toml").write_text(campaign_toml(), encoding="utf-8")
     folders = [root / "samples" / month for month in MONTHS]
@@ -801,7 +816,8 @@ def write_sample_campaign(root: Path, seed: int = 2022) -> list[SampleMonth]:
             stamp = received.timestamp()  # naive local time, as a clerk's computer shows it
             os.utime(path, (stamp, stamp))
     make_messy(folders, styles)  # some files in the shapes real files come in (SPEC §3)
-    return [SampleMonth(month=m, as_of=a, folder=f) for m, a, f in zip(MONTHS, AS_OF, folders, strict=True)]
+    months = [SampleMonth(month=m, as_of=a, folder=f) for m, a, f in zip(MONTHS, AS_OF, folders, strict=True)]
+    return months + write_later_months(root, seed)
 
 
 def campaign_toml() -> str:
@@ -1016,8 +1032,9 @@ def _complete(rng: random.Random, plan: _Plan, receipts: list[dt.datetime | None
 
     Past July (or when the unit sends nothing from then on) the item stays open.
     """
-    later = [i for i in range(month_index, len(MONTHS)) if receipts[i] is not None]
+    later = [i for i in range(month_index, len(receipts)) if receipts[i] is not None]
     if not later:
+        plan.pending = month_index
         return
     report = receipts[later[0]]
     assert report is not None
@@ -1052,7 +1069,7 @@ def _deadline(plan: _Plan, i: int) -> dt.date | None:
 
 
 def _progress(plan: _Plan, i: int, status: str, unit: SampleUnit, cumulative: bool) -> str:
-    month = MONTHS[i]
+    month = ALL_MONTHS[i]
     if status == DONE:
         return _fill(plan.text.done, unit)
     if status == NOT_STARTED:
@@ -1066,7 +1083,7 @@ def _progress(plan: _Plan, i: int, status: str, unit: SampleUnit, cumulative: bo
     if k >= len(steps):
         text += "；" + FOLLOW_UP_NOTES[month]
     deadline = _deadline(plan, i)
-    if deadline is not None and deadline < AS_OF[i] and i > 0:
+    if deadline is not None and deadline < ALL_AS_OF[i] and i > 0:
         text += "。" + STALL_NOTES[month]
     return _fill(text, unit)
 
@@ -1179,7 +1196,7 @@ def _write_month(
             if isinstance(values[name], dt.date):
                 cell.number_format = date_format
     if template:
-        _add_marker(wb, unit.code, MONTHS[i])
+        _add_marker(wb, unit.code, ALL_MONTHS[i])
     wb.save(path)
 
 
@@ -1194,7 +1211,7 @@ def _add_marker(wb: Workbook, code: str, month: str) -> None:
 def _file_name(unit: SampleUnit, i: int, style: _Style) -> str:
     pattern = style.march_name if i == 0 else style.monthly_name
     alias = unit.aliases[0] if unit.aliases else unit.name
-    return pattern.format(name=unit.name, alias=alias, m=int(MONTHS[i][5:]))
+    return pattern.format(name=unit.name, alias=alias, m=int(ALL_MONTHS[i][5:]))
 
 
 def _toml_str(text: str) -> str:
@@ -1544,3 +1561,117 @@ def make_messy(folders: list[Path], styles: dict[str, _Style]) -> list[Path]:
             os.utime(target, (stat.st_atime, stat.st_mtime))
             written.append(target)
     return written
+
+
+# ---------------------------------------------------------------------------------------------
+# August to November: the rest of 整改落实, the final update and the work summaries (巩固提升)
+
+SUMMARY_DUE = dt.date(YEAR, 11, 18)
+LATER_MISSED: frozenset[tuple[str, str]] = frozenset({("TJ", "2022-09")})
+# The items overdue since May: month index in which each is finally done (None: still open).
+STUBBORN_ENDINGS: dict[str, int | None] = {"HX": 5, "XY": 7, "CJB": None}
+SUMMARY_LATE: dict[str, dt.datetime] = {
+    "GM": dt.datetime(YEAR, 11, 22, 10, 5, 12),
+    "CZS": dt.datetime(YEAR, 11, 24, 16, 40, 3),
+}
+SUMMARY_MISSING: frozenset[str] = frozenset({"HP"})
+SUMMARY_FILE_NAMES: tuple[str, ...] = (
+    "{name}干部作风整顿工作总结.docx",
+    "{alias}2022年作风整顿工作总结.docx",
+    "关于{name}干部作风整顿工作的总结.docx",
+)
+
+
+def write_later_months(root: Path, seed: int = 2022) -> list[SampleMonth]:
+    """The files of August to November: the March-July story carried on to its end.
+
+    Each unit's plan is made again from the same seed (so it is the plan the earlier months
+    wrote); a second random stream decides the later receipts and when the items still open in
+    July are done. November adds each unit's 工作总结 (a Word file), a few late, one missing.
+    """
+    first = len(MONTHS)
+    folders = [root / "samples" / month for month in LATER_MONTHS]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    styles = _styles(random.Random(seed))
+    for n, unit in enumerate(UNITS):
+        rng = random.Random(f"{seed}:{unit.code}")
+        receipts = _receipts(rng, unit)
+        plans = _plan_unit(rng, unit, receipts)
+        later_rng = random.Random(f"{seed}:{unit.code}:later")
+        receipts += _later_receipts(later_rng, unit)
+        _finish_later(later_rng, unit, plans, receipts)
+        for i in range(first, len(ALL_MONTHS)):
+            received = receipts[i]
+            if received is None:
+                continue
+            path = folders[i - first] / _file_name(unit, i, styles[unit.code])
+            _write_month(path, unit, i, plans, receipts, styles[unit.code])
+            _stamp(path, received)
+        if unit.code not in SUMMARY_MISSING:
+            when = SUMMARY_LATE.get(unit.code) or _summary_received(later_rng)
+            alias = unit.aliases[0] if unit.aliases else unit.name
+            name = SUMMARY_FILE_NAMES[n % len(SUMMARY_FILE_NAMES)].format(name=unit.name, alias=alias)
+            path = folders[-1] / name
+            _write_work_summary(path, unit, plans, when)
+            _stamp(path, when)
+    as_of = ALL_AS_OF[first:]
+    return [SampleMonth(month=m, as_of=a, folder=f) for m, a, f in zip(LATER_MONTHS, as_of, folders, strict=True)]
+
+
+def _stamp(path: Path, when: dt.datetime) -> None:
+    stamp = when.timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def _later_receipts(rng: random.Random, unit: SampleUnit) -> list[dt.datetime | None]:
+    receipts: list[dt.datetime | None] = []
+    for i, month in enumerate(LATER_MONTHS, start=len(MONTHS)):
+        late = rng.random() < 0.12
+        day = rng.randint(26, ALL_AS_OF[i].day - 1) if late else rng.randint(12, 24)
+        minutes = rng.randint(8 * 60 + 30, 21 * 60 + 30)
+        if (unit.code, month) in LATER_MISSED:
+            receipts.append(None)
+            continue
+        receipts.append(dt.datetime(YEAR, int(month[5:]), day, minutes // 60, minutes % 60, rng.randint(0, 59)))
+    return receipts
+
+
+def _finish_later(rng: random.Random, unit: SampleUnit, plans: list[_Plan], receipts: list[dt.datetime | None]) -> None:
+    """Complete the items still open in July: most on time, some a month late, one never."""
+    for plan in plans:
+        if plan.completed is not None or plan.deadline is None:
+            continue
+        if plan.fate == "stubborn":
+            end = STUBBORN_ENDINGS.get(unit.code)
+            if end is not None:
+                _complete(rng, plan, receipts, end)
+        elif plan.pending is not None:
+            _complete(rng, plan, receipts, plan.pending)
+        elif plan.extension is not None:
+            due = ALL_MONTHS.index(f"{plan.extension[1]:%Y-%m}")
+            _complete(rng, plan, receipts, due + (1 if rng.random() < 0.3 else 0))
+        else:
+            _complete(rng, plan, receipts, len(MONTHS))
+
+
+def _summary_received(rng: random.Random) -> dt.datetime:
+    minutes = rng.randint(8 * 60 + 30, 18 * 60)
+    return dt.datetime(YEAR, 11, rng.randint(8, SUMMARY_DUE.day), minutes // 60, minutes % 60, rng.randint(0, 59))
+
+
+def _write_work_summary(path: Path, unit: SampleUnit, plans: list[_Plan], when: dt.datetime) -> None:
+    """A unit's 工作总结 as a short Word document (the office only files and counts it)."""
+    from docx import Document
+
+    done = sum(1 for p in plans if p.completed is not None and p.completed < when.date())
+    doc = Document()
+    doc.add_heading(f"{unit.name}{YEAR}年干部作风整顿工作总结", level=1)
+    doc.add_paragraph(
+        f"按照镇党委关于开展干部作风整顿的统一部署，{unit.name}围绕“四个聚焦”认真查摆问题，"
+        f"共查摆问题{len(plans)}个，已完成整改{done}个，其余问题正在持续推进或长期坚持。"
+    )
+    doc.add_paragraph("下一步，我们将巩固整改成果，建立长效机制，防止问题反弹。")
+    doc.add_paragraph(f"{unit.name}\n{when.year}年{when.month}月{when.day}日")
+    doc.core_properties.author = unit.filler
+    doc.save(str(path))

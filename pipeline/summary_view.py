@@ -9,15 +9,16 @@ from rich.table import Table
 
 from pipeline.run import RunResult
 
-OUTCOME_STYLE = {"通过": "green", "退回": "red", "重复": "yellow"}
+OUTCOME_STYLE = {"通过": "green", "退回": "red", "重复": "yellow", "总结": "cyan"}
 
 
 def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
     report = result.report
-    counts = {k: sum(1 for f in result.files if f.outcome == k) for k in ("通过", "退回", "重复")}
+    counts = {k: sum(1 for f in result.files if f.outcome == k) for k in ("通过", "退回", "重复", "总结")}
     console.print(
         f"[bold]{result.month} 月度汇总完成[/]（截至 {result.as_of:%Y-%m-%d}）：本次收到 {len(result.files)} 个文件，"
-        f"通过 {counts['通过']}，退回 {counts['退回']}，重复 {counts['重复']}。"
+        f"通过 {counts['通过']}，退回 {counts['退回']}，重复 {counts['重复']}"
+        + (f"，工作总结 {counts['总结']}。" if counts["总结"] else "。")
     )
     if result.files and not brief:
         table = Table(title="本次收件校验结果")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
@@ -49,7 +50,12 @@ def campaign(sample: tuple[Path, list[SampleMonth]]) -> Campaign:
 def files(sample: tuple[Path, list[SampleMonth]], campaign: Campaign) -> dict[str, dict[str, Received]]:
     """month -> unit code -> the unit's file that month."""
     return {
-        m.month: {r.code: r for r in (_read(p, campaign) for p in sorted(m.folder.iterdir()) if not should_skip(p))}
+        m.month: {
+            r.code: r
+            for r in (
+                _read(p, campaign) for p in sorted(m.folder.iterdir()) if not should_skip(p) and p.suffix != ".docx"
+            )
+        }
         for m in sample[1]
     }
 
@@ -116,6 +122,10 @@ def _cells(root: Path) -> dict[str, tuple[float, list[list[list[Any]]], list[str
         if path.name.startswith("~$"):
             out[str(path.relative_to(root))] = (path.stat().st_mtime, [[[path.read_bytes()]]], [])
             continue
+        if path.suffix == ".docx":  # a work summary: compare its paragraphs
+            paragraphs = [[[p.text for p in Document(str(path)).paragraphs]]]
+            out[str(path.relative_to(root))] = (path.stat().st_mtime, paragraphs, [])
+            continue
         book = CalamineWorkbook.from_path(str(path))
         sheets = [book.get_sheet_by_name(n) for n in book.sheet_names]
         cells = [s.to_python(skip_empty_area=False) for s in sheets]
@@ -138,14 +148,8 @@ def test_other_seed_other_story(tmp_path: Path, sample: tuple[Path, list[SampleM
 
 def test_months_and_as_of(sample: tuple[Path, list[SampleMonth]]) -> None:
     months = sample[1]
-    assert [m.month for m in months] == ["2022-03", "2022-04", "2022-05", "2022-06", "2022-07"]
-    assert [m.as_of for m in months] == [
-        dt.date(2022, 3, 31),
-        dt.date(2022, 4, 30),
-        dt.date(2022, 5, 31),
-        dt.date(2022, 6, 30),
-        dt.date(2022, 7, 31),
-    ]
+    assert [m.month for m in months] == [f"2022-{n:02d}" for n in range(3, 12)]
+    assert [m.as_of for m in months] == [dt.date(2022, n, calendar.monthrange(2022, n)[1]) for n in range(3, 12)]
     assert all(m.folder == sample[0] / "samples" / m.month for m in months)
 
 
@@ -336,3 +340,33 @@ def test_at_least_two_items_overdue_from_may_to_july(
         }
     stubborn = overdue["2022-05"] & overdue["2022-06"] & overdue["2022-07"]
     assert len(stubborn) >= 2, stubborn
+
+
+def test_november_brings_work_summaries_some_late_one_missing(
+    sample: tuple[Path, list[SampleMonth]], campaign: Campaign
+) -> None:
+    from docx import Document
+
+    november = sample[1][-1]
+    summaries = sorted(november.folder.glob("*.docx"))
+    codes = {}
+    for path in summaries:
+        assert "总结" in path.name
+        unit = next(u for u in campaign.units if any(n in path.name for n in u.names))
+        codes[unit.code] = dt.datetime.fromtimestamp(path.stat().st_mtime).date()
+        assert "工作总结" in Document(str(path)).paragraphs[0].text
+    assert set(codes) == {u.code for u in campaign.units} - {"HP"}
+    late = {code for code, day in codes.items() if day > campaign.summary_due}
+    assert late == {"GM", "CZS"}
+
+
+def test_the_escalated_items_end_differently(files: dict[str, dict[str, Received]]) -> None:
+    def status(month: str, pid: str) -> str:
+        code = pid.split("-")[0]
+        return next(str(r["完成状态"]) for r in files[month][code].rows if r["问题编号"] == pid)
+
+    stubborn = {"HX": "HX-005", "XY": "XY-009", "CJB": "CJB-005"}  # overdue May-July, 移交纪委 in July
+    assert all(status("2022-07", pid) == "整改中" for pid in stubborn.values())
+    assert status("2022-08", "HX-005") == "已完成"  # done in August
+    assert (status("2022-09", "XY-009"), status("2022-10", "XY-009")) == ("整改中", "已完成")
+    assert status("2022-11", "CJB-005") == "整改中"  # never done

@@ -1,0 +1,393 @@
+"""The leaders' reports (半年 / 年度): the ledger's history over the months so far, as figures.
+
+Pure, like ``aggregate``: ``build`` gets each month's stored state, lights, red months and audit
+records (``MonthHistory``) and returns ``SummaryData``; nothing here reads files, the database or
+the clock. ``render_summary`` only formats it.
+
+The unit assessment (考核), with the weights of ``[assessment]`` in campaign.toml:
+
+    得分 = on_time × 按时报送率 + completion × 完成率
+           − overdue × 逾期督办次数 − escalated × 移交纪委问题数 − returned × 退回文件数   (不低于 0)
+
+按时报送率 is the share of the period's months a unit sent an accepted file by the due date;
+完成率 is the rate at the end of the period (100 % for a unit with nothing to complete);
+逾期督办次数 adds, over the unit's problems, the months a run found each red (督办次数);
+移交纪委问题数 counts the problems that reached ``escalate_after``; 退回文件数 the returned files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline import aggregate
+from pipeline.config import Assessment, Campaign
+from pipeline.report import ladder_level
+from pipeline.store import AuditRecord
+from pipeline.vocab import Vocabulary
+
+PERIODS: dict[str, str] = {"half": "半年", "year": "年度"}
+HALF_END_MONTH = 6
+WORK_SUMMARY = "总结"  # the audit outcome run.monthly gives a unit's 工作总结
+SUBMISSION_STATES: tuple[str, ...] = ("按时", "逾期", "退回", "未报送")
+TREND_COLUMNS: tuple[str, ...] = (
+    "月份",
+    "问题数",
+    "已完成",
+    "整改中",
+    "未启动",
+    "长期坚持",
+    "完成率",
+    "红灯",
+    "黄灯",
+    "移交纪委",
+    *SUBMISSION_STATES,
+)
+ASSESSMENT_COLUMNS: tuple[str, ...] = (
+    "排名",
+    "单位",
+    "类型",
+    "得分",
+    "按时报送率",
+    "完成率",
+    "逾期督办次数",
+    "移交纪委问题数",
+    "退回文件数",
+)
+
+
+@dataclass(frozen=True)
+class MonthHistory:
+    """One month of the ledger as stored: what the month's run found."""
+
+    month: str  # YYYY-MM
+    as_of: dt.date
+    state: pd.DataFrame  # Store.month_state(month)
+    lights: pd.DataFrame  # Store.stored_flags(month): 问题编号, 灯色, 逾期天数
+    red_months: dict[str, list[str]]  # Store.red_months(month)
+    records: tuple[AuditRecord, ...]  # Store.audit_records(month)
+
+
+@dataclass(frozen=True)
+class SummaryData:
+    campaign: Campaign
+    period: str  # half | year
+    as_of: dt.date
+    months: tuple[str, ...]
+    trend: pd.DataFrame  # TREND_COLUMNS, one row per month
+    categories: pd.DataFrame  # one row per category at the end of the period, with 期初完成率
+    groups: pd.DataFrame  # 四个方面 vs 三项专项治理
+    units: pd.DataFrame  # one row per roster unit, ranked by completion at the end
+    unit_rates: pd.DataFrame  # 单位 × month label: completion rate
+    overdue: pd.DataFrame  # every item found red in the period, and how it ended
+    submissions: pd.DataFrame  # 单位 × month label: 报送状态, then counts
+    assessment: pd.DataFrame  # ASSESSMENT_COLUMNS, ranked
+    work_summaries: pd.DataFrame  # 单位, 文件名, 接收时间, 报送状态 (按时 / 逾期 / 未报送)
+    weights: Assessment
+
+    @property
+    def period_name(self) -> str:
+        return PERIODS[self.period]
+
+    @property
+    def title(self) -> str:
+        return f"{self.campaign.town}{self.as_of.year}年干部作风整顿{self.period_name}工作情况报告"
+
+    @property
+    def month_labels(self) -> list[str]:
+        return [month_label(m) for m in self.months]
+
+    @property
+    def latest(self) -> pd.Series:
+        return self.trend.iloc[-1]
+
+    @property
+    def escalated(self) -> pd.DataFrame:
+        return self.overdue[self.overdue["移交纪委"] == "是"]
+
+    @property
+    def improved(self) -> pd.DataFrame:
+        """Units whose completion rate rose most, best first."""
+        known = self.units.dropna(subset=["提升"])
+        return known.sort_values(["提升", "单位编码"], ascending=[False, True])
+
+
+def month_label(month: str) -> str:
+    return f"{int(month[5:])}月"
+
+
+def period_months(months: Sequence[str], period: str, as_of: dt.date) -> list[str]:
+    """The months of the report: the year's months up to ``as_of`` (the half year: to June)."""
+    last = f"{as_of.year}-{as_of.month:02d}"
+    if period == "half":
+        last = min(last, f"{as_of.year}-{HALF_END_MONTH:02d}")
+    return [m for m in months if m.startswith(f"{as_of.year}-") and m <= last]
+
+
+def build(
+    campaign: Campaign,
+    vocab: Vocabulary,
+    period: str,
+    as_of: dt.date,
+    history: Sequence[MonthHistory],
+    all_records: Sequence[AuditRecord] = (),
+) -> SummaryData:
+    """Every figure of the report, from the months of ``history`` (in order)."""
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    problems = {h.month: _problems(h, campaign.escalate_after) for h in history}
+    submissions = {h.month: aggregate.submission_status(campaign, h.month, h.records) for h in history}
+    months = [h.month for h in history]
+    final = problems[months[-1]]
+    first = problems[months[0]]
+    trend = pd.DataFrame([_trend_row(m, problems[m], submissions[m]) for m in months], columns=list(TREND_COLUMNS))
+    escalated_ids = _ever_escalated(problems)
+    returned = _returned_files(campaign, history)
+    units = _units(campaign, problems, months, escalated_ids)
+    return SummaryData(
+        campaign=campaign,
+        period=period,
+        as_of=as_of,
+        months=tuple(months),
+        trend=trend,
+        categories=_categories(final, first, vocab, escalated_ids),
+        groups=_groups(final, vocab),
+        units=units,
+        unit_rates=_unit_rates(campaign, problems, months),
+        overdue=_overdue(final, history[-1].red_months, campaign.escalate_after, problems),
+        submissions=_submission_table(campaign, submissions, months, returned),
+        assessment=assess(campaign, units, submissions, returned),
+        work_summaries=work_summaries(campaign, all_records or [r for h in history for r in h.records]),
+        weights=campaign.assessment,
+    )
+
+
+def _problems(h: MonthHistory, escalate_after: int) -> pd.DataFrame:
+    lights = h.lights.assign(逾期工作日=0, 工作日估算=False)
+    frame = aggregate.ledger(h.state, lights, h.red_months, escalate_after)
+    frame["灯色"] = frame["灯色"].fillna("")
+    return frame
+
+
+def _trend_row(month: str, problems: pd.DataFrame, submissions: pd.DataFrame) -> dict[str, object]:
+    tally = aggregate.counts(problems)
+    states = submissions["报送状态"].value_counts()
+    return {
+        "月份": month_label(month),
+        **{k: tally[k] for k in ("问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯")},
+        "移交纪委": int((problems["移交纪委"] == "是").sum()),
+        **{s: int(states.get(s, 0)) for s in SUBMISSION_STATES},
+    }
+
+
+def _ever_escalated(problems: dict[str, pd.DataFrame]) -> set[str]:
+    ids: set[str] = set()
+    for frame in problems.values():
+        ids |= set(frame.loc[frame["移交纪委"] == "是", "问题编号"])
+    return ids
+
+
+def _rate(frame: pd.DataFrame) -> float:
+    return float(aggregate.counts(frame)["完成率"]) if len(frame) else math.nan
+
+
+def _categories(final: pd.DataFrame, first: pd.DataFrame, vocab: Vocabulary, escalated: set[str]) -> pd.DataFrame:
+    table = aggregate.category_stats(final, vocab)
+    table["期初完成率"] = [_rate(first[first["问题类别"] == c]) for c in table["问题类别"]]
+    table["移交纪委"] = [
+        int(final.loc[final["问题类别"] == c, "问题编号"].isin(escalated).sum()) for c in table["问题类别"]
+    ]
+    return table
+
+
+def _groups(final: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
+    special = {c.name for c in vocab.categories if c.campaign}
+    rows = []
+    for name, mask in (
+        ("作风问题（四个方面）", ~final["问题类别"].isin(special)),
+        ("专项治理（三项）", final["问题类别"].isin(special)),
+    ):
+        tally = aggregate.counts(final[mask])
+        rows.append({"类别": name, **{k: tally[k] for k in ("问题数", "已完成", "完成率", "红灯")}})
+    return pd.DataFrame(rows)
+
+
+def _units(
+    campaign: Campaign, problems: dict[str, pd.DataFrame], months: list[str], escalated: set[str]
+) -> pd.DataFrame:
+    final = problems[months[-1]]
+    red_counts = dict(zip(final["问题编号"], final["督办次数"], strict=True))
+    rows = []
+    for unit in campaign.units:
+        mine = final[final["单位编码"] == unit.code]
+        tally = aggregate.counts(mine)
+        start = next(
+            (
+                _rate(problems[m][problems[m]["单位编码"] == unit.code])
+                for m in months
+                if (problems[m]["单位编码"] == unit.code).any()
+            ),
+            math.nan,
+        )
+        gain = (tally["完成率"] - start) * 100 if pd.notna(start) and pd.notna(tally["完成率"]) else math.nan
+        rows.append(
+            {
+                "单位": unit.name,
+                "单位编码": unit.code,
+                "类型": unit.kind,
+                **{k: tally[k] for k in ("问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯")},
+                "期初完成率": start,
+                "提升": gain,
+                "逾期督办次数": int(sum(red_counts.get(pid, 0) for pid in mine["问题编号"])),
+                "移交纪委问题数": int(mine["问题编号"].isin(escalated).sum()),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    order = frame.assign(_rate=frame["完成率"].fillna(-1.0)).sort_values(
+        ["_rate", "红灯", "单位编码"], ascending=[False, True, True]
+    )
+    order.insert(0, "排名", _ranks([(r, red) for r, red in zip(order["_rate"], order["红灯"], strict=True)]))
+    return order.drop(columns="_rate").reset_index(drop=True)
+
+
+def _ranks(keys: Sequence[object]) -> list[int]:
+    """Competition ranking (1, 2, 2, 4) over keys already sorted best first."""
+    ranks: list[int] = []
+    for position, k in enumerate(keys, start=1):
+        ranks.append(ranks[-1] if ranks and keys[position - 2] == k else position)
+    return ranks
+
+
+def _unit_rates(campaign: Campaign, problems: dict[str, pd.DataFrame], months: list[str]) -> pd.DataFrame:
+    rows = []
+    for unit in campaign.units:
+        row: dict[str, object] = {"单位": unit.name}
+        for m in months:
+            row[month_label(m)] = _rate(problems[m][problems[m]["单位编码"] == unit.code])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _overdue(
+    final: pd.DataFrame, red_months: dict[str, list[str]], escalate_after: int, problems: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """Every item a run found red in the period: its ladder, whether it went to 纪委, its end."""
+    seen = set().union(*(set(f.loc[f["灯色"] == "红灯", "问题编号"]) for f in problems.values()))
+    rows = []
+    for rec in final[final["问题编号"].isin(seen)].to_dict("records"):
+        reds = red_months.get(rec["问题编号"], [])
+        count = len(reds)
+        done = rec["完成状态"] == "已完成"
+        when = rec["完成日期"]
+        ending = f"已完成（{when.month}月{when.day}日）" if done and isinstance(when, dt.date) else "已完成"
+        rows.append(
+            {
+                "问题编号": rec["问题编号"],
+                "填报单位": rec["填报单位"],
+                "问题类别": rec["问题类别"],
+                "具体问题": rec["具体问题"],
+                "完成时限": rec["完成时限"],
+                "首次逾期": month_label(reds[0]) if reds else "",
+                "督办次数": count,
+                "督办等级": ladder_level(count, escalate_after),
+                "移交纪委": "是" if count >= escalate_after else "否",
+                "结果": ending if done else "仍未完成",
+            }
+        )
+    columns = [
+        "问题编号",
+        "填报单位",
+        "问题类别",
+        "具体问题",
+        "完成时限",
+        "首次逾期",
+        "督办次数",
+        "督办等级",
+        "移交纪委",
+        "结果",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["督办次数", "问题编号"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _returned_files(campaign: Campaign, history: Sequence[MonthHistory]) -> dict[str, int]:
+    counts = dict.fromkeys((u.code for u in campaign.units), 0)
+    for h in history:
+        for r in h.records:
+            if r.outcome == "退回" and r.unit_code in counts:
+                counts[r.unit_code] += 1
+    return counts
+
+
+def _submission_table(
+    campaign: Campaign, submissions: dict[str, pd.DataFrame], months: list[str], returned: dict[str, int]
+) -> pd.DataFrame:
+    rows = []
+    for unit in campaign.units:
+        row: dict[str, object] = {"单位": unit.name}
+        for m in months:
+            sub = submissions[m]
+            row[month_label(m)] = sub.loc[sub["单位编码"] == unit.code, "报送状态"].iloc[0]
+        for state in SUBMISSION_STATES:
+            row[f"{state}次数"] = sum(1 for m in months if row[month_label(m)] == state)
+        row["退回文件数"] = returned[unit.code]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def assess(
+    campaign: Campaign, units: pd.DataFrame, submissions: dict[str, pd.DataFrame], returned: dict[str, int]
+) -> pd.DataFrame:
+    """考核: a score per unit (formula in the module docstring), ranked best first."""
+    w = campaign.assessment
+    months = len(submissions)
+    rows = []
+    for rec in units.to_dict("records"):
+        code = rec["单位编码"]
+        on_time = sum(
+            1 for sub in submissions.values() if (sub.loc[sub["单位编码"] == code, "报送状态"] == "按时").any()
+        )
+        punctual = on_time / months if months else 0.0
+        rate = 1.0 if pd.isna(rec["完成率"]) else float(rec["完成率"])
+        score = (
+            w.on_time * punctual
+            + w.completion * rate
+            - w.overdue * rec["逾期督办次数"]
+            - w.escalated * rec["移交纪委问题数"]
+            - w.returned * returned.get(code, 0)
+        )
+        rows.append(
+            {
+                "单位": rec["单位"],
+                "单位编码": code,
+                "类型": rec["类型"],
+                "得分": round(max(score, 0.0), 1),
+                "按时报送率": punctual,
+                "完成率": rate,
+                "逾期督办次数": rec["逾期督办次数"],
+                "移交纪委问题数": rec["移交纪委问题数"],
+                "退回文件数": returned.get(code, 0),
+            }
+        )
+    frame = pd.DataFrame(rows).sort_values(["得分", "完成率", "单位编码"], ascending=[False, False, True])
+    frame.insert(0, "排名", _ranks(list(frame["得分"])))
+    return frame.reset_index(drop=True)
+
+
+def work_summaries(campaign: Campaign, records: Sequence[AuditRecord]) -> pd.DataFrame:
+    """工作总结: per unit the first summary received, 按时 (by ``summary_due``) / 逾期 / 未报送."""
+    rows = []
+    for unit in campaign.units:
+        mine = [r for r in records if r.unit_code == unit.code and r.outcome == WORK_SUMMARY]
+        if mine:
+            first = min(mine, key=lambda r: r.received_at)
+            received = dt.datetime.fromisoformat(first.received_at)
+            state = "按时" if received.date() <= campaign.summary_due else "逾期"
+            rows.append({"单位": unit.name, "文件名": first.file_name, "接收时间": received, "报送状态": state})
+        else:
+            rows.append({"单位": unit.name, "文件名": "", "接收时间": None, "报送状态": "未报送"})
+    return pd.DataFrame(rows, columns=["单位", "文件名", "接收时间", "报送状态"])

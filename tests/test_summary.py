@@ -1,0 +1,359 @@
+"""The leaders' reports on a small hand-made campaign: figures, pictures, charts, assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import CAMPAIGN_TOML, set_received, write_campaign, write_list
+from docx import Document
+
+from pipeline import run
+from pipeline.cli import cli
+from pipeline.config import Assessment, parse_assessment
+from pipeline.errors import ConfigError
+from pipeline.render_summary import find_cjk_font
+from pipeline.summary import period_months
+
+OPENNESS = "村（居）务公开专项治理"
+SERVICE = "服务不强、环境不优"
+
+
+def row(category: str, text: str, deadline: str, status: str, done: str | None = None) -> tuple[Any, ...]:
+    return (
+        category,
+        text,
+        "建立制度并按月检查落实情况",
+        "王建国",
+        "李明",
+        deadline,
+        f"{status}：按计划推进",
+        status,
+        done,
+    )
+
+
+HX = [
+    ("2022-04-30", "村务公开栏未按季度更新，财务收支未公开"),
+    ("2022-03-25", "便民服务代办点代办员经常不在岗，群众反映多"),
+]
+DF = [
+    ("2022-04-30", "居务公开栏内容陈旧，惠民政策公开不及时"),
+    ("2022-03-25", "社区服务窗口服务态度生硬，群众多次反映"),
+]
+CZ = [
+    ("2022-03-25", "资金拨付审核流程长，所需资料一次性告知不到位"),
+    ("2022-05-31", "财会人员业务培训不足，报销票据审核把关不严"),
+]
+
+
+def _rows(items: list[tuple[str, str]], states: list[tuple[str, str | None]]) -> list[tuple[Any, ...]]:
+    cats = [OPENNESS, SERVICE]
+    return [row(c, text, deadline, s, d) for c, (deadline, text), (s, d) in zip(cats, items, states, strict=True)]
+
+
+def _month(
+    ws: Path, as_of: dt.date, files: list[tuple[str, str, list[tuple[Any, ...]], list[str] | None, dt.datetime]]
+):
+    for name, unit, rows, ids, received in files:
+        filled_on = f"{received.year}年{received.month}月{received.day}日"
+        write_list(ws / "inbox" / name, rows, unit=unit, ids=ids, received=received, filled_on=filled_on)
+    return run.monthly(ws, as_of)
+
+
+def build_campaign(ws: Path) -> None:
+    """Three units, March to May.
+
+    红星村 and 东风社区 send on time every month and finish everything (红星村 had one item red
+    in March); 镇财政所 is returned once and late in March, silent in April, late in May, and its
+    CZ-001 is red three months running (移交纪委).
+    """
+    ids = {code: [f"{code}-001", f"{code}-002"] for code in ("HX", "DF", "CZ")}
+    going, new = ("整改中", None), ("未启动", None)
+    bad = [("其他", *row(OPENNESS, HX[0][1], "2022-04-30", "整改中")[1:])]
+    _month(
+        ws,
+        dt.date(2022, 3, 31),
+        [
+            ("红星村问题清单.xlsx", "红星村", _rows(HX, [going, going]), None, dt.datetime(2022, 3, 18, 9)),
+            (
+                "东风社区问题清单.xlsx",
+                "东风社区",
+                _rows(DF, [going, ("已完成", "2022-03-15")]),
+                None,
+                dt.datetime(2022, 3, 18, 10),
+            ),
+            ("财政所问题清单.xlsx", "镇财政所", bad, None, dt.datetime(2022, 3, 18, 11)),
+            ("财政所问题清单（改）.xlsx", "镇财政所", _rows(CZ, [going, new]), None, dt.datetime(2022, 3, 22, 9)),
+        ],
+    )
+    _month(
+        ws,
+        dt.date(2022, 4, 30),
+        [
+            (
+                "红星村4月.xlsx",
+                "红星村",
+                _rows(HX, [("已完成", "2022-04-10"), ("已完成", "2022-04-12")]),
+                ids["HX"],
+                dt.datetime(2022, 4, 20, 9),
+            ),
+            (
+                "东风社区4月.xlsx",
+                "东风社区",
+                _rows(DF, [going, ("已完成", "2022-03-15")]),
+                ids["DF"],
+                dt.datetime(2022, 4, 20, 9),
+            ),
+        ],
+    )
+    _month(
+        ws,
+        dt.date(2022, 5, 31),
+        [
+            (
+                "红星村5月.xlsx",
+                "红星村",
+                _rows(HX, [("已完成", "2022-04-10"), ("已完成", "2022-04-12")]),
+                ids["HX"],
+                dt.datetime(2022, 5, 20, 9),
+            ),
+            (
+                "东风社区5月.xlsx",
+                "东风社区",
+                _rows(DF, [("已完成", "2022-05-10"), ("已完成", "2022-03-15")]),
+                ids["DF"],
+                dt.datetime(2022, 5, 20, 9),
+            ),
+            ("财政所5月.xlsx", "镇财政所", _rows(CZ, [going, going]), ids["CZ"], dt.datetime(2022, 5, 28, 9)),
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def campaign_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = tmp_path_factory.mktemp("summary") / "ws"
+    write_campaign(ws)
+    (ws / "inbox").mkdir()
+    build_campaign(ws)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def year_outputs(campaign_ws: Path) -> list[Path]:
+    return run.summary(campaign_ws, "year", dt.date(2022, 5, 31))
+
+
+def ledger_figures(db: Path) -> dict[str, dict[str, int]]:
+    """Month -> figures read straight from the ledger database (history + stored lights)."""
+    conn = sqlite3.connect(db)
+    out: dict[str, dict[str, int]] = {}
+    for (month,) in conn.execute("SELECT month FROM month_runs ORDER BY month"):
+        statuses = [
+            r[0]
+            for r in conn.execute(
+                "SELECT v.status FROM versions v WHERE v.month = (SELECT MAX(month) FROM versions w "
+                "WHERE w.problem_id = v.problem_id AND w.month <= ?)",
+                (month,),
+            )
+        ]
+        red = conn.execute("SELECT COUNT(*) FROM month_flags WHERE month = ? AND light = '红灯'", (month,)).fetchone()
+        out[f"{int(month[5:])}月"] = {
+            "问题数": len(statuses),
+            "已完成": statuses.count("已完成"),
+            "整改中": statuses.count("整改中"),
+            "未启动": statuses.count("未启动"),
+            "红灯": red[0],
+        }
+    conn.close()
+    return out
+
+
+def docx_tables(path: Path) -> list[list[list[str]]]:
+    return [[[c.text for c in r.cells] for r in t.rows] for t in Document(str(path)).tables]
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+
+
+def sheet(path: Path, name: str) -> list[dict[str, Any]]:
+    """The table at the top of a sheet (up to the first blank row; notes may follow)."""
+    rows = list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+    table = []
+    for r in rows[1:]:
+        if all(v is None for v in r):
+            break
+        table.append(dict(zip(rows[0], r, strict=True)))
+    return table
+
+
+def test_month_by_month_figures_equal_the_ledger(campaign_ws: Path, year_outputs: list[Path]) -> None:
+    report, workbook = year_outputs
+    expected = ledger_figures(campaign_ws / "ledger.sqlite")
+    assert list(expected) == ["3月", "4月", "5月"]
+    assert expected["3月"] == {"问题数": 6, "已完成": 1, "整改中": 4, "未启动": 1, "红灯": 2}
+    trend = next(t for t in docx_tables(report) if t[0][:2] == ["月份", "问题数"])
+    header = trend[0]
+    from_docx = {r[0]: {k: int(r[header.index(k)]) for k in expected["3月"]} for r in trend[1:]}
+    assert from_docx == expected
+    from_xlsx = {r["月份"]: {k: r[k] for k in expected["3月"]} for r in sheet(workbook, "逐月趋势")}
+    assert from_xlsx == expected
+    may = next(r for r in sheet(workbook, "逐月趋势") if r["月份"] == "5月")
+    assert may["完成率"] == pytest.approx(4 / 6)
+    assert (may["按时"], may["逾期"], may["未报送"]) == (2, 1, 0)
+
+
+def test_ranking_of_the_assessment(year_outputs: list[Path]) -> None:
+    report, workbook = year_outputs
+    scores = sheet(workbook, "单位考核")
+    assert [r["单位"] for r in scores] == ["东风社区", "红星村", "镇财政所"]
+    assert [r["得分"] for r in scores] == [100.0, 98.0, 0.0]
+    cz = scores[2]
+    assert (cz["逾期督办次数"], cz["移交纪委问题数"], cz["退回文件数"]) == (3, 1, 1)
+    assert cz["按时报送率"] == 0
+    table = next(t for t in docx_tables(report) if t[0][:4] == ["排名", "单位", "类型", "得分"])
+    assert [r[1] for r in table[1:]] == ["东风社区", "红星村", "镇财政所"]
+    text = docx_text(report)
+    assert "得分 = 按时报送率 × 40 + 期末完成率 × 60" in text
+
+
+def test_overdue_items_and_how_they_ended(year_outputs: list[Path]) -> None:
+    report, workbook = year_outputs
+    overdue = {r["问题编号"]: r for r in sheet(workbook, "逾期督办")}
+    assert set(overdue) == {"CZ-001", "HX-002"}
+    assert (overdue["CZ-001"]["督办次数"], overdue["CZ-001"]["移交纪委"], overdue["CZ-001"]["结果"]) == (
+        3,
+        "是",
+        "仍未完成",
+    )
+    assert overdue["HX-002"]["结果"] == "已完成（4月12日）"
+    text = docx_text(report)
+    assert "移交镇纪委的问题1个" in text and "CJB" not in text and "CZ-001" in text
+
+
+def test_chart_pictures_and_native_charts(year_outputs: list[Path]) -> None:
+    report, workbook = year_outputs
+    if find_cjk_font() is None:
+        pytest.skip("no Chinese font on this machine (install fonts-noto-cjk)")
+    doc = Document(str(report))
+    assert len(doc.inline_shapes) == 5  # trend, categories, units, submissions, assessment
+    with zipfile.ZipFile(report) as z:
+        assert len([n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".png")]) == 5
+    with zipfile.ZipFile(workbook) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 5
+        assert "<c:lineChart>" in z.read("xl/charts/chart1.xml").decode()  # the rate line on the trend chart
+
+
+def test_official_fonts_on_runs(year_outputs: list[Path]) -> None:
+    doc = Document(str(year_outputs[0]))
+    title = doc.paragraphs[0].runs[0]
+    assert title.text.startswith("xx镇2022年干部作风整顿年度工作情况报告")
+    assert title.font.size.pt == 22
+    assert title._element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == (
+        "方正小标宋简体"
+    )
+
+
+def test_without_a_chinese_font_the_report_has_tables_and_says_why(campaign_ws: Path, tmp_path: Path) -> None:
+    report, workbook = run.summary(campaign_ws, "half", dt.date(2022, 6, 30), fonts=("没有这种字体",))
+    assert len(Document(str(report)).inline_shapes) == 0
+    text = docx_text(report)
+    assert "未找到可用的中文字体（已查找：没有这种字体）" in text
+    assert "图1　逐月整改进展：未绘制，数据见表1" in text
+    assert "单位考核" not in text  # the half-year report has no assessment section
+    assert [r["月份"] for r in sheet(workbook, "逐月趋势")] == ["3月", "4月", "5月"]
+
+
+def test_period_months() -> None:
+    months = [f"2022-{m:02d}" for m in range(3, 12)] + ["2023-01"]
+    assert period_months(months, "half", dt.date(2022, 11, 30)) == ["2022-03", "2022-04", "2022-05", "2022-06"]
+    assert period_months(months, "year", dt.date(2022, 9, 30))[-1] == "2022-09"
+    assert period_months(months, "year", dt.date(2023, 12, 31)) == ["2023-01"]
+
+
+def test_work_summaries_on_time_late_missing(workspace: Path) -> None:
+    march = dt.datetime(2022, 3, 18, 9)
+    write_list(
+        workspace / "inbox" / "红星村问题清单.xlsx", [row(OPENNESS, HX[0][1], "2022-12-31", "整改中")], received=march
+    )
+    run.monthly(workspace, dt.date(2022, 3, 31))
+    inbox = workspace / "inbox"
+    doc = Document()
+    doc.add_paragraph("红星村2022年干部作风整顿工作总结")
+    doc.save(str(inbox / "红星村工作总结.docx"))
+    set_received(inbox / "红星村工作总结.docx", dt.datetime(2022, 11, 15, 10))
+    (inbox / "东风社区2022年总结.pdf").write_bytes(b"%PDF-1.4\n%summary\n")
+    set_received(inbox / "东风社区2022年总结.pdf", dt.datetime(2022, 11, 21, 10))
+    (inbox / "工作总结.docx").write_bytes((inbox / "红星村工作总结.docx").read_bytes() + b"\0")
+    set_received(inbox / "工作总结.docx", dt.datetime(2022, 11, 16, 10))
+    result = run.monthly(workspace, dt.date(2022, 11, 30))
+    outcomes = {f.file_name: (f.unit, f.outcome) for f in result.files}
+    assert outcomes == {
+        "红星村工作总结.docx": ("红星村", "总结"),
+        "东风社区2022年总结.pdf": ("东风社区", "总结"),
+        "工作总结.docx": ("", "退回"),  # no unit in its name: returned as before
+    }
+    assert not any(inbox.iterdir())
+    assert len(list((workspace / "archive").glob("*/*"))) == 4
+    submissions = {r["单位"]: r["报送状态"] for r in sheet(result.outputs[0], "报送情况")}
+    assert submissions["东风社区"] == "未报送"  # a summary is not the month's update
+    report, workbook = run.summary(workspace, "year", dt.date(2022, 11, 30))
+    states = {r["单位"]: r["报送状态"] for r in sheet(workbook, "工作总结")}
+    assert states == {"红星村": "按时", "东风社区": "逾期", "镇财政所": "未报送"}
+    text = docx_text(report)
+    assert "逾期报送1个：东风社区" in text and "未报送1个：镇财政所" in text
+
+
+def test_a_summary_like_file_outside_november_is_returned(workspace: Path) -> None:
+    (workspace / "inbox" / "红星村工作总结.pdf").write_bytes(b"%PDF-1.4\n")
+    set_received(workspace / "inbox" / "红星村工作总结.pdf", dt.datetime(2022, 3, 18, 9))
+    result = run.monthly(workspace, dt.date(2022, 3, 31))
+    assert [f.outcome for f in result.files] == ["退回"]
+
+
+def test_cli_summary_and_no_data(campaign_ws: Path, workspace: Path) -> None:
+    ok = CliRunner().invoke(cli, ["--data", str(campaign_ws), "summary", "--period", "half", "--as-of", "2022-06-30"])
+    assert ok.exit_code == 0, ok.output
+    assert "汇总.xlsx" in ok.output and (campaign_ws / "out" / "2022年半年报告" / "汇总.xlsx").is_file()
+    empty = CliRunner().invoke(cli, ["--data", str(workspace), "summary", "--period", "year", "--as-of", "2022-06-30"])
+    assert empty.exit_code == 2
+    assert "还没有任何月份的数据" in empty.output
+
+
+def test_assessment_weights_default_and_custom() -> None:
+    assert parse_assessment(None) == Assessment(on_time=40, completion=60, overdue=2, escalated=5, returned=1)
+    custom = parse_assessment({"on_time": 50, "completion": 50, "returned": 0})
+    assert (custom.on_time, custom.completion, custom.returned, custom.overdue) == (50, 50, 0, 2)
+
+
+@pytest.mark.parametrize(
+    ("table", "fragment"),
+    [
+        ({"bonus": 5}, "“assessment.bonus”的值“5”不正确：不是考核设置项"),
+        ({"overdue": -1}, "每次逾期督办扣分应为 0 到 100 之间的数"),
+        ({"returned": True}, "每份退回文件扣分应为 0 到 100 之间的数"),
+        ({"on_time": 0, "completion": 0}, "按时报送满分和整改完成满分不能都为 0"),
+        ("30", "应写作 [assessment] 表"),
+    ],
+)
+def test_assessment_weights_errors(table: Any, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_assessment(table)
+    assert info.value.code == "config-bad-value"
+    assert fragment in info.value.text
+
+
+def test_assessment_table_in_campaign_toml(tmp_path: Path) -> None:
+    from pipeline.config import load_campaign
+
+    path = write_campaign(tmp_path, CAMPAIGN_TOML + "\n[assessment]\non_time = 30\ncompletion = 70\n")
+    assert load_campaign(path).assessment == Assessment(on_time=30, completion=70)
