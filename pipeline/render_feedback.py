@@ -278,9 +278,7 @@ def _mark(ws: Worksheet, notes: Sequence[Note], merged: Merged) -> None:
             continue
         is_error = any(n.level == "error" for n in found)
         cell.fill = ERROR_FILL if is_error else WARNING_FILL
-        text = "\n".join(
-            f"{n.problem}" + (f"\n应当：{n.expected}" if n.expected else "") for n in found
-        )
+        text = "\n".join(f"{n.problem}" + (f"\n应当：{n.expected}" if n.expected else "") for n in found)
         comment = Comment(text, AUTHOR)
         comment.width = 320
         comment.height = min(60 + 40 * len(found) + len(text) // 2, 600)

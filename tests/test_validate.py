@@ -231,7 +231,8 @@ def test_frame_wide_failures_are_folded(tmp_path: Path, campaign: Campaign) -> N
 def test_one_pass_over_many_files_maps_each_failure_to_its_file(tmp_path: Path, campaign: Campaign) -> None:
     good = read_file(write_list(tmp_path / "a" / "红星村.xlsx", GOOD_ROWS), VOCAB)
     bad = read_file(
-        write_list(tmp_path / "b" / "东风社区.xlsx", [row(), row(问题类别="其他", 完成时限=4.3)], unit="东风社区"), VOCAB
+        write_list(tmp_path / "b" / "东风社区.xlsx", [row(), row(问题类别="其他", 完成时限=4.3)], unit="东风社区"),
+        VOCAB,
     )
     subs = [Submission(good, campaign.units[0], RECEIVED), Submission(bad, campaign.units[1], RECEIVED)]
     first, second = check_tables(subs, campaign, VOCAB)
