@@ -44,8 +44,13 @@ def campaign(sample: tuple[Path, list[SampleMonth]]) -> Campaign:
 
 @pytest.fixture(scope="module")
 def files(sample: tuple[Path, list[SampleMonth]], campaign: Campaign) -> dict[str, dict[str, Received]]:
-    """month -> unit code -> the unit's file that month."""
-    return {m.month: {r.code: r for r in (_read(p, campaign) for p in sorted(m.folder.iterdir()))} for m in sample[1]}
+    """month -> unit code -> the unit's file that month (the files the office returns left out)."""
+    return {
+        m.month: {
+            r.code: r for r in (_read(p, campaign) for p in sorted(m.folder.iterdir()) if p.name not in m.returned)
+        }
+        for m in sample[1]
+    }
 
 
 def _read(path: Path, campaign: Campaign) -> Received:
@@ -316,3 +321,32 @@ def test_at_least_two_items_overdue_from_may_to_july(
         }
     stubborn = overdue["2022-05"] & overdue["2022-06"] & overdue["2022-07"]
     assert len(stubborn) >= 2, stubborn
+
+
+def test_returned_files_and_their_resubmissions(sample: tuple[Path, list[SampleMonth]], campaign: Campaign) -> None:
+    by_month = {m.month: m for m in sample[1]}
+    assert {m.month: len(m.returned) for m in sample[1]} == {
+        "2022-03": 0,
+        "2022-04": 1,
+        "2022-05": 1,
+        "2022-06": 0,
+        "2022-07": 0,
+    }
+    vocab = load_vocabulary()
+    april = _read(by_month["2022-04"].folder / by_month["2022-04"].returned[0], campaign)
+    assert any(vocab.category(str(r["问题类别"])) is None for r in april.rows)
+    assert any(r["完成时限"] == 4.3 for r in april.rows)
+    assert any(r["完成状态"] == "已完成" and r["完成日期"] is None for r in april.rows)
+    may = _read(by_month["2022-05"].folder / by_month["2022-05"].returned[0], campaign)
+    march_ids = {f"{may.code}-{n:03d}" for n in range(1, len(_read_march(sample, campaign, may.code).rows) + 1)}
+    assert march_ids - {r["问题编号"] for r in may.rows}  # an open problem left out
+    for bad, nxt in ((april, "2022-05"), (may, "2022-06")):
+        assert bad.code not in ("HX", "XY", "CJB")  # the escalation story stays untouched
+        resent = [p for p in by_month[nxt].folder.iterdir() if "修改后重报" in p.name]
+        assert [_read(p, campaign).code for p in resent] == [bad.code]
+    assert april.code != may.code
+
+
+def _read_march(sample: tuple[Path, list[SampleMonth]], campaign: Campaign, code: str) -> Received:
+    march = sample[1][0]
+    return next(r for r in (_read(p, campaign) for p in sorted(march.folder.iterdir())) if r.code == code)
