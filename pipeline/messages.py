@@ -18,6 +18,7 @@ class Entry:
     level: Level
     title: str
     template: str
+    expect: str = ""  # how the cell should be filled, for the feedback workbook (str.format too)
 
 
 CATALOGUE: dict[str, Entry] = {
@@ -83,6 +84,7 @@ CATALOGUE: dict[str, Entry] = {
         "error",
         "无法确定填报单位",
         "无法确定填报单位：表头“填报单位”为“{found}”，文件名也未包含名单中的单位名称。请在“填报单位（盖章）：”后填写单位全称。",
+        "在表头“填报单位（盖章）：”后填写单位全称",
     ),
     "unit-conflict": Entry("warning", "填报单位不一致", "填报单位前后不一致：{detail}；按“{unit}”处理。"),
     "unit-text-unmatched": Entry(
@@ -94,64 +96,111 @@ CATALOGUE: dict[str, Entry] = {
         "error", "单位不在名单中", "模板标记的单位代码“{code}”不在本次活动的单位名单中，请使用作风整顿办下发的模板。"
     ),
     # --- cell errors (the file is returned) ----------------------------------------------
-    "cell-required": Entry("error", "必填项为空", "“{column}”为必填项，不能为空。"),
+    "cell-required": Entry(
+        "error", "必填项为空", "“{column}”为必填项，不能为空。", "填写{column}；每个问题的这一项都要填写"
+    ),
     "category-invalid": Entry(
         "error",
         "问题类别不正确",
-        "问题类别“{value}”无法识别，应为七类之一：{expected}。",
+        "问题类别“{value}”无法识别，应为七类之一：政治纪律不严守、决策部署不落实；违反中央八项规定精神；服务不强、环境不优；懒政怠政、为官不为；村（居）务公开专项治理；工程建设领域专项治理；“办事难”专项治理。",
+        "从七类中选一类填写，如“服务不强、环境不优”或“村（居）务公开专项治理”",
     ),
     "status-invalid": Entry(
-        "error", "完成状态不正确", "完成状态“{value}”无法识别，应为：未启动、整改中、已完成、长期坚持。"
+        "error",
+        "完成状态不正确",
+        "完成状态“{value}”无法识别，应为：未启动、整改中、已完成、长期坚持。",
+        "填写 未启动、整改中、已完成、长期坚持 之一",
     ),
     "date-invalid": Entry(
-        "error", "日期无法识别", "“{column}”的值“{value}”无法识别为日期，应写作 2022-04-30、2022年4月30日 或 4月底 等。"
+        "error",
+        "日期无法识别",
+        "“{column}”的值“{value}”无法识别为日期，应写作 2022-04-30、2022年4月30日 或 4月底 等。",
+        "写成 2022-04-30、2022年4月30日、4月底 这样的日期",
     ),
     "date-number": Entry(
         "error",
         "日期被写成数字",
         "“{column}”的值“{value}”是一个数字，不是日期（Excel 常把 4.30 自动变成 4.3）。请改写为 2022-04-30 或 4月30日。",
+        "写成 2022-04-30 或 4月30日（不要写成 4.30）",
     ),
     "date-long-term-done": Entry(
-        "error", "完成日期不正确", "“完成日期”不能写“{value}”，请填写实际完成的日期，如 2022-04-30。"
+        "error",
+        "完成日期不正确",
+        "“完成日期”不能写“{value}”，请填写实际完成的日期，如 2022-04-30。",
+        "填写实际完成的日期，如 2022-04-30；长期坚持的问题完成状态写“长期坚持”、完成日期留空",
     ),
     "completed-without-date": Entry(
-        "error", "缺少完成日期", "完成状态为“已完成”，但没有填写“完成日期”。请补填实际完成的日期。"
+        "error",
+        "缺少完成日期",
+        "完成状态为“已完成”，但没有填写“完成日期”。请补填实际完成的日期。",
+        "补填实际完成的日期，如 2022-04-30",
     ),
     "date-without-completed": Entry(
         "error",
         "完成状态与日期不符",
         "填写了完成日期 {value}，但完成状态是“{status}”。已完成的请把状态改为“已完成”，未完成的请删去完成日期。",
+        "已完成的把完成状态改为“已完成”；未完成的删去完成日期",
     ),
     "completed-after-received": Entry(
-        "error", "完成日期晚于报送日期", "完成日期 {value} 晚于本文件的接收日期 {received}，请填写实际完成的日期。"
+        "error",
+        "完成日期晚于报送日期",
+        "完成日期 {value} 晚于本文件的接收日期 {received}，请填写实际完成的日期。",
+        "填写不晚于 {received} 的实际完成日期；尚未完成的把状态改为“整改中”并删去完成日期",
     ),
     "id-unknown": Entry(
         "error",
         "问题编号不存在",
         "问题编号“{value}”在台账中不存在。新查摆的问题请把问题编号留空，由作风整顿办统一编号。",
+        "照抄作风整顿办下发模板中的问题编号；新问题的编号留空",
     ),
     "id-foreign": Entry(
-        "error", "问题编号属于其他单位", "问题编号“{value}”属于{owner}，不是本单位的问题，请核对后重新填写。"
+        "error",
+        "问题编号属于其他单位",
+        "问题编号“{value}”属于{owner}，不是本单位的问题，请核对后重新填写。",
+        "填写本单位的问题编号（照抄本单位模板）；新问题的编号留空",
     ),
     "id-repeated": Entry(
-        "error", "问题编号重复", "问题编号“{value}”在本表中出现了多次（另见第 {other} 行），每个问题只能填一行。"
+        "error",
+        "问题编号重复",
+        "问题编号“{value}”在本表中出现了多次（另见第 {other} 行），每个问题只能填一行。",
+        "每个问题编号只填一行，删去重复的行或改正编号",
     ),
     "problem-missing": Entry(
         "error",
         "已登记问题缺失",
         "台账中未完成的问题 {value}（{description}）没有出现在本表中。已登记的问题不能删除，请保留该行并更新整改进展。",
+        "把问题 {value} 这一行加回表中，并更新整改进展和完成状态",
     ),
     # --- warnings (the file is accepted) ---------------------------------------------------
     "description-too-short": Entry(
-        "warning", "描述过于简略", "具体问题“{value}”不足 10 个字，描述过于简略，请写清问题的具体表现。"
+        "warning",
+        "描述过于简略",
+        "具体问题“{value}”不足 10 个字，描述过于简略，请写清问题的具体表现。",
+        "写清问题的具体表现，不少于 10 个字",
     ),
     "deadline-after-phase": Entry(
-        "warning", "时限超出整改阶段", "完成时限 {value} 晚于整改落实阶段结束日 {phase_end}。"
+        "warning",
+        "时限超出整改阶段",
+        "完成时限 {value} 晚于整改落实阶段结束日 {phase_end}。",
+        "完成时限一般不晚于 {phase_end}；确需长期整改的写“长期坚持”",
     ),
-    "deadline-changed": Entry("warning", "延期", "问题 {problem_id} 的完成时限由 {old} 改为 {value}（延期）。"),
-    "status-reverted": Entry("warning", "状态倒退", "问题 {problem_id} 上月已完成，本月状态改为“{value}”，请核实。"),
+    "deadline-changed": Entry(
+        "warning",
+        "延期",
+        "问题 {problem_id} 的完成时限由 {old} 改为 {value}（延期）。",
+        "如确需延期，请在备注中说明原因",
+    ),
+    "status-reverted": Entry(
+        "warning",
+        "状态倒退",
+        "问题 {problem_id} 上月已完成，本月状态改为“{value}”，请核实。",
+        "核实该问题是否已完成",
+    ),
     "progress-unchanged": Entry(
-        "warning", "进展未更新", "问题 {problem_id} 仍未完成，整改进展与上月完全相同（进展未更新）。"
+        "warning",
+        "进展未更新",
+        "问题 {problem_id} 仍未完成，整改进展与上月完全相同（进展未更新）。",
+        "写明本月新的整改进展",
     ),
     "no-problems": Entry("warning", "未查摆出问题", "本表没有填写任何问题（未查摆出问题），请核实。"),
     "rows-ignored": Entry("warning", "表格下方内容已忽略", "表格下方的内容“{value}”不属于问题清单，已忽略。"),
@@ -189,8 +238,33 @@ class Message:
 
     @property
     def where(self) -> str:
-        parts = [p for p in (f"工作表“{self.sheet}”" if self.sheet else "", self.cell and f"{self.cell} 单元格") if p]
+        parts = [
+            p
+            for p in (
+                f"文件“{self.file}”" if self.file else "",
+                f"工作表“{self.sheet}”" if self.sheet else "",
+                self.cell and f"{self.cell} 单元格",
+            )
+            if p
+        ]
         return "，".join(parts)
+
+    @property
+    def expected(self) -> str:
+        """What the cell should hold instead (empty where the message says it all)."""
+        entry = CATALOGUE.get(self.code)
+        if entry is None or not entry.expect:
+            return ""
+        try:
+            return entry.expect.format(**self.params)
+        except (KeyError, IndexError):
+            return entry.expect
+
+    @property
+    def found(self) -> str:
+        """The value found in the cell, as the message quotes it."""
+        value = self.params.get("value", "")
+        return "" if value is None else str(value)
 
     @property
     def text(self) -> str:

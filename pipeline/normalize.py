@@ -1,8 +1,8 @@
 """Turn the cells units really write into canonical values (SPEC §3).
 
-Each normaliser returns the canonical value, or the cell's own value unchanged when it cannot
-be read, so the pandera schema downstream reports it with the value quoted. Empty cells become
-``None``.
+Each normaliser returns the canonical value, or an ``Invalid``: a catalogue code and the cell's
+own value, so the pandera schema downstream reports it with the reason and the value quoted.
+Empty cells become ``None``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pipeline.vocab import Vocabulary, fold
@@ -29,6 +30,18 @@ _MONTH_PART = re.compile(r"^(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(底|末|份|
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
 _SUFFIX = re.compile(r"(?:之前|以前|前|止)$")
 _RANGE = re.compile(r"[-~～至到—]+")
+_BARE_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}$")  # "4.30" typed as text: the same trap as the number 4.3
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A cell that could not be read: the catalogue ``code`` saying why, and the ``value`` as written."""
+
+    code: str
+    value: Any
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 def _last_day(year: int, month: int) -> dt.date:
@@ -43,7 +56,12 @@ def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
 
 
 def parse_date(value: Any, year: int, immediate: dt.date | None, allow_long_term: bool) -> Any:
-    """A ``date``, ``LONG_TERM``, ``None`` for empty, or ``value`` itself when unreadable."""
+    """A ``date``, ``LONG_TERM``, ``None`` for empty, or an ``Invalid`` quoting the cell.
+
+    ``immediate`` is the date 即知即改/立行立改 stand for (the 填报日期 of the header block, else
+    the received date); ``allow_long_term`` is true for 完成时限 (no deadline) and false for
+    完成日期, where 长期坚持 is no date.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
@@ -51,15 +69,20 @@ def parse_date(value: Any, year: int, immediate: dt.date | None, allow_long_term
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        return value
+        return Invalid("date-invalid", value)
     if isinstance(value, (int, float)):
         if float(value).is_integer() and _EXCEL_SERIAL[0] <= value <= _EXCEL_SERIAL[1]:
             return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-        return value  # a bare number such as 4.3: not a date, the schema says so quoting it
+        return Invalid("date-number", value)  # a bare number such as 4.3 (Excel's "4.30") is no date
     if not isinstance(value, str):
-        return value
-    parsed = _parse_text(fold(value).replace(" ", ""), year, immediate, allow_long_term)
-    return value if parsed is None else parsed
+        return Invalid("date-invalid", value)
+    text = fold(value).replace(" ", "")
+    if not allow_long_term and text in _LONG_TERM_WORDS:
+        return Invalid("date-long-term-done", value)
+    if _BARE_NUMBER.match(text):
+        return Invalid("date-number", value)
+    parsed = _parse_text(text, year, immediate, allow_long_term)
+    return Invalid("date-invalid", value) if parsed is None else parsed
 
 
 def _parse_text(text: str, year: int, immediate: dt.date | None, allow_long_term: bool) -> dt.date | str | None:
@@ -105,15 +128,25 @@ def _parse_text(text: str, year: int, immediate: dt.date | None, allow_long_term
     return None
 
 
-def parse_choice(value: Any, lookup: dict[str, str | None]) -> Any:
-    """Canonical name via a prepared ``lookup`` (text -> canonical or None); else ``value``."""
+def parse_choice(value: Any, lookup: dict[str, str | None], code: str) -> Any:
+    """Canonical name via a prepared ``lookup`` (text -> canonical or None); else ``Invalid(code)``."""
     if value is None:
         return None
     text = str(value).strip()
     if not text:
         return None
     hit = lookup.get(text)
-    return hit if hit is not None else value
+    return hit if hit is not None else Invalid(code, value)
+
+
+def parse_category(value: Any, vocab: Vocabulary) -> Any:
+    """One 问题类别 cell: a canonical category, ``None`` for empty, or ``Invalid``."""
+    return parse_choice(value, category_lookup([value], vocab), "category-invalid")
+
+
+def parse_status(value: Any, vocab: Vocabulary) -> Any:
+    """One 完成状态 cell: a canonical status, ``None`` for empty, or ``Invalid``."""
+    return parse_choice(value, status_lookup([value], vocab), "status-invalid")
 
 
 def category_lookup(values: list[Any], vocab: Vocabulary) -> dict[str, str | None]:

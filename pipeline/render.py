@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline import render_docx, render_xlsx
+from pipeline import render_docx, render_feedback, render_xlsx
 from pipeline.config import Campaign
 from pipeline.report import MonthReport
 
@@ -22,8 +23,13 @@ def next_month(month: str) -> str:
     return f"{year + 1}-01" if mon == 12 else f"{year}-{mon + 1:02d}"
 
 
-def render_month(report: MonthReport, month_dir: Path, templates_dir: Path = TEMPLATES_DIR) -> list[Path]:
-    """Write every output of the month; returns their final paths."""
+def render_month(
+    report: MonthReport,
+    month_dir: Path,
+    templates_dir: Path = TEMPLATES_DIR,
+    returned: Sequence[render_feedback.Returned] = (),
+) -> list[Path]:
+    """Write every output of the month, with a feedback workbook per returned file (``退回/``)."""
     staging = month_dir.with_name(f".{month_dir.name}.tmp-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
@@ -34,6 +40,7 @@ def render_month(report: MonthReport, month_dir: Path, templates_dir: Path = TEM
         render_docx.write_notices(report, staging / "督办通知单", templates_dir)
         render_docx.write_escalation(report, staging / "移交纪委清单.docx", templates_dir)
         write_templates(report.campaign, report, next_month(report.month), staging / "模板")
+        render_feedback.write_all(returned, staging / "退回")
         _swap(staging, month_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

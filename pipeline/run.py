@@ -9,6 +9,7 @@ loses no file, and running again completes the month.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -19,10 +20,11 @@ from typing import Any
 import pandas as pd
 
 from pipeline import aggregate, ingest, render
-from pipeline.archive import Finding, archive_file, verify, workspace_lock
+from pipeline.archive import Finding, archive_file, archive_path, verify, workspace_lock
 from pipeline.config import Campaign, Workspace, load_campaign
 from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, SummaryNoData
 from pipeline.messages import Message
+from pipeline.render_feedback import Note, Returned
 from pipeline.report import MonthReport
 from pipeline.store import Store, previous_month
 from pipeline.validate import Checked, Submission, check_against_ledger, check_tables
@@ -98,8 +100,18 @@ def _received(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
 
 
-def _message_records(messages: list[Message] | tuple[Message, ...]) -> list[dict[str, str]]:
-    return [{"code": m.code, "level": m.level, "sheet": m.sheet, "cell": m.cell, "text": m.text} for m in messages]
+def _message_records(messages: list[Message] | tuple[Message, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": m.code,
+            "level": m.level,
+            "sheet": m.sheet,
+            "cell": m.cell,
+            "text": m.text,
+            "params": {k: str(v) for k, v in m.params.items()},
+        }
+        for m in messages
+    ]
 
 
 def _context(root: Path) -> tuple[Workspace, Campaign, Vocabulary]:
@@ -136,11 +148,33 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
             for item in done:  # only after the archive copy and the record are committed
                 item.path.unlink(missing_ok=True)
             report = build_report(store, campaign, vocab, month, as_of, doc_number)
+            returned = returned_files(store, ws, vocab, month)
         finally:
             store.close()
         result.report = report
-        result.outputs = render.render_month(report, ws.month_dir(month))
+        result.outputs = render.render_month(report, ws.month_dir(month), returned=returned)
     return result
+
+
+def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -> list[Returned]:
+    """The month's returned files that have a table, read again from the archive.
+
+    Built from the audit log, so a re-run of the month makes the same feedback workbooks; a
+    file refused by ingest (encrypted, not a spreadsheet…) has no table and gets none.
+    """
+    names = store.unit_names()
+    out: list[Returned] = []
+    for record in store.audit_records(month):
+        if record.outcome != "退回":
+            continue
+        original = archive_path(ws.archive, record.sha256)
+        try:
+            raw = ingest.read_file(original, vocab, record.file_name)
+        except (FileRefused, OSError):
+            continue
+        notes = tuple(Note.from_record(m, record.file_name) for m in json.loads(record.messages))
+        out.append(Returned(record.file_name, names.get(record.unit_code or "", ""), original, raw.sheet, notes))
+    return out
 
 
 def _archive_and_read(

@@ -19,8 +19,9 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import layout
 
@@ -92,6 +93,7 @@ class SampleMonth:
     month: str  # "2022-03"
     as_of: dt.date  # the date the office runs that month
     folder: Path  # that month's received files, mtimes set to their received times
+    returned: tuple[str, ...] = ()  # names of the files in it the office will return (退回修改)
 
 
 @dataclass(frozen=True)
@@ -816,8 +818,68 @@ def write_sample_campaign(root: Path, seed: int = 2022) -> list[SampleMonth]:
             stamp = received.timestamp()  # naive local time, as a clerk's computer shows it
             os.utime(path, (stamp, stamp))
     make_messy(folders, styles)  # some files in the shapes real files come in (SPEC §3)
-    months = [SampleMonth(month=m, as_of=a, folder=f) for m, a, f in zip(MONTHS, AS_OF, folders, strict=True)]
+    returned = _add_returned_files(folders, styles)  # and some the office returns (SPEC §4)
+    months = [
+        SampleMonth(month=m, as_of=a, folder=f, returned=returned.get(m, ()))
+        for m, a, f in zip(MONTHS, AS_OF, folders, strict=True)
+    ]
     return months + write_later_months(root, seed)
+
+
+# Units whose files the office returns, in order of preference; never those of the escalation story.
+_RETURN_CANDIDATES: tuple[str, ...] = ("TJ", "GM", "DF", "CG", "XH", "SWB", "BMZX", "CZS")
+
+
+def _add_returned_files(folders: list[Path], styles: dict[str, _Style]) -> dict[str, tuple[str, ...]]:
+    """Spoil two units' updates so the office returns them (SPEC §4), corrected the next month.
+
+    April: one unit's update with a category that is none of the seven, a deadline Excel turned
+    into the number ``4.3``, and 已完成 without 完成日期. May: another unit leaves out a problem
+    that is still open. Each file replaces the unit's good one (the unit is 退回 for that
+    month); the next month's update, renamed ``…（修改后重报）``, is its corrected resubmission.
+    Only units whose spoiled month adds no new problem are chosen, so the next file's ids stand.
+    """
+    returned: dict[str, tuple[str, ...]] = {}
+    used: set[str] = set()
+    for i, spoil in ((1, _spoil_cells), (2, _drop_open_problem)):
+        for unit in (u for code in _RETURN_CANDIDATES for u in UNITS if u.code == code and code not in used):
+            path = folders[i] / _file_name(unit, i, styles[unit.code])
+            later = folders[i + 1] / _file_name(unit, i + 1, styles[unit.code])
+            if not (path.exists() and later.exists()):
+                continue
+            stamp = path.stat().st_mtime
+            wb = load_workbook(path)
+            ws = wb[layout.SHEET]
+            rows = [r for r in range(layout.FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(r, 4).value]
+            col = {name: layout.COLUMNS.index(name) + 1 for name in layout.COLUMNS}
+            if len(rows) < 3 or any(not ws.cell(r, col["问题编号"]).value for r in rows):
+                continue
+            if not spoil(ws, rows, col):
+                continue
+            wb.save(path)
+            os.utime(path, (stamp, stamp))
+            resent = later.with_name(f"{later.stem}（修改后重报）{later.suffix}")
+            os.replace(later, resent)  # a rename keeps the received time
+            returned[MONTHS[i]] = (path.name,)
+            used.add(unit.code)
+            break
+    return returned
+
+
+def _spoil_cells(ws: Worksheet, rows: list[int], col: dict[str, int]) -> bool:
+    ws.cell(rows[0], col["问题类别"], "作风建设问题")
+    ws.cell(rows[1], col["完成时限"], 4.3).number_format = "General"
+    ws.cell(rows[2], col["完成状态"], DONE)
+    ws.cell(rows[2], col["完成日期"]).value = None
+    return True
+
+
+def _drop_open_problem(ws: Worksheet, rows: list[int], col: dict[str, int]) -> bool:
+    open_rows = [r for r in rows if ws.cell(r, col["完成状态"]).value in (NOT_STARTED, IN_PROGRESS)]
+    if not open_rows:
+        return False
+    ws.delete_rows(open_rows[0])
+    return True
 
 
 def campaign_toml() -> str:

@@ -16,12 +16,14 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+from pandera.typing import Series
 
 from pipeline.config import Campaign, Unit
 from pipeline.ingest import RawTable
 from pipeline.messages import Message, has_errors
 from pipeline.normalize import (
     LONG_TERM,
+    Invalid,
     category_lookup,
     parse_choice,
     parse_date,
@@ -30,7 +32,7 @@ from pipeline.normalize import (
     text_value,
 )
 from pipeline.store import LedgerView, Registered
-from pipeline.vocab import FREE_TEXT, OPEN_STATUSES, REQUIRED, STATUSES, Vocabulary
+from pipeline.vocab import FREE_TEXT, OPEN_STATUSES, STATUSES, Vocabulary, load_vocabulary
 
 ID_PATTERN = re.compile(r"^[A-Z0-9_]+-\d{3,}$")
 MIN_DESCRIPTION = 10
@@ -90,34 +92,64 @@ def _is_day(value: Any) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def _schema(vocab: Vocabulary) -> pa.DataFrameSchema:
-    required = {c: pa.Column(object, nullable=False) for c in REQUIRED}
-    required["问题类别"] = pa.Column(
-        object, pa.Check.isin(list(vocab.category_names), error="category-invalid"), nullable=False
-    )
-    required["完成状态"] = pa.Column(object, pa.Check.isin(list(STATUSES), error="status-invalid"), nullable=False)
-    required["完成时限"] = pa.Column(
-        object,
-        pa.Check(lambda v: _is_day(v) or v == LONG_TERM, element_wise=True, error="date-invalid"),
-        nullable=False,
-    )
-    optional = {
-        "完成日期": pa.Column(object, pa.Check(_is_day, element_wise=True, error="date-invalid"), nullable=True),
-    }
-    return pa.DataFrameSchema(
-        {**required, **optional},
-        checks=[
-            pa.Check(
-                lambda df: ~((df["完成状态"] == "已完成") & df["完成日期"].isna()), error="completed-without-date"
-            ),
-            pa.Check(
-                lambda df: ~(df["完成日期"].notna() & df["完成状态"].isin([s for s in STATUSES if s != "已完成"])),
-                error="date-without-completed",
-            ),
-        ],
-        strict=False,
-        coerce=False,
-    )
+def _is_deadline(value: Any) -> bool:
+    return _is_day(value) or (isinstance(value, str) and value == LONG_TERM)
+
+
+# The seven categories are fixed by the package vocabulary; a workspace adds synonyms, not categories.
+CATEGORY_NAMES: tuple[str, ...] = load_vocabulary().category_names
+_COMPLETED = "已完成"
+_NOT_COMPLETED = [s for s in STATUSES if s != _COMPLETED]
+
+
+class ProblemRows(pa.DataFrameModel):
+    """The normalised problem list (SPEC §3): one row per problem, index (file number, Excel row).
+
+    A check's ``error`` is a catalogue code; a cell the normalisers could not read holds an
+    ``Invalid`` whose own code is more precise (``date-number`` for the ``4.3`` trap, say).
+    """
+
+    问题编号: Series[object] = pa.Field(nullable=True)
+    序号: Series[object] = pa.Field(nullable=True)
+    问题类别: Series[object] = pa.Field(nullable=False)
+    具体问题: Series[object] = pa.Field(nullable=False)
+    整改措施: Series[object] = pa.Field(nullable=False)
+    责任领导: Series[object] = pa.Field(nullable=False)
+    责任人: Series[object] = pa.Field(nullable=False)
+    完成时限: Series[object] = pa.Field(nullable=False)
+    整改进展: Series[object] = pa.Field(nullable=True)
+    完成状态: Series[object] = pa.Field(nullable=False)
+    完成日期: Series[object] = pa.Field(nullable=True)
+    备注: Series[object] = pa.Field(nullable=True)
+
+    @pa.check("问题类别", error="category-invalid")
+    def category_known(cls, values: Series[object]) -> Series[bool]:
+        return values.isin(CATEGORY_NAMES)
+
+    @pa.check("完成状态", error="status-invalid")
+    def status_known(cls, values: Series[object]) -> Series[bool]:
+        return values.isin(STATUSES)
+
+    @pa.check("完成时限", error="date-invalid")
+    def deadline_readable(cls, values: Series[object]) -> Series[bool]:
+        return values.map(_is_deadline).astype(bool)
+
+    @pa.check("完成日期", error="date-invalid")
+    def completion_readable(cls, values: Series[object]) -> Series[bool]:
+        return values.map(_is_day).astype(bool)
+
+    @pa.dataframe_check(error="completed-without-date")
+    def completed_has_date(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~((df["完成状态"] == _COMPLETED) & df["完成日期"].isna())
+
+    @pa.dataframe_check(error="date-without-completed")
+    def date_only_when_completed(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~(df["完成日期"].map(_is_day).astype(bool) & df["完成状态"].isin(_NOT_COMPLETED))
+
+    class Config:
+        name = "问题清单"
+        strict = False
+        coerce = False
 
 
 # The column a frame-wide check points at, for the cell address of its message.
@@ -125,7 +157,11 @@ _CHECK_COLUMN = {"completed-without-date": "完成日期", "date-without-complet
 
 
 def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.DataFrame:
-    """The submission's rows with canonical categories, statuses and dates (same index)."""
+    """The submission's rows with canonical categories, statuses and dates (same index).
+
+    Unreadable cells hold an ``Invalid`` (code and value as written); empty cells ``None``.
+    即知即改 stands for the 填报日期 of the header block, else the day the file was received.
+    """
     raw = sub.raw.frame
     year = campaign.year
     filled = parse_day(sub.raw.filled_text, year)
@@ -136,10 +172,10 @@ def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.Data
         values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in values]
         if column == "问题类别":
             lookup = category_lookup(values, vocab)
-            result = [parse_choice(v, lookup) for v in values]
+            result = [parse_choice(v, lookup, "category-invalid") for v in values]
         elif column == "完成状态":
             lookup = status_lookup(values, vocab)
-            result = [parse_choice(v, lookup) for v in values]
+            result = [parse_choice(v, lookup, "status-invalid") for v in values]
         elif column in ("完成时限", "完成日期"):
             allow = column == "完成时限"
             result = [parse_date(v, year, immediate, allow) for v in values]
@@ -153,20 +189,23 @@ def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.Data
 
 def _id(value: Any) -> str | None:
     text = text_value(value)
-    return text.upper().replace(" ", "").replace("－", "-") if text else None
+    return text.upper().replace(" ", "").replace("－", "-").replace("—", "-") if text else None
 
 
 def check_tables(subs: Sequence[Submission], campaign: Campaign, vocab: Vocabulary) -> list[Checked]:
-    """Normalise and schema-check every submission in one pandera pass."""
+    """Normalise every submission and validate them all in one pandera pass (``lazy=True``).
+
+    The batch is indexed by file number and Excel row (``_key``), so each failure case names its cell;
+    frame-wide checks report a failing row once per column, and those repeats are folded.
+    """
     frames = [normalise(s, campaign, vocab) for s in subs]
     if not frames:
         return []
-    keyed = [f.assign(__file=i, __row=f.index) for i, f in enumerate(frames)]
-    batch = pd.concat(keyed, ignore_index=True) if keyed else pd.DataFrame()
+    batch = pd.concat([f.set_axis([_key(i, r) for r in f.index]) for i, f in enumerate(frames)])
     found: dict[int, list[Message]] = {i: [] for i in range(len(subs))}
     if len(batch):
         try:
-            _schema(vocab).validate(batch, lazy=True)
+            ProblemRows.validate(batch, lazy=True)
         except pa.errors.SchemaErrors as exc:
             _collect(exc.failure_cases, batch, subs, found)
     results: list[Checked] = []
@@ -174,6 +213,14 @@ def check_tables(subs: Sequence[Submission], campaign: Campaign, vocab: Vocabula
         messages = [*sub.messages, *sorted(found[i], key=_order(sub.raw)), *_row_rules(sub, frame, campaign)]
         results.append(Checked(sub, frame, tuple(messages)))
     return results
+
+
+_ROW_BITS = 20  # Excel has at most 2**20 rows
+
+
+def _key(file_no: int, row: int) -> int:
+    """One integer index for (file, Excel row) in the batch; pandera reports it back as is."""
+    return (file_no << _ROW_BITS) | row
 
 
 def _order(raw: RawTable) -> Any:
@@ -195,30 +242,26 @@ def _collect(
     for case in cases.itertuples(index=False):
         idx = case.index
         if idx is None or pd.isna(idx):
-            continue
+            continue  # schema-level failures (a missing column) carry no row
         check = str(case.check)
-        column = _CHECK_COLUMN.get(check, str(case.column))
-        if check == "not_nullable":
-            check = "cell-required"
-        elif check.startswith("column_in_dataframe"):
+        if check.startswith("column_in_dataframe") or check.startswith("dtype("):
             continue
-        file_no = int(batch.at[idx, "__file"])
-        row = int(batch.at[idx, "__row"])
+        column = _CHECK_COLUMN.get(check, str(case.column))
+        file_no, row = int(idx) >> _ROW_BITS, int(idx) & ((1 << _ROW_BITS) - 1)
         marker = (file_no, row, column, check)
-        if marker in seen:  # frame-wide checks report once per column; fold them
+        if marker in seen:  # frame-wide checks report a row once per column; fold them
             continue
         seen.add(marker)
         sub = subs[file_no]
-        value = sub.raw.frame.at[row, column] if column in sub.raw.frame.columns else None
-        code = check
-        if code == "date-invalid" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            code = "date-number"
-        elif code == "date-invalid" and column == "完成日期" and str(value).strip() in ("长期坚持", "长期", "常态化"):
-            code = "date-long-term-done"
-        params: dict[str, Any] = {"column": column, "value": _show(value)}
+        cell_value = batch.at[int(idx), column]
+        raw_value = sub.raw.frame.at[row, column] if column in sub.raw.frame.columns else None
+        code = "cell-required" if check == "not_nullable" else check
+        if isinstance(cell_value, Invalid):
+            code, raw_value = cell_value.code, cell_value.value
+        params: dict[str, Any] = {"column": column, "value": _show(raw_value)}
         if code == "date-without-completed":
-            params["status"] = batch.at[idx, "完成状态"]
-            params["value"] = _show(batch.at[idx, "完成日期"])
+            params["status"] = batch.at[int(idx), "完成状态"]
+            params["value"] = _show(cell_value)
         found[file_no].append(
             Message(code, file=sub.raw.file_name, sheet=sub.raw.sheet, cell=sub.raw.cell(column, row), params=params)
         )
@@ -227,6 +270,8 @@ def _collect(
 def _show(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Invalid):
+        value = value.value
     if isinstance(value, dt.date):
         return f"{value.year}年{value.month}月{value.day}日"
     if isinstance(value, float):

@@ -48,12 +48,14 @@ def campaign(sample: tuple[Path, list[SampleMonth]]) -> Campaign:
 
 @pytest.fixture(scope="module")
 def files(sample: tuple[Path, list[SampleMonth]], campaign: Campaign) -> dict[str, dict[str, Received]]:
-    """month -> unit code -> the unit's file that month."""
+    """month -> unit code -> the unit's file that month (the files the office returns left out)."""
     return {
         m.month: {
             r.code: r
             for r in (
-                _read(p, campaign) for p in sorted(m.folder.iterdir()) if not should_skip(p) and p.suffix != ".docx"
+                _read(p, campaign)
+                for p in sorted(m.folder.iterdir())
+                if not should_skip(p) and p.suffix != ".docx" and p.name not in m.returned
             )
         }
         for m in sample[1]
@@ -190,11 +192,12 @@ def test_some_files_late(files: dict[str, dict[str, Received]], campaign: Campai
 
 
 def test_every_unit_has_a_march_file_and_few_miss_later(
-    files: dict[str, dict[str, Received]], campaign: Campaign
+    sample: tuple[Path, list[SampleMonth]], files: dict[str, dict[str, Received]], campaign: Campaign
 ) -> None:
     codes = {u.code for u in campaign.units}
     assert set(files["2022-03"]) == codes
-    missing = sum(len(codes - set(by_unit)) for by_unit in files.values())
+    returned = sum(len(m.returned) for m in sample[1])  # left out of ``files`` but not missed
+    missing = sum(len(codes - set(by_unit)) for by_unit in files.values()) - returned
     assert 1 <= missing <= 4
 
 
@@ -370,3 +373,38 @@ def test_the_escalated_items_end_differently(files: dict[str, dict[str, Received
     assert status("2022-08", "HX-005") == "已完成"  # done in August
     assert (status("2022-09", "XY-009"), status("2022-10", "XY-009")) == ("整改中", "已完成")
     assert status("2022-11", "CJB-005") == "整改中"  # never done
+
+
+def test_returned_files_and_their_resubmissions(sample: tuple[Path, list[SampleMonth]], campaign: Campaign) -> None:
+    by_month = {m.month: m for m in sample[1]}
+    assert {m.month: len(m.returned) for m in sample[1]} == {
+        "2022-03": 0,
+        "2022-04": 1,
+        "2022-05": 1,
+        "2022-06": 0,
+        "2022-07": 0,
+        "2022-08": 0,
+        "2022-09": 0,
+        "2022-10": 0,
+        "2022-11": 0,
+    }
+    vocab = load_vocabulary()
+    april = _read(by_month["2022-04"].folder / by_month["2022-04"].returned[0], campaign)
+    assert any(vocab.category(str(r["问题类别"])) is None for r in april.rows)
+    assert any(r["完成时限"] == 4.3 for r in april.rows)
+    assert any(r["完成状态"] == "已完成" and r["完成日期"] is None for r in april.rows)
+    may = _read(by_month["2022-05"].folder / by_month["2022-05"].returned[0], campaign)
+    march_ids = {f"{may.code}-{n:03d}" for n in range(1, len(_read_march(sample, campaign, may.code).rows) + 1)}
+    assert march_ids - {r["问题编号"] for r in may.rows}  # an open problem left out
+    for bad, nxt in ((april, "2022-05"), (may, "2022-06")):
+        assert bad.code not in ("HX", "XY", "CJB")  # the escalation story stays untouched
+        resent = [p for p in by_month[nxt].folder.iterdir() if "修改后重报" in p.name]
+        assert [_read(p, campaign).code for p in resent] == [bad.code]
+    assert april.code != may.code
+
+
+def _read_march(sample: tuple[Path, list[SampleMonth]], campaign: Campaign, code: str) -> Received:
+    march = sample[1][0]
+    return next(
+        r for r in (_read(p, campaign) for p in sorted(march.folder.iterdir()) if not should_skip(p)) if r.code == code
+    )

@@ -1,0 +1,285 @@
+"""Feedback workbooks for returned files (SPEC §4, §7 ``退回/``).
+
+Each returned file that has a table gets ``退回/{单位}_退回修改.xlsx``: a first sheet 「退回说明」
+listing every message in order (序号, 工作表, 单元格, 问题, 填写的内容, 应当如何填写), then a copy of
+the unit's own sheet, values only, with each cell in error filled red (warnings yellow) and a
+comment holding its message. The copy is read from the archived original with python-calamine,
+which returns the stored values and never evaluates a formula; every text is written back as
+text, so a cell reading ``=SUM(A1)`` stays exactly that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline import ingest
+from pipeline.messages import CATALOGUE, Message
+
+SUMMARY_SHEET = "退回说明"
+SUMMARY_COLUMNS: tuple[str, ...] = ("序号", "工作表", "单元格", "问题", "填写的内容", "应当如何填写")
+SUMMARY_HEADER_ROW = 3
+ERROR_FILL = PatternFill("solid", fgColor="FFFF6B6B")
+WARNING_FILL = PatternFill("solid", fgColor="FFFFD966")
+AUTHOR = "作风整顿办"
+_THIN = Side(style="thin", color="FF999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_BAD_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclass(frozen=True)
+class Note:
+    """One message as the feedback workbook shows it."""
+
+    level: str  # error / warning / info
+    title: str
+    sheet: str
+    cell: str
+    body: str  # what is wrong (without the place: the cell says where)
+    found: str  # the value found
+    expected: str  # how to fill it
+
+    @classmethod
+    def of(cls, m: Message) -> Note:
+        return cls(m.level, m.title, m.sheet, m.cell, m.body, m.found, m.expected)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], file_name: str) -> Note:
+        """A message as the audit log keeps it (``run._message_records``)."""
+        params = record.get("params")
+        code = str(record.get("code", ""))
+        if isinstance(params, dict) and code in CATALOGUE:
+            return cls.of(
+                Message(code, file=file_name, sheet=record.get("sheet", ""), cell=record.get("cell", ""), params=params)
+            )
+        entry = CATALOGUE.get(code)
+        return cls(
+            str(record.get("level", "error")),
+            entry.title if entry else code,
+            str(record.get("sheet", "")),
+            str(record.get("cell", "")),
+            str(record.get("text", "")),
+            "",
+            "",
+        )
+
+    @property
+    def problem(self) -> str:
+        prefix = "（提醒，可不改）" if self.level != "error" else ""
+        return f"{prefix}{self.title}：{self.body}"
+
+
+@dataclass(frozen=True)
+class Returned:
+    """A returned file with a table: where its archived original is and what was wrong."""
+
+    file_name: str  # as received
+    unit: str  # the unit's name, "" when it could not be identified
+    original: Path  # the archived copy (archive/<sha[:2]>/<sha>)
+    sheet: str  # the sheet holding the table
+    notes: tuple[Note, ...]
+
+
+def feedback_name(item: Returned) -> str:
+    """``{单位或原文件名}_退回修改.xlsx``, safe as a file name."""
+    base = item.unit or Path(item.file_name).stem
+    base = _BAD_FILE_CHARS.sub("_", base).strip(" .") or "文件"
+    return f"{base[:80]}_退回修改.xlsx"
+
+
+def write_all(items: Iterable[Returned], folder: Path) -> list[Path]:
+    """One feedback workbook per returned file; a second file of the same unit gets ``(2)``."""
+    paths: list[Path] = []
+    taken: set[str] = set()
+    for item in items:
+        name = feedback_name(item)
+        stem, n = name.removesuffix(".xlsx"), 1
+        while name in taken:
+            n += 1
+            name = f"{stem}({n}).xlsx"
+        taken.add(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths.append(write_feedback(item, folder / name))
+    return paths
+
+
+def write_feedback(item: Returned, path: Path) -> Path:
+    rows, merged = read_sheet(item.original, item.sheet)
+    wb = Workbook()
+    summary = wb.active
+    assert summary is not None
+    summary.title = SUMMARY_SHEET
+    copy_title = _sheet_title(item.sheet)
+    _write_summary(summary, item, copy_title)
+    table = wb.create_sheet(copy_title)
+    _copy_values(table, rows, merged)
+    _mark(table, [n for n in item.notes if n.cell and (not n.sheet or n.sheet == item.sheet)], merged)
+    wb.save(path)
+    return path
+
+
+# --- reading the original ------------------------------------------------------------------------
+
+
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+def read_sheet(original: Path, sheet: str) -> tuple[list[list[Any]], Merged]:
+    """The stored values of ``sheet`` (never evaluated) and its merged ranges (0-based)."""
+    data = original.read_bytes()
+    fmt = ingest.sniff(data)
+    if fmt == "xls-encrypted":
+        data = ingest._decrypt_default(data)
+    book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        found = book.get_sheet_by_name(sheet)
+        rows = found.to_python(skip_empty_area=False)
+        merged = list(found.merged_cell_ranges or []) if fmt != "ods" else []
+    finally:
+        book.close()
+    return rows, merged
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def put(cell: Cell, value: Any) -> None:
+    """Write a value as what it is; text always as text (never a formula)."""
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        cell.value = value
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        cell.value = int(value)
+    elif isinstance(value, (int, float)):
+        cell.value = value
+    elif isinstance(value, dt.datetime):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd hh:mm" if value.time() != dt.time() else "yyyy-mm-dd"
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+    else:
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would take "=…" for a formula
+
+
+def _sheet_title(name: str) -> str:
+    title = _BAD_SHEET_CHARS.sub("_", name)[:31] or "问题清单"
+    return "原表" if title == SUMMARY_SHEET else title
+
+
+def _write_summary(ws: Worksheet, item: Returned, copy_title: str) -> None:
+    errors = sum(1 for n in item.notes if n.level == "error")
+    ws.cell(1, 1, f"{item.unit or item.file_name}：问题清单退回修改说明").font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUMMARY_COLUMNS))
+    intro = (
+        f"你单位报送的“{item.file_name}”经校验有 {errors} 处必须改正，已退回。请按下表逐项改正后重新报送；"
+        f"工作表“{copy_title}”中红色单元格为出错位置（黄色为提醒），鼠标移到单元格上可看说明。"
+    )
+    put(ws.cell(2, 1), intro)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(SUMMARY_COLUMNS))
+    ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 45
+    for c, name in enumerate(SUMMARY_COLUMNS, start=1):
+        cell = ws.cell(SUMMARY_HEADER_ROW, c, name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="FFD9E1F2")
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cell.border = _BORDER
+    for i, note in enumerate(item.notes, start=1):
+        r = SUMMARY_HEADER_ROW + i
+        values = (i, note.sheet or "（整个文件）", note.cell, note.problem, note.found, note.expected)
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(r, c)
+            put(cell, value)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = _BORDER
+        if note.cell and (not note.sheet or note.sheet == item.sheet):
+            link = ws.cell(r, 3)
+            link.hyperlink = f"#'{copy_title}'!{note.cell}"
+            link.font = Font(color="FF0563C1", underline="single")
+        if note.level == "error":
+            ws.cell(r, 1).fill = ERROR_FILL
+    for c, width in enumerate((6, 12, 9, 60, 24, 40), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = ws.cell(SUMMARY_HEADER_ROW + 1, 1)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _copy_values(ws: Worksheet, rows: Sequence[Sequence[Any]], merged: Merged) -> None:
+    widths: dict[int, int] = {}
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue
+            cell = ws.cell(r, c)
+            put(cell, value)
+            if isinstance(value, str):
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+            widths[c] = max(widths.get(c, 0), _display_len(value))
+    for (r0, c0), (r1, c1) in merged:
+        if (r0, c0) != (r1, c1):
+            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+    for c, width in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 40)
+
+
+def _display_len(value: Any) -> int:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 11
+    text = str(value)
+    return min(sum(2 if ord(ch) > 0x2E7F else 1 for ch in text), 200)
+
+
+def _anchor(address: str, merged: Merged) -> str:
+    """The top-left cell of the merged range holding ``address`` (where a comment can go)."""
+    try:
+        col, row, _, _ = range_boundaries(address)
+    except ValueError:
+        return address
+    if col is None or row is None:
+        return address
+    for (r0, c0), (r1, c1) in merged:
+        if r0 + 1 <= row <= r1 + 1 and c0 + 1 <= col <= c1 + 1:
+            return f"{get_column_letter(c0 + 1)}{r0 + 1}"
+    return address
+
+
+def _mark(ws: Worksheet, notes: Sequence[Note], merged: Merged) -> None:
+    by_cell: dict[str, list[Note]] = {}
+    for note in notes:
+        by_cell.setdefault(_anchor(note.cell, merged), []).append(note)
+    for address, found in by_cell.items():
+        try:
+            cell = ws[address]
+        except (ValueError, IndexError):
+            continue
+        if not isinstance(cell, Cell):
+            continue
+        is_error = any(n.level == "error" for n in found)
+        cell.fill = ERROR_FILL if is_error else WARNING_FILL
+        text = "\n".join(f"{n.problem}" + (f"\n应当：{n.expected}" if n.expected else "") for n in found)
+        comment = Comment(text, AUTHOR)
+        comment.width = 320
+        comment.height = min(60 + 40 * len(found) + len(text) // 2, 600)
+        cell.comment = comment
