@@ -57,7 +57,7 @@ runs = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(runs)
 def test_supervision_count_never_decreases_and_never_counts_a_month_twice(
     sequence: list[tuple[int, int, list[tuple[str, Any]]]],
