@@ -2,120 +2,238 @@
 
 Pure functions of the ledger's state and the as-of date: nothing here reads files, the
 database or the clock.
+
+The rules, as the office applies them:
+
+- 灯色 of an open problem (未启动, 整改中): 红灯 when its deadline is before the as-of date, 黄灯
+  when it is 0 to ``warning_days`` days ahead, 绿灯 otherwise; 已完成 is 绿灯; 长期坚持 (the status,
+  or 长期坚持 as the deadline) has no light and is never overdue.
+- 逾期天数: calendar days from the deadline to the as-of date for red items; 逾期工作日 the same
+  by China's official calendar, 工作日估算 where the calendar does not know the year.
+- 督办次数: the distinct months in which a monthly run found the item red (the months the
+  ledger recorded, plus this month when the item is red now). The ladder: 1 蓝色督办, 2 橙色督办,
+  from ``escalate_after`` 红色督办 and 移交纪委, which stays 是 until the item is 已完成.
+- 报送状态 per unit and month: 按时 / 逾期 (accepted by / after the due date), 退回 (only returned
+  files), 未报送; units with nothing accepted this month and last month are called out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pipeline.config import Campaign
-from pipeline.normalize import LONG_TERM
 from pipeline.report import (
+    CAMPAIGN_COLUMNS,
     CATEGORY_COLUMNS,
     LEDGER_COLUMNS,
     LEDGER_EXTRA,
+    MISSING_STATUSES,
     SUBMISSION_COLUMNS,
+    SUBMISSION_EXTRA,
     UNIT_COLUMNS,
+    UNIT_EXTRA,
     VALIDATION_COLUMNS,
     MonthReport,
     ladder_level,
 )
 from pipeline.store import AuditRecord
+from pipeline.store import previous_month as month_before
 from pipeline.vocab import OPEN_STATUSES, Vocabulary
-from pipeline.workdays import workdays_between
+from pipeline.workdays import add_workdays, workdays_between
 
 FLAG_COLUMNS = ("问题编号", "灯色", "逾期天数", "逾期工作日", "工作日估算")
+TALLY_COLUMNS = ("问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯")
+RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
+DONE = "已完成"
 
 
+# --- lights -----------------------------------------------------------------------------------
 def light(status: str, deadline: Any, as_of: dt.date, warning_days: int) -> tuple[str, int]:
     """(灯色, calendar days overdue) of one problem at ``as_of``."""
-    if status == "已完成":
-        return "绿灯", 0
-    if status not in OPEN_STATUSES or not isinstance(deadline, dt.date) or deadline == LONG_TERM:
-        return "", 0
-    if deadline < as_of:
-        return "红灯", (as_of - deadline).days
-    if (deadline - as_of).days <= warning_days:
-        return "黄灯", 0
-    return "绿灯", 0
+    if status == DONE:
+        return GREEN, 0
+    if status not in OPEN_STATUSES or not isinstance(deadline, dt.date):
+        return "", 0  # 长期坚持 (status or deadline), or no deadline at all: no light
+    ahead = deadline.toordinal() - as_of.toordinal()
+    if ahead < 0:
+        return RED, -ahead
+    if ahead <= warning_days:
+        return YELLOW, 0
+    return GREEN, 0
 
 
 def flags(state: pd.DataFrame, as_of: dt.date, warning_days: int) -> pd.DataFrame:
-    """灯色 and 逾期天数 (calendar and working days) for every problem of ``state``."""
-    rows = []
-    for pid, status, deadline in zip(state["问题编号"], state["完成状态"], state["完成时限"], strict=True):
-        colour, days = light(status, deadline, as_of, warning_days)
-        work, estimated = workdays_between(deadline, as_of) if colour == "红灯" else (0, False)
-        rows.append((pid, colour, days, work, estimated))
-    return pd.DataFrame(rows, columns=list(FLAG_COLUMNS)).astype(
-        {"逾期天数": int, "逾期工作日": int, "工作日估算": bool}
+    """灯色 and 逾期天数 (calendar and working days) for every problem of ``state``, at once."""
+    n = len(state)
+    status = state["完成状态"].to_numpy(dtype=object)
+    deadlines = state["完成时限"].tolist()
+    is_date = np.fromiter((isinstance(d, dt.date) for d in deadlines), dtype=bool, count=n)
+    ordinal = np.fromiter((d.toordinal() if isinstance(d, dt.date) else 0 for d in deadlines), dtype=np.int64, count=n)
+    ahead = ordinal - as_of.toordinal()
+    dated_open = np.isin(status, OPEN_STATUSES) & is_date
+    red = dated_open & (ahead < 0)
+    yellow = dated_open & (ahead >= 0) & (ahead <= warning_days)
+    green = (status == DONE) | (dated_open & (ahead > warning_days))
+    colour = np.select([red, yellow, green], [RED, YELLOW, GREEN], default="").astype(object)
+    work = np.zeros(n, dtype=np.int64)
+    estimated = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(red):  # O(1) each: the calendar is a cached cumulative table
+        work[i], estimated[i] = workdays_between(deadlines[i], as_of)
+    return pd.DataFrame(
+        {
+            "问题编号": state["问题编号"].to_numpy(dtype=object),
+            "灯色": colour,
+            "逾期天数": np.where(red, -ahead, 0).astype(int),
+            "逾期工作日": work.astype(int),
+            "工作日估算": estimated,
+        },
+        columns=list(FLAG_COLUMNS),
     )
 
 
+# --- the supervision ladder -------------------------------------------------------------------
+def supervision_counts(
+    problem_ids: Iterable[str], red_now: Iterable[bool], month: str | None, red_months: Mapping[str, Sequence[str]]
+) -> list[int]:
+    """督办次数: distinct months (up to ``month``) in which a run found each item red.
+
+    ``red_months`` holds the months the ledger recorded; the current month counts when the
+    item is red now, once however often the month is run.
+    """
+    out = []
+    for pid, red in zip(problem_ids, red_now, strict=True):
+        months = {m for m in red_months.get(pid, ()) if month is None or m <= month}
+        if red and month is not None:
+            months.add(month)
+        out.append(len(months))
+    return out
+
+
 def ledger(
-    state: pd.DataFrame, month_flags: pd.DataFrame, red_months: dict[str, list[str]], escalate_after: int
+    state: pd.DataFrame,
+    month_flags: pd.DataFrame,
+    red_months: Mapping[str, Sequence[str]],
+    escalate_after: int,
+    month: str | None = None,
 ) -> pd.DataFrame:
     """The 问题总台账 rows: state + flags + 督办次数, 督办等级, 移交纪委."""
     frame = state.merge(month_flags, on="问题编号", how="left")
-    supervised = [len(red_months.get(pid, ())) for pid in frame["问题编号"]]
+    frame["灯色"] = frame["灯色"].fillna("")
+    for column in ("逾期天数", "逾期工作日"):
+        frame[column] = frame[column].fillna(0).astype(int)
+    frame["工作日估算"] = frame["工作日估算"].astype(object).fillna(False).astype(bool)
+    red_now = (frame["灯色"] == RED).tolist()
+    supervised = supervision_counts(frame["问题编号"], red_now, month, red_months)
     frame["督办次数"] = pd.Series(supervised, index=frame.index, dtype=int)
     frame["督办等级"] = [
-        ladder_level(n, escalate_after) if colour == "红灯" else ""
-        for n, colour in zip(frame["督办次数"], frame["灯色"], strict=True)
+        ladder_level(n, escalate_after) if red else "" for n, red in zip(supervised, red_now, strict=True)
     ]
     frame["移交纪委"] = [
-        "是" if n >= escalate_after and status != "已完成" else "否"
-        for n, status in zip(frame["督办次数"], frame["完成状态"], strict=True)
+        "是" if n >= escalate_after and status != DONE else "否"
+        for n, status in zip(supervised, frame["完成状态"], strict=True)
     ]
     return frame[[*LEDGER_COLUMNS, *LEDGER_EXTRA]].reset_index(drop=True)
 
 
+# --- counts -----------------------------------------------------------------------------------
+def _indicators(frame: pd.DataFrame) -> pd.DataFrame:
+    status = frame["完成状态"]
+    lights = frame["灯色"] if "灯色" in frame.columns else pd.Series("", index=frame.index)
+    return pd.DataFrame(
+        {
+            "问题数": 1,
+            "已完成": (status == DONE).astype(int),
+            "整改中": (status == "整改中").astype(int),
+            "未启动": (status == "未启动").astype(int),
+            "长期坚持": (status == "长期坚持").astype(int),
+            "红灯": (lights == RED).astype(int),
+            "黄灯": (lights == YELLOW).astype(int),
+        },
+        index=frame.index,
+    )
+
+
+def _with_rate(sums: pd.DataFrame) -> pd.DataFrame:
+    """Add 完成率 = 已完成 ÷ (all − 长期坚持), NaN where nothing has a completion target."""
+    base = (sums["问题数"] - sums["长期坚持"]).astype(float)
+    sums = sums.astype(int)
+    sums["完成率"] = (sums["已完成"] / base.where(base > 0)).astype(float)
+    return sums[list(TALLY_COLUMNS)]
+
+
+def tally(frame: pd.DataFrame, by: str, keys: Sequence[Any]) -> pd.DataFrame:
+    """The counts of ``frame`` grouped once by column ``by``, one row per key of ``keys`` (in order)."""
+    parts = _indicators(frame)
+    sums = parts.groupby(frame[by].to_numpy(dtype=object)).sum() if len(frame) else parts
+    sums = sums.reindex(pd.Index(list(keys), dtype=object), fill_value=0)
+    return _with_rate(sums)
+
+
 def counts(group: pd.DataFrame) -> dict[str, Any]:
-    status = group["完成状态"]
-    total = len(group)
-    done = int((status == "已完成").sum())
-    long_term = int((status == "长期坚持").sum())
-    base = total - long_term
-    return {
-        "问题数": total,
-        "已完成": done,
-        "整改中": int((status == "整改中").sum()),
-        "未启动": int((status == "未启动").sum()),
-        "长期坚持": long_term,
-        "完成率": done / base if base else float("nan"),
-        "红灯": int((group["灯色"] == "红灯").sum()),
-        "黄灯": int((group["灯色"] == "黄灯").sum()),
-    }
+    """The counts of one group of problems (status counts, completion rate, red and yellow)."""
+    sums = _indicators(group).sum().to_frame().T if len(group) else pd.DataFrame([dict.fromkeys(TALLY_COLUMNS, 0)])
+    row = _with_rate(sums.drop(columns=["完成率"], errors="ignore")).iloc[0]
+    return {c: (float(row[c]) if c == "完成率" else int(row[c])) for c in TALLY_COLUMNS}
 
 
 def completion_rates(state: pd.DataFrame) -> dict[str, float]:
     """Unit code -> completion rate, from a state frame (for the change against last month)."""
     if state.empty:
         return {}
-    empty_flags = state.assign(灯色="")
-    return {str(code): counts(group)["完成率"] for code, group in empty_flags.groupby("单位编码")}
+    codes = list(dict.fromkeys(state["单位编码"]))
+    return {str(k): float(v) for k, v in tally(state, "单位编码", codes)["完成率"].items()}
 
 
-def submission_status(campaign: Campaign, month: str, records: Sequence[AuditRecord]) -> pd.DataFrame:
-    """报送情况: per roster unit, 按时 / 逾期 / 退回 / 未报送, with the time it was received."""
+# --- submissions --------------------------------------------------------------------------------
+def _submission_by_unit(
+    campaign: Campaign, month: str, records: Sequence[AuditRecord]
+) -> dict[str, tuple[str, str, int]]:
+    """Unit code -> (报送状态, received time of the file that decides it, files this month)."""
     due = campaign.due_date(month)
-    rows = []
+    mine: dict[str, list[AuditRecord]] = {}
+    for r in records:
+        if r.unit_code and r.outcome not in ("重复", "总结"):  # a work summary is no update
+            mine.setdefault(r.unit_code, []).append(r)
+    out: dict[str, tuple[str, str, int]] = {}
     for unit in campaign.units:
-        mine = [r for r in records if r.unit_code == unit.code and r.outcome not in ("重复", "总结")]
-        accepted = [r for r in mine if r.outcome == "通过"]
+        files = mine.get(unit.code, [])
+        accepted = [r for r in files if r.outcome == "通过"]
         if accepted:
             on_time = [r for r in accepted if dt.datetime.fromisoformat(r.received_at).date() <= due]
-            status = "按时" if on_time else "逾期"
-            when = (on_time or accepted)[0].received_at
-        elif mine:
-            status, when = "退回", mine[-1].received_at
+            out[unit.code] = ("按时" if on_time else "逾期", (on_time or accepted)[0].received_at, len(files))
+        elif files:
+            out[unit.code] = ("退回", files[-1].received_at, len(files))
         else:
-            status, when = "未报送", ""
+            out[unit.code] = ("未报送", "", 0)
+    return out
+
+
+def submission_status(
+    campaign: Campaign,
+    month: str,
+    records: Sequence[AuditRecord],
+    previous_records: Sequence[AuditRecord] | None = None,
+) -> pd.DataFrame:
+    """报送情况: per roster unit, 按时 / 逾期 / 退回 / 未报送, with the time it was received.
+
+    ``previous_records`` are last month's audit records when last month had a run (else None):
+    a unit with nothing accepted (未报送 or 退回) in both months is marked 连续两月未报送.
+    """
+    due = campaign.due_date(month)
+    now = _submission_by_unit(campaign, month, records)
+    before = None
+    if previous_records is not None:
+        before = _submission_by_unit(campaign, month_before(month), previous_records)
+    rows = []
+    for unit in campaign.units:
+        status, when, files = now[unit.code]
+        last = before[unit.code][0] if before is not None else ""
         rows.append(
             {
                 "单位": unit.name,
@@ -124,54 +242,96 @@ def submission_status(campaign: Campaign, month: str, records: Sequence[AuditRec
                 "报送状态": status,
                 "报送时间": dt.datetime.fromisoformat(when) if when else None,
                 "截止日期": due,
-                "文件数": len(mine),
+                "文件数": files,
+                "上月报送状态": last,
+                "连续两月未报送": bool(status in MISSING_STATUSES and last in MISSING_STATUSES),
             }
         )
-    return pd.DataFrame(rows, columns=list(SUBMISSION_COLUMNS))
+    return pd.DataFrame(rows, columns=[*SUBMISSION_COLUMNS, *SUBMISSION_EXTRA])
 
 
-def unit_stats(
-    campaign: Campaign, problems: pd.DataFrame, submissions: pd.DataFrame, previous_rates: dict[str, float]
-) -> pd.DataFrame:
-    """单位统计: counts, completion rate, lights, rank (by completion rate, then fewer reds)."""
-    status_of = dict(zip(submissions["单位编码"], submissions["报送状态"], strict=True))
-    rows = []
-    for unit in campaign.units:
-        tally = counts(problems[problems["单位编码"] == unit.code])
-        prev = previous_rates.get(unit.code, float("nan"))
-        change = (tally["完成率"] - prev) * 100 if pd.notna(prev) and pd.notna(tally["完成率"]) else float("nan")
-        rows.append(
-            {
-                "单位": unit.name,
-                "单位编码": unit.code,
-                "类型": unit.kind,
-                "报送状态": status_of.get(unit.code, "未报送"),
-                **tally,
-                "较上月": change,
-            }
-        )
-    frame = pd.DataFrame(rows)
-    order = frame.assign(_rate=frame["完成率"].fillna(-1.0)).sort_values(
-        ["_rate", "红灯", "黄灯", "单位编码"], ascending=[False, True, True, True]
-    )
+# --- units, categories, campaigns ---------------------------------------------------------------
+def _ranked(campaign: Campaign, problems: pd.DataFrame) -> pd.DataFrame:
+    """Per roster unit (index: code): the counts and 排名 (completion rate, then fewer reds)."""
+    codes = [u.code for u in campaign.units]
+    frame = tally(problems, "单位编码", codes)
+    key = frame.assign(_rate=frame["完成率"].fillna(-1.0), _code=frame.index)
+    order = key.sort_values(["_rate", "红灯", "黄灯", "_code"], ascending=[False, True, True, True])
     ranks: list[int] = []
     previous: tuple[float, int] | None = None
     for position, (rate, red) in enumerate(zip(order["_rate"], order["红灯"], strict=True), start=1):
         ranks.append(ranks[-1] if previous == (rate, red) else position)
         previous = (rate, red)
-    order["排名"] = ranks
-    return order[list(UNIT_COLUMNS)].reset_index(drop=True)
+    frame["排名"] = pd.Series(ranks, index=order.index)
+    return frame.loc[order.index]
+
+
+def unit_stats(
+    campaign: Campaign,
+    problems: pd.DataFrame,
+    submissions: pd.DataFrame,
+    previous_rates: dict[str, float],
+    previous: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """单位统计: counts, completion rate, lights, rank, and the change against last month.
+
+    ``previous`` is last month's state with its stored lights (灯色) when last month had a run;
+    it gives 红灯较上月 and 上月排名.
+    """
+    status_of = dict(zip(submissions["单位编码"], submissions["报送状态"], strict=True))
+    units = {u.code: u for u in campaign.units}
+    ranked = _ranked(campaign, problems)
+    before = _ranked(campaign, previous) if previous is not None else None
+    rows = []
+    for code, rec in zip(ranked.index, ranked.to_dict("records"), strict=True):
+        unit = units[code]
+        prev = previous_rates.get(code, float("nan"))
+        rate = rec["完成率"]
+        change = (rate - prev) * 100 if pd.notna(prev) and pd.notna(rate) else float("nan")
+        rows.append(
+            {
+                "单位": unit.name,
+                "单位编码": code,
+                "类型": unit.kind,
+                "报送状态": status_of.get(code, "未报送"),
+                **{c: rec[c] for c in TALLY_COLUMNS},
+                "排名": int(rec["排名"]),
+                "较上月": change,
+                "红灯较上月": int(rec["红灯"] - before.at[code, "红灯"]) if before is not None else float("nan"),
+                "上月排名": int(before.at[code, "排名"]) if before is not None else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows, columns=[*UNIT_COLUMNS, *UNIT_EXTRA])
 
 
 def category_stats(problems: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
     """分类统计: one row per category (the seven of the seed), special campaigns marked."""
-    rows = []
-    for cat in vocab.categories:
-        tally = counts(problems[problems["问题类别"] == cat.name])
-        rows.append({"问题类别": cat.name, "专项治理": cat.campaign, "牵头部门": "、".join(cat.leads), **tally})
-    return pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS))
+    sums = tally(problems, "问题类别", [c.name for c in vocab.categories])
+    rows = [
+        {"问题类别": c.name, "专项治理": c.campaign, "牵头部门": "、".join(c.leads), **sums.loc[c.name].to_dict()}
+        for c in vocab.categories
+    ]
+    return pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS)).astype({"问题数": int, "红灯": int, "黄灯": int})
 
 
+def campaign_stats(problems: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
+    """专项治理: the seed's special campaigns with their lead departments, and the same counts."""
+    special = [c for c in vocab.categories if c.campaign]
+    sums = tally(problems, "问题类别", [c.name for c in special])
+    involved = problems.groupby("问题类别")["单位编码"].nunique() if len(problems) else pd.Series(dtype=int)
+    rows = [
+        {
+            "专项治理": c.name,
+            "牵头部门": "、".join(c.leads),
+            "涉及单位": int(involved.get(c.name, 0)),
+            **sums.loc[c.name].to_dict(),
+        }
+        for c in special
+    ]
+    return pd.DataFrame(rows, columns=list(CAMPAIGN_COLUMNS))
+
+
+# --- files --------------------------------------------------------------------------------------
 def validation_table(records: Sequence[AuditRecord], unit_names: dict[str, str]) -> pd.DataFrame:
     """校验结果: every file the month took, with its outcome and all its messages."""
     latest_accepted: dict[str, AuditRecord] = {}
@@ -201,6 +361,11 @@ def validation_table(records: Sequence[AuditRecord], unit_names: dict[str, str])
     return pd.DataFrame(rows, columns=list(VALIDATION_COLUMNS))
 
 
+def reply_by(as_of: dt.date, reply_workdays: int) -> tuple[dt.date, bool]:
+    """A supervision notice's reply-by date: ``reply_workdays`` working days after ``as_of``."""
+    return add_workdays(as_of, reply_workdays)
+
+
 def month_report(
     *,
     campaign: Campaign,
@@ -210,25 +375,39 @@ def month_report(
     doc_number: int,
     state: pd.DataFrame,
     month_flags: pd.DataFrame,
-    red_months: dict[str, list[str]],
+    red_months: Mapping[str, Sequence[str]],
     records: Sequence[AuditRecord],
     unit_names: dict[str, str],
     previous_state: pd.DataFrame | None,
     previous_month: str | None,
+    previous_records: Sequence[AuditRecord] | None = None,
+    previous_flags: pd.DataFrame | None = None,
 ) -> MonthReport:
-    """Everything the month's outputs show, computed once."""
-    problems = ledger(state, month_flags, red_months, campaign.escalate_after)
-    submissions = submission_status(campaign, month, records)
+    """Everything the month's outputs show, computed once.
+
+    The ``previous_*`` inputs are last month's, given only when last month had a run:
+    its state, the audit records of the files it took, and the lights its run stored.
+    """
+    problems = ledger(state, month_flags, red_months, campaign.escalate_after, month)
+    submissions = submission_status(campaign, month, records, previous_records)
     previous_rates = completion_rates(previous_state) if previous_state is not None else {}
+    previous = None
+    if previous_state is not None and previous_flags is not None:
+        previous = previous_state.merge(previous_flags[["问题编号", "灯色"]], on="问题编号", how="left")
+        previous["灯色"] = previous["灯色"].fillna("")
+    due, estimated = reply_by(as_of, campaign.reply_workdays)
     return MonthReport(
         campaign=campaign,
         month=month,
         as_of=as_of,
         doc_number=doc_number,
         problems=problems,
-        units=unit_stats(campaign, problems, submissions, previous_rates),
+        units=unit_stats(campaign, problems, submissions, previous_rates, previous),
         categories=category_stats(problems, vocab),
         submissions=submissions,
         validation=validation_table(records, unit_names),
         previous_month=previous_month,
+        campaigns=campaign_stats(problems, vocab),
+        reply_by=due,
+        reply_by_estimated=estimated,
     )

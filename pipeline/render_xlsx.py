@@ -114,14 +114,16 @@ def write_table(
 
 
 def write_ledger(report: MonthReport, path: Path) -> Path:
-    """``总台账.xlsx``: 问题总台账, 单位统计, 分类统计, 报送情况, 逾期督办, 校验结果."""
+    """``总台账.xlsx``: 问题总台账, 单位统计, 分类统计, 专项治理, 报送情况, 逾期督办, 校验结果."""
     wb = new_workbook(path)
     fmt = _Formats(wb)
     problems = report.problems
     write_table(wb, fmt, "问题总台账", problems, LEDGER_COLUMNS)
     write_table(wb, fmt, "单位统计", report.units, [c for c in report.units.columns if c != "单位编码"])
     write_table(wb, fmt, "分类统计", report.categories, list(report.categories.columns))
-    write_table(wb, fmt, "报送情况", report.submissions, ["单位", "类型", "报送状态", "报送时间", "截止日期", "文件数"])
+    write_table(wb, fmt, "专项治理", report.campaigns, list(report.campaigns.columns))
+    submission_cols = ["单位", "类型", "报送状态", "报送时间", "截止日期", "文件数", "上月报送状态", "连续两月未报送"]
+    write_table(wb, fmt, "报送情况", report.submissions, [c for c in submission_cols if c in report.submissions])
     overdue_cols = [
         "问题编号",
         "填报单位",
@@ -136,6 +138,8 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
         "督办等级",
         "移交纪委",
     ]
+    if report.workdays_estimated:  # a year the official calendar does not know: say which figures are estimates
+        overdue_cols.insert(overdue_cols.index("逾期工作日") + 1, "工作日估算")
     write_table(wb, fmt, "逾期督办", report.overdue, overdue_cols)
     write_table(
         wb, fmt, "校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"]

@@ -54,6 +54,10 @@ UNIT_COLUMNS: tuple[str, ...] = (
     "黄灯",
     "较上月",  # completion-rate change against last month, in percentage points (NaN if none)
 )
+UNIT_EXTRA: tuple[str, ...] = (
+    "红灯较上月",  # change in the number of red items against last month's run (NaN if none)
+    "上月排名",  # last month's rank (NaN when last month had no run)
+)
 CATEGORY_COLUMNS: tuple[str, ...] = (
     "问题类别",
     "专项治理",  # bool
@@ -67,7 +71,34 @@ CATEGORY_COLUMNS: tuple[str, ...] = (
     "红灯",
     "黄灯",
 )
-SUBMISSION_COLUMNS: tuple[str, ...] = ("单位", "单位编码", "类型", "报送状态", "报送时间", "截止日期", "文件数")
+# 专项治理 (the seed's three special campaigns): the same counts, with the lead departments.
+CAMPAIGN_COLUMNS: tuple[str, ...] = (
+    "专项治理",
+    "牵头部门",
+    "涉及单位",  # number of units with at least one problem in the campaign
+    "问题数",
+    "已完成",
+    "整改中",
+    "未启动",
+    "长期坚持",
+    "完成率",
+    "红灯",
+    "黄灯",
+)
+SUBMISSION_COLUMNS: tuple[str, ...] = (
+    "单位",
+    "单位编码",
+    "类型",
+    "报送状态",  # 按时 / 逾期 / 退回 / 未报送
+    "报送时间",
+    "截止日期",
+    "文件数",
+)
+SUBMISSION_EXTRA: tuple[str, ...] = (
+    "上月报送状态",  # "" when last month had no run
+    "连续两月未报送",  # bool: nothing accepted (未报送 or 退回) this month and last month
+)
+MISSING_STATUSES: tuple[str, ...] = ("未报送", "退回")  # no accepted submission in the month
 VALIDATION_COLUMNS: tuple[str, ...] = ("文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数")
 LADDER: dict[int, str] = {1: "蓝色督办", 2: "橙色督办"}
 LADDER_TOP = "红色督办"
@@ -80,12 +111,15 @@ class MonthReport:
     as_of: dt.date
     doc_number: int  # the circular's number in the year, stored and never reused
     problems: pd.DataFrame  # LEDGER_COLUMNS + LEDGER_EXTRA, one row per problem
-    units: pd.DataFrame  # UNIT_COLUMNS, one row per roster unit, ranked
+    units: pd.DataFrame  # UNIT_COLUMNS + UNIT_EXTRA, one row per roster unit, ranked
     categories: pd.DataFrame  # CATEGORY_COLUMNS, one row per category (seven)
-    submissions: pd.DataFrame  # SUBMISSION_COLUMNS, one row per roster unit
+    submissions: pd.DataFrame  # SUBMISSION_COLUMNS + SUBMISSION_EXTRA, one row per roster unit
     validation: pd.DataFrame  # VALIDATION_COLUMNS, one row per file this month took
     previous_month: str | None = None
     notes: dict[str, object] = field(default_factory=dict)
+    campaigns: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CAMPAIGN_COLUMNS)))
+    reply_by: dt.date | None = None  # a supervision notice's reply-by date: reply_workdays after as_of
+    reply_by_estimated: bool = False  # the calendar did not know the year: Monday-Friday estimate
 
     @property
     def doc_no_text(self) -> str:
@@ -102,6 +136,22 @@ class MonthReport:
         """The red items, most overdue first."""
         red = self.problems[self.problems["灯色"] == "红灯"]
         return red.sort_values(["督办次数", "逾期天数", "问题编号"], ascending=[False, False, True])
+
+    @property
+    def workdays_estimated(self) -> bool:
+        """Some 逾期工作日 figure is a Monday-Friday estimate (a year the calendar does not know)."""
+        if "工作日估算" not in self.problems.columns:
+            return False
+        return bool(self.problems["工作日估算"].map(lambda v: v is True or str(v) == "True").any())
+
+    @property
+    def missing_twice(self) -> list[str]:
+        """Units with nothing accepted this month and last month (未报送 or 退回 both times)."""
+        subs = self.submissions
+        if "连续两月未报送" not in subs.columns:
+            return []
+        flagged = subs["连续两月未报送"].map(lambda v: v is True or str(v) == "True")
+        return [str(n) for n in subs.loc[flagged, "单位"]]
 
     @property
     def escalated(self) -> pd.DataFrame:

@@ -279,7 +279,8 @@ def build_report(
     state = store.month_state(month)
     month_flags = aggregate.flags(state, as_of, campaign.warning_days)
     prev = previous_month(month)
-    prev_state = store.month_state(prev) if prev in store.months() else None
+    prev_ran = prev in store.months()
+    prev_state = store.month_state(prev) if prev_ran else None
     return aggregate.month_report(
         campaign=campaign,
         vocab=vocab,
@@ -293,6 +294,8 @@ def build_report(
         unit_names=store.unit_names(),
         previous_state=prev_state,
         previous_month=prev if prev_state is not None else None,
+        previous_records=store.audit_records(prev) if prev_ran else None,
+        previous_flags=store.stored_flags(prev) if prev_ran else None,
     )
 
 

@@ -405,13 +405,26 @@ class Store:
 
     # --- monthly flags and runs ---------------------------------------------------------
     def set_month_flags(self, month: str, flags: pd.DataFrame) -> None:
-        """Replace ``month``'s lights; a re-run of a month never counts it twice."""
+        """Replace ``month``'s lights; a re-run of a month never counts it twice.
+
+        ``red`` means "a run of this month found the item red": once set it stays set when
+        the month is run again (督办次数 counts the months in which a run found it red).
+        """
         with self.transaction() as c:
+            found_red = {
+                r[0] for r in c.execute("SELECT problem_id FROM month_flags WHERE month = ? AND red = 1", (month,))
+            }
             c.execute("DELETE FROM month_flags WHERE month = ?", (month,))
             c.executemany(
                 "INSERT INTO month_flags(problem_id, month, light, overdue_days, red) VALUES (?, ?, ?, ?, ?)",
                 [
-                    (r["问题编号"], month, r["灯色"], int(r["逾期天数"]), int(r["灯色"] == "红灯"))
+                    (
+                        r["问题编号"],
+                        month,
+                        r["灯色"],
+                        int(r["逾期天数"]),
+                        int(r["灯色"] == "红灯" or r["问题编号"] in found_red),
+                    )
                     for r in flags.to_dict("records")
                 ],
             )
