@@ -101,6 +101,13 @@ def completion_rates(state: pd.DataFrame) -> dict[str, float]:
     return {str(code): counts(group)["完成率"] for code, group in empty_flags.groupby("单位编码")}
 
 
+def town_completion_rate(state: pd.DataFrame | None) -> float:
+    """The whole town's completion rate of a state frame (NaN without one): 通报 合计 较上月."""
+    if state is None or state.empty:
+        return float("nan")
+    return float(counts(state.assign(灯色=""))["完成率"])
+
+
 def submission_status(campaign: Campaign, month: str, records: Sequence[AuditRecord]) -> pd.DataFrame:
     """报送情况: per roster unit, 按时 / 逾期 / 退回 / 未报送, with the time it was received."""
     due = campaign.due_date(month)
@@ -231,4 +238,5 @@ def month_report(
         submissions=submissions,
         validation=validation_table(records, unit_names),
         previous_month=previous_month,
+        previous_rate=town_completion_rate(previous_state),
     )

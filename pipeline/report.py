@@ -7,6 +7,7 @@ column names are the Chinese names the outputs show (SPEC §7), so a renderer ne
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -86,6 +87,8 @@ class MonthReport:
     validation: pd.DataFrame  # VALIDATION_COLUMNS, one row per file this month took
     previous_month: str | None = None
     notes: dict[str, object] = field(default_factory=dict)
+    # town-wide completion rate of the previous month (NaN when none): the 通报's 合计 较上月
+    previous_rate: float = math.nan
 
     @property
     def doc_no_text(self) -> str:
