@@ -50,6 +50,9 @@ LADDER_MEANING: dict[str, str] = {
 HEAD_WIDTH_PT = 420.0  # the 156 mm type area is 442 pt; leave some slack
 HEAD_MAX_PT = 36.0
 HEAD_MIN_SCALE = 0.6
+# Fonts of the runs made here (the templates' own runs carry theirs): GB/T 9704 names.
+HEAD_FONT = "方正小标宋简体"
+TABLE_FONT = "仿宋_GB2312"
 # The circular names the escalated items' numbers only when there are this few.
 ESCALATION_IDS_MAX = 5
 
@@ -146,11 +149,15 @@ def _rate(done: int, base: int) -> float:
     return done / base if base else math.nan
 
 
-def _styled(text: str, style: str | None = None, *, size_pt: float | None = None, scale: int | None = None) -> RichText:
-    """One run of escaped text with a character style, size and horizontal scale."""
+def _styled(
+    text: str, style: str | None = None, *, font: str, size_pt: float | None = None, scale: int | None = None
+) -> RichText:
+    """One run of escaped text in ``font`` (named for Latin and East-Asian text alike), with a
+    character style, size and horizontal scale."""
     props = ""
     if style:
         props += f'<w:rStyle w:val="{style}"/>'
+    props += "<w:rFonts" + "".join(f' w:{k}="{escape(font)}"' for k in ("ascii", "hAnsi", "eastAsia", "cs")) + "/>"
     if scale and scale != 100:
         props += f'<w:w w:val="{scale}"/>'
     if size_pt:
@@ -163,7 +170,7 @@ def _styled(text: str, style: str | None = None, *, size_pt: float | None = None
 
 
 def _ladder_rich(level: str) -> RichText:
-    return _styled(level, LADDER_STYLE.get(level))
+    return _styled(level, LADDER_STYLE.get(level), font=TABLE_FONT)
 
 
 def _red_head(text: str) -> RichText:
@@ -174,7 +181,7 @@ def _red_head(text: str) -> RichText:
     if scale < HEAD_MIN_SCALE:
         scale = HEAD_MIN_SCALE
         size = HEAD_WIDTH_PT / (width * scale)
-    return _styled(text, size_pt=math.floor(size * 2) / 2, scale=math.floor(scale * 100))
+    return _styled(text, font=HEAD_FONT, size_pt=math.floor(size * 2) / 2, scale=math.floor(scale * 100))
 
 
 # ---------------------------------------------------------------------------------------------

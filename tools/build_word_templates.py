@@ -607,7 +607,8 @@ def build_notice() -> DocumentObject:
         left=("r.problem",),
     )
     _para(doc, "TableNote", "")
-    _para(doc, "Normal", "督办等级：{{r level }}{{ level_text }}")
+    # the {{r}} tag alone in its run: docxtpl restarts the run after it without properties
+    _para(doc, "Normal", "督办等级：", "{{r level }}", "{{ level_text }}")
     _para(
         doc,
         "Normal",
