@@ -33,6 +33,7 @@ LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体
 # Template columns a unit may edit; the problem itself (编号, 类别, 具体问题, 整改措施) stays locked.
 # 责任人 and 完成时限 stay open: people change, and a changed deadline is reported as 延期.
 EDITABLE = frozenset({"责任领导", "责任人", "完成时限", "整改进展", "完成状态", "完成日期", "备注"})
+TEMPLATE_WIDTHS = {"具体问题": 36, "整改措施": 36, "整改进展": 40, "问题类别": 20, "备注": 16}
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
@@ -313,9 +314,7 @@ def write_unit_template(campaign: Campaign, unit: Unit, month: str, problems: pd
     ws.set_row(layout.TITLE_ROW - 1, 32)
     for c, column in enumerate(columns):
         ws.write_string(layout.HEADER_ROW - 1, c, column, header)
-        ws.set_column(
-            c, c, {"具体问题": 36, "整改措施": 36, "整改进展": 40, "问题类别": 20, "备注": 16}.get(column, 12)
-        )
+        ws.set_column(c, c, TEMPLATE_WIDTHS.get(column, 12))
     editable = EDITABLE
     first = layout.FIRST_DATA_ROW - 1
     records = problems.to_dict("records") if problems is not None else []
@@ -334,6 +333,8 @@ def write_unit_template(campaign: Campaign, unit: Unit, month: str, problems: pd
                 ws.write_blank(r, c, None, open_text if is_open else locked)
             else:
                 ws.write_string(r, c, str(value), open_text if is_open else locked)
+        texts = [v if isinstance(v, str) else None for v in (rec.get(column) for column in columns)]
+        ws.set_row(r, _row_height(texts, [TEMPLATE_WIDTHS.get(column, 12) for column in columns]))
     for r in range(first + n, first + n + blank_rows):
         for c, column in enumerate(columns):
             ws.write_blank(r, c, None, open_date if column in ("完成时限", "完成日期") else open_text)
