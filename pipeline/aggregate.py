@@ -190,6 +190,13 @@ def completion_rates(state: pd.DataFrame) -> dict[str, float]:
     return {str(k): float(v) for k, v in tally(state, "单位编码", codes)["完成率"].items()}
 
 
+def town_completion_rate(state: pd.DataFrame | None) -> float:
+    """The whole town's completion rate of a state frame (NaN without one): 通报 合计 较上月."""
+    if state is None or state.empty:
+        return float("nan")
+    return float(counts(state.assign(灯色=""))["完成率"])
+
+
 # --- submissions --------------------------------------------------------------------------------
 def _submission_by_unit(
     campaign: Campaign, month: str, records: Sequence[AuditRecord]
@@ -410,4 +417,5 @@ def month_report(
         campaigns=campaign_stats(problems, vocab),
         reply_by=due,
         reply_by_estimated=estimated,
+        previous_rate=town_completion_rate(previous_state),
     )

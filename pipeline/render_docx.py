@@ -50,6 +50,9 @@ LADDER_MEANING: dict[str, str] = {
 HEAD_WIDTH_PT = 420.0  # the 156 mm type area is 442 pt; leave some slack
 HEAD_MAX_PT = 36.0
 HEAD_MIN_SCALE = 0.6
+# Fonts of the runs made here (the templates' own runs carry theirs): GB/T 9704 names.
+HEAD_FONT = "方正小标宋简体"
+TABLE_FONT = "仿宋_GB2312"
 # The circular names the escalated items' numbers only when there are this few.
 ESCALATION_IDS_MAX = 5
 
@@ -69,6 +72,14 @@ def cn_date(value: object) -> str:
     if isinstance(value, str) and value.strip():
         return clean(value)
     return DASH
+
+
+def cn_date_short(value: object, year: int) -> str:
+    """``4月30日`` inside ``year`` (the campaign's), else as ``cn_date``: for narrow table cells."""
+    day = _as_date(value)
+    if day is not None and day.year == year:
+        return f"{day.month}月{day.day}日"
+    return cn_date(value)
 
 
 def percent(rate: object) -> str:
@@ -138,11 +149,15 @@ def _rate(done: int, base: int) -> float:
     return done / base if base else math.nan
 
 
-def _styled(text: str, style: str | None = None, *, size_pt: float | None = None, scale: int | None = None) -> RichText:
-    """One run of escaped text with a character style, size and horizontal scale."""
+def _styled(
+    text: str, style: str | None = None, *, font: str, size_pt: float | None = None, scale: int | None = None
+) -> RichText:
+    """One run of escaped text in ``font`` (named for Latin and East-Asian text alike), with a
+    character style, size and horizontal scale."""
     props = ""
     if style:
         props += f'<w:rStyle w:val="{style}"/>'
+    props += "<w:rFonts" + "".join(f' w:{k}="{escape(font)}"' for k in ("ascii", "hAnsi", "eastAsia", "cs")) + "/>"
     if scale and scale != 100:
         props += f'<w:w w:val="{scale}"/>'
     if size_pt:
@@ -155,7 +170,7 @@ def _styled(text: str, style: str | None = None, *, size_pt: float | None = None
 
 
 def _ladder_rich(level: str) -> RichText:
-    return _styled(level, LADDER_STYLE.get(level))
+    return _styled(level, LADDER_STYLE.get(level), font=TABLE_FONT)
 
 
 def _red_head(text: str) -> RichText:
@@ -166,7 +181,7 @@ def _red_head(text: str) -> RichText:
     if scale < HEAD_MIN_SCALE:
         scale = HEAD_MIN_SCALE
         size = HEAD_WIDTH_PT / (width * scale)
-    return _styled(text, size_pt=math.floor(size * 2) / 2, scale=math.floor(scale * 100))
+    return _styled(text, font=HEAD_FONT, size_pt=math.floor(size * 2) / 2, scale=math.floor(scale * 100))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +225,7 @@ def _highest(levels: Iterable[str]) -> str:
     return LADDER_ORDER[max(ranks)] if ranks else LADDER_ORDER[0]
 
 
-def _item_row(row: pd.Series, escalate_after: int) -> dict[str, Any]:
+def _item_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any]:
     level = _level_of(row, escalate_after)
     return {
         "no": clean(row.get("问题编号")),
@@ -220,6 +235,7 @@ def _item_row(row: pd.Series, escalate_after: int) -> dict[str, Any]:
         "leader": clean(row.get("责任领导")),
         "person": clean(row.get("责任人")),
         "deadline": cn_date(row.get("完成时限")),
+        "deadline_short": cn_date_short(row.get("完成时限"), year),
         "days": _count(row.get("逾期天数")),
         "workdays": _count(row.get("逾期工作日")),
         "count": _count(row.get("督办次数")),
@@ -254,12 +270,18 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
     if total == 0:
         ctx["overview_text"] = f"截至{as_of}，全镇{n_units}个单位均未报送查摆出的问题。"
     else:
-        parts = [f"已完成{done}个", f"整改中{doing}个", f"未启动{todo}个"]
-        if longterm:
-            parts.append(f"长期坚持{longterm}个")
-        tail = f"完成率{percent(rate)}（不含长期坚持类问题）" if longterm else f"完成率{percent(rate)}"
+        parts = [f"已完成{done}个"]
+        parts += [f"{label}{n}个" for label, n in (("整改中", doing), ("未启动", todo), ("长期坚持", longterm)) if n]
+        if math.isnan(rate):
+            tail = "均为长期坚持类问题" if longterm == total else ""
+        elif longterm:
+            tail = f"完成率{percent(rate)}（不含长期坚持类问题）"
+        else:
+            tail = f"完成率{percent(rate)}"
         ctx["overview_text"] = (
-            f"截至{as_of}，全镇{n_units}个单位共查摆问题{total}个，其中" + "，".join(parts) + f"，{tail}。"
+            f"截至{as_of}，全镇{n_units}个单位共查摆问题{total}个，其中"
+            + "，".join(parts)
+            + (f"，{tail}。" if tail else "。")
         )
     ctx["lights_text"] = _lights_text(red, yellow, campaign.warning_days, total)
     ctx["category_text"] = _category_text(report.categories)
@@ -272,10 +294,10 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
         "rate": percent(rate),
         "red": str(red),
         "yellow": str(yellow),
-        "change": DASH,  # the town-wide change is not part of the report
+        "change": change_points((rate - report.previous_rate) * 100),
     }
     overdue = report.overdue
-    rows = [_item_row(r, campaign.escalate_after) for _, r in overdue.iterrows()]
+    rows = [_item_row(r, campaign.escalate_after, campaign.year) for _, r in overdue.iterrows()]
     ctx["overdue_rows"] = rows
     ctx["overdue_text"] = _overdue_text(rows, as_of)
     ctx["escalation_text"] = _escalation_sentence(report)
@@ -289,14 +311,13 @@ def _lights_text(red: int, yellow: int, warning_days: int, total: int) -> str:
         return "请各单位对照整顿重点认真开展自查，如实查摆问题。"
     if red == 0 and yellow == 0:
         return "按照“红黄绿”三色预警，目前无红灯、黄灯问题，整改工作总体按计划推进。"
-    pieces = []
+    red_part = f"红灯问题（已超过完成时限仍未完成）{red}个"
+    yellow_part = f"黄灯问题（{warning_days}天内到期）{yellow}个"
+    if red and yellow:
+        return f"按照“红黄绿”三色预警，目前有{red_part}、{yellow_part}。"
     if red:
-        pieces.append(f"红灯问题（已超过完成时限仍未完成）{red}个")
-    if yellow:
-        pieces.append(f"黄灯问题（{warning_days}天内到期）{yellow}个")
-    if not red:
-        pieces.append("无红灯问题")
-    return "按照“红黄绿”三色预警，目前" + "，".join(pieces) + "。"
+        return f"按照“红黄绿”三色预警，目前有{red_part}，无黄灯问题。"
+    return f"按照“红黄绿”三色预警，目前无红灯问题，有{yellow_part}，相关单位要抓紧推进，防止逾期。"
 
 
 def _category_text(categories: pd.DataFrame) -> str:
@@ -339,9 +360,13 @@ def _submission_text(report: MonthReport) -> str:
     groups = {s: subs.loc[subs["报送状态"] == s, "单位"].tolist() for s in ("按时", "逾期", "退回", "未报送")}
     n_all = len(subs)
     received = len(groups["按时"]) + len(groups["逾期"]) + len(groups["退回"])
+    due = report.campaign.problem_list_due
+    what = "问题清单" if report.month == f"{due.year}-{due.month:02d}" else "问题整改进展"
     if len(groups["按时"]) == n_all:
-        return f"本月应报送单位{n_all}个，{n_all}个单位均按时报送了问题整改进展。"
-    first = f"本月应报送单位{n_all}个，共收到{received}个单位报送的问题清单。"
+        return f"本月应报送单位{n_all}个，{n_all}个单位均按时报送了{what}。"
+    if received == 0:
+        return f"本月应报送单位{n_all}个，截至{cn_date(report.as_of)}均未报送{what}，请各单位尽快报送。"
+    first = f"本月应报送单位{n_all}个，共收到{received}个单位报送的{what}。"
     details = []
     if groups["按时"]:
         details.append(f"按时报送{len(groups['按时'])}个")
@@ -372,9 +397,10 @@ def _unit_rows(report: MonthReport) -> list[dict[str, Any]]:
     rows = []
     for _, row in ranked.iterrows():
         rank = _number(row.get("排名"))
+        unrated = _number(row.get("完成率")) is None  # nothing to complete: not ranked
         rows.append(
             {
-                "rank": DASH if rank is None else str(int(rank)),
+                "rank": DASH if rank is None or unrated else str(int(rank)),
                 "unit": clean(row.get("单位")),
                 "total": _count(row.get("问题数")),
                 "done": _count(row.get("已完成")),
@@ -393,14 +419,38 @@ def _ranking_text(rows: list[dict[str, Any]]) -> str:
     tail = "各单位整改进展及排名情况如下："
     text = ""
     if len(rated) >= 4:
-        n = 3 if len(rated) >= 8 else 2
-        top = "、".join(f"{r['unit']}（完成率{r['rate']}）" for r in rated[:n])
-        bottom = "、".join(f"{r['unit']}（完成率{r['rate']}）" for r in rated[-n:])
-        text = f"从各单位看，排名前{n}位的是{top}；排名后{n}位的是{bottom}，相关单位要加快整改进度。"
+        rates = [round(r["rate_value"], 4) for r in rated]
+        if max(rates) == min(rates):
+            text = f"从各单位看，各单位完成率均为{rated[0]['rate']}。"
+        else:
+            n = 3 if len(rated) >= 8 else 2
+            best = sorted(rates, reverse=True)[n - 1]
+            worst = sorted(rates)[n - 1]
+            top = [r for r, v in zip(rated, rates, strict=True) if v >= best]
+            bottom = [r for r, v in zip(rated, rates, strict=True) if v <= worst and v < best]
+            text = f"从各单位看，完成率较高的是{_by_rate(top)}"
+            if bottom:
+                text += f"；完成率较低的是{_by_rate(bottom)}，相关单位要加快整改进度。"
+            else:
+                text += "。"
     reds = [r["unit"] for r in rows if r["red"] != "0"]
     if reds:
         text += f"存在红灯问题的单位{len(reds)}个：{'、'.join(reds)}。"
     return text + tail
+
+
+def _by_rate(rows: list[dict[str, Any]]) -> str:
+    """``甲村、乙村（均为100.0%）、丙村（88.9%）``: units sharing a rate named together."""
+    groups: dict[str, list[str]] = {}
+    for r in rows:
+        groups.setdefault(r["rate"], []).append(r["unit"])
+    parts = []
+    for rate, names in groups.items():
+        if len(names) == 1:
+            parts.append(f"{names[0]}（{rate}）")
+        else:
+            parts.append(f"{'、'.join(names)}（均为{rate}）")
+    return "、".join(parts)
 
 
 def _overdue_text(rows: list[dict[str, Any]], as_of: str) -> str:
@@ -446,7 +496,7 @@ def notice_context(report: MonthReport, unit_name: str) -> dict[str, Any]:
     ctx = _common(report)
     overdue = report.overdue
     mine = overdue[overdue["填报单位"].map(clean) == clean(unit_name)]
-    rows = [_item_row(r, campaign.escalate_after) for _, r in mine.iterrows()]
+    rows = [_item_row(r, campaign.escalate_after, campaign.year) for _, r in mine.iterrows()]
     level = _highest(r["level_name"] for r in rows)
     units = notice_units(report)
     seq = units.index(clean(unit_name)) + 1 if clean(unit_name) in units else len(units) + 1
@@ -479,7 +529,7 @@ def escalation_context(report: MonthReport) -> dict[str, Any]:
     ctx = _common(report)
     rows = []
     for seq, (_, row) in enumerate(report.escalated.iterrows(), start=1):
-        item = _item_row(row, campaign.escalate_after)
+        item = _item_row(row, campaign.escalate_after, campaign.year)
         item["seq"] = str(seq)
         rows.append(item)
     ctx["rows"] = rows

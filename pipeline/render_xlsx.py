@@ -20,11 +20,20 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline import layout
 from pipeline.config import Campaign, Unit
 from pipeline.report import LEDGER_COLUMNS, MonthReport
-from pipeline.vocab import STATUSES
+from pipeline.vocab import STATUSES, load_vocabulary
 
 LIGHT_FILLS = {"红灯": "#FF6B6B", "黄灯": "#FFD966", "绿灯": "#A9D08E"}
 LADDER_FILLS = {"蓝色督办": "#9DC3E6", "橙色督办": "#F4B183", "红色督办": "#FF6B6B"}
-WIDE = {"具体问题": 40, "整改措施": 40, "整改进展": 40, "说明": 80, "问题类别": 22, "牵头部门": 30}
+# Column widths in Excel units (one digit of the default font; a Chinese character takes two).
+# Long text wraps; the widths keep the 问题总台账 readable when printed one page wide on A4.
+WIDE = {"具体问题": 28, "整改措施": 28, "整改进展": 28, "说明": 56, "问题类别": 16, "牵头部门": 24, "文件名": 26}
+NARROW_MAX = 16  # other columns: as wide as their longest value, up to this, then wrapped
+DATE_COLUMNS = frozenset({"完成时限", "完成日期", "截止日期"})
+LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体
+# Template columns a unit may edit; the problem itself (编号, 类别, 具体问题, 整改措施) stays locked.
+# 责任人 and 完成时限 stay open: people change, and a changed deadline is reported as 延期.
+EDITABLE = frozenset({"责任领导", "责任人", "完成时限", "整改进展", "完成状态", "完成日期", "备注"})
+TEMPLATE_WIDTHS = {"具体问题": 36, "整改措施": 36, "整改进展": 40, "问题类别": 20, "备注": 16}
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
@@ -37,7 +46,7 @@ class _Formats:
         base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
         self.header = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center", "text_wrap": True})
         self.text = wb.add_format({**base, "text_wrap": True})
-        self.center = wb.add_format({**base, "align": "center"})
+        self.center = wb.add_format({**base, "align": "center", "text_wrap": True})
         self.date = wb.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd"})
         self.datetime = wb.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd hh:mm"})
         self.percent = wb.add_format({**base, "align": "center", "num_format": "0.0%"})
@@ -58,7 +67,7 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column:
     elif isinstance(value, bool):
         ws.write_string(row, col, "是" if value else "否", fmt.center)
     elif isinstance(value, dt.datetime):
-        ws.write_datetime(row, col, value, fmt.datetime)
+        ws.write_datetime(row, col, value, fmt.date if column in DATE_COLUMNS else fmt.datetime)
     elif isinstance(value, dt.date):
         ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt.date)
     elif isinstance(value, (int, float)):
@@ -71,14 +80,37 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column:
     else:
         text = str(value)
         style = fmt.fills.get(text) if column in ("灯色", "督办等级") else None
-        ws.write_string(row, col, text, style or (fmt.text if column in WIDE or len(text) > 12 else fmt.center))
+        ws.write_string(
+            row, col, text, style or (fmt.text if column in WIDE or _display_len(text) > 12 else fmt.center)
+        )
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _width(column: str, values: Sequence[Any]) -> float:
     if column in WIDE:
         return WIDE[column]
-    longest = max([len(str(column)) * 2, *(_display_len(v) for v in values[:200])], default=6)
-    return min(max(longest + 2, 8), 30)
+    longest = max([_display_len(column) // 2 + 2, *(_display_len(v) for v in values[:500])], default=6)
+    return min(max(longest + 2, 7), NARROW_MAX)
+
+
+def _lines(value: Any, width: float) -> int:
+    """How many lines ``value`` takes wrapped in a column ``width`` units wide (an estimate)."""
+    if value is None or not isinstance(value, str):
+        return 1
+    room = max(width - 1.5, 1.0)
+    return sum(max(1, math.ceil(_display_len(part) / room)) for part in value.split("\n"))
+
+
+def _row_height(values: Sequence[Any], widths: Sequence[float]) -> float | None:
+    """A height for a row of wrapped text (LibreOffice does not size such rows on opening)."""
+    lines = max((_lines(v, w) for v, w in zip(values, widths, strict=True)), default=1)
+    return None if lines <= 1 else min(lines * LINE_HEIGHT + 3, 409)
 
 
 def _display_len(value: Any) -> int:
@@ -91,39 +123,78 @@ def _display_len(value: Any) -> int:
 
 
 def write_table(
-    wb: Workbook, fmt: _Formats, name: str, frame: pd.DataFrame, columns: Sequence[str], landscape: bool = True
+    wb: Workbook,
+    fmt: _Formats,
+    name: str,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    landscape: bool = True,
+    title: str = "",
+    footer_left: str = "",
 ) -> Worksheet:
-    """One sheet: header row, typed cells, frozen header, filter, widths, A4 print setup."""
+    """One sheet: header row, typed cells, frozen header, filter, widths, A4 print setup
+    (header row repeated on every page, ``title`` atop each page, page numbers below)."""
     ws = wb.add_worksheet(name)
+    widths = [_width(column, frame[column].tolist() if column in frame.columns else []) for column in columns]
     for c, column in enumerate(columns):
         ws.write_string(0, c, column, fmt.header)
-        ws.set_column(c, c, _width(column, frame[column].tolist() if column in frame.columns else []))
+        ws.set_column(c, c, widths[c])
+    ws.set_row(0, _row_height(list(columns), widths))
     for r, rec in enumerate(frame[list(columns)].itertuples(index=False), start=1):
         for c, (column, value) in enumerate(zip(columns, rec, strict=True)):
             _write(ws, r, c, value, fmt, column)
+        ws.set_row(r, _row_height([v if isinstance(v, str) else None for v in rec], widths))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
-    ws.set_paper(9)
     if landscape:
         ws.set_landscape()
-    ws.repeat_rows(0)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    else:
+        ws.set_portrait()
+    print_setup(ws, 0, title or name, footer_left)
     return ws
 
 
+def header_text(text: str) -> str:
+    """Literal text for a page header/footer: ``&`` is the code character there."""
+    return text.replace("&", "&&")
+
+
+def print_setup(ws: Worksheet, header_row: int, title: str, footer_left: str = "") -> None:
+    """A4, header row repeated, one page wide, centred, title atop and page numbers below."""
+    ws.set_paper(9)
+    ws.repeat_rows(header_row)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(
+        left=0.4,
+        right=0.4,
+        top=0.75,
+        bottom=0.6,
+    )
+    ws.set_header(f'&C&"黑体,常规"&12{header_text(title)}'[:255], {"margin": 0.3})
+    left = f"&L{header_text(footer_left)}" if footer_left else ""
+    ws.set_footer(f"{left}&C第 &P 页，共 &N 页"[:255], {"margin": 0.3})
+
+
 def write_ledger(report: MonthReport, path: Path) -> Path:
-    """``总台账.xlsx``: 问题总台账, 单位统计, 分类统计, 专项治理, 报送情况, 逾期督办, 校验结果."""
+    """``总台账.xlsx``: 问题总台账, 单位统计, 分类统计, 专项治理, 报送情况, 逾期督办, 校验结果, 统计图."""
     wb = new_workbook(path)
     fmt = _Formats(wb)
     problems = report.problems
-    write_table(wb, fmt, "问题总台账", problems, LEDGER_COLUMNS)
-    write_table(wb, fmt, "单位统计", report.units, [c for c in report.units.columns if c != "单位编码"])
-    write_table(wb, fmt, "分类统计", report.categories, list(report.categories.columns))
-    write_table(wb, fmt, "专项治理", report.campaigns, list(report.campaigns.columns))
+    book_title = f"{report.campaign.town}干部作风整顿问题总台账（{report.month_label}）"
+    footer = f"{report.campaign.office}　截至{report.as_of:%Y-%m-%d}"
+
+    def table(name: str, frame: pd.DataFrame, columns: Sequence[str]) -> Worksheet:
+        return write_table(wb, fmt, name, frame, columns, title=f"{book_title}　{name}", footer_left=footer)
+
+    table("问题总台账", problems, LEDGER_COLUMNS)
+    unit_columns = [c for c in report.units.columns if c != "单位编码"]
+    table("单位统计", report.units, unit_columns)
+    category_columns = list(report.categories.columns)
+    table("分类统计", report.categories, category_columns)
+    table("专项治理", report.campaigns, list(report.campaigns.columns))
     submission_cols = ["单位", "类型", "报送状态", "报送时间", "截止日期", "文件数", "上月报送状态", "连续两月未报送"]
-    write_table(wb, fmt, "报送情况", report.submissions, [c for c in submission_cols if c in report.submissions])
+    table("报送情况", report.submissions, [c for c in submission_cols if c in report.submissions])
     overdue_cols = [
         "问题编号",
         "填报单位",
@@ -140,18 +211,96 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
     ]
     if report.workdays_estimated:  # a year the official calendar does not know: say which figures are estimates
         overdue_cols.insert(overdue_cols.index("逾期工作日") + 1, "工作日估算")
-    write_table(wb, fmt, "逾期督办", report.overdue, overdue_cols)
-    write_table(
-        wb, fmt, "校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"]
-    )
-    wb.set_properties({"title": f"{report.campaign.town}干部作风整顿问题总台账（{report.month_label}）"})
+    table("逾期督办", report.overdue, overdue_cols)
+    table("校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"])
+    write_charts(wb, report, unit_columns, category_columns, f"{book_title}　统计图", footer)
+    wb.set_properties({"title": book_title, "author": report.campaign.office})
     wb.close()
     return path
 
 
+# Status series of the category chart, with their colours (green done, grey not started).
+STATUS_COLOURS: dict[str, str] = {"已完成": "#70AD47", "整改中": "#FFC000", "未启动": "#A5A5A5", "长期坚持": "#5B9BD5"}
+CHART_FONT = {"name": "宋体", "size": 9}
+
+
+def write_charts(
+    wb: Workbook,
+    report: MonthReport,
+    unit_columns: Sequence[str],
+    category_columns: Sequence[str],
+    title: str,
+    footer: str,
+) -> Worksheet | None:
+    """``统计图``: native Excel charts over the 单位统计 and 分类统计 sheets (so a filter there
+    also filters the chart): completion rate by unit (bars) and status by category (stacked)."""
+    n_units, n_cats = len(report.units), len(report.categories)
+    can_units = n_units and {"单位", "完成率"} <= set(unit_columns)
+    can_cats = n_cats and {"问题类别", *STATUS_COLOURS} <= set(category_columns)
+    if not (can_units or can_cats):
+        return None
+    ws = wb.add_worksheet("统计图")
+    ws.hide_gridlines(2)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 1)
+    ws.center_horizontally()
+    ws.set_header(f'&C&"黑体,常规"&12{header_text(title)}'[:255])
+    ws.set_footer(f"&L{header_text(footer)}&C第 &P 页，共 &N 页"[:255])
+    ws.set_column(0, 30, 8.43)
+    row = 0
+    if can_units:
+        c_unit, c_rate = unit_columns.index("单位"), unit_columns.index("完成率")
+        chart = wb.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": "完成率",
+                "categories": ["单位统计", 1, c_unit, n_units, c_unit],
+                "values": ["单位统计", 1, c_rate, n_units, c_rate],
+                "fill": {"color": "#5B9BD5"},
+                "gap": 60,
+                "data_labels": {"value": True, "num_format": "0.0%", "font": CHART_FONT},
+            }
+        )
+        chart.set_title(
+            {"name": f"各单位问题整改完成率（{report.month_label}）", "name_font": {"name": "黑体", "size": 12}}
+        )
+        # a bar chart's y axis is its category axis: first-ranked unit on top, values axis below
+        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": CHART_FONT})
+        chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": CHART_FONT})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 1000, "height": max(300, 60 + 24 * n_units)})
+        ws.insert_chart(row, 0, chart, {"object_position": 3})
+        row += max(300, 60 + 24 * n_units) // 20 + 2
+    if can_cats:
+        c_cat = category_columns.index("问题类别")
+        chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        for status, colour in STATUS_COLOURS.items():
+            c = category_columns.index(status)
+            chart.add_series(
+                {
+                    "name": ["分类统计", 0, c],
+                    "categories": ["分类统计", 1, c_cat, n_cats, c_cat],
+                    "values": ["分类统计", 1, c, n_cats, c],
+                    "fill": {"color": colour},
+                    "gap": 60,
+                }
+            )
+        chart.set_title(
+            {"name": f"各类别问题整改状态（{report.month_label}）", "name_font": {"name": "黑体", "size": 12}}
+        )
+        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": CHART_FONT})
+        chart.set_x_axis({"num_format": "0", "num_font": CHART_FONT, "name": "问题数（个）", "name_font": CHART_FONT})
+        chart.set_legend({"position": "bottom", "font": CHART_FONT})
+        chart.set_size({"width": 1000, "height": 360})
+        ws.insert_chart(row, 0, chart, {"object_position": 3})
+    return ws
+
+
 def write_unit_template(campaign: Campaign, unit: Unit, month: str, problems: pd.DataFrame | None, path: Path) -> Path:
     """A unit's template for ``month``: its registered problems with their 问题编号, the problem
-    text locked, progress, status and completion date open, with a dropdown for the status."""
+    itself locked (sheet protected, no password), the ``EDITABLE`` columns open, a status dropdown,
+    a category dropdown on the blank rows for new problems, and the hidden marker sheet."""
     wb = new_workbook(path)
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
     locked = wb.add_format({**base, "bg_color": "#F2F2F2"})
@@ -169,10 +318,8 @@ def write_unit_template(campaign: Campaign, unit: Unit, month: str, problems: pd
     ws.set_row(layout.TITLE_ROW - 1, 32)
     for c, column in enumerate(columns):
         ws.write_string(layout.HEADER_ROW - 1, c, column, header)
-        ws.set_column(
-            c, c, {"具体问题": 36, "整改措施": 36, "整改进展": 40, "问题类别": 20, "备注": 16}.get(column, 12)
-        )
-    editable = {"整改进展", "完成状态", "完成日期", "备注"}
+        ws.set_column(c, c, TEMPLATE_WIDTHS.get(column, 12))
+    editable = EDITABLE
     first = layout.FIRST_DATA_ROW - 1
     records = problems.to_dict("records") if problems is not None else []
     n = len(records)
@@ -182,14 +329,16 @@ def write_unit_template(campaign: Campaign, unit: Unit, month: str, problems: pd
         for c, column in enumerate(columns):
             value = i + 1 if column == "序号" else rec.get(column)
             is_open = column in editable
-            if isinstance(value, dt.date):
+            if isinstance(value, dt.date) and not _missing(value):
                 ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), open_date if is_open else locked_date)
             elif isinstance(value, int):
                 ws.write_number(r, c, value, locked)
-            elif value is None or (isinstance(value, float) and math.isnan(value)):
+            elif value is None or _missing(value):
                 ws.write_blank(r, c, None, open_text if is_open else locked)
             else:
                 ws.write_string(r, c, str(value), open_text if is_open else locked)
+        texts = [v if isinstance(v, str) else None for v in (rec.get(column) for column in columns)]
+        ws.set_row(r, _row_height(texts, [TEMPLATE_WIDTHS.get(column, 12) for column in columns]))
     for r in range(first + n, first + n + blank_rows):
         for c, column in enumerate(columns):
             ws.write_blank(r, c, None, open_date if column in ("完成时限", "完成日期") else open_text)
@@ -221,12 +370,27 @@ def write_unit_template(campaign: Campaign, unit: Unit, month: str, problems: pd
             "error_message": "请填写日期，如 2022-04-30",
         },
     )
+    category_col = columns.index("问题类别")
+    if blank_rows:  # new problems (边查摆边整改) pick their category from the seven
+        ws.data_validation(
+            first + n,
+            category_col,
+            last,
+            category_col,
+            {
+                "validate": "list",
+                "source": list(load_vocabulary().category_names),
+                "error_type": "warning",
+                "error_title": "问题类别",
+                "error_message": "请从下拉列表中选择七类整顿重点之一",
+            },
+        )
     ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "insert_rows": True})
     ws.freeze_panes(layout.HEADER_ROW, 0)
     ws.set_landscape()
     ws.set_paper(9)
-    ws.repeat_rows(layout.HEADER_ROW - 1)
-    ws.fit_to_pages(1, 0)
+    print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}干部作风整顿问题清单（{month}）", campaign.office)
+    ws.set_landscape()
     meta = wb.add_worksheet(layout.MARKER_SHEET)
     meta.write_string(0, 0, layout.MARKER_TAG)
     meta.write_string(0, 1, unit.code)

@@ -7,6 +7,7 @@ column names are the Chinese names the outputs show (SPEC §7), so a renderer ne
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -120,6 +121,8 @@ class MonthReport:
     campaigns: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CAMPAIGN_COLUMNS)))
     reply_by: dt.date | None = None  # a supervision notice's reply-by date: reply_workdays after as_of
     reply_by_estimated: bool = False  # the calendar did not know the year: Monday-Friday estimate
+    # town-wide completion rate of the previous month (NaN when none): the 通报's 合计 较上月
+    previous_rate: float = math.nan
 
     @property
     def doc_no_text(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
@@ -11,6 +12,7 @@ import jinja2
 import pandas as pd
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
 from pipeline import render_docx
@@ -180,14 +182,15 @@ def test_circular(report: MonthReport, tmp_path: Path) -> None:
     body = "\n".join(paragraphs)
     assert "xx镇干部作风整顿工作领导小组办公室文件" in paragraphs
     assert "x作整办〔2022〕5号" in paragraphs
-    assert "关于2022年4月干部作风整顿问题整改情况的通报" in paragraphs
+    # the title on two balanced lines
+    assert "关于2022年4月干部作风整顿\n问题整改情况的通报" in paragraphs
     assert "各村（社区）、镇属各部门：" in paragraphs
     assert "截至2022年4月30日，全镇3个单位共查摆问题8个" in body
     assert "已完成2个，整改中4个，未启动1个，长期坚持1个，完成率28.6%" in body
     assert "红灯问题（已超过完成时限仍未完成）3个" in body
     assert "黄灯问题（7天内到期）1个" in body
     # submissions: late, not reported, named
-    assert "本月应报送单位3个，共收到2个单位报送的问题清单" in body
+    assert "本月应报送单位3个，共收到2个单位报送的问题整改进展" in body
     assert f"逾期报送1个：{ODD_UNIT}" in body
     assert "未报送1个：便民服务中心" in body
     # ranking table
@@ -204,7 +207,7 @@ def test_circular(report: MonthReport, tmp_path: Path) -> None:
     assert overdue[1][1:] == [
         ODD_UNIT,
         "村务公开栏<未及时更新> & 财务收支未按月公开",
-        "2022年3月31日",
+        "3月31日",  # narrow table cell: the campaign's year left out
         "30",
         "红色督办",
     ]
@@ -255,7 +258,7 @@ def test_notices(report: MonthReport, tmp_path: Path) -> None:
     assert rows[1] == [
         "AB-002",
         "村务公开栏<未及时更新> & 财务收支未按月公开",
-        "2022年3月31日",
+        "3月31日",
         "30",
         "3",
         "红色督办",
@@ -371,3 +374,68 @@ def test_formatting_helpers() -> None:
     assert render_docx.change_points(0.04) == "持平"
     assert render_docx.clean("  a\n b\x0b ") == "a b"
     assert render_docx.notice_filename("a/b:c") == "a／b：c.docx"
+
+
+@pytest.mark.parametrize("name", ["circular", "notice", "escalation"])
+def test_every_run_names_its_east_asian_font(report: MonthReport, tmp_path: Path, name: str) -> None:
+    """Word on the office PC picks the official fonts only where a run (or its style) names them
+    for East-Asian text; the templates and the runs made in code name them on every run."""
+    if name == "circular":
+        out = render_docx.write_circular(report, tmp_path / "x.docx", TEMPLATES)
+    elif name == "notice":
+        out = render_docx.write_notices(report, tmp_path, TEMPLATES)[0]
+    else:
+        out = render_docx.write_escalation(report, tmp_path / "x.docx", TEMPLATES)
+    doc = Document(str(out))
+    runs = doc.element.body.iter(qn("w:r"))
+    texts_without_font = [
+        "".join(t.text or "" for t in r.iter(qn("w:t")))
+        for r in runs
+        if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip()
+        and (r.rPr is None or r.rPr.rFonts is None or not r.rPr.rFonts.get(qn("w:eastAsia")))
+    ]
+    assert texts_without_font == []
+    fonts = {r.rPr.rFonts.get(qn("w:eastAsia")) for r in doc.element.body.iter(qn("w:r")) if r.rPr is not None}
+    if name == "circular":
+        assert {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"} <= fonts
+        head = next(p for p in doc.paragraphs if p.text.endswith("办公室文件"))
+        assert head.runs[0].font.color.rgb is None or str(head.style.font.color.rgb) == "C00000"
+        assert str(head.style.font.color.rgb) == "C00000"
+        section = doc.sections[0]
+        margins = [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin)]
+        assert [*margins, round(section.right_margin.mm)] == [37, 35, 28, 26]
+        assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+        title = next(p for p in doc.paragraphs if p.text.startswith("关于"))
+        assert title.style.font.size.pt == 22  # 2号
+        assert doc.styles["Normal"].font.size.pt == 16  # 3号
+        footer = section.footer.paragraphs[0]
+        assert "— " in footer.text and " —" in footer.text and "PAGE" in footer._p.xml
+
+
+def test_town_wide_change_and_unranked_units(tmp_path: Path) -> None:
+    report = make_report()
+    report = dataclasses.replace(report, previous_rate=0.25)
+    out = render_docx.write_circular(report, tmp_path / "x.docx", TEMPLATES)
+    ranking = table_rows(out, 0)
+    assert ranking[-1][0] == "合计" and ranking[-1][-1] == "+3.6"  # 28.6% against 25.0%
+    # a unit with nothing to complete (NaN rate) shows "—", not a rank
+    units = report.units.copy()
+    units.loc[units["单位"] == "便民服务中心", "完成率"] = math.nan
+    out = render_docx.write_circular(dataclasses.replace(report, units=units), tmp_path / "y.docx", TEMPLATES)
+    last = table_rows(out, 0)[3]
+    assert last[:2] == ["—", "便民服务中心"] and last[4] == "—"
+
+
+def test_wording_for_quiet_months() -> None:
+    report = make_report(with_red=False)
+    ctx = render_docx.circular_context(report)
+    assert "目前有红灯" not in ctx["lights_text"]
+    assert "黄灯问题（7天内到期）1个" in ctx["lights_text"] and "无红灯问题" in ctx["lights_text"]
+    assert "未启动0个" not in ctx["overview_text"]  # zero counts are left out
+    subs = report.submissions.assign(报送状态="未报送")
+    quiet = dataclasses.replace(report, submissions=subs)
+    assert render_docx.circular_context(quiet)["submission_text"] == (
+        "本月应报送单位3个，截至2022年4月30日均未报送问题整改进展，请各单位尽快报送。"
+    )
+    march = dataclasses.replace(report, month="2022-03", as_of=dt.date(2022, 3, 31))
+    assert render_docx.circular_context(march)["submission_text"].endswith("均按时报送了问题清单。")

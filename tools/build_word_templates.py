@@ -42,6 +42,7 @@ PAGE_NO_PT = 14  # 4号
 TABLE_PT = 12  # 小四
 SMALL_TABLE_PT = 10.5  # 五号
 LINE_PT = 28.9  # 22 lines in the 225 mm type area
+HEAD_LINE_PT = 46  # the red 发文机关标志 (at most 36 pt) on a fixed line
 CHAR = Pt(BODY_PT)
 
 # Character styles for the 三色督办 ladder; render_docx refers to them by these ids.
@@ -162,7 +163,7 @@ def _styles(doc: DocumentObject) -> None:
         color=RED,
         align=center,
         first_indent=0,
-        line_exact=None,
+        line_exact=HEAD_LINE_PT,  # fixed, so page 1 flows the same whatever font stands in
         space_before=Mm(35).pt,
     )
     _paragraph_style(doc, "DocNo", "发文字号", align=center, first_indent=0, space_before=2 * LINE_PT)
@@ -486,7 +487,10 @@ def build_circular() -> DocumentObject:
     _para(doc, "RedHead", "{{r red_head }}")
     docno = _para(doc, "DocNo", "{{ doc_no }}")
     _bottom_border(docno, RED, size=18, space=12)
-    _para(doc, "DocTitle", "关于{{ month_label }}干部作风整顿问题整改情况的通报")
+    # two balanced lines, broken between words (GB/T 9704: 回行时词意完整、排列对称)
+    title = _para(doc, "DocTitle", "关于{{ month_label }}干部作风整顿")
+    title.runs[-1].add_break()
+    _run(title, "问题整改情况的通报", XIAOBIAOSONG)
     _para(doc, "Addressee", "各村（社区）、镇属各部门：")
     _para(
         doc,
@@ -496,11 +500,10 @@ def build_circular() -> DocumentObject:
         "现将有关情况通报如下：",
     )
     _para(doc, "Heading1CN", "一、总体进展")
-    _para(doc, "Heading2CN", "（一）整改总体情况")
-    _para(doc, "Normal", "{{ overview_text }}")
-    _para(doc, "Normal", "{{ lights_text }}")
-    _para(doc, "Heading2CN", "（二）分类整改情况")
-    _para(doc, "Normal", "{{ category_text }}")
+    # second-level headings run into their paragraph (楷体), as circulars usually set them: saves
+    # lines, so the body starts on page 1 below the title instead of being pushed to page 2
+    _para(doc, "Normal", (KAITI, "（一）整改总体情况。"), "{{ overview_text }}{{ lights_text }}")
+    _para(doc, "Normal", (KAITI, "（二）分类整改情况。"), "{{ category_text }}")
     _para(doc, "Heading1CN", "二、报送情况")
     _para(doc, "Normal", "{{ submission_text }}")
     _para(doc, "Heading1CN", "三、各单位整改进展及排名")
@@ -541,10 +544,10 @@ def build_circular() -> DocumentObject:
         doc,
         "overdue_rows",
         [
-            ("问题编号", "r.no", 18),
-            ("单位", "r.unit", 26),
+            ("问题编号", "r.no", 22),
+            ("单位", "r.unit", 33),
             ("具体问题", "r.problem", 46),
-            ("完成时限", "r.deadline", 31),
+            ("完成时限", "r.deadline_short", 20),
             ("逾期天数", "r.days", 17),
             ("督办等级", "{{r r.level }}", 18),
         ],
@@ -593,18 +596,19 @@ def build_notice() -> DocumentObject:
         doc,
         "rows",
         [
-            ("问题编号", "r.no", 18),
-            ("具体问题", "r.problem", 54),
-            ("完成时限", "r.deadline", 31),
+            ("问题编号", "r.no", 22),
+            ("具体问题", "r.problem", 56),
+            ("完成时限", "r.deadline_short", 23),
             ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 18),
-            ("督办等级", "{{r r.level }}", 18),
+            ("督办次数", "r.count", 19),
+            ("督办等级", "{{r r.level }}", 19),
         ],
         small=True,
         left=("r.problem",),
     )
     _para(doc, "TableNote", "")
-    _para(doc, "Normal", "督办等级：{{r level }}{{ level_text }}")
+    # the {{r}} tag alone in its run: docxtpl restarts the run after it without properties
+    _para(doc, "Normal", "督办等级：", "{{r level }}", "{{ level_text }}")
     _para(
         doc,
         "Normal",
@@ -634,13 +638,13 @@ def build_escalation() -> DocumentObject:
             ("序号", "r.seq", 11),
             ("问题编号", "r.no", 19),
             ("单位", "r.unit", 26),
-            ("问题类别", "r.category", 34),
-            ("具体问题", "r.problem", 57),
-            ("责任领导", "r.leader", 17),
-            ("责任人", "r.person", 17),
-            ("完成时限", "r.deadline", 32),
+            ("问题类别", "r.category", 26),
+            ("具体问题", "r.problem", 52),
+            ("责任领导", "r.leader", 25),
+            ("责任人", "r.person", 22),
+            ("完成时限", "r.deadline", 33),
             ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 17),
+            ("督办次数", "r.count", 16),
         ],
         small=True,
         left=("r.problem", "r.category"),
