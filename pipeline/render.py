@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from pipeline import render_docx, render_xlsx
+from pipeline import faults, render_docx, render_xlsx
 from pipeline.config import Campaign
 from pipeline.report import MonthReport
 
@@ -34,6 +34,7 @@ def render_month(report: MonthReport, month_dir: Path, templates_dir: Path = TEM
         render_docx.write_notices(report, staging / "督办通知单", templates_dir)
         render_docx.write_escalation(report, staging / "移交纪委清单.docx", templates_dir)
         write_templates(report.campaign, report, next_month(report.month), staging / "模板")
+        faults.point("rendered")
         _swap(staging, month_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -57,6 +58,7 @@ def _swap(staging: Path, final: Path) -> None:
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
     if final.exists():
         os.replace(final, old)
+        faults.point("mid-swap")
     os.replace(staging, final)
     if old.exists():
         shutil.rmtree(old)
