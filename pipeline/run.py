@@ -350,18 +350,22 @@ def audit_records(root: Path, unit: str | None = None) -> pd.DataFrame:
                 "文件名": r.file_name,
                 "接收时间": r.received_at.replace("T", " "),
                 "结果": r.outcome,
-                "说明摘要": message_digest(json.loads(r.messages), superseded),
+                "说明摘要": message_digest(r.outcome, json.loads(r.messages), superseded),
                 "SHA-256": r.sha256[:16],
             }
         )
     return pd.DataFrame(rows, columns=list(SUBMISSION_COLUMNS))
 
 
-def message_digest(messages: list[dict[str, str]], superseded_by: str | None = None, width: int = 60) -> str:
+def message_digest(
+    outcome: str, messages: list[dict[str, str]], superseded_by: str | None = None, width: int = 60
+) -> str:
     """One line about a received file: how many errors and warnings, and the first of them."""
     errors = [m for m in messages if m.get("level") == "error"]
     warnings = [m for m in messages if m.get("level") == "warning"]
     parts = []
+    if outcome == "通过":
+        parts.append("校验通过")
     if superseded_by:
         parts.append(f"已被同月后报的“{superseded_by}”替代")
     if errors or warnings:
@@ -370,7 +374,7 @@ def message_digest(messages: list[dict[str, str]], superseded_by: str | None = N
         )
         text = (errors or warnings)[0].get("text", "")
         parts.append(f"{counts}：{text[:width]}{'…' if len(text) > width else ''}")
-    elif messages:
+    elif messages and outcome != "通过":
         text = messages[0].get("text", "")
         parts.append(text[:width] + ("…" if len(text) > width else ""))
     return "；".join(parts)

@@ -188,7 +188,9 @@ def test_audit_show_lists_a_units_submissions(audited: Path) -> None:
     assert digest["红星村4月（草稿）.xlsx"].startswith("1 处错误，")
     assert "J6 单元格：完成状态“不知道”无法识别" in digest["红星村4月（草稿）.xlsx"]
     assert "已被同月后报的“红星村4月（更正）.xlsx”替代" in digest["红星村4月.xlsx"]
+    assert digest["红星村4月（更正）.xlsx"].startswith("校验通过；3 条提醒：")  # 进展未更新
     assert "替代" not in digest["红星村4月（更正）.xlsx"]
+    assert digest["红星村问题清单.xlsx"] == "校验通过"
     assert list(run.audit_records(audited, "hx")["文件名"]) == list(frame["文件名"])  # code, any case
     assert len(run.audit_records(audited)) == 6
 
