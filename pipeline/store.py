@@ -165,8 +165,16 @@ def record_hash(prev_hash: str, fields: Sequence[Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def blank(value: Any) -> Any:
+    """``None`` for a missing value however pandas spells it (None, NaN, NA, NaT), else the value."""
+    if value is None or (not isinstance(value, str | dt.date) and bool(pd.isna(value))):
+        return None
+    return value
+
+
 def to_text(value: Any) -> str | None:
     """A date or the 长期坚持 sentinel as stored text."""
+    value = blank(value)
     if value is None:
         return None
     if isinstance(value, dt.date):
@@ -382,7 +390,7 @@ class Store:
         Rows without 问题编号 are new problems, numbered on from the unit's last number.
         """
         with self.transaction() as c:
-            referenced = {pid for pid in rows["问题编号"].tolist() if pid}
+            referenced = {blank(pid) for pid in rows["问题编号"].tolist()} - {None, ""}
             c.execute(
                 "DELETE FROM versions WHERE month = ? AND problem_id IN (SELECT problem_id FROM problems WHERE unit_code = ?)",
                 (month, unit_code),
@@ -401,7 +409,8 @@ class Store:
                 "SELECT COALESCE(MAX(number), 0) FROM problems WHERE unit_code = ?", (unit_code,)
             ).fetchone()[0]
             new = 0
-            for excel_row, rec in zip(rows.index, rows.to_dict("records"), strict=True):
+            for excel_row, values in zip(rows.index, rows.to_dict("records"), strict=True):
+                rec = {k: blank(v) for k, v in values.items()}
                 pid = rec["问题编号"]
                 if not pid:
                     last += 1
