@@ -54,6 +54,11 @@ CATALOGUE: dict[str, Entry] = {
     "unit-not-found": Entry(
         "error", "没有这个单位", "单位名单中没有“{unit}”，请填写单位代码（如 {example}）或单位全称、简称。"
     ),
+    "month-not-run": Entry(
+        "error",
+        "月份顺序错误",
+        "台账中已有 {latest} 的数据，而 {month} 从未运行过；事后补记更早的月份会改变之后各月的督办次数，因此不能运行。",
+    ),
     "audit-broken": Entry("error", "审计记录被改动", "审计核验未通过：发现 {count} 处问题。"),
     "demo-refused": Entry(
         "error",

@@ -56,6 +56,7 @@ class RunResult:
     outputs: list[Path] = field(default_factory=list)
     files: list[FileOutcome] = field(default_factory=list)
     report: MonthReport | None = None
+    left_in_inbox: list[str] = field(default_factory=list)  # vanished or changed while being archived
 
 
 @dataclass
@@ -117,9 +118,11 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
                 return _reproduce(store, ws, campaign, vocab, month)
             if files and latest and latest > month:
                 raise MonthOrderError(latest=latest, month=month)
-            incoming = _archive_and_read(files, ws, campaign, vocab, progress)
-            faults.point("read")
+            if latest and latest > month:  # a month never run, after later ones: it would rewrite their history
+                raise MonthOrderError("month-not-run", latest=latest, month=month)
             result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month))
+            incoming = _archive_and_read(files, ws, campaign, vocab, progress, result.left_in_inbox)
+            faults.point("read")
             now = dt.datetime.now().replace(microsecond=0).isoformat()
             with store.transaction():  # the run's ledger changes: all of them or none
                 _record_and_merge(store, incoming, campaign, vocab, month, now, result)
@@ -183,12 +186,21 @@ def _reproduce(store: Store, ws: Workspace, campaign: Campaign, vocab: Vocabular
 
 
 def _archive_and_read(
-    files: list[Path], ws: Workspace, campaign: Campaign, vocab: Vocabulary, progress: Progress | None
+    files: list[Path],
+    ws: Workspace,
+    campaign: Campaign,
+    vocab: Vocabulary,
+    progress: Progress | None,
+    left: list[str],
 ) -> list[_Incoming]:
     incoming: list[_Incoming] = []
     for number, path in enumerate(files, start=1):
-        item = _Incoming(path=path, received=_received(path))
-        item.sha256, item.size = archive_file(path, ws.archive)  # durable before anything else
+        try:
+            item = _Incoming(path=path, received=_received(path))
+            item.sha256, item.size = archive_file(path, ws.archive)  # durable before anything else
+        except OSError:  # removed, or still being written, while we copied it: take it next run
+            left.append(path.name)
+            continue
         faults.point("archived")
         try:
             item.raw = ingest.read_file(path, vocab)
@@ -300,7 +312,7 @@ def templates(root: Path, month: str | None = None) -> list[Path]:
 
 def audit_verify(root: Path) -> list[Finding]:
     """Check the audit chain and the archive (SPEC §8); the findings, tampering first."""
-    ws = Workspace(root)
+    ws, _campaign, _vocab = _context(root)
     store = Store.open(ws.db_path)
     try:
         findings = verify(store, ws.archive, ws.inbox)

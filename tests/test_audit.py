@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import GOOD_ROWS, write_list
+from conftest import GOOD_ROWS, write_campaign, write_list
 
 from pipeline import run
 from pipeline.archive import archive_file, archive_path
@@ -19,9 +20,11 @@ from pipeline.errors import UnitUnknown
 HX_IDS = ["HX-001", "HX-002", "HX-003", "HX-004"]
 
 
-@pytest.fixture
-def audited(workspace: Path) -> Path:
+@pytest.fixture(scope="module")
+def trail(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """March (two files) and April (accepted, returned, superseding): six records."""
+    workspace = tmp_path_factory.mktemp("audit") / "ws"
+    write_campaign(workspace)
     inbox = workspace / "inbox"
     write_list(inbox / "红星村问题清单.xlsx", GOOD_ROWS, received=dt.datetime(2022, 3, 18, 9))
     write_list(inbox / "东风社区问题清单.xlsx", GOOD_ROWS[:2], unit="东风社区", received=dt.datetime(2022, 3, 19, 9))
@@ -36,6 +39,12 @@ def audited(workspace: Path) -> Path:
     (inbox / "readme.txt").write_text("x", encoding="utf-8")
     run.monthly(workspace, dt.date(2022, 4, 30))
     return workspace
+
+
+@pytest.fixture
+def audited(trail: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the trail for each test to tamper with."""
+    return Path(shutil.copytree(trail, tmp_path / "ws"))
 
 
 def verify(ws: Path) -> Result:

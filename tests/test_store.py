@@ -17,7 +17,7 @@ from conftest import GOOD_ROWS, set_received, write_list
 from pipeline import run
 from pipeline.cli import cli
 from pipeline.config import Campaign
-from pipeline.errors import LedgerTooNew
+from pipeline.errors import LedgerTooNew, MonthOrderError
 from pipeline.store import MIGRATIONS, SCHEMA_VERSION, Store, _statements
 
 HX_IDS = ["HX-001", "HX-002", "HX-003", "HX-004"]
@@ -275,3 +275,36 @@ def test_rerunning_the_month_changes_nothing(workspace: Path) -> None:
     assert {k: v for k, v in after.items() if k != "month_runs"} == {
         k: v for k, v in before.items() if k != "month_runs"
     }
+
+
+def test_a_month_never_run_cannot_be_slipped_in_after_later_months(workspace: Path) -> None:
+    march(workspace)
+    run.monthly(workspace, dt.date(2022, 5, 31))
+    before = ledger_snapshot(workspace)
+    with pytest.raises(MonthOrderError) as info:
+        run.monthly(workspace, dt.date(2022, 4, 30))
+    assert info.value.code == "month-not-run"
+    assert "2022-04 从未运行过" in info.value.text
+    assert ledger_snapshot(workspace) == before
+
+
+def test_a_file_that_cannot_be_archived_stays_in_the_inbox(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = workspace / "inbox"
+    write_list(inbox / "红星村问题清单.xlsx", GOOD_ROWS, received=dt.datetime(2022, 3, 18, 9))
+    write_list(inbox / "东风社区问题清单.xlsx", GOOD_ROWS[:2], unit="东风社区", received=dt.datetime(2022, 3, 19))
+    real = run.archive_file
+
+    def flaky(src: Path, archive: Path) -> tuple[str, int]:
+        if src.name.startswith("东风"):
+            raise OSError("changed while it was archived")
+        return real(src, archive)
+
+    monkeypatch.setattr(run, "archive_file", flaky)
+    result = run.monthly(workspace, dt.date(2022, 3, 31))
+    assert [f.file_name for f in result.files] == ["红星村问题清单.xlsx"]
+    assert result.left_in_inbox == ["东风社区问题清单.xlsx"]
+    assert [p.name for p in inbox.iterdir()] == ["东风社区问题清单.xlsx"]
+    monkeypatch.undo()
+    again = run.monthly(workspace, dt.date(2022, 3, 31))
+    assert [(f.file_name, f.outcome) for f in again.files] == [("东风社区问题清单.xlsx", "通过")]
+    assert not any(inbox.iterdir())
