@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import WorkspaceLocked
-from pipeline.store import GENESIS, Store, record_hash
+from pipeline.store import GENESIS, AuditRecord, Store, record_hash
 
 CHUNK = 1024 * 1024
 
@@ -43,55 +43,85 @@ def fsync_dir(path: Path) -> None:
 
 
 def archive_file(src: Path, archive: Path) -> tuple[str, int]:
-    """Copy ``src`` into the archive under its SHA-256, durably; returns (sha256, size)."""
+    """Copy ``src`` into the archive under its SHA-256, durably; returns (sha256, size).
+
+    When this returns, the copy and the directory entries leading to it are on disk (fsync), so
+    a crash afterwards cannot lose the file. Copying the same content again is a no-op. An
+    archive copy found altered is kept beside, as evidence, and the true content restored.
+    """
     sha = sha256_of(src)
     dest = archive_path(archive, sha)
-    if dest.exists() and sha256_of(dest) == sha:
-        return sha, dest.stat().st_size
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        if sha256_of(dest) == sha:
+            return sha, dest.stat().st_size
+        os.replace(dest, dest.with_name(f"{sha}.altered-{int(dest.stat().st_mtime)}"))
+    if not dest.parent.exists():
+        dest.parent.mkdir(parents=True)
+        fsync_dir(dest.parent.parent)
     tmp = dest.with_name(f".{sha}.{os.getpid()}.tmp")
     with src.open("rb") as fin, tmp.open("wb") as fout:
         shutil.copyfileobj(fin, fout, CHUNK)
         fout.flush()
         os.fsync(fout.fileno())
+    if sha256_of(tmp) != sha:  # the file changed while it was being copied: refuse to store a mix
+        tmp.unlink()
+        raise OSError(f"{src} changed while it was archived")
     os.chmod(tmp, 0o444)
     os.replace(tmp, dest)
     fsync_dir(dest.parent)
     return sha, dest.stat().st_size
 
 
+def remove_partial_copies(archive: Path) -> list[Path]:
+    """Delete half-written copies left by a run killed while copying (call under the lock)."""
+    removed = [p for p in archive.glob("*/.*.tmp") if p.is_file()]
+    for path in removed:
+        path.unlink()
+    return removed
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One thing ``audit verify`` found wrong."""
+    """One thing ``audit verify`` found.
 
-    kind: str  # 记录被改动 / 记录被删除 / 归档文件缺失 / 归档文件被改动 / 归档文件未登记
+    ``tampering`` findings fail the verification. The one other kind, 待登记, is an archive copy
+    of a file still waiting in the inbox: a run was stopped after copying it and before
+    recording it; the next monthly run records it.
+    """
+
+    kind: str  # 记录被改动 / 记录被删除 / 归档文件缺失 / 归档文件被改动 / 归档文件未登记 / 待登记
     detail: str
+    tampering: bool = True
 
 
-def verify(store: Store, archive: Path) -> list[Finding]:
-    """Recompute the hash chain and every archived file's hash; list what does not hold."""
+def _record_fields(r: AuditRecord) -> list[object]:
+    return [r.recorded_at, r.file_name, r.sha256, r.size, r.unit_code, r.month, r.received_at, r.outcome, r.messages]
+
+
+def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Finding]:
+    """Recompute the hash chain and every archived file's hash; list what does not hold.
+
+    Detects a record edited (its hash no longer matches its content), removed from the middle
+    (a gap in the sequence and a broken link) or from the end (the stored chain head differs),
+    an archived file altered or removed, and a file added to the archive that no record names.
+    """
     findings: list[Finding] = []
     prev = GENESIS
     expected_seq = 1
     referenced: set[str] = set()
-    for r in store.audit_records():
+    records = store.audit_records()
+    for r in records:
         if r.seq != expected_seq:
-            findings.append(Finding("记录被删除", f"审计记录第 {expected_seq} 至 {r.seq - 1} 条不见了"))
+            gap = f"第 {expected_seq} 条" if r.seq == expected_seq + 1 else f"第 {expected_seq} 至 {r.seq - 1} 条"
+            findings.append(Finding("记录被删除", f"审计记录{gap}不见了（在“{r.file_name}”的记录之前）"))
+        elif r.prev_hash != prev:
+            findings.append(
+                Finding(
+                    "记录被改动", f"第 {r.seq} 条记录（“{r.file_name}”）与前一条记录的链接断开，前一条记录被改写或替换"
+                )
+            )
         expected_seq = r.seq + 1
-        fields = [
-            r.recorded_at,
-            r.file_name,
-            r.sha256,
-            r.size,
-            r.unit_code,
-            r.month,
-            r.received_at,
-            r.outcome,
-            r.messages,
-        ]
-        if r.prev_hash != prev:
-            findings.append(Finding("记录被删除", f"第 {r.seq} 条记录之前的记录被删除或替换（“{r.file_name}”）"))
-        if record_hash(r.prev_hash, fields) != r.hash:
+        if record_hash(r.prev_hash, _record_fields(r)) != r.hash:
             findings.append(Finding("记录被改动", f"第 {r.seq} 条记录（“{r.file_name}”）的内容与其校验值不符"))
         prev = r.hash
         referenced.add(r.sha256)
@@ -102,16 +132,38 @@ def verify(store: Store, archive: Path) -> list[Finding]:
             )
         elif sha256_of(path) != r.sha256:
             findings.append(Finding("归档文件被改动", f"“{r.file_name}”的归档副本内容被改动（{r.sha256[:12]}…）"))
-    head = store.conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
-    if head and head[0] != prev:
-        findings.append(Finding("记录被删除", "审计记录末尾的记录被删除"))
+    head = store.audit_head()
+    if records and head is None:
+        findings.append(Finding("记录被改动", "审计记录链的末端校验值不见了"))
+    elif head is not None and head != prev:
+        what = "全部审计记录" if not records else f"第 {records[-1].seq} 条之后的审计记录"
+        findings.append(Finding("记录被删除", f"{what}被删除（与保存的记录链末端不符）"))
+    waiting = _inbox_hashes(inbox)
     if archive.exists():
-        for path in sorted(archive.glob("*/*")):
-            if path.name.startswith(".") or path.name in referenced:
+        for path in sorted(p for p in archive.rglob("*") if p.is_file()):
+            if path.name in referenced and path.parent.name == path.name[:2]:
                 continue
-            findings.append(Finding("归档文件未登记", f"归档目录中多出未登记的文件 {path.relative_to(archive)}"))
+            if path.name.startswith(".") and path.name.endswith(".tmp"):
+                continue  # a copy cut short by a crash; the next run removes it
+            name = path.relative_to(archive)
+            if path.name in waiting:
+                findings.append(
+                    Finding(
+                        "待登记",
+                        f"归档副本 {name} 是收件箱中“{waiting[path.name]}”的副本，上次运行中断、尚未登记；再次运行月度汇总即可登记",
+                        tampering=False,
+                    )
+                )
+            else:
+                findings.append(Finding("归档文件未登记", f"归档目录中多出未登记的文件 {name}"))
     unique: dict[tuple[str, str], Finding] = {(f.kind, f.detail): f for f in findings}
     return list(unique.values())
+
+
+def _inbox_hashes(inbox: Path | None) -> dict[str, str]:
+    if inbox is None or not inbox.is_dir():
+        return {}
+    return {sha256_of(p): p.name for p in sorted(inbox.iterdir()) if p.is_file()}
 
 
 @contextlib.contextmanager

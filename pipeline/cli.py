@@ -109,23 +109,28 @@ def audit() -> None:
     pass
 
 
-@audit.command("verify", help="核验审计记录的哈希链和每个归档文件；发现改动时以非零状态退出。")
+@audit.command("verify", help="核验审计记录的哈希链和每个归档文件；发现改动、删除或多出的文件时以非零状态退出。")
 @click.pass_obj
 def audit_verify(data: Path) -> None:
     from pipeline import run
 
     with _expected_errors():
         findings = run.audit_verify(data)
-    if findings:
-        click.echo(f"审计核验未通过，发现 {len(findings)} 处问题：", err=True)
-        for f in findings:
+    tampering = [f for f in findings if f.tampering]
+    if tampering:
+        click.echo(f"审计核验未通过，发现 {len(tampering)} 处问题：", err=True)
+        for f in tampering:
             click.echo(f"  [{f.kind}] {f.detail}", err=True)
+    for f in findings:
+        if not f.tampering:
+            click.echo(f"  [{f.kind}] {f.detail}", err=True)
+    if tampering:
         sys.exit(1)
     click.echo("审计核验通过：记录链完整，归档文件均未被改动。")
 
 
-@audit.command("show", help="列出收件记录（可按单位代码筛选）。")
-@click.option("--unit", help="单位代码，如 HX。")
+@audit.command("show", help="列出收件记录：月份、文件名、接收时间、结果和说明摘要（可按单位筛选）。")
+@click.option("--unit", help="单位代码、全称或简称，如 HX 或 红星村；不填则列出全部单位。")
 @click.pass_obj
 def audit_show(data: Path, unit: str | None) -> None:
     from pipeline import run
@@ -133,7 +138,20 @@ def audit_show(data: Path, unit: str | None) -> None:
 
     with _expected_errors():
         frame = run.audit_records(data, unit)
-    print_frame(_console(), frame, "收件记录")
+    if frame.empty:
+        click.echo(f"没有{'“' + unit + '”的' if unit else ''}收件记录。")
+        return
+    columns = (
+        ["月份", "文件名", "接收时间", "结果", "说明摘要"]
+        if unit
+        else ["月份", "单位", "文件名", "接收时间", "结果", "说明摘要"]
+    )
+    title = (
+        f"{frame['单位'].iloc[0]}的报送记录（共 {len(frame)} 个文件）"
+        if unit
+        else f"收件记录（共 {len(frame)} 个文件）"
+    )
+    print_frame(_console(), frame[columns], title)
 
 
 @cli.command(

@@ -39,6 +39,18 @@ class WorkspaceLocked(PipelineError, RuntimeError):
     code = "workspace-locked"
 
 
+class LedgerTooNew(PipelineError, RuntimeError):
+    """The ledger was written by a newer version of the pipeline."""
+
+    code = "ledger-too-new"
+
+
+class UnitUnknown(PipelineError, ValueError):
+    """A unit named on the command line is not in the roster."""
+
+    code = "unit-not-found"
+
+
 class MonthOrderError(PipelineError, ValueError):
     """New files for a month older than the ledger's latest month."""
 

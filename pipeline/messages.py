@@ -47,6 +47,19 @@ CATALOGUE: dict[str, Entry] = {
         "月份顺序错误",
         "台账中已有 {latest} 的数据，不能再向更早的 {month} 收入新文件。请把这些文件改在当月运行，或清空收件箱后重跑 {month} 只重新生成报表。",
     ),
+    "ledger-too-new": Entry(
+        "error",
+        "台账版本过新",
+        "台账数据库的格式版本为 {version}，而本程序只认识到版本 {known}。它是由更新版本的程序写入的，请升级程序后再运行，不要用旧程序改动它。",
+    ),
+    "unit-not-found": Entry(
+        "error", "没有这个单位", "单位名单中没有“{unit}”，请填写单位代码（如 {example}）或单位全称、简称。"
+    ),
+    "month-not-run": Entry(
+        "error",
+        "月份顺序错误",
+        "台账中已有 {latest} 的数据，而 {month} 从未运行过；事后补记更早的月份会改变之后各月的督办次数，因此不能运行。",
+    ),
     "audit-broken": Entry("error", "审计记录被改动", "审计核验未通过：发现 {count} 处问题。"),
     "demo-refused": Entry(
         "error",

@@ -11,7 +11,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline import render_docx, render_feedback, render_xlsx
+from pipeline import faults, render_docx, render_feedback, render_xlsx
 from pipeline.config import Campaign
 from pipeline.report import MonthReport
 
@@ -41,6 +41,7 @@ def render_month(
         render_docx.write_escalation(report, staging / "移交纪委清单.docx", templates_dir)
         write_templates(report.campaign, report, next_month(report.month), staging / "模板")
         render_feedback.write_all(returned, staging / "退回")
+        faults.point("rendered")
         _swap(staging, month_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -64,6 +65,7 @@ def _swap(staging: Path, final: Path) -> None:
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
     if final.exists():
         os.replace(final, old)
+        faults.point("mid-swap")
     os.replace(staging, final)
     if old.exists():
         shutil.rmtree(old)

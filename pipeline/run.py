@@ -1,9 +1,13 @@
 """Run orchestration: the monthly cycle, templates, the audit commands.
 
-The order of a monthly run (SPEC §6, §8, §9): lock the workspace; archive every inbox file
-under its hash; read and check them; record each in the audit log and merge the accepted ones,
-all in one transaction; empty the inbox; render the month's outputs. A crash at any point
-loses no file, and running again completes the month.
+The order of a monthly run (SPEC §6, §8, §9): lock the workspace; tidy what a killed run left;
+archive every inbox file under its hash (fsync'd); read and check them; record each in the audit
+log, note it in ``inbox_done`` and merge the accepted ones, all in one transaction; empty the
+inbox; render the month's outputs into a staging folder swapped in whole. A crash at any point
+loses no file (it is in the inbox, or archived and recorded), and running again completes the
+month with the same result as an uninterrupted run (tests/test_crash.py kills a real process at
+each ``faults.point``). Run for a past month with an empty inbox, it reproduces that month from
+the ledger's history without changing the ledger.
 """
 
 from __future__ import annotations
@@ -19,14 +23,23 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import aggregate, ingest, render
-from pipeline.archive import Finding, archive_file, archive_path, verify, workspace_lock
+from pipeline import aggregate, faults, ingest, render
+from pipeline.archive import (
+    Finding,
+    archive_file,
+    archive_path,
+    fsync_dir,
+    remove_partial_copies,
+    sha256_of,
+    verify,
+    workspace_lock,
+)
 from pipeline.config import Campaign, Workspace, load_campaign
-from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, SummaryNoData
+from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, SummaryNoData, UnitUnknown
 from pipeline.messages import Message
 from pipeline.render_feedback import Note, Returned
 from pipeline.report import MonthReport
-from pipeline.store import Store, previous_month
+from pipeline.store import AuditRecord, Store, previous_month
 from pipeline.validate import Checked, Submission, check_against_ledger, check_tables
 from pipeline.vocab import Vocabulary, load_vocabulary
 
@@ -49,6 +62,7 @@ class RunResult:
     outputs: list[Path] = field(default_factory=list)
     files: list[FileOutcome] = field(default_factory=list)
     report: MonthReport | None = None
+    left_in_inbox: list[str] = field(default_factory=list)  # vanished or changed while being archived
 
 
 @dataclass
@@ -122,35 +136,48 @@ def _context(root: Path) -> tuple[Workspace, Campaign, Vocabulary]:
 
 
 def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> RunResult:
-    """Process the inbox as the month of ``as_of`` and write that month's outputs."""
+    """Process the inbox as the month of ``as_of`` and write that month's outputs.
+
+    With an empty inbox and a month older than the ledger's latest, nothing in the ledger
+    changes: the month is reproduced from its history, at the as-of date it was run with.
+    """
     ws, campaign, vocab = _context(root)
     ws.ensure()
     month = month_of(as_of)
     with workspace_lock(ws.lock_path):
+        faults.point("locked")
         store = Store.open(ws.db_path)
         try:
             store.sync_units(campaign.units)
+            _recover(store, ws)
             files = inbox_files(ws.inbox)
             latest = store.latest_month()
+            if latest and latest > month and month in store.months() and not files:
+                return _reproduce(store, ws, campaign, vocab, month)
             if files and latest and latest > month:
                 raise MonthOrderError(latest=latest, month=month)
-            incoming = _archive_and_read(files, ws, campaign, vocab, progress)
+            if latest and latest > month:  # a month never run, after later ones: it would rewrite their history
+                raise MonthOrderError("month-not-run", latest=latest, month=month)
+            result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month))
+            incoming = _archive_and_read(files, ws, campaign, vocab, progress, result.left_in_inbox)
             for item in incoming:
                 _as_work_summary(item, campaign, month)
-            result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month))
+            faults.point("read")
             now = dt.datetime.now().replace(microsecond=0).isoformat()
-            with store.transaction():
-                done = _record_and_merge(store, incoming, campaign, vocab, month, now, result)
+            with store.transaction():  # the run's ledger changes: all of them or none
+                _record_and_merge(store, incoming, campaign, vocab, month, now, result)
                 state = store.month_state(month)
                 month_flags = aggregate.flags(state, as_of, campaign.warning_days)
                 store.set_month_flags(month, month_flags)
                 doc_number = store.record_run(month, as_of, now)
-            for item in done:  # only after the archive copy and the record are committed
-                item.path.unlink(missing_ok=True)
+                faults.point("before-commit")
+            faults.point("after-commit")
+            _empty_inbox(store, ws, [i.path for i in incoming])
             report = build_report(store, campaign, vocab, month, as_of, doc_number)
             returned = returned_files(store, ws, vocab, month)
         finally:
             store.close()
+        faults.point("before-render")
         result.report = report
         result.outputs = render.render_month(report, ws.month_dir(month), returned=returned)
     return result
@@ -177,13 +204,67 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
     return out
 
 
+def _recover(store: Store, ws: Workspace) -> None:
+    """Tidy what a killed run left behind (the lock is held, so nothing else is running).
+
+    Inbox files whose record had committed are removed, not taken again; half-written archive
+    copies and half-rendered output folders are deleted. Archive copies of files never
+    recorded need nothing: the files are still in the inbox and this run records them.
+    """
+    done = store.inbox_done()
+    if done:
+        waiting = {(p.name, _received(p).isoformat()): p for p in inbox_files(ws.inbox)}
+        for name, sha, received_at in done:
+            path = waiting.get((name, received_at))
+            if path is not None and sha256_of(path) == sha:
+                path.unlink()
+        fsync_dir(ws.inbox)
+        store.clear_inbox_done()
+    remove_partial_copies(ws.archive)
+    for stale in ws.out.glob(".*-*"):  # render's staging (.2022-04.tmp-PID) and swap (.2022-04.old-PID)
+        if stale.is_dir() and (".tmp-" in stale.name or ".old-" in stale.name):
+            shutil.rmtree(stale)
+
+
+def _empty_inbox(store: Store, ws: Workspace, paths: list[Path]) -> None:
+    """Remove the recorded files from the inbox, durably, then forget them (SPEC §8)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+        faults.point("unlinked")
+    if paths:
+        fsync_dir(ws.inbox)
+        store.clear_inbox_done()
+
+
+def _reproduce(store: Store, ws: Workspace, campaign: Campaign, vocab: Vocabulary, month: str) -> RunResult:
+    """Render a past month again from the ledger's history, changing nothing in the ledger."""
+    as_of = store.month_as_of(month)
+    assert as_of is not None
+    doc_number = store.month_doc_number(month)
+    report = build_report(store, campaign, vocab, month, as_of, doc_number)
+    result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), report=report)
+    returned = returned_files(store, ws, vocab, month)
+    result.outputs = render.render_month(report, ws.month_dir(month), returned=returned)
+    return result
+
+
 def _archive_and_read(
-    files: list[Path], ws: Workspace, campaign: Campaign, vocab: Vocabulary, progress: Progress | None
+    files: list[Path],
+    ws: Workspace,
+    campaign: Campaign,
+    vocab: Vocabulary,
+    progress: Progress | None,
+    left: list[str],
 ) -> list[_Incoming]:
     incoming: list[_Incoming] = []
     for number, path in enumerate(files, start=1):
-        item = _Incoming(path=path, received=_received(path))
-        item.sha256, item.size = archive_file(path, ws.archive)
+        try:
+            item = _Incoming(path=path, received=_received(path))
+            item.sha256, item.size = archive_file(path, ws.archive)  # durable before anything else
+        except OSError:  # removed, or still being written, while we copied it: take it next run
+            left.append(path.name)
+            continue
+        faults.point("archived")
         try:
             item.raw = ingest.read_file(path, vocab)
         except FileRefused as exc:
@@ -208,7 +289,7 @@ def _record_and_merge(
     month: str,
     now: str,
     result: RunResult,
-) -> list[_Incoming]:
+) -> None:
     """Record every file in the audit log and merge the accepted ones, in received order."""
     readable = [i for i in incoming if i.submission is not None]
     checked_by_path: dict[Path, Checked] = {
@@ -217,12 +298,8 @@ def _record_and_merge(
             readable, check_tables([i.submission for i in readable if i.submission], campaign, vocab), strict=True
         )
     }
-    done: list[_Incoming] = []
     for item in incoming:
         received_at = item.received.isoformat()
-        if store.find_instance(item.sha256, item.path.name, received_at):
-            done.append(item)  # recorded by a run that stopped before emptying the inbox
-            continue
         common: dict[str, Any] = {
             "file_name": item.path.name,
             "sha256": item.sha256,
@@ -240,7 +317,7 @@ def _record_and_merge(
                     params={"received": original.received_at.replace("T", " "), "original": original.file_name},
                 )
             ]
-            store.append_audit(
+            seq = store.append_audit(
                 **common, unit_code=original.unit_code, outcome="重复", messages=_message_records(messages)
             )
             result.files.append(
@@ -250,13 +327,13 @@ def _record_and_merge(
             )
         elif item.work_summary:
             messages = [Message("work-summary-received", file=item.path.name)]
-            store.append_audit(
+            seq = store.append_audit(
                 **common, unit_code=item.work_summary, outcome=WORK_SUMMARY, messages=_message_records(messages)
             )
             name = store.unit_names().get(item.work_summary, "")
             result.files.append(FileOutcome(item.path.name, name, WORK_SUMMARY, tuple(messages)))
         elif item.submission is None:
-            store.append_audit(**common, unit_code=None, outcome="退回", messages=_message_records(item.refusal))
+            seq = store.append_audit(**common, unit_code=None, outcome="退回", messages=_message_records(item.refusal))
             result.files.append(FileOutcome(item.path.name, "", "退回", tuple(item.refusal)))
         else:
             unit = item.submission.unit
@@ -269,8 +346,8 @@ def _record_and_merge(
             if checked.accepted:
                 store.apply_submission(seq, unit.code, month, checked.rows)
             result.files.append(FileOutcome(item.path.name, unit.name, outcome, tuple(messages)))
-        done.append(item)
-    return done
+        store.mark_inbox_done(item.path.name, item.sha256, received_at, seq)
+        faults.point("recorded")
 
 
 def build_report(
@@ -307,24 +384,50 @@ def templates(root: Path, month: str | None = None) -> list[Path]:
 
 
 def audit_verify(root: Path) -> list[Finding]:
-    ws = Workspace(root)
+    """Check the audit chain and the archive (SPEC §8); the findings, tampering first."""
+    ws, _campaign, _vocab = _context(root)
     store = Store.open(ws.db_path)
     try:
-        return verify(store, ws.archive)
+        findings = verify(store, ws.archive, ws.inbox)
     finally:
         store.close()
+    return sorted(findings, key=lambda f: not f.tampering)
 
 
-def audit_records(root: Path, unit_code: str | None = None) -> pd.DataFrame:
-    ws, _campaign, _ = _context(root)
+SUBMISSION_COLUMNS = ("序号", "月份", "单位", "文件名", "接收时间", "结果", "说明摘要", "SHA-256")
+
+
+def audit_records(root: Path, unit: str | None = None) -> pd.DataFrame:
+    """The received files, oldest first, of one unit (code, name or alias) or of all."""
+    ws, campaign, _ = _context(root)
+    code = None
+    if unit is not None:
+        wanted = unit.strip()
+        match = next(
+            (u for u in campaign.units if wanted.upper() == u.code.upper() or wanted in (u.name, *u.aliases)), None
+        )
+        if match is None:
+            raise UnitUnknown(unit=wanted, example=campaign.units[0].code)
+        code = match.code
+    if not ws.db_path.exists():
+        return pd.DataFrame(columns=list(SUBMISSION_COLUMNS))
     store = Store.open(ws.db_path)
     try:
-        rows = [r for r in store.audit_records() if unit_code is None or r.unit_code == unit_code.upper()]
+        records = store.audit_records()
         names = store.unit_names()
     finally:
         store.close()
-    return pd.DataFrame(
-        [
+    latest: dict[tuple[str, str], AuditRecord] = {}
+    for r in records:
+        if r.outcome == "通过" and r.unit_code:
+            latest[(r.unit_code, r.month)] = r
+    rows = []
+    for r in records:
+        if code is not None and r.unit_code != code:
+            continue
+        newer = latest.get((r.unit_code or "", r.month))
+        superseded = newer.file_name if r.outcome == "通过" and newer is not None and newer.seq != r.seq else None
+        rows.append(
             {
                 "序号": r.seq,
                 "月份": r.month,
@@ -332,11 +435,34 @@ def audit_records(root: Path, unit_code: str | None = None) -> pd.DataFrame:
                 "文件名": r.file_name,
                 "接收时间": r.received_at.replace("T", " "),
                 "结果": r.outcome,
+                "说明摘要": message_digest(r.outcome, json.loads(r.messages), superseded),
                 "SHA-256": r.sha256[:16],
             }
-            for r in rows
-        ]
-    )
+        )
+    return pd.DataFrame(rows, columns=list(SUBMISSION_COLUMNS))
+
+
+def message_digest(
+    outcome: str, messages: list[dict[str, str]], superseded_by: str | None = None, width: int = 60
+) -> str:
+    """One line about a received file: how many errors and warnings, and the first of them."""
+    errors = [m for m in messages if m.get("level") == "error"]
+    warnings = [m for m in messages if m.get("level") == "warning"]
+    parts = []
+    if outcome == "通过":
+        parts.append("校验通过")
+    if superseded_by:
+        parts.append(f"已被同月后报的“{superseded_by}”替代")
+    if errors or warnings:
+        counts = "，".join(
+            t for t in (f"{len(errors)} 处错误" if errors else "", f"{len(warnings)} 条提醒" if warnings else "") if t
+        )
+        text = (errors or warnings)[0].get("text", "")
+        parts.append(f"{counts}：{text[:width]}{'…' if len(text) > width else ''}")
+    elif messages and outcome != "通过":
+        text = messages[0].get("text", "")
+        parts.append(text[:width] + ("…" if len(text) > width else ""))
+    return "；".join(parts)
 
 
 DEMO_MARK = ".demo-workspace"

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import Unit
+from pipeline.errors import LedgerTooNew
 
 GENESIS = "0" * 64
 
@@ -90,7 +91,20 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE(doc_year, doc_number)
     );
     """,
+    # v2: inbox files whose audit record has committed but which may still lie in the inbox (a
+    # run stopped between its commit and emptying the inbox). The next run removes them instead
+    # of mistaking them for new files; a row lives only until its file is gone.
+    """
+    CREATE TABLE inbox_done(
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        seq INTEGER NOT NULL REFERENCES audit_log(seq),
+        PRIMARY KEY(file_name, sha256, received_at)
+    );
+    """,
 )
+SCHEMA_VERSION = len(MIGRATIONS)
 
 # versions column -> ledger (Chinese) column
 FIELDS: dict[str, str] = {
@@ -151,8 +165,16 @@ def record_hash(prev_hash: str, fields: Sequence[Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def blank(value: Any) -> Any:
+    """``None`` for a missing value however pandas spells it (None, NaN, NA, NaT), else the value."""
+    if value is None or (not isinstance(value, str | dt.date) and bool(pd.isna(value))):
+        return None
+    return value
+
+
 def to_text(value: Any) -> str | None:
     """A date or the 长期坚持 sentinel as stored text."""
+    value = blank(value)
     if value is None:
         return None
     if isinstance(value, dt.date):
@@ -207,6 +229,8 @@ class Store:
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise LedgerTooNew(version=version, known=SCHEMA_VERSION)
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
                 for statement in _statements(script):
@@ -251,13 +275,27 @@ class Store:
         ).fetchone()
         return AuditRecord(**dict(row)) if row else None
 
-    def find_instance(self, sha256: str, file_name: str, received_at: str) -> AuditRecord | None:
-        """The record of this very file (same content, name and received time), if any."""
-        row = self.conn.execute(
-            "SELECT * FROM audit_log WHERE sha256 = ? AND file_name = ? AND received_at = ? ORDER BY seq LIMIT 1",
-            (sha256, file_name, received_at),
-        ).fetchone()
-        return AuditRecord(**dict(row)) if row else None
+    def audit_head(self) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+        return str(row[0]) if row else None
+
+    def mark_inbox_done(self, file_name: str, sha256: str, received_at: str, seq: int) -> None:
+        """Note, in the run's transaction, that this inbox file is recorded and may be removed."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO inbox_done(file_name, sha256, received_at, seq) VALUES (?, ?, ?, ?)",
+            (file_name, sha256, received_at, seq),
+        )
+
+    def inbox_done(self) -> list[tuple[str, str, str]]:
+        """(file name, sha256, received time) of recorded files that may still lie in the inbox."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute("SELECT file_name, sha256, received_at FROM inbox_done ORDER BY seq")
+        ]
+
+    def clear_inbox_done(self) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM inbox_done")
 
     def append_audit(
         self,
@@ -352,7 +390,7 @@ class Store:
         Rows without 问题编号 are new problems, numbered on from the unit's last number.
         """
         with self.transaction() as c:
-            referenced = {pid for pid in rows["问题编号"].tolist() if pid}
+            referenced = {blank(pid) for pid in rows["问题编号"].tolist()} - {None, ""}
             c.execute(
                 "DELETE FROM versions WHERE month = ? AND problem_id IN (SELECT problem_id FROM problems WHERE unit_code = ?)",
                 (month, unit_code),
@@ -371,7 +409,8 @@ class Store:
                 "SELECT COALESCE(MAX(number), 0) FROM problems WHERE unit_code = ?", (unit_code,)
             ).fetchone()[0]
             new = 0
-            for excel_row, rec in zip(rows.index, rows.to_dict("records"), strict=True):
+            for excel_row, values in zip(rows.index, rows.to_dict("records"), strict=True):
+                rec = {k: blank(v) for k, v in values.items()}
                 pid = rec["问题编号"]
                 if not pid:
                     last += 1
@@ -467,6 +506,10 @@ class Store:
     def month_as_of(self, month: str) -> dt.date | None:
         row = self.conn.execute("SELECT as_of FROM month_runs WHERE month = ?", (month,)).fetchone()
         return dt.date.fromisoformat(row[0]) if row else None
+
+    def month_doc_number(self, month: str) -> int:
+        row = self.conn.execute("SELECT doc_number FROM month_runs WHERE month = ?", (month,)).fetchone()
+        return int(row[0]) if row else 0
 
     def months(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT month FROM month_runs ORDER BY month")]

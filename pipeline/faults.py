@@ -1,0 +1,35 @@
+"""Fault-injection points for the crash tests (SPEC §9). Inert unless a variable below is set.
+
+A run passes named points (``faults.point("after-commit")``). With ``ZFZZ_CRASH_AT=<point>[:<n>]``
+in its environment the process sends itself SIGKILL the n-th time (default: the first) it passes
+``<point>``: a real, unannounced kill, exactly as a power cut or ``kill -9`` would stop it. With
+``ZFZZ_STOP_AT=<point>[:<n>]`` it sends itself SIGSTOP there instead, so a test can hold a live run
+(which owns the workspace lock) and start a second one beside it.
+
+Points, in the order a monthly run passes them: ``locked``, ``archived`` (after each file's
+archive copy), ``read`` (all files read), ``recorded`` (after each file's audit record, inside the
+transaction), ``before-commit``, ``after-commit``, ``unlinked`` (after each inbox file is
+removed), ``before-render``, ``rendered`` (outputs staged, not yet swapped in), ``mid-swap``
+(the old month folder moved aside, the new one not yet in place).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+_passed: dict[tuple[str, str], int] = {}
+_SIGNALS = {"ZFZZ_CRASH_AT": signal.SIGKILL, "ZFZZ_STOP_AT": signal.SIGSTOP}
+
+
+def point(name: str) -> None:
+    for var, sig in _SIGNALS.items():
+        spec = os.environ.get(var)
+        if not spec:
+            continue
+        target, _, nth = spec.partition(":")
+        if target != name:
+            continue
+        count = _passed[(var, name)] = _passed.get((var, name), 0) + 1
+        if count == int(nth or 1):
+            os.kill(os.getpid(), sig)
