@@ -158,13 +158,13 @@ def audit_show(data: Path, unit: str | None) -> None:
     help="生成领导汇报材料：半年（half）或全年（year）整改情况报告（Word，含统计图）和 汇总.xlsx（含单位考核）。"
 )
 @click.option("--period", type=click.Choice(["half", "year"]), required=True, help="half 为半年报告，year 为年度报告。")
-@click.option("--as-of", callback=_parse_day, help="截止日期（默认今天）。")
+@click.option("--as-of", callback=_parse_day, help="截止日期（默认为台账最近一个月的统计截止日期）。")
 @click.pass_obj
 def summary(data: Path, period: str, as_of: dt.date | None) -> None:
     from pipeline import run
 
     with _expected_errors():
-        paths = run.summary(data, period, as_of or dt.date.today())
+        paths = run.summary(data, period, as_of)
     for path in paths:
         click.echo(f"已生成：{path}")
 

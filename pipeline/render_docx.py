@@ -500,7 +500,8 @@ def notice_context(report: MonthReport, unit_name: str) -> dict[str, Any]:
     level = _highest(r["level_name"] for r in rows)
     units = notice_units(report)
     seq = units.index(clean(unit_name)) + 1 if clean(unit_name) in units else len(units) + 1
-    reply_by, _estimated = add_workdays(report.as_of, campaign.reply_workdays)
+    # aggregate computes the reply-by date once for every document; a hand-made report may lack it
+    reply_by = report.reply_by or add_workdays(report.as_of, campaign.reply_workdays)[0]
     ctx.update(
         {
             "unit": clean(unit_name),

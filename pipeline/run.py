@@ -494,14 +494,20 @@ def demo(root: Path, seed: int = 2022) -> Iterator[RunResult]:
     summary(root, "year", months[-1].as_of)
 
 
-def summary(root: Path, period: str, as_of: dt.date, fonts: tuple[str, ...] | None = None) -> list[Path]:
-    """The half-year or year report (Word) and its workbook from the ledger's history to ``as_of``."""
+def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[str, ...] | None = None) -> list[Path]:
+    """The half-year or year report (Word) and its workbook from the ledger's history to ``as_of``.
+
+    Without ``as_of``, the report runs to the as-of date of the latest month in the ledger.
+    """
     from pipeline import summary as summary_data
     from pipeline.render_summary import render_summary
 
     ws, campaign, vocab = _context(root)
     store = Store.open(ws.db_path)
     try:
+        if as_of is None:
+            latest = store.latest_month()
+            as_of = (store.month_as_of(latest) if latest else None) or dt.date.today()
         months = summary_data.period_months(store.months(), period, as_of)
         if not months:
             raise SummaryNoData()

@@ -30,6 +30,11 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
             note = "\n".join(first) + (f"\n……另有 {extra} 条" if extra > 0 else "")
             table.add_row(f.file_name, f.unit, f"[{OUTCOME_STYLE[f.outcome]}]{f.outcome}[/]", note)
         console.print(table)
+    if result.left_in_inbox:
+        console.print(
+            f"[yellow]以下 {len(result.left_in_inbox)} 个文件在归档时发生变化或消失，已留在收件箱，下次运行时再处理：[/]"
+            + "、".join(result.left_in_inbox)
+        )
     if report is not None:
         p = report.problems
         console.print(
