@@ -31,17 +31,17 @@ from pipeline.config import Campaign
 from pipeline.kinds import PROBLEM, LedgerKind
 from pipeline.report import (
     CAMPAIGN_COLUMNS,
-    PAIR_COLUMNS,
-    ItemLedger,
     CATEGORY_COLUMNS,
     LEDGER_COLUMNS,
     LEDGER_EXTRA,
     MISSING_STATUSES,
+    PAIR_COLUMNS,
     SUBMISSION_COLUMNS,
     SUBMISSION_EXTRA,
     UNIT_COLUMNS,
     UNIT_EXTRA,
     VALIDATION_COLUMNS,
+    ItemLedger,
     MonthReport,
     ladder_level,
 )
@@ -242,7 +242,10 @@ def _ladder(
         dtype=object,
     )
     frame["移交纪委"] = pd.Series(
-        ["是" if n >= escalate_after and s != done else "否" for n, s in zip(supervised, frame[status_column], strict=True)],
+        [
+            "是" if n >= escalate_after and s != done else "否"
+            for n, s in zip(supervised, frame[status_column], strict=True)
+        ],
         index=frame.index,
         dtype=object,
     )
@@ -478,7 +481,9 @@ def validation_table(records: Sequence[AuditRecord], unit_names: dict[str, str])
         rows.append(
             {
                 "文件名": r.file_name,
-                "填报单位": OFFICE_NAME if r.outcome == REGISTER_OUTCOME else unit_names.get(r.unit_code or "", "（未识别）"),
+                "填报单位": OFFICE_NAME
+                if r.outcome == REGISTER_OUTCOME
+                else unit_names.get(r.unit_code or "", "（未识别）"),
                 "结果": r.outcome,
                 "说明": "\n".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))
                 if len(texts) > 1

@@ -26,9 +26,9 @@ import pandas as pd
 import python_calamine as calamine
 
 from pipeline import layout
-from pipeline.kinds import ITEM_KINDS, PROBLEM, LedgerKind
 from pipeline.config import Campaign, Unit
 from pipeline.errors import FileRefused
+from pipeline.kinds import ITEM_KINDS, PROBLEM, LedgerKind
 from pipeline.messages import Message
 from pipeline.vocab import FREE_TEXT, REQUIRED, Vocabulary, fold, key
 
@@ -267,7 +267,9 @@ def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: 
     name = file_name or path.name
     found = _find_kind_table(sheets, vocab, name, fmt, kind)
     if found is None:
-        raise FileRefused("table-not-found", detail=f"各工作表中都没有找到{kind.label}的表头（应包含：{'、'.join(kind.required)}）")
+        raise FileRefused(
+            "table-not-found", detail=f"各工作表中都没有找到{kind.label}的表头（应包含：{'、'.join(kind.required)}）"
+        )
     return RawTable(**{**found.__dict__, "marker": marker})
 
 
@@ -572,9 +574,7 @@ def _rows(
         if _is_footer(row_texts, free):
             notices.append(_ignored(sheet, r, row_texts, file_name))
             break
-        values = [
-            _clean(c, fill.get((r, i), raw[i] if i < len(raw) else ""), kind) for c, i in header.mapping.items()
-        ]
+        values = [_clean(c, fill.get((r, i), raw[i] if i < len(raw) else ""), kind) for c, i in header.mapping.items()]
         if not any(_text(values[i]) for i in substantive):
             continue  # blank row, or only a 序号 printed in an empty template row
         records.append(values)

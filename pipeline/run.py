@@ -25,7 +25,6 @@ from typing import Any
 import pandas as pd
 
 from pipeline import aggregate, faults, ingest, render
-from pipeline.kinds import ITEM_KINDS, REGISTER_FILE, LedgerKind
 from pipeline.archive import (
     Finding,
     archive_file,
@@ -38,6 +37,7 @@ from pipeline.archive import (
 )
 from pipeline.config import Campaign, Workspace, load_campaign
 from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, SummaryNoData, UnitUnknown
+from pipeline.kinds import ITEM_KINDS, REGISTER_FILE, LedgerKind
 from pipeline.messages import Message
 from pipeline.render_feedback import Note, Returned
 from pipeline.report import ItemLedger, MonthReport

@@ -680,7 +680,9 @@ class Store:
             )
         return ItemView(owners=owners, unit_names=self.unit_names(), assigned=assigned)
 
-    def apply_items(self, kind: str, seq: int, unit_code: str, month: str, rows: pd.DataFrame, columns: dict[str, str]) -> int:
+    def apply_items(
+        self, kind: str, seq: int, unit_code: str, month: str, rows: pd.DataFrame, columns: dict[str, str]
+    ) -> int:
         """Make a unit's accepted rows of ``kind`` its values for ``month`` (superseding the month's
         earlier ones). ``columns`` names the kind's status, progress, done-date and id columns."""
         with self.transaction() as c:
