@@ -636,6 +636,8 @@ def demo(root: Path, seed: int = 2022) -> Iterator[RunResult]:
     for m in months:
         for path in sorted(m.folder.iterdir()):
             os.replace(path, inbox / path.name)  # a rename keeps the received time (mtime)
+        if m.register is not None:  # the office's list of assigned matters, as it stood that month
+            shutil.copy2(m.register, root / REGISTER_FILE)
         yield monthly(root, m.as_of)
     year = months[-1].as_of.year
     summary(root, "half", dt.date(year, 6, 30))  # the leaders' reports: out/YYYY年半年报告, out/YYYY年年度报告
