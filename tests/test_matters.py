@@ -355,3 +355,27 @@ def test_next_months_template_carries_the_open_matters(story: dict[str, Any]) ->
     assert openpyxl.load_workbook(folder / "红星村.xlsx").sheetnames == ["问题清单", "_zfzz_meta"]  # done: no sheet
     raw = read_file(folder / "镇财政所.xlsx", load_vocabulary())  # the template reads back
     assert raw.extra["matter"].frame["编号"].tolist() == ["JB-02"]
+
+
+def test_templates_declare_the_matter_variables(story: dict[str, Any]) -> None:
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    from pipeline import render_docx
+    from pipeline.render import TEMPLATES_DIR
+
+    report = story["results"]["06"].report
+    assert report is not None and "matter" in report.ledgers
+    env = jinja2.Environment(autoescape=True)
+    cases = [
+        (render_docx.CIRCULAR_TEMPLATE, render_docx.circular_context(report)),
+        (render_docx.ESCALATION_TEMPLATE, render_docx.escalation_context(report)),
+        (render_docx.NOTICE_TEMPLATE, render_docx.notice_context(report, "镇财政所")),
+    ]
+    for name, ctx in cases:
+        template = DocxTemplate(str(TEMPLATES_DIR / name))
+        assert template.get_undeclared_template_variables(jinja_env=env, context=ctx) == set()
+
+
+def test_audit_verifies_with_the_office_list_archived(story: dict[str, Any]) -> None:
+    assert [f for f in run.audit_verify(story["root"]) if f.tampering] == []
