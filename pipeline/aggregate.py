@@ -28,17 +28,20 @@ import numpy as np
 import pandas as pd
 
 from pipeline.config import Campaign
+from pipeline.kinds import PROBLEM, LedgerKind
 from pipeline.report import (
     CAMPAIGN_COLUMNS,
     CATEGORY_COLUMNS,
     LEDGER_COLUMNS,
     LEDGER_EXTRA,
     MISSING_STATUSES,
+    PAIR_COLUMNS,
     SUBMISSION_COLUMNS,
     SUBMISSION_EXTRA,
     UNIT_COLUMNS,
     UNIT_EXTRA,
     VALIDATION_COLUMNS,
+    ItemLedger,
     MonthReport,
     ladder_level,
 )
@@ -50,6 +53,7 @@ from pipeline.workdays import add_workdays, workdays_between
 FLAG_COLUMNS = ("问题编号", "灯色", "逾期天数", "逾期工作日", "工作日估算")
 TALLY_COLUMNS = ("问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯")
 RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
+REGISTER_OUTCOME, OFFICE_NAME = "交办清单", "作风整顿办"  # the office's own list of assigned matters
 DONE = "已完成"
 
 
@@ -68,32 +72,36 @@ def light(status: str, deadline: Any, as_of: dt.date, warning_days: int) -> tupl
     return GREEN, 0
 
 
-def flags(state: pd.DataFrame, as_of: dt.date, warning_days: int) -> pd.DataFrame:
-    """灯色 and 逾期天数 (calendar and working days) for every problem of ``state``, at once."""
+def flags(state: pd.DataFrame, as_of: dt.date, warning_days: int, kind: LedgerKind = PROBLEM) -> pd.DataFrame:
+    """灯色 and 逾期天数 (calendar and working days) for every item of ``state``, at once.
+
+    The kind names the columns and its status vocabulary: its open statuses can go red, its done
+    status is green, any other (长期坚持) has no light. The id column keeps the kind's name."""
     n = len(state)
-    status = state["完成状态"].to_numpy(dtype=object)
-    deadlines = state["完成时限"].tolist()
+    status = state[kind.status_column].to_numpy(dtype=object)
+    deadlines = state[kind.deadline_column].tolist()
     is_date = np.fromiter((isinstance(d, dt.date) for d in deadlines), dtype=bool, count=n)
     ordinal = np.fromiter((d.toordinal() if isinstance(d, dt.date) else 0 for d in deadlines), dtype=np.int64, count=n)
     ahead = ordinal - as_of.toordinal()
-    dated_open = np.isin(status, OPEN_STATUSES) & is_date
+    dated_open = np.isin(status, kind.open_statuses) & is_date
     red = dated_open & (ahead < 0)
     yellow = dated_open & (ahead >= 0) & (ahead <= warning_days)
-    green = (status == DONE) | (dated_open & (ahead > warning_days))
+    green = (status == kind.done_status) | (dated_open & (ahead > warning_days))
     colour = np.select([red, yellow, green], [RED, YELLOW, GREEN], default="").astype(object)
     work = np.zeros(n, dtype=np.int64)
     estimated = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(red):  # O(1) each: the calendar is a cached cumulative table
         work[i], estimated[i] = workdays_between(deadlines[i], as_of)
+    id_column = kind.id_column
     return pd.DataFrame(
         {
-            "问题编号": state["问题编号"].to_numpy(dtype=object),
+            id_column: state[id_column].to_numpy(dtype=object),
             "灯色": colour,
             "逾期天数": np.where(red, -ahead, 0).astype(int),
             "逾期工作日": work.astype(int),
             "工作日估算": estimated,
         },
-        columns=list(FLAG_COLUMNS),
+        columns=[id_column, *FLAG_COLUMNS[1:]],
     )
 
 
@@ -139,6 +147,124 @@ def ledger(
         for n, status in zip(supervised, frame["完成状态"], strict=True)
     ]
     return frame[[*LEDGER_COLUMNS, *LEDGER_EXTRA]].reset_index(drop=True)
+
+
+# --- items of other kinds, assigned to one or several units ------------------------------------
+def pair_key(item_id: str, unit_code: str = "") -> str:
+    """The key of an (item, unit) pair in ``red_months``; ``unit_code`` '' is the item as a whole."""
+    return f"{item_id}|{unit_code}"
+
+
+def item_ledger(
+    kind: LedgerKind,
+    register: Mapping[str, Mapping[str, Any]],
+    pairs: pd.DataFrame,
+    as_of: dt.date,
+    warning_days: int,
+    red_months: Mapping[str, Sequence[str]],
+    escalate_after: int,
+    month: str | None = None,
+    unit_order: Sequence[str] = (),
+) -> ItemLedger:
+    """The ledger of a kind whose items the office assigns (交办事项): flags per (item, unit) pair and
+    per item. An item is done when every unit has reached the kind's done status; it is red when
+    its deadline passed and it is not done; 督办次数 counts the months a run found it red."""
+    id_col, status_col, done_col = kind.id_column, kind.status_column, kind.done_column
+    frame = pairs.copy()
+    for column in ("事项内容", "交办领导", "交办日期", kind.deadline_column):
+        frame[column] = [register.get(i, {}).get(column) for i in frame[id_col]]
+    if len(frame):
+        order = {code: n for n, code in enumerate(unit_order)}
+        frame = frame.assign(_o=frame["单位编码"].map(lambda c: order.get(c, len(order))))
+        frame = frame.sort_values([id_col, "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    lights = flags(frame, as_of, warning_days, kind) if len(frame) else None
+    keys = [pair_key(i, c) for i, c in zip(frame[id_col], frame["单位编码"], strict=True)]
+    if lights is not None:
+        for column in ("灯色", "逾期天数", "逾期工作日", "工作日估算"):
+            frame[column] = lights[column].to_numpy()
+    else:
+        frame = frame.assign(灯色="", 逾期天数=0, 逾期工作日=0, 工作日估算=False)
+    _ladder(frame, keys, red_months, escalate_after, month, kind.done_status, status_col)
+
+    rows = []
+    for iid, rec in register.items():
+        mine = frame[frame[id_col] == iid]
+        statuses = mine[status_col].tolist()
+        if statuses and all(s == kind.done_status for s in statuses):
+            overall = kind.done_status
+        elif statuses and all(s == kind.statuses[0] for s in statuses):
+            overall = kind.statuses[0]
+        else:
+            overall = kind.open_statuses[-1]
+        done_dates = [d for d in mine[done_col] if isinstance(d, dt.date)]
+        units = "、".join(f"{n}（{s}）" for n, s in zip(mine["填报单位"], statuses, strict=True))
+        progress = "；".join(
+            f"{n}：{p}" for n, p in zip(mine["填报单位"], mine[kind.progress_column], strict=True) if p
+        )
+        rows.append(
+            {
+                **{c: rec.get(c) for c in ("交办日期", "交办领导", "事项内容")},
+                id_col: iid,
+                "承办单位": units,
+                kind.deadline_column: rec.get(kind.deadline_column),
+                status_col: overall,
+                done_col: max(done_dates) if overall == kind.done_status and done_dates else None,
+                kind.progress_column: progress,
+                "承办单位数": len(statuses),
+                "已办结单位数": sum(1 for s in statuses if s == kind.done_status),
+            }
+        )
+    items = pd.DataFrame(rows, columns=[*kind.ledger_columns, "承办单位数", "已办结单位数"])
+    if len(items):
+        whole = flags(items, as_of, warning_days, kind)
+        for column in ("灯色", "逾期天数"):
+            items[column] = whole[column].to_numpy()
+    whole_keys = [pair_key(i) for i in items[id_col]]
+    _ladder(items, whole_keys, red_months, escalate_after, month, kind.done_status, status_col)
+    return ItemLedger(kind=kind, items=items.reset_index(drop=True), pairs=frame[list(PAIR_COLUMNS)])
+
+
+def _ladder(
+    frame: pd.DataFrame,
+    keys: list[str],
+    red_months: Mapping[str, Sequence[str]],
+    escalate_after: int,
+    month: str | None,
+    done: str,
+    status_column: str,
+) -> None:
+    red_now = (frame["灯色"] == RED).tolist() if len(frame) else []
+    supervised = supervision_counts(keys, red_now, month, red_months)
+    frame["督办次数"] = pd.Series(supervised, index=frame.index, dtype=int)
+    frame["督办等级"] = pd.Series(
+        [ladder_level(n, escalate_after) if red else "" for n, red in zip(supervised, red_now, strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
+    frame["移交纪委"] = pd.Series(
+        [
+            "是" if n >= escalate_after and s != done else "否"
+            for n, s in zip(supervised, frame[status_column], strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def item_flag_rows(ledger: ItemLedger) -> list[tuple[str, str, str, int]]:
+    """(item id, unit code or '', light, overdue days) of a ledger, for the store."""
+    id_col = ledger.kind.id_column
+    pairs = ledger.pairs
+    out = [
+        (str(i), str(c), str(light), int(days))
+        for i, c, light, days in zip(pairs[id_col], pairs["单位编码"], pairs["灯色"], pairs["逾期天数"], strict=True)
+    ]
+    items = ledger.items
+    out += [
+        (str(i), "", str(light), int(days))
+        for i, light, days in zip(items[id_col], items["灯色"], items["逾期天数"], strict=True)
+    ]
+    return out
 
 
 # --- counts -----------------------------------------------------------------------------------
@@ -355,7 +481,9 @@ def validation_table(records: Sequence[AuditRecord], unit_names: dict[str, str])
         rows.append(
             {
                 "文件名": r.file_name,
-                "填报单位": unit_names.get(r.unit_code or "", "（未识别）"),
+                "填报单位": OFFICE_NAME
+                if r.outcome == REGISTER_OUTCOME
+                else unit_names.get(r.unit_code or "", "（未识别）"),
                 "结果": r.outcome,
                 "说明": "\n".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))
                 if len(texts) > 1

@@ -28,6 +28,7 @@ import python_calamine as calamine
 from pipeline import layout
 from pipeline.config import Campaign, Unit
 from pipeline.errors import FileRefused
+from pipeline.kinds import ITEM_KINDS, PROBLEM, LedgerKind
 from pipeline.messages import Message
 from pipeline.vocab import FREE_TEXT, REQUIRED, Vocabulary, fold, key
 
@@ -78,6 +79,8 @@ class RawTable:
     notices: tuple[Message, ...] = ()
     fmt: str = "xlsx"  # xlsx | xlsm | xls | ods, as recognised from the content
     headers: dict[str, str] = field(default_factory=dict)  # canonical column -> its header as written
+    # the tables of other ledger kinds in the same file (kind name -> table), e.g. its 交办事项 sheet
+    extra: dict[str, RawTable] = field(default_factory=dict)
 
     def cell(self, column: str, row: int) -> str:
         """The Excel address of ``column`` in Excel ``row``, e.g. ``G7``."""
@@ -244,7 +247,30 @@ def read_bytes(data: bytes, vocab: Vocabulary, file_name: str) -> RawTable:
     data, fmt = _unwrap(data)
     sheets, marker = _load_sheets(data, fmt)
     table = _find_table(sheets, vocab, file_name, fmt)
-    return RawTable(**{**table.__dict__, "marker": marker})
+    extra = {}
+    for kind in ITEM_KINDS:  # a file may hold other kinds' tables beside its problem list
+        found = _find_kind_table(sheets, vocab, file_name, fmt, kind, exclude=table.sheet)
+        if found is not None:
+            extra[kind.name] = RawTable(**{**found.__dict__, "marker": marker})
+    return RawTable(**{**table.__dict__, "marker": marker, "extra": extra})
+
+
+def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: str | None = None) -> RawTable:
+    """Read the table of ``kind`` (the office's own list of assigned matters, say) from a file.
+
+    Raises ``FileRefused`` when the file cannot be read or holds no such table."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FileRefused("file-too-large", size=_size(size), limit=_size(MAX_FILE_BYTES))
+    data, fmt = _unwrap(path.read_bytes())
+    sheets, marker = _load_sheets(data, fmt)
+    name = file_name or path.name
+    found = _find_kind_table(sheets, vocab, name, fmt, kind)
+    if found is None:
+        raise FileRefused(
+            "table-not-found", detail=f"各工作表中都没有找到{kind.label}的表头（应包含：{'、'.join(kind.required)}）"
+        )
+    return RawTable(**{**found.__dict__, "marker": marker})
 
 
 def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | None]:
@@ -380,8 +406,8 @@ def _map_labels(labels: Sequence[str], lookup: dict[str, str]) -> dict[str, int]
     return mapping
 
 
-def _score(mapping: dict[str, int]) -> int:
-    return sum(2 for c in REQUIRED if c in mapping) + sum(1 for c in mapping if c not in REQUIRED)
+def _score(mapping: dict[str, int], required: Sequence[str] = REQUIRED) -> int:
+    return sum(2 for c in required if c in mapping) + sum(1 for c in mapping if c not in required)
 
 
 def _horizontal_fill(sheet: _Sheet, row: int) -> list[str]:
@@ -395,20 +421,20 @@ def _horizontal_fill(sheet: _Sheet, row: int) -> list[str]:
     return labels
 
 
-def _best_header(sheet: _Sheet, lookup: dict[str, str]) -> _Header | None:
+def _best_header(sheet: _Sheet, lookup: dict[str, str], required: Sequence[str] = REQUIRED) -> _Header | None:
     """The header row that names the most columns; a two-row header (``完成情况`` merged over
     ``完成状态``/``完成日期``) reads each column's lower label where it names one, else the upper."""
     best: _Header | None = None
     for r in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
         top = _horizontal_fill(sheet, r)
-        candidates = [_Header(r, m, _score(m), top) for m in (_map_labels(top, lookup),)]
+        candidates = [_Header(r, m, _score(m, required), top) for m in (_map_labels(top, lookup),)]
         if r + 1 < len(sheet.rows):
             sub = _horizontal_fill(sheet, r + 1)
             sub_known = [bool(_canonical(s, lookup)) and s != t for t, s in zip(top, sub, strict=False)]
             if any(sub_known):
                 two = [s if known else t for t, s, known in zip(top, sub, sub_known, strict=False)]
                 mapping = _map_labels(two, lookup)
-                candidates.append(_Header(r + 1, mapping, _score(mapping), two))
+                candidates.append(_Header(r + 1, mapping, _score(mapping, required), two))
         for cand in candidates:
             if best is None or cand.score > best.score:
                 best = cand
@@ -438,6 +464,45 @@ def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: st
     _number_column(sheet, header)
     unit_text, filled_text = _header_block(sheet.rows[: header.row])
     frame, notices = _rows(sheet, header, file_name)
+    return RawTable(
+        file_name=file_name,
+        sheet=sheet.name,
+        header_row=header.row + 1,
+        columns={c: column_letter(i) for c, i in header.mapping.items()},
+        frame=frame,
+        unit_text=unit_text,
+        filled_text=filled_text,
+        notices=tuple(notices),
+        fmt=fmt,
+        headers={c: header.labels[i] for c, i in header.mapping.items()},
+    )
+
+
+def _find_kind_table(
+    sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: str, kind: LedgerKind, exclude: str = ""
+) -> RawTable | None:
+    """The table of ``kind`` among the sheets (not ``exclude``, the sheet already taken), or None.
+
+    Only a sheet whose header names every required column of the kind counts; a sheet named as
+    the kind's template sheet wins a tie, visible sheets before hidden ones."""
+    lookup = kind.header_lookup(vocab)
+    found = [
+        (s, h)
+        for s in sheets
+        if s.name != exclude
+        and (h := _best_header(s, lookup, kind.required)) is not None
+        and all(c in h.mapping for c in kind.required)
+    ]
+    if not found:
+        return None
+
+    def rank(pair: tuple[_Sheet, _Header]) -> tuple[int, int, int]:
+        sheet, header = pair
+        return (int(not sheet.hidden), int(sheet.name.strip() == kind.sheet), header.score)
+
+    sheet, header = max(found, key=rank)
+    unit_text, filled_text = _header_block(sheet.rows[: header.row])
+    frame, notices = _rows(sheet, header, file_name, kind)
     return RawTable(
         file_name=file_name,
         sheet=sheet.name,
@@ -492,9 +557,12 @@ def _is_footer(texts: list[str], free_columns: set[int]) -> bool:
     return _SPACES.sub("", fold(texts[first])).startswith(FOOTER_WORDS)
 
 
-def _rows(sheet: _Sheet, header: _Header, file_name: str) -> tuple[pd.DataFrame, list[Message]]:
+def _rows(
+    sheet: _Sheet, header: _Header, file_name: str, kind: LedgerKind = PROBLEM
+) -> tuple[pd.DataFrame, list[Message]]:
     columns = list(header.mapping)
-    free = {header.mapping[c] for c in FREE_TEXT if c in header.mapping}
+    free_text = FREE_TEXT if kind is PROBLEM else kind.free_text
+    free = {header.mapping[c] for c in free_text if c in header.mapping}
     fill = _vertical_fill(sheet, header)
     records: list[list[Any]] = []
     excel_rows: list[int] = []
@@ -506,7 +574,7 @@ def _rows(sheet: _Sheet, header: _Header, file_name: str) -> tuple[pd.DataFrame,
         if _is_footer(row_texts, free):
             notices.append(_ignored(sheet, r, row_texts, file_name))
             break
-        values = [_clean(c, fill.get((r, i), raw[i] if i < len(raw) else "")) for c, i in header.mapping.items()]
+        values = [_clean(c, fill.get((r, i), raw[i] if i < len(raw) else ""), kind) for c, i in header.mapping.items()]
         if not any(_text(values[i]) for i in substantive):
             continue  # blank row, or only a 序号 printed in an empty template row
         records.append(values)
@@ -542,16 +610,16 @@ def _vertical_fill(sheet: _Sheet, header: _Header) -> dict[tuple[int, int], Any]
     return fill
 
 
-def _clean(column: str, value: Any) -> Any:
+def _clean(column: str, value: Any, kind: LedgerKind = PROBLEM) -> Any:
     """Normalise one value. Free text is kept as written, only trimmed (line breaks kept); in coded
     columns (类别, 状态, 编号) full-width spaces and line breaks are removed, in dates collapsed.
     Numbers, dates and text-looking numbers (``0012``) keep their type."""
     if isinstance(value, str):
         text = value.replace("\r\n", "\n").replace("\r", "\n").strip(" \t\n\u3000\u00a0\ufeff")
-        if column in _CODED:
+        if column in (_CODED if kind is PROBLEM else kind.coded):
             text = _SPACES.sub("", text)
-            return unicodedata.normalize("NFKC", text) if column == "问题编号" else text
-        if column in _DATES:
+            return unicodedata.normalize("NFKC", text) if column == kind.id_column else text
+        if column in (_DATES if kind is PROBLEM else kind.date_columns):
             return _SPACES.sub(" ", text)
         return text
     if isinstance(value, dt.datetime) and value.time() == dt.time():

@@ -184,6 +184,79 @@ CATALOGUE: dict[str, Entry] = {
         "台账中未完成的问题 {value}（{description}）没有出现在本表中。已登记的问题不能删除，请保留该行并更新整改进展。",
         "把问题 {value} 这一行加回表中，并更新整改进展和完成状态",
     ),
+    # --- assigned matters (交办事项): a unit's 交办事项 sheet --------------------------------
+    "matter-status-invalid": Entry(
+        "error",
+        "办理状态不正确",
+        "办理状态“{value}”无法识别，应为：未启动、办理中、已办结。",
+        "填写 未启动、办理中、已办结 之一",
+    ),
+    "done-without-date": Entry(
+        "error",
+        "缺少办结日期",
+        "办理状态为“已办结”，但没有填写“办结日期”。请补填实际办结的日期。",
+        "补填实际办结的日期，如 2022-05-20",
+    ),
+    "date-without-done": Entry(
+        "error",
+        "办理状态与日期不符",
+        "填写了办结日期 {value}，但办理状态是“{status}”。已办结的请把状态改为“已办结”，未办结的请删去办结日期。",
+        "已办结的把办理状态改为“已办结”；未办结的删去办结日期",
+    ),
+    "item-unknown": Entry(
+        "error",
+        "事项编号不存在",
+        "{label}编号“{value}”不在作风整顿办的交办事项清单中，请照抄下发模板中的编号。",
+        "照抄作风整顿办下发模板中的编号",
+    ),
+    "item-not-assigned": Entry(
+        "error",
+        "不是本单位承办的事项",
+        "{label}“{value}”的承办单位是{owner}，不是本单位，请核对后重新填写。",
+        "只填写交办给本单位的事项（照抄本单位模板）",
+    ),
+    "item-repeated": Entry(
+        "error",
+        "事项编号重复",
+        "编号“{value}”在本表中出现了多次（另见第 {other} 行），每个事项只能填一行。",
+        "每个编号只填一行，删去重复的行",
+    ),
+    "item-missing": Entry(
+        "error",
+        "交办事项缺失",
+        "交办给本单位、尚未办结的{label} {value}（{description}）没有出现在本文件的“交办事项”工作表中。请保留该行并更新办理进展。",
+        "在“交办事项”工作表中填报事项 {value} 的办理进展和办理状态",
+    ),
+    "item-reopened": Entry(
+        "warning",
+        "状态倒退",
+        "{label} {value} 上月已办结，本月状态改为“{status}”，请核实。",
+        "核实该事项是否已办结",
+    ),
+    # --- the office's own list of assigned matters (交办事项.xlsx) ----------------------------
+    "register-unreadable": Entry(
+        "error",
+        "交办事项清单无法读取",
+        "作风整顿办的交办事项清单“{file}”无法读取：{detail}。本次运行沿用台账中已登记的交办事项。",
+    ),
+    "register-unit-unknown": Entry(
+        "error",
+        "承办单位不在名单中",
+        "承办单位“{value}”不在单位名单中，该事项本次未登记。请填写单位全称或简称，多个单位用“、”分隔。",
+        "填写名单中的单位全称或简称，多个单位用“、”分隔",
+    ),
+    "register-id-repeated": Entry(
+        "error",
+        "交办事项编号重复",
+        "编号“{value}”在清单中出现了多次（另见第 {other} 行），重复的行本次未登记。",
+        "每个交办事项使用不同的编号",
+    ),
+    "register-row-skipped": Entry(
+        "warning",
+        "交办事项未登记",
+        "第 {row} 行（编号“{value}”）有误，本次未登记，其余事项照常登记。",
+    ),
+    "register-read": Entry("info", "交办事项清单", "读取交办事项 {count} 件（其中 {skipped} 行有误未登记）。"),
     # --- warnings (the file is accepted) ---------------------------------------------------
     "description-too-short": Entry(
         "warning",

@@ -11,6 +11,8 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from pipeline import faults, render_docx, render_feedback, render_xlsx
 from pipeline.config import Campaign
 from pipeline.report import MonthReport
@@ -56,9 +58,21 @@ def write_templates(campaign: Campaign, report: MonthReport | None, month: str, 
     for unit in campaign.units:
         problems = report.problems[report.problems["单位编码"] == unit.code] if report is not None else None
         path = folder / f"{unit.name}.xlsx"
-        render_xlsx.write_unit_template(campaign, unit, month, problems, path)
+        items = _open_items(report, unit.code) if report is not None else None
+        render_xlsx.write_unit_template(campaign, unit, month, problems, path, items)
         paths.append(path)
     return paths
+
+
+def _open_items(report: MonthReport, unit_code: str) -> dict[str, pd.DataFrame]:
+    """Per other kind, the unit's items not yet done (next month's 交办事项 sheet)."""
+    out = {}
+    for name, ledger in report.ledgers.items():
+        pairs = ledger.pairs
+        mine = pairs[(pairs["单位编码"] == unit_code) & (pairs[ledger.kind.status_column] != ledger.kind.done_status)]
+        if len(mine):
+            out[name] = mine
+    return out
 
 
 def _swap(staging: Path, final: Path) -> None:

@@ -301,6 +301,7 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
     ctx["overdue_rows"] = rows
     ctx["overdue_text"] = _overdue_text(rows, as_of)
     ctx["escalation_text"] = _escalation_sentence(report)
+    ctx.update(_matter_section(report))
     next_month = _next_month(report.month)
     ctx["next_due_text"] = cn_date(campaign.due_date(next_month))
     return ctx
@@ -479,6 +480,87 @@ def _escalation_sentence(report: MonthReport) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# 领导批示和交办事项 (the matters the office assigns, pipeline/kinds.py MATTER)
+
+MATTER = "matter"
+
+
+def _matter_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any]:
+    level = _level_of(row, escalate_after)
+    return {
+        "no": clean(row.get("编号")),
+        "unit": clean(row.get("填报单位")),
+        "content": clean(row.get("事项内容")),
+        "leader": clean(row.get("交办领导")),
+        "assigned": cn_date_short(row.get("交办日期"), year),
+        "deadline": cn_date(row.get("办理时限")),
+        "deadline_short": cn_date_short(row.get("办理时限"), year),
+        "progress": clean(row.get("办理进展")) or DASH,
+        "days": _count(row.get("逾期天数")),
+        "count": _count(row.get("督办次数")),
+        "level_name": level,
+        "level": _ladder_rich(level),
+    }
+
+
+def _matter_section(report: MonthReport) -> dict[str, Any]:
+    """The circular's section 领导批示和交办事项落实情况 (absent when the office assigned nothing)."""
+    ledger = report.ledgers.get(MATTER)
+    campaign = report.campaign
+    if ledger is None or ledger.items.empty:
+        return {"has_matters": False, "matter_text": "", "matter_rows": [], "steps_no": "五"}
+    items = ledger.items
+    status = items["办理状态"]
+    total = len(items)
+    done = int((status == "已办结").sum())
+    doing = int((status == "办理中").sum())
+    todo = int((status == "未启动").sum())
+    units = {c for c in ledger.pairs["单位编码"]}
+    red = int((items["灯色"] == RED).sum())
+    late_done = 0
+    for _, row in items[status == "已办结"].iterrows():
+        done_on, deadline = _as_date(row.get("办结日期")), _as_date(row.get("办理时限"))
+        if done_on and deadline and done_on > deadline:
+            late_done += 1
+    as_of = cn_date(report.as_of)
+    parts = [f"已办结{done}件"] + [f"{label}{n}件" for label, n in (("办理中", doing), ("未启动", todo)) if n]
+    text = (
+        f"镇干部作风整顿办对主要领导批示、交办事项进行了梳理汇总。截至{as_of}，共有交办事项{total}件，"
+        f"涉及{len(units)}个承办单位，其中" + "，".join(parts) + f"，办结率{percent(_rate(done, total))}"
+    )
+    text += f"（其中{late_done}件超过办理时限后办结）。" if late_done else "。"
+    rows = [_matter_row(r, campaign.escalate_after, campaign.year) for _, r in ledger.red_pairs().iterrows()]
+    if red:
+        names = _names(dict.fromkeys(r["unit"] for r in rows))
+        text += (
+            f"超过办理时限仍未办结（红灯）的交办事项{red}件，涉及{names}，"
+            "对落实滞后、久推不动、敷衍塞责的，已下发督办通知单督促整改。"
+        )
+    else:
+        text += "目前无超过办理时限仍未办结的交办事项。"
+    escalated = ledger.escalated
+    if not escalated.empty:
+        ids = _names(dict.fromkeys(escalated["编号"]))
+        text += (
+            f"经{campaign.escalate_after}次及以上督办仍未落实的交办事项{escalated['编号'].nunique()}件（{ids}），"
+            "已会同镇纪委督查问效。"
+        )
+    if rows:
+        text += "具体如下："
+    return {"has_matters": True, "matter_text": text, "matter_rows": rows, "steps_no": "六"}
+
+
+def _unit_matter_rows(report: MonthReport, unit_name: str) -> list[dict[str, Any]]:
+    ledger = report.ledgers.get(MATTER)
+    if ledger is None:
+        return []
+    campaign = report.campaign
+    mine = ledger.red_pairs()
+    mine = mine[mine["填报单位"].map(clean) == clean(unit_name)]
+    return [_matter_row(r, campaign.escalate_after, campaign.year) for _, r in mine.iterrows()]
+
+
+# ---------------------------------------------------------------------------------------------
 # 督办通知单
 
 
@@ -487,6 +569,8 @@ def notice_units(report: MonthReport) -> list[str]:
     red = report.problems[report.problems["灯色"] == RED]
     order = _unit_order(report)
     names = {clean(n) for n in red["填报单位"]}
+    for ledger in report.ledgers.values():  # units with red assigned matters are pressed too
+        names |= {clean(n) for n in ledger.red_pairs()["填报单位"]}
     return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 
 
@@ -497,7 +581,8 @@ def notice_context(report: MonthReport, unit_name: str) -> dict[str, Any]:
     overdue = report.overdue
     mine = overdue[overdue["填报单位"].map(clean) == clean(unit_name)]
     rows = [_item_row(r, campaign.escalate_after, campaign.year) for _, r in mine.iterrows()]
-    level = _highest(r["level_name"] for r in rows)
+    matter_rows = _unit_matter_rows(report, unit_name)
+    level = _highest(r["level_name"] for r in [*rows, *matter_rows])
     units = notice_units(report)
     seq = units.index(clean(unit_name)) + 1 if clean(unit_name) in units else len(units) + 1
     # aggregate computes the reply-by date once for every document; a hand-made report may lack it
@@ -506,11 +591,9 @@ def notice_context(report: MonthReport, unit_name: str) -> dict[str, Any]:
         {
             "unit": clean(unit_name),
             "notice_no": f"{campaign.doc_prefix}督〔{report.as_of.year}〕{report.doc_number}-{seq}号",
-            "notice_text": (
-                f"经核查，截至{cn_date(report.as_of)}，你单位干部作风整顿问题清单中有{len(rows)}个"
-                "问题已超过完成时限仍未完成整改（红灯），现予督办。具体如下："
-            ),
+            "notice_text": _notice_text(report, rows, matter_rows),
             "rows": rows,
+            "matter_rows": matter_rows,
             "level": _ladder_rich(level),
             "level_name": level,
             "level_text": LADDER_MEANING[level],
@@ -518,6 +601,24 @@ def notice_context(report: MonthReport, unit_name: str) -> dict[str, Any]:
         }
     )
     return ctx
+
+
+def _notice_text(report: MonthReport, rows: list[dict[str, Any]], matter_rows: list[dict[str, Any]]) -> str:
+    as_of = cn_date(report.as_of)
+    if rows and not matter_rows:
+        return (
+            f"经核查，截至{as_of}，你单位干部作风整顿问题清单中有{len(rows)}个"
+            "问题已超过完成时限仍未完成整改（红灯），现予督办。具体如下："
+        )
+    if not rows:
+        return (
+            f"经核查，截至{as_of}，交办你单位的领导批示、交办事项中有{len(matter_rows)}件"
+            "已超过办理时限仍未办结（红灯），现予督办。具体如下："
+        )
+    return (
+        f"经核查，截至{as_of}，你单位干部作风整顿问题清单中有{len(rows)}个问题已超过完成时限仍未完成整改，"
+        f"交办你单位的领导批示、交办事项中有{len(matter_rows)}件已超过办理时限仍未办结（红灯），现予督办。具体如下："
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -534,13 +635,29 @@ def escalation_context(report: MonthReport) -> dict[str, Any]:
         item["seq"] = str(seq)
         rows.append(item)
     ctx["rows"] = rows
+    matter_rows = []
+    ledger = report.ledgers.get(MATTER)
+    if ledger is not None:
+        for seq, (_, row) in enumerate(ledger.escalated.iterrows(), start=1):
+            item = _matter_row(row, campaign.escalate_after, campaign.year)
+            item["seq"] = str(seq)
+            matter_rows.append(item)
+    ctx["matter_rows"] = matter_rows
     as_of = cn_date(report.as_of)
-    if rows:
+    basis = (
+        f"根据《{clean(campaign.town)}{campaign.year}年干部作风整顿工作方案》"
+        "“经多次督办仍未落实的，会同镇纪委督查问效”的要求，"
+    )
+    if rows and not matter_rows:
         ctx["intro_text"] = (
-            f"根据《{clean(campaign.town)}{campaign.year}年干部作风整顿工作方案》"
-            "“经多次督办仍未落实的，会同镇纪委督查问效”的要求，"
-            f"截至{as_of}，以下{len(rows)}个问题经{campaign.escalate_after}次及以上督办仍未落实，"
+            f"{basis}截至{as_of}，以下{len(rows)}个问题经{campaign.escalate_after}次及以上督办仍未落实，"
             "现移交镇纪委督查问效。"
+        )
+    elif matter_rows:
+        what = f"{len(rows)}个问题和" if rows else ""
+        ctx["intro_text"] = (
+            f"{basis}截至{as_of}，以下{what}{len(matter_rows)}项领导批示、交办事项（按承办单位计）"
+            f"经{campaign.escalate_after}次及以上督办仍未落实，现移交镇纪委督查问效。"
         )
     else:
         ctx["intro_text"] = f"截至{as_of}，本月无移交事项。"

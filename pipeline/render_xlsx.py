@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline import layout
 from pipeline.config import Campaign, Unit
+from pipeline.kinds import ITEM_KINDS, LedgerKind
 from pipeline.report import LEDGER_COLUMNS, MonthReport
 from pipeline.vocab import STATUSES, load_vocabulary
 
@@ -26,7 +27,18 @@ LIGHT_FILLS = {"红灯": "#FF6B6B", "黄灯": "#FFD966", "绿灯": "#A9D08E"}
 LADDER_FILLS = {"蓝色督办": "#9DC3E6", "橙色督办": "#F4B183", "红色督办": "#FF6B6B"}
 # Column widths in Excel units (one digit of the default font; a Chinese character takes two).
 # Long text wraps; the widths keep the 问题总台账 readable when printed one page wide on A4.
-WIDE = {"具体问题": 28, "整改措施": 28, "整改进展": 28, "说明": 56, "问题类别": 16, "牵头部门": 24, "文件名": 26}
+WIDE = {
+    "具体问题": 28,
+    "整改措施": 28,
+    "整改进展": 28,
+    "说明": 56,
+    "问题类别": 16,
+    "牵头部门": 24,
+    "文件名": 26,
+    "事项内容": 30,
+    "承办单位": 24,
+    "办理进展": 30,
+}
 NARROW_MAX = 16  # other columns: as wide as their longest value, up to this, then wrapped
 DATE_COLUMNS = frozenset({"完成时限", "完成日期", "截止日期"})
 LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体
@@ -212,6 +224,8 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
     if report.workdays_estimated:  # a year the official calendar does not know: say which figures are estimates
         overdue_cols.insert(overdue_cols.index("逾期工作日") + 1, "工作日估算")
     table("逾期督办", report.overdue, overdue_cols)
+    for ledger in report.ledgers.values():  # the other kinds' ledgers, e.g. 交办事项台账
+        table(ledger.kind.ledger_sheet, ledger.items, list(ledger.kind.ledger_columns))
     table("校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"])
     write_charts(wb, report, unit_columns, category_columns, f"{book_title}　统计图", footer)
     wb.set_properties({"title": book_title, "author": report.campaign.office})
@@ -297,7 +311,14 @@ def write_charts(
     return ws
 
 
-def write_unit_template(campaign: Campaign, unit: Unit, month: str, problems: pd.DataFrame | None, path: Path) -> Path:
+def write_unit_template(
+    campaign: Campaign,
+    unit: Unit,
+    month: str,
+    problems: pd.DataFrame | None,
+    path: Path,
+    items: Mapping[str, pd.DataFrame] | None = None,
+) -> Path:
     """A unit's template for ``month``: its registered problems with their 问题编号, the problem
     itself locked (sheet protected, no password), the ``EDITABLE`` columns open, a status dropdown,
     a category dropdown on the blank rows for new problems, and the hidden marker sheet."""
@@ -391,6 +412,10 @@ def write_unit_template(campaign: Campaign, unit: Unit, month: str, problems: pd
     ws.set_paper(9)
     print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}干部作风整顿问题清单（{month}）", campaign.office)
     ws.set_landscape()
+    for kind in ITEM_KINDS:  # a sheet per other kind with items for the unit (its 交办事项)
+        rows = (items or {}).get(kind.name)
+        if rows is not None and len(rows):
+            _write_item_sheet(wb, campaign, unit, month, kind, rows)
     meta = wb.add_worksheet(layout.MARKER_SHEET)
     meta.write_string(0, 0, layout.MARKER_TAG)
     meta.write_string(0, 1, unit.code)
@@ -401,3 +426,85 @@ def write_unit_template(campaign: Campaign, unit: Unit, month: str, problems: pd
     meta.hide()
     wb.close()
     return path
+
+
+ITEM_WIDTHS = {"编号": 14, "事项内容": 44, "办理时限": 13, "办理进展": 44, "办理状态": 11, "办结日期": 13}
+
+
+def _write_item_sheet(
+    wb: Workbook, campaign: Campaign, unit: Unit, month: str, kind: LedgerKind, rows: pd.DataFrame
+) -> Worksheet:
+    """The sheet of ``kind`` in a unit's template: its items with the ``locked`` columns protected,
+    progress, status (a dropdown of the kind's statuses) and done date open."""
+    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
+    locked = wb.add_format({**base, "bg_color": "#F2F2F2"})
+    locked_date = wb.add_format({**base, "bg_color": "#F2F2F2", "num_format": "yyyy-mm-dd"})
+    open_text = wb.add_format({**base, "locked": False})
+    open_date = wb.add_format({**base, "locked": False, "num_format": "yyyy-mm-dd"})
+    header = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
+    title = wb.add_format({"font_name": "方正小标宋简体", "font_size": 18, "align": "center", "valign": "vcenter"})
+    plain = wb.add_format({"font_name": "宋体", "font_size": 11})
+    ws = wb.add_worksheet(kind.sheet)
+    columns = kind.template_columns
+    ws.merge_range(
+        layout.TITLE_ROW - 1,
+        0,
+        layout.TITLE_ROW - 1,
+        len(columns) - 1,
+        f"{campaign.town}领导批示、交办事项办理情况",
+        title,
+    )
+    ws.write_string(layout.HEADER_BLOCK_ROW - 1, 0, layout.header_block(unit.name), plain)
+    ws.set_row(layout.TITLE_ROW - 1, 32)
+    widths = [ITEM_WIDTHS.get(c, 12) for c in columns]
+    for c, column in enumerate(columns):
+        ws.write_string(layout.HEADER_ROW - 1, c, column, header)
+        ws.set_column(c, c, widths[c])
+    first = layout.FIRST_DATA_ROW - 1
+    records = rows.to_dict("records")
+    for i, rec in enumerate(records):
+        r = first + i
+        for c, column in enumerate(columns):
+            value = rec.get(column)
+            is_open = column not in kind.locked
+            if isinstance(value, dt.date) and not _missing(value):
+                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), open_date if is_open else locked_date)
+            elif value is None or _missing(value):
+                ws.write_blank(r, c, None, open_text if is_open else locked)
+            else:
+                ws.write_string(r, c, str(value), open_text if is_open else locked)
+        ws.set_row(r, _row_height([v if isinstance(v := rec.get(c), str) else None for c in columns], widths))
+    last = first + len(records) - 1
+    status_col = columns.index(kind.status_column)
+    ws.data_validation(
+        first,
+        status_col,
+        last,
+        status_col,
+        {
+            "validate": "list",
+            "source": list(kind.statuses),
+            "error_title": kind.status_column,
+            "error_message": "请从下拉列表中选择",
+        },
+    )
+    done_col = columns.index(kind.done_column)
+    ws.data_validation(
+        first,
+        done_col,
+        last,
+        done_col,
+        {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.datetime(campaign.year - 1, 1, 1),
+            "maximum": dt.datetime(campaign.year + 2, 12, 31),
+            "error_message": "请填写日期，如 2022-04-30",
+        },
+    )
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    ws.freeze_panes(layout.HEADER_ROW, 0)
+    ws.set_landscape()
+    print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}领导批示、交办事项办理情况（{month}）", campaign.office)
+    ws.set_landscape()
+    return ws

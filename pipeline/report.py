@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.config import Campaign
+from pipeline.kinds import LedgerKind
 
 # 问题总台账: the columns SPEC §7 names, in this order, then extras renderers may use.
 LEDGER_COLUMNS: tuple[str, ...] = (
@@ -101,8 +102,51 @@ SUBMISSION_EXTRA: tuple[str, ...] = (
 )
 MISSING_STATUSES: tuple[str, ...] = ("未报送", "退回")  # no accepted submission in the month
 VALIDATION_COLUMNS: tuple[str, ...] = ("文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数")
+# One row per (item, assigned unit) of a kind the office assigns (交办事项): the unit's own flags.
+PAIR_COLUMNS: tuple[str, ...] = (
+    "编号",
+    "单位编码",
+    "填报单位",
+    "事项内容",
+    "交办领导",
+    "交办日期",
+    "办理时限",
+    "办理进展",
+    "办理状态",
+    "办结日期",
+    "灯色",
+    "逾期天数",
+    "逾期工作日",
+    "工作日估算",
+    "督办次数",
+    "督办等级",
+    "移交纪委",
+)
 LADDER: dict[int, str] = {1: "蓝色督办", 2: "橙色督办"}
 LADDER_TOP = "红色督办"
+
+
+@dataclass(frozen=True)
+class ItemLedger:
+    """The month's ledger of a kind the office assigns (pipeline/kinds.py): ``items`` one row per
+    item (the kind's ``ledger_columns``, then 承办单位数, 已办结单位数), ``pairs`` one row per (item,
+    unit) (``PAIR_COLUMNS``)."""
+
+    kind: LedgerKind
+    items: pd.DataFrame
+    pairs: pd.DataFrame
+
+    def red_pairs(self, unit_name: str | None = None) -> pd.DataFrame:
+        """The red (item, unit) pairs, most supervised first; of one unit when named."""
+        red = self.pairs[self.pairs["灯色"] == "红灯"]
+        if unit_name is not None:
+            red = red[red["填报单位"] == unit_name]
+        return red.sort_values(["督办次数", "逾期天数", "编号"], ascending=[False, False, True])
+
+    @property
+    def escalated(self) -> pd.DataFrame:
+        esc = self.pairs[self.pairs["移交纪委"] == "是"]
+        return esc.sort_values(["编号", "填报单位"])
 
 
 @dataclass(frozen=True)
@@ -123,6 +167,8 @@ class MonthReport:
     reply_by_estimated: bool = False  # the calendar did not know the year: Monday-Friday estimate
     # town-wide completion rate of the previous month (NaN when none): the 通报's 合计 较上月
     previous_rate: float = math.nan
+    # the ledgers of other kinds (kind name -> ledger), e.g. the assigned matters (交办事项)
+    ledgers: dict[str, ItemLedger] = field(default_factory=dict)
 
     @property
     def doc_no_text(self) -> str:

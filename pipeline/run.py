@@ -12,6 +12,7 @@ the ledger's history without changing the ledger.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -36,9 +37,10 @@ from pipeline.archive import (
 )
 from pipeline.config import Campaign, Workspace, load_campaign
 from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, SummaryNoData, UnitUnknown
+from pipeline.kinds import ITEM_KINDS, REGISTER_FILE, LedgerKind
 from pipeline.messages import Message
 from pipeline.render_feedback import Note, Returned
-from pipeline.report import MonthReport
+from pipeline.report import ItemLedger, MonthReport
 from pipeline.store import AuditRecord, Store, previous_month
 from pipeline.validate import Checked, Submission, check_against_ledger, check_tables
 from pipeline.vocab import Vocabulary, load_vocabulary
@@ -63,6 +65,7 @@ class RunResult:
     files: list[FileOutcome] = field(default_factory=list)
     report: MonthReport | None = None
     left_in_inbox: list[str] = field(default_factory=list)  # vanished or changed while being archived
+    register: FileOutcome | None = None  # the office's own list of assigned matters (交办事项.xlsx), as read
 
 
 @dataclass
@@ -165,10 +168,12 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
             faults.point("read")
             now = dt.datetime.now().replace(microsecond=0).isoformat()
             with store.transaction():  # the run's ledger changes: all of them or none
+                _take_register(store, ws, campaign, vocab, month, as_of, now, result)
                 _record_and_merge(store, incoming, campaign, vocab, month, now, result)
                 state = store.month_state(month)
                 month_flags = aggregate.flags(state, as_of, campaign.warning_days)
                 store.set_month_flags(month, month_flags)
+                _flag_items(store, campaign, month, as_of)
                 doc_number = store.record_run(month, as_of, now)
                 faults.point("before-commit")
             faults.point("after-commit")
@@ -298,6 +303,7 @@ def _record_and_merge(
             readable, check_tables([i.submission for i in readable if i.submission], campaign, vocab), strict=True
         )
     }
+    item_tables = _check_item_tables(readable, campaign, vocab)
     for item in incoming:
         received_at = item.received.isoformat()
         common: dict[str, Any] = {
@@ -338,6 +344,7 @@ def _record_and_merge(
         else:
             unit = item.submission.unit
             checked = check_against_ledger(checked_by_path[item.path], store.ledger_view(unit.code, month))
+            checked = _check_items(store, checked, item_tables.get(item.path, {}), month)
             outcome = "通过" if checked.accepted else "退回"
             messages = list(checked.messages)
             seq = store.append_audit(
@@ -345,12 +352,21 @@ def _record_and_merge(
             )
             if checked.accepted:
                 store.apply_submission(seq, unit.code, month, checked.rows)
+                _apply_items(store, seq, unit.code, month, checked)
             result.files.append(FileOutcome(item.path.name, unit.name, outcome, tuple(messages)))
         store.mark_inbox_done(item.path.name, item.sha256, received_at, seq)
         faults.point("recorded")
 
 
 def build_report(
+    store: Store, campaign: Campaign, vocab: Vocabulary, month: str, as_of: dt.date, doc_number: int
+) -> MonthReport:
+    report = _problem_report(store, campaign, vocab, month, as_of, doc_number)
+    ledgers = _item_ledgers(store, campaign, month, as_of)
+    return dataclasses.replace(report, ledgers=ledgers) if ledgers else report
+
+
+def _problem_report(
     store: Store, campaign: Campaign, vocab: Vocabulary, month: str, as_of: dt.date, doc_number: int
 ) -> MonthReport:
     state = store.month_state(month)
@@ -374,6 +390,138 @@ def build_report(
         previous_records=store.audit_records(prev) if prev_ran else None,
         previous_flags=store.stored_flags(prev) if prev_ran else None,
     )
+
+
+# --- other ledger kinds: the office's list of assigned matters and the units' progress on them ---
+
+REGISTER_OUTCOME = aggregate.REGISTER_OUTCOME  # audit outcome of the office's own list of assigned matters
+
+
+def _take_register(
+    store: Store,
+    ws: Workspace,
+    campaign: Campaign,
+    vocab: Vocabulary,
+    month: str,
+    as_of: dt.date,
+    now: str,
+    result: RunResult,
+) -> None:
+    """Read the office's list of assigned matters (``交办事项.xlsx`` in the workspace root), if any.
+
+    Each version is archived under its hash and recorded once a month in the audit log (so what
+    was assigned when is provable); good rows are registered, bad rows skipped and named. A list
+    that cannot be read at all leaves the registered matters as they were.
+    """
+    from pipeline.kinds import MATTER_REGISTER
+    from pipeline.register import read_register
+
+    path = ws.root / REGISTER_FILE
+    if not path.is_file():
+        return
+    try:
+        sha, size = archive_file(path, ws.archive)
+    except OSError:  # being saved by the office right now: the next run takes it
+        result.left_in_inbox.append(path.name)
+        return
+    rows = None
+    try:
+        read = read_register(path, campaign, vocab, as_of)
+    except FileRefused as exc:
+        messages = [Message("register-unreadable", file=path.name, params={"file": path.name, "detail": exc.text})]
+    else:
+        messages = [*read.messages, read.summary]
+        rows = read.rows
+    seq = None
+    if not store.register_recorded(sha, month):
+        seq = store.append_audit(
+            file_name=path.name,
+            sha256=sha,
+            size=size,
+            unit_code=None,
+            month=month,
+            received_at=_received(path).isoformat(),
+            outcome=REGISTER_OUTCOME,
+            messages=_message_records(messages),
+            recorded_at=now,
+        )
+    if rows is not None:
+        store.register_items(MATTER_REGISTER.registers, month, seq, rows)
+    result.register = FileOutcome(path.name, "作风整顿办", REGISTER_OUTCOME, tuple(messages))
+
+
+def _check_item_tables(
+    readable: list[_Incoming], campaign: Campaign, vocab: Vocabulary
+) -> dict[Path, dict[str, tuple[pd.DataFrame, list[Message]]]]:
+    """Every readable file's tables of other kinds, normalised and validated (one pass per kind)."""
+    out: dict[Path, dict[str, tuple[pd.DataFrame, list[Message]]]] = {}
+    from pipeline.validate import check_kind_tables
+
+    for kind in ITEM_KINDS:
+        having = [i for i in readable if i.submission is not None and kind.name in i.submission.raw.extra]
+        raws = [i.submission.raw.extra[kind.name] for i in having if i.submission is not None]
+        checked = check_kind_tables(raws, kind, campaign, vocab, [i.received.date() for i in having])
+        for item, found in zip(having, checked, strict=True):
+            out.setdefault(item.path, {})[kind.name] = found
+    return out
+
+
+def _check_items(
+    store: Store, checked: Checked, tables: dict[str, tuple[pd.DataFrame, list[Message]]], month: str
+) -> Checked:
+    """Add the file's tables of other kinds to ``checked``, with their ledger rules."""
+    from pipeline.validate import check_items
+
+    for kind in ITEM_KINDS:
+        rows, messages = tables.get(kind.name, (None, []))
+        view = store.item_view(kind.name, checked.unit.code, month, kind.statuses[0])
+        if rows is None and not view.assigned:
+            continue  # no such sheet, and nothing assigned to the unit: nothing to say
+        checked = check_items(checked, kind, rows, messages, view)
+    return checked
+
+
+def _apply_items(store: Store, seq: int, unit_code: str, month: str, checked: Checked) -> None:
+    for kind in ITEM_KINDS:
+        rows = checked.items.get(kind.name)
+        if rows is not None:
+            store.apply_items(kind.name, seq, unit_code, month, rows, _columns(kind))
+
+
+def _columns(kind: LedgerKind) -> dict[str, str]:
+    return {
+        "id": kind.id_column,
+        "status": kind.status_column,
+        "progress": kind.progress_column,
+        "done": kind.done_column,
+    }
+
+
+def _item_ledgers(store: Store, campaign: Campaign, month: str, as_of: dt.date) -> dict[str, ItemLedger]:
+    """The month's ledgers of the kinds the office assigns, for the kinds that have items."""
+    out = {}
+    for kind in ITEM_KINDS:
+        register = store.register_state(kind.name, month)
+        if not register:
+            continue
+        out[kind.name] = aggregate.item_ledger(
+            kind,
+            register,
+            store.item_pairs(kind.name, month, kind.statuses[0]),
+            as_of,
+            campaign.warning_days,
+            store.item_red_months(kind.name, month),
+            campaign.escalate_after,
+            month,
+            [u.code for u in campaign.units],
+        )
+    return out
+
+
+def _flag_items(store: Store, campaign: Campaign, month: str, as_of: dt.date) -> None:
+    """Store the month's lights of every item of the kinds the office assigns (督办次数 counts them)."""
+    for name, ledger in _item_ledgers(store, campaign, month, as_of).items():
+        store.set_item_flags(name, month, aggregate.item_flag_rows(ledger))
 
 
 def templates(root: Path, month: str | None = None) -> list[Path]:
@@ -488,6 +636,8 @@ def demo(root: Path, seed: int = 2022) -> Iterator[RunResult]:
     for m in months:
         for path in sorted(m.folder.iterdir()):
             os.replace(path, inbox / path.name)  # a rename keeps the received time (mtime)
+        if m.register is not None:  # the office's list of assigned matters, as it stood that month
+            shutil.copy2(m.register, root / REGISTER_FILE)
         yield monthly(root, m.as_of)
     year = months[-1].as_of.year
     summary(root, "half", dt.date(year, 6, 30))  # the leaders' reports: out/YYYY年半年报告, out/YYYY年年度报告

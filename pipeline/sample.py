@@ -12,6 +12,7 @@ file written here is valid (SPEC §3-4); the messy and bad files are made elsewh
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -94,6 +95,7 @@ class SampleMonth:
     as_of: dt.date  # the date the office runs that month
     folder: Path  # that month's received files, mtimes set to their received times
     returned: tuple[str, ...] = ()  # names of the files in it the office will return (退回修改)
+    register: Path | None = None  # the office's list of assigned matters as it stood that month (交办事项.xlsx)
 
 
 @dataclass(frozen=True)
@@ -823,7 +825,8 @@ def write_sample_campaign(root: Path, seed: int = 2022) -> list[SampleMonth]:
         SampleMonth(month=m, as_of=a, folder=f, returned=returned.get(m, ()))
         for m, a, f in zip(MONTHS, AS_OF, folders, strict=True)
     ]
-    return months + write_later_months(root, seed)
+    registers = write_registers(root)
+    return [dataclasses.replace(m, register=registers.get(m.month)) for m in months + write_later_months(root, seed)]
 
 
 # Units whose files the office returns, in order of preference; never those of the escalation story.
@@ -1257,6 +1260,9 @@ def _write_month(
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             if isinstance(values[name], dt.date):
                 cell.number_format = date_format
+    matters = _matter_rows(unit, i, received)
+    if matters:
+        _add_matter_sheet(wb, unit, matters, date_format)
     if template:
         _add_marker(wb, unit.code, ALL_MONTHS[i])
     wb.save(path)
@@ -1737,3 +1743,212 @@ def _write_work_summary(path: Path, unit: SampleUnit, plans: list[_Plan], when: 
     doc.add_paragraph(f"{unit.name}\n{when.year}年{when.month}月{when.day}日")
     doc.core_properties.author = unit.filler
     doc.save(str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# The second ledger: the main leaders' instructions and the matters the office assigns
+# (seed 三（一）3–4: 镇作风整顿办每月将主要领导批示、交办事项梳理汇总…经多次督办仍未落实的，会同镇纪委督查问效).
+# No randomness: the story is fixed, so the problem story above is untouched.
+
+
+@dataclass(frozen=True)
+class SampleMatter:
+    mid: str
+    assigned: dt.date
+    leader: str
+    content: str
+    units: tuple[str, ...]  # unit codes
+    deadline: Cell  # as the office writes it
+    due: dt.date  # the deadline it means
+    done: dict[str, dt.date]  # unit code -> the day it finished (absent: still open in November)
+    steps: tuple[str, ...]  # progress notes, month by month
+    first_written: str = ""  # 承办单位 as first (wrongly) written in the office's list
+    fixed_in: str = ""  # the month from which the office's list names the units correctly
+
+
+MATTERS: tuple[SampleMatter, ...] = (
+    SampleMatter(
+        "JB2022-01",
+        dt.date(YEAR, 4, 6),
+        "镇党委书记 王志刚",
+        "落实村级便民服务代办点事项全进驻，群众常办的社保、民政、农业补贴事项一律进驻村级代办点",
+        ("HX", "XY", "XH"),
+        "5月底前",
+        dt.date(YEAR, 5, 31),
+        {"HX": dt.date(YEAR, 5, 12), "XH": dt.date(YEAR, 5, 27), "XY": dt.date(YEAR, 6, 14)},
+        ("已梳理可进驻事项清单", "代办员已完成业务培训", "事项进驻公示牌已制作上墙", "剩余事项正在对接镇便民服务中心"),
+    ),
+    SampleMatter(
+        "JB2022-02",
+        dt.date(YEAR, 4, 12),
+        "镇长 刘建平",
+        "对2021年以来惠民惠农财政补贴资金去向开展专项监督检查，发现问题立查立改",
+        ("CZS",),
+        dt.date(YEAR, 6, 30),
+        dt.date(YEAR, 6, 30),
+        {"CZS": dt.date(YEAR, 6, 22)},
+        ("已制定检查方案，抽调人员组成检查组", "已抽查6个村的资金发放台账", "发现的问题已反馈相关村整改"),
+    ),
+    SampleMatter(
+        "JB2022-03",
+        dt.date(YEAR, 5, 9),
+        "镇党委书记 王志刚",
+        "化解3件重复信访积案，逐案明确包案领导，做到案结事了",
+        ("SWB",),
+        dt.date(YEAR, 6, 15),
+        dt.date(YEAR, 6, 15),
+        {"SWB": dt.date(YEAR, 9, 6)},
+        (
+            "已逐案明确包案领导和化解方案",
+            "已化解1件，其余2件正在协调",
+            "第2件已达成初步协议，第3件当事人诉求仍有分歧",
+            "第3件已提请镇纪委协助督办",
+            "第3件正在履行协议",
+        ),
+    ),
+    SampleMatter(
+        "JB2022-04",
+        dt.date(YEAR, 6, 8),
+        "镇纪委书记 孙丽",
+        "对2021年以来村级工程项目招投标和结算情况开展自查，建立问题清单",
+        ("CJB",),
+        dt.date(YEAR, 7, 31),
+        dt.date(YEAR, 7, 31),
+        {"CJB": dt.date(YEAR, 8, 9)},
+        ("已调取项目档案", "已完成12个项目的自查", "自查报告正在征求意见"),
+    ),
+    SampleMatter(
+        "JB2022-05",
+        dt.date(YEAR, 6, 20),
+        "镇长 刘建平",
+        "开展城区背街小巷环境卫生集中整治，建立常态化保洁机制",
+        ("DF", "CG"),
+        dt.date(YEAR, 9, 30),
+        dt.date(YEAR, 9, 30),
+        {"DF": dt.date(YEAR, 9, 16), "CG": dt.date(YEAR, 9, 21)},
+        ("已排查背街小巷问题点位", "已组织集中清理两轮", "保洁责任已落实到网格", "常态化保洁机制已建立"),
+        first_written="东风社区、城关居委会、镇文化站",
+        fixed_in="2022-07",
+    ),
+)
+REGISTER_DIR = "交办事项"  # under samples/: the office's list as it stood each month
+
+
+def _matter_listed(matter: SampleMatter, month: str) -> bool:
+    """Whether the office's list of ``month`` names the matter's units correctly (so it is registered)."""
+    return matter.assigned.strftime("%Y-%m") <= month and (not matter.fixed_in or month >= matter.fixed_in)
+
+
+def _matter_rows(unit: SampleUnit, i: int, received: dt.datetime) -> list[dict[str, Cell]]:
+    """The unit's 交办事项 sheet in month ``i``: every matter assigned to it by the day it sent the
+    file (and registered by the office that month), finished ones included."""
+    rows: list[dict[str, Cell]] = []
+    day = received.date()
+    for matter in MATTERS:
+        if unit.code not in matter.units or matter.assigned > day or not _matter_listed(matter, ALL_MONTHS[i]):
+            continue
+        done = matter.done.get(unit.code)
+        months_in = i - ALL_MONTHS.index(matter.assigned.strftime("%Y-%m"))
+        if done is not None and done < day:
+            status, progress, done_on = (
+                "已办结",
+                f"已于{done.month}月{done.day}日办结，办理情况已书面报告交办领导",
+                done,
+            )
+        elif (day - matter.assigned).days < 5:
+            status, progress, done_on = "未启动", "已收到交办通知，正在研究落实", None
+        else:
+            status, progress, done_on = "办理中", matter.steps[min(months_in, len(matter.steps) - 1)], None
+            if day > matter.due:
+                progress += f"（已超过办理时限，{received.month}月内加快办理）"
+        rows.append(
+            {
+                "编号": matter.mid,
+                "事项内容": matter.content,
+                "办理时限": matter.due,
+                "办理进展": progress,
+                "办理状态": status,
+                "办结日期": done_on,
+            }
+        )
+    return rows
+
+
+MATTER_COLUMNS: tuple[str, ...] = ("编号", "事项内容", "办理时限", "办理进展", "办理状态", "办结日期")
+MATTER_WIDTHS: dict[str, int] = {
+    "编号": 12,
+    "事项内容": 44,
+    "办理时限": 13,
+    "办理进展": 40,
+    "办理状态": 10,
+    "办结日期": 13,
+}
+
+
+def _add_matter_sheet(wb: Workbook, unit: SampleUnit, rows: list[dict[str, Cell]], date_format: str) -> None:
+    ws = wb.create_sheet("交办事项")
+    ws.cell(layout.TITLE_ROW, 1, f"{TOWN}领导批示、交办事项办理情况").font = Font(name="方正小标宋简体", size=16)
+    ws.cell(layout.HEADER_BLOCK_ROW, 1, layout.header_block(unit.name, unit.filler))
+    for col, name in enumerate(MATTER_COLUMNS, start=1):
+        cell = ws.cell(layout.HEADER_ROW, col, name)
+        cell.font = Font(bold=True)
+        ws.column_dimensions[cell.column_letter].width = MATTER_WIDTHS[name]
+    for r, row in enumerate(rows, start=layout.FIRST_DATA_ROW):
+        for col, name in enumerate(MATTER_COLUMNS, start=1):
+            value = row[name]
+            cell = ws.cell(r, col, value)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            if isinstance(value, dt.date):
+                cell.number_format = date_format
+
+
+def write_registers(root: Path) -> dict[str, Path]:
+    """The office's list of assigned matters as it stood each month (``samples/交办事项/``), with its
+    modification time when the office last changed it; month -> the version in force."""
+    folder = root / "samples" / REGISTER_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Path] = {}
+    previous: list[list[Cell]] | None = None
+    current: Path | None = None
+    for month in ALL_MONTHS:
+        rows: list[list[Cell]] = []
+        for matter in MATTERS:
+            if matter.assigned.strftime("%Y-%m") > month:
+                continue
+            units = "、".join(u.name for code in matter.units for u in UNITS if u.code == code)
+            if matter.first_written and month < matter.fixed_in:
+                units = matter.first_written
+            rows.append([matter.mid, matter.assigned, matter.leader, matter.content, units, matter.deadline])
+        if not rows:
+            continue
+        if rows != previous:
+            current = folder / f"交办事项（{int(month[5:])}月）.xlsx"
+            _write_register(current, rows)
+            changed = max(m.assigned for m in MATTERS if m.assigned.strftime("%Y-%m") <= month)
+            _stamp(current, dt.datetime.combine(max(changed, dt.date(YEAR, int(month[5:]), 1)), dt.time(17, 30)))
+            previous = rows
+        assert current is not None
+        out[month] = current
+    return out
+
+
+def _write_register(path: Path, rows: list[list[Cell]]) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "交办事项"
+    ws.cell(1, 1, f"{TOWN}主要领导批示、交办事项清单").font = Font(name="方正小标宋简体", size=16)
+    ws.cell(2, 1, f"{OFFICE}（作风整顿办）")
+    headers = ("编号", "交办日期", "交办领导", "事项内容", "承办单位", "办理时限")
+    widths = (12, 13, 20, 50, 30, 13)
+    for col, (name, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = ws.cell(3, col, name)
+        cell.font = Font(bold=True)
+        ws.column_dimensions[cell.column_letter].width = width
+    for r, row in enumerate(rows, start=4):
+        for col, value in enumerate(row, start=1):
+            cell = ws.cell(r, col, value)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            if isinstance(value, dt.date):
+                cell.number_format = TEMPLATE_DATE_FORMAT
+    wb.save(path)

@@ -103,6 +103,45 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY(file_name, sha256, received_at)
     );
     """,
+    # v3: other ledger kinds (pipeline/kinds.py), e.g. the assigned matters (交办事项). Problems keep
+    # their own tables. ``unit_code`` '' is the office's own record of an item (what was assigned,
+    # to whom, by when) in item_versions, and the item as a whole in item_flags; a unit's code is
+    # that unit's progress on it (a matter may be assigned to several units).
+    """
+    CREATE TABLE items(
+        kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        created_month TEXT NOT NULL,
+        created_seq INTEGER,
+        PRIMARY KEY(kind, item_id)
+    );
+    CREATE TABLE item_versions(
+        kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        unit_code TEXT NOT NULL,
+        month TEXT NOT NULL,
+        seq INTEGER,
+        excel_row INTEGER,
+        status TEXT,
+        deadline TEXT,
+        done_on TEXT,
+        progress TEXT,
+        data TEXT NOT NULL,
+        PRIMARY KEY(kind, item_id, unit_code, month),
+        FOREIGN KEY(kind, item_id) REFERENCES items(kind, item_id)
+    );
+    CREATE INDEX item_versions_month ON item_versions(kind, month);
+    CREATE TABLE item_flags(
+        kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        unit_code TEXT NOT NULL,
+        month TEXT NOT NULL,
+        light TEXT NOT NULL,
+        overdue_days INTEGER NOT NULL,
+        red INTEGER NOT NULL,
+        PRIMARY KEY(kind, item_id, unit_code, month)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -142,6 +181,26 @@ class LedgerView:
     unit_names: dict[str, str]  # unit code -> name
     registered: dict[str, Registered]  # this unit's problems at the end of last month
     new_this_month: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class AssignedItem:
+    """An item of another kind assigned to a unit, as it stood at the end of last month."""
+
+    item_id: str
+    content: str
+    status: str  # the unit's status (the kind's first status when it never reported)
+    progress: str | None
+    required: bool  # assigned to the unit before this month: it must report on it
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """What a unit's table of another kind is checked against."""
+
+    owners: dict[str, tuple[str, ...]]  # item id -> the unit codes it is assigned to
+    unit_names: dict[str, str]
+    assigned: dict[str, AssignedItem]  # this unit's items
 
 
 @dataclass(frozen=True)
@@ -513,3 +572,191 @@ class Store:
 
     def months(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT month FROM month_runs ORDER BY month")]
+
+    # --- other ledger kinds (migration v3) -------------------------------------------------
+    def _register(self, kind: str, month: str) -> dict[str, dict[str, Any]]:
+        """The office's record of every item of ``kind`` as it stood at the end of ``month``."""
+        rows = self.conn.execute(
+            "SELECT v.item_id, v.data FROM item_versions v WHERE v.kind = ? AND v.unit_code = '' AND v.month = "
+            "(SELECT MAX(v2.month) FROM item_versions v2 WHERE v2.kind = v.kind AND v2.item_id = v.item_id "
+            "AND v2.unit_code = '' AND v2.month <= ?) ORDER BY v.item_id",
+            (kind, month),
+        )
+        return {r[0]: json.loads(r[1]) for r in rows}
+
+    def register_items(self, kind: str, month: str, seq: int | None, rows: Sequence[dict[str, Any]]) -> int:
+        """Record the office's list of ``kind`` for ``month``; returns how many items are new or changed.
+
+        A version is written only where an item differs from its record before the month, so a
+        re-run of the month, or an unchanged list, adds nothing. Items left off the list are kept.
+        """
+        with self.transaction() as c:
+            c.execute("DELETE FROM item_versions WHERE kind = ? AND unit_code = '' AND month = ?", (kind, month))
+            before = self._register(kind, previous_month(month))
+            changed = 0
+            for rec in rows:
+                data = {k: to_text(v) if isinstance(v, dt.date) else v for k, v in rec.items() if k != "行"}
+                iid = str(rec["编号"])
+                c.execute(
+                    "INSERT OR IGNORE INTO items(kind, item_id, created_month, created_seq) VALUES (?, ?, ?, ?)",
+                    (kind, iid, month, seq),
+                )
+                if before.get(iid) == data:
+                    continue
+                changed += 1
+                c.execute(
+                    "INSERT INTO item_versions(kind, item_id, unit_code, month, seq, excel_row, status, deadline, "
+                    "done_on, progress, data) VALUES (?, ?, '', ?, ?, ?, NULL, ?, NULL, NULL, ?)",
+                    (
+                        kind,
+                        iid,
+                        month,
+                        seq,
+                        rec.get("行"),
+                        data.get("办理时限"),
+                        json.dumps(data, ensure_ascii=False, sort_keys=True),
+                    ),
+                )
+            return changed
+
+    def register_state(self, kind: str, month: str) -> dict[str, dict[str, Any]]:
+        """Item id -> the office's record (dates as dates) at the end of ``month``."""
+        out = {}
+        for iid, data in self._register(kind, month).items():
+            out[iid] = {k: _date_or_text(v) for k, v in data.items()}
+        return out
+
+    def _unit_versions(self, kind: str, month: str) -> dict[tuple[str, str], sqlite3.Row]:
+        rows = self.conn.execute(
+            "SELECT v.* FROM item_versions v WHERE v.kind = ? AND v.unit_code != '' AND v.month = "
+            "(SELECT MAX(v2.month) FROM item_versions v2 WHERE v2.kind = v.kind AND v2.item_id = v.item_id "
+            "AND v2.unit_code = v.unit_code AND v2.month <= ?)",
+            (kind, month),
+        )
+        return {(r["item_id"], r["unit_code"]): r for r in rows}
+
+    def item_pairs(self, kind: str, month: str, first_status: str) -> pd.DataFrame:
+        """One row per (item, assigned unit) at the end of ``month``: the unit's status, progress and
+        done date (``first_status`` where the unit never reported on it)."""
+        register = self.register_state(kind, month)
+        versions = self._unit_versions(kind, month)
+        names = self.unit_names()
+        records = []
+        for iid, rec in register.items():
+            for code in rec.get("承办单位编码") or []:
+                v = versions.get((iid, code))
+                records.append(
+                    {
+                        "编号": iid,
+                        "单位编码": code,
+                        "填报单位": names.get(code, code),
+                        "办理状态": v["status"] if v is not None else first_status,
+                        "办理进展": v["progress"] if v is not None else None,
+                        "办结日期": from_text(v["done_on"]) if v is not None else None,
+                        "更新月份": v["month"] if v is not None else None,
+                    }
+                )
+        columns = ["编号", "单位编码", "填报单位", "办理状态", "办理进展", "办结日期", "更新月份"]
+        return pd.DataFrame.from_records(records, columns=columns).astype(object)
+
+    def item_view(self, kind: str, unit_code: str, month: str, first_status: str) -> ItemView:
+        """What a unit's table of ``kind`` in ``month`` is checked against (the office's list of the
+        month included: an item assigned this month may be reported on at once, but need not be)."""
+        register = self.register_state(kind, month)
+        before = self.register_state(kind, previous_month(month))
+        versions = self._unit_versions(kind, previous_month(month))
+        owners = {iid: tuple(rec.get("承办单位编码") or ()) for iid, rec in register.items()}
+        assigned = {}
+        for iid, rec in register.items():
+            if unit_code not in owners[iid]:
+                continue
+            v = versions.get((iid, unit_code))
+            assigned[iid] = AssignedItem(
+                item_id=iid,
+                content=str(rec.get("事项内容") or ""),
+                status=v["status"] if v is not None else first_status,
+                progress=v["progress"] if v is not None else None,
+                required=unit_code in (before.get(iid, {}).get("承办单位编码") or ()),
+            )
+        return ItemView(owners=owners, unit_names=self.unit_names(), assigned=assigned)
+
+    def apply_items(
+        self, kind: str, seq: int, unit_code: str, month: str, rows: pd.DataFrame, columns: dict[str, str]
+    ) -> int:
+        """Make a unit's accepted rows of ``kind`` its values for ``month`` (superseding the month's
+        earlier ones). ``columns`` names the kind's status, progress, done-date and id columns."""
+        with self.transaction() as c:
+            c.execute(
+                "DELETE FROM item_versions WHERE kind = ? AND unit_code = ? AND month = ?", (kind, unit_code, month)
+            )
+            count = 0
+            for excel_row, values in zip(rows.index, rows.to_dict("records"), strict=True):
+                rec = {k: blank(v) for k, v in values.items()}
+                iid = rec[columns["id"]]
+                if not iid:
+                    continue
+                data = {k: to_text(v) if isinstance(v, dt.date) else v for k, v in rec.items()}
+                c.execute(
+                    "INSERT INTO item_versions(kind, item_id, unit_code, month, seq, excel_row, status, deadline, "
+                    "done_on, progress, data) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                    (
+                        kind,
+                        iid,
+                        unit_code,
+                        month,
+                        seq,
+                        int(excel_row),
+                        rec[columns["status"]],
+                        to_text(rec[columns["done"]]),
+                        rec[columns["progress"]],
+                        json.dumps(data, ensure_ascii=False, sort_keys=True),
+                    ),
+                )
+                count += 1
+            return count
+
+    def set_item_flags(self, kind: str, month: str, flags: Iterable[tuple[str, str, str, int]]) -> None:
+        """Replace ``month``'s lights of ``kind``: (item id, unit code or '' for the whole item, light,
+        overdue days). As with problems, a month once found red stays red when run again."""
+        with self.transaction() as c:
+            found_red = {
+                (r[0], r[1])
+                for r in c.execute(
+                    "SELECT item_id, unit_code FROM item_flags WHERE kind = ? AND month = ? AND red = 1", (kind, month)
+                )
+            }
+            c.execute("DELETE FROM item_flags WHERE kind = ? AND month = ?", (kind, month))
+            c.executemany(
+                "INSERT INTO item_flags(kind, item_id, unit_code, month, light, overdue_days, red) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (kind, iid, code, month, light, int(days), int(light == "红灯" or (iid, code) in found_red))
+                    for iid, code, light, days in flags
+                ],
+            )
+
+    def item_red_months(self, kind: str, up_to: str) -> dict[str, list[str]]:
+        """``"{item id}|{unit code}"`` (``"{item id}|"`` for the whole item) -> the months a run found it red."""
+        out: dict[str, list[str]] = {}
+        for r in self.conn.execute(
+            "SELECT item_id, unit_code, month FROM item_flags WHERE kind = ? AND red = 1 AND month <= ? ORDER BY month",
+            (kind, up_to),
+        ):
+            out.setdefault(f"{r[0]}|{r[1]}", []).append(r[2])
+        return out
+
+    def register_recorded(self, sha256: str, month: str) -> bool:
+        """Whether this version of the office's list was already recorded in ``month``."""
+        row = self.conn.execute(
+            "SELECT 1 FROM audit_log WHERE sha256 = ? AND month = ? AND unit_code IS NULL LIMIT 1", (sha256, month)
+        ).fetchone()
+        return row is not None
+
+
+def _date_or_text(value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value

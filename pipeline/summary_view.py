@@ -41,7 +41,27 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
             f"台账共 {len(p)} 个问题：已完成 {(p['完成状态'] == '已完成').sum()}，红灯 {(p['灯色'] == '红灯').sum()}，"
             f"黄灯 {(p['灯色'] == '黄灯').sum()}，移交纪委 {(p['移交纪委'] == '是').sum()}。"
         )
+    print_matters(console, result, brief)
     console.print(f"输出目录：{result.month_dir}")
+
+
+def print_matters(console: Any, result: RunResult, brief: bool = False) -> None:
+    """The office's list of assigned matters as this run read it, and the matters' flags."""
+    if result.register is not None:
+        problems = [m.text for m in result.register.messages if m.level != "info"]
+        read = next((m.text for m in result.register.messages if m.code == "register-read"), "")
+        style = "red" if problems else "green"
+        console.print(f"[{style}]交办事项清单[/]：{read or (problems[0] if problems else '')}")
+        if problems and not brief:
+            for text in problems:
+                console.print(f"  · {text}")
+    ledger = result.report.ledgers.get("matter") if result.report is not None else None
+    if ledger is not None:
+        items = ledger.items
+        console.print(
+            f"交办事项共 {len(items)} 件：已办结 {(items['办理状态'] == '已办结').sum()}，"
+            f"红灯 {(items['灯色'] == '红灯').sum()}，移交纪委 {(items['移交纪委'] == '是').sum()}。"
+        )
 
 
 def print_frame(console: Any, frame: pd.DataFrame, title: str) -> None:

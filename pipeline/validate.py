@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,7 @@ from pandera.typing import Series
 
 from pipeline.config import Campaign, Unit
 from pipeline.ingest import RawTable
+from pipeline.kinds import MATTER_STATUSES, LedgerKind
 from pipeline.messages import Message, has_errors
 from pipeline.normalize import (
     LONG_TERM,
@@ -31,7 +33,7 @@ from pipeline.normalize import (
     status_lookup,
     text_value,
 )
-from pipeline.store import LedgerView, Registered
+from pipeline.store import ItemView, LedgerView, Registered
 from pipeline.vocab import FREE_TEXT, OPEN_STATUSES, STATUSES, Vocabulary, load_vocabulary
 
 ID_PATTERN = re.compile(r"^[A-Z0-9_]+-\d{3,}$")
@@ -69,6 +71,7 @@ class Checked:
     submission: Submission
     rows: pd.DataFrame
     messages: tuple[Message, ...]
+    items: dict[str, pd.DataFrame] = field(default_factory=dict)  # other kinds' normalised rows (kind name ->)
 
     @property
     def accepted(self) -> bool:
@@ -207,7 +210,7 @@ def check_tables(subs: Sequence[Submission], campaign: Campaign, vocab: Vocabula
         try:
             ProblemRows.validate(batch, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            _collect(exc.failure_cases, batch, subs, found)
+            _collect(exc.failure_cases, batch, [s.raw for s in subs], found)
     results: list[Checked] = []
     for i, (sub, frame) in enumerate(zip(subs, frames, strict=True)):
         messages = [*sub.messages, *sorted(found[i], key=_order(sub.raw)), *_row_rules(sub, frame, campaign)]
@@ -236,7 +239,12 @@ def _order(raw: RawTable) -> Any:
 
 
 def _collect(
-    cases: pd.DataFrame, batch: pd.DataFrame, subs: Sequence[Submission], found: dict[int, list[Message]]
+    cases: pd.DataFrame,
+    batch: pd.DataFrame,
+    raws: Sequence[RawTable],
+    found: dict[int, list[Message]],
+    check_columns: dict[str, str] = _CHECK_COLUMN,
+    status_column: str = "完成状态",
 ) -> None:
     seen: set[tuple[int, int, str, str]] = set()
     for case in cases.itertuples(index=False):
@@ -246,24 +254,24 @@ def _collect(
         check = str(case.check)
         if check.startswith("column_in_dataframe") or check.startswith("dtype("):
             continue
-        column = _CHECK_COLUMN.get(check, str(case.column))
+        column = check_columns.get(check, str(case.column))
         file_no, row = int(idx) >> _ROW_BITS, int(idx) & ((1 << _ROW_BITS) - 1)
         marker = (file_no, row, column, check)
         if marker in seen:  # frame-wide checks report a row once per column; fold them
             continue
         seen.add(marker)
-        sub = subs[file_no]
+        raw = raws[file_no]
         cell_value = batch.at[int(idx), column]
-        raw_value = sub.raw.frame.at[row, column] if column in sub.raw.frame.columns else None
+        raw_value = raw.frame.at[row, column] if column in raw.frame.columns else None
         code = "cell-required" if check == "not_nullable" else check
         if isinstance(cell_value, Invalid):
             code, raw_value = cell_value.code, cell_value.value
         params: dict[str, Any] = {"column": column, "value": _show(raw_value)}
-        if code == "date-without-completed":
-            params["status"] = batch.at[int(idx), "完成状态"]
+        if code in ("date-without-completed", "date-without-done"):
+            params["status"] = batch.at[int(idx), status_column]
             params["value"] = _show(cell_value)
         found[file_no].append(
-            Message(code, file=sub.raw.file_name, sheet=sub.raw.sheet, cell=sub.raw.cell(column, row), params=params)
+            Message(code, file=raw.file_name, sheet=raw.sheet, cell=raw.cell(column, row), params=params)
         )
 
 
@@ -374,6 +382,181 @@ def _changes(prev: Registered, rec: dict[str, Any], row: int, msg: Any) -> list[
     if status in OPEN_STATUSES and (rec["整改进展"] or "") == (prev.progress or ""):
         out.append(msg("progress-unchanged", "整改进展", row, problem_id=prev.problem_id))
     return out
+
+
+# --- other ledger kinds (pipeline/kinds.py) ------------------------------------------------------
+
+_DONE_MATTER = "已办结"
+_OPEN_MATTER = [s for s in MATTER_STATUSES if s != _DONE_MATTER]
+
+
+class MatterRows(pa.DataFrameModel):
+    """A unit's progress on its assigned matters (its 交办事项 sheet), index (file number, Excel row)."""
+
+    编号: Series[object] = pa.Field(nullable=False)
+    事项内容: Series[object] = pa.Field(nullable=True)
+    办理时限: Series[object] = pa.Field(nullable=True)  # the office's deadline, shown to the unit; not read
+    办理进展: Series[object] = pa.Field(nullable=True)
+    办理状态: Series[object] = pa.Field(nullable=False)
+    办结日期: Series[object] = pa.Field(nullable=True)
+
+    @pa.check("办理状态", error="matter-status-invalid")
+    def status_known(cls, values: Series[object]) -> Series[bool]:
+        return values.isin(MATTER_STATUSES)
+
+    @pa.check("办结日期", error="date-invalid")
+    def done_readable(cls, values: Series[object]) -> Series[bool]:
+        return values.map(_is_day).astype(bool)
+
+    @pa.dataframe_check(error="done-without-date")
+    def done_has_date(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~((df["办理状态"] == _DONE_MATTER) & df["办结日期"].isna())
+
+    @pa.dataframe_check(error="date-without-done")
+    def date_only_when_done(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~(df["办结日期"].map(_is_day).astype(bool) & df["办理状态"].isin(_OPEN_MATTER))
+
+    class Config:
+        name = "交办事项"
+        strict = False
+        coerce = False
+
+
+class RegisterRows(pa.DataFrameModel):
+    """The office's own list of assigned matters (交办事项.xlsx), index (0, Excel row)."""
+
+    编号: Series[object] = pa.Field(nullable=False)
+    交办日期: Series[object] = pa.Field(nullable=False)
+    交办领导: Series[object] = pa.Field(nullable=False)
+    事项内容: Series[object] = pa.Field(nullable=False)
+    承办单位: Series[object] = pa.Field(nullable=False)
+    办理时限: Series[object] = pa.Field(nullable=False)
+
+    @pa.check("交办日期", error="date-invalid")
+    def assigned_readable(cls, values: Series[object]) -> Series[bool]:
+        return values.map(_is_day).astype(bool)
+
+    @pa.check("办理时限", error="date-invalid")
+    def deadline_readable(cls, values: Series[object]) -> Series[bool]:
+        return values.map(_is_day).astype(bool)
+
+    class Config:
+        name = "交办事项清单"
+        strict = False
+        coerce = False
+
+
+def item_id(value: Any) -> str | None:
+    """An item's id as the office wrote it: full-width folded, spaces and dash variants unified."""
+    text = text_value(value)
+    if not text:
+        return None
+    folded = unicodedata.normalize("NFKC", text).upper()
+    return re.sub(r"\s+", "", folded).replace("—", "-").replace("–", "-")
+
+
+def normalise_kind(
+    raw: RawTable, kind: LedgerKind, campaign: Campaign, vocab: Vocabulary, received: dt.date
+) -> pd.DataFrame:
+    """``raw``'s rows in ``kind``'s canonical columns: statuses in the kind's vocabulary, dates,
+    ids; unreadable cells hold an ``Invalid``. A kind with assignees takes its deadline from the
+    office's register: the unit's copy of it is kept as text, not read."""
+    frame = raw.frame
+    year = campaign.year
+    immediate = parse_day(raw.filled_text, year) or received
+    out = pd.DataFrame(index=frame.index, columns=list(kind.columns), dtype=object)
+    for column in kind.columns:
+        values = frame[column].tolist() if column in frame.columns else [None] * len(frame)
+        values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in values]
+        if column == kind.status_column:
+            lookup = {t: kind.status(vocab, t) for t in {str(v).strip() for v in values if v is not None}}
+            result = [parse_choice(v, lookup, kind.status_code) for v in values]
+        elif column in kind.date_columns and not (kind.assignees and column == kind.deadline_column):
+            result = [parse_date(v, year, immediate, column == kind.deadline_column) for v in values]
+        elif column == kind.id_column:
+            result = [item_id(v) for v in values]
+        else:
+            result = [text_value(v) for v in values]
+        out[column] = pd.Series(result, index=frame.index, dtype=object)
+    return out
+
+
+def check_kind_tables(
+    raws: Sequence[RawTable], kind: LedgerKind, campaign: Campaign, vocab: Vocabulary, received: Sequence[dt.date]
+) -> list[tuple[pd.DataFrame, list[Message]]]:
+    """Normalise and validate every table of ``kind`` in one pandera pass; (rows, messages) each."""
+    frames = [normalise_kind(r, kind, campaign, vocab, d) for r, d in zip(raws, received, strict=True)]
+    found: dict[int, list[Message]] = {i: [] for i in range(len(raws))}
+    if frames:
+        batch = pd.concat([f.set_axis([_key(i, r) for r in f.index]) for i, f in enumerate(frames)])
+        if len(batch):
+            try:
+                kind.schema().validate(batch, lazy=True)
+            except pa.errors.SchemaErrors as exc:
+                _collect(exc.failure_cases, batch, raws, found, kind.check_columns, kind.status_column)
+    out = []
+    for i, (raw, frame) in enumerate(zip(raws, frames, strict=True)):
+        messages = sorted(found[i], key=_order(raw))
+        if kind.done_column:
+            for r, rec in records(frame):
+                done = rec[kind.done_column]
+                if _is_day(done) and done > received[i]:
+                    messages.append(
+                        Message(
+                            "completed-after-received",
+                            file=raw.file_name,
+                            sheet=raw.sheet,
+                            cell=raw.cell(kind.done_column, r),
+                            params={"value": _show(done), "received": _show(received[i])},
+                        )
+                    )
+        out.append((frame, [*raw.notices, *messages]))
+    return out
+
+
+def check_items(
+    checked: Checked, kind: LedgerKind, rows: pd.DataFrame | None, messages: Sequence[Message], view: ItemView
+) -> Checked:
+    """Add a unit's table of ``kind`` (None: the file has none) to ``checked``, with the ledger rules:
+    an id the office never assigned, or assigned to other units, is an error, as is an id given
+    twice; an item the unit was assigned before this month and has not finished must be in the file
+    (a unit may not make an item vanish by leaving it out); a finished item reopened is reported."""
+    raw = checked.submission.raw.extra.get(kind.name)
+    file_name = checked.file_name
+    sheet = raw.sheet if raw is not None else kind.sheet
+    frame = rows if rows is not None else pd.DataFrame(columns=list(kind.columns), dtype=object)
+    out: list[Message] = list(messages)
+
+    def msg(code: str, column: str, row: int | None, **params: Any) -> Message:
+        cell = raw.cell(column, row) if raw is not None and row is not None else ""
+        return Message(code, file=file_name, sheet=sheet, cell=cell, params=params)
+
+    first_row: dict[str, int] = {}
+    for r, rec in records(frame):
+        iid = rec[kind.id_column]
+        if iid is None:
+            continue
+        units = view.owners.get(iid)
+        if units is None:
+            out.append(msg("item-unknown", kind.id_column, r, value=iid, label=kind.label))
+        elif checked.unit.code not in units:
+            names = "、".join(view.unit_names.get(u, u) for u in units)
+            out.append(msg("item-not-assigned", kind.id_column, r, value=iid, label=kind.label, owner=names))
+        elif iid in first_row:
+            out.append(msg("item-repeated", kind.id_column, r, value=iid, other=first_row[iid]))
+        else:
+            first_row[iid] = r
+            prev = view.assigned.get(iid)
+            status = rec[kind.status_column]
+            if prev is not None and prev.status == kind.done_status and status in kind.open_statuses:
+                out.append(msg("item-reopened", kind.status_column, r, value=iid, status=status, label=kind.label))
+    for iid, prev in sorted(view.assigned.items()):
+        if prev.required and prev.status != kind.done_status and iid not in first_row:
+            out.append(
+                msg("item-missing", kind.id_column, None, value=iid, description=_clip(prev.content), label=kind.label)
+            )
+    items = {**checked.items, kind.name: frame}
+    return Checked(checked.submission, checked.rows, (*checked.messages, *out), items)
 
 
 __all__ = [

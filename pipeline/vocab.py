@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -69,6 +69,9 @@ class Vocabulary:
     columns: dict[str, tuple[str, ...]]
     categories: tuple[Category, ...]
     statuses: dict[str, tuple[str, ...]]
+    # every synonym section by its name (``columns``, ``statuses``, ``matter_columns``, …): the
+    # ledger kinds (pipeline/kinds.py) name theirs
+    sections: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def category_names(self) -> tuple[str, ...]:
@@ -84,6 +87,31 @@ class Vocabulary:
         for canonical in self.columns:
             table[key(canonical)] = canonical
         return table
+
+    def lookup(self, section: str, columns: tuple[str, ...] = ()) -> dict[str, str]:
+        """Header key -> canonical column of ``section`` (only ``columns`` when given)."""
+        if section == "columns" and not columns:
+            return self.header_lookup
+        names = self.sections.get(section, {})
+        table: dict[str, str] = {}
+        for canonical, synonyms in names.items():
+            if columns and canonical not in columns:
+                continue
+            for name in synonyms:
+                table.setdefault(key(name), canonical)
+        for canonical in columns or tuple(names):
+            table[key(canonical)] = canonical
+        return table
+
+    def choice(self, section: str, value: str) -> str | None:
+        """The canonical word of ``section`` (a status vocabulary) a cell names, or None."""
+        if section == "statuses":
+            return self.status(value)
+        k = key(value)
+        for canonical, synonyms in self.sections.get(section, {}).items():
+            if k == key(canonical) or any(k == key(s) for s in synonyms):
+                return canonical
+        return None
 
     def category(self, value: str) -> str | None:
         """The canonical category for a cell, or None. Exact names first, then key phrases."""
@@ -106,13 +134,13 @@ class Vocabulary:
 
 def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> dict[str, Any]:
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
-    for section in ("columns", "statuses"):
+    for section in [s for s in merged if s != "categories"]:
         for canonical, names in extra.get(section, {}).items():
             if canonical not in merged[section]:
                 raise ConfigError(
                     "synonyms-invalid",
                     path=path,
-                    detail=f"“{canonical}”不是规范的{(section == 'columns' and '列名') or '状态'}",
+                    detail=f"“{canonical}”不是规范的{(section.endswith('columns') and '列名') or '状态'}",
                 )
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 raise ConfigError("synonyms-invalid", path=path, detail=f"“{canonical}”的写法应为文字列表")
@@ -148,4 +176,9 @@ def _load(extra_file: str | None) -> Vocabulary:
             for c in raw["categories"]
         ),
         statuses={k: tuple(v) for k, v in raw["statuses"].items()},
+        sections={
+            name: {k: tuple(v) for k, v in section.items()}
+            for name, section in raw.items()
+            if name != "categories" and isinstance(section, dict)
+        },
     )

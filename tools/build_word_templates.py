@@ -557,7 +557,28 @@ def build_circular() -> DocumentObject:
     _para(doc, "TableNote", "注：逾期天数为截至通报日期超过完成时限的自然日天数。")
     _tag(doc, "{%p endif %}")
     _para(doc, "Normal", "{{ escalation_text }}")
-    _para(doc, "Heading1CN", "五、下步工作要求")
+    # the matters the office assigns (seed 三（一）3–4): only when it assigned any
+    _tag(doc, "{%p if has_matters %}")
+    _para(doc, "Heading1CN", "五、领导批示和交办事项落实情况")
+    _para(doc, "Normal", "{{ matter_text }}")
+    _tag(doc, "{%p if matter_rows %}")
+    _loop_table(
+        doc,
+        "matter_rows",
+        [
+            ("编号", "r.no", 20),
+            ("承办单位", "r.unit", 30),
+            ("事项内容", "r.content", 50),
+            ("办理时限", "r.deadline_short", 20),
+            ("逾期天数", "r.days", 16),
+            ("督办等级", "{{r r.level }}", 20),
+        ],
+        small=True,
+        left=("r.content",),
+    )
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endif %}")
+    _para(doc, "Heading1CN", "{{ steps_no }}、下步工作要求")
     _para(
         doc,
         "Normal",
@@ -592,6 +613,7 @@ def build_notice() -> DocumentObject:
     _para(doc, "SubTitle", "{{ notice_no }}")
     _para(doc, "Addressee", "{{ unit }}：")
     _para(doc, "Normal", "{{ notice_text }}")
+    _tag(doc, "{%p if rows %}")
     _loop_table(
         doc,
         "rows",
@@ -607,6 +629,25 @@ def build_notice() -> DocumentObject:
         left=("r.problem",),
     )
     _para(doc, "TableNote", "")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if matter_rows %}")
+    _para(doc, "TableNote", "领导批示、交办事项：")
+    _loop_table(
+        doc,
+        "matter_rows",
+        [
+            ("编号", "r.no", 22),
+            ("事项内容", "r.content", 56),
+            ("办理时限", "r.deadline_short", 23),
+            ("逾期天数", "r.days", 17),
+            ("督办次数", "r.count", 19),
+            ("督办等级", "{{r r.level }}", 19),
+        ],
+        small=True,
+        left=("r.content",),
+    )
+    _para(doc, "TableNote", "")
+    _tag(doc, "{%p endif %}")
     # the {{r}} tag alone in its run: docxtpl restarts the run after it without properties
     _para(doc, "Normal", "督办等级：", "{{r level }}", "{{ level_text }}")
     _para(
@@ -648,6 +689,26 @@ def build_escalation() -> DocumentObject:
         ],
         small=True,
         left=("r.problem", "r.category"),
+    )
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if matter_rows %}")
+    _para(doc, "TableNote", "领导批示、交办事项（按承办单位计）：")
+    _loop_table(
+        doc,
+        "matter_rows",
+        [
+            ("序号", "r.seq", 11),
+            ("编号", "r.no", 19),
+            ("承办单位", "r.unit", 26),
+            ("事项内容", "r.content", 60),
+            ("交办领导", "r.leader", 25),
+            ("办理时限", "r.deadline", 33),
+            ("办理进展", "r.progress", 40),
+            ("逾期天数", "r.days", 17),
+            ("督办次数", "r.count", 16),
+        ],
+        small=True,
+        left=("r.content", "r.progress"),
     )
     _tag(doc, "{%p endif %}")
     _signature(doc)
