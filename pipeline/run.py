@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import aggregate, faults, ingest, render
+from pipeline import aggregate, faults, ingest, readpool, render
 from pipeline.archive import (
     Finding,
     archive_file,
@@ -256,28 +256,35 @@ def _archive_and_read(
     progress: Progress | None,
     left: list[str],
 ) -> list[_Incoming]:
+    """Archive every file (durable before anything else), then read the archived copies in
+    capped worker processes (``readpool``), in parallel; the items in the order of ``files``."""
     incoming: list[_Incoming] = []
-    for number, path in enumerate(files, start=1):
+    for path in files:
         try:
             item = _Incoming(path=path, received=_received(path))
-            item.sha256, item.size = archive_file(path, ws.archive)  # durable before anything else
+            item.sha256, item.size = archive_file(path, ws.archive)
         except OSError:  # removed, or still being written, while we copied it: take it next run
             left.append(path.name)
             continue
         faults.point("archived")
-        try:
-            item.raw = ingest.read_file(path, vocab)
-        except FileRefused as exc:
-            item.refusal = [Message(exc.code, file=path.name, params=exc.params)]
-        if item.raw is not None:
-            unit, messages = ingest.identify_unit(item.raw, campaign, path.name)
-            if unit is None:
-                item.refusal = messages
-            else:
-                item.submission = Submission(item.raw, unit, item.received, (*messages, *item.raw.notices))
         incoming.append(item)
+    tasks = [readpool.Task(archive_path(ws.archive, i.sha256), i.path.name) for i in incoming]
+
+    def step(index: int, done: int) -> None:
         if progress:
-            progress(path.name, number, len(files))
+            progress(incoming[index].path.name, done, len(incoming))
+
+    for item, outcome in zip(incoming, readpool.read_all(tasks, vocab, progress=step), strict=True):
+        name = item.path.name
+        if outcome.raw is None:
+            item.refusal = [Message(outcome.code, file=name, params=outcome.params)]
+            continue
+        item.raw = outcome.raw
+        unit, messages = ingest.identify_unit(item.raw, campaign, name)
+        if unit is None:
+            item.refusal = messages
+        else:
+            item.submission = Submission(item.raw, unit, item.received, (*messages, *item.raw.notices))
     return incoming
 
 
