@@ -46,6 +46,14 @@ Progress = Callable[[int, int], None]  # (index of the file just read, how many 
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one worker may use: address space beyond its start-up size, wall time per file."""
+
+    memory_mb: int = MEMORY_MB
+    timeout_s: int = TIMEOUT_S
+
+
+@dataclass(frozen=True)
 class Task:
     path: Path
     file_name: str
@@ -77,6 +85,7 @@ def read_all(
     vocab: Vocabulary,
     workers: int | None = None,
     progress: Progress | None = None,
+    limits: Limits = Limits(),
 ) -> list[Outcome]:
     """Read every file; the outcomes in the order of ``tasks``."""
     n = worker_count(len(tasks)) if workers is None else min(workers, len(tasks))
@@ -87,24 +96,24 @@ def read_all(
             if progress:
                 progress(i, i + 1)
         return outcomes
-    return _Pool(tasks, vocab, n, progress).run()
+    return _Pool(tasks, vocab, n, progress, limits).run()
 
 
-def read_one(task: Task, vocab: Vocabulary) -> Outcome:
+def read_one(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcome:
     """Read one file here; any expected failure becomes a refusal (the worker's task too)."""
     try:
         return Outcome(ingest.read_file(task.path, vocab, task.file_name))
     except FileRefused as exc:
         return Outcome(code=exc.code, params=exc.params)
     except MemoryError:
-        return Outcome(code="file-too-complex", params={"limit": f"{MEMORY_MB} MB"})
+        return Outcome(code="file-too-complex", params={"limit": f"{limits.memory_mb} MB"})
 
 
-def read_isolated(task: Task, vocab: Vocabulary) -> Outcome:
+def read_isolated(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcome:
     """Read one file alone in a fresh capped process; its death is this file's doing."""
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_isolated_main, args=(sender, task, vocab), daemon=True)
+    proc = ctx.Process(target=_isolated_main, args=(sender, task, vocab, limits), daemon=True)
     proc.start()
     sender.close()
     try:
@@ -119,15 +128,17 @@ def read_isolated(task: Task, vocab: Vocabulary) -> Outcome:
     if outcome is not None:
         return outcome
     if proc.exitcode == -signal.SIGALRM:
-        return Outcome(code="file-timeout", params={"seconds": TIMEOUT_S})
-    return Outcome(code="file-too-complex", params={"limit": f"{MEMORY_MB} MB"})
+        return Outcome(code="file-timeout", params={"seconds": limits.timeout_s})
+    return Outcome(code="file-too-complex", params={"limit": f"{limits.memory_mb} MB"})
 
 
 class _Pool:
     """A process pool replaced whenever a worker dies, at most ``workers + 1`` files in flight."""
 
-    def __init__(self, tasks: Sequence[Task], vocab: Vocabulary, workers: int, progress: Progress | None) -> None:
-        self.tasks, self.vocab, self.workers, self.progress = tasks, vocab, workers, progress
+    def __init__(
+        self, tasks: Sequence[Task], vocab: Vocabulary, workers: int, progress: Progress | None, limits: Limits
+    ) -> None:
+        self.tasks, self.vocab, self.workers, self.progress, self.limits = tasks, vocab, workers, progress, limits
         self.outcomes: list[Outcome | None] = [None] * len(tasks)
         self.done = 0
 
@@ -142,7 +153,7 @@ class _Pool:
         while waiting:
             suspects = self._round(waiting)
             for i in suspects:  # each alone: the one that dies again is the culprit
-                self._finish(i, read_isolated(self.tasks[i], self.vocab))
+                self._finish(i, read_isolated(self.tasks[i], self.vocab, self.limits))
         assert all(o is not None for o in self.outcomes)
         return [o for o in self.outcomes if o is not None]
 
@@ -150,11 +161,13 @@ class _Pool:
         """Read from ``waiting`` until it is empty or a worker dies; then the files in flight."""
         ctx = _context()
         flight: dict[Future[Outcome], int] = {}
-        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.limits,)
+        ) as pool:
             while waiting or flight:
                 while waiting and len(flight) <= self.workers:
                     i = waiting.popleft()
-                    flight[pool.submit(_task, self.tasks[i], self.vocab)] = i
+                    flight[pool.submit(_task, self.tasks[i], self.vocab, self.limits)] = i
                 finished, _ = wait(flight, return_when=FIRST_COMPLETED)
                 for future in finished:
                     i = flight.pop(future)
@@ -174,14 +187,15 @@ def _context() -> ForkServerContext | SpawnContext:
     return ctx
 
 
-def _init_worker() -> None:
+def _init_worker(limits: Limits) -> None:
     """Caps for this worker: address space, no core dumps; it dies with the run."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.environ["RUST_BACKTRACE"] = "0"  # an aborting parser says one line, not a page
     if sys.platform == "linux":
         _die_with_parent()
         held = _vm_size()
         if held:
-            cap = held + MEMORY_MB * 1024 * 1024
+            cap = held + limits.memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
@@ -210,20 +224,20 @@ def _vm_size() -> int:
     return 0
 
 
-def _task(task: Task, vocab: Vocabulary) -> Outcome:
-    signal.alarm(TIMEOUT_S)
+def _task(task: Task, vocab: Vocabulary, limits: Limits) -> Outcome:
+    signal.alarm(limits.timeout_s)
     try:
-        outcome = read_one(task, vocab)
+        outcome = read_one(task, vocab, limits)
     finally:
         signal.alarm(0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return Outcome(outcome.raw, outcome.code, outcome.params, peak)
 
 
-def _isolated_main(sender: Connection, task: Task, vocab: Vocabulary) -> None:
-    _init_worker()
+def _isolated_main(sender: Connection, task: Task, vocab: Vocabulary, limits: Limits) -> None:
+    _init_worker(limits)
     try:
-        result: Outcome | Exception = _task(task, vocab)
+        result: Outcome | Exception = _task(task, vocab, limits)
     except Exception as exc:
         result = exc
     sender.send(result)

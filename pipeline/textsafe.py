@@ -11,6 +11,7 @@ with a visible mark (the ledger keeps it whole).
 
 from __future__ import annotations
 
+import os
 import re
 
 EXCEL_CELL_MAX = 32767
@@ -34,3 +35,19 @@ def cell_text(text: str) -> str:
 
 def is_clean(text: str) -> bool:
     return _NOT_XML.search(text) is None
+
+
+def file_name(name: str) -> str:
+    """A received file's name as text: bytes that are not UTF-8 (a name made on Chinese Windows,
+    unpacked from a zip, arrives in GBK) are read as GB18030, else replaced with U+FFFD.
+
+    Python keeps such bytes as lone surrogates, which SQLite, JSON-to-UTF-8 and every XML writer
+    refuse; a clean name is returned unchanged.
+    """
+    if not any("\udc80" <= ch <= "\udcff" for ch in name):
+        return xml_text(name)
+    raw = os.fsencode(name)
+    try:
+        return xml_text(raw.decode("gb18030"))
+    except UnicodeDecodeError:
+        return xml_text(raw.decode("utf-8", errors="replace"))
