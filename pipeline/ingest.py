@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 import python_calamine as calamine
 
-from pipeline import layout
+from pipeline import layout, textsafe
 from pipeline.config import Campaign, Unit
 from pipeline.errors import FileRefused
 from pipeline.kinds import ITEM_KINDS, PROBLEM, LedgerKind
@@ -144,15 +144,8 @@ def _sniff_zip(data: bytes) -> str:
             names = {i.filename for i in infos}
             if len(infos) > MAX_ENTRIES:
                 raise FileRefused("file-unpacked-too-large", size=f"{len(infos)} 个部件", limit=MAX_ENTRIES, ratio="-")
-            unpacked = sum(i.file_size for i in infos)
-            ratio = unpacked / max(len(data), 1)
-            if unpacked > MAX_UNPACKED_BYTES or ratio > MAX_RATIO:
-                raise FileRefused(
-                    "file-unpacked-too-large",
-                    size=_size(unpacked),
-                    limit=_size(MAX_UNPACKED_BYTES),
-                    ratio=f"{ratio:.0f}:1",
-                )
+            _check_unpacked(sum(i.file_size for i in infos), len(data))  # as declared: cheap
+            _check_unpacked(_inflated_total(data, infos), len(data))  # as it really inflates
             if "mimetype" in names:
                 mime = zf.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mime and "content.xml" in names:
@@ -173,6 +166,69 @@ def _sniff_zip(data: bytes) -> str:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         raise FileRefused("file-corrupt", detail="压缩包结构损坏或文件被截断") from exc
+
+
+def _check_unpacked(unpacked: int, packed: int) -> None:
+    ratio = unpacked / max(packed, 1)
+    if unpacked > MAX_UNPACKED_BYTES or ratio > MAX_RATIO:
+        raise FileRefused(
+            "file-unpacked-too-large", size=_size(unpacked), limit=_size(MAX_UNPACKED_BYTES), ratio=f"{ratio:.0f}:1"
+        )
+
+
+_INFLATE_CHUNK = 1 << 20
+
+
+def _inflated_total(data: bytes, infos: Sequence[zipfile.ZipInfo]) -> int:
+    """The real unpacked size of every part, measured by inflating it (never more than the limit).
+
+    The sizes a zip declares are written by whoever made the file and can lie; the readers used
+    later (python-calamine's zip crate) do not all stop at the declared size. So each part's raw
+    deflate stream is inflated here, in chunks, counting what comes out: a part that inflates to
+    more (or less) than it declares is a corrupt file, and the total stops at the limit, so a
+    lying bomb costs one chunk of memory and the time to inflate up to the limit.
+    """
+    total = 0
+    view = memoryview(data)
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise FileRefused("file-corrupt", detail="压缩包中的部件被单独加密")
+        start = _data_offset(data, info)
+        raw = view[start : start + info.compress_size]
+        if info.compress_type == zipfile.ZIP_STORED:
+            size = len(raw)
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            size = _inflated_size(raw, min(info.file_size, MAX_UNPACKED_BYTES - total) + 1)
+        else:
+            raise FileRefused("file-corrupt", detail=f"不支持的压缩方式（{info.compress_type}）")
+        if size != info.file_size:
+            raise FileRefused("file-corrupt", detail="压缩包声明的大小与实际内容不符")
+        total += size
+    return total
+
+
+def _data_offset(data: bytes, info: zipfile.ZipInfo) -> int:
+    at = info.header_offset
+    if data[at : at + 4] != ZIP_MAGIC:
+        raise FileRefused("file-corrupt", detail="压缩包结构损坏或文件被截断")
+    name_len = int.from_bytes(data[at + 26 : at + 28], "little")
+    extra_len = int.from_bytes(data[at + 28 : at + 30], "little")
+    return at + 30 + name_len + extra_len
+
+
+def _inflated_size(raw: memoryview, limit: int) -> int:
+    """How many bytes ``raw`` (a raw deflate stream) inflates to, counting stopped past ``limit``."""
+    inflater = zlib.decompressobj(-15)
+    size, pending = 0, bytes(raw)
+    while size <= limit:
+        chunk = inflater.decompress(pending, _INFLATE_CHUNK)
+        size += len(chunk)
+        if inflater.eof:
+            return size
+        pending = inflater.unconsumed_tail
+        if not pending and not chunk:
+            raise FileRefused("file-corrupt", detail="压缩包结构损坏或文件被截断")
+    return size
 
 
 def _sniff_ole(data: bytes) -> str:
@@ -252,7 +308,8 @@ def read_bytes(data: bytes, vocab: Vocabulary, file_name: str) -> RawTable:
         found = _find_kind_table(sheets, vocab, file_name, fmt, kind, exclude=table.sheet)
         if found is not None:
             extra[kind.name] = RawTable(**{**found.__dict__, "marker": marker})
-    return RawTable(**{**table.__dict__, "marker": marker, "extra": extra})
+    notices = (*table.notices, *_long_cells(table))
+    return RawTable(**{**table.__dict__, "marker": marker, "extra": extra, "notices": notices})
 
 
 def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: str | None = None) -> RawTable:
@@ -271,6 +328,25 @@ def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: 
             "table-not-found", detail=f"各工作表中都没有找到{kind.label}的表头（应包含：{'、'.join(kind.required)}）"
         )
     return RawTable(**{**found.__dict__, "marker": marker})
+
+
+def _long_cells(raw: RawTable) -> list[Message]:
+    """A warning for each text longer than an Excel cell holds: outputs show it cut (textsafe)."""
+    found: list[Message] = []
+    for column in raw.frame.columns:
+        for row, value in raw.frame[column].items():
+            if isinstance(value, str) and len(value) > textsafe.EXCEL_CELL_MAX:
+                params = {"column": column, "length": len(value), "limit": textsafe.EXCEL_CELL_MAX}
+                found.append(
+                    Message(
+                        "cell-too-long",
+                        file=raw.file_name,
+                        sheet=raw.sheet,
+                        cell=raw.cell(column, int(row)),
+                        params=params,
+                    )
+                )
+    return found
 
 
 def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | None]:
@@ -301,7 +377,9 @@ def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | 
             sheets.append(_Sheet(meta.name, rows, merged, hidden))
     except FileRefused:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit; but a panic in calamine's Rust code is the file's fault
         raise FileRefused("file-corrupt", detail=_short(exc)) from exc
     finally:
         book.close()
@@ -348,7 +426,7 @@ def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
     return result
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]
 

@@ -88,6 +88,16 @@ CATALOGUE: dict[str, Entry] = {
     "file-too-many-rows": Entry(
         "error", "行数过多", "工作表“{sheet}”有 {rows} 行，超过上限 {limit} 行，请只保留问题清单。"
     ),
+    "file-too-complex": Entry(
+        "error",
+        "文件过于复杂",
+        "读取该文件需要的内存超过上限 {limit}（例如工作表中有位于极远处的单元格，使表格范围大到无法读取），疑似异常文件，不予读取。请只保留问题清单，删除多余的行、列和工作表后重新报送。",
+    ),
+    "file-timeout": Entry(
+        "error",
+        "读取超时",
+        "读取该文件超过 {seconds} 秒仍未完成，疑似异常文件，不予读取。请只保留问题清单，重新保存后报送。",
+    ),
     "table-not-found": Entry(
         "error",
         "找不到问题清单",
@@ -289,6 +299,12 @@ CATALOGUE: dict[str, Entry] = {
         "写明本月新的整改进展",
     ),
     "no-problems": Entry("warning", "未查摆出问题", "本表没有填写任何问题（未查摆出问题），请核实。"),
+    "cell-too-long": Entry(
+        "warning",
+        "内容过长",
+        "“{column}”的内容有 {length} 个字，超过 Excel 单元格上限 {limit} 个字；台账中完整保存，总台账、模板等表格中只显示前面部分。请精简表述。",
+        "精简到 {limit} 个字以内",
+    ),
     "rows-ignored": Entry("warning", "表格下方内容已忽略", "表格下方的内容“{value}”不属于问题清单，已忽略。"),
     # --- information ---------------------------------------------------------------------
     "file-duplicate": Entry(

@@ -23,6 +23,7 @@ import jinja2
 import pandas as pd
 from docxtpl import DocxTemplate, RichText
 
+from pipeline import textsafe
 from pipeline.report import LADDER_TOP, MonthReport, ladder_level
 from pipeline.workdays import add_workdays
 
@@ -102,7 +103,7 @@ def clean(value: object) -> str:
     """Text for a cell or sentence: whitespace and line breaks folded, control characters gone."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = _CONTROL.sub("", str(value))
+    text = textsafe.xml_text(_CONTROL.sub("", str(value)))
     return " ".join(text.split())
 
 

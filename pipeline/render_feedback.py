@@ -20,13 +20,13 @@ from typing import Any
 
 import python_calamine as calamine
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import ingest
+from pipeline import ingest, textsafe
 from pipeline.messages import CATALOGUE, Message
 
 SUMMARY_SHEET = "退回说明"
@@ -97,7 +97,7 @@ class Returned:
 def feedback_name(item: Returned) -> str:
     """``{单位或原文件名}_退回修改.xlsx``, safe as a file name."""
     base = item.unit or Path(item.file_name).stem
-    base = _BAD_FILE_CHARS.sub("_", base).strip(" .") or "文件"
+    base = _BAD_FILE_CHARS.sub("_", textsafe.xml_text(base)).strip(" .") or "文件"
     return f"{base[:80]}_退回修改.xlsx"
 
 
@@ -174,19 +174,19 @@ def put(cell: Cell, value: Any) -> None:
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
     else:
-        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-        cell.value = text
+        cell.value = textsafe.cell_text(str(value))
         cell.data_type = "s"  # openpyxl would take "=…" for a formula
 
 
 def _sheet_title(name: str) -> str:
-    title = _BAD_SHEET_CHARS.sub("_", name)[:31] or "问题清单"
+    title = _BAD_SHEET_CHARS.sub("_", textsafe.xml_text(name)).strip("'")[:31] or "问题清单"
     return "原表" if title == SUMMARY_SHEET else title
 
 
 def _write_summary(ws: Worksheet, item: Returned, copy_title: str) -> None:
     errors = sum(1 for n in item.notes if n.level == "error")
-    ws.cell(1, 1, f"{item.unit or item.file_name}：问题清单退回修改说明").font = Font(bold=True, size=14)
+    put(ws.cell(1, 1), f"{item.unit or item.file_name}：问题清单退回修改说明")
+    ws.cell(1, 1).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUMMARY_COLUMNS))
     intro = (
         f"你单位报送的“{item.file_name}”经校验有 {errors} 处必须改正，已退回。请按下表逐项改正后重新报送；"
@@ -279,7 +279,7 @@ def _mark(ws: Worksheet, notes: Sequence[Note], merged: Merged) -> None:
         is_error = any(n.level == "error" for n in found)
         cell.fill = ERROR_FILL if is_error else WARNING_FILL
         text = "\n".join(f"{n.problem}" + (f"\n应当：{n.expected}" if n.expected else "") for n in found)
-        comment = Comment(text, AUTHOR)
+        comment = Comment(textsafe.cell_text(text), AUTHOR)
         comment.width = 320
         comment.height = min(60 + 40 * len(found) + len(text) // 2, 600)
         cell.comment = comment

@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline import textsafe
 from pipeline.messages import render_text
 from pipeline.render_docx import cn_date, percent
 from pipeline.render_xlsx import _Formats, new_workbook, write_table
@@ -438,7 +439,7 @@ def _flag(tag: str) -> Any:
 def _cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return str(value)
+    return textsafe.xml_text(str(value))
 
 
 def _display_len(text: str) -> int:

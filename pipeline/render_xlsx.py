@@ -17,7 +17,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline import layout
+from pipeline import layout, textsafe
 from pipeline.config import Campaign, Unit
 from pipeline.kinds import ITEM_KINDS, LedgerKind
 from pipeline.report import LEDGER_COLUMNS, MonthReport
@@ -90,7 +90,7 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column:
         else:
             ws.write_number(row, col, value, fmt.number)
     else:
-        text = str(value)
+        text = textsafe.cell_text(str(value))
         style = fmt.fills.get(text) if column in ("灯色", "督办等级") else None
         ws.write_string(
             row, col, text, style or (fmt.text if column in WIDE or _display_len(text) > 12 else fmt.center)
@@ -357,7 +357,7 @@ def write_unit_template(
             elif value is None or _missing(value):
                 ws.write_blank(r, c, None, open_text if is_open else locked)
             else:
-                ws.write_string(r, c, str(value), open_text if is_open else locked)
+                ws.write_string(r, c, textsafe.cell_text(str(value)), open_text if is_open else locked)
         texts = [v if isinstance(v, str) else None for v in (rec.get(column) for column in columns)]
         ws.set_row(r, _row_height(texts, [TEMPLATE_WIDTHS.get(column, 12) for column in columns]))
     for r in range(first + n, first + n + blank_rows):

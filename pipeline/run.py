@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import aggregate, faults, ingest, render
+from pipeline import aggregate, faults, ingest, readpool, render, textsafe
 from pipeline.archive import (
     Finding,
     archive_file,
@@ -79,6 +79,11 @@ class _Incoming:
     refusal: list[Message] = field(default_factory=list)
     work_summary: str = ""  # unit code when the file is the unit's 工作总结 (see _as_work_summary)
 
+    @property
+    def name(self) -> str:
+        """The file name as recorded and shown: undecodable bytes decoded (textsafe.file_name)."""
+        return textsafe.file_name(self.path.name)
+
 
 WORK_SUMMARY = "总结"  # audit outcome of a unit's 工作总结 (巩固提升)
 NOT_A_LIST = frozenset({"file-not-spreadsheet", "table-not-found"})
@@ -96,7 +101,7 @@ def _as_work_summary(item: _Incoming, campaign: Campaign, month: str) -> None:
     named = "总结" in item.path.stem
     if not named and not any(m.code in NOT_A_LIST for m in item.refusal):
         return
-    unit = ingest.unit_from_name(item.path.name, campaign)
+    unit = ingest.unit_from_name(item.name, campaign)
     if unit is not None:
         item.work_summary, item.submission, item.refusal = unit.code, None, []
 
@@ -196,13 +201,13 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
     """
     names = store.unit_names()
     out: list[Returned] = []
-    for record in store.audit_records(month):
-        if record.outcome != "退回":
-            continue
-        original = archive_path(ws.archive, record.sha256)
-        try:
-            raw = ingest.read_file(original, vocab, record.file_name)
-        except (FileRefused, OSError):
+    records = [
+        r for r in store.audit_records(month) if r.outcome == "退回" and archive_path(ws.archive, r.sha256).is_file()
+    ]
+    tasks = [readpool.Task(archive_path(ws.archive, r.sha256), r.file_name) for r in records]
+    for record, outcome in zip(records, readpool.read_all(tasks, vocab), strict=True):  # capped, as when received
+        raw, original = outcome.raw, archive_path(ws.archive, record.sha256)
+        if raw is None:
             continue
         notes = tuple(Note.from_record(m, record.file_name) for m in json.loads(record.messages))
         out.append(Returned(record.file_name, names.get(record.unit_code or "", ""), original, raw.sheet, notes))
@@ -218,7 +223,7 @@ def _recover(store: Store, ws: Workspace) -> None:
     """
     done = store.inbox_done()
     if done:
-        waiting = {(p.name, _received(p).isoformat()): p for p in inbox_files(ws.inbox)}
+        waiting = {(textsafe.file_name(p.name), _received(p).isoformat()): p for p in inbox_files(ws.inbox)}
         for name, sha, received_at in done:
             path = waiting.get((name, received_at))
             if path is not None and sha256_of(path) == sha:
@@ -261,28 +266,35 @@ def _archive_and_read(
     progress: Progress | None,
     left: list[str],
 ) -> list[_Incoming]:
+    """Archive every file (durable before anything else), then read the archived copies in
+    capped worker processes (``readpool``), in parallel; the items in the order of ``files``."""
     incoming: list[_Incoming] = []
-    for number, path in enumerate(files, start=1):
+    for path in files:
         try:
             item = _Incoming(path=path, received=_received(path))
-            item.sha256, item.size = archive_file(path, ws.archive)  # durable before anything else
+            item.sha256, item.size = archive_file(path, ws.archive)
         except OSError:  # removed, or still being written, while we copied it: take it next run
-            left.append(path.name)
+            left.append(textsafe.file_name(path.name))
             continue
         faults.point("archived")
-        try:
-            item.raw = ingest.read_file(path, vocab)
-        except FileRefused as exc:
-            item.refusal = [Message(exc.code, file=path.name, params=exc.params)]
-        if item.raw is not None:
-            unit, messages = ingest.identify_unit(item.raw, campaign, path.name)
-            if unit is None:
-                item.refusal = messages
-            else:
-                item.submission = Submission(item.raw, unit, item.received, (*messages, *item.raw.notices))
         incoming.append(item)
+    tasks = [readpool.Task(archive_path(ws.archive, i.sha256), i.name) for i in incoming]
+
+    def step(index: int, done: int) -> None:
         if progress:
-            progress(path.name, number, len(files))
+            progress(incoming[index].name, done, len(incoming))
+
+    for item, outcome in zip(incoming, readpool.read_all(tasks, vocab, progress=step), strict=True):
+        name = item.name
+        if outcome.raw is None:
+            item.refusal = [Message(outcome.code, file=name, params=outcome.params)]
+            continue
+        item.raw = outcome.raw
+        unit, messages = ingest.identify_unit(item.raw, campaign, name)
+        if unit is None:
+            item.refusal = messages
+        else:
+            item.submission = Submission(item.raw, unit, item.received, (*messages, *item.raw.notices))
     return incoming
 
 
@@ -307,7 +319,7 @@ def _record_and_merge(
     for item in incoming:
         received_at = item.received.isoformat()
         common: dict[str, Any] = {
-            "file_name": item.path.name,
+            "file_name": item.name,
             "sha256": item.sha256,
             "size": item.size,
             "month": month,
@@ -319,7 +331,7 @@ def _record_and_merge(
             messages = [
                 Message(
                     "file-duplicate",
-                    file=item.path.name,
+                    file=item.name,
                     params={"received": original.received_at.replace("T", " "), "original": original.file_name},
                 )
             ]
@@ -327,20 +339,18 @@ def _record_and_merge(
                 **common, unit_code=original.unit_code, outcome="重复", messages=_message_records(messages)
             )
             result.files.append(
-                FileOutcome(
-                    item.path.name, store.unit_names().get(original.unit_code or "", ""), "重复", tuple(messages)
-                )
+                FileOutcome(item.name, store.unit_names().get(original.unit_code or "", ""), "重复", tuple(messages))
             )
         elif item.work_summary:
-            messages = [Message("work-summary-received", file=item.path.name)]
+            messages = [Message("work-summary-received", file=item.name)]
             seq = store.append_audit(
                 **common, unit_code=item.work_summary, outcome=WORK_SUMMARY, messages=_message_records(messages)
             )
             name = store.unit_names().get(item.work_summary, "")
-            result.files.append(FileOutcome(item.path.name, name, WORK_SUMMARY, tuple(messages)))
+            result.files.append(FileOutcome(item.name, name, WORK_SUMMARY, tuple(messages)))
         elif item.submission is None:
             seq = store.append_audit(**common, unit_code=None, outcome="退回", messages=_message_records(item.refusal))
-            result.files.append(FileOutcome(item.path.name, "", "退回", tuple(item.refusal)))
+            result.files.append(FileOutcome(item.name, "", "退回", tuple(item.refusal)))
         else:
             unit = item.submission.unit
             checked = check_against_ledger(checked_by_path[item.path], store.ledger_view(unit.code, month))
@@ -353,8 +363,8 @@ def _record_and_merge(
             if checked.accepted:
                 store.apply_submission(seq, unit.code, month, checked.rows)
                 _apply_items(store, seq, unit.code, month, checked)
-            result.files.append(FileOutcome(item.path.name, unit.name, outcome, tuple(messages)))
-        store.mark_inbox_done(item.path.name, item.sha256, received_at, seq)
+            result.files.append(FileOutcome(item.name, unit.name, outcome, tuple(messages)))
+        store.mark_inbox_done(item.name, item.sha256, received_at, seq)
         faults.point("recorded")
 
 

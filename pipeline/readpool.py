@@ -1,0 +1,244 @@
+"""Read received files in worker processes: in parallel, and each file within a memory and time cap.
+
+The byte-level checks of ``ingest`` (size, real unpacked size, entries) stop the known attacks
+cheaply, but a small file can still ask for a huge allocation: a sheet with cells at ``A1`` and
+``XFD1048576`` makes python-calamine allocate a 17-billion-cell grid, and its Rust allocator
+aborts the whole process when that fails. So every file is parsed in a worker whose address
+space is capped (``RLIMIT_AS``: what it held after start-up plus ``MEMORY_MB``) and whose wall
+time per file is capped by ``SIGALRM`` (its default action ends the process, whatever code is
+running). A worker that dies takes only its file with it: the file is refused as
+``file-too-complex`` or ``file-timeout``, the pool is replaced and the batch goes on.
+
+Workers come from the ``forkserver`` start method (the CLI runs a progress thread, and forking a
+threaded process is unsafe); the server preloads ``pipeline.ingest``, so a worker starts in
+milliseconds. There are ``os.cpu_count()`` workers (``ZFZZ_WORKERS`` overrides; ``0`` reads in
+this process, without the caps). Results come back in the order of the files. When a worker
+dies, every file then in flight is read again alone in a fresh process, so the culprit is known
+for sure and an innocent file beside it is not refused.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
+from pathlib import Path
+from typing import Any
+
+from pipeline import ingest
+from pipeline.errors import FileRefused
+from pipeline.vocab import Vocabulary
+
+WORKERS_ENV = "ZFZZ_WORKERS"
+MEMORY_MB = 1024  # address space a worker may add to what it holds after start-up
+TIMEOUT_S = 60  # wall-clock seconds to read one file
+
+Progress = Callable[[int, int], None]  # (index of the file just read, how many are read)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one worker may use: address space beyond its start-up size, wall time per file."""
+
+    memory_mb: int = MEMORY_MB
+    timeout_s: int = TIMEOUT_S
+
+
+@dataclass(frozen=True)
+class Task:
+    path: Path
+    file_name: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One file read: its table, or the refusal's catalogue code and parameters."""
+
+    raw: ingest.RawTable | None = None
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    peak_kb: int = 0  # the reading process's peak resident memory (0 when read in this process)
+
+    @property
+    def refused(self) -> bool:
+        return self.raw is None
+
+
+def worker_count(files: int) -> int:
+    """Workers for ``files`` files: ``ZFZZ_WORKERS`` if set, else one per CPU; never more than files."""
+    env = os.environ.get(WORKERS_ENV, "").strip()
+    wanted = int(env) if env.isdigit() else (os.cpu_count() or 1)
+    return min(wanted, files)
+
+
+def read_all(
+    tasks: Sequence[Task],
+    vocab: Vocabulary,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    limits: Limits = Limits(),
+) -> list[Outcome]:
+    """Read every file; the outcomes in the order of ``tasks``."""
+    n = worker_count(len(tasks)) if workers is None else min(workers, len(tasks))
+    if n <= 0:
+        outcomes = []
+        for i, task in enumerate(tasks):
+            outcomes.append(read_one(task, vocab))
+            if progress:
+                progress(i, i + 1)
+        return outcomes
+    return _Pool(tasks, vocab, n, progress, limits).run()
+
+
+def read_one(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcome:
+    """Read one file here; any expected failure becomes a refusal (the worker's task too)."""
+    try:
+        return Outcome(ingest.read_file(task.path, vocab, task.file_name))
+    except FileRefused as exc:
+        return Outcome(code=exc.code, params=exc.params)
+    except MemoryError:
+        return Outcome(code="file-too-complex", params={"limit": f"{limits.memory_mb} MB"})
+
+
+def read_isolated(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcome:
+    """Read one file alone in a fresh capped process; its death is this file's doing."""
+    ctx = _context()
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_isolated_main, args=(sender, task, vocab, limits), daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        outcome: Outcome | Exception | None = receiver.recv()
+    except EOFError:
+        outcome = None
+    finally:
+        receiver.close()
+        proc.join()
+    if isinstance(outcome, Exception):
+        raise outcome  # a bug in reading, not the file's doing: as loud as in this process
+    if outcome is not None:
+        return outcome
+    if proc.exitcode == -signal.SIGALRM:
+        return Outcome(code="file-timeout", params={"seconds": limits.timeout_s})
+    return Outcome(code="file-too-complex", params={"limit": f"{limits.memory_mb} MB"})
+
+
+class _Pool:
+    """A process pool replaced whenever a worker dies, at most ``workers + 1`` files in flight."""
+
+    def __init__(
+        self, tasks: Sequence[Task], vocab: Vocabulary, workers: int, progress: Progress | None, limits: Limits
+    ) -> None:
+        self.tasks, self.vocab, self.workers, self.progress, self.limits = tasks, vocab, workers, progress, limits
+        self.outcomes: list[Outcome | None] = [None] * len(tasks)
+        self.done = 0
+
+    def _finish(self, i: int, outcome: Outcome) -> None:
+        self.outcomes[i] = outcome
+        self.done += 1
+        if self.progress:
+            self.progress(i, self.done)
+
+    def run(self) -> list[Outcome]:
+        waiting = deque(range(len(self.tasks)))
+        while waiting:
+            suspects = self._round(waiting)
+            for i in suspects:  # each alone: the one that dies again is the culprit
+                self._finish(i, read_isolated(self.tasks[i], self.vocab, self.limits))
+        assert all(o is not None for o in self.outcomes)
+        return [o for o in self.outcomes if o is not None]
+
+    def _round(self, waiting: deque[int]) -> list[int]:
+        """Read from ``waiting`` until it is empty or a worker dies; then the files in flight."""
+        ctx = _context()
+        flight: dict[Future[Outcome], int] = {}
+        with ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.limits,)
+        ) as pool:
+            while waiting or flight:
+                while waiting and len(flight) <= self.workers:
+                    i = waiting.popleft()
+                    flight[pool.submit(_task, self.tasks[i], self.vocab, self.limits)] = i
+                finished, _ = wait(flight, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    i = flight.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        return sorted([i, *flight.values()])
+                    self._finish(i, outcome)
+        return []
+
+
+def _context() -> ForkServerContext | SpawnContext:
+    if sys.platform != "linux":
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.ingest"])
+    return ctx
+
+
+def _init_worker(limits: Limits) -> None:
+    """Caps for this worker: address space, no core dumps; it dies with the run."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.environ["RUST_BACKTRACE"] = "0"  # an aborting parser says one line, not a page
+    if sys.platform == "linux":
+        _die_with_parent()
+        held = _vm_size()
+        if held:
+            cap = held + limits.memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _die_with_parent() -> None:
+    """SIGKILL this worker when its parent (the fork server, which ends with the run) goes."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent went before the call
+        os._exit(1)
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _task(task: Task, vocab: Vocabulary, limits: Limits) -> Outcome:
+    signal.alarm(limits.timeout_s)
+    try:
+        outcome = read_one(task, vocab, limits)
+    finally:
+        signal.alarm(0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return Outcome(outcome.raw, outcome.code, outcome.params, peak)
+
+
+def _isolated_main(sender: Connection, task: Task, vocab: Vocabulary, limits: Limits) -> None:
+    _init_worker(limits)
+    try:
+        result: Outcome | Exception = _task(task, vocab, limits)
+    except Exception as exc:
+        result = exc
+    sender.send(result)
+    sender.close()
