@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,21 +29,41 @@ def render_month(
     month_dir: Path,
     templates_dir: Path = TEMPLATES_DIR,
     returned: Sequence[render_feedback.Returned] = (),
+    timings: dict[str, float] | None = None,
 ) -> list[Path]:
-    """Write every output of the month, with a feedback workbook per returned file (``退回/``)."""
+    """Write every output of the month, with a feedback workbook per returned file (``退回/``).
+
+    ``timings``, when given, gets the seconds each output took (``render:总台账`` …).
+    """
+    laps = timings if timings is not None else {}
+    last = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        laps[f"render:{stage}"] = now - last
+        last = now
+
     staging = month_dir.with_name(f".{month_dir.name}.tmp-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
         render_xlsx.write_ledger(report, staging / "总台账.xlsx")
+        lap("总台账")
         render_docx.write_circular(report, staging / "通报.docx", templates_dir)
+        lap("通报")
         render_docx.write_notices(report, staging / "督办通知单", templates_dir)
+        lap("督办通知单")
         render_docx.write_escalation(report, staging / "移交纪委清单.docx", templates_dir)
+        lap("移交纪委清单")
         write_templates(report.campaign, report, next_month(report.month), staging / "模板")
+        lap("模板")
         render_feedback.write_all(returned, staging / "退回")
+        lap("退回")
         faults.point("rendered")
         _swap(staging, month_dir)
+        lap("swap")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
