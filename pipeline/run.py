@@ -365,7 +365,9 @@ def _record_and_merge(
             result.files.append(FileOutcome(item.path.name, "", "退回", tuple(item.refusal)))
         else:
             unit = item.submission.unit
-            checked = check_against_ledger(checked_by_path[item.path], store.ledger_view(unit.code, month))
+            checked = checked_by_path[item.path]
+            ledger = store.ledger_view(unit.code, month, checked.rows["问题编号"].tolist())
+            checked = check_against_ledger(checked, ledger)
             outcome = "通过" if checked.accepted else "退回"
             messages = list(checked.messages)
             seq = store.append_audit(
