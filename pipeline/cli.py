@@ -8,6 +8,8 @@ shows its traceback.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ import click
 
 from pipeline.errors import PipelineError
 
+TIMINGS_ENV = "PIPELINE_TIMINGS"  # a file to write the monthly run's stage timings to (JSON)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -72,6 +75,8 @@ def monthly(data: Path, as_of: dt.date | None) -> None:
     from pipeline.summary_view import print_run
 
     print_run(console, result)
+    if timings := os.environ.get(TIMINGS_ENV):  # tools/bench.py: the run's seconds per stage
+        Path(timings).write_text(json.dumps(result.timings, ensure_ascii=False), encoding="utf-8")
 
 
 def _with_progress(console: Any, job: Callable[[Callable[[str, int, int], None]], Any]) -> Any:

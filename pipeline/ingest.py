@@ -714,12 +714,22 @@ def _match_name(text: str, units: Sequence[Unit]) -> Unit | None:
     if not k:
         return None
     best: tuple[int, Unit] | None = None
-    for unit in units:
-        for name in unit.names:
-            nk = key(name)
-            if nk and nk in k and (best is None or len(nk) > best[0]):
-                best = (len(nk), unit)
+    for nk, unit in _name_keys(units):
+        if nk in k and (best is None or len(nk) > best[0]):
+            best = (len(nk), unit)
     return best[1] if best else None
+
+
+_NAME_KEYS: list[tuple[Sequence[Unit], list[tuple[str, Unit]]]] = []  # the last roster's keys
+
+
+def _name_keys(units: Sequence[Unit]) -> list[tuple[str, Unit]]:
+    """(matching key, unit) of every name and alias, in roster order; a roster (tuple) keyed once."""
+    if _NAME_KEYS and _NAME_KEYS[0][0] is units and isinstance(units, tuple):
+        return _NAME_KEYS[0][1]
+    keys = [(nk, unit) for unit in units for name in unit.names if (nk := key(name))]
+    _NAME_KEYS[:] = [(units, keys)]
+    return keys
 
 
 def unit_from_name(file_name: str, campaign: Campaign) -> Unit | None:

@@ -6,15 +6,19 @@ it swapped into place, so a crash never leaves a half-written month behind.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from pipeline import faults, render_docx, render_feedback, render_xlsx
-from pipeline.config import Campaign
+from pipeline.config import Campaign, Unit
 from pipeline.report import MonthReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -30,36 +34,69 @@ def render_month(
     month_dir: Path,
     templates_dir: Path = TEMPLATES_DIR,
     returned: Sequence[render_feedback.Returned] = (),
+    timings: dict[str, float] | None = None,
 ) -> list[Path]:
-    """Write every output of the month, with a feedback workbook per returned file (``退回/``)."""
+    """Write every output of the month, with a feedback workbook per returned file (``退回/``).
+
+    The per-unit documents (templates, 督办通知单, feedback workbooks) of a large month are
+    written by worker processes while this one writes the ledger and the circular (see
+    ``_Workers``). ``timings``, when given, gets the seconds each output took (``render:总台账`` …).
+    """
+    laps = timings if timings is not None else {}
+    last = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        laps[f"render:{stage}"] = now - last
+        last = now
+
     staging = month_dir.with_name(f".{month_dir.name}.tmp-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        render_xlsx.write_ledger(report, staging / "总台账.xlsx")
-        render_docx.write_circular(report, staging / "通报.docx", templates_dir)
-        render_docx.write_notices(report, staging / "督办通知单", templates_dir)
-        render_docx.write_escalation(report, staging / "移交纪委清单.docx", templates_dir)
-        write_templates(report.campaign, report, next_month(report.month), staging / "模板")
-        render_feedback.write_all(returned, staging / "退回")
+        notices = render_docx.notice_units(report)
+        feedback = list(returned)
+        with _Workers(report, templates_dir, staging, feedback, notices) as workers:
+            lap("workers started")
+            render_xlsx.write_ledger(report, staging / "总台账.xlsx")
+            lap("总台账")
+            render_docx.write_circular(report, staging / "通报.docx", templates_dir)
+            lap("通报")
+            render_docx.write_escalation(report, staging / "移交纪委清单.docx", templates_dir)
+            lap("移交纪委清单")
+            workers.finish()
+            lap("模板+督办通知单+退回")
         faults.point("rendered")
         _swap(staging, month_dir)
+        lap("swap")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted(p for p in month_dir.rglob("*") if p.is_file())
 
 
-def write_templates(campaign: Campaign, report: MonthReport | None, month: str, folder: Path) -> list[Path]:
-    """Each unit's template for ``month``, pre-filled with its problems (blank without a report)."""
+def write_templates(
+    campaign: Campaign, report: MonthReport | None, month: str, folder: Path, units: Sequence[Unit] | None = None
+) -> list[Path]:
+    """Each unit's template for ``month``, pre-filled with its problems (blank without a report).
+
+    ``units``: only these units of the roster (a worker's share).
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    by_unit: dict[str, pd.DataFrame] = {}
+    none = None
+    if report is not None:
+        problems = report.problems
+        by_unit = dict(iter(problems.groupby(problems["单位编码"].to_numpy(dtype=object), sort=False)))
+        none = problems.iloc[0:0]
     paths = []
-    for unit in campaign.units:
-        problems = report.problems[report.problems["单位编码"] == unit.code] if report is not None else None
+    for unit in campaign.units if units is None else units:
+        mine = by_unit.get(unit.code, none) if report is not None else None
         path = folder / f"{unit.name}.xlsx"
         items = _open_items(report, unit.code) if report is not None else None
-        render_xlsx.write_unit_template(campaign, unit, month, problems, path, items)
+        render_xlsx.write_unit_template(campaign, unit, month, mine, path, items)
         paths.append(path)
     return paths
 
@@ -73,6 +110,112 @@ def _open_items(report: MonthReport, unit_code: str) -> dict[str, pd.DataFrame]:
         if len(mine):
             out[name] = mine
     return out
+
+
+# --- the per-unit documents in worker processes -------------------------------------------------
+PARALLEL_FROM = 60  # documents; a township's month (a dozen units) is written in this process
+_JOB: dict[str, Any] = {}  # what the workers write from (set by _start_worker)
+
+
+def _start_worker(job: dict[str, Any]) -> None:
+    _JOB.clear()
+    _JOB.update(job)
+
+
+def _write_share(kind: str, start: int, stop: int) -> int:
+    """Write one share of the per-unit documents (in a worker, or in this process)."""
+    job = _JOB
+    report: MonthReport = job["report"]
+    staging: Path = job["staging"]
+    if kind == "模板":
+        units = report.campaign.units[start:stop]
+        write_templates(report.campaign, report, next_month(report.month), staging / "模板", units)
+    elif kind == "督办通知单":
+        render_docx.write_notices(report, staging / "督办通知单", job["templates_dir"], job["notices"][start:stop])
+    else:
+        folder = staging / "退回"
+        folder.mkdir(parents=True, exist_ok=True)
+        for item, name in zip(job["feedback"][start:stop], job["feedback_names"][start:stop], strict=True):
+            render_feedback.write_feedback(item, folder / name)
+    return stop - start
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _Workers:
+    """The month's per-unit documents: 模板 for every unit, 督办通知单, 退回 feedback workbooks.
+
+    With many of them and more than one core, a pool of worker processes (forked where the
+    system can, so the report is shared rather than copied) writes them in shares while this
+    process writes the ledger; otherwise they are written here, in ``finish``. Either way the
+    same files come out: each document depends only on the report and its own unit.
+    """
+
+    def __init__(
+        self,
+        report: MonthReport,
+        templates_dir: Path,
+        staging: Path,
+        feedback: list[render_feedback.Returned],
+        notices: list[str],
+    ) -> None:
+        self.job = {
+            "report": report,
+            "templates_dir": templates_dir,
+            "staging": staging,
+            "notices": notices,
+            "feedback": feedback,
+            "feedback_names": render_feedback.file_names(feedback),
+        }
+        (staging / "模板").mkdir(parents=True, exist_ok=True)
+        if notices:
+            (staging / "督办通知单").mkdir(parents=True, exist_ok=True)
+        sizes = {"模板": len(report.campaign.units), "督办通知单": len(notices), "退回": len(feedback)}
+        self.total = sum(sizes.values())
+        self.cpus = _cpus()
+        self.parallel = self.cpus > 1 and self.total >= PARALLEL_FROM
+        pieces = self.cpus * 4 if self.parallel else 1  # small shares even out the workers' loads
+        self.shares = [
+            (kind, start, min(start + step, n))
+            for kind, n in sizes.items()
+            if n
+            for step in [max(1, -(-n // pieces))]
+            for start in range(0, n, step)
+        ]
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[int]] = []
+
+    def __enter__(self) -> _Workers:
+        if self.parallel:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self.pool = ProcessPoolExecutor(self.cpus, context, initializer=_start_worker, initargs=(self.job,))
+            self.futures = [self.pool.submit(_write_share, *share) for share in self.shares]
+        return self
+
+    def finish(self) -> None:
+        if self.pool is None:
+            _start_worker(self.job)
+            try:
+                for share in self.shares:
+                    _write_share(*share)
+            finally:
+                _JOB.clear()
+            return
+        for future in self.futures:
+            future.result()  # a worker's error is raised here, and the month is not swapped in
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            for future in self.futures:
+                future.cancel()
+            self.pool.shutdown(wait=True)
+            self.pool = None
 
 
 def _swap(staging: Path, final: Path) -> None:

@@ -14,7 +14,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -577,10 +577,15 @@ def notice_units(report: MonthReport) -> list[str]:
 
 def notice_context(report: MonthReport, unit_name: str) -> dict[str, Any]:
     """The Jinja context of one unit's 督办通知单."""
-    campaign = report.campaign
-    ctx = _common(report)
     overdue = report.overdue
     mine = overdue[overdue["填报单位"].map(clean) == clean(unit_name)]
+    return _notice_context(report, unit_name, mine, notice_units(report))
+
+
+def _notice_context(report: MonthReport, unit_name: str, mine: pd.DataFrame, units: list[str]) -> dict[str, Any]:
+    """``notice_context`` with the unit's red items (``mine``) and ``notice_units`` found already."""
+    campaign = report.campaign
+    ctx = _common(report)
     rows = [_item_row(r, campaign.escalate_after, campaign.year) for _, r in mine.iterrows()]
     matter_rows = _unit_matter_rows(report, unit_name)
     level = _highest(r["level_name"] for r in [*rows, *matter_rows])
@@ -669,8 +674,32 @@ def escalation_context(report: MonthReport) -> dict[str, Any]:
 # writing
 
 
+class _Environment(jinja2.Environment):
+    """Autoescaping, strict, and compiling each distinct template text once: the notices of a
+    month share one template, so only the first of them pays for compiling its XML."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) >= 32:  # a handful of templates; never grow without bound
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+_ENV: list[_Environment] = []
+
+
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    if not _ENV:
+        _ENV.append(_Environment())
+    return _ENV[0]
 
 
 def _render(template: Path, context: dict[str, Any], path: Path) -> Path:
@@ -697,17 +726,29 @@ def write_circular(report: MonthReport, path: Path, templates_dir: Path) -> Path
     return _render(templates_dir / CIRCULAR_TEMPLATE, circular_context(report), path)
 
 
-def write_notices(report: MonthReport, out_dir: Path, templates_dir: Path) -> list[Path]:
+def write_notices(
+    report: MonthReport, out_dir: Path, templates_dir: Path, only: Sequence[str] | None = None
+) -> list[Path]:
     """Write ``out_dir/{单位}.docx`` for each unit with red items; return the paths.
 
     A notice left from an earlier run of the month for a roster unit that no longer has red
-    items is removed, so the folder always matches the month's figures.
+    items is removed, so the folder always matches the month's figures. With ``only`` (a share
+    of ``notice_units``, for a worker process) just those are written and nothing is removed.
     """
     units = notice_units(report)
+    overdue = report.overdue
+    by_unit = dict(iter(overdue.groupby(overdue["填报单位"].map(clean), sort=False)))
+    none = overdue.iloc[0:0]
     written = [
-        _render(templates_dir / NOTICE_TEMPLATE, notice_context(report, name), out_dir / notice_filename(name))
-        for name in units
+        _render(
+            templates_dir / NOTICE_TEMPLATE,
+            _notice_context(report, name, by_unit.get(clean(name), none), units),
+            out_dir / notice_filename(name),
+        )
+        for name in (units if only is None else only)
     ]
+    if only is not None:
+        return written
     keep = {p.name for p in written}
     for unit in report.campaign.units:
         stale = out_dir / notice_filename(unit.name)

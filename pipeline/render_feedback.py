@@ -104,6 +104,16 @@ def feedback_name(item: Returned) -> str:
 def write_all(items: Iterable[Returned], folder: Path) -> list[Path]:
     """One feedback workbook per returned file; a second file of the same unit gets ``(2)``."""
     paths: list[Path] = []
+    for item, name in zip(*_named(items), strict=True):
+        folder.mkdir(parents=True, exist_ok=True)
+        paths.append(write_feedback(item, folder / name))
+    return paths
+
+
+def _named(items: Iterable[Returned]) -> tuple[list[Returned], list[str]]:
+    """The items and their workbooks' file names, ``(2)``, ``(3)``… for a unit's later files."""
+    kept: list[Returned] = []
+    names: list[str] = []
     taken: set[str] = set()
     for item in items:
         name = feedback_name(item)
@@ -112,9 +122,14 @@ def write_all(items: Iterable[Returned], folder: Path) -> list[Path]:
             n += 1
             name = f"{stem}({n}).xlsx"
         taken.add(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        paths.append(write_feedback(item, folder / name))
-    return paths
+        kept.append(item)
+        names.append(name)
+    return kept, names
+
+
+def file_names(items: Iterable[Returned]) -> list[str]:
+    """The file name ``write_all`` gives each item's workbook, in order."""
+    return _named(items)[1]
 
 
 def write_feedback(item: Returned, path: Path) -> Path:

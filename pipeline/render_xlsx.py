@@ -7,7 +7,9 @@ Text from submissions is always written with ``write_string``: a cell reading ``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -115,6 +117,11 @@ def _lines(value: Any, width: float) -> int:
     """How many lines ``value`` takes wrapped in a column ``width`` units wide (an estimate)."""
     if value is None or not isinstance(value, str):
         return 1
+    return _text_lines(value, width)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_lines(value: str, width: float) -> int:  # the same texts recur across rows and units
     room = max(width - 1.5, 1.0)
     return sum(max(1, math.ceil(_display_len(part) / room)) for part in value.split("\n"))
 
@@ -131,7 +138,10 @@ def _display_len(value: Any) -> int:
     if isinstance(value, dt.date):
         return 10
     text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return 2 * len(text) - len(_WIDE_CHARS.sub("", text))  # wide (CJK) characters count two
+
+
+_WIDE_CHARS = re.compile("[\u2e80-\U0010ffff]")
 
 
 def write_table(
@@ -322,7 +332,7 @@ def write_unit_template(
     """A unit's template for ``month``: its registered problems with their 问题编号, the problem
     itself locked (sheet protected, no password), the ``EDITABLE`` columns open, a status dropdown,
     a category dropdown on the blank rows for new problems, and the hidden marker sheet."""
-    wb = new_workbook(path)
+    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})  # small: no temp files
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
     locked = wb.add_format({**base, "bg_color": "#F2F2F2"})
     locked_date = wb.add_format({**base, "bg_color": "#F2F2F2", "num_format": "yyyy-mm-dd"})

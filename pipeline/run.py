@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,20 @@ class RunResult:
     report: MonthReport | None = None
     left_in_inbox: list[str] = field(default_factory=list)  # vanished or changed while being archived
     register: FileOutcome | None = None  # the office's own list of assigned matters (交办事项.xlsx), as read
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (tools/bench.py)
+
+
+class _Stopwatch:
+    """Seconds per stage of a run, in the order the stages ran (``RunResult.timings``)."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 @dataclass
@@ -149,6 +164,8 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
     With an empty inbox and a month older than the ledger's latest, nothing in the ledger
     changes: the month is reproduced from its history, at the as-of date it was run with.
     """
+    timings: dict[str, float] = {}
+    watch = _Stopwatch(timings)
     ws, campaign, vocab = _context(root)
     ws.ensure()
     month = month_of(as_of)
@@ -166,15 +183,17 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
                 raise MonthOrderError(latest=latest, month=month)
             if latest and latest > month:  # a month never run, after later ones: it would rewrite their history
                 raise MonthOrderError("month-not-run", latest=latest, month=month)
-            result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month))
+            result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), timings=timings)
+            watch.lap("open")
             incoming = _archive_and_read(files, ws, campaign, vocab, progress, result.left_in_inbox)
             for item in incoming:
                 _as_work_summary(item, campaign, month)
+            watch.lap("archive+read")
             faults.point("read")
             now = dt.datetime.now().replace(microsecond=0).isoformat()
             with store.transaction():  # the run's ledger changes: all of them or none
                 _take_register(store, ws, campaign, vocab, month, as_of, now, result)
-                _record_and_merge(store, incoming, campaign, vocab, month, now, result)
+                _record_and_merge(store, incoming, campaign, vocab, month, now, result, watch)
                 state = store.month_state(month)
                 month_flags = aggregate.flags(state, as_of, campaign.warning_days)
                 store.set_month_flags(month, month_flags)
@@ -182,14 +201,20 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
                 doc_number = store.record_run(month, as_of, now)
                 faults.point("before-commit")
             faults.point("after-commit")
+            watch.lap("flags+commit")
             _empty_inbox(store, ws, [i.path for i in incoming])
+            del incoming  # the read tables are not needed any more
+            watch.lap("empty inbox")
             report = build_report(store, campaign, vocab, month, as_of, doc_number)
+            watch.lap("report")
             returned = returned_files(store, ws, vocab, month)
+            watch.lap("returned")
         finally:
             store.close()
         faults.point("before-render")
         result.report = report
-        result.outputs = render.render_month(report, ws.month_dir(month), returned=returned)
+        result.outputs = render.render_month(report, ws.month_dir(month), returned=returned, timings=timings)
+        watch.last = time.perf_counter()
     return result
 
 
@@ -306,6 +331,7 @@ def _record_and_merge(
     month: str,
     now: str,
     result: RunResult,
+    watch: _Stopwatch | None = None,
 ) -> None:
     """Record every file in the audit log and merge the accepted ones, in received order."""
     readable = [i for i in incoming if i.submission is not None]
@@ -316,6 +342,8 @@ def _record_and_merge(
         )
     }
     item_tables = _check_item_tables(readable, campaign, vocab)
+    if watch:
+        watch.lap("validate")
     for item in incoming:
         received_at = item.received.isoformat()
         common: dict[str, Any] = {
@@ -353,7 +381,9 @@ def _record_and_merge(
             result.files.append(FileOutcome(item.name, "", "退回", tuple(item.refusal)))
         else:
             unit = item.submission.unit
-            checked = check_against_ledger(checked_by_path[item.path], store.ledger_view(unit.code, month))
+            checked = checked_by_path[item.path]
+            ledger = store.ledger_view(unit.code, month, checked.rows["问题编号"].tolist())
+            checked = check_against_ledger(checked, ledger)
             checked = _check_items(store, checked, item_tables.get(item.path, {}), month)
             outcome = "通过" if checked.accepted else "退回"
             messages = list(checked.messages)
@@ -366,6 +396,8 @@ def _record_and_merge(
             result.files.append(FileOutcome(item.name, unit.name, outcome, tuple(messages)))
         store.mark_inbox_done(item.name, item.sha256, received_at, seq)
         faults.point("recorded")
+    if watch:
+        watch.lap("ledger rules+merge")
 
 
 def build_report(

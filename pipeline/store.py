@@ -271,6 +271,7 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._unit_names: dict[str, str] | None = None  # cached; sync_units is the only writer
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -312,16 +313,19 @@ class Store:
 
     # --- roster ---------------------------------------------------------------------------
     def sync_units(self, units: Iterable[Unit]) -> None:
+        self._unit_names = None
         with self.transaction() as c:
-            for u in units:
-                c.execute(
-                    "INSERT INTO units(code, name, kind) VALUES (?, ?, ?) "
-                    "ON CONFLICT(code) DO UPDATE SET name = excluded.name, kind = excluded.kind",
-                    (u.code, u.name, u.kind),
-                )
+            c.executemany(
+                "INSERT INTO units(code, name, kind) VALUES (?, ?, ?) "
+                "ON CONFLICT(code) DO UPDATE SET name = excluded.name, kind = excluded.kind",
+                [(u.code, u.name, u.kind) for u in units],
+            )
 
     def unit_names(self) -> dict[str, str]:
-        return {r["code"]: r["name"] for r in self.conn.execute("SELECT code, name FROM units")}
+        """Unit code -> name (a fresh dict each call; read once per Store)."""
+        if self._unit_names is None:
+            self._unit_names = {r[0]: r[1] for r in self.conn.execute("SELECT code, name FROM units")}
+        return dict(self._unit_names)
 
     # --- audit log ------------------------------------------------------------------------
     def audit_records(self, month: str | None = None) -> list[AuditRecord]:
@@ -392,8 +396,27 @@ class Store:
         row = self.conn.execute("SELECT MAX(month) FROM month_runs").fetchone()
         return row[0] if row and row[0] else None
 
-    def ledger_view(self, unit_code: str, month: str) -> LedgerView:
-        owners = {r[0]: r[1] for r in self.conn.execute("SELECT problem_id, unit_code FROM problems")}
+    def ledger_view(self, unit_code: str, month: str, ids: Iterable[Any] | None = None) -> LedgerView:
+        """What ``unit_code``'s submission for ``month`` is checked against.
+
+        ``owners`` holds every problem of the ledger, or, when ``ids`` is given (the ids a
+        submission quotes), only those of them the ledger knows: all ``check_against_ledger``
+        looks up, without reading the whole ledger for every file.
+        """
+        if ids is None:
+            owners = {r[0]: r[1] for r in self.conn.execute("SELECT problem_id, unit_code FROM problems")}
+        else:
+            wanted = sorted({i for i in ids if isinstance(i, str)})
+            owners = {}
+            for start in range(0, len(wanted), 500):  # well under SQLite's bound-parameter limit
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                owners.update(
+                    (r[0], r[1])
+                    for r in self.conn.execute(
+                        f"SELECT problem_id, unit_code FROM problems WHERE problem_id IN ({marks})", chunk
+                    )
+                )
         prev = self._state(previous_month(month), unit_code)
         registered = {
             r["problem_id"]: Registered(
@@ -467,21 +490,16 @@ class Store:
             last = c.execute(
                 "SELECT COALESCE(MAX(number), 0) FROM problems WHERE unit_code = ?", (unit_code,)
             ).fetchone()[0]
-            new = 0
+            new_problems: list[tuple[Any, ...]] = []
+            versions: list[tuple[Any, ...]] = []
             for excel_row, values in zip(rows.index, rows.to_dict("records"), strict=True):
                 rec = {k: blank(v) for k, v in values.items()}
                 pid = rec["问题编号"]
                 if not pid:
                     last += 1
-                    new += 1
                     pid = f"{unit_code}-{last:03d}"
-                    c.execute(
-                        "INSERT INTO problems(problem_id, unit_code, number, created_month, created_seq) VALUES (?, ?, ?, ?, ?)",
-                        (pid, unit_code, last, month, seq),
-                    )
-                c.execute(
-                    "INSERT INTO versions(problem_id, month, seq, excel_row, category, description, measures, leader, "
-                    "person, deadline, progress, status, completed_on, remark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    new_problems.append((pid, unit_code, last, month, seq))
+                versions.append(
                     (
                         pid,
                         month,
@@ -497,8 +515,18 @@ class Store:
                         rec["完成状态"],
                         to_text(rec["完成日期"]),
                         rec["备注"],
-                    ),
+                    )
                 )
+            c.executemany(
+                "INSERT INTO problems(problem_id, unit_code, number, created_month, created_seq) VALUES (?, ?, ?, ?, ?)",
+                new_problems,
+            )
+            c.executemany(
+                "INSERT INTO versions(problem_id, month, seq, excel_row, category, description, measures, leader, "
+                "person, deadline, progress, status, completed_on, remark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                versions,
+            )
+            new = len(new_problems)
             return len(rows), new
 
     # --- monthly flags and runs ---------------------------------------------------------

@@ -87,8 +87,14 @@ class Checked:
 
 
 def records(frame: pd.DataFrame) -> list[tuple[int, dict[str, Any]]]:
-    """(Excel row, values) pairs; unlike ``iterrows`` this keeps ``None`` as ``None``."""
-    return list(zip((int(i) for i in frame.index), frame.to_dict("records"), strict=True))
+    """(Excel row, values) pairs; unlike ``iterrows`` this keeps ``None`` as ``None``.
+
+    The values of ``frame.to_dict("records")``, read through one object array (the frames here
+    are small and many: ``to_dict`` costs a few milliseconds each).
+    """
+    columns = frame.columns.tolist()
+    rows = frame.to_numpy(dtype=object).tolist()
+    return [(int(i), dict(zip(columns, row, strict=True))) for i, row in zip(frame.index, rows, strict=True)]
 
 
 def _is_day(value: Any) -> bool:
@@ -169,9 +175,11 @@ def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.Data
     year = campaign.year
     filled = parse_day(sub.raw.filled_text, year)
     immediate = filled or sub.received.date()
-    out = pd.DataFrame(index=raw.index, columns=list(NORMALISED), dtype=object)
+    out: dict[str, list[Any]] = {}
+    position = {c: i for i, c in enumerate(raw.columns)}
+    cells = raw.to_numpy(dtype=object).T.tolist() if len(raw.columns) else []  # one list per column
     for column in NORMALISED:
-        values = raw[column].tolist() if column in raw.columns else [None] * len(raw)
+        values = list(cells[position[column]]) if column in position else [None] * len(raw)
         values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in values]
         if column == "问题类别":
             lookup = category_lookup(values, vocab)
@@ -186,8 +194,8 @@ def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.Data
             result = [_id(v) for v in values]
         else:
             result = [text_value(v) for v in values]
-        out[column] = pd.Series(result, index=raw.index, dtype=object)
-    return out
+        out[column] = result
+    return pd.DataFrame(out, index=raw.index, columns=list(NORMALISED), dtype=object)
 
 
 def _id(value: Any) -> str | None:

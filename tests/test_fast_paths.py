@@ -1,0 +1,150 @@
+"""The fast paths give what the plain ones give (tools/bench.py measures them; no timed tests here).
+
+- ``Store.ledger_view`` with the submission's ids answers every lookup ``check_against_ledger``
+  makes exactly as the whole-ledger view does;
+- ``validate.records`` equals ``to_dict("records")`` and keeps ``None``;
+- the month's per-unit documents written by worker processes are the same files, with the same
+  contents, as those written in one process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import docx
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import GOOD_ROWS, write_list
+
+from pipeline import render, run
+from pipeline.store import Store
+from pipeline.validate import records
+
+HX_IDS = ["HX-001", "HX-002", "HX-003", "HX-004"]
+
+
+def _march(ws: Path) -> None:
+    write_list(ws / "inbox" / "红星村问题清单.xlsx", GOOD_ROWS, received=dt.datetime(2022, 3, 18, 9))
+    write_list(
+        ws / "inbox" / "东风社区问题清单.xlsx", GOOD_ROWS[:2], unit="东风社区", received=dt.datetime(2022, 3, 19)
+    )
+    run.monthly(ws, dt.date(2022, 3, 31))
+
+
+def test_ledger_view_for_the_quoted_ids_answers_as_the_whole_ledger_does(workspace: Path) -> None:
+    _march(workspace)
+    store = Store.open(workspace / "ledger.sqlite")
+    try:
+        whole = store.ledger_view("HX", "2022-04")
+        quoted = ["HX-001", "DF-002", "HX-099", "df-001", None, "HX-001"]
+        narrow = store.ledger_view("HX", "2022-04", quoted)
+        assert len(whole.owners) == 6  # 4 of 红星村, 2 of 东风社区
+        for pid in quoted:
+            assert narrow.owners.get(pid) == whole.owners.get(pid)  # type: ignore[arg-type]
+        assert narrow.owners == {"HX-001": "HX", "DF-002": "DF"}
+        assert narrow.registered == whole.registered
+        assert narrow.unit_names == whole.unit_names
+        assert narrow.new_this_month == whole.new_this_month
+        many = [f"HX-{n:03d}" for n in range(1, 1200)]  # more ids than one SQL statement takes
+        assert set(store.ledger_view("HX", "2022-04", many).owners) == set(HX_IDS)
+    finally:
+        store.close()
+
+
+def test_an_update_quoting_another_units_id_is_still_returned(workspace: Path) -> None:
+    _march(workspace)
+    table = [list(r) for r in GOOD_ROWS]
+    ids = ["HX-001", "DF-001", "HX-003", "HX-004"]
+    write_list(workspace / "inbox" / "红星村4月.xlsx", table, ids=ids, received=dt.datetime(2022, 4, 20))
+    result = run.monthly(workspace, dt.date(2022, 4, 30))
+    assert [f.outcome for f in result.files] == ["退回"]
+    codes = [m.code for m in result.files[0].messages]
+    assert "id-foreign" in codes and "problem-missing" in codes
+
+
+def test_records_equal_to_dict_records_and_keep_none() -> None:
+    frame = pd.DataFrame(
+        {"a": ["x", None, 3], "b": [dt.date(2022, 4, 1), None, 1.5], "c": [None, None, None]},
+        index=[5, 6, 9],
+        dtype=object,
+    )
+    got = records(frame)
+    assert got == list(zip([5, 6, 9], frame.to_dict("records"), strict=True))
+    assert got[1][1] == {"a": None, "b": None, "c": None}
+    assert records(frame.iloc[0:0]) == []
+
+
+def _contents(folder: Path) -> dict[str, object]:
+    """Every output below ``folder`` by relative path: cell values of workbooks, text of documents."""
+    out: dict[str, object] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".xlsx":
+            wb = openpyxl.load_workbook(path)
+            out[str(path.relative_to(folder))] = [
+                (ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets
+            ]
+        elif path.suffix == ".docx":
+            document = docx.Document(str(path))
+            texts = [p.text for p in document.paragraphs]
+            texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+            out[str(path.relative_to(folder))] = texts
+    return out
+
+
+def test_documents_written_by_workers_are_those_written_in_one_process(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _march(workspace)
+    table = [list(r) for r in GOOD_ROWS]
+    table[0][5] = "2022-04-10"  # overdue at the end of April: a red item, so a 督办通知单
+    write_list(workspace / "inbox" / "红星村4月.xlsx", table, ids=HX_IDS, received=dt.datetime(2022, 4, 20))
+    bad = [list(r) for r in GOOD_ROWS[:2]]
+    bad[0][0] = "其他问题"
+    write_list(
+        workspace / "inbox" / "东风社区4月.xlsx",
+        bad,
+        unit="东风社区",
+        ids=["DF-001", "DF-002"],
+        received=dt.datetime(2022, 4, 21),
+    )
+    result = run.monthly(workspace, dt.date(2022, 4, 30))
+    assert [f.outcome for f in result.files] == ["通过", "退回"]
+    report = result.report
+    assert report is not None
+    store = Store.open(workspace / "ledger.sqlite")
+    try:
+        ws, _, vocab = run._context(workspace)
+        returned = run.returned_files(store, ws, vocab, "2022-04")
+    finally:
+        store.close()
+    assert len(returned) == 1
+    one = render.render_month(report, workspace / "one" / "2022-04", returned=returned)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(render, "_cpus", lambda: 2)
+    timings: dict[str, float] = {}
+    many = render.render_month(report, workspace / "many" / "2022-04", returned=returned, timings=timings)
+    assert "render:总台账" in timings
+    assert [p.relative_to(workspace / "one") for p in one] == [p.relative_to(workspace / "many") for p in many]
+    names = {p.name for p in one}
+    assert {"红星村.docx", "东风社区_退回修改.xlsx", "镇财政所.xlsx"} <= names
+    assert _contents(workspace / "one") == _contents(workspace / "many")
+
+
+def test_a_worker_that_fails_leaves_no_month_behind(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _march(workspace)
+    result = run.monthly(workspace, dt.date(2022, 4, 30))
+    assert result.report is not None
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(render, "_cpus", lambda: 2)
+
+    def broken(*_args: object, **_kwargs: object) -> Path:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(render.render_xlsx, "write_unit_template", broken)  # forked workers inherit it
+    target = workspace / "again" / "2022-04"
+    with pytest.raises(RuntimeError, match="disk full"):
+        render.render_month(result.report, target)
+    assert not target.exists()
+    assert not any(p.name.startswith(".2022-04.tmp") for p in target.parent.iterdir())
