@@ -39,7 +39,9 @@ STATUSES: tuple[str, ...] = ("未启动", "整改中", "已完成", "长期坚�
 OPEN_STATUSES: tuple[str, ...] = ("未启动", "整改中")
 
 _PUNCT = re.compile(r"[\s\u3000\u00a0\u200b（）()【】\[\]〔〕「」『』“”‘’\"'、，,。.．:：;；·•\-—–_/\\]+")
-_NUMBERING = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[)）、.．]?|[（(]?\d+[)）、.．])")
+# Outline numbering before a name: "（一）", "(3)", "一、", "1." — always with its punctuation, so a
+# name that merely starts with a numeral (三合村, 八里庄, 十字街社区) keeps its first character.
+_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])")
 
 
 def fold(text: str) -> str:

@@ -156,3 +156,31 @@ def test_status_forms(cell: str, expected: str | None) -> None:
 @pytest.mark.parametrize("cell", [None, "", "  ", "\u3000"])
 def test_empty_choice_is_none(cell: object) -> None:
     assert parse_category(cell, VOCAB) is None and parse_status(cell, VOCAB) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("三合村", "三合村"),  # a name that starts with a numeral keeps it
+        ("八里庄社区", "八里庄社区"),
+        ("十字街社区", "十字街社区"),
+        ("（一）政治纪律", "政治纪律"),  # outline numbering with its punctuation is dropped
+        ("一、政治纪律", "政治纪律"),
+        ("(3)服务不强", "服务不强"),
+        ("2.八项规定", "八项规定"),
+    ],
+)
+def test_matching_key_drops_only_real_numbering(text: str, expected: str) -> None:
+    from pipeline.vocab import key
+
+    assert key(text) == expected
+
+
+def test_units_named_with_numerals_are_told_apart() -> None:
+    from pipeline.config import Unit
+    from pipeline.ingest import _match_name
+
+    units = [Unit("合村", "HC", "村"), Unit("三合村", "SH", "村"), Unit("八里庄社区", "BL", "社区")]
+    assert _match_name("附件2：问题清单（三合村）.xlsx", units).code == "SH"  # type: ignore[union-attr]
+    assert _match_name("合村4月整改进展", units).code == "HC"  # type: ignore[union-attr]
+    assert _match_name("八里庄社区问题清单", units).code == "BL"  # type: ignore[union-attr]
