@@ -7,6 +7,8 @@ one place the generated layout is defined.
 
 from __future__ import annotations
 
+from pipeline.vocab import COLUMNS as VOCAB_COLUMNS
+
 SHEET = "问题清单"
 TITLE_ROW = 2  # 1-based Excel rows
 HEADER_BLOCK_ROW = 3
@@ -18,20 +20,7 @@ FIRST_DATA_ROW = 5
 MARKER_SHEET = "_zfzz_meta"
 MARKER_TAG = "zfzz-template-v1"
 
-COLUMNS: tuple[str, ...] = (
-    "序号",
-    "问题编号",
-    "问题类别",
-    "具体问题",
-    "整改措施",
-    "责任领导",
-    "责任人",
-    "完成时限",
-    "整改进展",
-    "完成状态",
-    "完成日期",
-    "备注",
-)
+COLUMNS: tuple[str, ...] = VOCAB_COLUMNS  # the template's columns are the canonical ones, in order
 
 
 def title(town: str) -> str:

@@ -60,32 +60,20 @@ UNIT_EXTRA: tuple[str, ...] = (
     "红灯较上月",  # change in the number of red items against last month's run (NaN if none)
     "上月排名",  # last month's rank (NaN when last month had no run)
 )
+# The counts every statistics table shows (by unit, category, special campaign, month).
+COUNT_COLUMNS: tuple[str, ...] = ("问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯")
 CATEGORY_COLUMNS: tuple[str, ...] = (
     "问题类别",
     "专项治理",  # bool
     "牵头部门",
-    "问题数",
-    "已完成",
-    "整改中",
-    "未启动",
-    "长期坚持",
-    "完成率",
-    "红灯",
-    "黄灯",
+    *COUNT_COLUMNS,
 )
 # 专项治理 (the seed's three special campaigns): the same counts, with the lead departments.
 CAMPAIGN_COLUMNS: tuple[str, ...] = (
     "专项治理",
     "牵头部门",
     "涉及单位",  # number of units with at least one problem in the campaign
-    "问题数",
-    "已完成",
-    "整改中",
-    "未启动",
-    "长期坚持",
-    "完成率",
-    "红灯",
-    "黄灯",
+    *COUNT_COLUMNS,
 )
 SUBMISSION_COLUMNS: tuple[str, ...] = (
     "单位",

@@ -26,7 +26,7 @@ import pandas as pd
 
 from pipeline import aggregate
 from pipeline.config import Assessment, Campaign
-from pipeline.report import ladder_level
+from pipeline.report import COUNT_COLUMNS, ladder_level
 from pipeline.store import AuditRecord
 from pipeline.vocab import Vocabulary
 
@@ -36,14 +36,7 @@ WORK_SUMMARY = "总结"  # the audit outcome run.monthly gives a unit's 工作�
 SUBMISSION_STATES: tuple[str, ...] = ("按时", "逾期", "退回", "未报送")
 TREND_COLUMNS: tuple[str, ...] = (
     "月份",
-    "问题数",
-    "已完成",
-    "整改中",
-    "未启动",
-    "长期坚持",
-    "完成率",
-    "红灯",
-    "黄灯",
+    *COUNT_COLUMNS,
     "移交纪委",
     *SUBMISSION_STATES,
 )
