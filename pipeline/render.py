@@ -85,30 +85,42 @@ def write_templates(
     ``units``: only these units of the roster (a worker's share).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    by_unit: dict[str, pd.DataFrame] = {}
+    chosen = campaign.units if units is None else units
+    by_unit: dict[str, list[dict[str, Any]]] = {}
     none = None
+    open_items: dict[str, dict[str, pd.DataFrame]] = {}
     if report is not None:
         problems = report.problems
-        by_unit = dict(iter(problems.groupby(problems["单位编码"].to_numpy(dtype=object), sort=False)))
+        codes = {unit.code for unit in chosen}
+        mine = problems[problems["单位编码"].isin(codes)] if len(chosen) < len(campaign.units) else problems
+        records = render_xlsx.template_records(mine)  # made once, not once a unit
+        for code, record in zip(mine["单位编码"].tolist(), records, strict=True):
+            by_unit.setdefault(code, []).append(record)
         none = problems.iloc[0:0]
+        open_items = _open_items_by_unit(report, codes)
     paths = []
-    for unit in campaign.units if units is None else units:
-        mine = by_unit.get(unit.code, none) if report is not None else None
+    for unit in chosen:
         path = folder / f"{unit.name}.xlsx"
-        items = _open_items(report, unit.code) if report is not None else None
-        render_xlsx.write_unit_template(campaign, unit, month, mine, path, items)
+        if report is None:
+            render_xlsx.write_unit_template(campaign, unit, month, None, path, None)
+        else:
+            render_xlsx.write_unit_template(
+                campaign, unit, month, none, path, open_items.get(unit.code, {}), by_unit.get(unit.code, [])
+            )
         paths.append(path)
     return paths
 
 
-def _open_items(report: MonthReport, unit_code: str) -> dict[str, pd.DataFrame]:
-    """Per other kind, the unit's items not yet done (next month's 交办事项 sheet)."""
-    out = {}
+def _open_items_by_unit(report: MonthReport, codes: set[str]) -> dict[str, dict[str, pd.DataFrame]]:
+    """``_open_items`` for each of the units ``codes``, grouped in one pass per kind."""
+    out: dict[str, dict[str, pd.DataFrame]] = {}
     for name, ledger in report.ledgers.items():
         pairs = ledger.pairs
-        mine = pairs[(pairs["单位编码"] == unit_code) & (pairs[ledger.kind.status_column] != ledger.kind.done_status)]
-        if len(mine):
-            out[name] = mine
+        open_pairs = pairs[pairs[ledger.kind.status_column] != ledger.kind.done_status]
+        open_pairs = open_pairs[open_pairs["单位编码"].isin(codes)]
+        for code, mine in open_pairs.groupby(open_pairs["单位编码"].to_numpy(dtype=object), sort=False):
+            if len(mine):
+                out.setdefault(str(code), {})[name] = mine
     return out
 
 
