@@ -6,11 +6,13 @@ it swapped into place, so a crash never leaves a half-written month behind.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -60,7 +62,8 @@ def render_month(
         feedback = list(returned)
         with _Workers(report, templates_dir, staging, feedback, notices) as workers:
             lap("workers started")
-            render_xlsx.write_ledger(report, staging / "总台账.xlsx")
+            with _collector_paused():  # half a million cells: the collector would rescan the report each time
+                render_xlsx.write_ledger(report, staging / "总台账.xlsx")
             lap("总台账")
             render_docx.write_circular(report, staging / "通报.docx", templates_dir)
             lap("通报")
@@ -77,6 +80,18 @@ def render_month(
     return sorted(p for p in month_dir.rglob("*") if p.is_file())
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a while (what is written there makes no cycles to collect)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def write_templates(
     campaign: Campaign, report: MonthReport | None, month: str, folder: Path, units: Sequence[Unit] | None = None
 ) -> list[Path]:
@@ -85,30 +100,42 @@ def write_templates(
     ``units``: only these units of the roster (a worker's share).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    by_unit: dict[str, pd.DataFrame] = {}
+    chosen = campaign.units if units is None else units
+    by_unit: dict[str, list[dict[str, Any]]] = {}
     none = None
+    open_items: dict[str, dict[str, pd.DataFrame]] = {}
     if report is not None:
         problems = report.problems
-        by_unit = dict(iter(problems.groupby(problems["单位编码"].to_numpy(dtype=object), sort=False)))
+        codes = {unit.code for unit in chosen}
+        mine = problems[problems["单位编码"].isin(codes)] if len(chosen) < len(campaign.units) else problems
+        records = render_xlsx.template_records(mine)  # made once, not once a unit
+        for code, record in zip(mine["单位编码"].tolist(), records, strict=True):
+            by_unit.setdefault(code, []).append(record)
         none = problems.iloc[0:0]
+        open_items = _open_items_by_unit(report, codes)
     paths = []
-    for unit in campaign.units if units is None else units:
-        mine = by_unit.get(unit.code, none) if report is not None else None
+    for unit in chosen:
         path = folder / f"{unit.name}.xlsx"
-        items = _open_items(report, unit.code) if report is not None else None
-        render_xlsx.write_unit_template(campaign, unit, month, mine, path, items)
+        if report is None:
+            render_xlsx.write_unit_template(campaign, unit, month, None, path, None)
+        else:
+            render_xlsx.write_unit_template(
+                campaign, unit, month, none, path, open_items.get(unit.code, {}), by_unit.get(unit.code, [])
+            )
         paths.append(path)
     return paths
 
 
-def _open_items(report: MonthReport, unit_code: str) -> dict[str, pd.DataFrame]:
-    """Per other kind, the unit's items not yet done (next month's 交办事项 sheet)."""
-    out = {}
+def _open_items_by_unit(report: MonthReport, codes: set[str]) -> dict[str, dict[str, pd.DataFrame]]:
+    """``_open_items`` for each of the units ``codes``, grouped in one pass per kind."""
+    out: dict[str, dict[str, pd.DataFrame]] = {}
     for name, ledger in report.ledgers.items():
         pairs = ledger.pairs
-        mine = pairs[(pairs["单位编码"] == unit_code) & (pairs[ledger.kind.status_column] != ledger.kind.done_status)]
-        if len(mine):
-            out[name] = mine
+        open_pairs = pairs[pairs[ledger.kind.status_column] != ledger.kind.done_status]
+        open_pairs = open_pairs[open_pairs["单位编码"].isin(codes)]
+        for code, mine in open_pairs.groupby(open_pairs["单位编码"].to_numpy(dtype=object), sort=False):
+            if len(mine):
+                out.setdefault(str(code), {})[name] = mine
     return out
 
 

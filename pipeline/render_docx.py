@@ -9,11 +9,14 @@ Each document is written to a temporary file beside its target and moved into pl
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import io
 import math
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
@@ -21,6 +24,8 @@ from typing import Any
 
 import jinja2
 import pandas as pd
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, RichText
 
 from pipeline import textsafe
@@ -551,6 +556,19 @@ def _matter_section(report: MonthReport) -> dict[str, Any]:
     return {"has_matters": True, "matter_text": text, "matter_rows": rows, "steps_no": "六"}
 
 
+def _matter_rows_by_unit(report: MonthReport) -> dict[str, list[dict[str, Any]]]:
+    """``_unit_matter_rows`` of every unit with red matters, keyed by ``clean(unit name)``."""
+    ledger = report.ledgers.get(MATTER)
+    if ledger is None:
+        return {}
+    campaign = report.campaign
+    out: dict[str, list[dict[str, Any]]] = {}
+    red = ledger.red_pairs()
+    for name, (_, row) in zip(red["填报单位"].map(clean), red.iterrows(), strict=True):
+        out.setdefault(name, []).append(_matter_row(row, campaign.escalate_after, campaign.year))
+    return out
+
+
 def _unit_matter_rows(report: MonthReport, unit_name: str) -> list[dict[str, Any]]:
     ledger = report.ledgers.get(MATTER)
     if ledger is None:
@@ -582,14 +600,21 @@ def notice_context(report: MonthReport, unit_name: str) -> dict[str, Any]:
     return _notice_context(report, unit_name, mine, notice_units(report))
 
 
-def _notice_context(report: MonthReport, unit_name: str, mine: pd.DataFrame, units: list[str]) -> dict[str, Any]:
-    """``notice_context`` with the unit's red items (``mine``) and ``notice_units`` found already."""
+def _notice_context(
+    report: MonthReport,
+    unit_name: str,
+    mine: pd.DataFrame,
+    units: list[str],
+    matter_rows: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """``notice_context`` with the unit's red items (``mine``) and ``notice_units`` found already
+    (and the unit's ``_unit_matter_rows``, when ``write_notices`` made them for every unit at once)."""
     campaign = report.campaign
     ctx = _common(report)
     rows = [_item_row(r, campaign.escalate_after, campaign.year) for _, r in mine.iterrows()]
-    matter_rows = _unit_matter_rows(report, unit_name)
+    if matter_rows is None:
+        matter_rows = _unit_matter_rows(report, unit_name)
     level = _highest(r["level_name"] for r in [*rows, *matter_rows])
-    units = notice_units(report)
     seq = units.index(clean(unit_name)) + 1 if clean(unit_name) in units else len(units) + 1
     # aggregate computes the reply-by date once for every document; a hand-made report may lack it
     reply_by = report.reply_by or add_workdays(report.as_of, campaign.reply_workdays)[0]
@@ -721,6 +746,100 @@ def _render(template: Path, context: dict[str, Any], path: Path) -> Path:
     return path
 
 
+class _Package:
+    """A Word template loaded once, for many documents from it (a month's 督办通知单).
+
+    ``write`` makes what ``DocxTemplate.render`` and ``save`` make, with docxtpl's own steps
+    (``patch_xml``, ``render_xml_part``, ``fix_tables``, ``fix_docpr_ids``) on the document
+    body and the headers and footers, but without opening the template again for each document:
+    the other parts of the package are copied byte for byte. A template whose document
+    properties hold Jinja tags is rendered by docxtpl itself.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tpl = DocxTemplate(str(path))
+        self.tpl.render_init()
+        docx = self.tpl.docx
+        props = docx.core_properties
+        self.plain = not any("{" in (getattr(props, name) or "") for name in _PROPERTIES)
+        self.body = self.tpl.patch_xml(self.tpl.get_xml())
+        root = docx.element
+        body = root.body
+        self.body_at = list(root).index(body)
+        root.remove(body)
+        self.root = root  # the document element without its body, copied for each document
+        self.document = docx.part.partname.lstrip("/")
+        self.parts = []  # headers and footers: (zip name, part, patched source, encoding)
+        for uri in (self.tpl.HEADER_URI, self.tpl.FOOTER_URI):
+            for _key, part in self.tpl.get_headers_footers(uri):
+                xml = self.tpl.get_part_xml(part)
+                encoding = self.tpl.get_headers_footers_encoding(xml)
+                self.parts.append((part.partname.lstrip("/"), part, self.tpl.patch_xml(xml), encoding))
+        self.fixed = {}  # the document properties, as render_properties leaves them
+        if self.plain:
+            self.tpl.render_properties({}, _env())
+            for part in docx.part.package.iter_parts():
+                if part.partname == "/docProps/core.xml":
+                    self.fixed[part.partname.lstrip("/")] = part.blob
+        with zipfile.ZipFile(path) as z:
+            self.entries = [(info, self.fixed.get(info.filename) or z.read(info)) for info in z.infolist()]
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        """The .docx file of ``context``."""
+        env = _env()
+        tpl = self.tpl
+        xml = tpl.render_xml_part(self.body, tpl.docx.part, context, env)
+        tree = tpl.fix_tables(xml)
+        tpl.docx_ids_index = 1000
+        tpl.fix_docpr_ids(tree)
+        root = copy.deepcopy(self.root)
+        root.insert(self.body_at, tree)
+        rendered = {self.document: serialize_part_xml(root)}
+        for name, part, source, encoding in self.parts:
+            xml = tpl.render_xml_part(source, part, context, env)
+            rendered[name] = serialize_part_xml(parse_xml(xml.encode(encoding)))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            for info, data in self.entries:
+                z.writestr(info, rendered.get(info.filename, data), zipfile.ZIP_DEFLATED)
+        return buffer.getvalue()
+
+    def write(self, context: dict[str, Any], path: Path) -> Path:
+        """Render ``context`` into ``path``, whole or not at all (a temporary file moved into
+        place; not fsync'd: these documents are written into the staging folder of a month and
+        can always be made again from the ledger)."""
+        if not self.plain:
+            return _render(self.path, context, path)
+        data = self.render(context)
+        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=path.parent)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return path
+
+
+# The document properties docxtpl renders as Jinja templates (DocxTemplate.render_properties).
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_PACKAGES: dict[tuple[Path, int, int], _Package] = {}
+
+
+def _package(path: Path) -> _Package:
+    """The template at ``path``, loaded once per process (again when the file changes)."""
+    stat = path.stat()
+    key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+    package = _PACKAGES.get(key)
+    if package is None:
+        _PACKAGES.clear()
+        package = _PACKAGES[key] = _Package(path)
+    return package
+
+
 def write_circular(report: MonthReport, path: Path, templates_dir: Path) -> Path:
     """Write the month's 通报 to ``path``."""
     return _render(templates_dir / CIRCULAR_TEMPLATE, circular_context(report), path)
@@ -739,10 +858,12 @@ def write_notices(
     overdue = report.overdue
     by_unit = dict(iter(overdue.groupby(overdue["填报单位"].map(clean), sort=False)))
     none = overdue.iloc[0:0]
+    matters = _matter_rows_by_unit(report)
+    template = _package(templates_dir / NOTICE_TEMPLATE)
+    out_dir.mkdir(parents=True, exist_ok=True)
     written = [
-        _render(
-            templates_dir / NOTICE_TEMPLATE,
-            _notice_context(report, name, by_unit.get(clean(name), none), units),
+        template.write(
+            _notice_context(report, name, by_unit.get(clean(name), none), units, matters.get(clean(name), [])),
             out_dir / notice_filename(name),
         )
         for name in (units if only is None else only)

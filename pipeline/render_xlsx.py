@@ -99,6 +99,42 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column:
         )
 
 
+def _cell_writer(ws: Worksheet, col: int, column: str, width: float, fmt: _Formats) -> Any:
+    """``_write`` for one column, returning the lines the value takes (``_lines``): what a
+    string or a number comes out as is worked out once per distinct value of the column."""
+    strings: dict[str, tuple[str, Any, int]] = {}  # value -> (cell text, format, lines)
+    fills = column in ("灯色", "督办等级")
+    wide = column in WIDE
+    number_format = fmt.percent if column == "完成率" else fmt.delta if column == "较上月" else fmt.number
+    write_string, write_number, blank = ws.write_string, ws.write_number, fmt.text
+
+    def write(row: int, value: Any) -> int:
+        kind = type(value)
+        if kind is str:
+            hit = strings.get(value)
+            if hit is None:
+                if value == "":
+                    hit = ("", None, 1)
+                else:
+                    text = textsafe.cell_text(value)
+                    style = fmt.fills.get(text) if fills else None
+                    style = style or (fmt.text if wide or _display_len(text) > 12 else fmt.center)
+                    hit = (text, style, _text_lines(value, width))
+                strings[value] = hit
+            if hit[1] is None:
+                ws.write_blank(row, col, None, blank)
+            else:
+                write_string(row, col, hit[0], hit[1])
+            return hit[2]
+        if kind is int or (kind is float and value == value):  # not NaN
+            write_number(row, col, value, number_format)
+            return 1
+        _write(ws, row, col, value, fmt, column)
+        return _lines(value, width)
+
+    return write
+
+
 def _missing(value: Any) -> bool:
     try:
         return bool(pd.isna(value))
@@ -162,10 +198,15 @@ def write_table(
         ws.write_string(0, c, column, fmt.header)
         ws.set_column(c, c, widths[c])
     ws.set_row(0, _row_height(list(columns), widths))
-    for r, rec in enumerate(frame[list(columns)].itertuples(index=False), start=1):
-        for c, (column, value) in enumerate(zip(columns, rec, strict=True)):
-            _write(ws, r, c, value, fmt, column)
-        ws.set_row(r, _row_height([v if isinstance(v, str) else None for v in rec], widths))
+    writers = [_cell_writer(ws, c, column, widths[c], fmt) for c, column in enumerate(columns)]
+    data = [frame[column].tolist() for column in columns]
+    for r, rec in enumerate(zip(*data, strict=True), start=1):
+        lines = 1
+        for write, value in zip(writers, rec, strict=True):
+            n = write(r, value)
+            if n > lines:
+                lines = n
+        ws.set_row(r, None if lines <= 1 else min(lines * LINE_HEIGHT + 3, 409))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
     if landscape:
@@ -328,10 +369,14 @@ def write_unit_template(
     problems: pd.DataFrame | None,
     path: Path,
     items: Mapping[str, pd.DataFrame] | None = None,
+    records: Sequence[Mapping[str, Any]] | None = None,
 ) -> Path:
     """A unit's template for ``month``: its registered problems with their 问题编号, the problem
     itself locked (sheet protected, no password), the ``EDITABLE`` columns open, a status dropdown,
-    a category dropdown on the blank rows for new problems, and the hidden marker sheet."""
+    a category dropdown on the blank rows for new problems, and the hidden marker sheet.
+
+    ``records``: ``template_records(problems)`` made already (``write_templates`` makes them
+    once for every unit)."""
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})  # small: no temp files
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
     locked = wb.add_format({**base, "bg_color": "#F2F2F2"})
@@ -352,24 +397,42 @@ def write_unit_template(
         ws.set_column(c, c, TEMPLATE_WIDTHS.get(column, 12))
     editable = EDITABLE
     first = layout.FIRST_DATA_ROW - 1
-    records = problems.to_dict("records") if problems is not None else []
+    if records is None:
+        records = template_records(problems) if problems is not None else []
     n = len(records)
     blank_rows = 10  # room for problems found this month (边查摆边整改)
+    widths = [TEMPLATE_WIDTHS.get(column, 12) for column in columns]
+    numbered = [column == "序号" for column in columns]
+    styles = [(open_text, open_date) if column in editable else (locked, locked_date) for column in columns]
+    write_string, write_blank = ws.write_string, ws.write_blank
     for i, rec in enumerate(records):
         r = first + i
+        lines = 1
         for c, column in enumerate(columns):
-            value = i + 1 if column == "序号" else rec.get(column)
-            is_open = column in editable
+            value = rec.get(column)
+            text_style = styles[c][0]
+            if type(value) is str:  # the common case, as the general one below would write it
+                n_lines = _text_lines(value, widths[c])
+                if n_lines > lines:
+                    lines = n_lines
+                if numbered[c]:
+                    ws.write_number(r, c, i + 1, locked)
+                else:
+                    write_string(r, c, _cell_text(value), text_style)
+                continue
+            if isinstance(value, str):
+                lines = max(lines, _text_lines(value, widths[c]))
+            if numbered[c]:
+                value = i + 1
             if isinstance(value, dt.date) and not _missing(value):
-                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), open_date if is_open else locked_date)
+                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), styles[c][1])
             elif isinstance(value, int):
                 ws.write_number(r, c, value, locked)
             elif value is None or _missing(value):
-                ws.write_blank(r, c, None, open_text if is_open else locked)
+                write_blank(r, c, None, text_style)
             else:
-                ws.write_string(r, c, textsafe.cell_text(str(value)), open_text if is_open else locked)
-        texts = [v if isinstance(v, str) else None for v in (rec.get(column) for column in columns)]
-        ws.set_row(r, _row_height(texts, [TEMPLATE_WIDTHS.get(column, 12) for column in columns]))
+                write_string(r, c, textsafe.cell_text(str(value)), text_style)
+        ws.set_row(r, None if lines <= 1 else min(lines * LINE_HEIGHT + 3, 409))
     for r in range(first + n, first + n + blank_rows):
         for c, column in enumerate(columns):
             ws.write_blank(r, c, None, open_date if column in ("完成时限", "完成日期") else open_text)
@@ -436,6 +499,17 @@ def write_unit_template(
     meta.hide()
     wb.close()
     return path
+
+
+def template_records(problems: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a template: the template's columns of ``problems`` (a missing one is absent)."""
+    present = [column for column in layout.COLUMNS if column in problems.columns]
+    return problems[present].to_dict("records")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cell_text(value: str) -> str:  # the same texts recur across rows and units
+    return textsafe.cell_text(value)
 
 
 ITEM_WIDTHS = {"编号": 14, "事项内容": 44, "办理时限": 13, "办理进展": 44, "办理状态": 11, "办结日期": 13}

@@ -439,3 +439,58 @@ def test_wording_for_quiet_months() -> None:
     )
     march = dataclasses.replace(report, month="2022-03", as_of=dt.date(2022, 3, 31))
     assert render_docx.circular_context(march)["submission_text"].endswith("均按时报送了问题清单。")
+
+
+def _runs(path: Path) -> list[tuple[str, str | None, str | None]]:
+    """Every run of the body with its character style and East-Asian font, tables included."""
+    doc = Document(str(path))
+    paragraphs = list(doc.paragraphs) + [
+        p for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs
+    ]
+    out = []
+    for p in paragraphs:
+        for r in p.runs:
+            fonts = r._r.rPr.rFonts if r._r.rPr is not None else None
+            out.append(
+                (
+                    r.text,
+                    r.style.style_id if r.style is not None else None,
+                    fonts.get(qn("w:eastAsia")) if fonts is not None else None,
+                )
+            )
+    return out
+
+
+def test_notices_match_docxtpl_rendering(report: MonthReport, tmp_path: Path) -> None:
+    """The notices come from a template loaded once; each is what docxtpl itself makes of it."""
+    fast = render_docx.write_notices(report, tmp_path / "fast", TEMPLATES)
+    units = render_docx.notice_units(report)
+    assert len(fast) == len(units) == 2
+    for unit, path in zip(units, fast, strict=True):
+        reference = render_docx._render(
+            TEMPLATES / render_docx.NOTICE_TEMPLATE,
+            render_docx.notice_context(report, unit),
+            tmp_path / "docxtpl" / path.name,
+        )
+        assert texts(path) == texts(reference)
+        assert _runs(path) == _runs(reference)
+        fast_doc, ref_doc = Document(str(path)), Document(str(reference))
+        assert fast_doc.core_properties.title == ref_doc.core_properties.title == "督办通知单"
+        assert [s.footer.paragraphs[0].text for s in fast_doc.sections] == [
+            s.footer.paragraphs[0].text for s in ref_doc.sections
+        ]
+    assert not [p for p in (tmp_path / "fast").iterdir() if p.name.startswith(".~")]  # no temporary file left
+
+
+def test_notices_follow_an_edited_template(report: MonthReport, tmp_path: Path) -> None:
+    """The loaded template is reloaded when the file changes (an office edits it in Word)."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    source = Document(str(TEMPLATES / render_docx.NOTICE_TEMPLATE))
+    source.save(str(templates / render_docx.NOTICE_TEMPLATE))
+    first = render_docx.write_notices(report, tmp_path / "a", templates)[0]
+    assert "附：编辑后的模板" not in "\n".join(texts(first)[0])
+    source.add_paragraph("附：编辑后的模板")
+    source.save(str(templates / render_docx.NOTICE_TEMPLATE))
+    second = render_docx.write_notices(report, tmp_path / "b", templates)[0]
+    assert "附：编辑后的模板" in "\n".join(texts(second)[0])
