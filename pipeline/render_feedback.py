@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import ingest, textsafe
+from pipeline import ingest, render_xlsx, textsafe
 from pipeline.messages import CATALOGUE, Message
 
 SUMMARY_SHEET = "退回说明"
@@ -198,6 +198,9 @@ def _sheet_title(name: str) -> str:
     return "原表" if title == SUMMARY_SHEET else title
 
 
+SUMMARY_WIDTHS: tuple[float, ...] = (6, 12, 9, 60, 24, 40)  # 序号 … 应当如何填写
+
+
 def _write_summary(ws: Worksheet, item: Returned, copy_title: str) -> None:
     errors = sum(1 for n in item.notes if n.level == "error")
     put(ws.cell(1, 1), f"{item.unit or item.file_name}：问题清单退回修改说明")
@@ -231,7 +234,10 @@ def _write_summary(ws: Worksheet, item: Returned, copy_title: str) -> None:
             link.font = Font(color="FF0563C1", underline="single")
         if note.level == "error":
             ws.cell(r, 1).fill = ERROR_FILL
-    for c, width in enumerate((6, 12, 9, 60, 24, 40), start=1):
+        height = render_xlsx.row_height([str(v) for v in values], SUMMARY_WIDTHS)
+        if height:
+            ws.row_dimensions[r].height = height
+    for c, width in enumerate(SUMMARY_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(SUMMARY_HEADER_ROW + 1, 1)
     ws.page_setup.orientation = "landscape"
@@ -251,19 +257,12 @@ def _copy_values(ws: Worksheet, rows: Sequence[Sequence[Any]], merged: Merged) -
             put(cell, value)
             if isinstance(value, str):
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
-            widths[c] = max(widths.get(c, 0), _display_len(value))
+            widths[c] = max(widths.get(c, 0), min(render_xlsx.display_len(value), 200))
     for (r0, c0), (r1, c1) in merged:
         if (r0, c0) != (r1, c1):
             ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
     for c, width in widths.items():
         ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 40)
-
-
-def _display_len(value: Any) -> int:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return 11
-    text = str(value)
-    return min(sum(2 if ord(ch) > 0x2E7F else 1 for ch in text), 200)
 
 
 def _anchor(address: str, merged: Merged) -> str:

@@ -442,16 +442,12 @@ def _cell_text(value: object) -> str:
     return textsafe.xml_text(str(value))
 
 
-def _display_len(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
 def _column_widths(frame: pd.DataFrame, total_mm: float = 156.0) -> list[float]:
     """Column widths in mm from the longest text of each column (long texts wrap)."""
     weights = []
     for column in frame.columns:
-        longest = max([_display_len(_cell_text(v)) for v in frame[column]] + [0])
-        weights.append(max(min(longest, 36), min(_display_len(str(column)), 8), 4) + 2)
+        longest = max([textsafe.display_len(_cell_text(v)) for v in frame[column]] + [0])
+        weights.append(max(min(longest, 36), min(textsafe.display_len(str(column)), 8), 4) + 2)
     scale = total_mm / sum(weights)
     return [w * scale for w in weights]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -94,9 +93,7 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column:
     else:
         text = textsafe.cell_text(str(value))
         style = fmt.fills.get(text) if column in ("灯色", "督办等级") else None
-        ws.write_string(
-            row, col, text, style or (fmt.text if column in WIDE or _display_len(text) > 12 else fmt.center)
-        )
+        ws.write_string(row, col, text, style or (fmt.text if column in WIDE or display_len(text) > 12 else fmt.center))
 
 
 def _cell_writer(ws: Worksheet, col: int, column: str, width: float, fmt: _Formats) -> Any:
@@ -118,7 +115,7 @@ def _cell_writer(ws: Worksheet, col: int, column: str, width: float, fmt: _Forma
                 else:
                     text = textsafe.cell_text(value)
                     style = fmt.fills.get(text) if fills else None
-                    style = style or (fmt.text if wide or _display_len(text) > 12 else fmt.center)
+                    style = style or (fmt.text if wide or display_len(text) > 12 else fmt.center)
                     hit = (text, style, _text_lines(value, width))
                 strings[value] = hit
             if hit[1] is None:
@@ -145,7 +142,7 @@ def _missing(value: Any) -> bool:
 def _width(column: str, values: Sequence[Any]) -> float:
     if column in WIDE:
         return WIDE[column]
-    longest = max([_display_len(column) // 2 + 2, *(_display_len(v) for v in values[:500])], default=6)
+    longest = max([display_len(column) // 2 + 2, *(display_len(v) for v in values[:500])], default=6)
     return min(max(longest + 2, 7), NARROW_MAX)
 
 
@@ -159,25 +156,21 @@ def _lines(value: Any, width: float) -> int:
 @functools.lru_cache(maxsize=1 << 16)
 def _text_lines(value: str, width: float) -> int:  # the same texts recur across rows and units
     room = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(_display_len(part) / room)) for part in value.split("\n"))
+    return sum(max(1, math.ceil(display_len(part) / room)) for part in value.split("\n"))
 
 
-def _row_height(values: Sequence[Any], widths: Sequence[float]) -> float | None:
+def row_height(values: Sequence[Any], widths: Sequence[float]) -> float | None:
     """A height for a row of wrapped text (LibreOffice does not size such rows on opening)."""
     lines = max((_lines(v, w) for v, w in zip(values, widths, strict=True)), default=1)
     return None if lines <= 1 else min(lines * LINE_HEIGHT + 3, 409)
 
 
-def _display_len(value: Any) -> int:
+def display_len(value: Any) -> int:
     if isinstance(value, dt.datetime):
         return 16
     if isinstance(value, dt.date):
         return 10
-    text = "" if value is None else str(value)
-    return 2 * len(text) - len(_WIDE_CHARS.sub("", text))  # wide (CJK) characters count two
-
-
-_WIDE_CHARS = re.compile("[\u2e80-\U0010ffff]")
+    return textsafe.display_len("" if value is None else str(value))
 
 
 def write_table(
@@ -197,7 +190,7 @@ def write_table(
     for c, column in enumerate(columns):
         ws.write_string(0, c, column, fmt.header)
         ws.set_column(c, c, widths[c])
-    ws.set_row(0, _row_height(list(columns), widths))
+    ws.set_row(0, row_height(list(columns), widths))
     writers = [_cell_writer(ws, c, column, widths[c], fmt) for c, column in enumerate(columns)]
     data = [frame[column].tolist() for column in columns]
     for r, rec in enumerate(zip(*data, strict=True), start=1):
@@ -557,7 +550,7 @@ def _write_item_sheet(
                 ws.write_blank(r, c, None, open_text if is_open else locked)
             else:
                 ws.write_string(r, c, str(value), open_text if is_open else locked)
-        ws.set_row(r, _row_height([v if isinstance(v := rec.get(c), str) else None for c in columns], widths))
+        ws.set_row(r, row_height([v if isinstance(v := rec.get(c), str) else None for c in columns], widths))
     last = first + len(records) - 1
     status_col = columns.index(kind.status_column)
     ws.data_validation(

@@ -20,6 +20,14 @@ TRUNCATION_MARK = "……（内容过长，已截断）"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_WIDE_CHARS = re.compile("[\u2e80-\U0010ffff]")
+
+
+def display_len(text: str) -> int:
+    """Width of ``text`` in Excel column units: wide (CJK) characters count two."""
+    return 2 * len(text) - len(_WIDE_CHARS.sub("", text))
+
+
 def xml_text(text: str) -> str:
     """``text`` without the characters XML 1.0 forbids."""
     return _NOT_XML.sub("", text)
