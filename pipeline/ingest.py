@@ -501,22 +501,56 @@ def _horizontal_fill(sheet: _Sheet, row: int) -> list[str]:
 
 def _best_header(sheet: _Sheet, lookup: dict[str, str], required: Sequence[str] = REQUIRED) -> _Header | None:
     """The header row that names the most columns; a two-row header (``完成情况`` merged over
-    ``完成状态``/``完成日期``) reads each column's lower label where it names one, else the upper."""
+    ``完成状态``/``完成日期``) reads each column's lower label where it names one, else the upper.
+
+    Each row's labels are read and matched once; the scan stops at a row that names every column
+    the lookup knows (no later row can score higher)."""
     best: _Header | None = None
-    for r in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
-        top = _horizontal_fill(sheet, r)
-        candidates = [_Header(r, m, _score(m, required), top) for m in (_map_labels(top, lookup),)]
-        if r + 1 < len(sheet.rows):
-            sub = _horizontal_fill(sheet, r + 1)
-            sub_known = [bool(_canonical(s, lookup)) and s != t for t, s in zip(top, sub, strict=False)]
+    rows = sheet.rows
+    most = _max_score(lookup, required)
+    labels: dict[int, list[str]] = {}
+    names: dict[int, list[str | None]] = {}
+
+    def row_labels(r: int) -> tuple[list[str], list[str | None]]:
+        if r not in labels:
+            labels[r] = _horizontal_fill(sheet, r)
+            names[r] = [_canonical(label, lookup) for label in labels[r]]
+        return labels[r], names[r]
+
+    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        top, top_names = row_labels(r)
+        mapping = _first_columns(top_names)
+        candidates = [_Header(r, mapping, _score(mapping, required), top)]
+        if r + 1 < len(rows):
+            sub, sub_names = row_labels(r + 1)
+            sub_known = [bool(n) and s != t for t, s, n in zip(top, sub, sub_names, strict=False)]
             if any(sub_known):
                 two = [s if known else t for t, s, known in zip(top, sub, sub_known, strict=False)]
-                mapping = _map_labels(two, lookup)
+                two_names = [
+                    n if known else tn for tn, n, known in zip(top_names, sub_names, sub_known, strict=False)
+                ]
+                mapping = _first_columns(two_names)
                 candidates.append(_Header(r + 1, mapping, _score(mapping, required), two))
         for cand in candidates:
             if best is None or cand.score > best.score:
                 best = cand
+        if best is not None and best.score >= most:
+            break
     return best if best and best.score > 0 else None
+
+
+def _first_columns(names: Sequence[str | None]) -> dict[str, int]:
+    """Canonical column -> the first column whose label names it (``_map_labels`` on matched labels)."""
+    mapping: dict[str, int] = {}
+    for col, canonical in enumerate(names):
+        if canonical and canonical not in mapping:
+            mapping[canonical] = col
+    return mapping
+
+
+def _max_score(lookup: dict[str, str], required: Sequence[str]) -> int:
+    """The score of a header naming every column ``lookup`` knows: no header can score more."""
+    return _score(dict.fromkeys(set(lookup.values()), 0), required)
 
 
 def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: str) -> RawTable:

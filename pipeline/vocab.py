@@ -52,9 +52,19 @@ def fold(text: str) -> str:
 
 def key(text: str) -> str:
     """A matching key: folded, without numbering, punctuation, quotes or spaces."""
+    if type(text) is str and len(text) <= _CACHED_KEY_LEN:
+        return _cached_key(text)  # header labels, names, categories: the same few texts again and again
+    return _key(text)
+
+
+def _key(text: Any) -> str:
     folded = unicodedata.normalize("NFKC", str(text)).strip()
     folded = _NUMBERING.sub("", folded)
     return _PUNCT.sub("", folded).lower()
+
+
+_CACHED_KEY_LEN = 200  # longer texts (problem descriptions) are rarely keyed twice
+_cached_key = lru_cache(maxsize=1 << 15)(_key)
 
 
 @dataclass(frozen=True)
