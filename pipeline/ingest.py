@@ -533,9 +533,7 @@ def _best_header(sheet: _Sheet, lookup: dict[str, str], required: Sequence[str] 
             sub_known = [bool(n) and s != t for t, s, n in zip(top, sub, sub_names, strict=False)]
             if any(sub_known):
                 two = [s if known else t for t, s, known in zip(top, sub, sub_known, strict=False)]
-                two_names = [
-                    n if known else tn for tn, n, known in zip(top_names, sub_names, sub_known, strict=False)
-                ]
+                two_names = [n if known else tn for tn, n, known in zip(top_names, sub_names, sub_known, strict=False)]
                 mapping = _first_columns(two_names)
                 candidates.append(_Header(r + 1, mapping, _score(mapping, required), two))
         for cand in candidates:
