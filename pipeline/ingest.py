@@ -726,6 +726,13 @@ def _first_filled(row: list[Any]) -> int | None:
 
 
 def _footer_text(text: str) -> bool:
+    if len(text) <= 40:
+        return _short_footer_text(text)  # the same 序号 and labels in file after file
+    return _SPACES.sub("", fold(text)).startswith(FOOTER_WORDS)
+
+
+@lru_cache(maxsize=4096)
+def _short_footer_text(text: str) -> bool:
     return _SPACES.sub("", fold(text)).startswith(FOOTER_WORDS)
 
 
@@ -766,7 +773,8 @@ def _cleaner(column: str, kind: LedgerKind = PROBLEM) -> Callable[[Any], Any]:
 
     def clean(value: Any) -> Any:
         if isinstance(value, str):
-            text = value.replace("\r\n", "\n").replace("\r", "\n").strip(" \t\n\u3000\u00a0\ufeff")
+            text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+            text = text.strip(" \t\n\u3000\u00a0\ufeff")
             if coded:
                 text = _SPACES.sub("", text)
                 return unicodedata.normalize("NFKC", text) if ident else text
