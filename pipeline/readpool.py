@@ -186,7 +186,14 @@ class _Pool:
             while waiting or flight:
                 while waiting and len(flight) <= self.workers:
                     batch = [waiting.popleft() for _ in range(min(size, len(waiting)))]
-                    flight[pool.submit(_batch, [self.tasks[i] for i in batch], self.vocab, self.limits)] = batch
+                    try:
+                        future = pool.submit(_batch, [self.tasks[i] for i in batch], self.vocab, self.limits)
+                    except BrokenProcessPool:  # a worker died before this batch was sent: it waits again
+                        if not flight:
+                            raise  # no file was being read: the pool itself cannot run
+                        waiting.extendleft(reversed(batch))
+                        return sorted(i for b in flight.values() for i in b)
+                    flight[future] = batch
                 finished, _ = wait(flight, return_when=FIRST_COMPLETED)
                 for future in finished:
                     batch = flight.pop(future)
