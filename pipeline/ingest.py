@@ -17,11 +17,13 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import python_calamine as calamine
 
@@ -333,9 +335,14 @@ def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: 
 def _long_cells(raw: RawTable) -> list[Message]:
     """A warning for each text longer than an Excel cell holds: outputs show it cut (textsafe)."""
     found: list[Message] = []
-    for column in raw.frame.columns:
-        for row, value in raw.frame[column].items():
-            if isinstance(value, str) and len(value) > textsafe.EXCEL_CELL_MAX:
+    frame = raw.frame
+    if frame.empty:
+        return found
+    rows = frame.index.tolist()
+    limit = textsafe.EXCEL_CELL_MAX
+    for column, values in zip(frame.columns, frame.to_numpy(dtype=object).T.tolist(), strict=True):
+        for row, value in zip(rows, values, strict=True):
+            if isinstance(value, str) and len(value) > limit:
                 params = {"column": column, "length": len(value), "limit": textsafe.EXCEL_CELL_MAX}
                 found.append(
                     Message(
@@ -501,22 +508,54 @@ def _horizontal_fill(sheet: _Sheet, row: int) -> list[str]:
 
 def _best_header(sheet: _Sheet, lookup: dict[str, str], required: Sequence[str] = REQUIRED) -> _Header | None:
     """The header row that names the most columns; a two-row header (``完成情况`` merged over
-    ``完成状态``/``完成日期``) reads each column's lower label where it names one, else the upper."""
+    ``完成状态``/``完成日期``) reads each column's lower label where it names one, else the upper.
+
+    Each row's labels are read and matched once; the scan stops at a row that names every column
+    the lookup knows (no later row can score higher)."""
     best: _Header | None = None
-    for r in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
-        top = _horizontal_fill(sheet, r)
-        candidates = [_Header(r, m, _score(m, required), top) for m in (_map_labels(top, lookup),)]
-        if r + 1 < len(sheet.rows):
-            sub = _horizontal_fill(sheet, r + 1)
-            sub_known = [bool(_canonical(s, lookup)) and s != t for t, s in zip(top, sub, strict=False)]
+    rows = sheet.rows
+    most = _max_score(lookup, required)
+    labels: dict[int, list[str]] = {}
+    names: dict[int, list[str | None]] = {}
+
+    def row_labels(r: int) -> tuple[list[str], list[str | None]]:
+        if r not in labels:
+            labels[r] = _horizontal_fill(sheet, r)
+            names[r] = [_canonical(label, lookup) for label in labels[r]]
+        return labels[r], names[r]
+
+    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        top, top_names = row_labels(r)
+        mapping = _first_columns(top_names)
+        candidates = [_Header(r, mapping, _score(mapping, required), top)]
+        if r + 1 < len(rows):
+            sub, sub_names = row_labels(r + 1)
+            sub_known = [bool(n) and s != t for t, s, n in zip(top, sub, sub_names, strict=False)]
             if any(sub_known):
                 two = [s if known else t for t, s, known in zip(top, sub, sub_known, strict=False)]
-                mapping = _map_labels(two, lookup)
+                two_names = [n if known else tn for tn, n, known in zip(top_names, sub_names, sub_known, strict=False)]
+                mapping = _first_columns(two_names)
                 candidates.append(_Header(r + 1, mapping, _score(mapping, required), two))
         for cand in candidates:
             if best is None or cand.score > best.score:
                 best = cand
+        if best is not None and best.score >= most:
+            break
     return best if best and best.score > 0 else None
+
+
+def _first_columns(names: Sequence[str | None]) -> dict[str, int]:
+    """Canonical column -> the first column whose label names it (``_map_labels`` on matched labels)."""
+    mapping: dict[str, int] = {}
+    for col, canonical in enumerate(names):
+        if canonical and canonical not in mapping:
+            mapping[canonical] = col
+    return mapping
+
+
+def _max_score(lookup: dict[str, str], required: Sequence[str]) -> int:
+    """The score of a header naming every column ``lookup`` knows: no header can score more."""
+    return _score(dict.fromkeys(set(lookup.values()), 0), required)
 
 
 def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: str) -> RawTable:
@@ -624,41 +663,77 @@ def _header_block(rows: list[list[Any]]) -> tuple[str, str]:
     return unit, filled
 
 
-def _is_footer(texts: list[str], free_columns: set[int]) -> bool:
-    """A row below the table that is not a problem: 合计, 注：…, 审核人：… in its first filled cell.
-
-    The first filled cell must not be a free-text column, where a problem may start with any word.
-    """
-    first = next((i for i, v in enumerate(texts) if v), None)
-    if first is None or first in free_columns:
-        return False
-    return _SPACES.sub("", fold(texts[first])).startswith(FOOTER_WORDS)
+_TRIM = " \t\r\n\u3000\u00a0"
 
 
 def _rows(
     sheet: _Sheet, header: _Header, file_name: str, kind: LedgerKind = PROBLEM
 ) -> tuple[pd.DataFrame, list[Message]]:
     columns = list(header.mapping)
+    places = list(header.mapping.values())
     free_text = FREE_TEXT if kind is PROBLEM else kind.free_text
     free = {header.mapping[c] for c in free_text if c in header.mapping}
     fill = _vertical_fill(sheet, header)
+    cleaners = [_cleaner(c, kind) for c in columns]
     records: list[list[Any]] = []
     excel_rows: list[int] = []
     notices: list[Message] = []
     substantive = [i for i, c in enumerate(columns) if c != "序号"]
     for r in range(header.row + 1, len(sheet.rows)):
         raw = sheet.rows[r]
-        row_texts = [_text(v).strip(" \t\r\n\u3000\u00a0") for v in raw]
-        if _is_footer(row_texts, free):
-            notices.append(_ignored(sheet, r, row_texts, file_name))
+        first = _first_filled(raw)
+        if first is not None and first not in free and _footer_text(_text(raw[first]).strip(_TRIM)):
+            notices.append(_ignored(sheet, r, [_text(v).strip(_TRIM) for v in raw], file_name))
             break
-        values = [_clean(c, fill.get((r, i), raw[i] if i < len(raw) else ""), kind) for c, i in header.mapping.items()]
+        width = len(raw)
+        if fill:
+            cells = [fill.get((r, i), raw[i] if i < width else "") for i in places]
+        else:
+            cells = [raw[i] if i < width else "" for i in places]
+        values = [clean(v) for clean, v in zip(cleaners, cells, strict=True)]
         if not any(_text(values[i]) for i in substantive):
             continue  # blank row, or only a 序号 printed in an empty template row
         records.append(values)
         excel_rows.append(r + 1)
-    frame = pd.DataFrame(records, columns=columns, index=pd.Index(excel_rows, name="行"), dtype=object)
-    return frame, notices
+    return _frame(records, columns, excel_rows), notices
+
+
+def _frame(records: list[list[Any]], columns: list[str], excel_rows: list[int]) -> pd.DataFrame:
+    """The rows as one object block, index the Excel rows (a third of ``DataFrame(records)``'s cost)."""
+    if not records:
+        return pd.DataFrame(records, columns=columns, index=pd.Index(excel_rows, name="行"), dtype=object)
+    cells = np.empty((len(records), len(columns)), dtype=object)
+    cells[:] = records
+    index = pd.Index(np.array(excel_rows, dtype=np.int64), name="行")
+    return pd.DataFrame(cells, columns=_column_index(tuple(columns)), index=index, dtype=object, copy=False)
+
+
+@lru_cache(maxsize=64)
+def _column_index(columns: tuple[str, ...]) -> pd.Index:
+    return pd.Index(columns)
+
+
+def _first_filled(row: list[Any]) -> int | None:
+    """The first cell of ``row`` with text once trimmed.
+
+    A row below the table is not a problem (合计, 注：…, 审核人：…) when its first filled cell starts
+    with a footer word; that cell must not be in a free-text column, where a problem may start
+    with any word."""
+    for i, v in enumerate(row):
+        if _text(v).strip(_TRIM):
+            return i
+    return None
+
+
+def _footer_text(text: str) -> bool:
+    if len(text) <= 40:
+        return _short_footer_text(text)  # the same 序号 and labels in file after file
+    return _SPACES.sub("", fold(text)).startswith(FOOTER_WORDS)
+
+
+@lru_cache(maxsize=4096)
+def _short_footer_text(text: str) -> bool:
+    return _SPACES.sub("", fold(text)).startswith(FOOTER_WORDS)
 
 
 def _ignored(sheet: _Sheet, r: int, texts: list[str], file_name: str) -> Message:
@@ -688,21 +763,29 @@ def _vertical_fill(sheet: _Sheet, header: _Header) -> dict[tuple[int, int], Any]
     return fill
 
 
-def _clean(column: str, value: Any, kind: LedgerKind = PROBLEM) -> Any:
-    """Normalise one value. Free text is kept as written, only trimmed (line breaks kept); in coded
-    columns (类别, 状态, 编号) full-width spaces and line breaks are removed, in dates collapsed.
-    Numbers, dates and text-looking numbers (``0012``) keep their type."""
-    if isinstance(value, str):
-        text = value.replace("\r\n", "\n").replace("\r", "\n").strip(" \t\n\u3000\u00a0\ufeff")
-        if column in (_CODED if kind is PROBLEM else kind.coded):
-            text = _SPACES.sub("", text)
-            return unicodedata.normalize("NFKC", text) if column == kind.id_column else text
-        if column in (_DATES if kind is PROBLEM else kind.date_columns):
-            return _SPACES.sub(" ", text)
-        return text
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date()
-    return value  # numeric cells stay numeric; validate decides what they mean
+def _cleaner(column: str, kind: LedgerKind = PROBLEM) -> Callable[[Any], Any]:
+    """How one column's values are normalised. Free text is kept as written, only trimmed (line
+    breaks kept); in coded columns (类别, 状态, 编号) full-width spaces and line breaks are removed,
+    in dates collapsed. Numbers, dates and text-looking numbers (``0012``) keep their type."""
+    coded = column in (_CODED if kind is PROBLEM else kind.coded)
+    ident = coded and column == kind.id_column
+    dates = not coded and column in (_DATES if kind is PROBLEM else kind.date_columns)
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+            text = text.strip(" \t\n\u3000\u00a0\ufeff")
+            if coded:
+                text = _SPACES.sub("", text)
+                return unicodedata.normalize("NFKC", text) if ident else text
+            if dates:
+                return _SPACES.sub(" ", text)
+            return text
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            return value.date()
+        return value  # numeric cells stay numeric; validate decides what they mean
+
+    return clean
 
 
 # --- the unit ---------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from pipeline.vocab import Vocabulary
 WORKERS_ENV = "ZFZZ_WORKERS"
 MEMORY_MB = 1024  # address space a worker may add to what it holds after start-up
 TIMEOUT_S = 60  # wall-clock seconds to read one file
+BATCH_MAX = 16  # files per task sent to a worker
 
 Progress = Callable[[int, int], None]  # (index of the file just read, how many are read)
 
@@ -99,6 +100,17 @@ def read_all(
     return _Pool(tasks, vocab, n, progress, limits).run()
 
 
+def warm(files: int) -> None:
+    """Start the workers' server now (it imports the reader in its own process), so that the
+    first read does not wait for it; nothing when ``files`` would be read in this process."""
+    if worker_count(files) <= 0 or sys.platform != "linux":
+        return
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
 def read_one(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcome:
     """Read one file here; any expected failure becomes a refusal (the worker's task too)."""
     try:
@@ -150,33 +162,53 @@ class _Pool:
 
     def run(self) -> list[Outcome]:
         waiting = deque(range(len(self.tasks)))
+        size = _batch_size(len(self.tasks), self.workers)
         while waiting:
-            suspects = self._round(waiting)
+            suspects = self._round(waiting, size)
+            if size > 1 and len(suspects) > self.workers + 1:
+                # a batch died with files in it: read them again one per task, to narrow it down
+                waiting.extend(suspects)
+                size = 1
+                continue
             for i in suspects:  # each alone: the one that dies again is the culprit
                 self._finish(i, read_isolated(self.tasks[i], self.vocab, self.limits))
         assert all(o is not None for o in self.outcomes)
         return [o for o in self.outcomes if o is not None]
 
-    def _round(self, waiting: deque[int]) -> list[int]:
-        """Read from ``waiting`` until it is empty or a worker dies; then the files in flight."""
+    def _round(self, waiting: deque[int], size: int) -> list[int]:
+        """Read from ``waiting``, ``size`` files per task, until it is empty or a worker dies; then
+        the files in flight (of every task not finished)."""
         ctx = _context()
-        flight: dict[Future[Outcome], int] = {}
+        flight: dict[Future[list[Outcome]], list[int]] = {}
         with ProcessPoolExecutor(
             self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.limits,)
         ) as pool:
             while waiting or flight:
                 while waiting and len(flight) <= self.workers:
-                    i = waiting.popleft()
-                    flight[pool.submit(_task, self.tasks[i], self.vocab, self.limits)] = i
+                    batch = [waiting.popleft() for _ in range(min(size, len(waiting)))]
+                    try:
+                        future = pool.submit(_batch, [self.tasks[i] for i in batch], self.vocab, self.limits)
+                    except BrokenProcessPool:  # a worker died before this batch was sent: it waits again
+                        if not flight:
+                            raise  # no file was being read: the pool itself cannot run
+                        waiting.extendleft(reversed(batch))
+                        return sorted(i for b in flight.values() for i in b)
+                    flight[future] = batch
                 finished, _ = wait(flight, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    i = flight.pop(future)
+                    batch = flight.pop(future)
                     try:
-                        outcome = future.result()
+                        outcomes = future.result()
                     except BrokenProcessPool:
-                        return sorted([i, *flight.values()])
-                    self._finish(i, outcome)
+                        return sorted([*batch, *(i for b in flight.values() for i in b)])
+                    for i, outcome in zip(batch, outcomes, strict=True):
+                        self._finish(i, outcome)
         return []
+
+
+def _batch_size(files: int, workers: int) -> int:
+    """Files per task: enough to amortise the round trip, few enough to keep every worker busy."""
+    return max(1, min(BATCH_MAX, files // (workers * 8)))
 
 
 def _context() -> ForkServerContext | SpawnContext:
@@ -222,6 +254,11 @@ def _vm_size() -> int:
     except (OSError, ValueError):
         pass
     return 0
+
+
+def _batch(tasks: Sequence[Task], vocab: Vocabulary, limits: Limits) -> list[Outcome]:
+    """Several files in one task (each within its own time cap): one round trip for all."""
+    return [_task(task, vocab, limits) for task in tasks]
 
 
 def _task(task: Task, vocab: Vocabulary, limits: Limits) -> Outcome:

@@ -30,6 +30,7 @@ from pipeline.archive import (
     Finding,
     archive_file,
     archive_path,
+    batched_sync,
     fsync_dir,
     remove_partial_copies,
     sha256_of,
@@ -291,25 +292,33 @@ def _archive_and_read(
     progress: Progress | None,
     left: list[str],
 ) -> list[_Incoming]:
-    """Archive every file (durable before anything else), then read the archived copies in
-    capped worker processes (``readpool``), in parallel; the items in the order of ``files``."""
+    """Archive every file (durable before this returns, so before anything is recorded), then read
+    the archived copies in capped worker processes (``readpool``), in parallel; the items in the
+    order of ``files``."""
     incoming: list[_Incoming] = []
-    for path in files:
-        try:
-            item = _Incoming(path=path, received=_received(path))
-            item.sha256, item.size = archive_file(path, ws.archive)
-        except OSError:  # removed, or still being written, while we copied it: take it next run
-            left.append(textsafe.file_name(path.name))
-            continue
-        faults.point("archived")
-        incoming.append(item)
-    tasks = [readpool.Task(archive_path(ws.archive, i.sha256), i.name) for i in incoming]
+    if files:
+        readpool.warm(len(files))  # the workers' server starts while the files are copied
+    # The copies are made durable together, in a thread while they are read, and all of them
+    # before this returns: long before the ledger commits and the inbox files are removed.
+    with batched_sync() as copies:
+        for path in files:
+            try:
+                item = _Incoming(path=path, received=_received(path))
+                item.sha256, item.size = archive_file(path, ws.archive)
+            except OSError:  # removed, or still being written, while we copied it: take it next run
+                left.append(textsafe.file_name(path.name))
+                continue
+            faults.point("archived")
+            incoming.append(item)
+        copies.sync_in_background()
+        tasks = [readpool.Task(archive_path(ws.archive, i.sha256), i.name) for i in incoming]
 
-    def step(index: int, done: int) -> None:
-        if progress:
-            progress(incoming[index].name, done, len(incoming))
+        def step(index: int, done: int) -> None:
+            if progress:
+                progress(incoming[index].name, done, len(incoming))
 
-    for item, outcome in zip(incoming, readpool.read_all(tasks, vocab, progress=step), strict=True):
+        outcomes = readpool.read_all(tasks, vocab, progress=step)
+    for item, outcome in zip(incoming, outcomes, strict=True):
         name = item.name
         if outcome.raw is None:
             item.refusal = [Message(outcome.code, file=name, params=outcome.params)]

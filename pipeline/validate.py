@@ -13,8 +13,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -171,16 +173,37 @@ def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.Data
     Unreadable cells hold an ``Invalid`` (code and value as written); empty cells ``None``.
     即知即改 stands for the 填报日期 of the header block, else the day the file was received.
     """
-    raw = sub.raw.frame
+    cells, bounds = _normalised_cells([sub], campaign, vocab)
+    return _file_frame(cells, bounds[0], sub.raw.frame.index)
+
+
+def _normalised_cells(
+    subs: Sequence[Submission], campaign: Campaign, vocab: Vocabulary
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """``normalise`` for many submissions at once: one object array (rows of every file, one after
+    the other; columns ``NORMALISED``) and each file's (start, stop) rows in it. Every column of
+    the whole batch is parsed in one pass, categories and statuses looked up once per text."""
     year = campaign.year
-    filled = parse_day(sub.raw.filled_text, year)
-    immediate = filled or sub.received.date()
-    out: dict[str, list[Any]] = {}
-    position = {c: i for i, c in enumerate(raw.columns)}
-    cells = raw.to_numpy(dtype=object).T.tolist() if len(raw.columns) else []  # one list per column
-    for column in NORMALISED:
-        values = list(cells[position[column]]) if column in position else [None] * len(raw)
-        values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in values]
+    columns: dict[str, list[Any]] = {c: [] for c in NORMALISED}
+    immediates: list[dt.date] = []
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for sub in subs:
+        raw = sub.raw.frame
+        n = len(raw)
+        bounds.append((start, start + n))
+        start += n
+        if not n:
+            continue
+        filled = parse_day(sub.raw.filled_text, year)
+        immediates.extend([filled or sub.received.date()] * n)
+        position = {c: i for i, c in enumerate(raw.columns)}
+        cells = raw.to_numpy(dtype=object).T.tolist() if len(raw.columns) else []  # one list per column
+        for column in NORMALISED:
+            columns[column].extend(cells[position[column]] if column in position else [None] * n)
+    out = np.empty((start, len(NORMALISED)), dtype=object)
+    for j, column in enumerate(NORMALISED):
+        values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in columns[column]]
         if column == "问题类别":
             lookup = category_lookup(values, vocab)
             result = [parse_choice(v, lookup, "category-invalid") for v in values]
@@ -189,13 +212,27 @@ def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.Data
             result = [parse_choice(v, lookup, "status-invalid") for v in values]
         elif column in ("完成时限", "完成日期"):
             allow = column == "完成时限"
-            result = [parse_date(v, year, immediate, allow) for v in values]
+            result = [parse_date(v, year, day, allow) for v, day in zip(values, immediates, strict=True)]
         elif column == "问题编号":
             result = [_id(v) for v in values]
         else:
-            result = [text_value(v) for v in values]
-        out[column] = result
-    return pd.DataFrame(out, index=raw.index, columns=list(NORMALISED), dtype=object)
+            result = [(v.strip(_BLANKS) or None) if type(v) is str else text_value(v) for v in values]
+        out[:, j] = np.fromiter(result, dtype=object, count=start)  # no value is ever taken for a sequence
+    return out, bounds
+
+
+_BLANKS = " \t\r\n\u3000\u00a0"  # what text_value trims
+
+
+@lru_cache(maxsize=1)
+def _normalised_columns() -> pd.Index:
+    return pd.Index(list(NORMALISED))
+
+
+def _file_frame(cells: np.ndarray, bounds: tuple[int, int], index: pd.Index) -> pd.DataFrame:
+    """One file's normalised rows: its slice of the batch's cells, indexed by its Excel rows."""
+    start, stop = bounds
+    return pd.DataFrame(cells[start:stop], index=index, columns=_normalised_columns(), dtype=object, copy=True)
 
 
 def _id(value: Any) -> str | None:
@@ -209,10 +246,14 @@ def check_tables(subs: Sequence[Submission], campaign: Campaign, vocab: Vocabula
     The batch is indexed by file number and Excel row (``_key``), so each failure case names its cell;
     frame-wide checks report a failing row once per column, and those repeats are folded.
     """
-    frames = [normalise(s, campaign, vocab) for s in subs]
-    if not frames:
+    if not subs:
         return []
-    batch = pd.concat([f.set_axis([_key(i, r) for r in f.index]) for i, f in enumerate(frames)])
+    cells, bounds = _normalised_cells(subs, campaign, vocab)
+    frames = [_file_frame(cells, b, s.raw.frame.index) for s, b in zip(subs, bounds, strict=True)]
+    keys = [_key(i, int(r)) for i, s in enumerate(subs) for r in s.raw.frame.index]
+    batch = pd.DataFrame(
+        cells, index=pd.Index(np.array(keys, dtype=np.int64)), columns=_normalised_columns(), dtype=object, copy=False
+    )
     found: dict[int, list[Message]] = {i: [] for i in range(len(subs))}
     if len(batch):
         try:

@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,9 +52,19 @@ def fold(text: str) -> str:
 
 def key(text: str) -> str:
     """A matching key: folded, without numbering, punctuation, quotes or spaces."""
+    if type(text) is str and len(text) <= _CACHED_KEY_LEN:
+        return _cached_key(text)  # header labels, names, categories: the same few texts again and again
+    return _key(text)
+
+
+def _key(text: Any) -> str:
     folded = unicodedata.normalize("NFKC", str(text)).strip()
     folded = _NUMBERING.sub("", folded)
     return _PUNCT.sub("", folded).lower()
+
+
+_CACHED_KEY_LEN = 200  # longer texts (problem descriptions) are rarely keyed twice
+_cached_key = lru_cache(maxsize=1 << 15)(_key)
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,7 @@ class Vocabulary:
     def category_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.categories)
 
-    @property
+    @cached_property
     def header_lookup(self) -> dict[str, str]:
         """Header key -> canonical column. A canonical name always wins over a synonym."""
         table: dict[str, str] = {}
@@ -94,6 +104,12 @@ class Vocabulary:
         """Header key -> canonical column of ``section`` (only ``columns`` when given)."""
         if section == "columns" and not columns:
             return self.header_lookup
+        cache: dict[tuple[str, tuple[str, ...]], dict[str, str]] = self.__dict__.setdefault("_lookups", {})
+        if (section, columns) not in cache:
+            cache[(section, columns)] = self._lookup(section, columns)
+        return cache[(section, columns)]
+
+    def _lookup(self, section: str, columns: tuple[str, ...]) -> dict[str, str]:
         names = self.sections.get(section, {})
         table: dict[str, str] = {}
         for canonical, synonyms in names.items():
