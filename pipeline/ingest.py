@@ -579,20 +579,7 @@ def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: st
             "table-not-found", detail=f"工作表“{sheet.name}”第 {header.row + 1} 行的表头缺少：{'、'.join(missing)}"
         )
     _number_column(sheet, header)
-    unit_text, filled_text = _header_block(sheet.rows[: header.row])
-    frame, notices = _rows(sheet, header, file_name)
-    return RawTable(
-        file_name=file_name,
-        sheet=sheet.name,
-        header_row=header.row + 1,
-        columns={c: column_letter(i) for c, i in header.mapping.items()},
-        frame=frame,
-        unit_text=unit_text,
-        filled_text=filled_text,
-        notices=tuple(notices),
-        fmt=fmt,
-        headers={c: header.labels[i] for c, i in header.mapping.items()},
-    )
+    return _table(sheet, header, file_name, fmt)
 
 
 def _find_kind_table(
@@ -618,6 +605,11 @@ def _find_kind_table(
         return (int(not sheet.hidden), int(sheet.name.strip() == kind.sheet), header.score)
 
     sheet, header = max(found, key=rank)
+    return _table(sheet, header, file_name, fmt, kind)
+
+
+def _table(sheet: _Sheet, header: _Header, file_name: str, fmt: str, kind: LedgerKind = PROBLEM) -> RawTable:
+    """The table below ``header`` on ``sheet``: its rows, cell addresses and header block."""
     unit_text, filled_text = _header_block(sheet.rows[: header.row])
     frame, notices = _rows(sheet, header, file_name, kind)
     return RawTable(

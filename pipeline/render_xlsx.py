@@ -355,6 +355,20 @@ def write_charts(
     return ws
 
 
+def _template_formats(wb: Workbook) -> tuple[Any, ...]:
+    """(locked, locked date, open text, open date, header, title, plain): a template's cell styles."""
+    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
+    return (
+        wb.add_format({**base, "bg_color": "#F2F2F2"}),
+        wb.add_format({**base, "bg_color": "#F2F2F2", "num_format": "yyyy-mm-dd"}),
+        wb.add_format({**base, "locked": False}),
+        wb.add_format({**base, "locked": False, "num_format": "yyyy-mm-dd"}),
+        wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"}),
+        wb.add_format({"font_name": "方正小标宋简体", "font_size": 18, "align": "center", "valign": "vcenter"}),
+        wb.add_format({"font_name": "宋体", "font_size": 11}),
+    )
+
+
 def write_unit_template(
     campaign: Campaign,
     unit: Unit,
@@ -371,14 +385,7 @@ def write_unit_template(
     ``records``: ``template_records(problems)`` made already (``write_templates`` makes them
     once for every unit)."""
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})  # small: no temp files
-    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
-    locked = wb.add_format({**base, "bg_color": "#F2F2F2"})
-    locked_date = wb.add_format({**base, "bg_color": "#F2F2F2", "num_format": "yyyy-mm-dd"})
-    open_text = wb.add_format({**base, "locked": False})
-    open_date = wb.add_format({**base, "locked": False, "num_format": "yyyy-mm-dd"})
-    header = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
-    title = wb.add_format({"font_name": "方正小标宋简体", "font_size": 18, "align": "center", "valign": "vcenter"})
-    plain = wb.add_format({"font_name": "宋体", "font_size": 11})
+    locked, locked_date, open_text, open_date, header, title, plain = _template_formats(wb)
     ws = wb.add_worksheet(layout.SHEET)
     columns = layout.COLUMNS
     ws.write_string(0, 0, "附件2", plain)
@@ -513,14 +520,7 @@ def _write_item_sheet(
 ) -> Worksheet:
     """The sheet of ``kind`` in a unit's template: its items with the ``locked`` columns protected,
     progress, status (a dropdown of the kind's statuses) and done date open."""
-    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
-    locked = wb.add_format({**base, "bg_color": "#F2F2F2"})
-    locked_date = wb.add_format({**base, "bg_color": "#F2F2F2", "num_format": "yyyy-mm-dd"})
-    open_text = wb.add_format({**base, "locked": False})
-    open_date = wb.add_format({**base, "locked": False, "num_format": "yyyy-mm-dd"})
-    header = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
-    title = wb.add_format({"font_name": "方正小标宋简体", "font_size": 18, "align": "center", "valign": "vcenter"})
-    plain = wb.add_format({"font_name": "宋体", "font_size": 11})
+    locked, locked_date, open_text, open_date, header, title, plain = _template_formats(wb)
     ws = wb.add_worksheet(kind.sheet)
     columns = kind.template_columns
     ws.merge_range(

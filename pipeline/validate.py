@@ -36,24 +36,11 @@ from pipeline.normalize import (
     text_value,
 )
 from pipeline.store import ItemView, LedgerView, Registered
-from pipeline.vocab import FREE_TEXT, OPEN_STATUSES, STATUSES, Vocabulary, load_vocabulary
+from pipeline.vocab import COLUMNS, FREE_TEXT, OPEN_STATUSES, STATUSES, Vocabulary, load_vocabulary
 
 ID_PATTERN = re.compile(r"^[A-Z0-9_]+-\d{3,}$")
 MIN_DESCRIPTION = 10
-NORMALISED: tuple[str, ...] = (
-    "问题编号",
-    "序号",
-    "问题类别",
-    "具体问题",
-    "整改措施",
-    "责任领导",
-    "责任人",
-    "完成时限",
-    "整改进展",
-    "完成状态",
-    "完成日期",
-    "备注",
-)
+NORMALISED: tuple[str, ...] = COLUMNS  # the normalised frame has every canonical column
 
 
 @dataclass(frozen=True)
