@@ -2,12 +2,19 @@
 
 Everything is rendered into a hidden sibling folder first; only when every file is written is
 it swapped into place, so a crash never leaves a half-written month behind.
+
+A month's outputs depend only on its report, the Word templates and this program: ``render_key``
+fingerprints those, and a run whose fingerprint and files are unchanged re-uses them
+(``outputs_intact``) instead of writing the same files again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import gc
+import hashlib
 import multiprocessing
 import os
 import shutil
@@ -24,6 +31,75 @@ from pipeline.config import Campaign, Unit
 from pipeline.report import MonthReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def render_key(report: MonthReport, templates_dir: Path = TEMPLATES_DIR, extra: Sequence[str] = ()) -> str:
+    """A fingerprint of everything the month's outputs are made from: the report's figures and
+    texts, the Word templates, this program's code, and ``extra`` (e.g. the month's audit-record
+    hashes, which stand for the archived files the feedback workbooks copy)."""
+    digest = hashlib.sha256()
+    digest.update(_code_fingerprint().encode())
+    for path in sorted(templates_dir.glob("*.docx")):
+        digest.update(path.name.encode() + path.read_bytes())
+    _feed(digest, report)
+    for item in extra:
+        digest.update(item.encode())
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, value: Any) -> None:
+    """Add ``value`` to ``digest``: frames by content, dataclasses field by field."""
+    if isinstance(value, pd.DataFrame):
+        digest.update(repr(list(value.columns)).encode())
+        hashed = pd.util.hash_pandas_object(value.astype(str), index=True)
+        digest.update(hashed.to_numpy().tobytes())
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            digest.update(f.name.encode())
+            _feed(digest, getattr(value, f.name))
+    elif isinstance(value, dict):
+        for k in sorted(value, key=str):
+            digest.update(repr(k).encode())
+            _feed(digest, value[k])
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _feed(digest, v)
+    else:
+        digest.update(repr(value).encode())
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """This program's own files: a new version re-renders every month it runs."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".toml")):
+        digest.update(str(path.relative_to(package)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def manifest(month_dir: Path) -> list[list[Any]]:
+    """[relative path, size, modification time in ns] of every output file of the month."""
+    return [
+        [str(p.relative_to(month_dir)), p.stat().st_size, p.stat().st_mtime_ns]
+        for p in sorted(month_dir.rglob("*"))
+        if p.is_file()
+    ]
+
+
+def outputs_intact(month_dir: Path, files: Sequence[Sequence[Any]]) -> bool:
+    """Whether every file a render wrote is still there, untouched (same size and time)."""
+    if not files or not month_dir.is_dir():
+        return False
+    for name, size, mtime_ns in files:
+        path = month_dir / str(name)
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime_ns:
+            return False
+    return True
 
 
 def next_month(month: str) -> str:

@@ -69,6 +69,7 @@ class RunResult:
     left_in_inbox: list[str] = field(default_factory=list)  # vanished or changed while being archived
     register: FileOutcome | None = None  # the office's own list of assigned matters (交办事项.xlsx), as read
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (tools/bench.py)
+    reused: bool = False  # nothing the outputs are made from changed: the month's files were kept
 
 
 class _Stopwatch:
@@ -208,15 +209,45 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
             watch.lap("empty inbox")
             report = build_report(store, campaign, vocab, month, as_of, doc_number)
             watch.lap("report")
-            returned = returned_files(store, ws, vocab, month)
+            key, reuse = _render_check(store, ws, report)
+            returned = [] if reuse else returned_files(store, ws, vocab, month)
             watch.lap("returned")
         finally:
             store.close()
         faults.point("before-render")
         result.report = report
-        result.outputs = render.render_month(report, ws.month_dir(month), returned=returned, timings=timings)
+        result.reused = reuse
+        result.outputs = _render_or_reuse(ws, report, key, reuse, returned, timings)
         watch.last = time.perf_counter()
     return result
+
+
+def _render_check(store: Store, ws: Workspace, report: MonthReport) -> tuple[str, bool]:
+    """The fingerprint of the month's outputs, and whether the files rendered from it are intact."""
+    key = render.render_key(report, extra=[r.hash for r in store.audit_records(report.month)])
+    stored, files = store.rendered(report.month)
+    return key, stored == key and render.outputs_intact(ws.month_dir(report.month), files)
+
+
+def _render_or_reuse(
+    ws: Workspace,
+    report: MonthReport,
+    key: str,
+    reuse: bool,
+    returned: list[Returned],
+    timings: dict[str, float] | None = None,
+) -> list[Path]:
+    """Render the month, or keep its outputs when nothing they are made from has changed."""
+    month_dir = ws.month_dir(report.month)
+    if reuse:
+        return sorted(p for p in month_dir.rglob("*") if p.is_file())
+    outputs = render.render_month(report, month_dir, returned=returned, timings=timings)
+    store = Store.open(ws.db_path)
+    try:  # remembered only once the outputs are in place: a crash before this re-renders
+        store.set_rendered(report.month, key, render.manifest(month_dir))
+    finally:
+        store.close()
+    return outputs
 
 
 def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -> list[Returned]:
@@ -279,8 +310,9 @@ def _reproduce(store: Store, ws: Workspace, campaign: Campaign, vocab: Vocabular
     doc_number = store.month_doc_number(month)
     report = build_report(store, campaign, vocab, month, as_of, doc_number)
     result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), report=report)
-    returned = returned_files(store, ws, vocab, month)
-    result.outputs = render.render_month(report, ws.month_dir(month), returned=returned)
+    key, result.reused = _render_check(store, ws, report)
+    returned = [] if result.reused else returned_files(store, ws, vocab, month)
+    result.outputs = _render_or_reuse(ws, report, key, result.reused, returned)
     return result
 
 

@@ -142,6 +142,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY(kind, item_id, unit_code, month)
     );
     """,
+    # v4: what each month's outputs were rendered from (a fingerprint) and the files written, so a
+    # run that changes nothing re-uses them instead of writing the same files again. Bookkeeping of
+    # the outputs, not of the ledger: reproducing a month may rewrite it.
+    """
+    CREATE TABLE month_renders(
+        month TEXT PRIMARY KEY,
+        render_key TEXT NOT NULL,
+        files TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -593,6 +603,19 @@ class Store:
     def month_as_of(self, month: str) -> dt.date | None:
         row = self.conn.execute("SELECT as_of FROM month_runs WHERE month = ?", (month,)).fetchone()
         return dt.date.fromisoformat(row[0]) if row else None
+
+    def rendered(self, month: str) -> tuple[str | None, list[list[Any]]]:
+        """The fingerprint the month's outputs were last rendered from, and the files written."""
+        row = self.conn.execute("SELECT render_key, files FROM month_renders WHERE month = ?", (month,)).fetchone()
+        return (row[0], json.loads(row[1])) if row else (None, [])
+
+    def set_rendered(self, month: str, key: str, files: list[list[Any]]) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO month_renders(month, render_key, files) VALUES (?, ?, ?) "
+                "ON CONFLICT(month) DO UPDATE SET render_key = excluded.render_key, files = excluded.files",
+                (month, key, json.dumps(files, ensure_ascii=False)),
+            )
 
     def month_doc_number(self, month: str) -> int:
         row = self.conn.execute("SELECT doc_number FROM month_runs WHERE month = ?", (month,)).fetchone()

@@ -42,6 +42,8 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
             f"黄灯 {(p['灯色'] == '黄灯').sum()}，移交纪委 {(p['移交纪委'] == '是').sum()}。"
         )
     print_matters(console, result, brief)
+    if result.reused:
+        console.print("台账和模板均无变化，本月报表与上次运行生成的相同，已保留原文件。")
     console.print(f"输出目录：{result.month_dir}")
 
 

@@ -44,6 +44,7 @@ BENCH = ROOT / "bench"
 YEAR = 2022
 MARCH, APRIL = "2022-03", "2022-04"
 MARCH_AS_OF, APRIL_AS_OF = dt.date(2022, 3, 31), dt.date(2022, 4, 30)
+APRIL_AS_OF_OTHER = dt.date(2022, 4, 29)  # the same month, another as-of date: everything is rendered again
 FIRST = ("东", "西", "南", "北", "红", "青", "白", "金", "银", "石", "新", "老", "上", "下", "前", "后", "大", "小")
 FIRST += ("长", "高", "安", "平", "永", "福", "富", "兴", "和", "太", "龙", "凤", "云", "清", "双", "杨", "柳")
 FIRST += ("桃", "李", "万", "千", "百")  # no 一…十 first: vocab.key() takes a leading numeral for numbering
@@ -478,6 +479,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     with sqlite3.connect(county / "ledger.sqlite") as conn:
         problems = conn.execute("SELECT COUNT(*) FROM problems").fetchone()[0]
     runs.append(run_monthly(f"county {APRIL} re-run, empty inbox ({problems} problems)", county, APRIL_AS_OF, 0))
+    rerun = runs[-1]  # nothing changed: the month's outputs are kept (render.render_key)
+    # the same month as of another day: every light recomputed and every output written again
+    runs.append(
+        run_monthly(
+            f"county {APRIL} re-run as of {APRIL_AS_OF_OTHER} ({problems} problems)", county, APRIL_AS_OF_OTHER, 0
+        )
+    )
+    rerender = runs[-1]
     helps = help_time()
 
     paths = sorted(april.iterdir())
@@ -508,7 +517,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     for run in runs:
         if run.label.startswith("township"):
             print(f"    {run.label + ' end to end':<52} {run.wall:7.2f} s   (target < 3 s)")
-    print(f"    {'county re-run, empty inbox':<52} {runs[-1].wall:7.2f} s   (target < 5 s)")
+    print(f"    {'county re-run, empty inbox (outputs kept)':<52} {rerun.wall:7.2f} s   (target < 5 s)")
+    print(f"    {'county re-run as of another day (all re-rendered)':<52} {rerender.wall:7.2f} s")
     print(f"    {'python -m pipeline --help':<52} {helps:7.2f} s   (target < 0.5 s)")
     township_rss = max(r.rss_mb for r in runs if r.label.startswith("township"))
     print(f"    peak RSS: township {township_rss:.0f} MB, county {county_run.rss_mb:.0f} MB")
