@@ -355,6 +355,23 @@ def write_charts(
     return ws
 
 
+def _date_validation(ws: Worksheet, campaign: Campaign, first: int, last: int, col: int) -> None:
+    """Only a date around the campaign's year may be typed into column ``col`` of a template."""
+    ws.data_validation(
+        first,
+        col,
+        last,
+        col,
+        {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.datetime(campaign.year - 1, 1, 1),
+            "maximum": dt.datetime(campaign.year + 2, 12, 31),
+            "error_message": "请填写日期，如 2022-04-30",
+        },
+    )
+
+
 def _template_formats(wb: Workbook) -> tuple[Any, ...]:
     """(locked, locked date, open text, open date, header, title, plain): a template's cell styles."""
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
@@ -450,20 +467,7 @@ def write_unit_template(
             "error_message": "请从下拉列表中选择",
         },
     )
-    date_col = columns.index("完成日期")
-    ws.data_validation(
-        first,
-        date_col,
-        last,
-        date_col,
-        {
-            "validate": "date",
-            "criteria": "between",
-            "minimum": dt.datetime(campaign.year - 1, 1, 1),
-            "maximum": dt.datetime(campaign.year + 2, 12, 31),
-            "error_message": "请填写日期，如 2022-04-30",
-        },
-    )
+    _date_validation(ws, campaign, first, last, columns.index("完成日期"))
     category_col = columns.index("问题类别")
     if blank_rows:  # new problems (边查摆边整改) pick their category from the seven
         ws.data_validation(
@@ -565,20 +569,7 @@ def _write_item_sheet(
             "error_message": "请从下拉列表中选择",
         },
     )
-    done_col = columns.index(kind.done_column)
-    ws.data_validation(
-        first,
-        done_col,
-        last,
-        done_col,
-        {
-            "validate": "date",
-            "criteria": "between",
-            "minimum": dt.datetime(campaign.year - 1, 1, 1),
-            "maximum": dt.datetime(campaign.year + 2, 12, 31),
-            "error_message": "请填写日期，如 2022-04-30",
-        },
-    )
+    _date_validation(ws, campaign, first, last, columns.index(kind.done_column))
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.freeze_panes(layout.HEADER_ROW, 0)
     ws.set_landscape()
