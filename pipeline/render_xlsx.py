@@ -500,7 +500,7 @@ def write_unit_template(
     meta.write_string(1, 1, month)
     meta.write_string(2, 0, "活动")
     meta.write_string(2, 1, f"{campaign.town}{campaign.year}")
-    meta.hide()
+    meta.very_hidden()  # a unit cannot unhide it from the sheet tabs menu
     wb.close()
     return path
 

@@ -220,4 +220,4 @@ def test_templates_command_writes_one_per_unit(workspace: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["东风社区.xlsx", "红星村.xlsx", "镇财政所.xlsx"]
     wb = openpyxl.load_workbook(folder / "红星村.xlsx")
     assert wb["_zfzz_meta"]["B1"].value == "HX"
-    assert wb["_zfzz_meta"].sheet_state == "hidden"
+    assert wb["_zfzz_meta"].sheet_state == "veryHidden"

@@ -188,7 +188,7 @@ def test_template_locks_the_problem_and_opens_progress(tmp_path: Path) -> None:
     assert "date" in validations
     assert ws.print_title_rows == f"${layout.HEADER_ROW}:${layout.HEADER_ROW}"
     meta = wb[layout.MARKER_SHEET]
-    assert meta.sheet_state == "hidden"
+    assert meta.sheet_state == "veryHidden"
     assert [meta["A1"].value, meta["B1"].value, meta["B2"].value] == [layout.MARKER_TAG, "AB", "2022-05"]
 
 
@@ -238,7 +238,7 @@ def test_make_templates_writes_blank_ones_for_the_roster(workspace: Path) -> Non
         assert ws.protection.sheet
         assert ws.cell(layout.FIRST_DATA_ROW, 2).value is None  # no problems yet
         assert not ws.cell(layout.FIRST_DATA_ROW, 4).protection.locked  # room to list them
-        assert wb[layout.MARKER_SHEET].sheet_state == "hidden"
+        assert wb[layout.MARKER_SHEET].sheet_state == "veryHidden"
     shutil.copy(paths[0], workspace / "copy.xlsx")
     raw = read_file(workspace / "copy.xlsx", load_vocabulary())
     assert raw.marker is not None and raw.marker["unit_code"] in {"HX", "DF", "CZ"}
