@@ -13,14 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from conftest import GOOD_ROWS, HEADERS
+from conftest import GOOD_ROWS, HEADERS, ROW_FIELDS
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from pipeline import layout
 from pipeline.sample import Grid, wps_bytes, write_grids_ods, write_grids_xls, write_grids_xlsx
 
 FORMATS = ("xlsx", "xls", "ods", "wps", "xlsm")
-ROW_FIELDS = ("问题类别", "具体问题", "整改措施", "责任领导", "责任人", "完成时限", "整改进展", "完成状态", "完成日期")
 
 
 def list_grid(

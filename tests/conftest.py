@@ -49,6 +49,8 @@ aliases = ["财政所"]
 """
 
 HEADERS = list(layout.COLUMNS)
+# The fields of a GOOD_ROWS tuple, in order: the template columns from 问题类别 to 完成日期.
+ROW_FIELDS: tuple[str, ...] = layout.COLUMNS[2:11]
 
 # One good row per category: (问题类别, 具体问题, 整改措施, 责任领导, 责任人, 完成时限, 整改进展, 完成状态, 完成日期)
 GOOD_ROWS: list[tuple[Any, ...]] = [
@@ -152,23 +154,7 @@ def write_list(
     for c, name in enumerate(headers, start=1):
         ws.cell(4, c, name)
     for i, row in enumerate(rows):
-        values = dict(
-            zip(
-                [
-                    "问题类别",
-                    "具体问题",
-                    "整改措施",
-                    "责任领导",
-                    "责任人",
-                    "完成时限",
-                    "整改进展",
-                    "完成状态",
-                    "完成日期",
-                ],
-                row,
-                strict=False,
-            )
-        )
+        values = dict(zip(ROW_FIELDS, row, strict=False))
         values["序号"] = i + 1
         values["问题编号"] = ids[i] if ids else None
         for c, name in enumerate(HEADERS[: len(headers)], start=1):  # headers[i] labels HEADERS[i]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandera.pandas as pa
 import pytest
-from conftest import GOOD_ROWS, write_list
+from conftest import GOOD_ROWS, ROW_FIELDS, write_list
 
 from pipeline.config import Campaign
 from pipeline.ingest import read_file
@@ -43,10 +43,9 @@ def test_good_file_is_accepted_with_canonical_values(tmp_path: Path, campaign: C
 
 
 def row(**changes: Any) -> tuple[Any, ...]:
-    names = ["问题类别", "具体问题", "整改措施", "责任领导", "责任人", "完成时限", "整改进展", "完成状态", "完成日期"]
-    base = dict(zip(names, GOOD_ROWS[0], strict=True))
+    base = dict(zip(ROW_FIELDS, GOOD_ROWS[0], strict=True))
     base.update(changes)
-    return tuple(base[n] for n in names)
+    return tuple(base[n] for n in ROW_FIELDS)
 
 
 @pytest.mark.parametrize(
