@@ -207,7 +207,7 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
             _empty_inbox(store, ws, [i.path for i in incoming])
             del incoming  # the read tables are not needed any more
             watch.lap("empty inbox")
-            report = build_report(store, campaign, vocab, month, as_of, doc_number)
+            report = build_report(store, campaign, vocab, month, as_of, doc_number, (state, month_flags))
             watch.lap("report")
             key, reuse = _render_check(store, ws, report)
             returned = [] if reuse else returned_files(store, ws, vocab, month)
@@ -442,18 +442,34 @@ def _record_and_merge(
 
 
 def build_report(
-    store: Store, campaign: Campaign, vocab: Vocabulary, month: str, as_of: dt.date, doc_number: int
+    store: Store,
+    campaign: Campaign,
+    vocab: Vocabulary,
+    month: str,
+    as_of: dt.date,
+    doc_number: int,
+    current: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> MonthReport:
-    report = _problem_report(store, campaign, vocab, month, as_of, doc_number)
+    """The month's report from the ledger; ``current``: the month's state and lights, when the
+    run has just computed them (else they are read and computed here)."""
+    report = _problem_report(store, campaign, vocab, month, as_of, doc_number, current)
     ledgers = _item_ledgers(store, campaign, month, as_of)
     return dataclasses.replace(report, ledgers=ledgers) if ledgers else report
 
 
 def _problem_report(
-    store: Store, campaign: Campaign, vocab: Vocabulary, month: str, as_of: dt.date, doc_number: int
+    store: Store,
+    campaign: Campaign,
+    vocab: Vocabulary,
+    month: str,
+    as_of: dt.date,
+    doc_number: int,
+    current: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> MonthReport:
-    state = store.month_state(month)
-    month_flags = aggregate.flags(state, as_of, campaign.warning_days)
+    if current is None:
+        state = store.month_state(month)
+        current = state, aggregate.flags(state, as_of, campaign.warning_days)
+    state, month_flags = current
     prev = previous_month(month)
     prev_ran = prev in store.months()
     prev_state = store.month_state(prev) if prev_ran else None
