@@ -11,20 +11,19 @@ checked before any parsing, and nothing in a file is evaluated.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 import python_calamine as calamine
 
 from pipeline import layout, textsafe
@@ -33,6 +32,9 @@ from pipeline.errors import FileRefused
 from pipeline.kinds import ITEM_KINDS, PROBLEM, LedgerKind
 from pipeline.messages import Message
 from pipeline.vocab import FREE_TEXT, REQUIRED, Vocabulary, fold, key
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -68,13 +70,19 @@ _DATE_RE = re.compile(
 
 @dataclass(frozen=True)
 class RawTable:
-    """The table found in one file, values as written, indexed by Excel row number."""
+    """The table found in one file, values as written, with the Excel row of each.
+
+    The values are kept column by column (``values[j]`` is the column ``list(columns)[j]``, one
+    value per Excel row in ``rows``): plain lists cross from a reading process cheaply, and the
+    checks work column by column. ``frame`` shows them as a DataFrame indexed by Excel row.
+    """
 
     file_name: str
     sheet: str
     header_row: int  # 1-based row of the (last) header row
     columns: dict[str, str]  # canonical column -> Excel column letter
-    frame: pd.DataFrame  # index: Excel row numbers; columns: canonical names; object values
+    values: tuple[list[Any], ...]  # one list per canonical column, in the order of ``columns``
+    rows: tuple[int, ...]  # the Excel row of each value
     unit_text: str = ""  # the 填报单位 text of the header block
     filled_text: str = ""  # the 填报日期 text of the header block
     marker: dict[str, str] | None = None  # the hidden marker of a generated template
@@ -87,6 +95,23 @@ class RawTable:
     def cell(self, column: str, row: int) -> str:
         """The Excel address of ``column`` in Excel ``row``, e.g. ``G7``."""
         return f"{self.columns.get(column, '?')}{row}"
+
+    def column(self, name: str) -> list[Any] | None:
+        """The values of canonical column ``name`` (None when the file has no such column)."""
+        for j, c in enumerate(self.columns):
+            if c == name:
+                return self.values[j]
+        return None
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The values as a DataFrame: index the Excel rows (``行``), columns the canonical names."""
+        return _frame(self.values, list(self.columns), self.rows)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("frame", None)  # built again on demand: the lists travel, not the DataFrame
+        return state
 
 
 @dataclass
@@ -309,9 +334,8 @@ def read_bytes(data: bytes, vocab: Vocabulary, file_name: str) -> RawTable:
     for kind in ITEM_KINDS:  # a file may hold other kinds' tables beside its problem list
         found = _find_kind_table(sheets, vocab, file_name, fmt, kind, exclude=table.sheet)
         if found is not None:
-            extra[kind.name] = RawTable(**{**found.__dict__, "marker": marker})
-    notices = (*table.notices, *_long_cells(table))
-    return RawTable(**{**table.__dict__, "marker": marker, "extra": extra, "notices": notices})
+            extra[kind.name] = dataclasses.replace(found, marker=marker)
+    return dataclasses.replace(table, marker=marker, extra=extra)
 
 
 def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: str | None = None) -> RawTable:
@@ -329,31 +353,7 @@ def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: 
         raise FileRefused(
             "table-not-found", detail=f"各工作表中都没有找到{kind.label}的表头（应包含：{'、'.join(kind.required)}）"
         )
-    return RawTable(**{**found.__dict__, "marker": marker})
-
-
-def _long_cells(raw: RawTable) -> list[Message]:
-    """A warning for each text longer than an Excel cell holds: outputs show it cut (textsafe)."""
-    found: list[Message] = []
-    frame = raw.frame
-    if frame.empty:
-        return found
-    rows = frame.index.tolist()
-    limit = textsafe.EXCEL_CELL_MAX
-    for column, values in zip(frame.columns, frame.to_numpy(dtype=object).T.tolist(), strict=True):
-        for row, value in zip(rows, values, strict=True):
-            if isinstance(value, str) and len(value) > limit:
-                params = {"column": column, "length": len(value), "limit": textsafe.EXCEL_CELL_MAX}
-                found.append(
-                    Message(
-                        "cell-too-long",
-                        file=raw.file_name,
-                        sheet=raw.sheet,
-                        cell=raw.cell(column, int(row)),
-                        params=params,
-                    )
-                )
-    return found
+    return dataclasses.replace(found, marker=marker)
 
 
 def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | None]:
@@ -611,13 +611,14 @@ def _find_kind_table(
 def _table(sheet: _Sheet, header: _Header, file_name: str, fmt: str, kind: LedgerKind = PROBLEM) -> RawTable:
     """The table below ``header`` on ``sheet``: its rows, cell addresses and header block."""
     unit_text, filled_text = _header_block(sheet.rows[: header.row])
-    frame, notices = _rows(sheet, header, file_name, kind)
+    values, rows, notices = _rows(sheet, header, file_name, kind)
     return RawTable(
         file_name=file_name,
         sheet=sheet.name,
         header_row=header.row + 1,
         columns={c: column_letter(i) for c, i in header.mapping.items()},
-        frame=frame,
+        values=values,
+        rows=rows,
         unit_text=unit_text,
         filled_text=filled_text,
         notices=tuple(notices),
@@ -660,48 +661,85 @@ _TRIM = " \t\r\n\u3000\u00a0"
 
 def _rows(
     sheet: _Sheet, header: _Header, file_name: str, kind: LedgerKind = PROBLEM
-) -> tuple[pd.DataFrame, list[Message]]:
+) -> tuple[tuple[list[Any], ...], tuple[int, ...], list[Message]]:
+    """The table's values below ``header``, column by column, cleaned; the Excel row of each.
+
+    The table ends at a footer (合计, 注：…, 审核人：…); blank rows, and rows holding only a 序号
+    (an empty template row), are left out."""
     columns = list(header.mapping)
     places = list(header.mapping.values())
     free_text = FREE_TEXT if kind is PROBLEM else kind.free_text
     free = {header.mapping[c] for c in free_text if c in header.mapping}
-    fill = _vertical_fill(sheet, header)
-    cleaners = [_cleaner(c, kind) for c in columns]
-    records: list[list[Any]] = []
-    excel_rows: list[int] = []
     notices: list[Message] = []
-    substantive = [i for i, c in enumerate(columns) if c != "序号"]
-    for r in range(header.row + 1, len(sheet.rows)):
+    first, end = header.row + 1, len(sheet.rows)
+    for r in range(first, end):
         raw = sheet.rows[r]
-        first = _first_filled(raw)
-        if first is not None and first not in free and _footer_text(_text(raw[first]).strip(_TRIM)):
+        at = _first_filled(raw)
+        if at is not None and at not in free and _footer_text(_text(raw[at]).strip(_TRIM)):
             notices.append(_ignored(sheet, r, [_text(v).strip(_TRIM) for v in raw], file_name))
+            end = r
             break
-        width = len(raw)
-        if fill:
-            cells = [fill.get((r, i), raw[i] if i < width else "") for i in places]
-        else:
-            cells = [raw[i] if i < width else "" for i in places]
-        values = [clean(v) for clean, v in zip(cleaners, cells, strict=True)]
-        if not any(_text(values[i]) for i in substantive):
-            continue  # blank row, or only a 序号 printed in an empty template row
-        records.append(values)
-        excel_rows.append(r + 1)
-    return _frame(records, columns, excel_rows), notices
+    body = sheet.rows[first:end]
+    fill = _vertical_fill(sheet, header)
+    values: list[list[Any]] = []
+    for c, place in zip(columns, places, strict=True):
+        cells = [row[place] if place < len(row) else "" for row in body]
+        for (r, col), top in fill.items():
+            if col == place and first <= r < end:
+                cells[r - first] = top
+        values.append(_clean_column(cells, *_cleaning(c, kind)))
+    substantive = [v for c, v in zip(columns, values, strict=True) if c != "序号"]
+    keep = [any(v[i] is not None and v[i] != "" for v in substantive) for i in range(len(body))]
+    excel_rows = tuple(r + 1 for r, k in enumerate(keep, start=first) if k)
+    if not all(keep):
+        values = [[v for v, k in zip(column, keep, strict=True) if k] for column in values]
+    notices.extend(_long_cells(sheet.name, file_name, columns, places, values, excel_rows))
+    return tuple(values), excel_rows, notices
 
 
-def _frame(records: list[list[Any]], columns: list[str], excel_rows: list[int]) -> pd.DataFrame:
-    """The rows as one object block, index the Excel rows (a third of ``DataFrame(records)``'s cost)."""
-    if not records:
-        return pd.DataFrame(records, columns=columns, index=pd.Index(excel_rows, name="行"), dtype=object)
-    cells = np.empty((len(records), len(columns)), dtype=object)
-    cells[:] = records
+def _long_cells(
+    sheet: str, file_name: str, columns: list[str], places: list[int], values: list[list[Any]], rows: tuple[int, ...]
+) -> list[Message]:
+    """A warning for each text longer than an Excel cell holds: outputs show it cut (textsafe)."""
+    limit = textsafe.EXCEL_CELL_MAX
+    found: list[Message] = []
+    for column, place, cells in zip(columns, places, values, strict=True):
+        if max(map(len, filter(_is_text, cells)), default=0) <= limit:
+            continue
+        for row, value in zip(rows, cells, strict=True):
+            if type(value) is str and len(value) > limit:
+                found.append(
+                    Message(
+                        "cell-too-long",
+                        file=file_name,
+                        sheet=sheet,
+                        cell=f"{column_letter(place)}{row}",
+                        params={"column": column, "length": len(value), "limit": limit},
+                    )
+                )
+    return found
+
+
+def _frame(values: Sequence[list[Any]], columns: list[str], excel_rows: Sequence[int]) -> pd.DataFrame:
+    """The columns as one object block, index the Excel rows (a third of ``DataFrame(records)``'s cost).
+
+    pandas is imported here, not with the module: the reading processes never build a frame, and
+    their server starts sooner without it."""
+    import numpy as np
+    import pandas as pd
+
     index = pd.Index(np.array(excel_rows, dtype=np.int64), name="行")
-    return pd.DataFrame(cells, columns=_column_index(tuple(columns)), index=index, dtype=object, copy=False)
+    if not excel_rows:
+        return pd.DataFrame([], columns=columns, index=index, dtype=object)
+    cells = np.empty((len(columns), len(excel_rows)), dtype=object)
+    cells[:] = values
+    return pd.DataFrame(cells.T, columns=_column_index(tuple(columns)), index=index, dtype=object, copy=False)
 
 
 @lru_cache(maxsize=64)
 def _column_index(columns: tuple[str, ...]) -> pd.Index:
+    import pandas as pd
+
     return pd.Index(columns)
 
 
@@ -755,56 +793,82 @@ def _vertical_fill(sheet: _Sheet, header: _Header) -> dict[tuple[int, int], Any]
     return fill
 
 
-def _cleaner(column: str, kind: LedgerKind = PROBLEM) -> Callable[[Any], Any]:
-    """How one column's values are normalised. Free text is kept as written, only trimmed (line
-    breaks kept); in coded columns (类别, 状态, 编号) full-width spaces and line breaks are removed,
-    in dates collapsed. Numbers, dates and text-looking numbers (``0012``) keep their type."""
+_MIDNIGHT = dt.time()
+_CELL_TRIM = " \t\n\u3000\u00a0\ufeff"
+
+
+def _cleaning(column: str, kind: LedgerKind = PROBLEM) -> tuple[bool, bool, bool]:
+    """How a column's values are cleaned: (coded, an id, dates)."""
     coded = column in (_CODED if kind is PROBLEM else kind.coded)
     ident = coded and column == kind.id_column
     dates = not coded and column in (_DATES if kind is PROBLEM else kind.date_columns)
+    return coded, ident, dates
 
-    def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
-            text = text.strip(" \t\n\u3000\u00a0\ufeff")
-            if coded:
-                text = _SPACES.sub("", text)
-                return unicodedata.normalize("NFKC", text) if ident else text
-            if dates:
-                return _SPACES.sub(" ", text)
-            return text
-        if isinstance(value, dt.datetime) and value.time() == dt.time():
-            return value.date()
-        return value  # numeric cells stay numeric; validate decides what they mean
 
-    return clean
+def _clean_column(cells: list[Any], coded: bool, ident: bool, dates: bool) -> list[Any]:
+    """One column's values normalised. Free text is kept as written, only trimmed (line breaks
+    kept); in coded columns (类别, 状态, 编号) full-width spaces and line breaks are removed, in
+    dates collapsed. Numbers, dates and text-looking numbers (``0012``) keep their type; a
+    date-time at midnight is a date."""
+    # the common case inline (a comprehension, no call per cell): text with no carriage return
+    out = [
+        (v.strip(_CELL_TRIM) if "\r" not in v else _lines(v).strip(_CELL_TRIM))
+        if type(v) is str
+        else (v.date() if type(v) is dt.datetime and v.time() == _MIDNIGHT else v)
+        for v in cells
+    ]
+    if coded:
+        out = [_SPACES.sub("", v) if type(v) is str else v for v in out]
+        if ident:
+            out = [unicodedata.normalize("NFKC", v) if type(v) is str else v for v in out]
+    elif dates:
+        out = [_SPACES.sub(" ", v) if type(v) is str else v for v in out]
+    return out
+
+
+_is_text = str.__instancecheck__  # a C-level test for filter()
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- the unit ---------------------------------------------------------------------------------
 
 
 def _match_name(text: str, units: Sequence[Unit]) -> Unit | None:
-    """The roster unit whose name or alias appears in ``text`` (longest match wins)."""
+    """The roster unit whose name or alias appears in ``text``: the longest match wins, and of
+    matches as long, the unit first in the roster.
+
+    Each piece of ``text`` as long as some name is looked up in the roster's index, longest
+    first: a few dozen lookups however long the roster is."""
     k = key(text)
     if not k:
         return None
-    best: tuple[int, Unit] | None = None
-    for nk, unit in _name_keys(units):
-        if nk in k and (best is None or len(nk) > best[0]):
-            best = (len(nk), unit)
-    return best[1] if best else None
+    index, lengths = _name_index(units)
+    for n in lengths:
+        found = [index[k[i : i + n]] for i in range(len(k) - n + 1) if k[i : i + n] in index]
+        if found:
+            return min(found, key=lambda hit: hit[0])[1]
+    return None
 
 
-_NAME_KEYS: list[tuple[Sequence[Unit], list[tuple[str, Unit]]]] = []  # the last roster's keys
+_NAME_INDEX: list[tuple[Sequence[Unit], tuple[dict[str, tuple[int, Unit]], list[int]]]] = []  # the last roster's
 
 
-def _name_keys(units: Sequence[Unit]) -> list[tuple[str, Unit]]:
-    """(matching key, unit) of every name and alias, in roster order; a roster (tuple) keyed once."""
-    if _NAME_KEYS and _NAME_KEYS[0][0] is units and isinstance(units, tuple):
-        return _NAME_KEYS[0][1]
-    keys = [(nk, unit) for unit in units for name in unit.names if (nk := key(name))]
-    _NAME_KEYS[:] = [(units, keys)]
-    return keys
+def _name_index(units: Sequence[Unit]) -> tuple[dict[str, tuple[int, Unit]], list[int]]:
+    """Every name and alias key -> (roster position, unit), the first unit keeping a key; and the
+    keys' lengths, longest first. A roster (tuple) is indexed once."""
+    if _NAME_INDEX and _NAME_INDEX[0][0] is units and isinstance(units, tuple):
+        return _NAME_INDEX[0][1]
+    index: dict[str, tuple[int, Unit]] = {}
+    for position, unit in enumerate(units):
+        for name in unit.names:
+            if (nk := key(name)) and nk not in index:
+                index[nk] = (position, unit)
+    built = (index, sorted({len(nk) for nk in index}, reverse=True))
+    _NAME_INDEX[:] = [(units, built)]
+    return built
 
 
 def unit_from_name(file_name: str, campaign: Campaign) -> Unit | None:

@@ -161,7 +161,7 @@ def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.Data
     即知即改 stands for the 填报日期 of the header block, else the day the file was received.
     """
     cells, bounds = _normalised_cells([sub], campaign, vocab)
-    return _file_frame(cells, bounds[0], sub.raw.frame.index)
+    return _file_frame(cells, bounds[0], sub.raw.rows)
 
 
 def _normalised_cells(
@@ -176,18 +176,17 @@ def _normalised_cells(
     bounds: list[tuple[int, int]] = []
     start = 0
     for sub in subs:
-        raw = sub.raw.frame
-        n = len(raw)
+        raw = sub.raw
+        n = len(raw.rows)
         bounds.append((start, start + n))
         start += n
         if not n:
             continue
-        filled = parse_day(sub.raw.filled_text, year)
+        filled = parse_day(raw.filled_text, year)
         immediates.extend([filled or sub.received.date()] * n)
-        position = {c: i for i, c in enumerate(raw.columns)}
-        cells = raw.to_numpy(dtype=object).T.tolist() if len(raw.columns) else []  # one list per column
+        position = dict(zip(raw.columns, raw.values, strict=True))
         for column in NORMALISED:
-            columns[column].extend(cells[position[column]] if column in position else [None] * n)
+            columns[column].extend(position[column] if column in position else [None] * n)
     out = np.empty((start, len(NORMALISED)), dtype=object)
     for j, column in enumerate(NORMALISED):
         values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in columns[column]]
@@ -216,9 +215,10 @@ def _normalised_columns() -> pd.Index:
     return pd.Index(list(NORMALISED))
 
 
-def _file_frame(cells: np.ndarray, bounds: tuple[int, int], index: pd.Index) -> pd.DataFrame:
+def _file_frame(cells: np.ndarray, bounds: tuple[int, int], rows: Sequence[int]) -> pd.DataFrame:
     """One file's normalised rows: its slice of the batch's cells, indexed by its Excel rows."""
     start, stop = bounds
+    index = pd.Index(np.array(rows, dtype=np.int64), name="行")
     return pd.DataFrame(cells[start:stop], index=index, columns=_normalised_columns(), dtype=object, copy=True)
 
 
@@ -236,8 +236,8 @@ def check_tables(subs: Sequence[Submission], campaign: Campaign, vocab: Vocabula
     if not subs:
         return []
     cells, bounds = _normalised_cells(subs, campaign, vocab)
-    frames = [_file_frame(cells, b, s.raw.frame.index) for s, b in zip(subs, bounds, strict=True)]
-    keys = [_key(i, int(r)) for i, s in enumerate(subs) for r in s.raw.frame.index]
+    frames = [_file_frame(cells, b, s.raw.rows) for s, b in zip(subs, bounds, strict=True)]
+    keys = [_key(i, r) for i, s in enumerate(subs) for r in s.raw.rows]
     batch = pd.DataFrame(
         cells, index=pd.Index(np.array(keys, dtype=np.int64)), columns=_normalised_columns(), dtype=object, copy=False
     )
@@ -247,9 +247,10 @@ def check_tables(subs: Sequence[Submission], campaign: Campaign, vocab: Vocabula
             ProblemRows.validate(batch, lazy=True)
         except pa.errors.SchemaErrors as exc:
             _collect(exc.failure_cases, batch, [s.raw for s in subs], found)
+    rules = _row_rules(subs, cells, bounds, campaign)
     results: list[Checked] = []
     for i, (sub, frame) in enumerate(zip(subs, frames, strict=True)):
-        messages = [*sub.messages, *sorted(found[i], key=_order(sub.raw)), *_row_rules(sub, frame, campaign)]
+        messages = [*sub.messages, *sorted(found[i], key=_order(sub.raw)), *rules[i]]
         results.append(Checked(sub, frame, tuple(messages)))
     return results
 
@@ -298,7 +299,7 @@ def _collect(
         seen.add(marker)
         raw = raws[file_no]
         cell_value = batch.at[int(idx), column]
-        raw_value = raw.frame.at[row, column] if column in raw.frame.columns else None
+        raw_value = raw.frame.at[row, column] if column in raw.columns else None
         code = "cell-required" if check == "not_nullable" else check
         if isinstance(cell_value, Invalid):
             code, raw_value = cell_value.code, cell_value.value
@@ -323,36 +324,55 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _row_rules(sub: Submission, frame: pd.DataFrame, campaign: Campaign) -> list[Message]:
-    """Rules on single rows that need no ledger: completion after receipt, short text, late deadline."""
-    raw = sub.raw
-    messages: list[Message] = []
-    received = sub.received.date()
-
-    def msg(code: str, column: str, row: int, **params: Any) -> Message:
-        return Message(code, file=raw.file_name, sheet=raw.sheet, cell=raw.cell(column, row), params=params)
-
-    for r, rec in records(frame):
-        done = rec["完成日期"]
-        if _is_day(done) and done > received:
-            messages.append(msg("completed-after-received", "完成日期", r, value=_show(done), received=_show(received)))
-        text = rec["具体问题"]
-        if isinstance(text, str) and len(text.replace(" ", "")) < MIN_DESCRIPTION:
-            messages.append(msg("description-too-short", "具体问题", r, value=text))
-        deadline = rec["完成时限"]
-        if _is_day(deadline) and deadline > campaign.rectification_end:
-            messages.append(
-                msg(
-                    "deadline-after-phase",
-                    "完成时限",
-                    r,
-                    value=_show(deadline),
-                    phase_end=_show(campaign.rectification_end),
-                )
+def _row_rules(
+    subs: Sequence[Submission], cells: np.ndarray, bounds: list[tuple[int, int]], campaign: Campaign
+) -> list[list[Message]]:
+    """Rules on single rows that need no ledger, for the whole batch at once (each file's messages,
+    in row order): completion after receipt, short text, deadline after the rectification phase,
+    and a file with no problem at all."""
+    column = {c: j for j, c in enumerate(NORMALISED)}
+    received = _per_row([s.received.date() for s in subs], bounds)
+    done = cells[:, column["完成日期"]].tolist()
+    texts = cells[:, column["具体问题"]].tolist()
+    deadlines = cells[:, column["完成时限"]].tolist()
+    end = campaign.rectification_end
+    late_done = {i for i, (d, r) in enumerate(zip(done, received, strict=True)) if _is_day(d) and d > r}
+    short = {i for i, t in enumerate(texts) if isinstance(t, str) and len(t.replace(" ", "")) < MIN_DESCRIPTION}
+    late_deadline = {i for i, d in enumerate(deadlines) if _is_day(d) and d > end}
+    hits = sorted(late_done | short | late_deadline)
+    out: list[list[Message]] = [[] for _ in subs]
+    file_no = 0
+    for i in hits:
+        while i >= bounds[file_no][1]:
+            file_no += 1
+        raw = subs[file_no].raw
+        row = raw.rows[i - bounds[file_no][0]]
+        found: list[tuple[str, str, dict[str, Any]]] = []
+        if i in late_done:
+            found.append(
+                ("completed-after-received", "完成日期", {"value": _show(done[i]), "received": _show(received[i])})
             )
-    if frame.empty:
-        messages.append(Message("no-problems", file=raw.file_name, sheet=raw.sheet))
-    return messages
+        if i in short:
+            found.append(("description-too-short", "具体问题", {"value": texts[i]}))
+        if i in late_deadline:
+            found.append(("deadline-after-phase", "完成时限", {"value": _show(deadlines[i]), "phase_end": _show(end)}))
+        out[file_no].extend(
+            Message(code, file=raw.file_name, sheet=raw.sheet, cell=raw.cell(col, row), params=params)
+            for code, col, params in found
+        )
+    for file_no, (start, stop) in enumerate(bounds):
+        if start == stop:
+            raw = subs[file_no].raw
+            out[file_no].append(Message("no-problems", file=raw.file_name, sheet=raw.sheet))
+    return out
+
+
+def _per_row(values: list[Any], bounds: list[tuple[int, int]]) -> list[Any]:
+    """Each file's value repeated over its rows of the batch."""
+    out: list[Any] = []
+    for value, (start, stop) in zip(values, bounds, strict=True):
+        out.extend([value] * (stop - start))
+    return out
 
 
 def check_against_ledger(checked: Checked, ledger: LedgerView) -> Checked:
@@ -497,12 +517,13 @@ def normalise_kind(
     """``raw``'s rows in ``kind``'s canonical columns: statuses in the kind's vocabulary, dates,
     ids; unreadable cells hold an ``Invalid``. A kind with assignees takes its deadline from the
     office's register: the unit's copy of it is kept as text, not read."""
-    frame = raw.frame
     year = campaign.year
     immediate = parse_day(raw.filled_text, year) or received
-    out = pd.DataFrame(index=frame.index, columns=list(kind.columns), dtype=object)
+    index = pd.Index(np.array(raw.rows, dtype=np.int64), name="行")
+    out = pd.DataFrame(index=index, columns=list(kind.columns), dtype=object)
     for column in kind.columns:
-        values = frame[column].tolist() if column in frame.columns else [None] * len(frame)
+        given = raw.column(column)
+        values = list(given) if given is not None else [None] * len(raw.rows)
         values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in values]
         if column == kind.status_column:
             lookup = {t: kind.status(vocab, t) for t in {str(v).strip() for v in values if v is not None}}
@@ -513,7 +534,7 @@ def normalise_kind(
             result = [item_id(v) for v in values]
         else:
             result = [text_value(v) for v in values]
-        out[column] = pd.Series(result, index=frame.index, dtype=object)
+        out[column] = pd.Series(result, index=index, dtype=object)
     return out
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
 import pandas as pd
 import pytest
 from conftest import GOOD_ROWS, write_list
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import render, run
 from pipeline.store import Store
@@ -148,3 +151,32 @@ def test_a_worker_that_fails_leaves_no_month_behind(workspace: Path, monkeypatch
         render.render_month(result.report, target)
     assert not target.exists()
     assert not any(p.name.startswith(".2022-04.tmp") for p in target.parent.iterdir())
+
+
+def _scan_roster(text: str, units: list[Any]) -> Any:
+    """The plain way: every name and alias of the roster tried against the text, longest first,
+    the first unit of the roster among names as long."""
+    from pipeline.vocab import key
+
+    best = None
+    for unit in units:
+        for name in unit.names:
+            nk = key(name)
+            if nk and nk in key(text) and (best is None or len(nk) > best[0]):
+                best = (len(nk), unit)
+    return best[1] if best else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(st.text(alphabet="红星东风合村三八里庄社区一", min_size=1, max_size=5), min_size=1, max_size=12),
+    text=st.text(alphabet="红星东风合村三八里庄社区一2月（）.xlsx", max_size=20),
+)
+def test_the_roster_index_finds_the_unit_the_plain_scan_finds(names: list[str], text: str) -> None:
+    from pipeline.config import Unit
+    from pipeline.ingest import _match_name
+
+    units = [Unit(n, f"U{i}", "村", aliases=(names[(i + 1) % len(names)][:2],)) for i, n in enumerate(names)]
+    roster = tuple(units)
+    assert _match_name(text, roster) is _scan_roster(text, units)
+    assert _match_name(text, units) is _scan_roster(text, units)  # a list is indexed afresh
