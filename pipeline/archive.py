@@ -11,7 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
-import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,46 +44,57 @@ def fsync_dir(path: Path) -> None:
 
 
 class SyncBatch:
-    """The copies made inside ``batched_sync``: made durable together, when the block ends or,
-    after ``sync_in_background``, by a thread while the caller goes on (joined at the end)."""
+    """The copies made inside ``batched_sync``, made durable together when the block ends."""
 
     def __init__(self) -> None:
         self.files: list[Path] = []
         self.dirs: set[Path] = set()
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
 
-    def sync(self) -> None:
+    def add(self, path: Path) -> None:
+        """A copy to make durable."""
+        self.files.append(path)
+
+    def finish(self) -> None:
+        """Make every copy and directory entry durable: one ``syncfs`` per file system where
+        Linux offers it (a thousand fsyncs cost about 25 times more), else an fsync each."""
+        if not self.files and not self.dirs:
+            return
+        systems = {os.stat(d).st_dev: d for d in self.dirs}  # every copy's folder is in self.dirs
+        if all(syncfs(folder) for folder in systems.values()):
+            return
         for path in self.files:
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            _fsync_file(path)
         for parent in sorted(self.dirs, key=lambda p: len(p.parts), reverse=True):  # a new folder's entry last
             fsync_dir(parent)
 
-    def sync_in_background(self) -> None:
-        """Sync the copies made so far in a thread (fsync releases the GIL); later copies in the
-        block are durable one by one again."""
-        if _DEFERRED and _DEFERRED[-1] is self:
-            _DEFERRED.pop()
-        self._thread = threading.Thread(target=self._run, name="archive-sync", daemon=True)
-        self._thread.start()
 
-    def _run(self) -> None:
-        try:
-            self.sync()
-        except BaseException as exc:  # reported by the thread that waits for it
-            self._error = exc
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
-    def finish(self) -> None:
-        if self._thread is None:
-            self.sync()
-            return
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+
+def syncfs(path: Path) -> bool:
+    """Flush the whole file system holding ``path`` to disk (Linux ``syncfs``; it reports write
+    errors since Linux 5.8); False where the call is not offered, and the caller fsyncs each file."""
+    if sys.platform != "linux":
+        return False
+    import ctypes
+
+    try:
+        call = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if call(fd) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), str(path))
+    finally:
+        os.close(fd)
+    return True
 
 
 _DEFERRED: list[SyncBatch] = []  # the open batch, while copies are batched
@@ -93,11 +104,10 @@ _DEFERRED: list[SyncBatch] = []  # the open batch, while copies are batched
 def batched_sync() -> Iterator[SyncBatch]:
     """Make the ``archive_file`` calls inside durable together, by the time the block ends.
 
-    Each copy is written and renamed as usual, but the fsyncs (each file, and each directory
-    once) are made together, so a thousand files cost one round of syncs instead of three
-    thousand waits. Nothing may rely on a copy being on disk before the block has ended (the
-    inbox file is removed only after the ledger commits, well after). A block left by an
-    exception syncs what was copied too.
+    Each copy is written and renamed as usual, but made durable (each file, and each directory)
+    only when the block ends, all at once, so a thousand files cost no thousand waits. Nothing
+    may rely on a copy being on disk before the block has ended (the inbox file is removed only
+    after the ledger commits, well after). A block left by an exception syncs what was copied too.
     """
     batch = SyncBatch()
     nested = bool(_DEFERRED)
@@ -121,40 +131,59 @@ def _sync_dir(path: Path) -> None:
 def archive_file(src: Path, archive: Path) -> tuple[str, int]:
     """Copy ``src`` into the archive under its SHA-256, durably; returns (sha256, size).
 
+    The file is read once: each chunk is hashed and written to a temporary copy, so the copy
+    holds exactly the bytes its name is the hash of. A file whose size or modification time
+    changes while it is read (still being written, or saved again) is not stored: ``OSError``,
+    and it stays in the inbox for the next run.
+
     When this returns, the copy and the directory entries leading to it are on disk (fsync), so
     a crash afterwards cannot lose the file (inside ``batched_sync``: when the block ends).
     Copying the same content again is a no-op. An archive copy found altered is kept beside, as
     evidence, and the true content restored.
     """
-    sha = sha256_of(src)
-    dest = archive_path(archive, sha)
-    if dest.exists():
-        if sha256_of(dest) == sha:
-            return sha, dest.stat().st_size
-        os.replace(dest, dest.with_name(f"{sha}.altered-{int(dest.stat().st_mtime)}"))
-    if not dest.parent.exists():
-        dest.parent.mkdir(parents=True)
-        _sync_dir(dest.parent.parent)
-    tmp = dest.with_name(f".{sha}.{os.getpid()}.tmp")
-    with src.open("rb") as fin, tmp.open("wb") as fout:
-        shutil.copyfileobj(fin, fout, CHUNK)
-        fout.flush()
-        if not _DEFERRED:
-            os.fsync(fout.fileno())
-    if sha256_of(tmp) != sha:  # the file changed while it was being copied: refuse to store a mix
-        tmp.unlink()
-        raise OSError(f"{src} changed while it was archived")
-    os.chmod(tmp, 0o444)
-    os.replace(tmp, dest)
+    before = os.stat(src)
+    archive.mkdir(parents=True, exist_ok=True)
+    tmp = archive / f".{os.getpid()}.{threading.get_ident()}.tmp"  # named by its hash once known
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with src.open("rb") as fin, tmp.open("wb") as fout:
+            while chunk := fin.read(CHUNK):
+                digest.update(chunk)
+                fout.write(chunk)
+                size += len(chunk)
+            fout.flush()
+            if not _DEFERRED:
+                os.fsync(fout.fileno())
+        if not same_file_state(before, os.stat(src)) or size != before.st_size:
+            raise OSError(f"{src} changed while it was archived")  # refuse to store a mix
+        sha = digest.hexdigest()
+        dest = archive_path(archive, sha)
+        if dest.exists():
+            if sha256_of(dest) == sha:
+                return sha, size
+            os.replace(dest, dest.with_name(f"{sha}.altered-{int(dest.stat().st_mtime)}"))
+        if not dest.parent.exists():
+            dest.parent.mkdir(parents=True)
+            _sync_dir(dest.parent.parent)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
     if _DEFERRED:
-        _DEFERRED[-1].files.append(dest)
+        _DEFERRED[-1].add(dest)
     _sync_dir(dest.parent)
-    return sha, dest.stat().st_size
+    return sha, size
+
+
+def same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
+    """The same file, unchanged between two ``stat`` calls (size and modification time)."""
+    return (a.st_ino, a.st_size, a.st_mtime_ns) == (b.st_ino, b.st_size, b.st_mtime_ns)
 
 
 def remove_partial_copies(archive: Path) -> list[Path]:
     """Delete half-written copies left by a run killed while copying (call under the lock)."""
-    removed = [p for p in archive.glob("*/.*.tmp") if p.is_file()]
+    removed = [p for p in (*archive.glob(".*.tmp"), *archive.glob("*/.*.tmp")) if p.is_file()]
     for path in removed:
         path.unlink()
     return removed

@@ -22,10 +22,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import select
 import signal
 import sys
+import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -82,14 +84,21 @@ def worker_count(files: int) -> int:
 
 
 def read_all(
-    tasks: Sequence[Task],
+    tasks: Iterable[Task],
     vocab: Vocabulary,
     workers: int | None = None,
     progress: Progress | None = None,
     limits: Limits = Limits(),
+    total: int | None = None,
 ) -> list[Outcome]:
-    """Read every file; the outcomes in the order of ``tasks``."""
-    n = worker_count(len(tasks)) if workers is None else min(workers, len(tasks))
+    """Read every file; the outcomes in the order of ``tasks``.
+
+    ``tasks`` may be a generator that makes each file ready as it is asked for (the run archives
+    each file there): the first files are read while the next ones are made ready. ``total``
+    is then how many it will give at most (it sizes the pool and the batches)."""
+    if total is None:
+        total = len(tasks) if isinstance(tasks, Sequence) else 0
+    n = worker_count(total) if workers is None else min(workers, total)
     if n <= 0:
         outcomes = []
         for i, task in enumerate(tasks):
@@ -97,7 +106,7 @@ def read_all(
             if progress:
                 progress(i, i + 1)
         return outcomes
-    return _Pool(tasks, vocab, n, progress, limits).run()
+    return _Pool(iter(tasks), total, vocab, n, progress, limits).run()
 
 
 def warm(files: int) -> None:
@@ -125,7 +134,7 @@ def read_isolated(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> O
     """Read one file alone in a fresh capped process; its death is this file's doing."""
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_isolated_main, args=(sender, task, vocab, limits), daemon=True)
+    proc = ctx.Process(target=_isolated_main, args=(sender, task, vocab, limits, os.getpid()), daemon=True)
     proc.start()
     sender.close()
     try:
@@ -148,11 +157,20 @@ class _Pool:
     """A process pool replaced whenever a worker dies, at most ``workers + 1`` files in flight."""
 
     def __init__(
-        self, tasks: Sequence[Task], vocab: Vocabulary, workers: int, progress: Progress | None, limits: Limits
+        self,
+        source: Iterator[Task],
+        total: int,
+        vocab: Vocabulary,
+        workers: int,
+        progress: Progress | None,
+        limits: Limits,
     ) -> None:
-        self.tasks, self.vocab, self.workers, self.progress, self.limits = tasks, vocab, workers, progress, limits
-        self.outcomes: list[Outcome | None] = [None] * len(tasks)
+        self.source, self.total = source, total
+        self.vocab, self.workers, self.progress, self.limits = vocab, workers, progress, limits
+        self.tasks: list[Task] = []  # the tasks taken from the source so far
+        self.outcomes: list[Outcome | None] = []
         self.done = 0
+        self.exhausted = False
 
     def _finish(self, i: int, outcome: Outcome) -> None:
         self.outcomes[i] = outcome
@@ -160,10 +178,31 @@ class _Pool:
         if self.progress:
             self.progress(i, self.done)
 
+    def _pending(self, waiting: deque[int]) -> bool:
+        """Whether a file waits to be read: in ``waiting``, or still to come from the source."""
+        if waiting:
+            return True
+        if not self.exhausted:
+            task = next(self.source, None)
+            if task is None:
+                self.exhausted = True
+            else:
+                waiting.append(len(self.tasks))
+                self.tasks.append(task)
+                self.outcomes.append(None)
+        return bool(waiting)
+
+    def _take(self, waiting: deque[int], size: int) -> list[int]:
+        """The next batch: up to ``size`` files, those waiting first, then new ones from the source."""
+        batch: list[int] = []
+        while len(batch) < size and self._pending(waiting):
+            batch.append(waiting.popleft())
+        return batch
+
     def run(self) -> list[Outcome]:
-        waiting = deque(range(len(self.tasks)))
-        size = _batch_size(len(self.tasks), self.workers)
-        while waiting:
+        waiting: deque[int] = deque()
+        size = _batch_size(self.total, self.workers)
+        while self._pending(waiting):
             suspects = self._round(waiting, size)
             if size > 1 and len(suspects) > self.workers + 1:
                 # a batch died with files in it: read them again one per task, to narrow it down
@@ -181,11 +220,10 @@ class _Pool:
         ctx = _context()
         flight: dict[Future[list[Outcome]], list[int]] = {}
         with ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.limits,)
+            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.limits, os.getpid())
         ) as pool:
-            while waiting or flight:
-                while waiting and len(flight) <= self.workers:
-                    batch = [waiting.popleft() for _ in range(min(size, len(waiting)))]
+            while flight or self._pending(waiting):
+                while len(flight) <= self.workers and (batch := self._take(waiting, size)):
                     try:
                         future = pool.submit(_batch, [self.tasks[i] for i in batch], self.vocab, self.limits)
                     except BrokenProcessPool:  # a worker died before this batch was sent: it waits again
@@ -219,12 +257,13 @@ def _context() -> ForkServerContext | SpawnContext:
     return ctx
 
 
-def _init_worker(limits: Limits) -> None:
-    """Caps for this worker: address space, no core dumps; it dies with the run."""
+def _init_worker(limits: Limits, owner: int) -> None:
+    """Caps for this worker: address space, no core dumps; it dies with the run (``owner``)."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     os.environ["RUST_BACKTRACE"] = "0"  # an aborting parser says one line, not a page
     if sys.platform == "linux":
         _die_with_parent()
+        _die_with(owner)
         held = _vm_size()
         if held:
             cap = held + limits.memory_mb * 1024 * 1024
@@ -243,6 +282,36 @@ def _die_with_parent() -> None:
         return
     if os.getppid() == 1:  # the parent went before the call
         os._exit(1)
+
+
+def _die_with(owner: int) -> None:
+    """End this worker when the run that owns it ends, however it ends (``kill -9`` too).
+
+    The fork server outlives a run killed while its workers read: each worker holds the server's
+    "alive" pipe, so the server waits for them, and they (children of the server) wait for work
+    that never comes. A thread here waits on the run's process (a pidfd) and ends the worker."""
+    try:
+        pidfd = os.pidfd_open(owner)
+    except (OSError, AttributeError):  # the run is gone already, or no pidfd here (Linux < 5.3)
+        if not _alive(owner):
+            os._exit(1)
+        return
+
+    def watch() -> None:
+        select.select([pidfd], [], [])  # readable once the process has ended
+        os._exit(1)
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _vm_size() -> int:
@@ -271,8 +340,8 @@ def _task(task: Task, vocab: Vocabulary, limits: Limits) -> Outcome:
     return Outcome(outcome.raw, outcome.code, outcome.params, peak)
 
 
-def _isolated_main(sender: Connection, task: Task, vocab: Vocabulary, limits: Limits) -> None:
-    _init_worker(limits)
+def _isolated_main(sender: Connection, task: Task, vocab: Vocabulary, limits: Limits, owner: int) -> None:
+    _init_worker(limits, owner)
     try:
         result: Outcome | Exception = _task(task, vocab, limits)
     except Exception as exc:

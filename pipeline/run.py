@@ -33,6 +33,7 @@ from pipeline.archive import (
     batched_sync,
     fsync_dir,
     remove_partial_copies,
+    same_file_state,
     sha256_of,
     verify,
     workspace_lock,
@@ -89,6 +90,7 @@ class _Stopwatch:
 class _Incoming:
     path: Path
     received: dt.datetime
+    state: os.stat_result | None = None  # the inbox file as it was archived (archive.same_file_state)
     sha256: str = ""
     size: int = 0
     raw: ingest.RawTable | None = None
@@ -135,8 +137,9 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
 
 
-def _received(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+def _received(state: os.stat_result) -> dt.datetime:
+    """When a file was received: its modification time, to the second."""
+    return dt.datetime.fromtimestamp(state.st_mtime).replace(microsecond=0)
 
 
 def _message_records(messages: list[Message] | tuple[Message, ...]) -> list[dict[str, Any]]:
@@ -204,7 +207,7 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
                 faults.point("before-commit")
             faults.point("after-commit")
             watch.lap("flags+commit")
-            _empty_inbox(store, ws, [i.path for i in incoming])
+            _empty_inbox(store, ws, incoming, result.left_in_inbox)
             del incoming  # the read tables are not needed any more
             watch.lap("empty inbox")
             report = build_report(store, campaign, vocab, month, as_of, doc_number, (state, month_flags))
@@ -280,7 +283,7 @@ def _recover(store: Store, ws: Workspace) -> None:
     """
     done = store.inbox_done()
     if done:
-        waiting = {(textsafe.file_name(p.name), _received(p).isoformat()): p for p in inbox_files(ws.inbox)}
+        waiting = {(textsafe.file_name(p.name), _received(p.stat()).isoformat()): p for p in inbox_files(ws.inbox)}
         for name, sha, received_at in done:
             path = waiting.get((name, received_at))
             if path is not None and sha256_of(path) == sha:
@@ -293,12 +296,21 @@ def _recover(store: Store, ws: Workspace) -> None:
             shutil.rmtree(stale)
 
 
-def _empty_inbox(store: Store, ws: Workspace, paths: list[Path]) -> None:
-    """Remove the recorded files from the inbox, durably, then forget them (SPEC §8)."""
-    for path in paths:
-        path.unlink(missing_ok=True)
+def _empty_inbox(store: Store, ws: Workspace, incoming: list[_Incoming], left: list[str]) -> None:
+    """Remove the recorded files from the inbox, durably, then forget them (SPEC §8).
+
+    A file saved again since it was archived is a new version: it stays for the next run."""
+    for item in incoming:
+        try:
+            now = item.path.stat()
+        except FileNotFoundError:
+            continue
+        if item.state is not None and not same_file_state(item.state, now):
+            left.append(item.name)
+            continue
+        item.path.unlink(missing_ok=True)
         faults.point("unlinked")
-    if paths:
+    if incoming:
         fsync_dir(ws.inbox)
         store.clear_inbox_done()
 
@@ -329,27 +341,31 @@ def _archive_and_read(
     order of ``files``."""
     incoming: list[_Incoming] = []
     if files:
-        readpool.warm(len(files))  # the workers' server starts while the files are copied
-    # The copies are made durable together, in a thread while they are read, and all of them
-    # before this returns: long before the ledger commits and the inbox files are removed.
-    with batched_sync() as copies:
-        for path in files:
-            try:
-                item = _Incoming(path=path, received=_received(path))
-                item.sha256, item.size = archive_file(path, ws.archive)
-            except OSError:  # removed, or still being written, while we copied it: take it next run
-                left.append(textsafe.file_name(path.name))
-                continue
-            faults.point("archived")
-            incoming.append(item)
-        copies.sync_in_background()
-        tasks = [readpool.Task(archive_path(ws.archive, i.sha256), i.name) for i in incoming]
+        readpool.warm(len(files))  # the workers' server starts while the first files are copied
+    # The copies are made durable together, all of them before this returns: long before the
+    # ledger commits and the inbox files are removed.
+    with batched_sync():
+
+        def archived() -> Iterator[readpool.Task]:
+            """Archive the files one by one as the readers ask for them: each is read from its
+            archived copy while the next ones are copied."""
+            for path in files:
+                try:
+                    state = path.stat()
+                    item = _Incoming(path=path, received=_received(state), state=state)
+                    item.sha256, item.size = archive_file(path, ws.archive)
+                except OSError:  # removed, or still being written, while we copied it: take it next run
+                    left.append(textsafe.file_name(path.name))
+                    continue
+                faults.point("archived")
+                incoming.append(item)
+                yield readpool.Task(archive_path(ws.archive, item.sha256), item.name)
 
         def step(index: int, done: int) -> None:
             if progress:
-                progress(incoming[index].name, done, len(incoming))
+                progress(incoming[index].name, done, len(files) - len(left))
 
-        outcomes = readpool.read_all(tasks, vocab, progress=step)
+        outcomes = readpool.read_all(archived(), vocab, progress=step, total=len(files))
     for item, outcome in zip(incoming, outcomes, strict=True):
         name = item.name
         if outcome.raw is None:
@@ -539,7 +555,7 @@ def _take_register(
             size=size,
             unit_code=None,
             month=month,
-            received_at=_received(path).isoformat(),
+            received_at=_received(path.stat()).isoformat(),
             outcome=REGISTER_OUTCOME,
             messages=_message_records(messages),
             recorded_at=now,

@@ -245,3 +245,20 @@ def test_a_second_run_refuses_while_a_real_run_holds_the_workspace(
         first.wait()
     assert first.returncode == 0
     assert not any((ws / "inbox").iterdir())
+
+
+def test_a_run_killed_while_its_workers_read_leaves_no_process_behind(
+    ready: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    ws = copy_workspace(ready[0], tmp_path / "ws")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZFZZ_")}
+    env["ZFZZ_CRASH_AT"] = "archived:4"  # the first files are being read in the workers by then
+    cmd = [sys.executable, "-m", "pipeline", "--data", str(ws), "monthly", "--as-of", APRIL]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        # the pipes close only when every process holding them (fork server, workers) has ended
+        proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the killed run's reading processes are still running")
+    assert proc.returncode == -signal.SIGKILL

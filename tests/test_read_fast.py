@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 import hostile_files as hf
 import pytest
@@ -18,28 +19,40 @@ from pipeline.vocab import load_vocabulary
 VOCAB = load_vocabulary()
 
 
-def test_batched_copies_are_complete_read_only_and_synced_when_the_block_ends(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _sources(tmp_path: Path, n: int) -> list[Path]:
     sources = []
-    for n in range(5):
-        src = tmp_path / f"f{n}.bin"
-        src.write_bytes(os.urandom(3000 + n))
+    for i in range(n):
+        src = tmp_path / f"f{i}.bin"
+        src.write_bytes(os.urandom(3000 + i))
         sources.append(src)
+    return sources
+
+
+@pytest.mark.parametrize("has_syncfs", [True, False], ids=["syncfs", "fsync-each"])
+def test_batched_copies_are_complete_read_only_and_synced_when_the_block_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, has_syncfs: bool
+) -> None:
+    sources = _sources(tmp_path, 5)
     synced: list[int] = []
+    flushed: list[Path] = []
     real_fsync = os.fsync
     monkeypatch.setattr(archive.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    monkeypatch.setattr(archive, "syncfs", lambda path: (flushed.append(path), has_syncfs)[1])
     store = tmp_path / "archive"
     with batched_sync() as batch:
         results = [archive_file(src, store) for src in sources]
-        assert synced == []  # nothing synced one by one inside the block
+        assert synced == [] and flushed == []  # nothing synced one by one inside the block
         assert len(batch.files) == 5 and store in batch.dirs
-    assert len(synced) == 5 + len(batch.dirs)  # each copy and each directory, once, on leaving
+    if has_syncfs:
+        assert len(flushed) == 1 and synced == []  # one flush of the file system holds them all
+    else:
+        assert len(synced) == 5 + len(batch.dirs)  # each copy and each directory, once, on leaving
     for src, (sha, size) in zip(sources, results, strict=True):
         copy = archive_path(store, sha)
         assert sha == hashlib.sha256(src.read_bytes()).hexdigest() and size == src.stat().st_size
         assert copy.read_bytes() == src.read_bytes()
         assert copy.stat().st_mode & 0o777 == 0o444
+    assert not list(store.glob(".*.tmp"))  # no temporary copy left behind
     synced.clear()
     archive_file(sources[0], store)  # outside a block: the same content again is a no-op
     again = tmp_path / "again.bin"
@@ -48,13 +61,33 @@ def test_batched_copies_are_complete_read_only_and_synced_when_the_block_ends(
     assert len(synced) >= 2  # outside a block each copy is durable when archive_file returns
 
 
-def test_a_batch_synced_in_the_background_is_joined_and_its_error_raised(tmp_path: Path) -> None:
-    src = tmp_path / "a.bin"
-    src.write_bytes(b"x" * 5000)
-    with pytest.raises(FileNotFoundError), batched_sync() as batch:
-        archive_file(src, tmp_path / "archive")
-        batch.files.append(tmp_path / "gone")  # a copy that vanished: its sync fails
-        batch.sync_in_background()
+def test_syncfs_flushes_a_real_folder_and_names_a_missing_one(tmp_path: Path) -> None:
+    if not archive.syncfs(tmp_path):
+        pytest.skip("no syncfs here")
+    with pytest.raises(FileNotFoundError):
+        archive.syncfs(tmp_path / "gone")
+
+
+def test_a_file_that_changes_while_it_is_archived_is_not_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = _sources(tmp_path, 1)[0]
+    store = tmp_path / "archive"
+    real_stat = archive.os.stat
+    calls: list[int] = []
+
+    def stat_then_grow(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        result = real_stat(path, *args, **kwargs)
+        if Path(path) == src and not calls:
+            calls.append(1)
+            with src.open("ab") as fh:  # the unit's clerk saves again while the copy is being made
+                fh.write(b"more")
+        return result
+
+    monkeypatch.setattr(archive.os, "stat", stat_then_grow)
+    with pytest.raises(OSError, match="changed while it was archived"):
+        archive_file(src, store)
+    assert not [p for p in store.rglob("*") if p.is_file()]  # neither a copy nor a temporary file
 
 
 def test_a_pool_reading_batches_still_names_each_culprit(corpus_dir: Path, tmp_path: Path) -> None:
