@@ -172,7 +172,9 @@ def _sniff_zip(data: bytes) -> str:
             if len(infos) > MAX_ENTRIES:
                 raise FileRefused("file-unpacked-too-large", size=f"{len(infos)} 个部件", limit=MAX_ENTRIES, ratio="-")
             _check_unpacked(sum(i.file_size for i in infos), len(data))  # as declared: cheap
-            _check_unpacked(_inflated_total(data, infos), len(data))  # as it really inflates
+            _check_parts(infos)
+            if _worst_case(infos) > MAX_UNPACKED_BYTES:  # the parts could really inflate past the limit
+                _check_unpacked(_inflated_total(data, infos), len(data))  # so measure what they inflate to
             if "mimetype" in names:
                 mime = zf.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mime and "content.xml" in names:
@@ -204,6 +206,28 @@ def _check_unpacked(unpacked: int, packed: int) -> None:
 
 
 _INFLATE_CHUNK = 1 << 20
+DEFLATE_MAX_RATIO = 1032  # no deflate stream inflates to more than 1032 times its size (258 bytes in 2 bits)
+
+
+def _check_parts(infos: Sequence[zipfile.ZipInfo]) -> None:
+    """Parts are stored or deflated, never encrypted on their own."""
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise FileRefused("file-corrupt", detail="压缩包中的部件被单独加密")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise FileRefused("file-corrupt", detail=f"不支持的压缩方式（{info.compress_type}）")
+
+
+def _worst_case(infos: Sequence[zipfile.ZipInfo]) -> int:
+    """The most the parts can inflate to, whatever sizes they declare: a deflated part at most
+    ``DEFLATE_MAX_RATIO`` times its compressed bytes (plus a block's slack), a stored part its own
+    size. A file whose worst case is within the limit needs no inflating here: even its lies
+    (sizes, CRCs) cannot make a reader unpack more than the limit."""
+    total = 0
+    for info in infos:
+        ratio = DEFLATE_MAX_RATIO if info.compress_type == zipfile.ZIP_DEFLATED else 1
+        total += info.compress_size * ratio + 1024
+    return total
 
 
 def _inflated_total(data: bytes, infos: Sequence[zipfile.ZipInfo]) -> int:
@@ -218,16 +242,12 @@ def _inflated_total(data: bytes, infos: Sequence[zipfile.ZipInfo]) -> int:
     total = 0
     view = memoryview(data)
     for info in infos:
-        if info.flag_bits & 0x1:
-            raise FileRefused("file-corrupt", detail="压缩包中的部件被单独加密")
         start = _data_offset(data, info)
         raw = view[start : start + info.compress_size]
         if info.compress_type == zipfile.ZIP_STORED:
             size = len(raw)
-        elif info.compress_type == zipfile.ZIP_DEFLATED:
+        else:  # deflated (_check_parts)
             size = _inflated_size(raw, min(info.file_size, MAX_UNPACKED_BYTES - total) + 1)
-        else:
-            raise FileRefused("file-corrupt", detail=f"不支持的压缩方式（{info.compress_type}）")
         if size != info.file_size:
             raise FileRefused("file-corrupt", detail="压缩包声明的大小与实际内容不符")
         total += size
@@ -319,11 +339,15 @@ def _size(n: int) -> str:
 
 def read_file(path: Path, vocab: Vocabulary, file_name: str | None = None) -> RawTable:
     """Read one received file. Raises ``FileRefused`` for anything that is not a readable list."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise FileRefused("file-too-large", size=_size(size), limit=_size(MAX_FILE_BYTES))
+    check_size(path.stat().st_size)
     data = path.read_bytes()
     return read_bytes(data, vocab, file_name or path.name)
+
+
+def check_size(size: int) -> None:
+    """A file larger than ``MAX_FILE_BYTES`` is refused before it is read."""
+    if size > MAX_FILE_BYTES:
+        raise FileRefused("file-too-large", size=_size(size), limit=_size(MAX_FILE_BYTES))
 
 
 def read_bytes(data: bytes, vocab: Vocabulary, file_name: str) -> RawTable:
@@ -342,9 +366,7 @@ def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: 
     """Read the table of ``kind`` (the office's own list of assigned matters, say) from a file.
 
     Raises ``FileRefused`` when the file cannot be read or holds no such table."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise FileRefused("file-too-large", size=_size(size), limit=_size(MAX_FILE_BYTES))
+    check_size(path.stat().st_size)
     data, fmt = _unwrap(path.read_bytes())
     sheets, marker = _load_sheets(data, fmt)
     name = file_name or path.name

@@ -35,7 +35,7 @@ CAP_KB = (readpool.MEMORY_MB + 512) * 1024  # a worker's start-up size is well u
 # name -> (builder, expected code or "" for accepted)
 CORPUS: dict[str, tuple[Any, str]] = {
     "zip-bomb.xlsx": (hf.zip_bomb, "file-unpacked-too-large"),
-    "lying-zip-bomb.xlsx": (hf.lying_zip_bomb, "file-corrupt"),
+    "lying-zip-bomb.xlsx": (lambda p: hf.lying_zip_bomb(p, megabytes=160), "file-corrupt"),
     "billion-laughs.xlsx": (hf.billion_laughs, "file-corrupt"),
     "laughs-declared-only.xlsx": (lambda p: hf.billion_laughs(p, referenced=False), ""),
     "xxe.xlsx": (hf.external_entity, "file-corrupt"),
@@ -78,6 +78,28 @@ def test_a_lying_zip_fools_zipfile_but_not_the_inflated_size_check(corpus: dict[
     with pytest.raises(ingest.FileRefused) as info:
         ingest.sniff(path.read_bytes())
     assert info.value.code == "file-corrupt" and "大小" in info.value.text
+
+
+def test_a_small_lying_zip_is_bounded_by_arithmetic_not_inflated(tmp_path: Path) -> None:
+    """A part that lies about its size in a small file cannot inflate past the limit anyway
+    (deflate inflates at most 1032:1): the file is not inflated to be measured, and what the
+    lie hides (an image no reader opens) is never unpacked; a bigger one is measured and refused
+    (the corpus's lying bomb)."""
+    path = hf.lying_zip_bomb(tmp_path / "small-lie.xlsx", megabytes=8)
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        assert zf.getinfo("xl/media/image1.png").file_size == 4096  # the lie
+    assert ingest._worst_case(infos) <= ingest.MAX_UNPACKED_BYTES  # even the truth is within the limit
+    assert ingest.sniff(data) == "xlsx"
+    raw = ingest.read_bytes(data, VOCAB, path.name)
+    assert len(raw.rows) == len(GOOD_ROWS)
+    big = hf.lying_zip_bomb(tmp_path / "big-lie.xlsx", megabytes=160)
+    with zipfile.ZipFile(big) as zf:
+        assert ingest._worst_case(zf.infolist()) > ingest.MAX_UNPACKED_BYTES
+    with pytest.raises(ingest.FileRefused) as info:
+        ingest.sniff(big.read_bytes())
+    assert info.value.code == "file-corrupt"
 
 
 def test_entities_are_never_expanded_and_openpyxl_refuses_them(corpus: dict[str, Path]) -> None:
