@@ -13,12 +13,15 @@ import hashlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import WorkspaceLocked
-from pipeline.store import GENESIS, AuditRecord, Store, record_hash
+
+if TYPE_CHECKING:  # the store (and pandas) only for verify: the readers copy files without them
+    from pipeline.store import AuditRecord, Store
 
 CHUNK = 1024 * 1024
 
@@ -128,52 +131,96 @@ def _sync_dir(path: Path) -> None:
         fsync_dir(path)
 
 
+@dataclass(frozen=True)
+class Archived:
+    """A file copied into the archive: its hash and size, the source as it was when copied, and
+    its content when the caller asked to keep it (``copy_in``'s ``keep``)."""
+
+    sha256: str
+    size: int
+    state: os.stat_result
+    data: bytes | None = None
+
+
 def archive_file(src: Path, archive: Path) -> tuple[str, int]:
     """Copy ``src`` into the archive under its SHA-256, durably; returns (sha256, size).
 
-    The file is read once: each chunk is hashed and written to a temporary copy, so the copy
-    holds exactly the bytes its name is the hash of. A file whose size or modification time
-    changes while it is read (still being written, or saved again) is not stored: ``OSError``,
-    and it stays in the inbox for the next run.
-
     When this returns, the copy and the directory entries leading to it are on disk (fsync), so
     a crash afterwards cannot lose the file (inside ``batched_sync``: when the block ends).
+    """
+    got = copy_in(src, archive)
+    return got.sha256, got.size
+
+
+def copy_in(src: Path, archive: Path, keep: int = 0, sync: bool = True) -> Archived:
+    """Copy ``src`` into the archive under its SHA-256.
+
+    The file is read once: each chunk is hashed and written to a temporary copy, so the copy
+    holds exactly the bytes its name is the hash of; the content is returned too when it is no
+    larger than ``keep`` bytes (the reader then need not read the file again). A file whose size
+    or modification time changes while it is read (still being written, or saved again) is not
+    stored: ``OSError``, and it stays in the inbox for the next run.
+
+    With ``sync`` the copy is durable when this returns (``archive_file``); without, nothing is
+    synced and the caller makes the copies durable (``make_durable``) before relying on them.
     Copying the same content again is a no-op. An archive copy found altered is kept beside, as
     evidence, and the true content restored.
     """
     before = os.stat(src)
-    archive.mkdir(parents=True, exist_ok=True)
     tmp = archive / f".{os.getpid()}.{threading.get_ident()}.tmp"  # named by its hash once known
     digest = hashlib.sha256()
     size = 0
+    kept: list[bytes] | None = [] if before.st_size <= keep else None
     try:
-        with src.open("rb") as fin, tmp.open("wb") as fout:
+        try:
+            fout = tmp.open("wb")
+        except FileNotFoundError:
+            archive.mkdir(parents=True, exist_ok=True)
+            fout = tmp.open("wb")
+        with src.open("rb") as fin, fout:
             while chunk := fin.read(CHUNK):
                 digest.update(chunk)
                 fout.write(chunk)
                 size += len(chunk)
+                if kept is not None:
+                    kept.append(chunk)
             fout.flush()
-            if not _DEFERRED:
+            if sync and not _DEFERRED:
                 os.fsync(fout.fileno())
         if not same_file_state(before, os.stat(src)) or size != before.st_size:
             raise OSError(f"{src} changed while it was archived")  # refuse to store a mix
         sha = digest.hexdigest()
+        data = b"".join(kept) if kept is not None else None
         dest = archive_path(archive, sha)
         if dest.exists():
             if sha256_of(dest) == sha:
-                return sha, size
+                return Archived(sha, size, before, data)
             os.replace(dest, dest.with_name(f"{sha}.altered-{int(dest.stat().st_mtime)}"))
         if not dest.parent.exists():
-            dest.parent.mkdir(parents=True)
-            _sync_dir(dest.parent.parent)
+            dest.parent.mkdir(parents=True, exist_ok=True)  # exist_ok: another reader may make it too
+            if sync:
+                _sync_dir(dest.parent.parent)
         os.chmod(tmp, 0o444)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
-    if _DEFERRED:
-        _DEFERRED[-1].add(dest)
-    _sync_dir(dest.parent)
-    return sha, size
+    if sync:
+        if _DEFERRED:
+            _DEFERRED[-1].add(dest)
+        _sync_dir(dest.parent)
+    return Archived(sha, size, before, data)
+
+
+def make_durable(archive: Path, copies: Sequence[Path]) -> None:
+    """Make ``copies`` (made by ``copy_in`` without ``sync``) and their folders durable: one
+    ``syncfs`` of the archive's file system where Linux offers it, else an fsync each."""
+    batch = SyncBatch()
+    for path in copies:
+        batch.add(path)
+        batch.dirs.add(path.parent)
+    if copies:
+        batch.dirs.add(archive)
+    batch.finish()
 
 
 def same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
@@ -214,6 +261,8 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
     (a gap in the sequence and a broken link) or from the end (the stored chain head differs),
     an archived file altered or removed, and a file added to the archive that no record names.
     """
+    from pipeline.store import GENESIS, record_hash
+
     findings: list[Finding] = []
     prev = GENESIS
     expected_seq = 1

@@ -6,8 +6,9 @@ in its environment the process sends itself SIGKILL the n-th time (default: the 
 ``ZFZZ_STOP_AT=<point>[:<n>]`` it sends itself SIGSTOP there instead, so a test can hold a live run
 (which owns the workspace lock) and start a second one beside it.
 
-Points, in the order a monthly run passes them: ``locked``, ``archived`` (after each file's
-archive copy), ``read`` (all files read), ``recorded`` (after each file's audit record, inside the
+Points, in the order a monthly run passes them: ``locked``, ``file-read`` (after each file is
+archived and read, while the workers read the others), ``archived`` (each file's archive copy
+durable), ``read`` (all files read), ``recorded`` (after each file's audit record, inside the
 transaction), ``before-commit``, ``after-commit``, ``unlinked`` (after each inbox file is
 removed), ``before-render``, ``rendered`` (outputs staged, not yet swapped in), ``mid-swap``
 (the old month folder moved aside, the new one not yet in place).

@@ -1,5 +1,9 @@
 """Read received files in worker processes: in parallel, and each file within a memory and time cap.
 
+A received file's task also archives it (``archive.copy_in``): the worker copies it under its
+hash and reads the very bytes it copied, so each file is read from disk once and the run's own
+process only waits; the run makes all the copies durable at once before recording anything.
+
 The byte-level checks of ``ingest`` (size, real unpacked size, entries) stop the known attacks
 cheaply, but a small file can still ask for a huge allocation: a sheet with cells at ``A1`` and
 ``XFD1048576`` makes python-calamine allocate a 17-billion-cell grid, and its Rust allocator
@@ -19,6 +23,7 @@ for sure and an innocent file beside it is not refused.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import resource
@@ -27,7 +32,7 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -36,7 +41,7 @@ from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
-from pipeline import ingest
+from pipeline import archive, ingest
 from pipeline.errors import FileRefused
 from pipeline.vocab import Vocabulary
 
@@ -58,18 +63,29 @@ class Limits:
 
 @dataclass(frozen=True)
 class Task:
+    """A file to read. With ``archive`` it is a received file: the reader first copies it into
+    that archive (``archive.copy_in``, not synced: the run makes the copies durable together) and
+    reads the bytes it copied, so a file is read from disk once."""
+
     path: Path
     file_name: str
+    archive: Path | None = None
+
+
+NOT_ARCHIVED = "not-archived"  # Outcome.code: the file changed or vanished while it was copied
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One file read: its table, or the refusal's catalogue code and parameters."""
+    """One file read: its table, or the refusal's catalogue code and parameters; for a task with
+    an archive, the copy made (``archived``), unless the file could not be copied (``NOT_ARCHIVED``)
+    or the reader died (then the caller copies it: ``copy_in`` again is a no-op when it is there)."""
 
     raw: ingest.RawTable | None = None
     code: str = ""
     params: dict[str, Any] = field(default_factory=dict)
     peak_kb: int = 0  # the reading process's peak resident memory (0 when read in this process)
+    archived: archive.Archived | None = None
 
     @property
     def refused(self) -> bool:
@@ -84,21 +100,14 @@ def worker_count(files: int) -> int:
 
 
 def read_all(
-    tasks: Iterable[Task],
+    tasks: Sequence[Task],
     vocab: Vocabulary,
     workers: int | None = None,
     progress: Progress | None = None,
     limits: Limits = Limits(),
-    total: int | None = None,
 ) -> list[Outcome]:
-    """Read every file; the outcomes in the order of ``tasks``.
-
-    ``tasks`` may be a generator that makes each file ready as it is asked for (the run archives
-    each file there): the first files are read while the next ones are made ready. ``total``
-    is then how many it will give at most (it sizes the pool and the batches)."""
-    if total is None:
-        total = len(tasks) if isinstance(tasks, Sequence) else 0
-    n = worker_count(total) if workers is None else min(workers, total)
+    """Read every file; the outcomes in the order of ``tasks``."""
+    n = worker_count(len(tasks)) if workers is None else min(workers, len(tasks))
     if n <= 0:
         outcomes = []
         for i, task in enumerate(tasks):
@@ -106,7 +115,7 @@ def read_all(
             if progress:
                 progress(i, i + 1)
         return outcomes
-    return _Pool(iter(tasks), total, vocab, n, progress, limits).run()
+    return _Pool(tasks, vocab, n, progress, limits).run()
 
 
 def warm(files: int) -> None:
@@ -121,13 +130,24 @@ def warm(files: int) -> None:
 
 
 def read_one(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcome:
-    """Read one file here; any expected failure becomes a refusal (the worker's task too)."""
+    """Read one file here (archiving it first when the task says so); any expected failure
+    becomes a refusal (the worker's task too)."""
+    copied: archive.Archived | None = None
     try:
-        return Outcome(ingest.read_file(task.path, vocab, task.file_name))
+        if task.archive is None:
+            return Outcome(ingest.read_file(task.path, vocab, task.file_name))
+        try:
+            got = archive.copy_in(task.path, task.archive, keep=ingest.MAX_FILE_BYTES, sync=False)
+        except OSError:
+            return Outcome(code=NOT_ARCHIVED)
+        copied = dataclasses.replace(got, data=None)  # the bytes stay here
+        ingest.check_size(got.size)  # a larger file is refused, archived all the same
+        assert got.data is not None  # kept: within the size limit
+        return Outcome(ingest.read_bytes(got.data, vocab, task.file_name), archived=copied)
     except FileRefused as exc:
-        return Outcome(code=exc.code, params=exc.params)
+        return Outcome(code=exc.code, params=exc.params, archived=copied)
     except MemoryError:
-        return Outcome(code="file-too-complex", params={"limit": f"{limits.memory_mb} MB"})
+        return Outcome(code="file-too-complex", params={"limit": f"{limits.memory_mb} MB"}, archived=copied)
 
 
 def read_isolated(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcome:
@@ -157,20 +177,11 @@ class _Pool:
     """A process pool replaced whenever a worker dies, at most ``workers + 1`` files in flight."""
 
     def __init__(
-        self,
-        source: Iterator[Task],
-        total: int,
-        vocab: Vocabulary,
-        workers: int,
-        progress: Progress | None,
-        limits: Limits,
+        self, tasks: Sequence[Task], vocab: Vocabulary, workers: int, progress: Progress | None, limits: Limits
     ) -> None:
-        self.source, self.total = source, total
-        self.vocab, self.workers, self.progress, self.limits = vocab, workers, progress, limits
-        self.tasks: list[Task] = []  # the tasks taken from the source so far
-        self.outcomes: list[Outcome | None] = []
+        self.tasks, self.vocab, self.workers, self.progress, self.limits = tasks, vocab, workers, progress, limits
+        self.outcomes: list[Outcome | None] = [None] * len(tasks)
         self.done = 0
-        self.exhausted = False
 
     def _finish(self, i: int, outcome: Outcome) -> None:
         self.outcomes[i] = outcome
@@ -178,31 +189,10 @@ class _Pool:
         if self.progress:
             self.progress(i, self.done)
 
-    def _pending(self, waiting: deque[int]) -> bool:
-        """Whether a file waits to be read: in ``waiting``, or still to come from the source."""
-        if waiting:
-            return True
-        if not self.exhausted:
-            task = next(self.source, None)
-            if task is None:
-                self.exhausted = True
-            else:
-                waiting.append(len(self.tasks))
-                self.tasks.append(task)
-                self.outcomes.append(None)
-        return bool(waiting)
-
-    def _take(self, waiting: deque[int], size: int) -> list[int]:
-        """The next batch: up to ``size`` files, those waiting first, then new ones from the source."""
-        batch: list[int] = []
-        while len(batch) < size and self._pending(waiting):
-            batch.append(waiting.popleft())
-        return batch
-
     def run(self) -> list[Outcome]:
-        waiting: deque[int] = deque()
-        size = _batch_size(self.total, self.workers)
-        while self._pending(waiting):
+        waiting = deque(range(len(self.tasks)))
+        size = _batch_size(len(self.tasks), self.workers)
+        while waiting:
             suspects = self._round(waiting, size)
             if size > 1 and len(suspects) > self.workers + 1:
                 # a batch died with files in it: read them again one per task, to narrow it down
@@ -222,8 +212,9 @@ class _Pool:
         with ProcessPoolExecutor(
             self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.limits, os.getpid())
         ) as pool:
-            while flight or self._pending(waiting):
-                while len(flight) <= self.workers and (batch := self._take(waiting, size)):
+            while waiting or flight:
+                while waiting and len(flight) <= self.workers:
+                    batch = [waiting.popleft() for _ in range(min(size, len(waiting)))]
                     try:
                         future = pool.submit(_batch, [self.tasks[i] for i in batch], self.vocab, self.limits)
                     except BrokenProcessPool:  # a worker died before this batch was sent: it waits again
@@ -253,7 +244,7 @@ def _context() -> ForkServerContext | SpawnContext:
     if sys.platform != "linux":
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline.ingest"])
+    ctx.set_forkserver_preload(["pipeline.ingest", "pipeline.archive"])
     return ctx
 
 
@@ -337,7 +328,7 @@ def _task(task: Task, vocab: Vocabulary, limits: Limits) -> Outcome:
     finally:
         signal.alarm(0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return Outcome(outcome.raw, outcome.code, outcome.params, peak)
+    return dataclasses.replace(outcome, peak_kb=peak)
 
 
 def _isolated_main(sender: Connection, task: Task, vocab: Vocabulary, limits: Limits, owner: int) -> None:

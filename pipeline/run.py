@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,13 +27,14 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import aggregate, faults, ingest, readpool, render, textsafe
+from pipeline import aggregate, faults, ingest, readpool, render, textsafe, validate
 from pipeline.archive import (
     Finding,
     archive_file,
     archive_path,
-    batched_sync,
+    copy_in,
     fsync_dir,
+    make_durable,
     remove_partial_copies,
     same_file_state,
     sha256_of,
@@ -171,6 +174,16 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
     """
     timings: dict[str, float] = {}
     watch = _Stopwatch(timings)
+    gc.freeze()  # what is loaded now (the libraries) lives as long as the run: collections skip it
+    try:
+        return _monthly(root, as_of, progress, timings, watch)
+    finally:
+        gc.unfreeze()
+
+
+def _monthly(
+    root: Path, as_of: dt.date, progress: Progress | None, timings: dict[str, float], watch: _Stopwatch
+) -> RunResult:
     ws, campaign, vocab = _context(root)
     ws.ensure()
     month = month_of(as_of)
@@ -190,10 +203,17 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
                 raise MonthOrderError("month-not-run", latest=latest, month=month)
             result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), timings=timings)
             watch.lap("open")
+            warming = threading.Thread(target=validate.warm_up, name="validate-warm-up", daemon=True)
+            if files:
+                readpool.warm(len(files))  # the readers' server starts while the validator warms up
+                warming.start()  # while the files are read
             incoming = _archive_and_read(files, ws, campaign, vocab, progress, result.left_in_inbox)
             for item in incoming:
                 _as_work_summary(item, campaign, month)
             watch.lap("archive+read")
+            gc.freeze()  # the tables read live until the run ends: later collections need not scan them
+            if files:
+                warming.join()
             faults.point("read")
             now = dt.datetime.now().replace(microsecond=0).isoformat()
             with store.transaction():  # the run's ledger changes: all of them or none
@@ -336,37 +356,37 @@ def _archive_and_read(
     progress: Progress | None,
     left: list[str],
 ) -> list[_Incoming]:
-    """Archive every file (durable before this returns, so before anything is recorded), then read
-    the archived copies in capped worker processes (``readpool``), in parallel; the items in the
-    order of ``files``."""
+    """Archive and read every file in capped worker processes (``readpool``), in parallel: each
+    worker copies a file into the archive, then reads the bytes it copied. Every copy is durable
+    before this returns, so before anything is recorded; the items in the order of ``files``."""
+    names = [textsafe.file_name(path.name) for path in files]
+    tasks = [readpool.Task(path, name, ws.archive) for path, name in zip(files, names, strict=True)]
+
+    def step(index: int, done: int) -> None:
+        if progress:
+            progress(names[index], done, len(files))
+        faults.point("file-read")
+
     incoming: list[_Incoming] = []
-    if files:
-        readpool.warm(len(files))  # the workers' server starts while the first files are copied
-    # The copies are made durable together, all of them before this returns: long before the
-    # ledger commits and the inbox files are removed.
-    with batched_sync():
-
-        def archived() -> Iterator[readpool.Task]:
-            """Archive the files one by one as the readers ask for them: each is read from its
-            archived copy while the next ones are copied."""
-            for path in files:
-                try:
-                    state = path.stat()
-                    item = _Incoming(path=path, received=_received(state), state=state)
-                    item.sha256, item.size = archive_file(path, ws.archive)
-                except OSError:  # removed, or still being written, while we copied it: take it next run
-                    left.append(textsafe.file_name(path.name))
-                    continue
-                faults.point("archived")
-                incoming.append(item)
-                yield readpool.Task(archive_path(ws.archive, item.sha256), item.name)
-
-        def step(index: int, done: int) -> None:
-            if progress:
-                progress(incoming[index].name, done, len(files) - len(left))
-
-        outcomes = readpool.read_all(archived(), vocab, progress=step, total=len(files))
-    for item, outcome in zip(incoming, outcomes, strict=True):
+    read: list[readpool.Outcome] = []
+    for path, name, outcome in zip(files, names, readpool.read_all(tasks, vocab, progress=step), strict=True):
+        copied = outcome.archived
+        if copied is None and outcome.code != readpool.NOT_ARCHIVED:
+            try:  # its reader died: the copy may be there already, and copying again is a no-op
+                copied = copy_in(path, ws.archive, sync=False)
+            except OSError:
+                copied = None
+        if copied is None:  # removed, or still being written, while it was copied: taken next run
+            left.append(name)
+            continue
+        item = _Incoming(path=path, received=_received(copied.state), state=copied.state)
+        item.sha256, item.size = copied.sha256, copied.size
+        incoming.append(item)
+        read.append(outcome)
+    make_durable(ws.archive, [archive_path(ws.archive, item.sha256) for item in incoming])
+    for _ in incoming:
+        faults.point("archived")
+    for item, outcome in zip(incoming, read, strict=True):
         name = item.name
         if outcome.raw is None:
             item.refusal = [Message(outcome.code, file=name, params=outcome.params)]

@@ -170,6 +170,7 @@ def test_the_baseline_is_what_the_scenario_says(uninterrupted: tuple[dict[str, A
     "points",
     [
         ["locked"],
+        ["file-read:2"],
         ["archived:1"],
         ["archived:5"],
         ["read"],
@@ -252,7 +253,7 @@ def test_a_run_killed_while_its_workers_read_leaves_no_process_behind(
 ) -> None:
     ws = copy_workspace(ready[0], tmp_path / "ws")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZFZZ_")}
-    env["ZFZZ_CRASH_AT"] = "archived:4"  # the first files are being read in the workers by then
+    env["ZFZZ_CRASH_AT"] = "file-read:2"  # the workers are reading the next files then
     cmd = [sys.executable, "-m", "pipeline", "--data", str(ws), "monthly", "--as-of", APRIL]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import GOOD_ROWS, set_received, write_list
 
-from pipeline import run, vocab
+from pipeline import archive, readpool, run, vocab
 from pipeline.cli import cli
 from pipeline.config import Campaign
 from pipeline.errors import LedgerTooNew, MonthOrderError
@@ -280,19 +280,46 @@ def test_a_file_that_cannot_be_archived_stays_in_the_inbox(workspace: Path, monk
     inbox = workspace / "inbox"
     write_list(inbox / "红星村问题清单.xlsx", GOOD_ROWS, received=dt.datetime(2022, 3, 18, 9))
     write_list(inbox / "东风社区问题清单.xlsx", GOOD_ROWS[:2], unit="东风社区", received=dt.datetime(2022, 3, 19))
-    real = run.archive_file
+    real = archive.copy_in
 
-    def flaky(src: Path, archive: Path) -> tuple[str, int]:
+    def flaky(src: Path, store: Path, keep: int = 0, sync: bool = True) -> archive.Archived:
         if src.name.startswith("东风"):
             raise OSError("changed while it was archived")
-        return real(src, archive)
+        return real(src, store, keep, sync)
 
-    monkeypatch.setattr(run, "archive_file", flaky)
+    monkeypatch.setenv(readpool.WORKERS_ENV, "0")  # read in this process, where the copying is patched
+    monkeypatch.setattr(archive, "copy_in", flaky)
     result = run.monthly(workspace, dt.date(2022, 3, 31))
     assert [f.file_name for f in result.files] == ["红星村问题清单.xlsx"]
     assert result.left_in_inbox == ["东风社区问题清单.xlsx"]
     assert [p.name for p in inbox.iterdir()] == ["东风社区问题清单.xlsx"]
     monkeypatch.undo()
+    again = run.monthly(workspace, dt.date(2022, 3, 31))
+    assert [(f.file_name, f.outcome) for f in again.files] == [("东风社区问题清单.xlsx", "通过")]
+    assert not any(inbox.iterdir())
+
+
+def test_a_file_saved_again_after_it_was_archived_stays_for_the_next_run(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = workspace / "inbox"
+    write_list(inbox / "红星村问题清单.xlsx", GOOD_ROWS, received=dt.datetime(2022, 3, 18, 9))
+    late = write_list(
+        inbox / "东风社区问题清单.xlsx", GOOD_ROWS[:2], unit="东风社区", received=dt.datetime(2022, 3, 19)
+    )
+    first_version = late.read_bytes()
+    real = run._record_and_merge
+
+    def save_again_meanwhile(*args: Any, **kwargs: Any) -> None:
+        write_list(late, GOOD_ROWS[:3], unit="东风社区", received=dt.datetime(2022, 3, 20))  # the clerk saves again
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(run, "_record_and_merge", save_again_meanwhile)
+    result = run.monthly(workspace, dt.date(2022, 3, 31))
+    monkeypatch.undo()
+    assert "东风社区问题清单.xlsx" in result.left_in_inbox  # the new version is not removed unread
+    assert late.exists() and late.read_bytes() != first_version
+    assert not (inbox / "红星村问题清单.xlsx").exists()
     again = run.monthly(workspace, dt.date(2022, 3, 31))
     assert [(f.file_name, f.outcome) for f in again.files] == [("东风社区问题清单.xlsx", "通过")]
     assert not any(inbox.iterdir())
