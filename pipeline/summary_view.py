@@ -32,7 +32,7 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
         console.print(table)
     if result.left_in_inbox:
         console.print(
-            f"[yellow]以下 {len(result.left_in_inbox)} 个文件在归档时发生变化或消失，已留在收件箱，下次运行时再处理：[/]"
+            f"[yellow]以下 {len(result.left_in_inbox)} 个文件在汇总运行期间被改动或移走，改动后的文件留在收件箱，下次运行时再处理：[/]"
             + "、".join(result.left_in_inbox)
         )
     if report is not None:

@@ -232,7 +232,7 @@ def warm_up() -> None:
     """Validate one empty row: pandera builds the schema and loads its checking code on the first
     call (about 0.06 s), which a run can spend while its files are being read."""
     row = pd.DataFrame({c: [None] for c in NORMALISED}, dtype=object)
-    with contextlib.suppress(pa.errors.SchemaErrors):  # the empty row fails, as it should
+    with contextlib.suppress(Exception):  # the empty row fails, as it should; the real pass reports any bug
         ProblemRows.validate(row, lazy=True)
 
 
