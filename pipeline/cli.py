@@ -66,6 +66,9 @@ def cli(ctx: click.Context, data: Path) -> None:
 @click.option("--as-of", callback=_parse_day, help="统计截止日期，如 2022-04-30（默认今天）；决定处理哪个月。")
 @click.pass_obj
 def monthly(data: Path, as_of: dt.date | None) -> None:
+    from pipeline import readpool
+
+    readpool.warm(1)  # the readers' server starts while this process loads the rest of the program
     from pipeline import run
 
     day = as_of or dt.date.today()
