@@ -3,7 +3,8 @@
 Each returned file that has a table gets ``退回/{单位}_退回修改.xlsx``: a first sheet 「退回说明」
 listing every message in order (序号, 工作表, 单元格, 问题, 填写的内容, 应当如何填写), then a copy of
 the unit's own sheet, values only, with each cell in error filled red (warnings yellow) and a
-comment holding its message. The copy is read from the archived original with python-calamine,
+comment holding its message; and a marked copy of each other sheet a message points into (the
+unit's 交办事项 sheet, say). The copy is read from the archived original with python-calamine,
 which returns the stored values and never evaluates a formula; every text is written back as
 text, so a cell reading ``=SUM(A1)`` stays exactly that.
 """
@@ -92,6 +93,16 @@ class Returned:
     original: Path  # the archived copy (archive/<sha[:2]>/<sha>)
     sheet: str  # the sheet holding the table
     notes: tuple[Note, ...]
+    other_sheets: tuple[str, ...] = ()  # the file's other tables' sheets (its 交办事项 sheet, say)
+
+    def marked_sheets(self) -> list[str]:
+        """The sheets copied and marked: the table's, then each other table's that a note points into."""
+        pointed = {n.sheet for n in self.notes if n.cell}
+        return [self.sheet, *(s for s in self.other_sheets if s != self.sheet and s in pointed)]
+
+    def on_sheet(self, sheet: str) -> list[Note]:
+        """The notes that point at a cell of ``sheet`` (a note naming no sheet means the table's)."""
+        return [n for n in self.notes if n.cell and (n.sheet == sheet or (not n.sheet and sheet == self.sheet))]
 
 
 def feedback_name(item: Returned) -> str:
@@ -133,18 +144,31 @@ def file_names(items: Iterable[Returned]) -> list[str]:
 
 
 def write_feedback(item: Returned, path: Path) -> Path:
-    rows, merged = read_sheet(item.original, item.sheet)
     wb = Workbook()
     summary = wb.active
     assert summary is not None
     summary.title = SUMMARY_SHEET
-    copy_title = _sheet_title(item.sheet)
-    _write_summary(summary, item, copy_title)
-    table = wb.create_sheet(copy_title)
-    _copy_values(table, rows, merged)
-    _mark(table, [n for n in item.notes if n.cell and (not n.sheet or n.sheet == item.sheet)], merged)
+    titles = _copy_titles(item.marked_sheets())
+    _write_summary(summary, item, titles)
+    for sheet, title in titles.items():
+        rows, merged = read_sheet(item.original, sheet)
+        table = wb.create_sheet(title)
+        _copy_values(table, rows, merged)
+        _mark(table, item.on_sheet(sheet), merged)
     wb.save(path)
     return path
+
+
+def _copy_titles(sheets: Sequence[str]) -> dict[str, str]:
+    """Each copied sheet's title in the workbook: safe, and unlike the others."""
+    titles: dict[str, str] = {}
+    for sheet in sheets:
+        title, n = _sheet_title(sheet), 1
+        while title in titles.values():
+            n += 1
+            title = f"{_sheet_title(sheet)[:28]}({n})"
+        titles[sheet] = title
+    return titles
 
 
 # --- reading the original ------------------------------------------------------------------------
@@ -201,14 +225,15 @@ def _sheet_title(name: str) -> str:
 SUMMARY_WIDTHS: tuple[float, ...] = (6, 12, 9, 60, 24, 40)  # 序号 … 应当如何填写
 
 
-def _write_summary(ws: Worksheet, item: Returned, copy_title: str) -> None:
+def _write_summary(ws: Worksheet, item: Returned, titles: dict[str, str]) -> None:
     errors = sum(1 for n in item.notes if n.level == "error")
+    copies = "、".join(f"“{t}”" for t in titles.values())
     put(ws.cell(1, 1), f"{item.unit or item.file_name}：问题清单退回修改说明")
     ws.cell(1, 1).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUMMARY_COLUMNS))
     intro = (
         f"你单位报送的“{item.file_name}”经校验有 {errors} 处必须改正，已退回。请按下表逐项改正后重新报送；"
-        f"工作表“{copy_title}”中红色单元格为出错位置（黄色为提醒），鼠标移到单元格上可看说明。"
+        f"工作表{copies}中红色单元格为出错位置（黄色为提醒），鼠标移到单元格上可看说明。"
     )
     put(ws.cell(2, 1), intro)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(SUMMARY_COLUMNS))
@@ -228,9 +253,10 @@ def _write_summary(ws: Worksheet, item: Returned, copy_title: str) -> None:
             put(cell, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = _BORDER
-        if note.cell and (not note.sheet or note.sheet == item.sheet):
+        target = titles.get(note.sheet or item.sheet)
+        if note.cell and target:
             link = ws.cell(r, 3)
-            link.hyperlink = f"#'{copy_title}'!{note.cell}"
+            link.hyperlink = f"#'{target}'!{note.cell}"
             link.font = Font(color="FF0563C1", underline="single")
         if note.level == "error":
             ws.cell(r, 1).fill = ERROR_FILL

@@ -290,7 +290,10 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
         if raw is None:
             continue
         notes = tuple(Note.from_record(m, record.file_name) for m in json.loads(record.messages))
-        out.append(Returned(record.file_name, names.get(record.unit_code or "", ""), original, raw.sheet, notes))
+        others = tuple(table.sheet for table in raw.extra.values())
+        out.append(
+            Returned(record.file_name, names.get(record.unit_code or "", ""), original, raw.sheet, notes, others)
+        )
     return out
 
 

@@ -21,6 +21,7 @@ from docx import Document
 from pipeline import run
 from pipeline.ingest import read_file
 from pipeline.kinds import ITEM_KINDS, MATTER, PROBLEM, REGISTER_FILE
+from pipeline.render_feedback import ERROR_FILL
 from pipeline.vocab import COLUMNS, REQUIRED, STATUSES, load_vocabulary
 
 REGISTER_HEADERS = ("编号", "交办日期", "交办领导", "事项内容", "承办单位", "办理时限")
@@ -256,6 +257,19 @@ def test_bad_progress_rows_return_the_whole_file(tmp_path: Path) -> None:
     with sqlite3.connect(root / "ledger.sqlite") as conn:  # returned whole: the problems did not move either
         assert conn.execute("SELECT COUNT(*) FROM versions WHERE month = '2022-04'").fetchone()[0] == 0
         assert conn.execute("SELECT COUNT(*) FROM item_versions WHERE unit_code != ''").fetchone()[0] == 0
+    # the feedback workbook marks the 交办事项 sheet's cells too, and its summary links to them
+    [feedback] = (root / "out" / "2022-04" / "退回").glob("*.xlsx")
+    wb = openpyxl.load_workbook(feedback)
+    assert wb.sheetnames[0] == "退回说明" and "交办事项" in wb.sheetnames
+    matters = wb["交办事项"]
+    for address in ("E3", "A4", "A5", "F5"):
+        cell = matters[address]
+        assert cell.fill.fgColor.rgb == ERROR_FILL.fgColor.rgb, address
+        assert cell.comment is not None and cell.comment.text, address
+    assert matters["A3"].value == "JB-01" and matters["E3"].value == "差不多了"  # the unit's values, copied
+    links = {c.hyperlink.target for row in wb["退回说明"].iter_rows() for c in row if c.hyperlink}
+    assert "#'交办事项'!E3" in links
+    assert "交办事项" in str(wb["退回说明"]["A2"].value)
 
 
 # --- several units, flags, escalation -----------------------------------------------------------
