@@ -298,6 +298,12 @@ CATALOGUE: dict[str, Entry] = {
         "问题 {problem_id} 仍未完成，整改进展与上月完全相同（进展未更新）。",
         "写明本月新的整改进展",
     ),
+    "item-progress-unchanged": Entry(
+        "warning",
+        "进展未更新",
+        "{label} {value} 仍未办结，办理进展与上月完全相同（进展未更新）。",
+        "写明本月新的办理进展",
+    ),
     "no-problems": Entry("warning", "未查摆出问题", "本表没有填写任何问题（未查摆出问题），请核实。"),
     "cell-too-long": Entry(
         "warning",

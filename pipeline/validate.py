@@ -586,7 +586,8 @@ def check_items(
     """Add a unit's table of ``kind`` (None: the file has none) to ``checked``, with the ledger rules:
     an id the office never assigned, or assigned to other units, is an error, as is an id given
     twice; an item the unit was assigned before this month and has not finished must be in the file
-    (a unit may not make an item vanish by leaving it out); a finished item reopened is reported."""
+    (a unit may not make an item vanish by leaving it out); a finished item reopened, and an open
+    one whose progress reads as it did last month, are reported (warnings)."""
     raw = checked.submission.raw.extra.get(kind.name)
     file_name = checked.file_name
     sheet = raw.sheet if raw is not None else kind.sheet
@@ -616,6 +617,13 @@ def check_items(
             status = rec[kind.status_column]
             if prev is not None and prev.status == kind.done_status and status in kind.open_statuses:
                 out.append(msg("item-reopened", kind.status_column, r, value=iid, status=status, label=kind.label))
+            elif (
+                prev is not None
+                and prev.progress is not None  # the unit reported on it last month
+                and status in kind.open_statuses
+                and (rec[kind.progress_column] or "") == prev.progress
+            ):
+                out.append(msg("item-progress-unchanged", kind.progress_column, r, value=iid, label=kind.label))
     for iid, prev in sorted(view.assigned.items()):
         if prev.required and prev.status != kind.done_status and iid not in first_row:
             out.append(

@@ -272,6 +272,27 @@ def test_bad_progress_rows_return_the_whole_file(tmp_path: Path) -> None:
     assert "交办事项" in str(wb["退回说明"]["A2"].value)
 
 
+def test_progress_copied_from_last_month_is_a_warning(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    write_campaign(root)
+    inbox = root / "inbox"
+    inbox.mkdir()
+    write_register(root, REGISTER_ROWS[:1], at(3, 15))
+    unit_file(inbox, "HX", 3, at(3, 18))
+    run.monthly(root, dt.date(2022, 3, 31))
+    unit_file(inbox, "HX", 4, at(4, 20), [("JB-01", "", "", "梳理事项清单", "办理中", None)])
+    run.monthly(root, dt.date(2022, 4, 30))  # the first report on JB-01: nothing to compare with
+    unit_file(inbox, "HX", 5, at(5, 20), [("JB-01", "政务服务事项进驻", "", "梳理事项清单", "办理中", None)])
+    [may] = run.monthly(root, dt.date(2022, 5, 31)).files
+    assert may.outcome == "通过"  # a warning lets the file through
+    unchanged = [m for m in may.messages if m.code == "item-progress-unchanged"]
+    assert [(m.sheet, m.cell, m.level) for m in unchanged] == [("交办事项", "D3", "warning")]
+    assert "JB-01" in unchanged[0].text and "进展未更新" in unchanged[0].title
+    unit_file(inbox, "HX", 6, at(6, 20), [("JB-01", "", "", "已全部进驻", "办理中", None)])
+    [june] = run.monthly(root, dt.date(2022, 6, 30)).files
+    assert not [m for m in june.messages if m.code == "item-progress-unchanged"]  # progress moved on
+
+
 # --- several units, flags, escalation -----------------------------------------------------------
 
 
