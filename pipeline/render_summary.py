@@ -27,7 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline import textsafe
 from pipeline.messages import render_text
-from pipeline.render_docx import cn_date, percent
+from pipeline.render_docx import cn_date, cn_date_short, percent
 from pipeline.render_xlsx import _Formats, new_workbook, write_table
 from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData
 
@@ -379,6 +379,12 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
         table = data.overdue[["问题编号", "填报单位", "具体问题", "首次逾期", "督办次数", "移交纪委", "结果"]]
         w.table("逾期督办问题及整改结果", _formatted(table))
 
+    if data.matters is not None:
+        section += 1
+        w.heading(section, "领导批示和交办事项落实情况")
+        w.body(_matter_sentence(data))
+        w.table("交办事项办理情况", _matter_table(data))
+
     section += 1
     w.heading(section, "报送情况")
     total = len(data.units) * len(data.months)
@@ -442,14 +448,32 @@ def _cell_text(value: object) -> str:
     return textsafe.xml_text(str(value))
 
 
+MM_PER_UNIT = TABLE_PT * 0.3528 * 0.6  # one display unit: a digit or letter (0.6 em), or half a Chinese character
+CELL_MARGIN_MM = 4.0  # a table cell's left and right padding together (1.9 mm each by default)
+
+
 def _column_widths(frame: pd.DataFrame, total_mm: float = 156.0) -> list[float]:
-    """Column widths in mm from the longest text of each column (long texts wrap)."""
-    weights = []
+    """Column widths in mm. Each column wants the width of its longest text (its header wraps,
+    two characters a line at least). When they do not all fit, the widest columns give way first: every
+    column is cut to one common width, chosen so the table fits, and only the columns wider than
+    that wrap (long texts, not numbers and dates)."""
+    natural = []
     for column in frame.columns:
         longest = max([textsafe.display_len(_cell_text(v)) for v in frame[column]] + [0])
-        weights.append(max(min(longest, 36), min(textsafe.display_len(str(column)), 8), 4) + 2)
-    scale = total_mm / sum(weights)
-    return [w * scale for w in weights]
+        header = min(textsafe.display_len(str(column)), 4)
+        natural.append(max(longest, header, 2) * MM_PER_UNIT + CELL_MARGIN_MM)
+    if sum(natural) <= total_mm:
+        scale = total_mm / sum(natural)
+        return [w * scale for w in natural]
+    remaining, left = total_mm, len(natural)
+    level = total_mm / left
+    for width in sorted(natural):
+        level = remaining / left
+        if width >= level:
+            break
+        remaining -= width
+        left -= 1
+    return [min(w, level) for w in natural]
 
 
 def _formatted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -516,6 +540,69 @@ def _overdue_sentence(data: SummaryData) -> str:
     else:
         text += "没有问题移交镇纪委。"
     return text
+
+
+MATTER_TABLE_COLUMNS: tuple[str, ...] = ("编号", "事项内容", "承办单位", "办理时限", "办结日期", "督办次数", "移交纪委")
+
+
+def _matter_sentence(data: SummaryData) -> str:
+    """The assigned matters at the end of the period: done (late), open, red, escalated."""
+    assert data.matters is not None
+    items, pairs = data.matters.items, data.matters.pairs
+    status = items["办理状态"]
+    total, done = len(items), int((status == "已办结").sum())
+    late = sum(
+        1
+        for finished, deadline in zip(items["办结日期"], items["办理时限"], strict=True)
+        if status is not None
+        and isinstance(finished, dt.date)
+        and isinstance(deadline, dt.date)
+        and finished > deadline
+    )
+    open_parts = [f"{label}{n}件" for label in ("办理中", "未启动") if (n := int((status == label).sum()))]
+    text = (
+        f"截至{cn_date(data.as_of)}，主要领导批示、交办事项共{total}件，"
+        f"涉及{pairs['单位编码'].nunique()}个承办单位；已办结{done}件，办结率{percent(done / total if total else 1.0)}"
+        + (f"（其中{late}件超过办理时限后办结）" if late else "")
+        + ("，" + "，".join(open_parts) if open_parts else "")
+        + "。"
+    )
+    red = int((items["灯色"] == "红灯").sum())
+    text += f"目前超过办理时限仍未办结的{red}件，继续挂账督办。" if red else "目前无超过办理时限仍未办结的交办事项。"
+    ever = _matters_escalated(data)
+    if ever:
+        still = set(data.matters.escalated["编号"])
+        parts = [f"{iid}（{'仍未办结' if iid in still else '现已办结'}）" for iid in ever]
+        text += (
+            f"经{data.campaign.escalate_after}次及以上督办仍未落实、移交镇纪委督查问效的{len(ever)}件："
+            + "、".join(parts)
+            + "。"
+        )
+    return text
+
+
+def _matters_escalated(data: SummaryData) -> list[str]:
+    """The matters that reached the discipline commission in the period (督办次数 never decreases)."""
+    assert data.matters is not None
+    pairs = data.matters.pairs
+    reached = pairs[pairs["督办次数"].fillna(0).astype(int) >= data.campaign.escalate_after]
+    return list(dict.fromkeys(sorted(reached["编号"])))
+
+
+def _matter_table(data: SummaryData) -> pd.DataFrame:
+    assert data.matters is not None
+    items = data.matters.items
+    table = items[[c for c in MATTER_TABLE_COLUMNS if c in items.columns]].copy()
+    year = data.as_of.year
+    for column in ("办理时限", "办结日期"):
+        table[column] = [cn_date_short(v, year) if isinstance(v, dt.date) else "" for v in table[column]]
+    table["督办次数"] = [str(int(v)) if pd.notna(v) else "0" for v in table["督办次数"]]
+    ever = set(_matters_escalated(data))
+    table["移交纪委"] = [
+        ("是" if now == "是" else "曾移交") if iid in ever else "否"
+        for iid, now in zip(table["编号"], table["移交纪委"], strict=True)
+    ]
+    return table
 
 
 def _submission_sentence(data: SummaryData) -> str:
@@ -639,6 +726,9 @@ def write_workbook(data: SummaryData, path: Path) -> Path:
     score_sheet.write_string(len(assessment) + 2, 0, _formula_note(data))
 
     write_table(wb, fmt, "工作总结", data.work_summaries, list(data.work_summaries.columns))
+    if data.matters is not None:
+        items = data.matters.items
+        write_table(wb, fmt, "交办事项", items, list(items.columns))
     wb.close()
     return path
 

@@ -43,7 +43,7 @@ from pipeline.archive import (
 )
 from pipeline.config import Campaign, Workspace, load_campaign
 from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, SummaryNoData, UnitUnknown
-from pipeline.kinds import ITEM_KINDS, REGISTER_FILE, LedgerKind
+from pipeline.kinds import ITEM_KINDS, MATTER, REGISTER_FILE, LedgerKind
 from pipeline.messages import Message
 from pipeline.render_feedback import Note, Returned
 from pipeline.report import ItemLedger, MonthReport
@@ -811,8 +811,9 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
             for m in months
         ]
         records = [r for r in store.audit_records() if r.month <= months[-1]]
+        matters = _item_ledgers(store, campaign, months[-1], history[-1].as_of).get(MATTER.name)
     finally:
         store.close()
-    data = summary_data.build(campaign, vocab, period, as_of, history, records)
+    data = summary_data.build(campaign, vocab, period, as_of, history, records, matters)
     folder = ws.out / f"{as_of.year}年{data.period_name}报告"
     return render_summary(data, folder, fonts)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from pipeline import aggregate
 from pipeline.config import Assessment, Campaign
-from pipeline.report import COUNT_COLUMNS, ladder_level
+from pipeline.report import COUNT_COLUMNS, ItemLedger, ladder_level
 from pipeline.store import AuditRecord
 from pipeline.vocab import Vocabulary
 
@@ -81,6 +81,7 @@ class SummaryData:
     assessment: pd.DataFrame  # ASSESSMENT_COLUMNS, ranked
     work_summaries: pd.DataFrame  # 单位, 文件名, 接收时间, 报送状态 (按时 / 逾期 / 未报送)
     weights: Assessment
+    matters: ItemLedger | None = None  # the assigned matters as they stood in the period's last month
 
     @property
     def period_name(self) -> str:
@@ -128,8 +129,10 @@ def build(
     as_of: dt.date,
     history: Sequence[MonthHistory],
     all_records: Sequence[AuditRecord] = (),
+    matters: ItemLedger | None = None,
 ) -> SummaryData:
-    """Every figure of the report, from the months of ``history`` (in order)."""
+    """Every figure of the report, from the months of ``history`` (in order); ``matters`` is the
+    ledger of assigned matters of the last month (None when the office assigned none)."""
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}")
     problems = {h.month: _problems(h, campaign.escalate_after) for h in history}
@@ -156,6 +159,7 @@ def build(
         assessment=assess(campaign, units, submissions, returned),
         work_summaries=work_summaries(campaign, all_records or [r for h in history for r in h.records]),
         weights=campaign.assessment,
+        matters=matters if matters is not None and not matters.items.empty else None,
     )
 
 

@@ -412,5 +412,20 @@ def test_templates_declare_the_matter_variables(story: dict[str, Any]) -> None:
         assert template.get_undeclared_template_variables(jinja_env=env, context=ctx) == set()
 
 
+def test_half_year_report_has_the_matters_as_they_stood(story: dict[str, Any]) -> None:
+    report, workbook = run.summary(story["root"], "half")
+    text = paragraphs(report)
+    assert "领导批示和交办事项落实情况" in text
+    with db(story) as conn:
+        ids = sorted({r[0] for r in conn.execute("SELECT item_id FROM items WHERE kind = 'matter'")})
+    doc = Document(str(report))
+    [table] = [t for t in doc.tables if t.rows[0].cells[0].text == "编号" and "事项内容" in t.rows[0].cells[1].text]
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert [r[0] for r in rows] == ids == ["JB-01", "JB-02"]
+    assert f"交办事项共{len(ids)}件" in text and "已办结1件" in text and "办理中1件" in text
+    sheet = sheet_rows(workbook, "交办事项")
+    assert [(r["编号"], r["办理状态"]) for r in sheet] == [("JB-01", "已办结"), ("JB-02", "办理中")]
+
+
 def test_audit_verifies_with_the_office_list_archived(story: dict[str, Any]) -> None:
     assert [f for f in run.audit_verify(story["root"]) if f.tampering] == []

@@ -357,3 +357,10 @@ def test_assessment_table_in_campaign_toml(tmp_path: Path) -> None:
 
     path = write_campaign(tmp_path, CAMPAIGN_TOML + "\n[assessment]\non_time = 30\ncompletion = 70\n")
     assert load_campaign(path).assessment == Assessment(on_time=30, completion=70)
+
+
+def test_a_campaign_without_assigned_matters_has_no_matters_section(year_outputs: list[Path]) -> None:
+    report, workbook = year_outputs
+    text = "\n".join(p.text for p in Document(str(report)).paragraphs)
+    assert "交办事项" not in text
+    assert "交办事项" not in openpyxl.load_workbook(workbook).sheetnames
