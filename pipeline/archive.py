@@ -155,11 +155,12 @@ def archive_file(src: Path, archive: Path) -> tuple[str, int]:
 def copy_in(src: Path, archive: Path, keep: int = 0, sync: bool = True) -> Archived:
     """Copy ``src`` into the archive under its SHA-256.
 
-    The file is read once: each chunk is hashed and written to a temporary copy, so the copy
-    holds exactly the bytes its name is the hash of; the content is returned too when it is no
-    larger than ``keep`` bytes (the reader then need not read the file again). A file whose size
-    or modification time changes while it is read (still being written, or saved again) is not
-    stored: ``OSError``, and it stays in the inbox for the next run.
+    The file is read once and the copy holds exactly the bytes its name is the hash of. A file
+    no larger than ``keep`` bytes is read whole, hashed, and written beside its final name (its
+    content is returned, so the reader need not read the file again); a larger one is hashed
+    while it is copied, chunk by chunk. A file whose size or modification time changes while it
+    is read (still being written, or saved again) is not stored: ``OSError``, and it stays in
+    the inbox for the next run.
 
     With ``sync`` the copy is durable when this returns (``archive_file``); without, nothing is
     synced and the caller makes the copies durable (``make_durable``) before relying on them.
@@ -167,48 +168,85 @@ def copy_in(src: Path, archive: Path, keep: int = 0, sync: bool = True) -> Archi
     evidence, and the true content restored.
     """
     before = os.stat(src)
-    tmp = archive / f".{os.getpid()}.{threading.get_ident()}.tmp"  # named by its hash once known
-    digest = hashlib.sha256()
-    size = 0
-    kept: list[bytes] | None = [] if before.st_size <= keep else None
-    try:
-        try:
-            fout = tmp.open("wb")
-        except FileNotFoundError:
-            archive.mkdir(parents=True, exist_ok=True)
-            fout = tmp.open("wb")
-        with src.open("rb") as fin, fout:
-            while chunk := fin.read(CHUNK):
-                digest.update(chunk)
-                fout.write(chunk)
-                size += len(chunk)
-                if kept is not None:
-                    kept.append(chunk)
-            fout.flush()
-            if sync and not _DEFERRED:
-                os.fsync(fout.fileno())
-        if not same_file_state(before, os.stat(src)) or size != before.st_size:
-            raise OSError(f"{src} changed while it was archived")  # refuse to store a mix
-        sha = digest.hexdigest()
-        data = b"".join(kept) if kept is not None else None
+    data: bytes | None = None
+    if before.st_size <= keep:
+        data = src.read_bytes()
+        _unchanged(src, before, len(data))
+        sha, size = hashlib.sha256(data).hexdigest(), len(data)
         dest = archive_path(archive, sha)
-        if dest.exists():
-            if sha256_of(dest) == sha:
-                return Archived(sha, size, before, data)
-            os.replace(dest, dest.with_name(f"{sha}.altered-{int(dest.stat().st_mtime)}"))
-        if not dest.parent.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)  # exist_ok: another reader may make it too
-            if sync:
-                _sync_dir(dest.parent.parent)
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+        if _present(dest, sha):
+            return Archived(sha, size, before, data)
+        _make_folder(dest.parent, sync)
+        tmp = dest.parent / f".{sha[:16]}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            with tmp.open("wb") as fout:
+                fout.write(data)
+                if sync and not _DEFERRED:
+                    fout.flush()
+                    os.fsync(fout.fileno())
+            _install(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
+    else:
+        tmp = archive / f".{os.getpid()}.{threading.get_ident()}.tmp"  # named by its hash once known
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            try:
+                fout = tmp.open("wb")
+            except FileNotFoundError:
+                archive.mkdir(parents=True, exist_ok=True)
+                fout = tmp.open("wb")
+            with src.open("rb") as fin, fout:
+                while chunk := fin.read(CHUNK):
+                    digest.update(chunk)
+                    fout.write(chunk)
+                    size += len(chunk)
+                fout.flush()
+                if sync and not _DEFERRED:
+                    os.fsync(fout.fileno())
+            _unchanged(src, before, size)
+            sha = digest.hexdigest()
+            dest = archive_path(archive, sha)
+            if _present(dest, sha):
+                return Archived(sha, size, before)
+            _make_folder(dest.parent, sync)
+            _install(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
     if sync:
         if _DEFERRED:
             _DEFERRED[-1].add(dest)
         _sync_dir(dest.parent)
     return Archived(sha, size, before, data)
+
+
+def _unchanged(src: Path, before: os.stat_result, size: int) -> None:
+    """Refuse to store a mix: the file must be as it was when its reading began."""
+    if not same_file_state(before, os.stat(src)) or size != before.st_size:
+        raise OSError(f"{src} changed while it was archived")
+
+
+def _present(dest: Path, sha: str) -> bool:
+    """Whether the archive holds this content already; a copy found altered is moved aside."""
+    if not dest.exists():
+        return False
+    if sha256_of(dest) == sha:
+        return True
+    os.replace(dest, dest.with_name(f"{sha}.altered-{int(dest.stat().st_mtime)}"))
+    return False
+
+
+def _make_folder(folder: Path, sync: bool) -> None:
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True)  # exist_ok: another reader may make it too
+        if sync:
+            _sync_dir(folder.parent)
+
+
+def _install(tmp: Path, dest: Path) -> None:
+    os.chmod(tmp, 0o444)
+    os.replace(tmp, dest)
 
 
 def make_durable(archive: Path, copies: Sequence[Path]) -> None:

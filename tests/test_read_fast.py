@@ -68,8 +68,9 @@ def test_syncfs_flushes_a_real_folder_and_names_a_missing_one(tmp_path: Path) ->
         archive.syncfs(tmp_path / "gone")
 
 
+@pytest.mark.parametrize("keep", [0, 1 << 20], ids=["streamed", "read-whole"])
 def test_a_file_that_changes_while_it_is_archived_is_not_stored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: int
 ) -> None:
     src = _sources(tmp_path, 1)[0]
     store = tmp_path / "archive"
@@ -86,7 +87,7 @@ def test_a_file_that_changes_while_it_is_archived_is_not_stored(
 
     monkeypatch.setattr(archive.os, "stat", stat_then_grow)
     with pytest.raises(OSError, match="changed while it was archived"):
-        archive_file(src, store)
+        archive.copy_in(src, store, keep=keep)
     assert not [p for p in store.rglob("*") if p.is_file()]  # neither a copy nor a temporary file
 
 
@@ -121,3 +122,14 @@ def test_the_header_scan_stops_at_a_complete_header_and_reads_the_same_table(tmp
         len(set(lookup.values())) - len(ingest.REQUIRED)
     )
     assert len(raw.frame) == len(GOOD_ROWS) and raw.frame["具体问题"].tolist() == [r[1] for r in GOOD_ROWS]
+
+
+def test_a_small_file_is_read_once_and_its_content_handed_back(tmp_path: Path) -> None:
+    src = _sources(tmp_path, 1)[0]
+    store = tmp_path / "archive"
+    got = archive.copy_in(src, store, keep=1 << 20, sync=False)
+    assert got.data == src.read_bytes() and got.sha256 == hashlib.sha256(got.data).hexdigest()
+    assert archive_path(store, got.sha256).read_bytes() == got.data
+    assert not [p for p in store.rglob("*.tmp")]  # written beside its final name, then renamed
+    big = archive.copy_in(src, store, keep=10, sync=False)  # larger than kept: streamed, not handed back
+    assert big.data is None and big.sha256 == got.sha256
