@@ -554,10 +554,7 @@ def _matter_sentence(data: SummaryData) -> str:
     late = sum(
         1
         for finished, deadline in zip(items["办结日期"], items["办理时限"], strict=True)
-        if status is not None
-        and isinstance(finished, dt.date)
-        and isinstance(deadline, dt.date)
-        and finished > deadline
+        if isinstance(finished, dt.date) and isinstance(deadline, dt.date) and finished > deadline
     )
     open_parts = [f"{label}{n}件" for label in ("办理中", "未启动") if (n := int((status == label).sum()))]
     text = (
