@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 from docx.opc.oxml import serialize_part_xml
+from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, RichText
 
@@ -727,11 +728,49 @@ def _env() -> jinja2.Environment:
     return _ENV[0]
 
 
+SIGNATURE_STYLE = "Signature"  # the style id of the 落款 paragraphs (tools/build_word_templates.py)
+TWIPS_PER_CHAR = 320  # one character of 3号 (16 pt) text
+
+
+def signature_indents(office: str, date: str) -> tuple[float, float]:
+    """The right indents, in characters, of the 发文机关署名 and the 成文日期 (GB/T 9704-2012
+    7.3.5.2, a document without a seal): the office two characters from the right margin, the
+    date's first character two right of the office's first; when the date is the longer, the
+    date two from the margin and the office moved left as far."""
+    o, d = textsafe.display_len(office) / 2, textsafe.display_len(date) / 2
+    office_right, date_right = 2.0, 2.0 + o - 2 - d
+    if date_right < 2:
+        date_right, office_right = 2.0, 2.0 + d + 2 - o
+    return office_right, date_right
+
+
+def place_signature(body: Any, office: str, date: str) -> None:
+    """Indent the last two 落款 paragraphs of a rendered document body (the office, then the
+    date) by ``signature_indents``; nothing when a template edited by hand has no such pair."""
+    styled = [
+        p
+        for p in body.iter(qn("w:p"))
+        if (style := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None
+        and style.get(qn("w:val")) == SIGNATURE_STYLE
+    ]
+    if len(styled) < 2:
+        return
+    for paragraph, chars in zip(styled[-2:], signature_indents(office, date), strict=True):
+        ppr = paragraph.find(qn("w:pPr"))
+        ind = ppr.find(qn("w:ind"))
+        if ind is None:
+            ind = ppr.makeelement(qn("w:ind"), {})
+            ppr.append(ind)
+        ind.set(qn("w:right"), str(round(chars * TWIPS_PER_CHAR)))
+
+
 def _render(template: Path, context: dict[str, Any], path: Path) -> Path:
     """Render ``template`` into ``path``, whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = DocxTemplate(str(template))
     doc.render(context, _env())
+    if "office" in context and "date_text" in context:
+        place_signature(doc.docx.element.body, context["office"], context["date_text"])
     fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
@@ -793,6 +832,8 @@ class _Package:
         tree = tpl.fix_tables(xml)
         tpl.docx_ids_index = 1000
         tpl.fix_docpr_ids(tree)
+        if "office" in context and "date_text" in context:
+            place_signature(tree, context["office"], context["date_text"])
         root = copy.deepcopy(self.root)
         root.insert(self.body_at, tree)
         rendered = {self.document: serialize_part_xml(root)}

@@ -494,3 +494,35 @@ def test_notices_follow_an_edited_template(report: MonthReport, tmp_path: Path) 
     source.save(str(templates / render_docx.NOTICE_TEMPLATE))
     second = render_docx.write_notices(report, tmp_path / "b", templates)[0]
     assert "附：编辑后的模板" in "\n".join(texts(second)[0])
+
+
+@pytest.mark.parametrize(
+    ("office", "date", "expected"),
+    [
+        # office 17 characters, date 7 (half-width digits): the date starts two right of the office
+        ("xx镇干部作风整顿工作领导小组办公室", "2022年11月30日", (2.0, 10.0)),
+        ("镇干部作风整顿工作领导小组", "2022年4月30日", (2.0, 6.5)),
+        # the date, shifted two right, would come closer than two to the margin: the office moves
+        ("镇干部作风整顿办", "2022年4月30日", (2.5, 2.0)),
+        # a date longer than the office: the date two from the margin, the office moved left
+        ("整改办", "2022年11月30日", (8.0, 2.0)),
+    ],
+)
+def test_signature_indents_follow_gbt_9704(office: str, date: str, expected: tuple[float, float]) -> None:
+    assert render_docx.signature_indents(office, date) == expected
+
+
+def test_rendered_signature_is_indented_and_kept_with_the_text(report: MonthReport, tmp_path: Path) -> None:
+    paths = [render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)]
+    paths += render_docx.write_notices(report, tmp_path / "督办通知单", TEMPLATES)[:1]
+    office_chars, date_chars = render_docx.signature_indents(report.campaign.office, render_docx.cn_date(report.as_of))
+    for path in paths:
+        paragraphs = Document(str(path)).paragraphs
+        signature = [p for p in paragraphs if p.style is not None and p.style.style_id == "Signature"][-2:]
+        assert [p.text for p in signature] == [report.campaign.office, render_docx.cn_date(report.as_of)]
+        twips = [round(p.paragraph_format.right_indent.twips) for p in signature]  # type: ignore[union-attr]
+        assert twips == [round(office_chars * 320), round(date_chars * 320)], path.name
+        at = paragraphs.index(signature[0])
+        assert paragraphs[at - 1].text == ""  # a blank line below the text
+        assert paragraphs[at - 1].paragraph_format.keep_with_next
+        assert paragraphs[at - 2].paragraph_format.keep_with_next  # the text's last paragraph stays with it
