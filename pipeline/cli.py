@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from pipeline.errors import PipelineError
+from pipeline.messages import render_text
 
 TIMINGS_ENV = "PIPELINE_TIMINGS"  # a file to write the monthly run's stage timings to (JSON)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -109,7 +110,7 @@ def templates(data: Path, month: str | None) -> None:
 
     with _expected_errors():
         paths = run.templates(data, month)
-    click.echo(f"已生成 {len(paths)} 个单位的模板，位于 {paths[0].parent if paths else data}")
+    click.echo(render_text("templates-written", {"count": len(paths), "folder": paths[0].parent if paths else data}))
 
 
 @cli.group(help="审计记录：核验收件记录链和归档文件是否被改动，查看单位报送记录。")
@@ -126,7 +127,7 @@ def audit_verify(data: Path) -> None:
         findings = run.audit_verify(data)
     tampering = [f for f in findings if f.tampering]
     if tampering:
-        click.echo(f"审计核验未通过，发现 {len(tampering)} 处问题：", err=True)
+        click.echo(render_text("audit-failed", {"count": len(tampering)}), err=True)
         for f in tampering:
             click.echo(f"  [{f.kind}] {f.detail}", err=True)
     for f in findings:
@@ -134,7 +135,7 @@ def audit_verify(data: Path) -> None:
             click.echo(f"  [{f.kind}] {f.detail}", err=True)
     if tampering:
         sys.exit(1)
-    click.echo("审计核验通过：记录链完整，归档文件均未被改动。")
+    click.echo(render_text("audit-passed", {}))
 
 
 @audit.command("show", help="列出收件记录：月份、文件名、接收时间、结果和说明摘要（可按单位筛选）。")
@@ -147,7 +148,7 @@ def audit_show(data: Path, unit: str | None) -> None:
     with _expected_errors():
         frame = run.audit_records(data, unit)
     if frame.empty:
-        click.echo(f"没有{'“' + unit + '”的' if unit else ''}收件记录。")
+        click.echo(render_text("audit-no-records", {"whose": f"“{unit}”的" if unit else ""}))
         return
     columns = (
         ["月份", "文件名", "接收时间", "结果", "说明摘要"]
@@ -174,7 +175,7 @@ def summary(data: Path, period: str, as_of: dt.date | None) -> None:
     with _expected_errors():
         paths = run.summary(data, period, as_of)
     for path in paths:
-        click.echo(f"已生成：{path}")
+        click.echo(render_text("file-written", {"path": path}))
 
 
 @cli.command(help="演示：生成示例活动（约十来个单位、3月至11月的报送文件），逐月运行，最后生成半年和年度报告。")
@@ -188,10 +189,7 @@ def demo(data: Path, seed: int) -> None:
     with _expected_errors():
         for result in run.demo(data, seed):
             print_run(console, result, brief=True)
-    console.print(f"\n演示完成。各月输出位于 {data / 'out'}/YYYY-MM/（总台账.xlsx、通报.docx 等）。")
-    console.print(
-        f"领导汇报材料位于 {data / 'out'}/2022年半年报告/ 和 {data / 'out'}/2022年年度报告/（报告 .docx 与 汇总.xlsx）。"
-    )
+    console.print("\n" + render_text("demo-done", {"out": data / "out"}))
 
 
 def main() -> None:

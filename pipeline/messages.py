@@ -319,6 +319,37 @@ CATALOGUE: dict[str, Entry] = {
     "file-superseded": Entry("info", "已被替代", "本单位本月又报送了新文件“{newer}”，以新文件为准。"),
     "work-summary-received": Entry("info", "工作总结", "已作为本单位的干部作风整顿工作总结归档。"),
     "accepted": Entry("info", "通过", "校验通过，录入 {count} 个问题（新增 {new} 个）。"),
+    # --- what the terminal says after a command (pipeline/cli.py, pipeline/summary_view.py) -----
+    "run-done": Entry(
+        "info",
+        "月度汇总完成",
+        "{month} 月度汇总完成（截至 {as_of}）：本次收到 {files} 个文件，通过 {passed}，退回 {returned}，重复 {duplicates}{summaries}。",
+    ),
+    "run-done-summaries": Entry("info", "工作总结", "，工作总结 {count}"),
+    "run-left-in-inbox": Entry(
+        "info",
+        "留在收件箱",
+        "以下 {count} 个文件在汇总运行期间被改动或移走，改动后的文件留在收件箱，下次运行时再处理：{names}",
+    ),
+    "run-ledger": Entry(
+        "info", "台账概况", "台账共 {total} 个问题：已完成 {done}，红灯 {red}，黄灯 {yellow}，移交纪委 {escalated}。"
+    ),
+    "run-matters": Entry(
+        "info", "交办事项概况", "交办事项共 {total} 件：已办结 {done}，红灯 {red}，移交纪委 {escalated}。"
+    ),
+    "run-outputs-kept": Entry("info", "报表未变", "台账和模板均无变化，本月报表与上次运行生成的相同，已保留原文件。"),
+    "run-output-dir": Entry("info", "输出目录", "输出目录：{path}"),
+    "templates-written": Entry("info", "模板已生成", "已生成 {count} 个单位的模板，位于 {folder}"),
+    "audit-failed": Entry("info", "审计核验未通过", "审计核验未通过，发现 {count} 处问题："),
+    "audit-passed": Entry("info", "审计核验通过", "审计核验通过：记录链完整，归档文件均未被改动。"),
+    "audit-no-records": Entry("info", "没有收件记录", "没有{whose}收件记录。"),
+    "file-written": Entry("info", "已生成", "已生成：{path}"),
+    "demo-done": Entry(
+        "info",
+        "演示完成",
+        "演示完成。各月输出位于 {out}/YYYY-MM/（总台账.xlsx、通报.docx 等）。\n"
+        "领导汇报材料位于 {out}/2022年半年报告/ 和 {out}/2022年年度报告/（报告 .docx 与 汇总.xlsx）。",
+    ),
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
+from pipeline.messages import render_text
 from pipeline.run import RunResult
 
 OUTCOME_STYLE = {"通过": "green", "退回": "red", "重复": "yellow", "总结": "cyan"}
@@ -15,11 +16,10 @@ OUTCOME_STYLE = {"通过": "green", "退回": "red", "重复": "yellow", "总结
 def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
     report = result.report
     counts = {k: sum(1 for f in result.files if f.outcome == k) for k in ("通过", "退回", "重复", "总结")}
-    console.print(
-        f"[bold]{result.month} 月度汇总完成[/]（截至 {result.as_of:%Y-%m-%d}）：本次收到 {len(result.files)} 个文件，"
-        f"通过 {counts['通过']}，退回 {counts['退回']}，重复 {counts['重复']}"
-        + (f"，工作总结 {counts['总结']}。" if counts["总结"] else "。")
-    )
+    summaries = render_text("run-done-summaries", {"count": counts["总结"]}) if counts["总结"] else ""
+    done = {"month": result.month, "as_of": f"{result.as_of:%Y-%m-%d}", "files": len(result.files)}
+    done |= {"passed": counts["通过"], "returned": counts["退回"], "duplicates": counts["重复"], "summaries": summaries}
+    console.print(f"[bold]{render_text('run-done', done)}[/]")
     if result.files and not brief:
         table = Table(title="本次收件校验结果")
         for col in ("文件名", "单位", "结果", "说明"):
@@ -31,20 +31,17 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
             table.add_row(f.file_name, f.unit, f"[{OUTCOME_STYLE[f.outcome]}]{f.outcome}[/]", note)
         console.print(table)
     if result.left_in_inbox:
-        console.print(
-            f"[yellow]以下 {len(result.left_in_inbox)} 个文件在汇总运行期间被改动或移走，改动后的文件留在收件箱，下次运行时再处理：[/]"
-            + "、".join(result.left_in_inbox)
-        )
+        left = {"count": len(result.left_in_inbox), "names": "、".join(result.left_in_inbox)}
+        console.print(f"[yellow]{render_text('run-left-in-inbox', left)}[/]")
     if report is not None:
         p = report.problems
-        console.print(
-            f"台账共 {len(p)} 个问题：已完成 {(p['完成状态'] == '已完成').sum()}，红灯 {(p['灯色'] == '红灯').sum()}，"
-            f"黄灯 {(p['灯色'] == '黄灯').sum()}，移交纪委 {(p['移交纪委'] == '是').sum()}。"
-        )
+        figures = {"total": len(p), "done": (p["完成状态"] == "已完成").sum(), "red": (p["灯色"] == "红灯").sum()}
+        figures |= {"yellow": (p["灯色"] == "黄灯").sum(), "escalated": (p["移交纪委"] == "是").sum()}
+        console.print(render_text("run-ledger", figures))
     print_matters(console, result, brief)
     if result.reused:
-        console.print("台账和模板均无变化，本月报表与上次运行生成的相同，已保留原文件。")
-    console.print(f"输出目录：{result.month_dir}")
+        console.print(render_text("run-outputs-kept", {}))
+    console.print(render_text("run-output-dir", {"path": result.month_dir}))
 
 
 def print_matters(console: Any, result: RunResult, brief: bool = False) -> None:
@@ -60,10 +57,9 @@ def print_matters(console: Any, result: RunResult, brief: bool = False) -> None:
     ledger = result.report.ledgers.get("matter") if result.report is not None else None
     if ledger is not None:
         items = ledger.items
-        console.print(
-            f"交办事项共 {len(items)} 件：已办结 {(items['办理状态'] == '已办结').sum()}，"
-            f"红灯 {(items['灯色'] == '红灯').sum()}，移交纪委 {(items['移交纪委'] == '是').sum()}。"
-        )
+        figures = {"total": len(items), "done": (items["办理状态"] == "已办结").sum()}
+        figures |= {"red": (items["灯色"] == "红灯").sum(), "escalated": (items["移交纪委"] == "是").sum()}
+        console.print(render_text("run-matters", figures))
 
 
 def print_frame(console: Any, frame: pd.DataFrame, title: str) -> None:
