@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import WorkspaceLocked
+from pipeline.messages import CATALOGUE, render_text
 
 if TYPE_CHECKING:  # the store (and pandas) only for verify: the readers copy files without them
     from pipeline.store import AuditRecord, Store
@@ -287,6 +288,11 @@ class Finding:
     detail: str
     tampering: bool = True
 
+    @classmethod
+    def of(cls, code: str, tampering: bool = True, **params: object) -> Finding:
+        """The finding of catalogue entry ``code``: its title is the kind, its text the detail."""
+        return cls(CATALOGUE[code].title, render_text(code, params), tampering)
+
 
 def _record_fields(r: AuditRecord) -> list[object]:
     return [r.recorded_at, r.file_name, r.sha256, r.size, r.unit_code, r.month, r.received_at, r.outcome, r.messages]
@@ -309,31 +315,25 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
     for r in records:
         if r.seq != expected_seq:
             gap = f"第 {expected_seq} 条" if r.seq == expected_seq + 1 else f"第 {expected_seq} 至 {r.seq - 1} 条"
-            findings.append(Finding("记录被删除", f"审计记录{gap}不见了（在“{r.file_name}”的记录之前）"))
+            findings.append(Finding.of("audit-records-gap", gap=gap, file=r.file_name))
         elif r.prev_hash != prev:
-            findings.append(
-                Finding(
-                    "记录被改动", f"第 {r.seq} 条记录（“{r.file_name}”）与前一条记录的链接断开，前一条记录被改写或替换"
-                )
-            )
+            findings.append(Finding.of("audit-link-broken", seq=r.seq, file=r.file_name))
         expected_seq = r.seq + 1
         if record_hash(r.prev_hash, _record_fields(r)) != r.hash:
-            findings.append(Finding("记录被改动", f"第 {r.seq} 条记录（“{r.file_name}”）的内容与其校验值不符"))
+            findings.append(Finding.of("audit-record-edited", seq=r.seq, file=r.file_name))
         prev = r.hash
         referenced.add(r.sha256)
         path = archive_path(archive, r.sha256)
         if not path.exists():
-            findings.append(
-                Finding("归档文件缺失", f"第 {r.seq} 条记录的归档文件“{r.file_name}”（{r.sha256[:12]}…）不见了")
-            )
+            findings.append(Finding.of("audit-copy-missing", seq=r.seq, file=r.file_name, sha=r.sha256[:12]))
         elif sha256_of(path) != r.sha256:
-            findings.append(Finding("归档文件被改动", f"“{r.file_name}”的归档副本内容被改动（{r.sha256[:12]}…）"))
+            findings.append(Finding.of("audit-copy-altered", file=r.file_name, sha=r.sha256[:12]))
     head = store.audit_head()
     if records and head is None:
-        findings.append(Finding("记录被改动", "审计记录链的末端校验值不见了"))
+        findings.append(Finding.of("audit-head-missing"))
     elif head is not None and head != prev:
         what = "全部审计记录" if not records else f"第 {records[-1].seq} 条之后的审计记录"
-        findings.append(Finding("记录被删除", f"{what}被删除（与保存的记录链末端不符）"))
+        findings.append(Finding.of("audit-tail-deleted", what=what))
     waiting = _inbox_hashes(inbox)
     if archive.exists():
         for path in sorted(p for p in archive.rglob("*") if p.is_file()):
@@ -344,14 +344,15 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
             name = path.relative_to(archive)
             if path.name in waiting:
                 findings.append(
-                    Finding(
-                        "待登记",
-                        f"归档副本 {name} 是收件箱中“{waiting[path.name]}”的副本，上次运行中断、尚未登记；再次运行月度汇总即可登记",
+                    Finding.of(
+                        "audit-copy-waiting",
                         tampering=False,
+                        name=name,
+                        file=waiting[path.name],
                     )
                 )
             else:
-                findings.append(Finding("归档文件未登记", f"归档目录中多出未登记的文件 {name}"))
+                findings.append(Finding.of("audit-copy-unregistered", name=name))
     unique: dict[tuple[str, str], Finding] = {(f.kind, f.detail): f for f in findings}
     return list(unique.values())
 

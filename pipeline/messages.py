@@ -319,6 +319,22 @@ CATALOGUE: dict[str, Entry] = {
     "file-superseded": Entry("info", "已被替代", "本单位本月又报送了新文件“{newer}”，以新文件为准。"),
     "work-summary-received": Entry("info", "工作总结", "已作为本单位的干部作风整顿工作总结归档。"),
     "accepted": Entry("info", "通过", "校验通过，录入 {count} 个问题（新增 {new} 个）。"),
+    # --- what audit verify finds (pipeline/archive.py; the title is the finding's kind) ------------
+    "audit-records-gap": Entry("error", "记录被删除", "审计记录{gap}不见了（在“{file}”的记录之前）"),
+    "audit-link-broken": Entry(
+        "error", "记录被改动", "第 {seq} 条记录（“{file}”）与前一条记录的链接断开，前一条记录被改写或替换"
+    ),
+    "audit-record-edited": Entry("error", "记录被改动", "第 {seq} 条记录（“{file}”）的内容与其校验值不符"),
+    "audit-copy-missing": Entry("error", "归档文件缺失", "第 {seq} 条记录的归档文件“{file}”（{sha}…）不见了"),
+    "audit-copy-altered": Entry("error", "归档文件被改动", "“{file}”的归档副本内容被改动（{sha}…）"),
+    "audit-head-missing": Entry("error", "记录被改动", "审计记录链的末端校验值不见了"),
+    "audit-tail-deleted": Entry("error", "记录被删除", "{what}被删除（与保存的记录链末端不符）"),
+    "audit-copy-waiting": Entry(
+        "info",
+        "待登记",
+        "归档副本 {name} 是收件箱中“{file}”的副本，上次运行中断、尚未登记；再次运行月度汇总即可登记",
+    ),
+    "audit-copy-unregistered": Entry("error", "归档文件未登记", "归档目录中多出未登记的文件 {name}"),
     # --- what the terminal says after a command (pipeline/cli.py, pipeline/summary_view.py) -----
     "run-done": Entry(
         "info",
