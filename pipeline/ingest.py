@@ -702,13 +702,15 @@ def _rows(
             end = r
             break
     body = sheet.rows[first:end]
-    fill = _vertical_fill(sheet, header)
+    filled: dict[int, list[tuple[int, Any]]] = {}  # column -> (row, value) of the cells under merges
+    for (r, col), top in _vertical_fill(sheet, header).items():
+        if first <= r < end:
+            filled.setdefault(col, []).append((r - first, top))
     values: list[list[Any]] = []
     for c, place in zip(columns, places, strict=True):
         cells = [row[place] if place < len(row) else "" for row in body]
-        for (r, col), top in fill.items():
-            if col == place and first <= r < end:
-                cells[r - first] = top
+        for at, top in filled.get(place, ()):
+            cells[at] = top
         values.append(_clean_column(cells, *_cleaning(c, kind)))
     substantive = [v for c, v in zip(columns, values, strict=True) if c != "序号"]
     keep = [any(v[i] is not None and v[i] != "" for v in substantive) for i in range(len(body))]

@@ -301,7 +301,7 @@ CATALOGUE: dict[str, Entry] = {
     "item-progress-unchanged": Entry(
         "warning",
         "进展未更新",
-        "{label} {value} 仍未办结，办理进展与上月完全相同（进展未更新）。",
+        "{label} {value} 仍未办结，办理进展与上次报送的完全相同（进展未更新）。",
         "写明本月新的办理进展",
     ),
     "no-problems": Entry("warning", "未查摆出问题", "本表没有填写任何问题（未查摆出问题），请核实。"),
@@ -344,8 +344,13 @@ CATALOGUE: dict[str, Entry] = {
     "run-done-summaries": Entry("info", "工作总结", "，工作总结 {count}"),
     "run-left-in-inbox": Entry(
         "info",
-        "留在收件箱",
-        "以下 {count} 个文件在汇总运行期间被改动或移走，改动后的文件留在收件箱，下次运行时再处理：{names}",
+        "本次未处理",
+        "以下 {count} 个文件在归档时正在写入、被改动或被移走，本次未处理；仍在收件箱的，下次运行时再处理：{names}",
+    ),
+    "run-saved-again": Entry(
+        "info",
+        "收到后又被改存",
+        "以下 {count} 个文件已按收到的版本登记，之后又被改存：新版本留在收件箱，下次运行时处理：{names}",
     ),
     "run-ledger": Entry(
         "info", "台账概况", "台账共 {total} 个问题：已完成 {done}，红灯 {red}，黄灯 {yellow}，移交纪委 {escalated}。"

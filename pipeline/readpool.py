@@ -47,7 +47,7 @@ from pipeline.vocab import Vocabulary
 
 WORKERS_ENV = "ZFZZ_WORKERS"
 MEMORY_MB = 1024  # address space a worker may add to what it holds after start-up
-TIMEOUT_S = 60  # wall-clock seconds to read one file
+TIMEOUT_S = 60  # wall-clock seconds to archive and read one file (within the size limit)
 BATCH_MAX = 16  # files per task sent to a worker
 
 Progress = Callable[[int, int], None]  # (index of the file just read, how many are read)
@@ -78,8 +78,9 @@ NOT_ARCHIVED = "not-archived"  # Outcome.code: the file changed or vanished whil
 @dataclass(frozen=True)
 class Outcome:
     """One file read: its table, or the refusal's catalogue code and parameters; for a task with
-    an archive, the copy made (``archived``), unless the file could not be copied (``NOT_ARCHIVED``)
-    or the reader died (then the caller copies it: ``copy_in`` again is a no-op when it is there)."""
+    an archive, the copy made (``archived``), unless the file could not be copied (``NOT_ARCHIVED``),
+    is larger than a list may be (``file-too-large``: not copied under a reader's time cap) or
+    the reader died. Then the caller copies it (``copy_in`` again is a no-op when it is there)."""
 
     raw: ingest.RawTable | None = None
     code: str = ""
@@ -137,6 +138,8 @@ def read_one(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcom
         if task.archive is None:
             return Outcome(ingest.read_file(task.path, vocab, task.file_name))
         try:
+            # a larger file is refused before it is copied: the run copies it, without a time cap
+            ingest.check_size(os.stat(task.path).st_size)
             got = archive.copy_in(task.path, task.archive, keep=ingest.MAX_FILE_BYTES, sync=False)
         except OSError:
             return Outcome(code=NOT_ARCHIVED)

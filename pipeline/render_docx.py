@@ -756,12 +756,86 @@ def place_signature(body: Any, office: str, date: str) -> None:
     if len(styled) < 2:
         return
     for paragraph, chars in zip(styled[-2:], signature_indents(office, date), strict=True):
-        ppr = paragraph.find(qn("w:pPr"))
-        ind = ppr.find(qn("w:ind"))
-        if ind is None:
-            ind = ppr.makeelement(qn("w:ind"), {})
-            ppr.append(ind)
-        ind.set(qn("w:right"), str(round(chars * TWIPS_PER_CHAR)))
+        _property(paragraph, "w:ind").set(qn("w:right"), str(round(chars * TWIPS_PER_CHAR)))
+    _keep_before(styled[-2])
+
+
+# The children of w:pPr in the order the schema requires (ECMA-376 CT_PPrBase, then CT_PPr's own).
+_PPR_ORDER = tuple(
+    qn(f"w:{name}")
+    for name in [
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
+)
+
+
+def _property(paragraph: Any, tag: str) -> Any:
+    """The paragraph's ``tag`` property (``w:ind``, ``w:keepNext``), made where the schema puts it
+    when missing (Word refuses a file whose properties are out of order)."""
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = paragraph.makeelement(qn("w:pPr"), {})
+        paragraph.insert(0, ppr)
+    found = ppr.find(qn(tag))
+    if found is not None:
+        return found
+    element = ppr.makeelement(qn(tag), {})
+    rank = _PPR_ORDER.index(qn(tag))
+    later = [i for i, child in enumerate(ppr) if child.tag in _PPR_ORDER and _PPR_ORDER.index(child.tag) > rank]
+    ppr.insert(later[0] if later else len(ppr), element)
+    return element
+
+
+def _keep_before(office: Any) -> None:
+    """Keep the blank line above the signature and the last thing of the text (a paragraph, or a
+    table's last row) with it, so the signature never stands alone at the top of a page."""
+    previous = office.getprevious()
+    while previous is not None:
+        if previous.tag == qn("w:tbl"):
+            rows = previous.findall(qn("w:tr"))
+            for paragraph in rows[-1].iter(qn("w:p")) if rows else ():
+                _property(paragraph, "w:keepNext")
+            return
+        if previous.tag == qn("w:p"):
+            _property(previous, "w:keepNext")
+            if "".join(previous.itertext()).strip():
+                return  # the text's last paragraph
+        previous = previous.getprevious()
 
 
 def _render(template: Path, context: dict[str, Any], path: Path) -> Path:

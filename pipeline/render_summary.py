@@ -27,7 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline import textsafe
 from pipeline.messages import render_text
-from pipeline.render_docx import cn_date, cn_date_short, percent
+from pipeline.render_docx import cn_date, cn_date_short, percent, signature_indents
 from pipeline.render_xlsx import _Formats, new_workbook, write_table
 from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData
 
@@ -308,10 +308,17 @@ class _Writer:
         _font(self._paragraph(indent=True).add_run(text), SUBHEAD_FONT, 12)
 
     def signature(self, office: str, day: dt.date) -> None:
-        self._paragraph()
-        for text in (office, cn_date(day)):
+        """The 发文机关署名 and 成文日期 as in the circular (GB/T 9704-2012 7.3.5.2), kept on the
+        page of the text's last paragraph."""
+        body = self.doc.paragraphs
+        if body:
+            body[-1].paragraph_format.keep_with_next = True
+        self._paragraph().paragraph_format.keep_with_next = True
+        date = cn_date(day)
+        for text, indent in zip((office, date), signature_indents(office, date), strict=True):
             par = self._paragraph(WD_ALIGN_PARAGRAPH.RIGHT)
-            par.paragraph_format.right_indent = Pt(BODY_PT * 2)
+            par.paragraph_format.right_indent = Pt(BODY_PT * indent)
+            par.paragraph_format.keep_with_next = text == office
             _font(par.add_run(text), BODY_FONT, BODY_PT)
 
 

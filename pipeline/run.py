@@ -71,6 +71,7 @@ class RunResult:
     files: list[FileOutcome] = field(default_factory=list)
     report: MonthReport | None = None
     left_in_inbox: list[str] = field(default_factory=list)  # vanished or changed while being archived
+    saved_again: list[str] = field(default_factory=list)  # recorded, then saved again: the new version waits
     register: FileOutcome | None = None  # the office's own list of assigned matters (交办事项.xlsx), as read
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (tools/bench.py)
     reused: bool = False  # nothing the outputs are made from changed: the month's files were kept
@@ -227,7 +228,7 @@ def _monthly(
                 faults.point("before-commit")
             faults.point("after-commit")
             watch.lap("flags+commit")
-            _empty_inbox(store, ws, incoming, result.left_in_inbox)
+            _empty_inbox(store, ws, incoming, result.saved_again)
             del incoming  # the read tables are not needed any more
             watch.lap("empty inbox")
             report = build_report(store, campaign, vocab, month, as_of, doc_number, (state, month_flags))
@@ -319,17 +320,19 @@ def _recover(store: Store, ws: Workspace) -> None:
             shutil.rmtree(stale)
 
 
-def _empty_inbox(store: Store, ws: Workspace, incoming: list[_Incoming], left: list[str]) -> None:
+def _empty_inbox(store: Store, ws: Workspace, incoming: list[_Incoming], saved_again: list[str]) -> None:
     """Remove the recorded files from the inbox, durably, then forget them (SPEC §8).
 
-    A file saved again since it was archived is a new version: it stays for the next run."""
+    A file found saved again since it was archived is a new version: it stays for the next run
+    (``saved_again``). The check and the removal are a moment apart: a save in that moment
+    itself is not seen."""
     for item in incoming:
         try:
             now = item.path.stat()
         except FileNotFoundError:
             continue
         if item.state is not None and not same_file_state(item.state, now):
-            left.append(item.name)
+            saved_again.append(item.name)
             continue
         item.path.unlink(missing_ok=True)
         faults.point("unlinked")

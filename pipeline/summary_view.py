@@ -33,6 +33,9 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
     if result.left_in_inbox:
         left = {"count": len(result.left_in_inbox), "names": "、".join(result.left_in_inbox)}
         console.print(f"[yellow]{render_text('run-left-in-inbox', left)}[/]")
+    if result.saved_again:
+        again = {"count": len(result.saved_again), "names": "、".join(result.saved_again)}
+        console.print(f"[yellow]{render_text('run-saved-again', again)}[/]")
     if report is not None:
         p = report.problems
         figures = {"total": len(p), "done": (p["完成状态"] == "已完成").sum(), "red": (p["灯色"] == "红灯").sum()}

@@ -11,8 +11,11 @@ import pytest
 from pipeline.messages import CATALOGUE, render_text
 
 PIPELINE = Path(__file__).resolve().parent.parent / "pipeline"
-# a code written as a literal where a message is made: Message("…"), FileRefused("…"), render_text("…"), Finding.of("…")
-_USES = re.compile(r"""(?:Message|FileRefused|render_text|Finding\.of|Outcome\(code=)\(?\s*["']([a-z][a-z0-9-]+)["']""")
+# a code written as a literal where a message is made: Message("…"), FileRefused("…"), render_text("…"),
+# Finding.of("…"), the checks' msg("…") helpers and found.append(("…", …))
+_USES = re.compile(
+    r"""(?:Message|FileRefused|render_text|Finding\.of|msg|found\.append\(|Outcome\(code=)\(?\s*["']([a-z][a-z0-9-]+)["']"""
+)
 
 
 def _codes_used() -> set[str]:

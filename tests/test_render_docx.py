@@ -515,6 +515,7 @@ def test_signature_indents_follow_gbt_9704(office: str, date: str, expected: tup
 def test_rendered_signature_is_indented_and_kept_with_the_text(report: MonthReport, tmp_path: Path) -> None:
     paths = [render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)]
     paths += render_docx.write_notices(report, tmp_path / "督办通知单", TEMPLATES)[:1]
+    paths.append(render_docx.write_escalation(report, tmp_path / "移交纪委清单.docx", TEMPLATES))
     office_chars, date_chars = render_docx.signature_indents(report.campaign.office, render_docx.cn_date(report.as_of))
     for path in paths:
         paragraphs = Document(str(path)).paragraphs
@@ -522,7 +523,17 @@ def test_rendered_signature_is_indented_and_kept_with_the_text(report: MonthRepo
         assert [p.text for p in signature] == [report.campaign.office, render_docx.cn_date(report.as_of)]
         twips = [round(p.paragraph_format.right_indent.twips) for p in signature]  # type: ignore[union-attr]
         assert twips == [round(office_chars * 320), round(date_chars * 320)], path.name
-        at = paragraphs.index(signature[0])
-        assert paragraphs[at - 1].text == ""  # a blank line below the text
-        assert paragraphs[at - 1].paragraph_format.keep_with_next
-        assert paragraphs[at - 2].paragraph_format.keep_with_next  # the text's last paragraph stays with it
+        body = list(signature[0]._p.getparent())
+        at = body.index(signature[0]._p)
+        blank, last = body[at - 1], body[at - 2]
+        assert "".join(blank.itertext()) == ""  # a blank line below the text
+        assert blank.pPr is not None and blank.pPr.keepNext_val
+        if last.tag == qn("w:tbl"):  # the list ends with its table: the table's last row stays with it
+            last_row = last.findall(qn("w:tr"))[-1]
+            assert all(p.pPr is not None and p.pPr.keepNext_val for p in last_row.iter(qn("w:p"))), path.name
+        else:  # the text's last paragraph stays with it
+            assert last.pPr is not None and last.pPr.keepNext_val, path.name
+        for element in (*body[at - 2 : at + 2], *last.iter(qn("w:p"))):  # properties in the schema's order
+            for ppr in element.iter(qn("w:pPr")):
+                ranks = [render_docx._PPR_ORDER.index(c.tag) for c in ppr if c.tag in render_docx._PPR_ORDER]
+                assert ranks == sorted(ranks), path.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import GOOD_ROWS, set_received, write_list
 
-from pipeline import archive, readpool, run, vocab
+from pipeline import archive, ingest, readpool, run, vocab
 from pipeline.cli import cli
 from pipeline.config import Campaign
 from pipeline.errors import LedgerTooNew, MonthOrderError
@@ -317,9 +318,23 @@ def test_a_file_saved_again_after_it_was_archived_stays_for_the_next_run(
     monkeypatch.setattr(run, "_record_and_merge", save_again_meanwhile)
     result = run.monthly(workspace, dt.date(2022, 3, 31))
     monkeypatch.undo()
-    assert "东风社区问题清单.xlsx" in result.left_in_inbox  # the new version is not removed unread
+    assert result.saved_again == ["东风社区问题清单.xlsx"]  # the new version is not removed unread
+    assert result.left_in_inbox == []
     assert late.exists() and late.read_bytes() != first_version
     assert not (inbox / "红星村问题清单.xlsx").exists()
     again = run.monthly(workspace, dt.date(2022, 3, 31))
     assert [(f.file_name, f.outcome) for f in again.files] == [("东风社区问题清单.xlsx", "通过")]
     assert not any(inbox.iterdir())
+
+
+def test_a_file_too_large_to_read_is_archived_all_the_same(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = workspace / "inbox"
+    big = write_list(inbox / "红星村问题清单.xlsx", GOOD_ROWS, received=dt.datetime(2022, 3, 18, 9))
+    content = big.read_bytes()
+    monkeypatch.setenv(readpool.WORKERS_ENV, "0")  # read in this process, where the limit is lowered
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", len(content) - 1)
+    [refused] = run.monthly(workspace, dt.date(2022, 3, 31)).files
+    assert refused.outcome == "退回" and [m.code for m in refused.messages] == ["file-too-large"]
+    sha = hashlib.sha256(content).hexdigest()
+    assert archive.archive_path(workspace / "archive", sha).read_bytes() == content  # kept, as received
+    assert not any(inbox.iterdir()) and run.audit_verify(workspace) == []

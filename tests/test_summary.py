@@ -364,3 +364,15 @@ def test_a_campaign_without_assigned_matters_has_no_matters_section(year_outputs
     text = "\n".join(p.text for p in Document(str(report)).paragraphs)
     assert "交办事项" not in text
     assert "交办事项" not in openpyxl.load_workbook(workbook).sheetnames
+
+
+def test_the_report_is_signed_as_the_circular_is(year_outputs: list[Path], campaign_ws: Path) -> None:
+    from pipeline.config import load_campaign
+    from pipeline.render_docx import cn_date, signature_indents
+
+    office = load_campaign(campaign_ws / "campaign.toml").office
+    *_, last_text, blank, name, day = Document(str(year_outputs[0])).paragraphs
+    assert (name.text, day.text) == (office, cn_date(dt.date(2022, 5, 31)))
+    expected = signature_indents(name.text, day.text)
+    assert [round(p.paragraph_format.right_indent.pt) for p in (name, day)] == [round(16 * c) for c in expected]  # type: ignore[union-attr]
+    assert blank.text == "" and blank.paragraph_format.keep_with_next and last_text.paragraph_format.keep_with_next
