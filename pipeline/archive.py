@@ -39,40 +39,8 @@ def archive_path(archive: Path, sha: str) -> Path:
     return archive / sha[:2] / sha
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-class SyncBatch:
-    """The copies made inside ``batched_sync``, made durable together when the block ends."""
-
-    def __init__(self) -> None:
-        self.files: list[Path] = []
-        self.dirs: set[Path] = set()
-
-    def add(self, path: Path) -> None:
-        """A copy to make durable."""
-        self.files.append(path)
-
-    def finish(self) -> None:
-        """Make every copy and directory entry durable: one ``syncfs`` per file system where
-        Linux offers it (a thousand fsyncs cost about 25 times more), else an fsync each."""
-        if not self.files and not self.dirs:
-            return
-        systems = {os.stat(d).st_dev: d for d in self.dirs}  # every copy's folder is in self.dirs
-        if all(syncfs(folder) for folder in systems.values()):
-            return
-        for path in self.files:
-            _fsync_file(path)
-        for parent in sorted(self.dirs, key=lambda p: len(p.parts), reverse=True):  # a new folder's entry last
-            fsync_dir(parent)
-
-
-def _fsync_file(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Make a file's content, or a folder's entries, durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -101,37 +69,6 @@ def syncfs(path: Path) -> bool:
     return True
 
 
-_DEFERRED: list[SyncBatch] = []  # the open batch, while copies are batched
-
-
-@contextlib.contextmanager
-def batched_sync() -> Iterator[SyncBatch]:
-    """Make the ``archive_file`` calls inside durable together, by the time the block ends.
-
-    Each copy is written and renamed as usual, but made durable (each file, and each directory)
-    only when the block ends, all at once, so a thousand files cost no thousand waits. Nothing
-    may rely on a copy being on disk before the block has ended (the inbox file is removed only
-    after the ledger commits, well after). A block left by an exception syncs what was copied too.
-    """
-    batch = SyncBatch()
-    nested = bool(_DEFERRED)
-    if not nested:
-        _DEFERRED.append(batch)
-    try:
-        yield batch
-    finally:
-        if _DEFERRED and _DEFERRED[-1] is batch:
-            _DEFERRED.pop()
-        batch.finish()
-
-
-def _sync_dir(path: Path) -> None:
-    if _DEFERRED:
-        _DEFERRED[-1].dirs.add(path)
-    else:
-        fsync_dir(path)
-
-
 @dataclass(frozen=True)
 class Archived:
     """A file copied into the archive: its hash and size, the source as it was when copied, and
@@ -147,7 +84,7 @@ def archive_file(src: Path, archive: Path) -> tuple[str, int]:
     """Copy ``src`` into the archive under its SHA-256, durably; returns (sha256, size).
 
     When this returns, the copy and the directory entries leading to it are on disk (fsync), so
-    a crash afterwards cannot lose the file (inside ``batched_sync``: when the block ends).
+    a crash afterwards cannot lose the file.
     """
     got = copy_in(src, archive)
     return got.sha256, got.size
@@ -182,7 +119,7 @@ def copy_in(src: Path, archive: Path, keep: int = 0, sync: bool = True) -> Archi
         try:
             with tmp.open("wb") as fout:
                 fout.write(data)
-                if sync and not _DEFERRED:
+                if sync:
                     fout.flush()
                     os.fsync(fout.fileno())
             _install(tmp, dest)
@@ -204,7 +141,7 @@ def copy_in(src: Path, archive: Path, keep: int = 0, sync: bool = True) -> Archi
                     fout.write(chunk)
                     size += len(chunk)
                 fout.flush()
-                if sync and not _DEFERRED:
+                if sync:
                     os.fsync(fout.fileno())
             _unchanged(src, before, size)
             sha = digest.hexdigest()
@@ -216,9 +153,7 @@ def copy_in(src: Path, archive: Path, keep: int = 0, sync: bool = True) -> Archi
         finally:
             tmp.unlink(missing_ok=True)
     if sync:
-        if _DEFERRED:
-            _DEFERRED[-1].add(dest)
-        _sync_dir(dest.parent)
+        fsync_path(dest.parent)
     return Archived(sha, size, before, data)
 
 
@@ -242,7 +177,7 @@ def _make_folder(folder: Path, sync: bool) -> None:
     if not folder.exists():
         folder.mkdir(parents=True, exist_ok=True)  # exist_ok: another reader may make it too
         if sync:
-            _sync_dir(folder.parent)
+            fsync_path(folder.parent)
 
 
 def _install(tmp: Path, dest: Path) -> None:
@@ -251,15 +186,19 @@ def _install(tmp: Path, dest: Path) -> None:
 
 
 def make_durable(archive: Path, copies: Sequence[Path]) -> None:
-    """Make ``copies`` (made by ``copy_in`` without ``sync``) and their folders durable: one
-    ``syncfs`` of the archive's file system where Linux offers it, else an fsync each."""
-    batch = SyncBatch()
+    """Make ``copies`` (made by ``copy_in`` without ``sync``) and their folders durable, all at
+    once: one ``syncfs`` per file system where Linux offers it (a thousand fsyncs cost about 25
+    times more), else an fsync of each copy, then of each folder (a new folder's entry last)."""
+    if not copies:
+        return
+    folders = {archive, *(path.parent for path in copies)}
+    systems = {os.stat(folder).st_dev: folder for folder in folders}
+    if all(syncfs(folder) for folder in systems.values()):
+        return
     for path in copies:
-        batch.add(path)
-        batch.dirs.add(path.parent)
-    if copies:
-        batch.dirs.add(archive)
-    batch.finish()
+        fsync_path(path)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        fsync_path(folder)
 
 
 def same_file_state(a: os.stat_result, b: os.stat_result) -> bool:

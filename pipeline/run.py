@@ -33,7 +33,7 @@ from pipeline.archive import (
     archive_file,
     archive_path,
     copy_in,
-    fsync_dir,
+    fsync_path,
     make_durable,
     remove_partial_copies,
     same_file_state,
@@ -312,7 +312,7 @@ def _recover(store: Store, ws: Workspace) -> None:
             path = waiting.get((name, received_at))
             if path is not None and sha256_of(path) == sha:
                 path.unlink()
-        fsync_dir(ws.inbox)
+        fsync_path(ws.inbox)
         store.clear_inbox_done()
     remove_partial_copies(ws.archive)
     for stale in ws.out.glob(".*-*"):  # render's staging (.2022-04.tmp-PID) and swap (.2022-04.old-PID)
@@ -337,7 +337,7 @@ def _empty_inbox(store: Store, ws: Workspace, incoming: list[_Incoming], saved_a
         item.path.unlink(missing_ok=True)
         faults.point("unlinked")
     if incoming:
-        fsync_dir(ws.inbox)
+        fsync_path(ws.inbox)
         store.clear_inbox_done()
 
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import GOOD_ROWS, write_list
 
 from pipeline import archive, ingest, readpool
-from pipeline.archive import archive_file, archive_path, batched_sync
+from pipeline.archive import archive_file, archive_path
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -29,7 +29,7 @@ def _sources(tmp_path: Path, n: int) -> list[Path]:
 
 
 @pytest.mark.parametrize("has_syncfs", [True, False], ids=["syncfs", "fsync-each"])
-def test_batched_copies_are_complete_read_only_and_synced_when_the_block_ends(
+def test_copies_are_complete_read_only_and_made_durable_together(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, has_syncfs: bool
 ) -> None:
     sources = _sources(tmp_path, 5)
@@ -39,26 +39,26 @@ def test_batched_copies_are_complete_read_only_and_synced_when_the_block_ends(
     monkeypatch.setattr(archive.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
     monkeypatch.setattr(archive, "syncfs", lambda path: (flushed.append(path), has_syncfs)[1])
     store = tmp_path / "archive"
-    with batched_sync() as batch:
-        results = [archive_file(src, store) for src in sources]
-        assert synced == [] and flushed == []  # nothing synced one by one inside the block
-        assert len(batch.files) == 5 and store in batch.dirs
+    results = [archive.copy_in(src, store, sync=False) for src in sources]
+    assert synced == [] and flushed == []  # nothing synced one by one as the copies are made
+    copies = [archive_path(store, got.sha256) for got in results]
+    archive.make_durable(store, copies)
+    folders = {store, *(copy.parent for copy in copies)}
     if has_syncfs:
         assert len(flushed) == 1 and synced == []  # one flush of the file system holds them all
     else:
-        assert len(synced) == 5 + len(batch.dirs)  # each copy and each directory, once, on leaving
-    for src, (sha, size) in zip(sources, results, strict=True):
-        copy = archive_path(store, sha)
-        assert sha == hashlib.sha256(src.read_bytes()).hexdigest() and size == src.stat().st_size
+        assert len(synced) == 5 + len(folders)  # each copy and each folder, once
+    for src, got, copy in zip(sources, results, copies, strict=True):
+        assert got.sha256 == hashlib.sha256(src.read_bytes()).hexdigest() and got.size == src.stat().st_size
         assert copy.read_bytes() == src.read_bytes()
         assert copy.stat().st_mode & 0o777 == 0o444
     assert not list(store.glob(".*.tmp"))  # no temporary copy left behind
     synced.clear()
-    archive_file(sources[0], store)  # outside a block: the same content again is a no-op
+    archive_file(sources[0], store)  # the same content again is a no-op
     again = tmp_path / "again.bin"
     again.write_bytes(b"new content")
     archive_file(again, store)
-    assert len(synced) >= 2  # outside a block each copy is durable when archive_file returns
+    assert len(synced) >= 2  # archive_file's copy is durable when it returns
 
 
 def test_syncfs_flushes_a_real_folder_and_names_a_missing_one(tmp_path: Path) -> None:
