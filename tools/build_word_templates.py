@@ -472,13 +472,10 @@ def _new_document(*, landscape: bool = False, odd_even: bool = False) -> Documen
 def _signature(doc: DocumentObject) -> None:
     """The 发文机关署名 and 成文日期 (GB/T 9704-2012 7.3.5.2): a blank line below the text, the
     office two characters from the right margin, the date below it starting two characters
-    right of the office's first; ``render_docx.place_signature`` sets both indents for the
-    names and dates of each document. The last paragraph of the text stays on the page of the
-    signature, so the signature never stands alone on a page."""
-    if doc.paragraphs:
-        doc.paragraphs[-1].paragraph_format.keep_with_next = True
-    blank = _para(doc, "Normal", "")
-    blank.paragraph_format.keep_with_next = True
+    right of the office's first. ``render_docx.place_signature`` sets both indents for the
+    names and dates of each document, and keeps the blank line and the text's last paragraph
+    with the signature (the last paragraph here may be a tag that rendering removes)."""
+    _para(doc, "Normal", "")
     office = _para(doc, "Signature", "{{ office }}")
     office.paragraph_format.right_indent = CHAR * 2
     date = _para(doc, "Signature", "{{ date_text }}")
