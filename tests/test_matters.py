@@ -227,14 +227,20 @@ def test_open_matter_left_out_is_returned(story: dict[str, Any]) -> None:
     assert may["红星村5月.xlsx"].outcome == "通过"  # its matter is done; no sheet needed
 
 
-def test_bad_progress_rows_return_the_whole_file(tmp_path: Path) -> None:
+def _march_of_hongxing(tmp_path: Path, register: Sequence[Sequence[Any]]) -> tuple[Path, Path]:
+    """A workspace whose office list holds ``register`` and whose March 红星村 has run; (root, inbox)."""
     root = tmp_path / "ws"
     write_campaign(root)
     inbox = root / "inbox"
     inbox.mkdir()
-    write_register(root, REGISTER_ROWS[:2], at(3, 15))
+    write_register(root, register, at(3, 15))
     unit_file(inbox, "HX", 3, at(3, 18))
     run.monthly(root, dt.date(2022, 3, 31))
+    return root, inbox
+
+
+def test_bad_progress_rows_return_the_whole_file(tmp_path: Path) -> None:
+    root, inbox = _march_of_hongxing(tmp_path, REGISTER_ROWS[:2])
     unit_file(
         inbox,
         "HX",
@@ -273,13 +279,7 @@ def test_bad_progress_rows_return_the_whole_file(tmp_path: Path) -> None:
 
 
 def test_progress_copied_from_last_month_is_a_warning(tmp_path: Path) -> None:
-    root = tmp_path / "ws"
-    write_campaign(root)
-    inbox = root / "inbox"
-    inbox.mkdir()
-    write_register(root, REGISTER_ROWS[:1], at(3, 15))
-    unit_file(inbox, "HX", 3, at(3, 18))
-    run.monthly(root, dt.date(2022, 3, 31))
+    root, inbox = _march_of_hongxing(tmp_path, REGISTER_ROWS[:1])
     unit_file(inbox, "HX", 4, at(4, 20), [("JB-01", "", "", "梳理事项清单", "办理中", None)])
     run.monthly(root, dt.date(2022, 4, 30))  # the first report on JB-01: nothing to compare with
     unit_file(inbox, "HX", 5, at(5, 20), [("JB-01", "政务服务事项进驻", "", "梳理事项清单", "办理中", None)])
