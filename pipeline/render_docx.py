@@ -10,7 +10,6 @@ Each document is written to a temporary file beside its target and moved into pl
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import io
 import math
 import os
@@ -30,7 +29,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, RichText
 
 from pipeline import textsafe
-from pipeline.report import LADDER_TOP, MonthReport, ladder_level
+from pipeline.report import LADDER_TOP, MonthReport, as_date, ladder_level
 from pipeline.workdays import add_workdays
 
 CIRCULAR_TEMPLATE = "通报.docx"
@@ -73,7 +72,7 @@ _WINDOWS_BAD = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '<>:"/\\|?*'})
 
 def cn_date(value: object) -> str:
     """``2022年4月30日``; the text itself for 长期坚持 and other strings; ``—`` when empty."""
-    day = _as_date(value)
+    day = as_date(value)
     if day is not None:
         return f"{day.year}年{day.month}月{day.day}日"
     if isinstance(value, str) and value.strip():
@@ -83,7 +82,7 @@ def cn_date(value: object) -> str:
 
 def cn_date_short(value: object, year: int) -> str:
     """``4月30日`` inside ``year`` (the campaign's), else as ``cn_date``: for narrow table cells."""
-    day = _as_date(value)
+    day = as_date(value)
     if day is not None and day.year == year:
         return f"{day.month}月{day.day}日"
     return cn_date(value)
@@ -117,16 +116,6 @@ def notice_filename(unit_name: str) -> str:
     """``{单位}.docx``, with characters Windows forbids in file names made full-width."""
     name = clean(unit_name).translate(_WINDOWS_BAD).strip(" .") or "未命名单位"
     return f"{name}.docx"
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return None
 
 
 def _number(value: object) -> float | None:
@@ -524,11 +513,7 @@ def _matter_section(report: MonthReport) -> dict[str, Any]:
     todo = int((status == "未启动").sum())
     units = {c for c in ledger.pairs["单位编码"]}
     red = int((items["灯色"] == RED).sum())
-    late_done = 0
-    for _, row in items[status == "已办结"].iterrows():
-        done_on, deadline = _as_date(row.get("办结日期")), _as_date(row.get("办理时限"))
-        if done_on and deadline and done_on > deadline:
-            late_done += 1
+    late_done = ledger.finished_late
     as_of = cn_date(report.as_of)
     parts = [f"已办结{done}件"] + [f"{label}{n}件" for label, n in (("办理中", doing), ("未启动", todo)) if n]
     text = (

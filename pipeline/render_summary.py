@@ -558,11 +558,7 @@ def _matter_sentence(data: SummaryData) -> str:
     items, pairs = data.matters.items, data.matters.pairs
     status = items["办理状态"]
     total, done = len(items), int((status == "已办结").sum())
-    late = sum(
-        1
-        for finished, deadline in zip(items["办结日期"], items["办理时限"], strict=True)
-        if isinstance(finished, dt.date) and isinstance(deadline, dt.date) and finished > deadline
-    )
+    late = data.matters.finished_late
     open_parts = [f"{label}{n}件" for label in ("办理中", "未启动") if (n := int((status == label).sum()))]
     text = (
         f"截至{cn_date(data.as_of)}，主要领导批示、交办事项共{total}件，"

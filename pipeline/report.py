@@ -136,6 +136,28 @@ class ItemLedger:
         esc = self.pairs[self.pairs["移交纪委"] == "是"]
         return esc.sort_values(["编号", "填报单位"])
 
+    @property
+    def finished_late(self) -> int:
+        """How many finished items were finished after their deadline."""
+        kind = self.kind
+        done = self.items[self.items[kind.status_column] == kind.done_status]
+        return sum(
+            1
+            for finished, deadline in zip(done[kind.done_column], done[kind.deadline_column], strict=True)
+            if (f := as_date(finished)) and (d := as_date(deadline)) and f > d
+        )
+
+
+def as_date(value: object) -> dt.date | None:
+    """A date from a ledger cell (date, date-time or Timestamp); None for anything else."""
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
 
 @dataclass(frozen=True)
 class MonthReport:
