@@ -11,18 +11,24 @@ aborts the whole process when that fails. So every file is parsed in a worker wh
 space is capped (``RLIMIT_AS``: what it held after start-up plus ``MEMORY_MB``) and whose wall
 time per file is capped by ``SIGALRM`` (its default action ends the process, whatever code is
 running). A worker that dies takes only its file with it: the file is refused as
-``file-too-complex`` or ``file-timeout``, the pool is replaced and the batch goes on.
+``file-too-complex`` or ``file-timeout``, the worker is replaced and the batch goes on.
 
 Workers come from the ``forkserver`` start method (the CLI runs a progress thread, and forking a
 threaded process is unsafe); the server preloads ``pipeline.ingest``, so a worker starts in
 milliseconds. There are ``os.cpu_count()`` workers (``ZFZZ_WORKERS`` overrides; ``0`` reads in
-this process, without the caps). Results come back in the order of the files. When a worker
-dies, every file then in flight is read again alone in a fresh process, so the culprit is known
-for sure and an innocent file beside it is not refused.
+this process, without the caps). Results come back in the order of the files.
+
+Each worker has its own pipes (not ``concurrent.futures``: its queues and threads cost this
+process a tenth of a second of CPU at county scale, taken from the workers), and is sent the next
+batch before it finishes one, so it never waits. When a worker dies, only the batch it was
+reading is suspect: its files are read again one per batch, and one whose reader dies again is
+read alone in a fresh process, so the culprit is known for sure and an innocent file beside it
+is not refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -32,10 +38,9 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing import connection
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
@@ -176,8 +181,62 @@ def read_isolated(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> O
     return Outcome(code="file-too-complex", params={"limit": f"{limits.memory_mb} MB"})
 
 
+class _Worker:
+    """One reading process: batches of task numbers go down one pipe, outcomes come up another."""
+
+    def __init__(self, ctx: ForkServerContext | SpawnContext, vocab: Vocabulary, limits: Limits) -> None:
+        task_end, self.tasks = ctx.Pipe(duplex=False)
+        self.results, result_end = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_worker_main, args=(task_end, result_end, vocab, limits, os.getpid()))
+        self.proc.daemon = True
+        self.proc.start()
+        task_end.close()  # the worker's ends: when it dies, its results pipe ends here
+        result_end.close()
+        self.batches: deque[list[int]] = deque()  # sent and not answered yet; it reads the first
+
+    def send(self, batch: list[int], tasks: Sequence[Task]) -> bool:
+        try:
+            self.tasks.send([tasks[i] for i in batch])
+        except OSError:  # it has died: its results pipe says so
+            return False
+        self.batches.append(batch)
+        return True
+
+    def answers(self) -> Iterator[tuple[list[int], list[Outcome]]]:
+        """The batches answered so far; then, if it died, ``_Died`` with the batches it held."""
+        try:
+            while self.batches and self.results.poll():
+                answer: list[Outcome] | BaseException = self.results.recv()
+                if isinstance(answer, BaseException):
+                    raise answer  # a bug in reading, not the file's doing: as loud as in this process
+                yield self.batches.popleft(), answer
+        except (EOFError, OSError):
+            raise _Died from None
+        if self.batches and not self.proc.is_alive():
+            raise _Died
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        with contextlib.suppress(OSError):
+            self.tasks.close()  # the end of its work: it returns from waiting for the next batch
+        self.results.close()
+        self.proc.join(timeout=None if kill else 5)
+        if self.proc.exitcode is None:
+            self.proc.kill()
+            self.proc.join()
+
+
+class _Died(Exception):
+    """A reading process ended with batches unanswered."""
+
+
 class _Pool:
-    """A process pool replaced whenever a worker dies, at most ``workers + 1`` files in flight."""
+    """``workers`` reading processes, each sent ``DEPTH`` batches ahead so that it never waits for
+    this process. A worker that dies is replaced; the files of the batch it was reading are read
+    again one per batch, and a file whose reader dies when alone is read once more, isolated."""
+
+    DEPTH = 2
 
     def __init__(
         self, tasks: Sequence[Task], vocab: Vocabulary, workers: int, progress: Progress | None, limits: Limits
@@ -193,49 +252,61 @@ class _Pool:
             self.progress(i, self.done)
 
     def run(self) -> list[Outcome]:
-        waiting = deque(range(len(self.tasks)))
+        ctx = _context()
         size = _batch_size(len(self.tasks), self.workers)
-        while waiting:
-            suspects = self._round(waiting, size)
-            if size > 1 and len(suspects) > self.workers + 1:
-                # a batch died with files in it: read them again one per task, to narrow it down
-                waiting.extend(suspects)
-                size = 1
-                continue
-            for i in suspects:  # each alone: the one that dies again is the culprit
-                self._finish(i, read_isolated(self.tasks[i], self.vocab, self.limits))
+        waiting = deque(list(range(i, min(i + size, len(self.tasks)))) for i in range(0, len(self.tasks), size))
+        alone: list[int] = []
+        pool: list[_Worker] = []
+        lost = 0
+        try:
+            while waiting or pool:
+                while waiting and len(pool) < self.workers:
+                    pool.append(_Worker(ctx, self.vocab, self.limits))
+                for worker in list(pool):
+                    while waiting and len(worker.batches) < self.DEPTH:
+                        if not worker.send(waiting[0], self.tasks):
+                            if not worker.batches:  # died idle: replaced (one with batches is found below)
+                                pool.remove(worker)
+                                worker.stop(kill=True)
+                                lost += 1
+                            break
+                        waiting.popleft()
+                if lost > 3 * self.workers:
+                    raise RuntimeError("reading processes die before they are sent any file")
+                busy = [w for w in pool if w.batches]
+                if not busy:
+                    if waiting:
+                        continue
+                    break
+                ready = set(connection.wait([w.results for w in busy] + [w.proc.sentinel for w in busy]))
+                for worker in busy:
+                    if worker.results in ready or worker.proc.sentinel in ready:
+                        self._collect(worker, waiting, alone, pool)
+        except BaseException:
+            for worker in pool:
+                worker.stop(kill=True)
+            raise
+        for worker in pool:
+            worker.stop()
+        for i in alone:  # the one whose reader dies again, alone in a fresh process, is the culprit
+            self._finish(i, read_isolated(self.tasks[i], self.vocab, self.limits))
         assert all(o is not None for o in self.outcomes)
         return [o for o in self.outcomes if o is not None]
 
-    def _round(self, waiting: deque[int], size: int) -> list[int]:
-        """Read from ``waiting``, ``size`` files per task, until it is empty or a worker dies; then
-        the files in flight (of every task not finished)."""
-        ctx = _context()
-        flight: dict[Future[list[Outcome]], list[int]] = {}
-        with ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.limits, os.getpid())
-        ) as pool:
-            while waiting or flight:
-                while waiting and len(flight) <= self.workers:
-                    batch = [waiting.popleft() for _ in range(min(size, len(waiting)))]
-                    try:
-                        future = pool.submit(_batch, [self.tasks[i] for i in batch], self.vocab, self.limits)
-                    except BrokenProcessPool:  # a worker died before this batch was sent: it waits again
-                        if not flight:
-                            raise  # no file was being read: the pool itself cannot run
-                        waiting.extendleft(reversed(batch))
-                        return sorted(i for b in flight.values() for i in b)
-                    flight[future] = batch
-                finished, _ = wait(flight, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    batch = flight.pop(future)
-                    try:
-                        outcomes = future.result()
-                    except BrokenProcessPool:
-                        return sorted([*batch, *(i for b in flight.values() for i in b)])
-                    for i, outcome in zip(batch, outcomes, strict=True):
-                        self._finish(i, outcome)
-        return []
+    def _collect(self, worker: _Worker, waiting: deque[list[int]], alone: list[int], pool: list[_Worker]) -> None:
+        try:
+            for batch, outcomes in worker.answers():
+                for i, outcome in zip(batch, outcomes, strict=True):
+                    self._finish(i, outcome)
+        except _Died:
+            pool.remove(worker)
+            reading, *unread = worker.batches  # the batches after the first were never started
+            worker.stop(kill=True)
+            waiting.extendleft(reversed(unread))
+            if len(reading) == 1:
+                alone.extend(reading)
+            else:
+                waiting.extendleft([i] for i in reversed(reading))
 
 
 def _batch_size(files: int, workers: int) -> int:
@@ -332,6 +403,21 @@ def _task(task: Task, vocab: Vocabulary, limits: Limits) -> Outcome:
         signal.alarm(0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return dataclasses.replace(outcome, peak_kb=peak)
+
+
+def _worker_main(tasks: Connection, results: Connection, vocab: Vocabulary, limits: Limits, owner: int) -> None:
+    """A pool worker: read each batch sent until the pipe ends, answering each with its outcomes."""
+    _init_worker(limits, owner)
+    while True:
+        try:
+            batch: list[Task] = tasks.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: list[Outcome] | Exception = _batch(batch, vocab, limits)
+        except Exception as exc:
+            answer = exc
+        results.send(answer)
 
 
 def _isolated_main(sender: Connection, task: Task, vocab: Vocabulary, limits: Limits, owner: int) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import hostile_files as hf
 import pytest
@@ -105,6 +105,14 @@ def test_a_pool_reading_batches_still_names_each_culprit(corpus_dir: Path, tmp_p
     assert all(code == "" for i, code in enumerate(codes) if i not in (7, 31))
     assert all(len(o.raw.frame) == len(GOOD_ROWS) for o in outcomes if o.raw is not None)
     assert sorted(seen) == list(range(len(names)))  # each file reported once
+
+
+def test_a_bug_in_a_reading_process_stops_the_run_loudly(tmp_path: Path) -> None:
+    good = write_list(tmp_path / "红星村.xlsx", GOOD_ROWS)
+    tasks = [readpool.Task(good, "红星村.xlsx")] * 20
+    tasks[13] = readpool.Task(cast(Path, str(good)), "坏任务.xlsx")  # not a Path: the reader's own bug
+    with pytest.raises(AttributeError):
+        readpool.read_all(tasks, VOCAB, workers=2)
 
 
 @pytest.fixture
