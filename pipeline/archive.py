@@ -164,13 +164,42 @@ def _unchanged(src: Path, before: os.stat_result, size: int) -> None:
 
 
 def _present(dest: Path, sha: str) -> bool:
-    """Whether the archive holds this content already; a copy found altered is moved aside."""
+    """Whether the archive holds this content already; a copy found altered is moved aside.
+
+    Two readers may meet the same altered copy at once (two received files with its content):
+    the move is decided again under a lock on the folder, so the copy one of them has just
+    restored is never taken for the altered one, and no evidence overwrites other evidence."""
     if not dest.exists():
         return False
     if sha256_of(dest) == sha:
         return True
-    os.replace(dest, dest.with_name(f"{sha}.altered-{int(dest.stat().st_mtime)}"))
+    with _folder_lock(dest.parent):
+        if not dest.exists():
+            return False  # moved aside by another reader, whose restored copy is not there yet
+        if sha256_of(dest) == sha:
+            return True  # restored by another reader meanwhile
+        os.replace(dest, _evidence_name(dest, sha))
     return False
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` between processes (``flock`` on the folder itself)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _evidence_name(dest: Path, sha: str) -> Path:
+    """A free name beside ``dest`` for an altered copy kept as evidence (call under the lock)."""
+    stem = f"{sha}.altered-{int(dest.stat().st_mtime)}"
+    name, n = dest.with_name(stem), 1
+    while name.exists():
+        name, n = dest.with_name(f"{stem}-{n}"), n + 1
+    return name
 
 
 def _make_folder(folder: Path, sync: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 from contextlib import closing
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import GOOD_ROWS, write_campaign, write_list
 
+from pipeline import archive as archive_mod
 from pipeline import run
 from pipeline.archive import archive_file, archive_path
 from pipeline.cli import cli
@@ -180,6 +182,47 @@ def test_a_tampered_copy_is_kept_as_evidence_when_the_same_file_comes_again(audi
     assert [p.read_bytes() for p in evidence] == [b"altered"]
     result = verify(audited)
     assert result.exit_code == 1 and "altered" in result.output
+
+
+def test_a_copy_another_reader_has_just_restored_is_not_taken_for_the_altered_one(
+    audited: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = archived(audited, 1)
+    original = victim.read_bytes()
+    victim.chmod(0o644)
+    victim.write_bytes(b"altered")
+    real_hash = archive_mod.sha256_of
+
+    def hash_then_other_reader_restores(path: Path) -> str:
+        digest = real_hash(path)
+        if path == victim and not list(victim.parent.glob("*.altered-*")):
+            # meanwhile the other reader of the same content moves the altered copy aside and restores it
+            victim.replace(victim.with_name(victim.name + ".altered-1"))
+            victim.write_bytes(original)
+        return digest
+
+    monkeypatch.setattr(archive_mod, "sha256_of", hash_then_other_reader_restores)
+    again = tmp_path / "again.xlsx"
+    again.write_bytes(original)
+    archive_file(again, audited / "archive")
+    assert victim.read_bytes() == original
+    evidence = [p.read_bytes() for p in victim.parent.iterdir() if ".altered-" in p.name]
+    assert evidence == [b"altered"]  # the restored copy was not moved aside as a second "altered" one
+
+
+def test_two_alterations_in_the_same_second_are_both_kept(audited: Path, tmp_path: Path) -> None:
+    victim = archived(audited, 1)
+    original = victim.read_bytes()
+    again = tmp_path / "again.xlsx"
+    again.write_bytes(original)
+    for text in (b"first alteration", b"second alteration"):
+        victim.chmod(0o644)
+        victim.write_bytes(text)
+        os.utime(victim, (1_700_000_000, 1_700_000_000))
+        archive_file(again, audited / "archive")
+    evidence = sorted(p.read_bytes() for p in victim.parent.iterdir() if ".altered-" in p.name)
+    assert evidence == [b"first alteration", b"second alteration"]
+    assert victim.read_bytes() == original
 
 
 def test_audit_show_lists_a_units_submissions(audited: Path) -> None:
