@@ -282,8 +282,10 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
     records = store.audit_records()
     for r in records:
         if r.seq != expected_seq:
-            gap = f"第 {expected_seq} 条" if r.seq == expected_seq + 1 else f"第 {expected_seq} 至 {r.seq - 1} 条"
-            findings.append(Finding.of("audit-records-gap", gap=gap, file=r.file_name))
+            if r.seq == expected_seq + 1:
+                findings.append(Finding.of("audit-record-gap", seq=expected_seq, file=r.file_name))
+            else:
+                findings.append(Finding.of("audit-records-gap", first=expected_seq, last=r.seq - 1, file=r.file_name))
         elif r.prev_hash != prev:
             findings.append(Finding.of("audit-link-broken", seq=r.seq, file=r.file_name))
         expected_seq = r.seq + 1
@@ -300,8 +302,10 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
     if records and head is None:
         findings.append(Finding.of("audit-head-missing"))
     elif head is not None and head != prev:
-        what = "全部审计记录" if not records else f"第 {records[-1].seq} 条之后的审计记录"
-        findings.append(Finding.of("audit-tail-deleted", what=what))
+        if records:
+            findings.append(Finding.of("audit-tail-deleted", seq=records[-1].seq))
+        else:
+            findings.append(Finding.of("audit-all-deleted"))
     waiting = _inbox_hashes(inbox)
     if archive.exists():
         for path in sorted(p for p in archive.rglob("*") if p.is_file()):

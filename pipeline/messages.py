@@ -320,7 +320,8 @@ CATALOGUE: dict[str, Entry] = {
     "work-summary-received": Entry("info", "工作总结", "已作为本单位的干部作风整顿工作总结归档。"),
     "accepted": Entry("info", "通过", "校验通过，录入 {count} 个问题（新增 {new} 个）。"),
     # --- what audit verify finds (pipeline/archive.py; the title is the finding's kind) ------------
-    "audit-records-gap": Entry("error", "记录被删除", "审计记录{gap}不见了（在“{file}”的记录之前）"),
+    "audit-record-gap": Entry("error", "记录被删除", "审计记录第 {seq} 条不见了（在“{file}”的记录之前）"),
+    "audit-records-gap": Entry("error", "记录被删除", "审计记录第 {first} 至 {last} 条不见了（在“{file}”的记录之前）"),
     "audit-link-broken": Entry(
         "error", "记录被改动", "第 {seq} 条记录（“{file}”）与前一条记录的链接断开，前一条记录被改写或替换"
     ),
@@ -328,7 +329,8 @@ CATALOGUE: dict[str, Entry] = {
     "audit-copy-missing": Entry("error", "归档文件缺失", "第 {seq} 条记录的归档文件“{file}”（{sha}…）不见了"),
     "audit-copy-altered": Entry("error", "归档文件被改动", "“{file}”的归档副本内容被改动（{sha}…）"),
     "audit-head-missing": Entry("error", "记录被改动", "审计记录链的末端校验值不见了"),
-    "audit-tail-deleted": Entry("error", "记录被删除", "{what}被删除（与保存的记录链末端不符）"),
+    "audit-tail-deleted": Entry("error", "记录被删除", "第 {seq} 条之后的审计记录被删除（与保存的记录链末端不符）"),
+    "audit-all-deleted": Entry("error", "记录被删除", "全部审计记录被删除（与保存的记录链末端不符）"),
     "audit-copy-waiting": Entry(
         "info",
         "待登记",
