@@ -169,10 +169,11 @@ def _present(dest: Path, sha: str) -> bool:
     Two readers may meet the same altered copy at once (two received files with its content):
     the move is decided again under a lock on the folder, so the copy one of them has just
     restored is never taken for the altered one, and no evidence overwrites other evidence."""
-    if not dest.exists():
+    try:
+        if sha256_of(dest) == sha:
+            return True
+    except FileNotFoundError:  # not there, or just moved aside by another reader
         return False
-    if sha256_of(dest) == sha:
-        return True
     with _folder_lock(dest.parent):
         if not dest.exists():
             return False  # moved aside by another reader, whose restored copy is not there yet

@@ -32,6 +32,7 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
+import pickle
 import resource
 import select
 import signal
@@ -182,21 +183,27 @@ def read_isolated(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> O
 
 
 class _Worker:
-    """One reading process: batches of task numbers go down one pipe, outcomes come up another."""
+    """One reading process. It is given every task when it starts; then only the numbers of the
+    tasks of each batch go down its task pipe (a few bytes: the pipe never fills, so sending never
+    waits on a worker busy sending its answer), and the outcomes come up its results pipe."""
 
-    def __init__(self, ctx: ForkServerContext | SpawnContext, vocab: Vocabulary, limits: Limits) -> None:
+    def __init__(
+        self, ctx: ForkServerContext | SpawnContext, tasks: Sequence[Task], vocab: Vocabulary, limits: Limits
+    ) -> None:
         task_end, self.tasks = ctx.Pipe(duplex=False)
         self.results, result_end = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker_main, args=(task_end, result_end, vocab, limits, os.getpid()))
+        args = (task_end, result_end, list(tasks), vocab, limits, os.getpid())
+        self.proc = ctx.Process(target=_worker_main, args=args)
         self.proc.daemon = True
         self.proc.start()
         task_end.close()  # the worker's ends: when it dies, its results pipe ends here
         result_end.close()
         self.batches: deque[list[int]] = deque()  # sent and not answered yet; it reads the first
+        self.answered = False  # it has answered a batch: it started
 
-    def send(self, batch: list[int], tasks: Sequence[Task]) -> bool:
+    def send(self, batch: list[int]) -> bool:
         try:
-            self.tasks.send([tasks[i] for i in batch])
+            self.tasks.send(batch)
         except OSError:  # it has died: its results pipe says so
             return False
         self.batches.append(batch)
@@ -204,14 +211,17 @@ class _Worker:
 
     def answers(self) -> Iterator[tuple[list[int], list[Outcome]]]:
         """The batches answered so far; then, if it died, ``_Died`` with the batches it held."""
-        try:
-            while self.batches and self.results.poll():
+        while self.batches:
+            try:
+                if not self.results.poll():
+                    break
                 answer: list[Outcome] | BaseException = self.results.recv()
-                if isinstance(answer, BaseException):
-                    raise answer  # a bug in reading, not the file's doing: as loud as in this process
-                yield self.batches.popleft(), answer
-        except (EOFError, OSError):
-            raise _Died from None
+            except (EOFError, OSError):
+                raise _Died from None
+            if isinstance(answer, BaseException):
+                raise answer  # a bug in reading, not the file's doing: as loud as in this process
+            self.answered = True
+            yield self.batches.popleft(), answer
         if self.batches and not self.proc.is_alive():
             raise _Died
 
@@ -257,22 +267,22 @@ class _Pool:
         waiting = deque(list(range(i, min(i + size, len(self.tasks)))) for i in range(0, len(self.tasks), size))
         alone: list[int] = []
         pool: list[_Worker] = []
-        lost = 0
+        unstarted = 0  # workers that died idle before answering anything
         try:
             while waiting or pool:
                 while waiting and len(pool) < self.workers:
-                    pool.append(_Worker(ctx, self.vocab, self.limits))
+                    pool.append(_Worker(ctx, self.tasks, self.vocab, self.limits))
                 for worker in list(pool):
                     while waiting and len(worker.batches) < self.DEPTH:
-                        if not worker.send(waiting[0], self.tasks):
+                        if not worker.send(waiting[0]):
                             if not worker.batches:  # died idle: replaced (one with batches is found below)
                                 pool.remove(worker)
                                 worker.stop(kill=True)
-                                lost += 1
+                                unstarted += not worker.answered
                             break
                         waiting.popleft()
-                if lost > 3 * self.workers:
-                    raise RuntimeError("reading processes die before they are sent any file")
+                if unstarted > 3 * self.workers:
+                    raise RuntimeError("reading processes keep dying before they read any file")
                 busy = [w for w in pool if w.batches]
                 if not busy:
                     if waiting:
@@ -405,26 +415,46 @@ def _task(task: Task, vocab: Vocabulary, limits: Limits) -> Outcome:
     return dataclasses.replace(outcome, peak_kb=peak)
 
 
-def _worker_main(tasks: Connection, results: Connection, vocab: Vocabulary, limits: Limits, owner: int) -> None:
-    """A pool worker: read each batch sent until the pipe ends, answering each with its outcomes."""
-    _init_worker(limits, owner)
+def _worker_main(
+    numbers: Connection, results: Connection, tasks: list[Task], vocab: Vocabulary, limits: Limits, owner: int
+) -> None:
+    """A pool worker: read each batch sent until the pipe ends, answering each with its outcomes
+    (or with the exception of a bug, its own start-up's too, for the run to raise)."""
+    failed: Exception | None = None
+    try:
+        _init_worker(limits, owner)
+    except Exception as exc:
+        failed = exc
     while True:
         try:
-            batch: list[Task] = tasks.recv()
+            batch: list[int] = numbers.recv()
         except (EOFError, OSError):
             return
+        answer: list[Outcome] | Exception
         try:
-            answer: list[Outcome] | Exception = _batch(batch, vocab, limits)
+            if failed is not None:
+                raise failed
+            answer = _batch([tasks[i] for i in batch], vocab, limits)
         except Exception as exc:
             answer = exc
-        results.send(answer)
+        _answer(results, answer)
 
 
 def _isolated_main(sender: Connection, task: Task, vocab: Vocabulary, limits: Limits, owner: int) -> None:
-    _init_worker(limits, owner)
     try:
+        _init_worker(limits, owner)
         result: Outcome | Exception = _task(task, vocab, limits)
     except Exception as exc:
         result = exc
-    sender.send(result)
+    _answer(sender, result)
     sender.close()
+
+
+def _answer(conn: Connection, answer: object) -> None:
+    """Send ``answer``; one that cannot be pickled (an odd exception, say) is sent as a
+    ``RuntimeError`` naming it, so that the run still stops loudly rather than take the reader's
+    death for the file's doing."""
+    try:
+        conn.send(answer)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:  # nothing was written yet
+        conn.send(RuntimeError(f"a reader's answer could not be sent ({exc}): {answer!r:.500}"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
+import threading
+from pathlib import Path, PosixPath
 from typing import Any, cast
 
 import hostile_files as hf
@@ -113,6 +114,41 @@ def test_a_bug_in_a_reading_process_stops_the_run_loudly(tmp_path: Path) -> None
     tasks[13] = readpool.Task(cast(Path, str(good)), "坏任务.xlsx")  # not a Path: the reader's own bug
     with pytest.raises(AttributeError):
         readpool.read_all(tasks, VOCAB, workers=2)
+
+
+class ReaderBug(Exception):
+    """A bug's exception that cannot be pickled (it holds a lock)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.guard = threading.Lock()
+
+
+class BuggyPath(PosixPath):
+    """Stands in for a bug in reading: its ``stat`` raises an exception that cannot be pickled."""
+
+    def stat(self, *args: Any, **kwargs: Any) -> os.stat_result:
+        raise ReaderBug(f"bug while reading {self.name}")
+
+
+def test_a_bug_whose_exception_cannot_be_pickled_still_stops_the_run(tmp_path: Path) -> None:
+    good = write_list(tmp_path / "红星村.xlsx", GOOD_ROWS)
+    tasks = [readpool.Task(good, "红星村.xlsx")] * 20
+    tasks[13] = readpool.Task(BuggyPath(good), "坏任务.xlsx")
+    with pytest.raises(RuntimeError, match="ReaderBug"):  # not taken for the file's doing (file-too-complex)
+        readpool.read_all(tasks, VOCAB, workers=2)
+
+
+def test_large_tasks_and_answers_do_not_block_the_pool(tmp_path: Path) -> None:
+    good = write_list(tmp_path / "红星村.xlsx", GOOD_ROWS)
+    long_name = "很长的文件名" * 12_000 + ".xlsx"  # each task, and each answer, larger than a pipe holds
+    tasks = [readpool.Task(good, long_name)] * 8
+    outcomes: list[readpool.Outcome] = []
+    reader = threading.Thread(target=lambda: outcomes.extend(readpool.read_all(tasks, VOCAB, workers=1)), daemon=True)
+    reader.start()
+    reader.join(timeout=120)
+    assert not reader.is_alive(), "the pool is stuck"
+    assert [o.code for o in outcomes] == [""] * 8
 
 
 @pytest.fixture
