@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline import layout, textsafe
 from pipeline.config import Campaign, Unit
 from pipeline.kinds import ITEM_KINDS, LedgerKind
+from pipeline.render_docx import cn_date
 from pipeline.report import LEDGER_COLUMNS, MonthReport
 from pipeline.vocab import STATUSES, load_vocabulary
 
@@ -254,10 +255,13 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
     fmt = _Formats(wb)
     problems = report.problems
     book_title = f"{report.campaign.town}干部作风整顿问题总台账（{report.month_label}）"
-    footer = f"{report.campaign.office}　截至{report.as_of:%Y-%m-%d}"
+    footer = f"{report.campaign.office}　截至{cn_date(report.as_of)}"
+
+    def sheet_title(name: str) -> str:  # the book's title, then the sheet's name unless it says it already
+        return book_title if name in book_title else f"{book_title}　{name}"
 
     def table(name: str, frame: pd.DataFrame, columns: Sequence[str]) -> Worksheet:
-        return write_table(wb, fmt, name, frame, columns, title=f"{book_title}　{name}", footer_left=footer)
+        return write_table(wb, fmt, name, frame, columns, title=sheet_title(name), footer_left=footer)
 
     table("问题总台账", problems, LEDGER_COLUMNS)
     unit_columns = [c for c in report.units.columns if c != "单位编码"]
@@ -287,7 +291,7 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
     for ledger in report.ledgers.values():  # the other kinds' ledgers, e.g. 交办事项台账
         table(ledger.kind.ledger_sheet, ledger.items, list(ledger.kind.ledger_columns))
     table("校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"])
-    write_charts(wb, report, unit_columns, category_columns, f"{book_title}　统计图", footer)
+    write_charts(wb, report, unit_columns, category_columns, sheet_title("统计图"), footer)
     wb.set_properties({"title": book_title, "author": report.campaign.office})
     wb.close()
     return path

@@ -116,6 +116,13 @@ def test_every_sheet_prints_on_a4_landscape(ledger: openpyxl.Workbook) -> None:
     assert ws.column_dimensions["D"].width >= 28
 
 
+def test_page_header_names_each_sheet_once_and_the_footer_dates_in_chinese(ledger: openpyxl.Workbook) -> None:
+    for ws in ledger.worksheets:
+        title = ws.oddHeader.center.text
+        assert title.count(ws.title) == 1 and title.count("问题总台账") == 1, title
+        assert ws.oddFooter.left.text.endswith("截至2022年4月30日"), ws.title
+
+
 # Values as long as the sample campaign's: a leader's post and name, a unit's full name.
 LEADER = "镇党委委员、组织委员 田春燕"  # 27 units
 PERSON = "村务监督委员会主任 蔡永福"  # 25 units
