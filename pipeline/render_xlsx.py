@@ -337,7 +337,8 @@ def write_charts(
                 "values": ["单位统计", 1, c_rate, n_units, c_rate],
                 "fill": {"color": "#5B9BD5"},
                 "gap": 60,
-                "data_labels": {"value": True, "num_format": "0.0%", "font": CHART_FONT},
+                # inside the bar's end: a label after a 100% bar would run past the plot area
+                "data_labels": {"value": True, "num_format": "0.0%", "font": CHART_FONT, "position": "inside_end"},
             }
         )
         chart.set_title(

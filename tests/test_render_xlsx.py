@@ -196,6 +196,9 @@ def test_native_charts(ledger: openpyxl.Workbook) -> None:
     names = [s.tx.strRef.f for s in by_category.series]
     assert names == ["分类统计!$E$1", "分类统计!$F$1", "分类统计!$G$1", "分类统计!$H$1"]  # 已完成…长期坚持
     assert by_category.series[0].cat.strRef.f == "分类统计!$A$2:$A$4"
+    # a 100% bar's label inside the bar's end, not past the plot area's edge
+    assert by_unit.series[0].dLbls.dLblPos == "inEnd"
+    assert by_unit.y_axis.scaling.max == 1.0  # the values axis (a bar chart's y) ends at 100%
 
 
 def test_empty_month_still_writes_every_sheet(tmp_path: Path) -> None:
