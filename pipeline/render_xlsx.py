@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline import layout, textsafe
 from pipeline.config import Campaign, Unit
 from pipeline.kinds import ITEM_KINDS, LedgerKind
+from pipeline.render_docx import cn_date
 from pipeline.report import LEDGER_COLUMNS, MonthReport
 from pipeline.vocab import STATUSES, load_vocabulary
 
@@ -40,7 +41,13 @@ WIDE = {
     "承办单位": 24,
     "办理进展": 30,
 }
-NARROW_MAX = 16  # other columns: as wide as their longest value, up to this, then wrapped
+NARROW_MAX = 16  # other columns: as wide as their longest value (and ``FIT_PAD``), up to this, then wrapped
+FIT_PAD = 1  # what a column takes beyond its text: a Chinese character (2 units) is 13.3 px, a unit 7 px
+# Columns of names (units; leaders and staff with their posts, "镇党委委员、组织委员 田春燕"):
+# as wide as their longest value up to this, so that a name is not broken across two lines.
+NAME_COLUMNS = frozenset({"填报单位", "单位", "责任领导", "责任人", "交办领导"})
+NAME_MAX = 30
+CENTRED_MAX = 12  # a column whose texts are all this short is centred, any other left-aligned
 DATE_COLUMNS = frozenset({"完成时限", "完成日期", "截止日期"})
 LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体
 # Template columns a unit may edit; the problem itself (编号, 类别, 具体问题, 整改措施) stays locked.
@@ -74,7 +81,7 @@ class _Formats:
         }
 
 
-def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column: str) -> None:
+def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column: str, text_style: Any) -> None:
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         ws.write_blank(row, col, None, fmt.text)
     elif isinstance(value, bool):
@@ -93,15 +100,16 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column:
     else:
         text = textsafe.cell_text(str(value))
         style = fmt.fills.get(text) if column in ("灯色", "督办等级") else None
-        ws.write_string(row, col, text, style or (fmt.text if column in WIDE or display_len(text) > 12 else fmt.center))
+        ws.write_string(row, col, text, style or text_style)
 
 
-def _cell_writer(ws: Worksheet, col: int, column: str, width: float, fmt: _Formats) -> Any:
+def _cell_writer(ws: Worksheet, col: int, column: str, width: float, left: bool, fmt: _Formats) -> Any:
     """``_write`` for one column, returning the lines the value takes (``_lines``): what a
-    string or a number comes out as is worked out once per distinct value of the column."""
+    string or a number comes out as is worked out once per distinct value of the column.
+    ``left``: the column's texts are left-aligned, else centred (one alignment per column)."""
     strings: dict[str, tuple[str, Any, int]] = {}  # value -> (cell text, format, lines)
     fills = column in ("灯色", "督办等级")
-    wide = column in WIDE
+    text_style = fmt.text if left else fmt.center
     number_format = fmt.percent if column == "完成率" else fmt.delta if column == "较上月" else fmt.number
     write_string, write_number, blank = ws.write_string, ws.write_number, fmt.text
 
@@ -115,7 +123,7 @@ def _cell_writer(ws: Worksheet, col: int, column: str, width: float, fmt: _Forma
                 else:
                     text = textsafe.cell_text(value)
                     style = fmt.fills.get(text) if fills else None
-                    style = style or (fmt.text if wide or display_len(text) > 12 else fmt.center)
+                    style = style or text_style
                     hit = (text, style, _text_lines(value, width))
                 strings[value] = hit
             if hit[1] is None:
@@ -126,7 +134,7 @@ def _cell_writer(ws: Worksheet, col: int, column: str, width: float, fmt: _Forma
         if kind is int or (kind is float and value == value):  # not NaN
             write_number(row, col, value, number_format)
             return 1
-        _write(ws, row, col, value, fmt, column)
+        _write(ws, row, col, value, fmt, column, text_style)
         return _lines(value, width)
 
     return write
@@ -139,11 +147,17 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _width(column: str, values: Sequence[Any]) -> float:
+def _column_layout(column: str, values: Sequence[Any]) -> tuple[float, bool]:
+    """(width, left-aligned) of a table column holding ``values``: a long-text column (``WIDE``)
+    has its fixed width, a name column fits its longest value up to ``NAME_MAX``, any other up
+    to ``NARROW_MAX``; the column is left-aligned unless all its texts are short."""
+    distinct = [v for v in dict.fromkeys(values) if not _missing(v)]
+    longest_text = max((display_len(v) for v in distinct if isinstance(v, str)), default=0)
+    left = column in WIDE or longest_text > CENTRED_MAX
     if column in WIDE:
-        return WIDE[column]
-    longest = max([display_len(column) // 2 + 2, *(display_len(v) for v in values[:500])], default=6)
-    return min(max(longest + 2, 7), NARROW_MAX)
+        return WIDE[column], left
+    longest = max([display_len(column) // 2 + 2, *(display_len(v) for v in distinct)])
+    return min(max(longest + FIT_PAD, 7), NAME_MAX if column in NAME_COLUMNS else NARROW_MAX), left
 
 
 def _lines(value: Any, width: float) -> int:
@@ -155,8 +169,10 @@ def _lines(value: Any, width: float) -> int:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _text_lines(value: str, width: float) -> int:  # the same texts recur across rows and units
-    room = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(display_len(part) / room)) for part in value.split("\n"))
+    room = max(width - 1.5, 1.0)  # a wrapped line leaves some room at its end unused
+    return sum(
+        1 if (n := display_len(part)) <= width - FIT_PAD else max(1, math.ceil(n / room)) for part in value.split("\n")
+    )
 
 
 def row_height(values: Sequence[Any], widths: Sequence[float]) -> float | None:
@@ -186,12 +202,13 @@ def write_table(
     """One sheet: header row, typed cells, frozen header, filter, widths, A4 print setup
     (header row repeated on every page, ``title`` atop each page, page numbers below)."""
     ws = wb.add_worksheet(name)
-    widths = [_width(column, frame[column].tolist() if column in frame.columns else []) for column in columns]
+    layouts = [_column_layout(column, frame[column].tolist() if column in frame.columns else []) for column in columns]
+    widths = [width for width, _ in layouts]
     for c, column in enumerate(columns):
         ws.write_string(0, c, column, fmt.header)
         ws.set_column(c, c, widths[c])
     ws.set_row(0, row_height(list(columns), widths))
-    writers = [_cell_writer(ws, c, column, widths[c], fmt) for c, column in enumerate(columns)]
+    writers = [_cell_writer(ws, c, column, *layouts[c], fmt) for c, column in enumerate(columns)]
     data = [frame[column].tolist() for column in columns]
     for r, rec in enumerate(zip(*data, strict=True), start=1):
         lines = 1
@@ -238,10 +255,13 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
     fmt = _Formats(wb)
     problems = report.problems
     book_title = f"{report.campaign.town}干部作风整顿问题总台账（{report.month_label}）"
-    footer = f"{report.campaign.office}　截至{report.as_of:%Y-%m-%d}"
+    footer = f"{report.campaign.office}　截至{cn_date(report.as_of)}"
+
+    def sheet_title(name: str) -> str:  # the book's title, then the sheet's name unless it says it already
+        return book_title if name in book_title else f"{book_title}　{name}"
 
     def table(name: str, frame: pd.DataFrame, columns: Sequence[str]) -> Worksheet:
-        return write_table(wb, fmt, name, frame, columns, title=f"{book_title}　{name}", footer_left=footer)
+        return write_table(wb, fmt, name, frame, columns, title=sheet_title(name), footer_left=footer)
 
     table("问题总台账", problems, LEDGER_COLUMNS)
     unit_columns = [c for c in report.units.columns if c != "单位编码"]
@@ -271,7 +291,7 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
     for ledger in report.ledgers.values():  # the other kinds' ledgers, e.g. 交办事项台账
         table(ledger.kind.ledger_sheet, ledger.items, list(ledger.kind.ledger_columns))
     table("校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"])
-    write_charts(wb, report, unit_columns, category_columns, f"{book_title}　统计图", footer)
+    write_charts(wb, report, unit_columns, category_columns, sheet_title("统计图"), footer)
     wb.set_properties({"title": book_title, "author": report.campaign.office})
     wb.close()
     return path
@@ -317,7 +337,8 @@ def write_charts(
                 "values": ["单位统计", 1, c_rate, n_units, c_rate],
                 "fill": {"color": "#5B9BD5"},
                 "gap": 60,
-                "data_labels": {"value": True, "num_format": "0.0%", "font": CHART_FONT},
+                # inside the bar's end: a label after a 100% bar would run past the plot area
+                "data_labels": {"value": True, "num_format": "0.0%", "font": CHART_FONT, "position": "inside_end"},
             }
         )
         chart.set_title(

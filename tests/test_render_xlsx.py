@@ -116,6 +116,73 @@ def test_every_sheet_prints_on_a4_landscape(ledger: openpyxl.Workbook) -> None:
     assert ws.column_dimensions["D"].width >= 28
 
 
+def test_page_header_names_each_sheet_once_and_the_footer_dates_in_chinese(ledger: openpyxl.Workbook) -> None:
+    for ws in ledger.worksheets:
+        title = ws.oddHeader.center.text
+        assert title.count(ws.title) == 1 and title.count("问题总台账") == 1, title
+        assert ws.oddFooter.left.text.endswith("截至2022年4月30日"), ws.title
+
+
+# Values as long as the sample campaign's: a leader's post and name, a unit's full name.
+LEADER = "镇党委委员、组织委员 田春燕"  # 27 units
+PERSON = "村务监督委员会主任 蔡永福"  # 25 units
+LONG_UNIT = "镇城镇建设办公室"  # 16 units: longer than CENTRED_MAX, the other units' names shorter
+
+
+def width_of(ws: openpyxl.worksheet.worksheet.Worksheet, column: str) -> float:
+    """The width of ``column`` (openpyxl keeps one dimension for a run of equal widths)."""
+    index = header(ws).index(column) + 1
+    for dim in ws.column_dimensions.values():
+        if dim.min is not None and dim.min <= index <= dim.max:
+            return float(dim.width)
+    raise AssertionError(column)
+
+
+def names_report(leader: str = LEADER) -> MonthReport:
+    report = make_report()
+    problems = report.problems.copy()
+    problems.loc[problems["问题编号"] == "HX-001", ["责任领导", "责任人", "填报单位"]] = [leader, PERSON, LONG_UNIT]
+    return dataclasses.replace(report, problems=problems)
+
+
+def test_names_stay_on_one_line_and_long_text_wraps(tmp_path: Path) -> None:
+    ws = openpyxl.load_workbook(render_xlsx.write_ledger(names_report(), tmp_path / "x.xlsx"))["问题总台账"]
+    for column, value in (("责任领导", LEADER), ("责任人", PERSON), ("填报单位", LONG_UNIT)):
+        assert width_of(ws, column) >= render_xlsx.display_len(value) + 1, column  # a CJK character: 1.9 units
+    # the row is as tall as its wrapped problem text (2 lines), not taller for the names
+    row = row_of(ws, "HX-001")
+    assert ws.row_dimensions[row["问题编号"].row].height == 2 * render_xlsx.LINE_HEIGHT + 3
+    for column in ("具体问题", "整改措施", "整改进展"):
+        assert width_of(ws, column) <= 30 and row[column].alignment.wrap_text, column
+    # the names did not push the sheet much wider: it prints one page wide at a readable scale
+    total = sum(width_of(ws, column) for column in header(ws))
+    assert total <= 255, total  # at most 255 units across 15 columns: about 60% on A4 landscape
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+
+
+def test_a_name_longer_than_name_max_wraps_in_a_capped_column(tmp_path: Path) -> None:
+    leader = "镇党委委员、副镇长兼镇综合行政执法队队长 赵国强"  # 47 units
+    ws = openpyxl.load_workbook(render_xlsx.write_ledger(names_report(leader), tmp_path / "x.xlsx"))["问题总台账"]
+    assert width_of(ws, "责任领导") == pytest.approx(render_xlsx.NAME_MAX, abs=1)
+    row = row_of(ws, "HX-001")
+    assert row["责任领导"].value == leader and row["责任领导"].alignment.wrap_text
+
+
+def test_one_alignment_per_column(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(render_xlsx.write_ledger(names_report(), tmp_path / "x.xlsx"))
+    ws = wb["问题总台账"]
+    names = header(ws)
+    for c, column in enumerate(names):
+        aligned = {
+            cells[c].alignment.horizontal for cells in ws.iter_rows(min_row=2) if isinstance(cells[c].value, str)
+        }
+        if column != "灯色":  # the lights are coloured and centred
+            assert len(aligned) <= 1, (column, aligned)
+    units = {row_of(ws, no)["填报单位"].alignment.horizontal for no in ("HX-001", "HX-002", "BM-001")}
+    assert units == {None}  # left, as the long name needs: not centred for the short ones
+    assert row_of(ws, "HX-001")["完成状态"].alignment.horizontal == "center"  # all short: centred
+
+
 def test_native_charts(ledger: openpyxl.Workbook) -> None:
     charts = ledger["统计图"]._charts
     assert len(charts) == 2
@@ -129,6 +196,9 @@ def test_native_charts(ledger: openpyxl.Workbook) -> None:
     names = [s.tx.strRef.f for s in by_category.series]
     assert names == ["分类统计!$E$1", "分类统计!$F$1", "分类统计!$G$1", "分类统计!$H$1"]  # 已完成…长期坚持
     assert by_category.series[0].cat.strRef.f == "分类统计!$A$2:$A$4"
+    # a 100% bar's label inside the bar's end, not past the plot area's edge
+    assert by_unit.series[0].dLbls.dLblPos == "inEnd"
+    assert by_unit.y_axis.scaling.max == 1.0  # the values axis (a bar chart's y) ends at 100%
 
 
 def test_empty_month_still_writes_every_sheet(tmp_path: Path) -> None:
