@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline import textsafe
 from pipeline.messages import render_text
-from pipeline.render_docx import cn_date, cn_date_short, percent, signature_indents
+from pipeline.render_docx import change_points, cn_date, cn_date_short, percent, signature_indents
 from pipeline.render_xlsx import _Formats, new_workbook, write_table
 from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData
 
@@ -48,9 +50,13 @@ CJK_FONTS: tuple[str, ...] = (
     "Noto Sans CJK JP",
 )
 TITLE_FONT, BODY_FONT, HEAD_FONT, SUBHEAD_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
-BODY_PT, TABLE_PT, PITCH_PT = 16.0, 10.5, 28.9
+PAGE_NO_FONT = "宋体"
+TITLE_PT, BODY_PT, TABLE_PT, PITCH_PT, PAGE_NO_PT = 22.0, 16.0, 10.5, 28.9, 14.0  # 2号, 3号, 五号, 4号
+TYPE_WIDTH_MM = 156.0  # the type area: 210 mm less the 28 and 26 mm margins
 CHART_WIDTH_MM = 150
 STATE_MARKS = {"按时": "√", "逾期": "迟", "退回": "退", "未报送": "×"}
+STATE_LEGEND = {"按时": "按时报送", "逾期": "逾期报送", "退回": "被退回后未再报送", "未报送": "未报送"}
+NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
 STATE_COLOURS = {"按时": "#70AD47", "逾期": "#FFC000", "退回": "#ED7D31", "未报送": "#C00000"}
 STATUS_COLOURS = {"已完成": "#70AD47", "整改中": "#5B9BD5", "未启动": "#C00000", "长期坚持": "#A5A5A5"}
 CN_NUMBERS = "一二三四五六七八九十"
@@ -101,6 +107,8 @@ def _png(plt: Any, fig: Any) -> bytes:
 
 
 def _trend_chart(plt: Any, data: SummaryData) -> bytes:
+    from matplotlib.ticker import MaxNLocator
+
     trend = data.trend
     fig, ax = plt.subplots(figsize=(7.2, 3.6))
     bottom = [0] * len(trend)
@@ -109,6 +117,7 @@ def _trend_chart(plt: Any, data: SummaryData) -> bytes:
         ax.bar(trend["月份"], values, bottom=bottom, color=colour, label=status, width=0.6)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel("问题数（个）")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     rate = ax.twinx()
     rates = [None if pd.isna(v) else v * 100 for v in trend["完成率"]]
     rate.plot(trend["月份"], rates, color="#C00000", marker="o", linewidth=2, label="完成率")
@@ -155,6 +164,8 @@ def _unit_chart(plt: Any, data: SummaryData) -> bytes:
 
 
 def _submission_chart(plt: Any, data: SummaryData) -> bytes:
+    from matplotlib.ticker import MaxNLocator
+
     trend = data.trend
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     bottom = [0] * len(trend)
@@ -163,6 +174,7 @@ def _submission_chart(plt: Any, data: SummaryData) -> bytes:
         ax.bar(trend["月份"], values, bottom=bottom, color=STATE_COLOURS[state], label=state, width=0.6)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel("单位数（个）")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole-number ticks
     ax.set_ylim(0, max([*bottom, 1]) * 1.25)
     ax.legend(loc="upper left", fontsize=8, ncol=4, frameon=False)
     ax.set_title("各月报送情况")
@@ -228,6 +240,7 @@ class _Writer:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(37), Mm(35)
         section.left_margin, section.right_margin = Mm(28), Mm(26)
+        _page_numbers(self.doc, section)
         normal = self.doc.styles["Normal"]
         normal.font.name = BODY_FONT
         normal.font.size = Pt(BODY_PT)
@@ -246,15 +259,25 @@ class _Writer:
             par.alignment = align
         return par
 
-    def title(self, text: str, subtitle: str) -> None:
+    def title(self, lines: Sequence[str], subtitle: str) -> None:
+        """The title on one line when it fits the type area, else broken after each of ``lines``
+        but the last (a manual line break, as GB/T 9704 titles are set), never by mere wrapping."""
         par = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER, pitch=False)
         par.paragraph_format.space_after = Pt(12)
-        _font(par.add_run(text), TITLE_FONT, 22)
+        fits = (_em("".join(lines)) + 1) * TITLE_PT <= Mm(TYPE_WIDTH_MM).pt  # an em to spare for other fonts
+        shown = ["".join(lines)] if fits else list(lines)
+        for number, line in enumerate(shown, start=1):
+            run = par.add_run(line)
+            _font(run, TITLE_FONT, TITLE_PT)
+            if number < len(shown):
+                run.add_break()
         _font(self._paragraph(WD_ALIGN_PARAGRAPH.CENTER).add_run(subtitle), SUBHEAD_FONT, BODY_PT)
         self._paragraph()
 
     def heading(self, number: int, text: str) -> None:
-        _font(self._paragraph(indent=True).add_run(f"{CN_NUMBERS[number - 1]}、{text}"), HEAD_FONT, BODY_PT)
+        par = self._paragraph(indent=True)
+        par.paragraph_format.keep_with_next = True  # never alone at the foot of a page
+        _font(par.add_run(f"{CN_NUMBERS[number - 1]}、{text}"), HEAD_FONT, BODY_PT)
 
     def body(self, text: str) -> None:
         _font(self._paragraph(indent=True).add_run(text), BODY_FONT, BODY_PT)
@@ -263,25 +286,31 @@ class _Writer:
         self.figures += 1
         if key in self.charts:
             par = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER, pitch=False)
+            par.paragraph_format.keep_with_next = True  # with its caption
             par.add_run().add_picture(io.BytesIO(self.charts[key]), width=Mm(CHART_WIDTH_MM))
             text = f"图{self.figures}　{caption}"
         else:
             text = f"（图{self.figures}　{caption}：未绘制，数据见{table_ref}。）"
         _font(self._paragraph(WD_ALIGN_PARAGRAPH.CENTER).add_run(text), SUBHEAD_FONT, 12)
 
-    def table(self, caption: str, frame: pd.DataFrame) -> str:
+    def table(self, caption: str, frame: pd.DataFrame, legend: str = "") -> str:
+        """A numbered table under its caption, counts and rates formatted (``_formatted``), the
+        header repeated on every page; ``legend`` is a note set right under the table."""
         self.tables += 1
         ref = f"表{self.tables}"
         head = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER)
         head.paragraph_format.keep_with_next = True
         _font(head.add_run(f"{ref}　{caption}"), HEAD_FONT, 12)
+        frame = _formatted(frame)
         table = self.doc.add_table(rows=1, cols=len(frame.columns))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
+        _cell_margins(table, CELL_PAD_MM)
+        widths = _column_widths(frame)
+        for cell, name, width in zip(table.rows[0].cells, frame.columns, widths, strict=True):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(cell.paragraphs[0].add_run(str(name)), HEAD_FONT, TABLE_PT)
+            _font(cell.paragraphs[0].add_run(_header_text(str(name), width)), HEAD_FONT, TABLE_PT)
         for rec in frame.itertuples(index=False):
             cells = table.add_row().cells
             for cell, value in zip(cells, rec, strict=True):
@@ -289,18 +318,21 @@ class _Writer:
                 if len(text) <= 8:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _font(cell.paragraphs[0].add_run(text), BODY_FONT, TABLE_PT)
-        for index, width in enumerate(_column_widths(frame)):
+        for index, width in enumerate(widths):
             table.columns[index].width = Mm(width)
             for row in table.rows:
                 row.cells[index].width = Mm(width)
+        last = len(table.rows) - 1
         for number, row in enumerate(table.rows):
             props = row._tr.get_or_add_trPr()
             props.append(_flag("w:cantSplit"))
             if number == 0:
                 props.append(_flag("w:tblHeader"))  # repeated on every page
-            if number <= 1:  # caption, header and first row stay together
-                for cell in row.cells:
+            if number <= 1 or (legend and number == last):  # caption, header and first row together;
+                for cell in row.cells:  # the last row with the legend
                     cell.paragraphs[0].paragraph_format.keep_with_next = True
+        if legend:  # set like the table's text, single-spaced
+            _font(self._paragraph(pitch=False).add_run(legend), BODY_FONT, TABLE_PT)
         self._paragraph()
         return ref
 
@@ -326,7 +358,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     w = _Writer(charts, missing)
     labels = data.month_labels
     span = labels[0] if len(labels) == 1 else f"{labels[0]}至{labels[-1]}"
-    w.title(data.title, f"（{data.as_of.year}年{span}，截至{cn_date(data.as_of)}）")
+    w.title(data.title_lines, f"（{data.as_of.year}年{span}，截至{cn_date(data.as_of)}）")
     latest, first = data.latest, data.trend.iloc[0]
     w.body(
         f"{data.as_of.year}年以来，全镇{len(data.units)}个单位按照镇党委“一月一督查、一月一通报”的要求，"
@@ -338,36 +370,37 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
 
     section += 1
     w.heading(section, "总体进展")
+    total, lasting = int(latest["问题数"]), int(latest["长期坚持"])
     w.body(
-        f"截至{cn_date(data.as_of)}，全镇共查摆问题{latest['问题数']}个，已完成{latest['已完成']}个，"
+        f"截至{cn_date(data.as_of)}，全镇共查摆问题{total}个"
+        + (f"，其中长期坚持{lasting}个；需限期完成的{total - lasting}个中，" if lasting else "，")
+        + f"已完成{int(latest['已完成'])}个，整改中{int(latest['整改中'])}个，未启动{int(latest['未启动'])}个，"
         f"完成率{percent(latest['完成率'])}（{first['月份']}为{percent(first['完成率'])}）；"
-        f"整改中{latest['整改中']}个，未启动{latest['未启动']}个，长期坚持{latest['长期坚持']}个；"
-        f"红灯{latest['红灯']}个，黄灯{latest['黄灯']}个。"
+        f"红灯{int(latest['红灯'])}个，黄灯{int(latest['黄灯'])}个。"
     )
     trend_table = data.trend[
         ["月份", "问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯", "移交纪委"]
     ]
     w.figure("trend", "逐月整改进展", f"表{w.tables + 1}")
-    w.table("逐月整改进展", _formatted(trend_table))
+    w.table("逐月整改进展", trend_table)
 
     section += 1
     w.heading(section, "分类和专项治理情况")
-    groups = data.groups
-    w.body(
-        "；".join(
-            f"{g['类别']}问题{g['问题数']}个，已完成{g['已完成']}个，完成率{percent(g['完成率'])}"
-            for g in groups.to_dict("records")
-        )
-        + "。"
-        + _category_sentence(data)
-    )
+    w.body(_group_sentence(data) + _category_sentence(data))
     cats = data.categories.assign(专项=data.categories["专项治理"].map({True: "是", False: ""}))
+    special = cats.loc[cats["专项治理"], "问题类别"]
+    named = bool(special.str.contains("专项").all())  # the names say it: no 专项 column
     w.figure("categories", "分类整改完成率", f"表{w.tables + 1}")
     w.table(
         "分类整改情况",
-        _formatted(
-            cats[["问题类别", "专项", "牵头部门", "问题数", "已完成", "完成率", "期初完成率", "红灯", "移交纪委"]]
-        ),
+        cats[
+            [
+                "问题类别",
+                *([] if named else ["专项"]),
+                "牵头部门",
+                *("问题数", "已完成", "完成率", "期初完成率", "红灯", "移交纪委"),
+            ]
+        ],
     )
 
     section += 1
@@ -377,14 +410,14 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     units = data.units[
         ["排名", "单位", "问题数", "已完成", "完成率", "期初完成率", "提升", "红灯", "逾期督办次数", "移交纪委问题数"]
     ]
-    w.table("各单位整改情况（按完成率排名）", _formatted(units.rename(columns={"提升": "提升（百分点）"})))
+    w.table("各单位整改情况（按完成率排名）", units.rename(columns={"提升": "提升（百分点）"}))
 
     section += 1
     w.heading(section, "逾期督办和移交纪委问题")
     w.body(_overdue_sentence(data))
     if len(data.overdue):
         table = data.overdue[["问题编号", "填报单位", "具体问题", "首次逾期", "督办次数", "移交纪委", "结果"]]
-        w.table("逾期督办问题及整改结果", _formatted(table))
+        w.table("逾期督办问题及整改结果", table)
 
     if data.matters is not None:
         section += 1
@@ -404,10 +437,8 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     subs = data.submissions.copy()
     for label in labels:
         subs[label] = subs[label].map(STATE_MARKS)
-    w.table(
-        "各单位逐月报送情况（√按时　迟逾期　退退回　×未报送）",
-        subs[["单位", *labels, "按时次数", "退回文件数"]],
-    )
+    legend = "；".join(f"{STATE_MARKS[s]} {STATE_LEGEND[s]}" for s in SUBMISSION_STATES)
+    w.table("各单位逐月报送情况", subs[["单位", *labels, "按时次数", "退回文件数"]], legend=f"注：{legend}。")
 
     if data.period == "year":
         section += 1
@@ -416,7 +447,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
         ws = data.work_summaries.assign(
             接收时间=[cn_date(v) if v is not None and not pd.isna(v) else "" for v in data.work_summaries["接收时间"]]
         )
-        w.table(f"工作总结报送情况（截止{cn_date(data.campaign.summary_due)}）", ws)
+        w.table(f"工作总结报送情况（应于{cn_date(data.campaign.summary_due)}前报送）", ws)
 
         section += 1
         w.heading(section, "单位考核")
@@ -427,8 +458,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
             f"{top['单位']}以{top['得分']:.1f}分位列第一。"
         )
         w.figure("assessment", "单位考核得分", f"表{w.tables + 1}")
-        w.table("单位考核得分排名", _formatted(data.assessment[list(ASSESSMENT_COLUMNS)]))
-        w.note(_formula_note(data))
+        w.table("单位考核得分排名", data.assessment[list(ASSESSMENT_COLUMNS)], legend=_formula_note(data))
 
     section += 1
     w.heading(section, "下一步工作")
@@ -455,43 +485,153 @@ def _cell_text(value: object) -> str:
     return textsafe.xml_text(str(value))
 
 
-MM_PER_UNIT = TABLE_PT * 0.3528 * 0.6  # one display unit: a digit or letter (0.6 em), or half a Chinese character
-CELL_MARGIN_MM = 4.0  # a table cell's left and right padding together (1.9 mm each by default)
+def _page_numbers(doc: Any, section: Any) -> None:
+    """Page numbers as the circular's template sets them (GB/T 9704-2012 7.5): "— 1 —" in 4号
+    宋体, odd pages right and even pages left, one character in from the edge."""
+    from docx.oxml import OxmlElement
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    section.footer_distance = Mm(22)  # the number sits about 7 mm below the type area
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        par = footer.paragraphs[0]
+        par.alignment = align
+        fmt = par.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            fmt.right_indent = Pt(PAGE_NO_PT)
+        else:
+            fmt.left_indent = Pt(PAGE_NO_PT)
+        _font(par.add_run("— "), PAGE_NO_FONT, PAGE_NO_PT)
+        number = par.add_run("1")  # the field's last computed value; Word and LibreOffice update it
+        _font(number, PAGE_NO_FONT, PAGE_NO_PT)
+        field = OxmlElement("w:fldSimple")  # python-docx has no fields: <w:fldSimple w:instr="PAGE">
+        field.set(qn("w:instr"), " PAGE ")
+        number._r.addprevious(field)
+        field.append(number._r)
+        _font(par.add_run(" —"), PAGE_NO_FONT, PAGE_NO_PT)
 
 
-def _column_widths(frame: pd.DataFrame, total_mm: float = 156.0) -> list[float]:
-    """Column widths in mm. Each column wants the width of its longest text (its header wraps,
-    two characters a line at least). When they do not all fit, the widest columns give way first: every
-    column is cut to one common width, chosen so the table fits, and only the columns wider than
-    that wrap (long texts, not numbers and dates)."""
-    natural = []
+def _cell_margins(table: Any, mm: float) -> None:
+    """Left and right padding of every cell (``w:tblCellMar``; python-docx has no setter). Word's
+    1.9 mm leaves too little room for ten columns of figures."""
+    from docx.oxml import OxmlElement
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("w:left", "w:right"):
+        edge = OxmlElement(side)
+        edge.set(qn("w:w"), str(round(Mm(mm).twips)))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
+MM_PER_EM = TABLE_PT * 25.4 / 72  # one Chinese character of table text
+CELL_PAD_MM = 1.0  # a table cell's left and right padding, each
+CELL_SLACK_MM = 0.8  # room for rounding and kerning, so a text that should just fit does
+ATOM_EM = 12.0  # a cell text up to this wide (an ID, a date, a unit's name) is kept on one line
+FREE_MIN_EM = 7.0  # a longer text may wrap down to this width
+_BREAKS = re.compile(r"(?<=[、，；,;])|\s+")
+
+
+def _em(text: str) -> float:
+    """Width of one line of ``text`` in ems: Chinese characters one, digits and lower-case letters
+    a little over half, capitals and % about three quarters (the Noto / 仿宋 metrics), and the
+    quarter em Word and LibreOffice put between Chinese and Western characters (autospace)."""
+    wide = [textsafe.display_len(c) == 2 for c in text]
+    glyphs = sum(1.0 if w else 0.75 if c.isupper() or c in "%@&" else 0.56 for c, w in zip(text, wide, strict=True))
+    spaces = sum(
+        1
+        for (a, wa), (b, wb) in itertools.pairwise(zip(text, wide, strict=True))
+        if wa != wb and (a if wb else b).isalnum()
+    )
+    return glyphs + 0.25 * spaces
+
+
+def _text_em(text: str) -> float:
+    return max((_em(line) for line in text.split("\n")), default=0.0)
+
+
+def _atom_em(text: str) -> float:
+    """The narrowest width ``text`` can take without breaking what must stay whole: all of it
+    when it is short, else its longest piece between 、，； and spaces, at most ``FREE_MIN_EM``."""
+    whole = _text_em(text)
+    if whole <= ATOM_EM:
+        return whole
+    return min(FREE_MIN_EM, max(_em(piece) for piece in _BREAKS.split(text.replace("\n", " "))))
+
+
+def _header_lines(name: str) -> list[str]:
+    """A header on two lines: before its （…） and the bracket, or else halved."""
+    cut = name.find("（")
+    if cut <= 0:
+        cut = (len(name) + 1) // 2
+    return [name[:cut], name[cut:]]
+
+
+def _header_text(name: str, width_mm: float) -> str:
+    """The header as set in a column ``width_mm`` wide: one line when it fits, else its two
+    ``_header_lines`` (Word would fill the first line and leave one character on the next)."""
+    room = (width_mm - 2 * CELL_PAD_MM - CELL_SLACK_MM) / MM_PER_EM + 1e-9
+    lines = _header_lines(name)
+    if _em(name) <= room or len(name) <= 2 or max(_em(line) for line in lines) > room:
+        return name
+    return "\n".join(lines)
+
+
+def _column_widths(frame: pd.DataFrame, total_mm: float = TYPE_WIDTH_MM) -> list[float]:
+    """Column widths in mm that add up to ``total_mm``.
+
+    Each column needs room for its IDs, dates and names whole (``_atom_em``) and its header on two
+    lines at most, and wants room for its longest text and its header on one line. Every column
+    gets what it needs; the space left raises the narrowest columns first, up to what each wants,
+    so short headers go on one line before long free text (a problem's description, a file name)
+    gets wider. When even the needs do not fit, the widest columns give way."""
+    pad = 2 * CELL_PAD_MM + CELL_SLACK_MM
+    need, want = [], []
     for column in frame.columns:
-        longest = max([textsafe.display_len(_cell_text(v)) for v in frame[column]] + [0])
-        header = min(textsafe.display_len(str(column)), 4)
-        natural.append(max(longest, header, 2) * MM_PER_UNIT + CELL_MARGIN_MM)
-    if sum(natural) <= total_mm:
-        scale = total_mm / sum(natural)
-        return [w * scale for w in natural]
-    remaining, left = total_mm, len(natural)
-    level = total_mm / left
-    for width in sorted(natural):
-        level = remaining / left
-        if width >= level:
-            break
-        remaining -= width
-        left -= 1
-    return [min(w, level) for w in natural]
+        cells = [_cell_text(v) for v in frame[column]]
+        header = str(column)
+        head_need = max(_em(line) for line in _header_lines(header)) if len(header) > 2 else _em(header)
+        need.append(max([_atom_em(c) for c in cells] + [head_need, 1.0]) * MM_PER_EM + pad)
+        want.append(max([_text_em(c) for c in cells] + [_em(header), 1.0]) * MM_PER_EM + pad)
+    if sum(want) <= total_mm:
+        return [w * total_mm / sum(want) for w in want]
+    if sum(need) <= total_mm:
+        return _fill(need, want, total_mm)
+    return _fill([0.0] * len(need), need, total_mm)
+
+
+def _fill(floor: Sequence[float], cap: Sequence[float], total: float) -> list[float]:
+    """``min(cap, max(floor, level))`` per column, the level chosen so the widths add up to
+    ``total`` (given ``sum(floor) <= total <= sum(cap)``): water poured into columns of these
+    floors and ceilings."""
+    low, high = 0.0, max(cap)
+    for _ in range(50):
+        level = (low + high) / 2
+        if sum(min(c, max(f, level)) for f, c in zip(floor, cap, strict=True)) > total:
+            high = level
+        else:
+            low = level
+    return [min(c, max(f, high)) for f, c in zip(floor, cap, strict=True)]
 
 
 def _formatted(frame: pd.DataFrame) -> pd.DataFrame:
+    """The texts of a table: rates as percentages, 提升 in points, 得分 with one decimal, every
+    other number a whole count (a count column holding a gap is float in pandas)."""
     out = frame.copy()
     for column in out.columns:
+        values = out[column]
         if "完成率" in str(column) or column == "按时报送率":
-            out[column] = [percent(v) for v in out[column]]
+            out[column] = [percent(v) for v in values]
         elif str(column).startswith("提升"):
-            out[column] = ["—" if pd.isna(v) else f"{v:+.1f}" for v in out[column]]
+            out[column] = [change_points(v) for v in values]
         elif column == "得分":
-            out[column] = [f"{v:.1f}" for v in out[column]]
+            out[column] = [f"{v:.1f}" for v in values]
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[column] = ["—" if pd.isna(v) else str(round(v)) for v in values]
     return out
 
 
@@ -500,31 +640,118 @@ def _names(frame: pd.DataFrame, column: str = "单位") -> str:
 
 
 def _category_sentence(data: SummaryData) -> str:
+    """The categories with the highest and the lowest completion rate, ties named together."""
     cats = data.categories[data.categories["问题数"] > 0].dropna(subset=["完成率"])
-    if cats.empty:
-        return ""
-    best = cats.sort_values("完成率", ascending=False).iloc[0]
-    worst = cats.sort_values("完成率").iloc[0]
-    return (
-        f"完成率最高的是“{best['问题类别']}”（{percent(best['完成率'])}），"
-        f"最低的是“{worst['问题类别']}”（{percent(worst['完成率'])}）。"
-    )
+    cats = cats.sort_values("完成率", ascending=False, kind="stable")
+    rates = [percent(v) for v in cats["完成率"]]
+    groups = _tied_groups([f"“{c}”" for c in cats["问题类别"]], rates)
+    if len(groups) < 2:
+        return f"各类问题完成率均为{rates[0]}。" if len(cats) > 1 else ""
+
+    def ends(names: list[str], rate: str, word: str) -> str:
+        if len(names) == 1:
+            return f"完成率{word}的是{names[0]}（{rate}）"
+        who = "、".join(names) if len(names) <= 3 else f"{len(names)}类问题"
+        return f"{who}完成率均为{rate}，并列{word}"
+
+    return f"{ends(groups[0][1], groups[0][2], '最高')}；{ends(groups[-1][1], groups[-1][2], '最低')}。"
+
+
+def _group_sentence(data: SummaryData) -> str:
+    """作风问题 and 专项治理: counts and the completion rate, saying what the rate leaves out."""
+    parts = []
+    for g in data.groups.to_dict("records"):
+        name = g["类别"] if "问题" in g["类别"] else f"{g['类别']}问题"
+        lasting = int(g["长期坚持"])
+        parts.append(
+            f"{name}{int(g['问题数'])}个，已完成{int(g['已完成'])}个，完成率{percent(g['完成率'])}"
+            + (f"（不含长期坚持的{lasting}个）" if lasting else "")
+        )
+    return "；".join(parts) + "。"
+
+
+ORDINALS = {1: "一", 2: "两", 3: "三"}
+
+
+def _tied_groups(names: Sequence[str], shown: Sequence[str]) -> list[tuple[int, list[str], str]]:
+    """Runs of equal ``shown`` values (ranked best first) as (competition rank, names, value)."""
+    groups: list[tuple[int, list[str], str]] = []
+    for position, (name, value) in enumerate(zip(names, shown, strict=True), start=1):
+        if groups and groups[-1][2] == value:
+            groups[-1][1].append(name)
+        else:
+            groups.append((position, [name], value))
+    return groups
+
+
+def _ends(
+    groups: list[tuple[int, list[str], str]], n: int
+) -> tuple[list[tuple[int, list[str], str]], list[tuple[int, list[str], str]]]:
+    """The tied groups ranked in the first ``n`` places and those in the last ``n``: whole groups
+    (so 并列 units are all named), the bottom never holding a group of the top."""
+    top = [g for g in groups if g[0] <= n]
+    count = sum(len(g[1]) for g in groups)
+    bottom = [g for g in groups[len(top) :] if count - (g[0] + len(g[1]) - 1) < n]
+    return top, bottom
+
+
+def _group_text(names: list[str], value: str, alone: str, tied: str) -> str:
+    """``甲村（alone）``, ``甲村、乙村（tied）`` or, for more than ``NAMES_MAX``, ``12个单位（tied）``."""
+    if len(names) == 1:
+        return f"{names[0]}（{alone.format(value)}）"
+    who = "、".join(names) if len(names) <= NAMES_MAX else f"{len(names)}个单位"
+    return f"{who}（{tied.format(value)}）"
 
 
 def _unit_sentence(data: SummaryData) -> str:
-    units = data.units
-    parts = [f"按期末完成率排名，前三名为{_names(units.head(3))}，后三名为{_names(units.tail(3))}。"]
+    """The first and last places by completion rate and by gain since the start, tied units
+    named together (并列) and counted instead of named when there are many."""
+    rated = data.units.dropna(subset=["完成率"])
+    parts = []
+    if len(rated) >= 2:
+        rates = [percent(v) for v in rated["完成率"]]  # tied: the same rate as printed
+        groups = _tied_groups(list(rated["单位"]), rates)
+        n = 3 if len(rated) >= 6 else max(1, len(rated) // 2)
+        if len(groups) == 1:
+            parts.append(f"{len(rated)}个单位期末完成率均为{groups[0][2]}。")
+        else:
+            top, bottom = _ends(groups, n)
+            first = top[0]
+            if len(first[1]) >= max(n, 2):  # the first places all tied
+                who = "、".join(first[1]) if len(first[1]) <= NAMES_MAX else f"{len(first[1])}个单位"
+                text = f"{who}期末完成率均为{first[2]}，并列第一"
+            else:
+                ranked = "、".join(
+                    _group_text(names, value, "{}", f"并列第{CN_NUMBERS[rank - 1]}，均为{{}}")
+                    for rank, names, value in top
+                )
+                text = f"按期末完成率排名，前{ORDINALS[n]}名为{ranked}" if n > 1 else f"排名第一的是{ranked}"
+            if bottom:
+                last = "、".join(_group_text(names, value, "{}", "均为{}") for _rank, names, value in bottom)
+                count = sum(len(g[1]) for g in bottom)
+                lead = "排名最后的是" if len(bottom) == 1 else f"后{ORDINALS[n]}名为" if count >= n else "排名靠后的是"
+                text += f"；{lead}{last}"
+            parts.append(text + "。")
     improved = data.improved
     if len(improved) >= 2:
-        most, least = improved.head(3), improved.tail(3).iloc[::-1]
-        parts.append(
-            "与期初相比，进步最大的是"
-            + "、".join(f"{r['单位']}（提升{r['提升']:.1f}个百分点）" for r in most.to_dict("records"))
-            + "；进步最小的是"
-            + "、".join(f"{r['单位']}（{r['提升']:+.1f}个百分点）" for r in least.to_dict("records"))
-            + "。"
-        )
+        gains = [_points(v) for v in improved["提升"]]
+        groups = _tied_groups(list(improved["单位"]), gains)
+        if len(groups) == 1:
+            parts.append(f"与期初相比，{len(improved)}个单位完成率均{gains[0]}。")
+        else:
+            n = 3 if len(improved) >= 6 else max(1, len(improved) // 2)
+            top, bottom = _ends(groups, n)
+            most = "、".join(_group_text(names, value, "{}", "均{}") for _rank, names, value in top)
+            least = "、".join(_group_text(names, value, "{}", "均{}") for _rank, names, value in bottom[::-1])
+            parts.append(f"与期初相比，进步最大的是{most}" + (f"；进步最小的是{least}。" if bottom else "。"))
     return "".join(parts)
+
+
+def _points(value: float) -> str:
+    """A change of completion rate in words: ``提升87.5个百分点``, ``下降5.0个百分点``, ``持平``."""
+    if round(value, 1) == 0:
+        return "持平"
+    return f"{'提升' if value > 0 else '下降'}{abs(value):.1f}个百分点"
 
 
 def _overdue_sentence(data: SummaryData) -> str:
@@ -606,17 +833,27 @@ def _matter_table(data: SummaryData) -> pd.DataFrame:
 
 
 def _submission_sentence(data: SummaryData) -> str:
+    """Who sent on time every month, and every unit that was late, returned or silent at least
+    once (most missed months first), named up to ``NAMES_MAX`` and then counted (``等N个单位``)."""
     subs = data.submissions
     perfect = subs[subs["按时次数"] == len(data.months)]
-    lagging = subs[(subs["未报送次数"] + subs["逾期次数"]) > 0].sort_values(
-        ["未报送次数", "逾期次数"], ascending=[False, False]
+    missed = subs["未报送次数"] + subs["退回次数"]
+    lagging = subs.assign(_missed=missed)[(missed + subs["逾期次数"]) > 0].sort_values(
+        ["_missed", "逾期次数"], ascending=[False, False], kind="stable"
     )
     parts = []
     if len(perfect):
-        parts.append(f"每月均按时报送的有{_names(perfect)}")
+        parts.append(f"每月均按时报送的有{_some_names(list(perfect['单位']))}")
     if len(lagging):
-        parts.append(f"有逾期或未报送情况的有{_names(lagging.head(5))}")
+        parts.append(f"有逾期、退回或未报送情况的有{_some_names(list(lagging['单位']))}")
     return "；".join(parts) + "。" if parts else ""
+
+
+def _some_names(names: list[str]) -> str:
+    """``甲村、乙村`` or, past ``NAMES_MAX``, ``甲村、乙村……等12个单位``."""
+    if len(names) <= NAMES_MAX:
+        return "、".join(names)
+    return "、".join(names[:NAMES_MAX]) + f"等{len(names)}个单位"
 
 
 def _work_summary_sentence(data: SummaryData) -> str:
@@ -640,7 +877,6 @@ def _formula_note(data: SummaryData) -> str:
         f" − 移交纪委问题数 × {w.escalated:g} − 退回文件数 × {w.returned:g}，最低 0 分。"
         f"按时报送率为{len(data.months)}个月中按时报送的月数占比；期末完成率为已完成 ÷（问题数 − 长期坚持），"
         "没有需完成问题的按 100% 计；逾期督办次数为各问题亮红灯的月数之和。"
-        "权重可在 campaign.toml 的 [assessment] 中调整。"
     )
 
 

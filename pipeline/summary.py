@@ -89,7 +89,13 @@ class SummaryData:
 
     @property
     def title(self) -> str:
-        return f"{self.campaign.town}{self.as_of.year}年干部作风整顿{self.period_name}工作情况报告"
+        return "".join(self.title_lines)
+
+    @property
+    def title_lines(self) -> tuple[str, str]:
+        """The title's two lines where it is too long for one: ``xx镇2022年干部作风整顿`` and
+        ``年度工作情况报告`` (a break between words, the longer line first, as GB/T 9704 sets titles)."""
+        return (f"{self.campaign.town}{self.as_of.year}年干部作风整顿", f"{self.period_name}工作情况报告")
 
     @property
     def month_labels(self) -> list[str]:
@@ -209,7 +215,7 @@ def _groups(final: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
         ("专项治理（三项）", final["问题类别"].isin(special)),
     ):
         tally = aggregate.counts(final[mask])
-        rows.append({"类别": name, **{k: tally[k] for k in ("问题数", "已完成", "完成率", "红灯")}})
+        rows.append({"类别": name, **{k: tally[k] for k in ("问题数", "已完成", "长期坚持", "完成率", "红灯")}})
     return pd.DataFrame(rows)
 
 
