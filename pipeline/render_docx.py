@@ -731,7 +731,9 @@ def signature_indents(office: str, date: str) -> tuple[float, float]:
 
 def place_signature(body: Any, office: str, date: str) -> None:
     """Indent the last two 落款 paragraphs of a rendered document body (the office, then the
-    date) by ``signature_indents``; nothing when a template edited by hand has no such pair."""
+    date) by ``signature_indents``, keep the text's last paragraph with them (``_keep_before``)
+    and keep a line below the date (the notice's 签收 line) with them too; nothing when a
+    template edited by hand has no such pair."""
     styled = [
         p
         for p in body.iter(qn("w:p"))
@@ -743,6 +745,9 @@ def place_signature(body: Any, office: str, date: str) -> None:
     for paragraph, chars in zip(styled[-2:], signature_indents(office, date), strict=True):
         _property(paragraph, "w:ind").set(qn("w:right"), str(round(chars * TWIPS_PER_CHAR)))
     _keep_before(styled[-2])
+    following = styled[-1].getnext()
+    if following is not None and following.tag == qn("w:p") and "".join(following.itertext()).strip():
+        _keep_next(styled[-1])
 
 
 # The children of w:pPr in the order the schema requires (ECMA-376 CT_PPrBase, then CT_PPr's own).
@@ -806,6 +811,14 @@ def _property(paragraph: Any, tag: str) -> Any:
     return element
 
 
+def _keep_next(paragraph: Any) -> None:
+    """Keep ``paragraph`` on the page of the next one (``w:keepNext``, on even where the paragraph
+    or its style had it off). Its lines may still be split over two pages: in Word only its last
+    lines then go with the next paragraph, in LibreOffice the whole paragraph does, which is why
+    the templates end their text with a short paragraph (特此通报。)."""
+    _property(paragraph, "w:keepNext").attrib.pop(qn("w:val"), None)
+
+
 def _keep_before(office: Any) -> None:
     """Keep the blank line above the signature and the last thing of the text (a paragraph, or a
     table's last row) with it, so the signature never stands alone at the top of a page."""
@@ -814,10 +827,10 @@ def _keep_before(office: Any) -> None:
         if previous.tag == qn("w:tbl"):
             rows = previous.findall(qn("w:tr"))
             for paragraph in rows[-1].iter(qn("w:p")) if rows else ():
-                _property(paragraph, "w:keepNext")
+                _keep_next(paragraph)
             return
         if previous.tag == qn("w:p"):
-            _property(previous, "w:keepNext")
+            _keep_next(previous)
             if "".join(previous.itertext()).strip():
                 return  # the text's last paragraph
         previous = previous.getprevious()

@@ -6,13 +6,14 @@ import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import jinja2
 import pandas as pd
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 
 from pipeline import render_docx
@@ -216,7 +217,8 @@ def test_circular(report: MonthReport, tmp_path: Path) -> None:
     # next steps and signature
     assert "请各村（社区）、各部门于2022年5月25日前" in body
     assert "会同镇纪委督查问效" in body
-    assert paragraphs[-2:] == ["xx镇干部作风整顿工作领导小组办公室", "2022年4月30日"]
+    # the closing formula, a blank line, then the signature
+    assert paragraphs[-4:] == ["特此通报。", "", "xx镇干部作风整顿工作领导小组办公室", "2022年4月30日"]
     assert not any("{{" in t or "{%" in t for t in [*paragraphs, *cells])
 
 
@@ -533,7 +535,70 @@ def test_rendered_signature_is_indented_and_kept_with_the_text(report: MonthRepo
             assert all(p.pPr is not None and p.pPr.keepNext_val for p in last_row.iter(qn("w:p"))), path.name
         else:  # the text's last paragraph stays with it
             assert last.pPr is not None and last.pPr.keepNext_val, path.name
-        for element in (*body[at - 2 : at + 2], *last.iter(qn("w:p"))):  # properties in the schema's order
+        for element in (*body[at - 2 : at + 3], *last.iter(qn("w:p"))):  # properties in the schema's order
             for ppr in element.iter(qn("w:pPr")):
                 ranks = [render_docx._PPR_ORDER.index(c.tag) for c in ppr if c.tag in render_docx._PPR_ORDER]
                 assert ranks == sorted(ranks), path.name
+
+
+def _text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+
+
+def _keeps_with_next(paragraph: Any) -> bool:
+    """Whether a w:p is kept with the next one by its own property (none of these styles keeps)."""
+    ppr = paragraph.pPr
+    if ppr is not None and ppr.keepNext is not None:
+        return bool(ppr.keepNext_val)
+    return False
+
+
+@pytest.mark.parametrize("name", ["circular", "notice"])
+def test_only_the_last_paragraph_travels_with_the_signature(report: MonthReport, tmp_path: Path, name: str) -> None:
+    """The text's last paragraph is short and is the only one kept with the signature: where the
+    signature does not fit below the text, it goes over with that paragraph (LibreOffice moves
+    a kept paragraph whole), not with a block of the text."""
+    if name == "circular":
+        path = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    else:
+        path = render_docx.write_notices(report, tmp_path, TEMPLATES)[0]
+    doc = Document(str(path))
+    signature = [p for p in doc.paragraphs if p.style is not None and p.style.style_id == "Signature"]
+    body = list(signature[0]._p.getparent())
+    at = body.index(signature[0]._p)
+    last, before = body[at - 2], body[at - 3]
+    assert _keeps_with_next(last)
+    assert 0 < len(_text(last)) <= 2 * 26  # two lines of 3号 text at most
+    assert not _keeps_with_next(before)  # the paragraph above it may stay behind
+    assert _text(before).strip()
+
+
+def test_receipt_line_is_kept_with_the_signature(report: MonthReport, tmp_path: Path) -> None:
+    """The notice's 签收 line follows the date onto the same page; a document that ends with the
+    date (the circular) leaves the date's keep off."""
+    notice = render_docx.write_notices(report, tmp_path / "n", TEMPLATES)[0]
+    paragraphs = Document(str(notice)).paragraphs
+    date, receipt = paragraphs[-2], paragraphs[-1]
+    assert date.text == "2022年4月30日" and receipt.text.startswith("签收人：")
+    assert date.paragraph_format.keep_with_next is True
+    circular = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    assert Document(str(circular)).paragraphs[-1].paragraph_format.keep_with_next is False
+
+
+def test_place_signature_keeps_a_following_line_even_against_the_style() -> None:
+    """A date paragraph whose template turned keepNext off (w:val="0") gets it on when a line
+    follows it; with nothing after it, it is left alone."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    sig = '<w:pPr><w:pStyle w:val="Signature"/><w:keepNext w:val="0"/></w:pPr>'
+    body = parse_xml(
+        f"<w:body {w}><w:p><w:r><w:t>正文</w:t></w:r></w:p><w:p/>"
+        f"<w:p>{sig}<w:r><w:t>某办公室</w:t></w:r></w:p><w:p>{sig}<w:r><w:t>2022年4月30日</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>签收人：</w:t></w:r></w:p></w:body>"
+    )
+    render_docx.place_signature(body, "某办公室", "2022年4月30日")
+    date = body.findall(qn("w:p"))[3]
+    assert date.pPr.keepNext is not None and date.pPr.keepNext_val
+    body.remove(body.findall(qn("w:p"))[4])
+    date.pPr.keepNext.set(qn("w:val"), "0")
+    render_docx.place_signature(body, "某办公室", "2022年4月30日")
+    assert not date.pPr.keepNext_val

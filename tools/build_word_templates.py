@@ -473,8 +473,9 @@ def _signature(doc: DocumentObject) -> None:
     """The 发文机关署名 and 成文日期 (GB/T 9704-2012 7.3.5.2): a blank line below the text, the
     office two characters from the right margin, the date below it starting two characters
     right of the office's first. ``render_docx.place_signature`` sets both indents for the
-    names and dates of each document, and keeps the blank line and the text's last paragraph
-    with the signature (the last paragraph here may be a tag that rendering removes)."""
+    names and dates of each document, keeps the blank line and the text's last paragraph with
+    the signature (the last paragraph here may be a tag that rendering removes), and keeps the
+    date with a line that follows it (the notice's 签收 line)."""
     _para(doc, "Normal", "")
     office = _para(doc, "Signature", "{{ office }}")
     office.paragraph_format.right_indent = CHAR * 2
@@ -606,6 +607,9 @@ def build_circular() -> DocumentObject:
         "请各村（社区）、各部门于{{ next_due_text }}前，将本单位问题清单整改进展更新后报送镇干部"
         "作风整顿办，已完成的问题须注明完成日期。逾期未报送或报送不规范的，将在下月通报中予以通报。",
     )
+    # the closing formula, a short last paragraph: it is what travels with the signature when the
+    # signature does not fit below the text (a longer one would move whole in LibreOffice)
+    _para(doc, "Normal", "特此通报。")
     _signature(doc)
     return doc
 
@@ -636,7 +640,8 @@ def build_notice() -> DocumentObject:
     _para(doc, "TableNote", "")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if matter_rows %}")
-    _para(doc, "TableNote", "领导批示、交办事项：")
+    caption = _para(doc, "TableNote", "领导批示、交办事项：")
+    caption.paragraph_format.keep_with_next = True  # never alone at the foot of a page
     _loop_table(
         doc,
         "matter_rows",
@@ -659,11 +664,18 @@ def build_notice() -> DocumentObject:
         doc,
         "Normal",
         "请你单位高度重视，主要负责同志亲自研究、亲自督促，对照上述问题逐项落实整改措施，"
-        "并于{{ reply_by_text }}前将整改情况书面报送镇干部作风整顿办。"
-        "逾期未整改或整改不到位的，将按照“三色督办”要求提级督办；经多次督办仍未落实的，"
-        "会同镇纪委督查问效。",
+        "并于{{ reply_by_text }}前将整改情况书面报送镇干部作风整顿办。",
+    )
+    # the consequences in a short paragraph of their own: the text's last paragraph travels with
+    # the signature when the signature does not fit below it (see build_circular); a notice has
+    # no line to spare for 特此通知 if one with a single item is to stay on one page
+    _para(
+        doc,
+        "Normal",
+        "逾期未整改或整改不到位的，将按照“三色督办”要求提级督办；经多次督办仍未落实的，会同镇纪委督查问效。",
     )
     _signature(doc)
+    # kept with the signature by render_docx.place_signature
     receipt = _para(doc, "Addressee", "签收人：　　　　　　　　签收日期：　　　年　　月　　日")
     receipt.paragraph_format.first_line_indent = Pt(0)
     return doc
@@ -697,7 +709,8 @@ def build_escalation() -> DocumentObject:
     )
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if matter_rows %}")
-    _para(doc, "TableNote", "领导批示、交办事项（按承办单位计）：")
+    caption = _para(doc, "TableNote", "领导批示、交办事项（按承办单位计）：")
+    caption.paragraph_format.keep_with_next = True  # never alone at the foot of a page
     _loop_table(
         doc,
         "matter_rows",
