@@ -26,7 +26,7 @@ import pandas as pd
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
-from docxtpl import DocxTemplate, RichText
+from docxtpl import DocxTemplate, Listing, RichText
 
 from pipeline import textsafe
 from pipeline.report import LADDER_TOP, MonthReport, as_date, ladder_level
@@ -63,6 +63,8 @@ TABLE_FONT = "仿宋_GB2312"
 ESCALATION_IDS_MAX = 5
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Where a person cell breaks its line: "镇党委委员、副镇长 钱志勇" is two posts, then a name.
+_PERSON_BREAK = re.compile(r"(?<=、) ?(?=\S)|(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _WINDOWS_BAD = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '<>:"/\\|?*'})
 
 
@@ -135,6 +137,12 @@ def _int(value: object) -> int:
 
 def _count(value: object) -> str:
     return str(_int(value))
+
+
+def _title_lines(value: object) -> Listing:
+    """A person's posts and name on lines of their own (``镇党委委员、`` / ``副镇长`` / ``钱志勇``),
+    for a narrow table cell: a name is never broken across two lines."""
+    return Listing(_PERSON_BREAK.sub("\n", clean(value)))
 
 
 def _names(values: Iterable[object]) -> str:
@@ -229,7 +237,9 @@ def _item_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any]:
         "category": clean(row.get("问题类别")),
         "problem": clean(row.get("具体问题")),
         "leader": clean(row.get("责任领导")),
+        "leader_lines": _title_lines(row.get("责任领导")),
         "person": clean(row.get("责任人")),
+        "person_lines": _title_lines(row.get("责任人")),
         "deadline": cn_date(row.get("完成时限")),
         "deadline_short": cn_date_short(row.get("完成时限"), year),
         "days": _count(row.get("逾期天数")),
@@ -488,6 +498,7 @@ def _matter_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any
         "unit": clean(row.get("填报单位")),
         "content": clean(row.get("事项内容")),
         "leader": clean(row.get("交办领导")),
+        "leader_lines": _title_lines(row.get("交办领导")),
         "assigned": cn_date_short(row.get("交办日期"), year),
         "deadline": cn_date(row.get("办理时限")),
         "deadline_short": cn_date_short(row.get("办理时限"), year),

@@ -306,7 +306,7 @@ def test_escalation(report: MonthReport, tmp_path: Path) -> None:
         "村务公开栏<未及时更新> & 财务收支未按月公开",
         "张三",
         "李四",
-        "2022年3月31日",
+        "3月31日",  # as in the circular's and the notices' tables
         "30",
         "3",
     ]
@@ -602,3 +602,41 @@ def test_place_signature_keeps_a_following_line_even_against_the_style() -> None
     date.pPr.keepNext.set(qn("w:val"), "0")
     render_docx.place_signature(body, "某办公室", "2022年4月30日")
     assert not date.pPr.keepNext_val
+
+
+def test_escalation_puts_names_on_lines_of_their_own(report: MonthReport, tmp_path: Path) -> None:
+    problems = report.problems.copy()
+    at = problems.index[problems["问题编号"] == "AB-002"][0]
+    problems.loc[at, "责任领导"] = "镇党委委员、副镇长 钱志勇"
+    problems.loc[at, "责任人"] = "村务监督委员会主任 陈德明"
+    out = render_docx.write_escalation(
+        dataclasses.replace(report, problems=problems), tmp_path / "移交纪委清单.docx", TEMPLATES
+    )
+    row = table_rows(out, 0)[1]
+    assert row[5] == "镇党委委员、\n副镇长\n钱志勇"
+    assert row[6] == "村务监督委员会主任\n陈德明"
+    assert render_docx._title_lines("John Smith").xml == "John Smith"  # a space between Latin words stays
+
+
+# 五号 in mm, and the 1 mm cell margins on each side (tools/build_word_templates.py)
+SMALL_CHAR_MM = 10.5 * 25.4 / 72
+CELL_MARGINS_MM = 2.0
+
+
+@pytest.mark.parametrize(
+    ("name", "type_area_mm"),
+    [(render_docx.CIRCULAR_TEMPLATE, 156), (render_docx.NOTICE_TEMPLATE, 156), (render_docx.ESCALATION_TEMPLATE, 247)],
+)
+def test_table_columns_fill_the_type_area_and_hold_their_headers(name: str, type_area_mm: int) -> None:
+    """Each table is as wide as the type area, and every header stands on one line: a narrow
+    column never breaks 督办次数 into 督办次 / 数."""
+    doc = Document(str(TEMPLATES / name))
+    for table in doc.tables:
+        widths = [int(col.get(qn("w:w"))) / 56.6929 for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(widths) == pytest.approx(type_area_mm, abs=0.5), name
+        for cell, width in zip(table.rows[0].cells, widths, strict=True):
+            size = cell.paragraphs[0].style.font.size.pt
+            assert len(cell.text) * size * 25.4 / 72 + CELL_MARGINS_MM <= width, (name, cell.text, width)
+        dates = [w for c, w in zip(table.rows[0].cells, widths, strict=True) if c.text in ("完成时限", "办理时限")]
+        # 12月31日: four digits, three characters and the quarter-em gaps between them
+        assert all(w >= 5.75 * SMALL_CHAR_MM + CELL_MARGINS_MM for w in dates), name

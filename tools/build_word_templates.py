@@ -44,6 +44,17 @@ SMALL_TABLE_PT = 10.5  # 五号
 LINE_PT = 28.9  # 22 lines in the 225 mm type area
 HEAD_LINE_PT = 46  # the red 发文机关标志 (at most 36 pt) on a fixed line
 CHAR = Pt(BODY_PT)
+# Widths (mm) of the table columns that must hold their content whole in 五号 (10.5 pt, 3.7 mm a
+# character, plus 2 mm of cell margins); the long text columns (具体问题, 事项内容) take the rest
+# of the type area (156 mm portrait, 247 mm landscape) and wrap.
+HEAD4_MM = 18  # a four-character header: 逾期天数, 督办次数, 督办等级
+# a date of the campaign's year, 12月31日 (with the quarter-em Word and LibreOffice put between
+# Chinese characters and digits); a full 2022年12月31日 needs 33 mm, more than the portrait
+# tables can give, so every table shows the short form and the sentences the full one
+DATE_MM = 24
+NO_MM = 20  # 问题编号 NYZX-004; the assigned matters' 编号 JB2022-03 takes 21
+LEADER_MM = 29  # a post of up to seven characters (社区党总支书记) on each line, the name below
+PERSON_MM = 36  # the same for 责任人, whose posts run to nine (村务监督委员会主任)
 
 # Character styles for the 三色督办 ladder; render_docx refers to them by these ids.
 LADDER_STYLES = {
@@ -550,12 +561,12 @@ def build_circular() -> DocumentObject:
         doc,
         "overdue_rows",
         [
-            ("问题编号", "r.no", 22),
-            ("单位", "r.unit", 33),
-            ("具体问题", "r.problem", 46),
-            ("完成时限", "r.deadline_short", 20),
-            ("逾期天数", "r.days", 17),
-            ("督办等级", "{{r r.level }}", 18),
+            ("问题编号", "r.no", NO_MM),
+            ("单位", "r.unit", 32),
+            ("具体问题", "r.problem", 44),
+            ("完成时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办等级", "{{r r.level }}", HEAD4_MM),
         ],
         small=True,
         left=("r.problem",),
@@ -572,12 +583,12 @@ def build_circular() -> DocumentObject:
         doc,
         "matter_rows",
         [
-            ("编号", "r.no", 20),
-            ("承办单位", "r.unit", 30),
-            ("事项内容", "r.content", 50),
-            ("办理时限", "r.deadline_short", 20),
-            ("逾期天数", "r.days", 16),
-            ("督办等级", "{{r r.level }}", 20),
+            ("编号", "r.no", NO_MM + 1),
+            ("承办单位", "r.unit", 32),
+            ("事项内容", "r.content", 43),
+            ("办理时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办等级", "{{r r.level }}", HEAD4_MM),
         ],
         small=True,
         left=("r.content",),
@@ -627,12 +638,12 @@ def build_notice() -> DocumentObject:
         doc,
         "rows",
         [
-            ("问题编号", "r.no", 22),
-            ("具体问题", "r.problem", 56),
-            ("完成时限", "r.deadline_short", 23),
-            ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 19),
-            ("督办等级", "{{r r.level }}", 19),
+            ("问题编号", "r.no", NO_MM),
+            ("具体问题", "r.problem", 58),
+            ("完成时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
+            ("督办等级", "{{r r.level }}", HEAD4_MM),
         ],
         small=True,
         left=("r.problem",),
@@ -646,12 +657,12 @@ def build_notice() -> DocumentObject:
         doc,
         "matter_rows",
         [
-            ("编号", "r.no", 22),
-            ("事项内容", "r.content", 56),
-            ("办理时限", "r.deadline_short", 23),
-            ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 19),
-            ("督办等级", "{{r r.level }}", 19),
+            ("编号", "r.no", NO_MM + 1),
+            ("事项内容", "r.content", 57),
+            ("办理时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
+            ("督办等级", "{{r r.level }}", HEAD4_MM),
         ],
         small=True,
         left=("r.content",),
@@ -693,16 +704,16 @@ def build_escalation() -> DocumentObject:
         doc,
         "rows",
         [
-            ("序号", "r.seq", 11),
-            ("问题编号", "r.no", 19),
-            ("单位", "r.unit", 26),
-            ("问题类别", "r.category", 26),
-            ("具体问题", "r.problem", 52),
-            ("责任领导", "r.leader", 25),
-            ("责任人", "r.person", 22),
-            ("完成时限", "r.deadline", 33),
-            ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 16),
+            ("序号", "r.seq", 10),
+            ("问题编号", "r.no", NO_MM),
+            ("单位", "r.unit", 24),
+            ("问题类别", "r.category", 24),
+            ("具体问题", "r.problem", 44),
+            ("责任领导", "r.leader_lines", LEADER_MM),
+            ("责任人", "r.person_lines", PERSON_MM),
+            ("完成时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
         ],
         small=True,
         left=("r.problem", "r.category"),
@@ -715,15 +726,15 @@ def build_escalation() -> DocumentObject:
         doc,
         "matter_rows",
         [
-            ("序号", "r.seq", 11),
-            ("编号", "r.no", 19),
-            ("承办单位", "r.unit", 26),
-            ("事项内容", "r.content", 60),
-            ("交办领导", "r.leader", 25),
-            ("办理时限", "r.deadline", 33),
-            ("办理进展", "r.progress", 40),
-            ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 16),
+            ("序号", "r.seq", 10),
+            ("编号", "r.no", NO_MM + 1),
+            ("承办单位", "r.unit", 24),
+            ("事项内容", "r.content", 52),
+            ("交办领导", "r.leader_lines", LEADER_MM),
+            ("办理时限", "r.deadline_short", DATE_MM),
+            ("办理进展", "r.progress", 51),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
         ],
         small=True,
         left=("r.content", "r.progress"),
