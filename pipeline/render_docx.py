@@ -337,10 +337,13 @@ def _category_text(categories: pd.DataFrame) -> str:
     for _, row in used.iterrows():
         name = clean(row["问题类别"])
         figure = f"{_count(row['问题数'])}个，已完成{_count(row.get('已完成'))}个"
+        longterm = _int(row.get("长期坚持"))
         if _number(row.get("完成率")) is None:
             figure += "（均为长期坚持类）"
-        else:
+        else:  # the rate leaves 长期坚持 items out: say so where it is not 已完成 ÷ 问题数
             figure += f"，完成率{percent(row.get('完成率'))}"
+            if longterm:
+                figure += f"（长期坚持类{longterm}个不计入）"
         reds = _int(row.get("红灯"))
         if reds:
             figure += f"，红灯{reds}个"

@@ -604,6 +604,27 @@ def test_place_signature_keeps_a_following_line_even_against_the_style() -> None
     assert not date.pPr.keepNext_val
 
 
+def test_category_rates_say_long_term_items_are_left_out(report: MonthReport) -> None:
+    categories = pd.DataFrame(
+        [
+            ["政治纪律不严守、决策部署不落实", False, "", 16, 11, 0, 0, 5, 1.0, 0, 0],
+            ["懒政怠政、为官不为", False, "", 4, 2, 1, 1, 0, 0.5, 2, 1],
+        ],
+        columns=list(CATEGORY_COLUMNS),
+    )
+    text = render_docx.circular_context(dataclasses.replace(report, categories=categories))["category_text"]
+    assert "“政治纪律不严守、决策部署不落实”方面问题16个，已完成11个，完成率100.0%（长期坚持类5个不计入）" in text
+    assert "“懒政怠政、为官不为”方面问题4个，已完成2个，完成率50.0%，红灯2个" in text  # no note: none left out
+
+
+def test_ranking_note_says_how_equal_rates_are_ordered(report: MonthReport, tmp_path: Path) -> None:
+    out = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    doc = Document(str(out))
+    ranking = doc.tables[0]._tbl
+    note = ranking.getnext()
+    assert "完成率相同的，红灯问题少的排名在前" in _text(note)
+
+
 def test_escalation_puts_names_on_lines_of_their_own(report: MonthReport, tmp_path: Path) -> None:
     problems = report.problems.copy()
     at = problems.index[problems["问题编号"] == "AB-002"][0]
