@@ -26,7 +26,7 @@ import pandas as pd
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
-from docxtpl import DocxTemplate, RichText
+from docxtpl import DocxTemplate, Listing, RichText
 
 from pipeline import textsafe
 from pipeline.report import LADDER_TOP, MonthReport, as_date, ladder_level
@@ -63,6 +63,8 @@ TABLE_FONT = "仿宋_GB2312"
 ESCALATION_IDS_MAX = 5
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Where a person cell breaks its line: "镇党委委员、副镇长 钱志勇" is two posts, then a name.
+_PERSON_BREAK = re.compile(r"(?<=、) ?(?=\S)|(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _WINDOWS_BAD = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '<>:"/\\|?*'})
 
 
@@ -135,6 +137,12 @@ def _int(value: object) -> int:
 
 def _count(value: object) -> str:
     return str(_int(value))
+
+
+def _title_lines(value: object) -> Listing:
+    """A person's posts and name on lines of their own (``镇党委委员、`` / ``副镇长`` / ``钱志勇``),
+    for a narrow table cell: a name is never broken across two lines."""
+    return Listing(_PERSON_BREAK.sub("\n", clean(value)))
 
 
 def _names(values: Iterable[object]) -> str:
@@ -229,7 +237,9 @@ def _item_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any]:
         "category": clean(row.get("问题类别")),
         "problem": clean(row.get("具体问题")),
         "leader": clean(row.get("责任领导")),
+        "leader_lines": _title_lines(row.get("责任领导")),
         "person": clean(row.get("责任人")),
+        "person_lines": _title_lines(row.get("责任人")),
         "deadline": cn_date(row.get("完成时限")),
         "deadline_short": cn_date_short(row.get("完成时限"), year),
         "days": _count(row.get("逾期天数")),
@@ -327,10 +337,13 @@ def _category_text(categories: pd.DataFrame) -> str:
     for _, row in used.iterrows():
         name = clean(row["问题类别"])
         figure = f"{_count(row['问题数'])}个，已完成{_count(row.get('已完成'))}个"
+        longterm = _int(row.get("长期坚持"))
         if _number(row.get("完成率")) is None:
             figure += "（均为长期坚持类）"
-        else:
+        else:  # the rate leaves 长期坚持 items out: say so where it is not 已完成 ÷ 问题数
             figure += f"，完成率{percent(row.get('完成率'))}"
+            if longterm:
+                figure += f"（长期坚持类{longterm}个不计入）"
         reds = _int(row.get("红灯"))
         if reds:
             figure += f"，红灯{reds}个"
@@ -488,6 +501,7 @@ def _matter_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any
         "unit": clean(row.get("填报单位")),
         "content": clean(row.get("事项内容")),
         "leader": clean(row.get("交办领导")),
+        "leader_lines": _title_lines(row.get("交办领导")),
         "assigned": cn_date_short(row.get("交办日期"), year),
         "deadline": cn_date(row.get("办理时限")),
         "deadline_short": cn_date_short(row.get("办理时限"), year),
@@ -731,7 +745,9 @@ def signature_indents(office: str, date: str) -> tuple[float, float]:
 
 def place_signature(body: Any, office: str, date: str) -> None:
     """Indent the last two 落款 paragraphs of a rendered document body (the office, then the
-    date) by ``signature_indents``; nothing when a template edited by hand has no such pair."""
+    date) by ``signature_indents``, keep the text's last paragraph with them (``_keep_before``)
+    and keep a line below the date (the notice's 签收 line) with them too; nothing when a
+    template edited by hand has no such pair."""
     styled = [
         p
         for p in body.iter(qn("w:p"))
@@ -743,6 +759,9 @@ def place_signature(body: Any, office: str, date: str) -> None:
     for paragraph, chars in zip(styled[-2:], signature_indents(office, date), strict=True):
         _property(paragraph, "w:ind").set(qn("w:right"), str(round(chars * TWIPS_PER_CHAR)))
     _keep_before(styled[-2])
+    following = styled[-1].getnext()
+    if following is not None and following.tag == qn("w:p") and "".join(following.itertext()).strip():
+        _keep_next(styled[-1])
 
 
 # The children of w:pPr in the order the schema requires (ECMA-376 CT_PPrBase, then CT_PPr's own).
@@ -806,6 +825,14 @@ def _property(paragraph: Any, tag: str) -> Any:
     return element
 
 
+def _keep_next(paragraph: Any) -> None:
+    """Keep ``paragraph`` on the page of the next one (``w:keepNext``, on even where the paragraph
+    or its style had it off). Its lines may still be split over two pages: in Word only its last
+    lines then go with the next paragraph, in LibreOffice the whole paragraph does, which is why
+    the templates end their text with a short paragraph (特此通报。)."""
+    _property(paragraph, "w:keepNext").attrib.pop(qn("w:val"), None)
+
+
 def _keep_before(office: Any) -> None:
     """Keep the blank line above the signature and the last thing of the text (a paragraph, or a
     table's last row) with it, so the signature never stands alone at the top of a page."""
@@ -814,10 +841,10 @@ def _keep_before(office: Any) -> None:
         if previous.tag == qn("w:tbl"):
             rows = previous.findall(qn("w:tr"))
             for paragraph in rows[-1].iter(qn("w:p")) if rows else ():
-                _property(paragraph, "w:keepNext")
+                _keep_next(paragraph)
             return
         if previous.tag == qn("w:p"):
-            _property(previous, "w:keepNext")
+            _keep_next(previous)
             if "".join(previous.itertext()).strip():
                 return  # the text's last paragraph
         previous = previous.getprevious()

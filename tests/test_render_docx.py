@@ -6,13 +6,14 @@ import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import jinja2
 import pandas as pd
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 
 from pipeline import render_docx
@@ -216,7 +217,8 @@ def test_circular(report: MonthReport, tmp_path: Path) -> None:
     # next steps and signature
     assert "请各村（社区）、各部门于2022年5月25日前" in body
     assert "会同镇纪委督查问效" in body
-    assert paragraphs[-2:] == ["xx镇干部作风整顿工作领导小组办公室", "2022年4月30日"]
+    # the closing formula, a blank line, then the signature
+    assert paragraphs[-4:] == ["特此通报。", "", "xx镇干部作风整顿工作领导小组办公室", "2022年4月30日"]
     assert not any("{{" in t or "{%" in t for t in [*paragraphs, *cells])
 
 
@@ -304,7 +306,7 @@ def test_escalation(report: MonthReport, tmp_path: Path) -> None:
         "村务公开栏<未及时更新> & 财务收支未按月公开",
         "张三",
         "李四",
-        "2022年3月31日",
+        "3月31日",  # as in the circular's and the notices' tables
         "30",
         "3",
     ]
@@ -533,7 +535,129 @@ def test_rendered_signature_is_indented_and_kept_with_the_text(report: MonthRepo
             assert all(p.pPr is not None and p.pPr.keepNext_val for p in last_row.iter(qn("w:p"))), path.name
         else:  # the text's last paragraph stays with it
             assert last.pPr is not None and last.pPr.keepNext_val, path.name
-        for element in (*body[at - 2 : at + 2], *last.iter(qn("w:p"))):  # properties in the schema's order
+        for element in (*body[at - 2 : at + 3], *last.iter(qn("w:p"))):  # properties in the schema's order
             for ppr in element.iter(qn("w:pPr")):
                 ranks = [render_docx._PPR_ORDER.index(c.tag) for c in ppr if c.tag in render_docx._PPR_ORDER]
                 assert ranks == sorted(ranks), path.name
+
+
+def _text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+
+
+def _keeps_with_next(paragraph: Any) -> bool:
+    """Whether a w:p is kept with the next one by its own property (none of these styles keeps)."""
+    ppr = paragraph.pPr
+    if ppr is not None and ppr.keepNext is not None:
+        return bool(ppr.keepNext_val)
+    return False
+
+
+@pytest.mark.parametrize("name", ["circular", "notice"])
+def test_only_the_last_paragraph_travels_with_the_signature(report: MonthReport, tmp_path: Path, name: str) -> None:
+    """The text's last paragraph is short and is the only one kept with the signature: where the
+    signature does not fit below the text, it goes over with that paragraph (LibreOffice moves
+    a kept paragraph whole), not with a block of the text."""
+    if name == "circular":
+        path = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    else:
+        path = render_docx.write_notices(report, tmp_path, TEMPLATES)[0]
+    doc = Document(str(path))
+    signature = [p for p in doc.paragraphs if p.style is not None and p.style.style_id == "Signature"]
+    body = list(signature[0]._p.getparent())
+    at = body.index(signature[0]._p)
+    last, before = body[at - 2], body[at - 3]
+    assert _keeps_with_next(last)
+    assert 0 < len(_text(last)) <= 2 * 26  # two lines of 3号 text at most
+    assert not _keeps_with_next(before)  # the paragraph above it may stay behind
+    assert _text(before).strip()
+
+
+def test_receipt_line_is_kept_with_the_signature(report: MonthReport, tmp_path: Path) -> None:
+    """The notice's 签收 line follows the date onto the same page; a document that ends with the
+    date (the circular) leaves the date's keep off."""
+    notice = render_docx.write_notices(report, tmp_path / "n", TEMPLATES)[0]
+    paragraphs = Document(str(notice)).paragraphs
+    date, receipt = paragraphs[-2], paragraphs[-1]
+    assert date.text == "2022年4月30日" and receipt.text.startswith("签收人：")
+    assert date.paragraph_format.keep_with_next is True
+    circular = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    assert Document(str(circular)).paragraphs[-1].paragraph_format.keep_with_next is False
+
+
+def test_place_signature_keeps_a_following_line_even_against_the_style() -> None:
+    """A date paragraph whose template turned keepNext off (w:val="0") gets it on when a line
+    follows it; with nothing after it, it is left alone."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    sig = '<w:pPr><w:pStyle w:val="Signature"/><w:keepNext w:val="0"/></w:pPr>'
+    body = parse_xml(
+        f"<w:body {w}><w:p><w:r><w:t>正文</w:t></w:r></w:p><w:p/>"
+        f"<w:p>{sig}<w:r><w:t>某办公室</w:t></w:r></w:p><w:p>{sig}<w:r><w:t>2022年4月30日</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>签收人：</w:t></w:r></w:p></w:body>"
+    )
+    render_docx.place_signature(body, "某办公室", "2022年4月30日")
+    date = body.findall(qn("w:p"))[3]
+    assert date.pPr.keepNext is not None and date.pPr.keepNext_val
+    body.remove(body.findall(qn("w:p"))[4])
+    date.pPr.keepNext.set(qn("w:val"), "0")
+    render_docx.place_signature(body, "某办公室", "2022年4月30日")
+    assert not date.pPr.keepNext_val
+
+
+def test_category_rates_say_long_term_items_are_left_out(report: MonthReport) -> None:
+    categories = pd.DataFrame(
+        [
+            ["政治纪律不严守、决策部署不落实", False, "", 16, 11, 0, 0, 5, 1.0, 0, 0],
+            ["懒政怠政、为官不为", False, "", 4, 2, 1, 1, 0, 0.5, 2, 1],
+        ],
+        columns=list(CATEGORY_COLUMNS),
+    )
+    text = render_docx.circular_context(dataclasses.replace(report, categories=categories))["category_text"]
+    assert "“政治纪律不严守、决策部署不落实”方面问题16个，已完成11个，完成率100.0%（长期坚持类5个不计入）" in text
+    assert "“懒政怠政、为官不为”方面问题4个，已完成2个，完成率50.0%，红灯2个" in text  # no note: none left out
+
+
+def test_ranking_note_says_how_equal_rates_are_ordered(report: MonthReport, tmp_path: Path) -> None:
+    out = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    doc = Document(str(out))
+    ranking = doc.tables[0]._tbl
+    note = ranking.getnext()
+    assert "完成率相同的，红灯问题少的排名在前" in _text(note)
+
+
+def test_escalation_puts_names_on_lines_of_their_own(report: MonthReport, tmp_path: Path) -> None:
+    problems = report.problems.copy()
+    at = problems.index[problems["问题编号"] == "AB-002"][0]
+    problems.loc[at, "责任领导"] = "镇党委委员、副镇长 钱志勇"
+    problems.loc[at, "责任人"] = "村务监督委员会主任 陈德明"
+    out = render_docx.write_escalation(
+        dataclasses.replace(report, problems=problems), tmp_path / "移交纪委清单.docx", TEMPLATES
+    )
+    row = table_rows(out, 0)[1]
+    assert row[5] == "镇党委委员、\n副镇长\n钱志勇"
+    assert row[6] == "村务监督委员会主任\n陈德明"
+    assert render_docx._title_lines("John Smith").xml == "John Smith"  # a space between Latin words stays
+
+
+# 五号 in mm, and the 1 mm cell margins on each side (tools/build_word_templates.py)
+SMALL_CHAR_MM = 10.5 * 25.4 / 72
+CELL_MARGINS_MM = 2.0
+
+
+@pytest.mark.parametrize(
+    ("name", "type_area_mm"),
+    [(render_docx.CIRCULAR_TEMPLATE, 156), (render_docx.NOTICE_TEMPLATE, 156), (render_docx.ESCALATION_TEMPLATE, 247)],
+)
+def test_table_columns_fill_the_type_area_and_hold_their_headers(name: str, type_area_mm: int) -> None:
+    """Each table is as wide as the type area, and every header stands on one line: a narrow
+    column never breaks 督办次数 into 督办次 / 数."""
+    doc = Document(str(TEMPLATES / name))
+    for table in doc.tables:
+        widths = [int(col.get(qn("w:w"))) / 56.6929 for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(widths) == pytest.approx(type_area_mm, abs=0.5), name
+        for cell, width in zip(table.rows[0].cells, widths, strict=True):
+            size = cell.paragraphs[0].style.font.size.pt
+            assert len(cell.text) * size * 25.4 / 72 + CELL_MARGINS_MM <= width, (name, cell.text, width)
+        dates = [w for c, w in zip(table.rows[0].cells, widths, strict=True) if c.text in ("完成时限", "办理时限")]
+        # 12月31日: four digits, three characters and the quarter-em gaps between them
+        assert all(w >= 5.75 * SMALL_CHAR_MM + CELL_MARGINS_MM for w in dates), name

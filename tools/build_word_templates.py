@@ -44,6 +44,17 @@ SMALL_TABLE_PT = 10.5  # 五号
 LINE_PT = 28.9  # 22 lines in the 225 mm type area
 HEAD_LINE_PT = 46  # the red 发文机关标志 (at most 36 pt) on a fixed line
 CHAR = Pt(BODY_PT)
+# Widths (mm) of the table columns that must hold their content whole in 五号 (10.5 pt, 3.7 mm a
+# character, plus 2 mm of cell margins); the long text columns (具体问题, 事项内容) take the rest
+# of the type area (156 mm portrait, 247 mm landscape) and wrap.
+HEAD4_MM = 18  # a four-character header: 逾期天数, 督办次数, 督办等级
+# a date of the campaign's year, 12月31日 (with the quarter-em Word and LibreOffice put between
+# Chinese characters and digits); a full 2022年12月31日 needs 33 mm, more than the portrait
+# tables can give, so every table shows the short form and the sentences the full one
+DATE_MM = 24
+NO_MM = 20  # 问题编号 NYZX-004; the assigned matters' 编号 JB2022-03 takes 21
+LEADER_MM = 29  # a post of up to seven characters (社区党总支书记) on each line, the name below
+PERSON_MM = 36  # the same for 责任人, whose posts run to nine (村务监督委员会主任)
 
 # Character styles for the 三色督办 ladder; render_docx refers to them by these ids.
 LADDER_STYLES = {
@@ -473,8 +484,9 @@ def _signature(doc: DocumentObject) -> None:
     """The 发文机关署名 and 成文日期 (GB/T 9704-2012 7.3.5.2): a blank line below the text, the
     office two characters from the right margin, the date below it starting two characters
     right of the office's first. ``render_docx.place_signature`` sets both indents for the
-    names and dates of each document, and keeps the blank line and the text's last paragraph
-    with the signature (the last paragraph here may be a tag that rendering removes)."""
+    names and dates of each document, keeps the blank line and the text's last paragraph with
+    the signature (the last paragraph here may be a tag that rendering removes), and keeps the
+    date with a line that follows it (the notice's 签收 line)."""
     _para(doc, "Normal", "")
     office = _para(doc, "Signature", "{{ office }}")
     office.paragraph_format.right_indent = CHAR * 2
@@ -540,7 +552,8 @@ def build_circular() -> DocumentObject:
     _para(
         doc,
         "TableNote",
-        "注：完成率＝已完成÷（问题数－长期坚持类问题数）；“较上月”为完成率较上月增减的百分点；“—”表示无可计算的数据。",
+        "注：完成率＝已完成÷（问题数－长期坚持类问题数），完成率相同的，红灯问题少的排名在前；"
+        "“较上月”为完成率较上月增减的百分点；“—”表示无可计算的数据。",
     )
     _para(doc, "Heading1CN", "四、逾期及督办事项")
     _para(doc, "Normal", "{{ overdue_text }}")
@@ -549,12 +562,12 @@ def build_circular() -> DocumentObject:
         doc,
         "overdue_rows",
         [
-            ("问题编号", "r.no", 22),
-            ("单位", "r.unit", 33),
-            ("具体问题", "r.problem", 46),
-            ("完成时限", "r.deadline_short", 20),
-            ("逾期天数", "r.days", 17),
-            ("督办等级", "{{r r.level }}", 18),
+            ("问题编号", "r.no", NO_MM),
+            ("单位", "r.unit", 32),
+            ("具体问题", "r.problem", 44),
+            ("完成时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办等级", "{{r r.level }}", HEAD4_MM),
         ],
         small=True,
         left=("r.problem",),
@@ -571,12 +584,12 @@ def build_circular() -> DocumentObject:
         doc,
         "matter_rows",
         [
-            ("编号", "r.no", 20),
-            ("承办单位", "r.unit", 30),
-            ("事项内容", "r.content", 50),
-            ("办理时限", "r.deadline_short", 20),
-            ("逾期天数", "r.days", 16),
-            ("督办等级", "{{r r.level }}", 20),
+            ("编号", "r.no", NO_MM + 1),
+            ("承办单位", "r.unit", 32),
+            ("事项内容", "r.content", 43),
+            ("办理时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办等级", "{{r r.level }}", HEAD4_MM),
         ],
         small=True,
         left=("r.content",),
@@ -606,6 +619,9 @@ def build_circular() -> DocumentObject:
         "请各村（社区）、各部门于{{ next_due_text }}前，将本单位问题清单整改进展更新后报送镇干部"
         "作风整顿办，已完成的问题须注明完成日期。逾期未报送或报送不规范的，将在下月通报中予以通报。",
     )
+    # the closing formula, a short last paragraph: it is what travels with the signature when the
+    # signature does not fit below the text (a longer one would move whole in LibreOffice)
+    _para(doc, "Normal", "特此通报。")
     _signature(doc)
     return doc
 
@@ -623,12 +639,12 @@ def build_notice() -> DocumentObject:
         doc,
         "rows",
         [
-            ("问题编号", "r.no", 22),
-            ("具体问题", "r.problem", 56),
-            ("完成时限", "r.deadline_short", 23),
-            ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 19),
-            ("督办等级", "{{r r.level }}", 19),
+            ("问题编号", "r.no", NO_MM),
+            ("具体问题", "r.problem", 58),
+            ("完成时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
+            ("督办等级", "{{r r.level }}", HEAD4_MM),
         ],
         small=True,
         left=("r.problem",),
@@ -636,17 +652,18 @@ def build_notice() -> DocumentObject:
     _para(doc, "TableNote", "")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if matter_rows %}")
-    _para(doc, "TableNote", "领导批示、交办事项：")
+    caption = _para(doc, "TableNote", "领导批示、交办事项：")
+    caption.paragraph_format.keep_with_next = True  # never alone at the foot of a page
     _loop_table(
         doc,
         "matter_rows",
         [
-            ("编号", "r.no", 22),
-            ("事项内容", "r.content", 56),
-            ("办理时限", "r.deadline_short", 23),
-            ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 19),
-            ("督办等级", "{{r r.level }}", 19),
+            ("编号", "r.no", NO_MM + 1),
+            ("事项内容", "r.content", 57),
+            ("办理时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
+            ("督办等级", "{{r r.level }}", HEAD4_MM),
         ],
         small=True,
         left=("r.content",),
@@ -659,11 +676,18 @@ def build_notice() -> DocumentObject:
         doc,
         "Normal",
         "请你单位高度重视，主要负责同志亲自研究、亲自督促，对照上述问题逐项落实整改措施，"
-        "并于{{ reply_by_text }}前将整改情况书面报送镇干部作风整顿办。"
-        "逾期未整改或整改不到位的，将按照“三色督办”要求提级督办；经多次督办仍未落实的，"
-        "会同镇纪委督查问效。",
+        "并于{{ reply_by_text }}前将整改情况书面报送镇干部作风整顿办。",
+    )
+    # the consequences in a short paragraph of their own: the text's last paragraph travels with
+    # the signature when the signature does not fit below it (see build_circular); a notice has
+    # no line to spare for 特此通知 if one with a single item is to stay on one page
+    _para(
+        doc,
+        "Normal",
+        "逾期未整改或整改不到位的，将按照“三色督办”要求提级督办；经多次督办仍未落实的，会同镇纪委督查问效。",
     )
     _signature(doc)
+    # kept with the signature by render_docx.place_signature
     receipt = _para(doc, "Addressee", "签收人：　　　　　　　　签收日期：　　　年　　月　　日")
     receipt.paragraph_format.first_line_indent = Pt(0)
     return doc
@@ -681,36 +705,37 @@ def build_escalation() -> DocumentObject:
         doc,
         "rows",
         [
-            ("序号", "r.seq", 11),
-            ("问题编号", "r.no", 19),
-            ("单位", "r.unit", 26),
-            ("问题类别", "r.category", 26),
-            ("具体问题", "r.problem", 52),
-            ("责任领导", "r.leader", 25),
-            ("责任人", "r.person", 22),
-            ("完成时限", "r.deadline", 33),
-            ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 16),
+            ("序号", "r.seq", 10),
+            ("问题编号", "r.no", NO_MM),
+            ("单位", "r.unit", 24),
+            ("问题类别", "r.category", 24),
+            ("具体问题", "r.problem", 44),
+            ("责任领导", "r.leader_lines", LEADER_MM),
+            ("责任人", "r.person_lines", PERSON_MM),
+            ("完成时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
         ],
         small=True,
         left=("r.problem", "r.category"),
     )
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if matter_rows %}")
-    _para(doc, "TableNote", "领导批示、交办事项（按承办单位计）：")
+    caption = _para(doc, "TableNote", "领导批示、交办事项（按承办单位计）：")
+    caption.paragraph_format.keep_with_next = True  # never alone at the foot of a page
     _loop_table(
         doc,
         "matter_rows",
         [
-            ("序号", "r.seq", 11),
-            ("编号", "r.no", 19),
-            ("承办单位", "r.unit", 26),
-            ("事项内容", "r.content", 60),
-            ("交办领导", "r.leader", 25),
-            ("办理时限", "r.deadline", 33),
-            ("办理进展", "r.progress", 40),
-            ("逾期天数", "r.days", 17),
-            ("督办次数", "r.count", 16),
+            ("序号", "r.seq", 10),
+            ("编号", "r.no", NO_MM + 1),
+            ("承办单位", "r.unit", 24),
+            ("事项内容", "r.content", 52),
+            ("交办领导", "r.leader_lines", LEADER_MM),
+            ("办理时限", "r.deadline_short", DATE_MM),
+            ("办理进展", "r.progress", 51),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
         ],
         small=True,
         left=("r.content", "r.progress"),
