@@ -462,13 +462,24 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
 
     section += 1
     w.heading(section, "下一步工作")
-    open_items = int(latest["整改中"]) + int(latest["未启动"])
-    w.body(
-        f"对仍未完成的{open_items}个问题继续实行挂账督办、逐项销号；对移交镇纪委的问题，"
-        "配合镇纪委督查问效；对长期坚持的问题建立长效机制，巩固整改成果，防止问题反弹。"
-    )
+    w.body(_next_steps(data))
     w.signature(data.campaign.office, data.as_of)
     return w.doc
+
+
+def _next_steps(data: SummaryData) -> str:
+    """下一步工作: only the steps the period's figures call for (no 纪委 step when nothing was sent there)."""
+    latest = data.latest
+    open_items = int(latest["整改中"]) + int(latest["未启动"])
+    steps = []
+    if open_items:
+        steps.append(f"对仍未完成的{open_items}个问题继续实行挂账督办、逐项销号")
+    if len(data.escalated):
+        steps.append("对移交镇纪委的问题，配合镇纪委督查问效")
+    if int(latest["长期坚持"]):
+        steps.append("对长期坚持的问题建立长效机制")
+    steps.append("适时开展“回头看”，巩固整改成果，防止问题反弹")
+    return "；".join(steps) + "。"
 
 
 def _flag(tag: str) -> Any:

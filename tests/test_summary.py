@@ -376,3 +376,15 @@ def test_the_report_is_signed_as_the_circular_is(year_outputs: list[Path], campa
     expected = signature_indents(name.text, day.text)
     assert [round(p.paragraph_format.right_indent.pt) for p in (name, day)] == [round(16 * c) for c in expected]  # type: ignore[union-attr]
     assert blank.text == "" and blank.paragraph_format.keep_with_next and last_text.paragraph_format.keep_with_next
+
+
+def next_steps(report: Path) -> str:
+    paragraphs = [p.text for p in Document(str(report)).paragraphs]
+    return paragraphs[paragraphs.index(next(p for p in paragraphs if p.endswith("下一步工作"))) + 1]
+
+
+def test_next_steps_name_only_what_the_figures_call_for(year_outputs: list[Path], campaign_ws: Path) -> None:
+    steps = next_steps(year_outputs[0])
+    assert "配合镇纪委督查问效" in steps and "继续实行挂账督办" in steps  # CZ-001 went to 纪委 and is open
+    early, _ = run.summary(campaign_ws, "half", dt.date(2022, 3, 31))  # nothing sent to 纪委 by March
+    assert "纪委" not in next_steps(early) and "巩固整改成果" in next_steps(early)
