@@ -101,7 +101,7 @@ def draw_charts(data: SummaryData, font: str) -> dict[str, bytes]:
 def _png(plt: Any, fig: Any) -> bytes:
     buffer = io.BytesIO()
     fig.tight_layout()
-    fig.savefig(buffer, format="png", dpi=150)
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")  # a legend outside the axes is kept
     plt.close(fig)
     return buffer.getvalue()
 
@@ -127,8 +127,9 @@ def _trend_chart(plt: Any, data: SummaryData) -> bytes:
     rate.set_ylim(0, 110)
     rate.set_ylabel("完成率（%）")
     handles = ax.get_legend_handles_labels()[0] + rate.get_legend_handles_labels()[0]
-    ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8, ncol=5, frameon=False)
-    ax.set_ylim(0, max([*bottom, 1]) * 1.3)
+    labels = [h.get_label() for h in handles]  # below the plot: the rate's labels near 100% stay clear of it
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=5, frameon=False)
+    ax.set_ylim(0, max([*bottom, 1]) * 1.15)
     ax.set_title("逐月整改进展")
     return _png(plt, fig)
 
