@@ -31,7 +31,8 @@ class Assessment:
     """考核 weights (``[assessment]`` in campaign.toml); the score is documented in README.
 
     score = on_time × 按时报送率 + completion × 完成率
-            − overdue × 逾期督办次数 − escalated × 移交纪委问题数 − returned × 退回文件数,
+            − overdue × 逾期督办次数 − escalated × 移交纪委问题数 − returned × 退回文件数
+            − summary_late (工作总结逾期) or summary_missing (未报送; both once the summary is due),
     never below 0. With the defaults the best possible score is 100.
     """
 
@@ -40,6 +41,8 @@ class Assessment:
     overdue: float = 2.0  # deducted per month an item was found red (督办次数)
     escalated: float = 5.0  # deducted per item that went to 纪委
     returned: float = 1.0  # deducted per returned file (退回修改)
+    summary_late: float = 3.0  # deducted for a work summary received after its due date
+    summary_missing: float = 5.0  # deducted when no work summary has come, once it is due
 
 
 ASSESSMENT_KEYS: dict[str, str] = {
@@ -48,6 +51,8 @@ ASSESSMENT_KEYS: dict[str, str] = {
     "overdue": "每次逾期督办扣分",
     "escalated": "每个移交纪委问题扣分",
     "returned": "每份退回文件扣分",
+    "summary_late": "工作总结逾期报送扣分",
+    "summary_missing": "未报送工作总结扣分",
 }
 
 

@@ -452,11 +452,12 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
 
         section += 1
         w.heading(section, "单位考核")
-        top = data.assessment.iloc[0]
+        tops = data.assessment[data.assessment["排名"] == 1]
+        first = f"{'、'.join(tops['单位'])}以{tops['得分'].iloc[0]:.1f}分{'并列' if len(tops) > 1 else '位列'}第一"
+        counted = "按时报送、整改完成、逾期督办、移交纪委、退回修改" + ("和工作总结报送" if _summary_due(data) else "")
         w.body(
             f"按照“纳入{data.as_of.year}年度重点工作考核内容，严格考核、逗硬奖惩”的要求，"
-            f"根据按时报送、整改完成、逾期督办、移交纪委和退回修改情况对各单位计分，"
-            f"{top['单位']}以{top['得分']:.1f}分位列第一。"
+            f"根据{counted}情况对各单位计分，{first}。"
         )
         w.figure("assessment", "单位考核得分", f"表{w.tables + 1}")
         w.table("单位考核得分排名", data.assessment[list(ASSESSMENT_COLUMNS)], legend=_formula_note(data))
@@ -882,13 +883,24 @@ def _work_summary_sentence(data: SummaryData) -> str:
     return text + "。"
 
 
+def _summary_due(data: SummaryData) -> bool:
+    """Whether the work summary was due by the report's date: only then does it count."""
+    return data.as_of >= data.campaign.summary_due
+
+
 def _formula_note(data: SummaryData) -> str:
     w = data.weights
+    summary = (
+        f" − 工作总结扣分（逾期报送扣 {w.summary_late:g} 分，未报送扣 {w.summary_missing:g} 分）"
+        if _summary_due(data)
+        else ""
+    )
     return (
         f"说明：得分 = 按时报送率 × {w.on_time:g} + 期末完成率 × {w.completion:g} − 逾期督办次数 × {w.overdue:g}"
-        f" − 移交纪委问题数 × {w.escalated:g} − 退回文件数 × {w.returned:g}，最低 0 分。"
+        f" − 移交纪委问题数 × {w.escalated:g} − 退回文件数 × {w.returned:g}{summary}，最低 0 分。"
         f"按时报送率为{len(data.months)}个月中按时报送的月数占比；期末完成率为已完成 ÷（问题数 − 长期坚持），"
         "没有需完成问题的按 100% 计；逾期督办次数为各问题亮红灯的月数之和。"
+        + ("" if _summary_due(data) else f"工作总结于{cn_date(data.campaign.summary_due)}到期，到期前不计分。")
     )
 
 

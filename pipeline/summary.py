@@ -7,12 +7,15 @@ the clock. ``render_summary`` only formats it.
 The unit assessment (考核), with the weights of ``[assessment]`` in campaign.toml:
 
     得分 = on_time × 按时报送率 + completion × 完成率
-           − overdue × 逾期督办次数 − escalated × 移交纪委问题数 − returned × 退回文件数   (不低于 0)
+           − overdue × 逾期督办次数 − escalated × 移交纪委问题数 − returned × 退回文件数
+           − summary_late (工作总结逾期) 或 summary_missing (未报送)   (不低于 0)
 
 按时报送率 is the share of the period's months a unit sent an accepted file by the due date;
 完成率 is the rate at the end of the period (100 % for a unit with nothing to complete);
 逾期督办次数 adds, over the unit's problems, the months a run found each red (督办次数);
-移交纪委问题数 counts the problems that reached ``escalate_after``; 退回文件数 the returned files.
+移交纪委问题数 counts the problems that reached ``escalate_after``; 退回文件数 the returned files;
+工作总结 counts only in a report made on or after its due date (``summary_due``), before which it
+shows ``—``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ TREND_COLUMNS: tuple[str, ...] = (
     "移交纪委",
     *SUBMISSION_STATES,
 )
+NOT_DUE = "—"  # the 工作总结 cell of the assessment before the summary is due
+
 ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "排名",
     "单位",
@@ -50,6 +55,7 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "逾期督办次数",
     "移交纪委问题数",
     "退回文件数",
+    "工作总结",
 )
 
 
@@ -150,6 +156,7 @@ def build(
     escalated_ids = _ever_escalated(problems)
     returned = _returned_files(campaign, history)
     units = _units(campaign, problems, months, escalated_ids)
+    summaries = work_summaries(campaign, all_records or [r for h in history for r in h.records])
     return SummaryData(
         campaign=campaign,
         period=period,
@@ -162,8 +169,8 @@ def build(
         unit_rates=_unit_rates(campaign, problems, months),
         overdue=_overdue(final, history[-1].red_months, campaign.escalate_after, problems),
         submissions=_submission_table(campaign, submissions, months, returned),
-        assessment=assess(campaign, units, submissions, returned),
-        work_summaries=work_summaries(campaign, all_records or [r for h in history for r in h.records]),
+        assessment=assess(campaign, units, submissions, returned, summaries if as_of >= campaign.summary_due else None),
+        work_summaries=summaries,
         weights=campaign.assessment,
         matters=matters if matters is not None and not matters.items.empty else None,
     )
@@ -343,14 +350,22 @@ def _submission_table(
 
 
 def assess(
-    campaign: Campaign, units: pd.DataFrame, submissions: dict[str, pd.DataFrame], returned: dict[str, int]
+    campaign: Campaign,
+    units: pd.DataFrame,
+    submissions: dict[str, pd.DataFrame],
+    returned: dict[str, int],
+    summaries: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """考核: a score per unit (formula in the module docstring), ranked best first."""
+    """考核: a score per unit (formula in the module docstring), ranked best first. ``summaries``
+    (``work_summaries``) only once the work summary is due: a late or missing one costs points."""
     w = campaign.assessment
     months = len(submissions)
+    summary_state = dict(zip(summaries["单位"], summaries["报送状态"], strict=True)) if summaries is not None else {}
+    summary_cost = {"逾期": w.summary_late, "未报送": w.summary_missing}
     rows = []
     for rec in units.to_dict("records"):
         code = rec["单位编码"]
+        summary = summary_state.get(rec["单位"], NOT_DUE)
         on_time = sum(
             1 for sub in submissions.values() if (sub.loc[sub["单位编码"] == code, "报送状态"] == "按时").any()
         )
@@ -362,6 +377,7 @@ def assess(
             - w.overdue * rec["逾期督办次数"]
             - w.escalated * rec["移交纪委问题数"]
             - w.returned * returned.get(code, 0)
+            - summary_cost.get(summary, 0.0)
         )
         rows.append(
             {
@@ -374,6 +390,7 @@ def assess(
                 "逾期督办次数": rec["逾期督办次数"],
                 "移交纪委问题数": rec["移交纪委问题数"],
                 "退回文件数": returned.get(code, 0),
+                "工作总结": summary,
             }
         )
     frame = pd.DataFrame(rows).sort_values(["得分", "完成率", "单位编码"], ascending=[False, False, True])

@@ -311,6 +311,20 @@ def test_work_summaries_on_time_late_missing(workspace: Path) -> None:
     assert states == {"红星村": "按时", "东风社区": "逾期", "镇财政所": "未报送"}
     text = docx_text(report)
     assert "逾期报送1个：东风社区" in text and "未报送1个：镇财政所" in text
+    scores = {r["单位"]: r for r in sheet(workbook, "单位考核")}
+    assert {u: r["工作总结"] for u, r in scores.items()} == states
+    cost = {"按时": 0, "逾期": 3, "未报送": 5}  # the default weights
+    for r in scores.values():
+        base = 40 * r["按时报送率"] + 60 * r["完成率"] - 2 * r["逾期督办次数"] - 5 * r["移交纪委问题数"]
+        assert r["得分"] == round(max(base - r["退回文件数"] - cost[r["工作总结"]], 0), 1)
+    assert scores["东风社区"]["得分"] > 0  # so the deduction shows
+    assert "工作总结扣分（逾期报送扣 3 分，未报送扣 5 分）" in text
+
+
+def test_before_its_due_date_the_work_summary_does_not_count(year_outputs: list[Path]) -> None:
+    report, workbook = year_outputs  # as of 2022-05-31, the summary is due on 2022-11-18
+    assert {r["工作总结"] for r in sheet(workbook, "单位考核")} == {"—"}
+    assert "工作总结于2022年11月18日到期，到期前不计分" in docx_text(report)
 
 
 def test_a_summary_like_file_outside_november_is_returned(workspace: Path) -> None:
