@@ -63,8 +63,6 @@ TABLE_FONT = "仿宋_GB2312"
 ESCALATION_IDS_MAX = 5
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Where a person cell breaks its line: "镇党委委员、副镇长 钱志勇" is two posts, then a name.
-_PERSON_BREAK = re.compile(r"(?<=、) ?(?=\S)|(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _WINDOWS_BAD = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '<>:"/\\|?*'})
 
 
@@ -141,8 +139,23 @@ def _count(value: object) -> str:
 
 def _title_lines(value: object) -> Listing:
     """A person's posts and name on lines of their own (``镇党委委员、`` / ``副镇长`` / ``钱志勇``),
-    for a narrow table cell: a name is never broken across two lines."""
-    return Listing(_PERSON_BREAK.sub("\n", clean(value)))
+    for a narrow table cell. The name is the last word; a name spaced out for alignment
+    (``王 芳``, ``李　明``: single characters) is joined again, so a name is never broken."""
+    words: list[str] = []
+    for word in clean(value).split():
+        if words and (words[-1][-1].isascii() or word[0].isascii()):
+            words[-1] += f" {word}"  # a space beside Latin letters or digits is the text's own
+        else:
+            words.append(word)
+    if not words:
+        return Listing("")
+    start = len(words) - 1
+    while start > 0 and len(words[start]) == 1 and len(words[start - 1]) == 1:
+        start -= 1  # the spaced-out characters of one name
+    posts = [line for word in words[:start] for line in word.replace("、", "、\n").split("\n") if line]
+    name = "".join(words[start:])
+    lines = [*posts, *(name.replace("、", "、\n").split("\n") if not posts and start == 0 else [name])]
+    return Listing("\n".join(line for line in lines if line))
 
 
 def _names(values: Iterable[object]) -> str:

@@ -453,7 +453,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
         section += 1
         w.heading(section, "单位考核")
         tops = data.assessment[data.assessment["排名"] == 1]
-        first = f"{'、'.join(tops['单位'])}以{tops['得分'].iloc[0]:.1f}分{'并列' if len(tops) > 1 else '位列'}第一"
+        first = f"得分最高的是{'、'.join(tops['单位'])}（{tops['得分'].iloc[0]:.1f}分{'，并列第一' if len(tops) > 1 else ''}）"
         counted = "按时报送、整改完成、逾期督办、移交纪委、退回修改" + ("和工作总结报送" if _summary_due(data) else "")
         w.body(
             f"按照“纳入{data.as_of.year}年度重点工作考核内容，严格考核、逗硬奖惩”的要求，"
@@ -674,23 +674,29 @@ def _group_sentence(data: SummaryData) -> str:
     """作风问题 and 专项治理: counts and the completion rate, saying what the rate leaves out."""
     parts = []
     for g in data.groups.to_dict("records"):
+        if not int(g["问题数"]):
+            continue  # no such problem this period: nothing to say of its rate
         name = g["类别"] if "问题" in g["类别"] else f"{g['类别']}问题"
         lasting = int(g["长期坚持"])
         parts.append(
             f"{name}{int(g['问题数'])}个，已完成{int(g['已完成'])}个，完成率{percent(g['完成率'])}"
             + (f"（不含长期坚持的{lasting}个）" if lasting else "")
         )
-    return "；".join(parts) + "。"
+    return "；".join(parts) + "。" if parts else ""
 
 
 ORDINALS = {1: "一", 2: "两", 3: "三"}
 
 
-def _tied_groups(names: Sequence[str], shown: Sequence[str]) -> list[tuple[int, list[str], str]]:
-    """Runs of equal ``shown`` values (ranked best first) as (competition rank, names, value)."""
+def _tied_groups(
+    names: Sequence[str], shown: Sequence[str], keys: Sequence[object] | None = None
+) -> list[tuple[int, list[str], str]]:
+    """Runs of equal ``keys`` (default: the ``shown`` values; ranked best first) as (competition
+    rank, names, shown value)."""
     groups: list[tuple[int, list[str], str]] = []
-    for position, (name, value) in enumerate(zip(names, shown, strict=True), start=1):
-        if groups and groups[-1][2] == value:
+    keys = list(shown) if keys is None else list(keys)
+    for position, (name, value, key) in enumerate(zip(names, shown, keys, strict=True), start=1):
+        if groups and keys[position - 2] == key:
             groups[-1][1].append(name)
         else:
             groups.append((position, [name], value))
@@ -700,11 +706,17 @@ def _tied_groups(names: Sequence[str], shown: Sequence[str]) -> list[tuple[int, 
 def _ends(
     groups: list[tuple[int, list[str], str]], n: int
 ) -> tuple[list[tuple[int, list[str], str]], list[tuple[int, list[str], str]]]:
-    """The tied groups ranked in the first ``n`` places and those in the last ``n``: whole groups
-    (so 并列 units are all named), the bottom never holding a group of the top."""
-    top = [g for g in groups if g[0] <= n]
+    """The tied groups named as the first places and as the last ``n``: whole groups (so 并列
+    units are all named). The first group is always the top's; a later group reaching into the
+    last ``n`` places is the bottom's, never the top's, so no unit is named at both ends."""
     count = sum(len(g[1]) for g in groups)
-    bottom = [g for g in groups[len(top) :] if count - (g[0] + len(g[1]) - 1) < n]
+    top, bottom = groups[:1], []
+    for group in groups[1:]:
+        rank, names, _value = group
+        if rank + len(names) - 1 > count - n:
+            bottom.append(group)
+        elif rank <= n:
+            top.append(group)
     return top, bottom
 
 
@@ -712,38 +724,56 @@ def _group_text(names: list[str], value: str, alone: str, tied: str) -> str:
     """``甲村（alone）``, ``甲村、乙村（tied）`` or, for more than ``NAMES_MAX``, ``12个单位（tied）``."""
     if len(names) == 1:
         return f"{names[0]}（{alone.format(value)}）"
-    who = "、".join(names) if len(names) <= NAMES_MAX else f"{len(names)}个单位"
-    return f"{who}（{tied.format(value)}）"
+    return f"{_who(names)}（{tied.format(value)}）"
+
+
+def _who(names: list[str]) -> str:
+    return "、".join(names) if len(names) <= NAMES_MAX else f"{len(names)}个单位"
+
+
+def _places(groups: list[tuple[int, list[str], str]], tied: str = "均为{}") -> str:
+    """Groups as ``甲村（100.0%）、乙村、丙村（并列第二，均为90.0%）``; ``{rank}`` in ``tied`` is the place."""
+    return "、".join(
+        _group_text(names, value, "{}", tied.replace("{rank}", _ordinal(rank))) for rank, names, value in groups
+    )
+
+
+def _ordinal(rank: int) -> str:
+    return CN_NUMBERS[rank - 1] if rank <= len(CN_NUMBERS) else str(rank)
 
 
 def _unit_sentence(data: SummaryData) -> str:
-    """The first and last places by completion rate and by gain since the start, tied units
-    named together (并列) and counted instead of named when there are many."""
+    """The first and last places by completion rate (as the table ranks them: the rate, then fewer
+    red lights) and by gain since the start; tied units named together (并列), counted instead of
+    named when there are many, and no unit named at both ends."""
     rated = data.units.dropna(subset=["完成率"])
     parts = []
     if len(rated) >= 2:
-        rates = [percent(v) for v in rated["完成率"]]  # tied: the same rate as printed
-        groups = _tied_groups(list(rated["单位"]), rates)
+        groups = _tied_groups(list(rated["单位"]), [percent(v) for v in rated["完成率"]], list(rated["排名"]))
         n = 3 if len(rated) >= 6 else max(1, len(rated) // 2)
         if len(groups) == 1:
             parts.append(f"{len(rated)}个单位期末完成率均为{groups[0][2]}。")
         else:
             top, bottom = _ends(groups, n)
-            first = top[0]
-            if len(first[1]) >= max(n, 2):  # the first places all tied
-                who = "、".join(first[1]) if len(first[1]) <= NAMES_MAX else f"{len(first[1])}个单位"
-                text = f"{who}期末完成率均为{first[2]}，并列第一"
-            else:
-                ranked = "、".join(
-                    _group_text(names, value, "{}", f"并列第{CN_NUMBERS[rank - 1]}，均为{{}}")
-                    for rank, names, value in top
-                )
-                text = f"按期末完成率排名，前{ORDINALS[n]}名为{ranked}" if n > 1 else f"排名第一的是{ranked}"
+            k = sum(len(g[1]) for g in top)
+            if len(top) == 1 and k > 1:
+                text = f"{_who(top[0][1])}期末完成率均为{top[0][2]}，并列第一"
+            elif k == 1:
+                text = f"按期末完成率排名，排名第一的是{_places(top)}"
+            else:  # the places the named groups take, ties included: 前三名 may name four units
+                places = top[-1][0]
+                lead = f"前{ORDINALS[places]}名为" if places in ORDINALS else "排在前列的是"
+                text = f"按期末完成率排名，{lead}{_places(top, '并列第{rank}，均为{}')}"
             if bottom:
-                last = "、".join(_group_text(names, value, "{}", "均为{}") for _rank, names, value in bottom)
-                count = sum(len(g[1]) for g in bottom)
-                lead = "排名最后的是" if len(bottom) == 1 else f"后{ORDINALS[n]}名为" if count >= n else "排名靠后的是"
-                text += f"；{lead}{last}"
+                places = len(rated) - bottom[0][0] + 1
+                if len(bottom) == 1:
+                    text += f"；排名最后的是{_places(bottom)}"
+                else:
+                    lead = f"后{ORDINALS[places]}名为" if places in ORDINALS else "排名靠后的是"
+                    text += f"；{lead}{_places(bottom)}"
+            same = rated["完成率"].eq(rated["完成率"].shift()) & rated["排名"].ne(rated["排名"].shift())
+            if same.any():  # equal rates in different places: say why, as the table's order does
+                text += "（完成率相同的，红灯问题少的排名在前）"
             parts.append(text + "。")
     improved = data.improved
     if len(improved) >= 2:
@@ -754,10 +784,24 @@ def _unit_sentence(data: SummaryData) -> str:
         else:
             n = 3 if len(improved) >= 6 else max(1, len(improved) // 2)
             top, bottom = _ends(groups, n)
-            most = "、".join(_group_text(names, value, "{}", "均{}") for _rank, names, value in top)
-            least = "、".join(_group_text(names, value, "{}", "均{}") for _rank, names, value in bottom[::-1])
-            parts.append(f"与期初相比，进步最大的是{most}" + (f"；进步最小的是{least}。" if bottom else "。"))
+            value = {g: float(v) for g, v in zip(gains, improved["提升"], strict=True)}
+            best, worst = value[top[0][2]], value[bottom[-1][2]] if bottom else 0.0
+            most = "、".join(_group_text(names, shown, "{}", "均{}") for _rank, names, shown in top)
+            text = f"与期初相比，{_gain_label(best, most=True)}{most}"
+            if bottom:
+                least = "、".join(_group_text(names, shown, "{}", "均{}") for _rank, names, shown in bottom[::-1])
+                text += f"；{_gain_label(worst, most=False)}{least}"
+            parts.append(text + "。")
     return "".join(parts)
+
+
+def _gain_label(gain: float, most: bool) -> str:
+    """How the best (``most``) or the worst gain is introduced: a fall is not called 进步."""
+    if round(gain, 1) > 0:
+        return "进步最大的是" if most else "进步最小的是"
+    if round(gain, 1) == 0:
+        return "完成率持平的是" if most else "没有进步的是"
+    return "下降最少的是" if most else "下降最多的是"
 
 
 def _points(value: float) -> str:

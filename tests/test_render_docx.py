@@ -639,6 +639,20 @@ def test_escalation_puts_names_on_lines_of_their_own(report: MonthReport, tmp_pa
     assert render_docx._title_lines("John Smith").xml == "John Smith"  # a space between Latin words stays
 
 
+@pytest.mark.parametrize(
+    ("written", "lines"),
+    [
+        ("王 芳", ["王芳"]),  # a two-character name spaced out for alignment
+        ("村委会主任 李\u3000明", ["村委会主任", "李明"]),
+        ("组织委员  田春燕", ["组织委员", "田春燕"]),
+        ("镇党委委员、副镇长钱志勇", ["镇党委委员、", "副镇长钱志勇"]),  # no space: only the 、 breaks
+        ("副镇长 John Smith", ["副镇长 John Smith"]),
+    ],
+)
+def test_a_persons_name_is_never_broken_across_lines(written: str, lines: list[str]) -> None:
+    assert render_docx._title_lines(written).xml.split("\n") == lines
+
+
 # 五号 in mm, and the 1 mm cell margins on each side (tools/build_word_templates.py)
 SMALL_CHAR_MM = 10.5 * 25.4 / 72
 CELL_MARGINS_MM = 2.0

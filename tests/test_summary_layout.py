@@ -123,7 +123,36 @@ def test_more_tied_gains_than_can_be_named_are_counted() -> None:
 
 def test_a_fall_is_said_as_such() -> None:
     text = sentence(units_frame([0.9, 0.8, 0.5], gains=[10.0, 0.0, -12.5]))
-    assert "进步最小的是单位3（下降12.5个百分点）" in text
+    assert "下降最多的是单位3（下降12.5个百分点）" in text and "进步最小" not in text
+
+
+def test_a_tie_reaching_the_last_place_is_the_bottom_not_the_top() -> None:
+    text = sentence(units_frame([1.0, 0.0, 0.0, 0.0, 0.0], gains=[10.0, 0.0, 0.0, 0.0, 0.0]))
+    rates, progress = text.split("。")[:2]
+    assert rates == "按期末完成率排名，排名第一的是单位1（100.0%）；排名最后的是单位2、单位3、单位4、单位5（均为0.0%）"
+    assert (
+        progress
+        == "与期初相比，进步最大的是单位1（提升10.0个百分点）；没有进步的是单位2、单位3、单位4、单位5（均持平）"
+    )
+
+
+def test_equal_rates_split_by_red_lights_agree_with_the_table_and_say_why() -> None:
+    units = units_frame([1.0, 1.0, 0.5]).assign(红灯=[0, 3, 0], 排名=[1, 2, 3])
+    text = sentence(units).split("。")[0]
+    assert "单位1、单位2" not in text and "并列" not in text  # the table ranks them 1 and 2
+    assert "（完成率相同的，红灯问题少的排名在前）" in text
+
+
+def test_a_group_without_problems_is_left_out_of_the_group_sentence() -> None:
+    groups = pd.DataFrame(
+        [
+            {"类别": "作风问题（四个方面）", "问题数": 8, "已完成": 4, "长期坚持": 0, "完成率": 0.5},
+            {"类别": "专项治理（三项）", "问题数": 0, "已完成": 0, "长期坚持": 0, "完成率": float("nan")},
+        ]
+    )
+    text = rs._group_sentence(SimpleNamespace(groups=groups))  # type: ignore[arg-type]
+    assert text == "作风问题（四个方面）8个，已完成4个，完成率50.0%。"
+    assert "—" not in text and "专项治理" not in text
 
 
 # ---------------------------------------------------------------------------------------------
