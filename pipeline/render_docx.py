@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -135,6 +135,41 @@ def _int(value: object) -> int:
 
 def _count(value: object) -> str:
     return str(_int(value))
+
+
+PAGE_NO_PT = 14.0  # 4号: the page number's size, and how far it is set in from the edge
+
+
+def page_numbers(doc: Any, section: Any, style_run: Callable[[Any], None]) -> None:
+    """Page numbers as GB/T 9704-2012 7.5 sets them: "— 1 —", odd pages right and even pages
+    left, one character in from the edge; ``style_run`` gives each run its font."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    for footer, right in ((section.footer, True), (section.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
+        if right:
+            paragraph.paragraph_format.right_indent = Pt(PAGE_NO_PT)
+        else:
+            paragraph.paragraph_format.left_indent = Pt(PAGE_NO_PT)
+        page_number(paragraph, style_run)
+
+
+def page_number(paragraph: Any, style_run: Callable[[Any], None]) -> None:
+    """Append "— 1 —" to ``paragraph``, the number a PAGE field (python-docx has no fields: a
+    ``w:fldSimple``, which Word and LibreOffice compute; "1" is its last computed value)."""
+    from docx.oxml import OxmlElement
+
+    before, number, after = (paragraph.add_run(text) for text in ("— ", "1", " —"))
+    for run in (before, number, after):
+        style_run(run)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    number._r.addprevious(field)
+    field.append(number._r)
 
 
 def _title_lines(value: object) -> Listing:

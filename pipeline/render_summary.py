@@ -29,7 +29,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline import textsafe
 from pipeline.messages import render_text
-from pipeline.render_docx import change_points, cn_date, cn_date_short, percent, signature_indents
+from pipeline.render_docx import change_points, cn_date, cn_date_short, page_numbers, percent, signature_indents
 from pipeline.render_xlsx import _Formats, new_workbook, write_table
 from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData
 
@@ -499,32 +499,12 @@ def _cell_text(value: object) -> str:
 
 
 def _page_numbers(doc: Any, section: Any) -> None:
-    """Page numbers as the circular's template sets them (GB/T 9704-2012 7.5): "— 1 —" in 4号
-    宋体, odd pages right and even pages left, one character in from the edge."""
-    from docx.oxml import OxmlElement
-
-    doc.settings.odd_and_even_pages_header_footer = True
+    """Page numbers as the circular's template sets them (``render_docx.page_numbers``), in 4号 宋体."""
     section.footer_distance = Mm(22)  # the number sits about 7 mm below the type area
-    for footer, align in (
-        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
-    ):
-        par = footer.paragraphs[0]
-        par.alignment = align
-        fmt = par.paragraph_format
+    page_numbers(doc, section, lambda run: _font(run, PAGE_NO_FONT, PAGE_NO_PT))
+    for footer in (section.footer, section.even_page_footer):
+        fmt = footer.paragraphs[0].paragraph_format
         fmt.space_before = fmt.space_after = Pt(0)
-        if align == WD_ALIGN_PARAGRAPH.RIGHT:
-            fmt.right_indent = Pt(PAGE_NO_PT)
-        else:
-            fmt.left_indent = Pt(PAGE_NO_PT)
-        _font(par.add_run("— "), PAGE_NO_FONT, PAGE_NO_PT)
-        number = par.add_run("1")  # the field's last computed value; Word and LibreOffice update it
-        _font(number, PAGE_NO_FONT, PAGE_NO_PT)
-        field = OxmlElement("w:fldSimple")  # python-docx has no fields: <w:fldSimple w:instr="PAGE">
-        field.set(qn("w:instr"), " PAGE ")
-        number._r.addprevious(field)
-        field.append(number._r)
-        _font(par.add_run(" —"), PAGE_NO_FONT, PAGE_NO_PT)
 
 
 def _cell_margins(table: Any, mm: float) -> None:

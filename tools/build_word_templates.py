@@ -29,6 +29,8 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+from pipeline.render_docx import page_number, page_numbers
+
 FANGSONG = "仿宋_GB2312"
 KAITI = "楷体_GB2312"
 HEITI = "黑体"
@@ -418,22 +420,7 @@ def _loop_table(
 
 
 def _page_number(paragraph: Paragraph) -> None:
-    _run(paragraph, "— ", SONGTI)
-    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
-        run = paragraph.add_run()
-        _set_fonts(run._r, SONGTI)
-        if kind == "instr":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        elif kind == "text":
-            run.text = text or ""
-        else:
-            fld = OxmlElement("w:fldChar")
-            fld.set(qn("w:fldCharType"), kind)
-            run._r.append(fld)
-    _run(paragraph, " —", SONGTI)
+    page_number(paragraph, lambda run: _set_fonts(run._r, SONGTI))
 
 
 def _page(doc: DocumentObject, *, landscape: bool = False, odd_even: bool = False) -> None:
@@ -454,17 +441,9 @@ def _page(doc: DocumentObject, *, landscape: bool = False, odd_even: bool = Fals
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
     paragraph.style = _style(doc, "PageNo")
-    if odd_even:
-        # GB/T 9704: odd page numbers right, even left, one character in from the edge
-        doc.settings.odd_and_even_pages_header_footer = True
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.paragraph_format.right_indent = Pt(PAGE_NO_PT)
-        _page_number(paragraph)
-        even = section.even_page_footer.paragraphs[0]
-        even.style = paragraph.style
-        even.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        even.paragraph_format.left_indent = Pt(PAGE_NO_PT)
-        _page_number(even)
+    if odd_even:  # GB/T 9704: odd page numbers right, even left, one character in from the edge
+        section.even_page_footer.paragraphs[0].style = paragraph.style
+        page_numbers(doc, section, lambda run: _set_fonts(run._r, SONGTI))
     else:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _page_number(paragraph)
