@@ -136,13 +136,18 @@ def build_campaign(ws: Path) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def campaign_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ws = tmp_path_factory.mktemp("summary") / "ws"
+def campaign_workspace(root: Path) -> Path:
+    """A workspace under ``root`` with the small campaign's months run (``build_campaign``)."""
+    ws = root / "ws"
     write_campaign(ws)
     (ws / "inbox").mkdir()
     build_campaign(ws)
     return ws
+
+
+@pytest.fixture(scope="module")
+def campaign_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return campaign_workspace(tmp_path_factory.mktemp("summary"))
 
 
 @pytest.fixture(scope="module")

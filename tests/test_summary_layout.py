@@ -15,10 +15,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import write_campaign
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from test_summary import build_campaign
+from test_summary import campaign_workspace
 
 from pipeline import render_summary as rs
 from pipeline import run
@@ -259,10 +258,7 @@ def test_counts_are_whole_numbers_and_rates_percentages() -> None:
 @pytest.fixture(scope="module")
 def year_data(tmp_path_factory: pytest.TempPathFactory) -> SummaryData:
     """The year's ``SummaryData`` of the small campaign of test_summary, as run.summary builds it."""
-    ws = tmp_path_factory.mktemp("layout") / "ws"
-    write_campaign(ws)
-    (ws / "inbox").mkdir()
-    build_campaign(ws)
+    ws = campaign_workspace(tmp_path_factory.mktemp("layout"))
     seen: dict[str, SummaryData] = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(rs, "render_summary", lambda data, folder, fonts=None: seen.setdefault("data", data) and [])
