@@ -260,7 +260,9 @@ def _units(
     order = frame.assign(_rate=frame["完成率"].fillna(-1.0)).sort_values(
         ["_rate", "红灯", "单位编码"], ascending=[False, True, True]
     )
-    order.insert(0, "排名", _ranks([(r, red) for r, red in zip(order["_rate"], order["红灯"], strict=True)]))
+    ranks = _ranks([(r, red) for r, red in zip(order["_rate"], order["红灯"], strict=True)])
+    # a unit with nothing to complete has no rate, so no place (the circular shows "—" too)
+    order.insert(0, "排名", [rank if rate >= 0 else None for rank, rate in zip(ranks, order["_rate"], strict=True)])
     return order.drop(columns="_rate").reset_index(drop=True)
 
 

@@ -324,6 +324,9 @@ def test_work_summaries_on_time_late_missing(workspace: Path) -> None:
         assert r["得分"] == round(max(base - r["退回文件数"] - cost[r["工作总结"]], 0), 1)
     assert scores["东风社区"]["得分"] > 0  # so the deduction shows
     assert "工作总结扣分（逾期报送扣 3 分，未报送扣 5 分）" in text
+    units = next(t for t in docx_tables(report) if t[0][:3] == ["排名", "单位", "问题数"])
+    places = {r[1]: r[0] for r in units[1:]}
+    assert places == {"红星村": "1", "东风社区": "—", "镇财政所": "—"}  # no problems: no rate, no place
 
 
 def test_before_its_due_date_the_work_summary_does_not_count(year_outputs: list[Path]) -> None:
