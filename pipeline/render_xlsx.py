@@ -54,6 +54,7 @@ LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体
 # 责任人 and 完成时限 stay open: people change, and a changed deadline is reported as 延期.
 EDITABLE = frozenset({"责任领导", "责任人", "完成时限", "整改进展", "完成状态", "完成日期", "备注"})
 TEMPLATE_WIDTHS = {"具体问题": 36, "整改措施": 36, "整改进展": 40, "问题类别": 20, "备注": 16}
+TEMPLATE_NAME_MIN = 16  # a template's name columns, blank: room for a post and a name
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
@@ -158,6 +159,17 @@ def _column_layout(column: str, values: Sequence[Any]) -> tuple[float, bool]:
         return WIDE[column], left
     longest = max([display_len(column) // 2 + 2, *(display_len(v) for v in distinct)])
     return min(max(longest + FIT_PAD, 7), NAME_MAX if column in NAME_COLUMNS else NARROW_MAX), left
+
+
+def _template_width(column: str, records: Sequence[Mapping[str, Any]]) -> float:
+    """A template column's width: the long texts' fixed ones; a name column (责任领导, 责任人) as
+    wide as the names already in it (so "镇党委委员、组织委员 田春燕" stays on one line), and never
+    narrower than ``TEMPLATE_NAME_MIN`` for the names a unit types in."""
+    if column in TEMPLATE_WIDTHS:
+        return TEMPLATE_WIDTHS[column]
+    if column in NAME_COLUMNS:
+        return max(TEMPLATE_NAME_MIN, _column_layout(column, [r.get(column) for r in records])[0])
+    return 12
 
 
 def _lines(value: Any, width: float) -> int:
@@ -430,16 +442,16 @@ def write_unit_template(
     ws.merge_range(layout.TITLE_ROW - 1, 0, layout.TITLE_ROW - 1, len(columns) - 1, layout.title(campaign.town), title)
     ws.write_string(layout.HEADER_BLOCK_ROW - 1, 0, layout.header_block(unit.name), plain)
     ws.set_row(layout.TITLE_ROW - 1, 32)
-    for c, column in enumerate(columns):
-        ws.write_string(layout.HEADER_ROW - 1, c, column, header)
-        ws.set_column(c, c, TEMPLATE_WIDTHS.get(column, 12))
     editable = EDITABLE
     first = layout.FIRST_DATA_ROW - 1
     if records is None:
         records = template_records(problems) if problems is not None else []
     n = len(records)
     blank_rows = 10  # room for problems found this month (边查摆边整改)
-    widths = [TEMPLATE_WIDTHS.get(column, 12) for column in columns]
+    widths = [_template_width(column, records) for column in columns]
+    for c, column in enumerate(columns):
+        ws.write_string(layout.HEADER_ROW - 1, c, column, header)
+        ws.set_column(c, c, widths[c])
     numbered = [column == "序号" for column in columns]
     styles = [(open_text, open_date) if column in editable else (locked, locked_date) for column in columns]
     write_string, write_blank = ws.write_string, ws.write_blank

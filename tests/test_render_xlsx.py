@@ -262,6 +262,23 @@ def test_template_locks_the_problem_and_opens_progress(tmp_path: Path) -> None:
     assert [meta["A1"].value, meta["B1"].value, meta["B2"].value] == [layout.MARKER_TAG, "AB", "2022-05"]
 
 
+def test_template_name_columns_hold_the_names_in_them(tmp_path: Path) -> None:
+    report = hostile_report()
+    campaign = report.campaign
+    unit = campaign.unit_by_code("AB")
+    assert unit is not None
+    problems = report.problems[report.problems["单位编码"] == "AB"].copy()
+    leader = "镇党委委员、组织委员 田春燕"  # 27 units: wrapped over three lines at the old 12
+    problems.loc[problems.index[0], "责任领导"] = leader
+    filled = render_xlsx.write_unit_template(campaign, unit, "2022-05", problems, tmp_path / "filled.xlsx")
+    blank = render_xlsx.write_unit_template(campaign, unit, "2022-05", problems.iloc[:0], tmp_path / "blank.xlsx")
+    letter = openpyxl.utils.get_column_letter(layout.COLUMNS.index("责任领导") + 1)
+    width = openpyxl.load_workbook(filled)[layout.SHEET].column_dimensions[letter].width
+    assert width >= render_xlsx.display_len(leader) + 1
+    blank_width = openpyxl.load_workbook(blank)[layout.SHEET].column_dimensions[letter].width
+    assert render_xlsx.TEMPLATE_NAME_MIN <= blank_width < width
+
+
 def test_filled_template_reads_back_with_its_unit_and_ids(tmp_path: Path) -> None:
     path, campaign = unit_template(tmp_path)
     # the unit fills it in (openpyxl keeps the marker, as Excel and WPS do)
