@@ -173,24 +173,26 @@ def page_number(paragraph: Any, style_run: Callable[[Any], None]) -> None:
 
 
 def _title_lines(value: object) -> Listing:
-    """A person's posts and name on lines of their own (``镇党委委员、`` / ``副镇长`` / ``钱志勇``),
-    for a narrow table cell. The name is the last word; a name spaced out for alignment
-    (``王 芳``, ``李　明``: single characters) is joined again, so a name is never broken."""
-    words: list[str] = []
-    for word in clean(value).split():
-        if words and (words[-1][-1].isascii() or word[0].isascii()):
-            words[-1] += f" {word}"  # a space beside Latin letters or digits is the text's own
-        else:
-            words.append(word)
-    if not words:
-        return Listing("")
-    start = len(words) - 1
-    while start > 0 and len(words[start]) == 1 and len(words[start - 1]) == 1:
-        start -= 1  # the spaced-out characters of one name
-    posts = [line for word in words[:start] for line in word.replace("、", "、\n").split("\n") if line]
-    name = "".join(words[start:])
-    lines = [*posts, *(name.replace("、", "、\n").split("\n") if not posts and start == 0 else [name])]
-    return Listing("\n".join(line for line in lines if line))
+    """A person cell on lines of its own: each post, each name (``镇党委委员、`` / ``副镇长`` /
+    ``钱志勇``), for a narrow table cell. A line breaks after 、 and at a space between Chinese
+    words; a name spaced out for alignment (``王 芳``, ``李　明``: two single characters) is
+    joined again, so that a name is never broken."""
+    lines: list[str] = []
+    for piece in re.split(r"(?<=、)", clean(value)):
+        words: list[str] = []
+        for word in piece.split():
+            if words and (words[-1][-1].isascii() or word[0].isascii()):
+                words[-1] += f" {word}"  # a space beside Latin letters or digits is the text's own
+            elif words and _single(words[-1]) and _single(word):
+                words[-1] += word  # 王 芳: one name (joined in pairs: 王 芳 李 明 is two)
+            else:
+                words.append(word)
+        lines.extend(words)
+    return Listing("\n".join(lines))
+
+
+def _single(word: str) -> bool:
+    return len(word.rstrip("、")) == 1
 
 
 def _names(values: Iterable[object]) -> str:

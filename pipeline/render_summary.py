@@ -31,7 +31,7 @@ from pipeline import textsafe
 from pipeline.messages import render_text
 from pipeline.render_docx import change_points, cn_date, cn_date_short, page_numbers, percent, signature_indents
 from pipeline.render_xlsx import _Formats, new_workbook, write_table
-from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData
+from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData, summary_counts
 
 REPORT_NAME = "{year}年{period}工作情况报告.docx"
 WORKBOOK_NAME = "汇总.xlsx"
@@ -376,8 +376,8 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
         f"截至{cn_date(data.as_of)}，全镇共查摆问题{total}个"
         + (f"，其中长期坚持{lasting}个；需限期完成的{total - lasting}个中，" if lasting else "，")
         + f"已完成{int(latest['已完成'])}个，整改中{int(latest['整改中'])}个，未启动{int(latest['未启动'])}个，"
-        f"完成率{percent(latest['完成率'])}（{first['月份']}为{percent(first['完成率'])}）；"
-        f"红灯{int(latest['红灯'])}个，黄灯{int(latest['黄灯'])}个。"
+        + _rate_clause(latest["完成率"], first["完成率"], first["月份"])
+        + f"红灯{int(latest['红灯'])}个，黄灯{int(latest['黄灯'])}个。"
     )
     trend_table = data.trend[
         ["月份", "问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯", "移交纪委"]
@@ -650,6 +650,14 @@ def _category_sentence(data: SummaryData) -> str:
     return f"{ends(groups[0][1], groups[0][2], '最高')}；{ends(groups[-1][1], groups[-1][2], '最低')}。"
 
 
+def _rate_clause(rate: float, first_rate: float, first_month: str) -> str:
+    """``完成率98.8%（3月为7.3%）；`` — without a rate where nothing is to be completed."""
+    if pd.isna(rate):
+        return ""
+    since = "" if pd.isna(first_rate) else f"（{first_month}为{percent(first_rate)}）"
+    return f"完成率{percent(rate)}{since}；"
+
+
 def _group_sentence(data: SummaryData) -> str:
     """作风问题 and 专项治理: counts and the completion rate, saying what the rate leaves out."""
     parts = []
@@ -658,6 +666,9 @@ def _group_sentence(data: SummaryData) -> str:
             continue  # no such problem this period: nothing to say of its rate
         name = g["类别"] if "问题" in g["类别"] else f"{g['类别']}问题"
         lasting = int(g["长期坚持"])
+        if lasting == int(g["问题数"]):
+            parts.append(f"{name}{lasting}个，均为长期坚持事项")
+            continue
         parts.append(
             f"{name}{int(g['问题数'])}个，已完成{int(g['已完成'])}个，完成率{percent(g['完成率'])}"
             + (f"（不含长期坚持的{lasting}个）" if lasting else "")
@@ -728,7 +739,11 @@ def _unit_sentence(data: SummaryData) -> str:
     named when there are many, and no unit named at both ends."""
     rated = data.units.dropna(subset=["完成率"])
     parts = []
-    if len(rated) >= 2:
+    if len(rated) == 0:
+        parts.append("各单位均无需限期完成的问题。")
+    elif len(rated) == 1:
+        parts.append(f"{rated['单位'].iloc[0]}期末完成率{percent(rated['完成率'].iloc[0])}。")
+    else:
         groups = _tied_groups(list(rated["单位"]), [percent(v) for v in rated["完成率"]], list(rated["排名"]))
         n = 3 if len(rated) >= 6 else max(1, len(rated) // 2)
         if len(groups) == 1:
@@ -757,31 +772,46 @@ def _unit_sentence(data: SummaryData) -> str:
             parts.append(text + "。")
     improved = data.improved
     if len(improved) >= 2:
-        gains = [_points(v) for v in improved["提升"]]
-        groups = _tied_groups(list(improved["单位"]), gains)
-        if len(groups) == 1:
-            parts.append(f"与期初相比，{len(improved)}个单位完成率均{gains[0]}。")
-        else:
-            n = 3 if len(improved) >= 6 else max(1, len(improved) // 2)
-            top, bottom = _ends(groups, n)
-            value = {g: float(v) for g, v in zip(gains, improved["提升"], strict=True)}
-            best, worst = value[top[0][2]], value[bottom[-1][2]] if bottom else 0.0
-            most = "、".join(_group_text(names, shown, "{}", "均{}") for _rank, names, shown in top)
-            text = f"与期初相比，{_gain_label(best, most=True)}{most}"
-            if bottom:
-                least = "、".join(_group_text(names, shown, "{}", "均{}") for _rank, names, shown in bottom[::-1])
-                text += f"；{_gain_label(worst, most=False)}{least}"
-            parts.append(text + "。")
+        parts.append(_progress_sentence(improved))
     return "".join(parts)
 
 
-def _gain_label(gain: float, most: bool) -> str:
-    """How the best (``most``) or the worst gain is introduced: a fall is not called 进步."""
-    if round(gain, 1) > 0:
-        return "进步最大的是" if most else "进步最小的是"
-    if round(gain, 1) == 0:
-        return "完成率持平的是" if most else "没有进步的是"
-    return "下降最少的是" if most else "下降最多的是"
+def _progress_sentence(improved: pd.DataFrame) -> str:
+    """The units that rose most and those that rose least or fell, a rise never named among the
+    falls (nor a fall among the rises): 进步最大的是… ；进步最小的是… / 没有进步的是… / 下降最多的是…"""
+    gains = [_points(v) for v in improved["提升"]]
+    groups = _tied_groups(list(improved["单位"]), gains)
+    if len(groups) == 1:
+        return f"与期初相比，{len(improved)}个单位完成率均{gains[0]}。"
+    n = 3 if len(improved) >= 6 else max(1, len(improved) // 2)
+    sign = {shown: (round(v, 1) > 0) - (round(v, 1) < 0) for shown, v in zip(gains, improved["提升"], strict=True)}
+    rises = [g for g in groups if sign[g[2]] > 0]
+    level = [g for g in groups if sign[g[2]] == 0]
+    falls = [g for g in groups if sign[g[2]] < 0]
+
+    def named(chosen: list[tuple[int, list[str], str]]) -> str:
+        return "、".join(_group_text(names, shown, "{}", "均{}") for _rank, names, shown in chosen)
+
+    if rises:
+        top, bottom = _ends(rises, n) if len(rises) > 1 else (rises, [])
+        text = f"与期初相比，进步最大的是{named(top)}"
+        if falls:
+            text += f"；下降最多的是{named(_worst(falls, n)[::-1])}"
+        elif level:
+            text += f"；没有进步的是{named(level)}"
+        elif bottom:
+            text += f"；进步最小的是{named(bottom[::-1])}"
+    else:
+        text = "与期初相比，各单位完成率均未提升" + (f"，{named(level)}" if level else "")
+        text += f"；下降最多的是{named(_worst(falls, n)[::-1])}"
+    return text + "。"
+
+
+def _worst(groups: list[tuple[int, list[str], str]], n: int) -> list[tuple[int, list[str], str]]:
+    """The groups in the last ``n`` places of ``groups`` (at least the last group)."""
+    if len(groups) == 1:
+        return groups
+    return _ends(groups, n)[1] or groups[-1:]
 
 
 def _points(value: float) -> str:
@@ -908,8 +938,8 @@ def _work_summary_sentence(data: SummaryData) -> str:
 
 
 def _summary_due(data: SummaryData) -> bool:
-    """Whether the work summary was due by the report's date: only then does it count."""
-    return data.as_of >= data.campaign.summary_due
+    """Whether the work summary counts in the assessment (``summary.summary_counts``)."""
+    return summary_counts(data.period, data.as_of, data.campaign)
 
 
 def _formula_note(data: SummaryData) -> str:
@@ -924,7 +954,7 @@ def _formula_note(data: SummaryData) -> str:
         f" − 移交纪委问题数 × {w.escalated:g} − 退回文件数 × {w.returned:g}{summary}，最低 0 分。"
         f"按时报送率为{len(data.months)}个月中按时报送的月数占比；期末完成率为已完成 ÷（问题数 − 长期坚持），"
         "没有需完成问题的按 100% 计；逾期督办次数为各问题亮红灯的月数之和。"
-        + ("" if _summary_due(data) else f"工作总结于{cn_date(data.campaign.summary_due)}到期，到期前不计分。")
+        + ("" if _summary_due(data) else f"工作总结于{cn_date(data.campaign.summary_due)}截止报送，截止日之后计分。")
     )
 
 

@@ -14,8 +14,8 @@ The unit assessment (考核), with the weights of ``[assessment]`` in campaign.t
 完成率 is the rate at the end of the period (100 % for a unit with nothing to complete);
 逾期督办次数 adds, over the unit's problems, the months a run found each red (督办次数);
 移交纪委问题数 counts the problems that reached ``escalate_after``; 退回文件数 the returned files;
-工作总结 counts only in a report made on or after its due date (``summary_due``), before which it
-shows ``—``.
+工作总结 counts only in the year's report made after its due date (``summary_due``; see
+``summary_counts``), before which it shows ``—``.
 """
 
 from __future__ import annotations
@@ -156,7 +156,8 @@ def build(
     escalated_ids = _ever_escalated(problems)
     returned = _returned_files(campaign, history)
     units = _units(campaign, problems, months, escalated_ids)
-    summaries = work_summaries(campaign, all_records or [r for h in history for r in h.records])
+    received = [r for r in (all_records or [r for h in history for r in h.records]) if r.received_at[:10] <= str(as_of)]
+    summaries = work_summaries(campaign, received)  # as known on the report's date
     return SummaryData(
         campaign=campaign,
         period=period,
@@ -169,7 +170,9 @@ def build(
         unit_rates=_unit_rates(campaign, problems, months),
         overdue=_overdue(final, history[-1].red_months, campaign.escalate_after, problems),
         submissions=_submission_table(campaign, submissions, months, returned),
-        assessment=assess(campaign, units, submissions, returned, summaries if as_of >= campaign.summary_due else None),
+        assessment=assess(
+            campaign, units, submissions, returned, summaries if summary_counts(period, as_of, campaign) else None
+        ),
         work_summaries=summaries,
         weights=campaign.assessment,
         matters=matters if matters is not None and not matters.items.empty else None,
@@ -262,7 +265,7 @@ def _units(
     )
     ranks = _ranks([(r, red) for r, red in zip(order["_rate"], order["红灯"], strict=True)])
     # a unit with nothing to complete has no rate, so no place (the circular shows "—" too)
-    order.insert(0, "排名", [rank if rate >= 0 else None for rank, rate in zip(ranks, order["_rate"], strict=True)])
+    order.insert(0, "排名", [rank if rate >= 0 else math.nan for rank, rate in zip(ranks, order["_rate"], strict=True)])
     return order.drop(columns="_rate").reset_index(drop=True)
 
 
@@ -349,6 +352,12 @@ def _submission_table(
         row["退回文件数"] = returned[unit.code]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def summary_counts(period: str, as_of: dt.date, campaign: Campaign) -> bool:
+    """Whether the work summary counts in the assessment: in the year's report, made after the
+    summary's due date (a summary may still come on time on that day)."""
+    return period == "year" and as_of > campaign.summary_due
 
 
 def assess(

@@ -647,6 +647,10 @@ def test_escalation_puts_names_on_lines_of_their_own(report: MonthReport, tmp_pa
         ("组织委员  田春燕", ["组织委员", "田春燕"]),
         ("镇党委委员、副镇长钱志勇", ["镇党委委员、", "副镇长钱志勇"]),  # no space: only the 、 breaks
         ("副镇长 John Smith", ["副镇长 John Smith"]),
+        ("王建国、李\u3000明", ["王建国、", "李明"]),  # a padded name after another name
+        ("王 芳、李 明", ["王芳、", "李明"]),
+        ("王 芳 李 明", ["王芳", "李明"]),  # two padded names are two names
+        ("买买提·吐尔逊", ["买买提·吐尔逊"]),
     ],
 )
 def test_a_persons_name_is_never_broken_across_lines(written: str, lines: list[str]) -> None:
