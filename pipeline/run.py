@@ -492,22 +492,9 @@ def build_report(
     doc_number: int,
     current: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> MonthReport:
-    """The month's report from the ledger; ``current``: the month's state and lights, when the
-    run has just computed them (else they are read and computed here)."""
-    report = _problem_report(store, campaign, vocab, month, as_of, doc_number, current)
-    ledgers = _item_ledgers(store, campaign, month, as_of)
-    return dataclasses.replace(report, ledgers=ledgers) if ledgers else report
-
-
-def _problem_report(
-    store: Store,
-    campaign: Campaign,
-    vocab: Vocabulary,
-    month: str,
-    as_of: dt.date,
-    doc_number: int,
-    current: tuple[pd.DataFrame, pd.DataFrame] | None = None,
-) -> MonthReport:
+    """The month's report from the ledger (its problems, then the other kinds' ledgers);
+    ``current``: the month's state and lights, when the run has just computed them (else they are
+    read and computed here)."""
     if current is None:
         state = store.month_state(month)
         current = state, aggregate.flags(state, as_of, campaign.warning_days)
@@ -515,7 +502,7 @@ def _problem_report(
     prev = previous_month(month)
     prev_ran = prev in store.months()
     prev_state = store.month_state(prev) if prev_ran else None
-    return aggregate.month_report(
+    report = aggregate.month_report(
         campaign=campaign,
         vocab=vocab,
         month=month,
@@ -531,6 +518,8 @@ def _problem_report(
         previous_records=store.audit_records(prev) if prev_ran else None,
         previous_flags=store.stored_flags(prev) if prev_ran else None,
     )
+    ledgers = _item_ledgers(store, campaign, month, as_of)
+    return dataclasses.replace(report, ledgers=ledgers) if ledgers else report
 
 
 # --- other ledger kinds: the office's list of assigned matters and the units' progress on them ---
