@@ -8,7 +8,7 @@ AS_OF  ?=
 PERIOD ?= year
 DEMO   ?= demo
 
-.PHONY: setup demo monthly templates summary audit test lint bench render-check clean
+.PHONY: setup demo monthly receive received restore templates summary audit test lint bench render-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ demo: $(STAMP)  ## sample campaign, every month from March to November, then the
 
 monthly: $(STAMP)  ## the real run: make monthly [AS_OF=2022-04-30] [DATA=data]
 	$(BIN)/python -m pipeline --data $(DATA) monthly $(if $(AS_OF),--as-of $(AS_OF))
+
+receive: $(STAMP)  ## register the inbox's new files as received now (run it on the days files come in)
+	$(BIN)/python -m pipeline --data $(DATA) receive
+
+received: $(STAMP)  ## state a file's received time: make received FILE=附件2.xlsx AT=2022-04-20
+	$(BIN)/python -m pipeline --data $(DATA) received --file "$(FILE)" --at "$(AT)"
+
+restore: $(STAMP)  ## put the newest backup of the ledger back (missing, damaged or edited ledger)
+	$(BIN)/python -m pipeline --data $(DATA) restore
 
 templates: $(STAMP)  ## blank templates for every unit of the roster
 	$(BIN)/python -m pipeline --data $(DATA) templates

@@ -29,6 +29,7 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.kinds import PROBLEM, LedgerKind
+from pipeline.receipts import source_label
 from pipeline.report import (
     CAMPAIGN_COLUMNS,
     CATEGORY_COLUMNS,
@@ -326,24 +327,31 @@ def town_completion_rate(state: pd.DataFrame | None) -> float:
 # --- submissions --------------------------------------------------------------------------------
 def _submission_by_unit(
     campaign: Campaign, month: str, records: Sequence[AuditRecord]
-) -> dict[str, tuple[str, str, int]]:
-    """Unit code -> (报送状态, received time of the file that decides it, files this month)."""
+) -> dict[str, tuple[str, str, int, str]]:
+    """Unit code -> (报送状态, received time of the file that decides it, files this month, where
+    that received time came from)."""
     due = campaign.due_date(month)
     mine: dict[str, list[AuditRecord]] = {}
     for r in records:
         if r.unit_code and r.outcome not in ("重复", "总结"):  # a work summary is no update
             mine.setdefault(r.unit_code, []).append(r)
-    out: dict[str, tuple[str, str, int]] = {}
+    out: dict[str, tuple[str, str, int, str]] = {}
     for unit in campaign.units:
         files = mine.get(unit.code, [])
         accepted = [r for r in files if r.outcome == "通过"]
         if accepted:
             on_time = [r for r in accepted if dt.datetime.fromisoformat(r.received_at).date() <= due]
-            out[unit.code] = ("按时" if on_time else "逾期", (on_time or accepted)[0].received_at, len(files))
+            first = (on_time or accepted)[0]
+            out[unit.code] = (
+                "按时" if on_time else "逾期",
+                first.received_at,
+                len(files),
+                source_label(first.messages),
+            )
         elif files:
-            out[unit.code] = ("退回", files[-1].received_at, len(files))
+            out[unit.code] = ("退回", files[-1].received_at, len(files), source_label(files[-1].messages))
         else:
-            out[unit.code] = ("未报送", "", 0)
+            out[unit.code] = ("未报送", "", 0, "")
     return out
 
 
@@ -365,7 +373,7 @@ def submission_status(
         before = _submission_by_unit(campaign, month_before(month), previous_records)
     rows = []
     for unit in campaign.units:
-        status, when, files = now[unit.code]
+        status, when, files, source = now[unit.code]
         last = before[unit.code][0] if before is not None else ""
         rows.append(
             {
@@ -374,6 +382,7 @@ def submission_status(
                 "类型": unit.kind,
                 "报送状态": status,
                 "报送时间": dt.datetime.fromisoformat(when) if when else None,
+                "接收时间依据": source,
                 "截止日期": due,
                 "文件数": files,
                 "上月报送状态": last,
@@ -465,8 +474,14 @@ def campaign_stats(problems: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
 
 
 # --- files --------------------------------------------------------------------------------------
-def validation_table(records: Sequence[AuditRecord], unit_names: dict[str, str]) -> pd.DataFrame:
-    """校验结果: every file the month took, with its outcome and all its messages."""
+NOT_TAKEN = "未处理"  # 校验结果 of what lies in the inbox and is never read (links, pipes…)
+
+
+def validation_table(
+    records: Sequence[AuditRecord], unit_names: dict[str, str], not_taken: Sequence[tuple[str, str]] = ()
+) -> pd.DataFrame:
+    """校验结果: every file the month took, with its outcome and all its messages; then what
+    the run found in the inbox and did not read (``not_taken``: name and why)."""
     latest_accepted: dict[str, AuditRecord] = {}
     for r in records:
         if r.outcome == "通过" and r.unit_code:
@@ -493,6 +508,10 @@ def validation_table(records: Sequence[AuditRecord], unit_names: dict[str, str])
                 "提醒数": sum(1 for m in messages if m.get("level") == "warning"),
             }
         )
+    for name, why in not_taken:
+        rows.append(
+            {"文件名": name, "填报单位": "", "结果": NOT_TAKEN, "说明": why, "接收时间": None, "错误数": 0, "提醒数": 1}
+        )
     return pd.DataFrame(rows, columns=list(VALIDATION_COLUMNS))
 
 
@@ -517,6 +536,7 @@ def month_report(
     previous_month: str | None,
     previous_records: Sequence[AuditRecord] | None = None,
     previous_flags: pd.DataFrame | None = None,
+    not_taken: Sequence[tuple[str, str]] = (),
 ) -> MonthReport:
     """Everything the month's outputs show, computed once.
 
@@ -540,7 +560,7 @@ def month_report(
         units=unit_stats(campaign, problems, submissions, previous_rates, previous),
         categories=category_stats(problems, vocab),
         submissions=submissions,
-        validation=validation_table(records, unit_names),
+        validation=validation_table(records, unit_names, not_taken),
         previous_month=previous_month,
         campaigns=campaign_stats(problems, vocab),
         reply_by=due,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline import faults
 from pipeline.errors import WorkspaceLocked
 from pipeline.messages import CATALOGUE, render_text
 
@@ -105,6 +106,7 @@ def copy_in(src: Path, archive: Path, keep: int = 0, sync: bool = True) -> Archi
     Copying the same content again is a no-op. An archive copy found altered is kept beside, as
     evidence, and the true content restored.
     """
+    faults.point("copy")
     before = os.stat(src)
     data: bytes | None = None
     if before.st_size <= keep:
@@ -272,7 +274,9 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
 
     Detects a record edited (its hash no longer matches its content), removed from the middle
     (a gap in the sequence and a broken link) or from the end (the stored chain head differs),
-    an archived file altered or removed, and a file added to the archive that no record names.
+    an archived file altered or removed, and a file added to the archive that no record names;
+    and every change to the ledger made outside the pipeline (its seal, ``pipeline/seal.py``):
+    a problem's record edited, added or deleted, the seal itself altered.
     """
     from pipeline.store import GENESIS, record_hash
 
@@ -280,7 +284,7 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
     prev = GENESIS
     expected_seq = 1
     referenced: set[str] = set()
-    records = store.audit_records()
+    records = store.audit_chain()
     for r in records:
         if r.seq != expected_seq:
             if r.seq == expected_seq + 1:
@@ -326,14 +330,17 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
                 )
             else:
                 findings.append(Finding.of("audit-copy-unregistered", name=name))
+    findings += [Finding.of(change.code, True, **change.params) for change in store.seal_changes()]
     unique: dict[tuple[str, str], Finding] = {(f.kind, f.detail): f for f in findings}
     return list(unique.values())
 
 
-def _inbox_hashes(inbox: Path | None) -> dict[str, str]:
-    if inbox is None or not inbox.is_dir():
+def _inbox_hashes(folder: Path | None) -> dict[str, str]:
+    if folder is None:
         return {}
-    return {sha256_of(p): p.name for p in sorted(inbox.iterdir()) if p.is_file()}
+    from pipeline.inbox import scan
+
+    return {sha256_of(w.path): w.name for w in scan(folder)[0]}
 
 
 @contextlib.contextmanager

@@ -72,10 +72,9 @@ def monthly(data: Path, as_of: dt.date | None) -> None:
     readpool.warm(1)  # the readers' server starts while this process loads the rest of the program
     from pipeline import run
 
-    day = as_of or dt.date.today()
     console = _console()
     with _expected_errors():
-        result = _with_progress(console, lambda progress: run.monthly(data, day, progress))
+        result = _with_progress(console, lambda progress: run.monthly(data, as_of, progress))
     from pipeline.summary_view import print_run
 
     print_run(console, result)
@@ -100,6 +99,59 @@ def _with_progress(console: Any, job: Callable[[Callable[[str, int, int], None]]
             bar.update(task, completed=done, total=total, description=name)
 
         return job(step)
+
+
+@cli.command(
+    help="收件登记：把收件箱中新到的文件登记为现在收到（收文件的日子运行一次），月度汇总按登记时间判断是否按时。"
+)
+@click.pass_obj
+def receive(data: Path) -> None:
+    from pipeline import run
+
+    with _expected_errors():
+        found = run.receive(data)
+    for item in found:
+        key = "receive-new" if item.new else "receive-known"
+        click.echo(render_text(key, {"name": item.name, "at": f"{item.received:%Y-%m-%d %H:%M}"}))
+    if not found:
+        click.echo(render_text("receive-nothing", {}))
+
+
+def _parse_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    text = value.strip().replace("T", " ")
+    for form in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, form)
+        except ValueError:
+            continue
+    raise click.BadParameter(render_text("received-bad-time", {"value": value}))
+
+
+@cli.command(help="更正接收时间：写明某个文件实际收到的时间（收件箱中的文件，或已处理的文件），记入审计记录。")
+@click.option("--file", "name", required=True, help="文件名，如 附件2（红星村）.xlsx。")
+@click.option(
+    "--at", "at", required=True, callback=_parse_time, help="实际收到的时间，如 2022-04-20 或 2022-04-20 09:30。"
+)
+@click.pass_obj
+def received(data: Path, name: str, at: dt.datetime) -> None:
+    from pipeline import run
+
+    with _expected_errors():
+        item, as_of = run.state_received(data, name, at)
+    params = {"name": item.name, "at": f"{item.received:%Y-%m-%d %H:%M}", "as_of": as_of or ""}
+    click.echo(render_text("received-done-rerun" if as_of else "received-done", params))
+
+
+@cli.command(help="从 backup/ 中最近的备份恢复台账（台账数据库丢失、损坏或被直接改动时）。")
+@click.pass_obj
+def restore(data: Path) -> None:
+    from pipeline import run
+
+    with _expected_errors():
+        backup, kept = run.restore(data)
+    click.echo(render_text("restore-done", {"backup": backup, "kept": kept or "（无）"}))
 
 
 @cli.command(help="为名单中每个单位生成空白问题清单模板（写入 out/模板/）。")

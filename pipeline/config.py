@@ -77,6 +77,22 @@ class Campaign:
     def unit_by_code(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
 
+    @property
+    def first_day(self) -> dt.date:
+        """The first day a monthly run may be as of: the first day of the problem list's month
+        (nothing reaches the pipeline before, SPEC §1)."""
+        return self.problem_list_due.replace(day=1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day a monthly run may be as of: the end of the campaign's year (late work
+        summaries and corrections may still come in December)."""
+        return dt.date(max(self.year, self.summary_due.year), 12, 31)
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` falls in the campaign (a monthly run may be as of it)."""
+        return self.first_day <= day <= self.last_day
+
     def due_date(self, month: str) -> dt.date:
         """The due date of a submission for ``month`` (``YYYY-MM``)."""
         year, mon = (int(p) for p in month.split("-"))

@@ -45,6 +45,42 @@ class LedgerTooNew(PipelineError, RuntimeError):
     code = "ledger-too-new"
 
 
+class LedgerCorrupt(PipelineError, RuntimeError):
+    """The ledger file is damaged or not a ledger."""
+
+    code = "ledger-corrupt"
+
+
+class LedgerMissing(PipelineError, RuntimeError):
+    """The ledger is missing or empty while the workspace has history (archive, outputs)."""
+
+    code = "ledger-missing"
+
+
+class LedgerEdited(PipelineError, RuntimeError):
+    """The ledger differs from its seal: rows were changed outside the pipeline."""
+
+    code = "ledger-edited"
+
+
+class RestoreRefused(PipelineError, RuntimeError):
+    """``restore`` has nothing to do, or no backup to do it with."""
+
+    code = "restore-not-needed"
+
+
+class StorageFailed(PipelineError, OSError):
+    """The disk is full or failing, or an output folder cannot be written."""
+
+    code = "disk-full"
+
+
+class InboxInvalid(PipelineError, ValueError):
+    """The inbox is not a folder."""
+
+    code = "inbox-not-folder"
+
+
 class UnitUnknown(PipelineError, ValueError):
     """A unit named on the command line is not in the roster."""
 
@@ -55,6 +91,24 @@ class MonthOrderError(PipelineError, ValueError):
     """New files for a month older than the ledger's latest month."""
 
     code = "month-order"
+
+
+class AsOfOutside(PipelineError, ValueError):
+    """The as-of date of a run does not fall in the campaign."""
+
+    code = "as-of-outside"
+
+
+class MonthInvalid(PipelineError, ValueError):
+    """A month typed on the command line is not a month of the campaign."""
+
+    code = "month-invalid"
+
+
+class ReceivedRefused(PipelineError, ValueError):
+    """A received time the clerk states cannot be recorded."""
+
+    code = "received-not-found"
 
 
 class FileRefused(PipelineError, ValueError):

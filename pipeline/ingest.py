@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import python_calamine as calamine
@@ -895,9 +895,15 @@ def _name_index(units: Sequence[Unit]) -> tuple[dict[str, tuple[int, Unit]], lis
     return built
 
 
+def name_text(file_name: str) -> str:
+    """What a received file's name says: its path inside the inbox without the extension (the
+    folders it came in may name the unit: ``红星村/附件2.xlsx``)."""
+    return str(PurePosixPath(file_name).with_suffix("")) if "." in PurePosixPath(file_name).name else file_name
+
+
 def unit_from_name(file_name: str, campaign: Campaign) -> Unit | None:
     """The roster unit named in a file's name (the last resort of ``identify_unit``)."""
-    return _match_name(Path(file_name).stem, campaign.units)
+    return _match_name(name_text(file_name), campaign.units)
 
 
 def identify_unit(raw: RawTable, campaign: Campaign, file_name: str) -> tuple[Unit | None, list[Message]]:
@@ -912,7 +918,7 @@ def identify_unit(raw: RawTable, campaign: Campaign, file_name: str) -> tuple[Un
     text_unit = _match_name(raw.unit_text, campaign.units) if raw.unit_text else None
     if text_unit:
         found.append(("填报单位", text_unit))
-    if unit := _match_name(Path(file_name).stem, campaign.units):
+    if unit := _match_name(name_text(file_name), campaign.units):
         found.append(("文件名", unit))
     if not found:
         return None, [Message("unit-unknown", file=file_name, params={"found": raw.unit_text or "（空）"})]

@@ -19,6 +19,7 @@ class Entry:
     title: str
     template: str
     expect: str = ""  # how the cell should be filled, for the feedback workbook (str.format too)
+    office_only: bool = False  # a note for the office (校验结果, terminal), never in a unit's feedback
 
 
 CATALOGUE: dict[str, Entry] = {
@@ -61,6 +62,102 @@ CATALOGUE: dict[str, Entry] = {
         "台账中已有 {latest} 的数据，而 {month} 从未运行过；事后补记更早的月份会改变之后各月的督办次数，因此不能运行。",
     ),
     "audit-broken": Entry("error", "审计记录被改动", "审计核验未通过：发现 {count} 处问题。"),
+    "as-of-outside": Entry(
+        "error",
+        "统计截止日期不在活动期间",
+        "统计截止日期 {day} 不在本次活动期间（{first} 至 {last}），本次没有运行，也没有改动任何文件。请检查日期是否写错，改用活动期间的日期，如 make monthly AS_OF={example}。",
+    ),
+    "as-of-outside-today": Entry(
+        "error",
+        "需要指定统计截止日期",
+        "今天（{day}）不在本次活动期间（{first} 至 {last}），不能按今天统计，本次没有运行，也没有改动任何文件。请用 AS_OF 指定要统计的日期，如 make monthly AS_OF={example}。",
+    ),
+    "month-invalid": Entry(
+        "error", "月份不正确", "“{value}”不是本次活动的月份，应写作 2022-04 这样的格式，在 {first} 至 {last} 之间。"
+    ),
+    "received-not-found": Entry(
+        "error",
+        "找不到文件",
+        "收件箱和收件记录中都没有名为“{file}”的文件。请照抄文件名（含扩展名，如 附件2（红星村）.xlsx），可用 make audit-show 查看收件记录。",
+    ),
+    "received-ambiguous": Entry(
+        "error", "文件名不唯一", "名为“{file}”的文件不止一个：{found}。请写出收件箱中的完整路径（如 微信文件/{file}）。"
+    ),
+    "received-out-of-range": Entry(
+        "error",
+        "接收时间不正确",
+        "接收时间 {at} 不对：应在 {first} 之后、不晚于现在。请写作 2022-04-20 或 2022-04-20 09:30。",
+    ),
+    "received-after-seen": Entry(
+        "error",
+        "接收时间晚于登记时间",
+        "接收时间 {at} 晚于本程序第一次见到这个文件的时间 {seen}，作风整顿办在那时已经收到了它。请填写实际收到的时间（不晚于 {seen}）。",
+    ),
+    "received-bad-time": Entry(
+        "error", "接收时间无法识别", "“{value}”无法识别为时间，请写作 2022-04-20 或 2022-04-20 09:30。"
+    ),
+    "inbox-not-folder": Entry(
+        "error",
+        "收件箱不是文件夹",
+        "收件箱 {path} 应是一个文件夹，现在却是一个文件。请把它改名或移走，新建名为 inbox 的文件夹，把收到的文件放进去后再运行。",
+    ),
+    "ledger-missing": Entry(
+        "error",
+        "台账数据库不见了",
+        "台账数据库 {path} 不见了，但工作目录中已有{history}。为免从头建立新台账、把以往的问题都当作不存在，本次没有运行。{restore}",
+    ),
+    "ledger-empty": Entry(
+        "error",
+        "台账数据库是空的",
+        "台账数据库 {path} 是空的，但工作目录中已有{history}。为免从头建立新台账、把以往的问题都当作不存在，本次没有运行。{restore}",
+    ),
+    "ledger-corrupt": Entry(
+        "error",
+        "台账数据库已损坏",
+        "台账数据库 {path} 已损坏或不是台账文件（{detail}），本次没有运行。{restore}",
+    ),
+    "ledger-restore-hint": Entry(
+        "info",
+        "恢复台账",
+        "请运行 make restore 从最近的备份 {backup}（{when} 的运行之后备份）恢复台账，再重新运行。",
+    ),
+    "ledger-restore-none": Entry(
+        "info",
+        "恢复台账",
+        "工作目录中没有台账备份（backup/ 文件夹），请从电脑或U盘上的备份中找回 ledger.sqlite，放回 {folder} 后再运行。",
+    ),
+    "ledger-edited": Entry(
+        "error",
+        "台账被直接改动",
+        "台账数据库中的记录被直接改动过（不是由本程序写入的），本次没有运行：{detail}。被改动的台账不能作为统计依据。请运行 make restore 从最近的备份恢复台账；如确需更正，应让单位重新报送或由作风整顿办更正后重新运行。",
+    ),
+    "restore-done": Entry(
+        "info",
+        "台账已恢复",
+        "已从备份 {backup} 恢复台账（原台账文件保存为 {kept}）。请运行 make audit 核验后再继续。",
+    ),
+    "restore-not-needed": Entry(
+        "error",
+        "台账无需恢复",
+        "台账数据库完好（审计核验通过），无需恢复。如确要用备份覆盖当前台账，请先把 {path} 移走后再运行 make restore。",
+    ),
+    "restore-no-backup": Entry(
+        "error",
+        "没有台账备份",
+        "工作目录的 backup/ 文件夹中没有可用的台账备份，无法自动恢复。请从电脑或U盘上的备份中找回 ledger.sqlite，放回 {folder}。",
+    ),
+    "disk-full": Entry(
+        "error",
+        "磁盘空间不足",
+        "磁盘空间已满或写入出错（{detail}），本次运行没有完成。{state}请清理磁盘空间后重新运行同一命令，即可完成本月。",
+    ),
+    "output-not-writable": Entry(
+        "error",
+        "无法写入输出目录",
+        "无法写入输出文件夹 {path}（{detail}）。{state}请检查该文件夹是否被设为只读、是否有文件正被打开，修正后重新运行同一命令，即可生成本月报表。",
+    ),
+    "state-ledger-unchanged": Entry("info", "台账未变", "台账没有任何改动，收件箱中的文件都还在。"),
+    "state-ledger-saved": Entry("info", "台账已更新", "本次收到的文件已归档并登记，台账已更新，只是报表没有生成完。"),
     "demo-refused": Entry(
         "error",
         "演示目录不为空",
@@ -312,6 +409,43 @@ CATALOGUE: dict[str, Entry] = {
         "精简到 {limit} 个字以内",
     ),
     "rows-ignored": Entry("warning", "表格下方内容已忽略", "表格下方的内容“{value}”不属于问题清单，已忽略。"),
+    # --- when a file was received (pipeline/receipts.py): notes for the office ------------
+    "received-stated": Entry(
+        "info",
+        "接收时间已更正",
+        "接收时间按作风整顿办登记的 {at} 计（文件修改时间为 {modified}）。",
+        office_only=True,
+    ),
+    "received-corrected": Entry(
+        "info",
+        "接收时间已更正",
+        "作风整顿办将接收时间更正为 {at}（原为 {was}）。",
+        office_only=True,
+    ),
+    "received-registered": Entry(
+        "info",
+        "接收时间按收件登记",
+        "接收时间按收件登记的 {at} 计；文件修改时间 {modified} 晚于登记时间，是之后复制或改存的时间。",
+        office_only=True,
+    ),
+    "received-first-run": Entry(
+        "info",
+        "接收时间按首次运行",
+        "文件修改时间 {modified} 晚于本次运行的时间，接收时间按本次运行时间 {at} 计。",
+        office_only=True,
+    ),
+    "received-copy-time": Entry(
+        "warning",
+        "接收时间存疑",
+        "本次有 {count} 个文件的修改时间都在 {minute} 这一分钟，像是复制文件的时间而不是收到的时间；是否按时报送按这个时间判断。如与实际不符，请用 make received 更正接收时间后重新运行本月。",
+        office_only=True,
+    ),
+    "received-after-as-of": Entry(
+        "warning",
+        "接收时间存疑",
+        "文件修改时间 {modified} 晚于统计截止日期 {as_of}，可能是复制文件的时间；是否按时报送按这个时间判断。如与实际不符，请用 make received 更正接收时间后重新运行本月。",
+        office_only=True,
+    ),
     # --- information ---------------------------------------------------------------------
     "file-duplicate": Entry(
         "info", "重复文件", "与 {received} 收到的“{original}”内容完全相同，按重复文件处理，不再重复录入。"
@@ -337,6 +471,16 @@ CATALOGUE: dict[str, Entry] = {
         "归档副本 {name} 是收件箱中“{file}”的副本，上次运行中断、尚未登记；再次运行月度汇总即可登记",
     ),
     "audit-copy-unregistered": Entry("error", "归档文件未登记", "归档目录中多出未登记的文件 {name}"),
+    "ledger-row-edited": Entry("error", "台账被改动", "台账中{what} {key}（{month}）被直接改动过，与封存的校验值不符"),
+    "ledger-row-added": Entry("error", "台账被改动", "台账中{what} {key}（{month}）不是本程序写入的（封存时没有这条）"),
+    "ledger-row-deleted": Entry("error", "台账被改动", "台账中{what} {key}（{month}）被删除了"),
+    "ledger-seal-chain": Entry("error", "台账封存被改动", "台账封存记录第 {key} 条被改动、删除或替换"),
+    "ledger-seal-roots": Entry("error", "台账封存被改动", "台账封存的各月校验值被改动，与最后一次封存记录不符"),
+    "ledger-seal-rows": Entry("error", "台账封存被改动", "台账 {month} 的封存校验值被改动"),
+    "ledger-seal-behind": Entry(
+        "error", "台账封存被改动", "审计记录在最后一次封存之后有增减（不是本程序写入的，或封存记录被删除）"
+    ),
+    "ledger-unsealed": Entry("error", "台账封存缺失", "台账中有数据，但没有任何封存记录（封存表被清空）"),
     # --- what the terminal says after a command (pipeline/cli.py, pipeline/summary_view.py) -----
     "run-done": Entry(
         "info",
@@ -348,6 +492,50 @@ CATALOGUE: dict[str, Entry] = {
         "info",
         "本次未处理",
         "以下 {count} 个文件在归档时正在写入、被改动或被移走，本次未处理；仍在收件箱的，下次运行时再处理：{names}",
+    ),
+    "run-no-permission": Entry(
+        "info",
+        "没有读取权限",
+        "以下 {count} 个文件没有读取权限，本次未处理，仍留在收件箱中：{names}。请在文件属性中允许读取（或重新保存一份放进收件箱）后再运行。",
+    ),
+    "run-not-taken": Entry(
+        "info",
+        "未读取",
+        "收件箱中以下 {count} 项不是普通文件或嵌套过深，没有读取，仍留在原处：{names}。",
+    ),
+    "run-received-copy-time": Entry(
+        "info",
+        "接收时间存疑",
+        "注意：{count} 个文件的修改时间都在 {minute} 这一分钟，像是复制文件的时间而不是收到的时间，是否按时报送据此判断。如与实际不符，请用 make received FILE=文件名 AT=收到时间 更正后重新运行本月。",
+    ),
+    "run-received-after-as-of": Entry(
+        "info",
+        "接收时间存疑",
+        "注意：{count} 个文件的修改时间晚于统计截止日期 {as_of}，可能是复制文件的时间，是否按时报送据此判断。如与实际不符，请用 make received FILE=文件名 AT=收到时间 更正后重新运行本月。",
+    ),
+    "inbox-link": Entry(
+        "warning",
+        "快捷方式未读取",
+        "这是一个快捷方式（链接），可能指向收件箱以外的文件，不予读取，仍留在收件箱中。请把文件本身放进收件箱。",
+        office_only=True,
+    ),
+    "inbox-not-file": Entry(
+        "warning",
+        "不是普通文件",
+        "这不是普通文件（可能是管道或设备），不予读取，仍留在收件箱中。",
+        office_only=True,
+    ),
+    "inbox-too-deep": Entry(
+        "warning",
+        "文件夹嵌套过深",
+        "这个文件夹在收件箱中嵌套超过 {depth} 层，其中的文件没有读取。请把文件移到收件箱或其下几层文件夹中。",
+        office_only=True,
+    ),
+    "inbox-folder-unreadable": Entry(
+        "warning",
+        "文件夹无法打开",
+        "这个文件夹无法打开（没有读取权限），其中的文件没有读取。",
+        office_only=True,
     ),
     "run-saved-again": Entry(
         "info",
@@ -362,6 +550,17 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "run-outputs-kept": Entry("info", "报表未变", "台账和模板均无变化，本月报表与上次运行生成的相同，已保留原文件。"),
     "run-output-dir": Entry("info", "输出目录", "输出目录：{path}"),
+    "receive-new": Entry("info", "已登记", "已登记：{name}，收到时间 {at}"),
+    "receive-known": Entry("info", "此前已登记", "此前已登记或已处理：{name}，收到时间 {at}"),
+    "receive-nothing": Entry("info", "收件箱为空", "收件箱中没有文件。"),
+    "received-done": Entry(
+        "info", "接收时间已更正", "已记录：{name} 的接收时间为 {at}（已记入审计记录），本月运行时按此时间判断是否按时。"
+    ),
+    "received-done-rerun": Entry(
+        "info",
+        "接收时间已更正",
+        "已记录：{name} 的接收时间为 {at}（已记入审计记录）。请在收件箱为空时运行 make monthly AS_OF={as_of}，重新生成该月报表。",
+    ),
     "templates-written": Entry("info", "模板已生成", "已生成 {count} 个单位的模板，位于 {folder}"),
     "audit-failed": Entry("info", "审计核验未通过", "审计核验未通过，发现 {count} 处问题："),
     "audit-passed": Entry("info", "审计核验通过", "审计核验通过：记录链完整，归档文件均未被改动。"),

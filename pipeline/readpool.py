@@ -147,8 +147,8 @@ def read_one(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcom
             # a larger file is refused before it is copied: the run copies it, without a time cap
             ingest.check_size(os.stat(task.path).st_size)
             got = archive.copy_in(task.path, task.archive, keep=ingest.MAX_FILE_BYTES, sync=False)
-        except OSError:
-            return Outcome(code=NOT_ARCHIVED)
+        except OSError as exc:  # the errno tells a file being written from a full disk or a locked file
+            return Outcome(code=NOT_ARCHIVED, params={"errno": exc.errno or 0})
         copied = dataclasses.replace(got, data=None)  # the bytes stay here
         ingest.check_size(got.size)  # a larger file is refused, archived all the same
         assert got.data is not None  # kept: within the size limit

@@ -281,7 +281,17 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
     category_columns = list(report.categories.columns)
     table("分类统计", report.categories, category_columns)
     table("专项治理", report.campaigns, list(report.campaigns.columns))
-    submission_cols = ["单位", "类型", "报送状态", "报送时间", "截止日期", "文件数", "上月报送状态", "连续两月未报送"]
+    submission_cols = [
+        "单位",
+        "类型",
+        "报送状态",
+        "报送时间",
+        "接收时间依据",
+        "截止日期",
+        "文件数",
+        "上月报送状态",
+        "连续两月未报送",
+    ]
     table("报送情况", report.submissions, [c for c in submission_cols if c in report.submissions])
     overdue_cols = [
         "问题编号",

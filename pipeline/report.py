@@ -85,6 +85,7 @@ SUBMISSION_COLUMNS: tuple[str, ...] = (
     "文件数",
 )
 SUBMISSION_EXTRA: tuple[str, ...] = (
+    "接收时间依据",  # where 报送时间 came from: 文件修改时间, 收件登记, 人工更正… (pipeline/receipts.py)
     "上月报送状态",  # "" when last month had no run
     "连续两月未报送",  # bool: nothing accepted (未报送 or 退回) this month and last month
 )

@@ -12,22 +12,26 @@ the ledger's history without changing the ledger.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import errno
+import functools
 import gc
 import json
 import os
 import shutil
+import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pipeline import aggregate, faults, ingest, readpool, render, textsafe, validate
+from pipeline import aggregate, faults, guard, inbox, ingest, readpool, receipts, render, validate
 from pipeline.archive import (
     Finding,
     archive_file,
@@ -42,12 +46,24 @@ from pipeline.archive import (
     workspace_lock,
 )
 from pipeline.config import Campaign, Workspace, load_campaign
-from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, SummaryNoData, UnitUnknown
+from pipeline.errors import (
+    AsOfOutside,
+    DemoRefused,
+    FileRefused,
+    InboxInvalid,
+    MonthInvalid,
+    MonthOrderError,
+    PipelineError,
+    ReceivedRefused,
+    StorageFailed,
+    SummaryNoData,
+    UnitUnknown,
+)
 from pipeline.kinds import ITEM_KINDS, MATTER, REGISTER_FILE, LedgerKind
-from pipeline.messages import Message
+from pipeline.messages import CATALOGUE, Message, render_text
 from pipeline.render_feedback import Note, Returned
 from pipeline.report import ItemLedger, MonthReport
-from pipeline.store import AuditRecord, Store, previous_month
+from pipeline.store import REGISTERED, STATED, AuditRecord, Store, describe, disk_full, previous_month
 from pipeline.validate import Checked, Submission, check_against_ledger, check_tables
 from pipeline.vocab import Vocabulary, load_vocabulary
 
@@ -71,6 +87,9 @@ class RunResult:
     files: list[FileOutcome] = field(default_factory=list)
     report: MonthReport | None = None
     left_in_inbox: list[str] = field(default_factory=list)  # vanished or changed while being archived
+    no_permission: list[str] = field(default_factory=list)  # files this computer's user may not read: left
+    not_taken: list[inbox.Left] = field(default_factory=list)  # links, pipes, folders too deep: never read
+    receipt_notes: list[Message] = field(default_factory=list)  # received times that look like copy times
     saved_again: list[str] = field(default_factory=list)  # recorded, then saved again: the new version waits
     register: FileOutcome | None = None  # the office's own list of assigned matters (交办事项.xlsx), as read
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (tools/bench.py)
@@ -93,19 +112,18 @@ class _Stopwatch:
 @dataclass
 class _Incoming:
     path: Path
-    received: dt.datetime
-    state: os.stat_result | None = None  # the inbox file as it was archived (archive.same_file_state)
+    name: str  # inside the inbox, as recorded and shown (inbox.Waiting.name)
+    state: os.stat_result  # the inbox file as it was archived (archive.same_file_state)
     sha256: str = ""
     size: int = 0
+    received: dt.datetime = dt.datetime.min  # decided by pipeline.receipts once archived
+    notes: list[Message] = field(default_factory=list)  # the office's notes on its received time
+    outcome: readpool.Outcome | None = None
     raw: ingest.RawTable | None = None
     submission: Submission | None = None
     refusal: list[Message] = field(default_factory=list)
+    refused_unit: str = ""  # unit code the name of a refused file names (it counts as 退回 for it)
     work_summary: str = ""  # unit code when the file is the unit's 工作总结 (see _as_work_summary)
-
-    @property
-    def name(self) -> str:
-        """The file name as recorded and shown: undecodable bytes decoded (textsafe.file_name)."""
-        return textsafe.file_name(self.path.name)
 
 
 WORK_SUMMARY = "总结"  # audit outcome of a unit's 工作总结 (巩固提升)
@@ -121,7 +139,7 @@ def _as_work_summary(item: _Incoming, campaign: Campaign, month: str) -> None:
     """
     if month != month_of(campaign.summary_due):
         return
-    named = "总结" in item.path.stem
+    named = "总结" in Path(item.name).stem
     if not named and not any(m.code in NOT_A_LIST for m in item.refusal):
         return
     unit = ingest.unit_from_name(item.name, campaign)
@@ -133,17 +151,28 @@ def month_of(day: dt.date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def inbox_files(inbox: Path) -> list[Path]:
-    """Files waiting in the inbox, in order of received time (modification time), then name."""
-    if not inbox.exists():
-        return []
-    files = [p for p in inbox.iterdir() if not ingest.should_skip(p)]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
-
-
-def _received(state: os.stat_result) -> dt.datetime:
-    """When a file was received: its modification time, to the second."""
+def _modified(state: os.stat_result) -> dt.datetime:
+    """A file's modification time, to the second."""
     return dt.datetime.fromtimestamp(state.st_mtime).replace(microsecond=0)
+
+
+def run_day(campaign: Campaign, as_of: dt.date | None) -> dt.date:
+    """The as-of date of a monthly run (today when not given); one outside the campaign is
+    refused before anything is written (a typo such as 2202-04-30 would record files under a
+    month that does not exist)."""
+    day = as_of or dt.date.today()
+    if not campaign.covers(day):
+        example = (campaign.problem_list_due.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+            days=1
+        )
+        raise AsOfOutside(
+            "as-of-outside" if as_of else "as-of-outside-today",
+            day=day.isoformat(),
+            first=campaign.first_day.isoformat(),
+            last=campaign.last_day.isoformat(),
+            example=example.isoformat(),
+        )
+    return day
 
 
 def _message_records(messages: list[Message] | tuple[Message, ...]) -> list[dict[str, Any]]:
@@ -167,11 +196,13 @@ def _context(root: Path) -> tuple[Workspace, Campaign, Vocabulary]:
     return ws, campaign, vocab
 
 
-def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> RunResult:
-    """Process the inbox as the month of ``as_of`` and write that month's outputs.
+def monthly(root: Path, as_of: dt.date | None = None, progress: Progress | None = None) -> RunResult:
+    """Process the inbox as the month of ``as_of`` (today when None) and write that month's outputs.
 
     With an empty inbox and a month older than the ledger's latest, nothing in the ledger
     changes: the month is reproduced from its history, at the as-of date it was run with.
+    A run that is refused (an as-of date outside the campaign, a ledger that cannot be trusted)
+    writes nothing and moves no file.
     """
     timings: dict[str, float] = {}
     watch = _Stopwatch(timings)
@@ -183,72 +214,105 @@ def monthly(root: Path, as_of: dt.date, progress: Progress | None = None) -> Run
 
 
 def _monthly(
-    root: Path, as_of: dt.date, progress: Progress | None, timings: dict[str, float], watch: _Stopwatch
+    root: Path, as_of: dt.date | None, progress: Progress | None, timings: dict[str, float], watch: _Stopwatch
 ) -> RunResult:
     ws, campaign, vocab = _context(root)
-    ws.ensure()
+    as_of = run_day(campaign, as_of)
     month = month_of(as_of)
+    if ws.inbox.exists() and not ws.inbox.is_dir():
+        raise InboxInvalid(path=ws.inbox)
+    guard.check_ledger_file(ws)
+    with storage_errors(ledger_saved=False):
+        ws.ensure()
     with workspace_lock(ws.lock_path):
         faults.point("locked")
-        store = Store.open(ws.db_path)
+        store = guard.open_ledger(ws)
         try:
-            store.sync_units(campaign.units)
-            _recover(store, ws)
-            files = inbox_files(ws.inbox)
-            latest = store.latest_month()
-            if latest and latest > month and month in store.months() and not files:
-                return _reproduce(store, ws, campaign, vocab, month)
-            if files and latest and latest > month:
-                raise MonthOrderError(latest=latest, month=month)
-            if latest and latest > month:  # a month never run, after later ones: it would rewrite their history
-                raise MonthOrderError("month-not-run", latest=latest, month=month)
-            result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), timings=timings)
-            watch.lap("open")
-            warming = threading.Thread(target=validate.warm_up, name="validate-warm-up", daemon=True)
-            if files:
-                readpool.warm(len(files))  # the readers' server starts while the validator warms up
-                warming.start()  # while the files are read
-            incoming = _archive_and_read(files, ws, campaign, vocab, progress, result.left_in_inbox)
-            for item in incoming:
-                _as_work_summary(item, campaign, month)
-            watch.lap("archive+read")
-            gc.freeze()  # the tables read live until the run ends: later collections need not scan them
-            if files:
-                warming.join()
-            faults.point("read")
-            now = dt.datetime.now().replace(microsecond=0).isoformat()
-            with store.transaction():  # the run's ledger changes: all of them or none
-                _take_register(store, ws, campaign, vocab, month, as_of, now, result)
-                _record_and_merge(store, incoming, campaign, vocab, month, now, result, watch)
-                state = store.month_state(month)
-                month_flags = aggregate.flags(state, as_of, campaign.warning_days)
-                store.set_month_flags(month, month_flags)
-                _flag_items(store, campaign, month, as_of)
-                doc_number = store.record_run(month, as_of, now)
-                faults.point("before-commit")
-            faults.point("after-commit")
+            with storage_errors(ledger_saved=False):
+                _recover(store, ws)
+                files, result_left = inbox.scan(ws.inbox)
+                latest = store.latest_month()
+                if latest and latest > month and month in store.months() and not files:
+                    return _reproduce(store, ws, campaign, vocab, month, result_left)
+                if files and latest and latest > month:
+                    raise MonthOrderError(latest=latest, month=month)
+                if latest and latest > month:  # a month never run, after later ones: it would rewrite their history
+                    raise MonthOrderError("month-not-run", latest=latest, month=month)
+                result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), timings=timings)
+                result.not_taken = result_left
+                watch.lap("open")
+                warming = threading.Thread(target=validate.warm_up, name="validate-warm-up", daemon=True)
+                if files:
+                    readpool.warm(len(files))  # the readers' server starts while the validator warms up
+                    warming.start()  # while the files are read
+                seen = dt.datetime.now().replace(microsecond=0)
+                incoming = _archive_and_read(files, ws, vocab, progress, result)
+                result.receipt_notes = _receive(store, incoming, seen, as_of)
+                _identify(incoming, campaign, month)
+                watch.lap("archive+read")
+                gc.freeze()  # the tables read live until the run ends: later collections need not scan them
+                if files:
+                    warming.join()
+                faults.point("read")
+                now = seen.isoformat()
+                with store.transaction():  # the run's ledger changes: all of them or none
+                    store.sync_units(campaign.units)
+                    _take_register(store, ws, campaign, vocab, month, as_of, now, result)
+                    _record_and_merge(store, incoming, campaign, vocab, month, now, result, watch)
+                    state = store.month_state(month)
+                    month_flags = aggregate.flags(state, as_of, campaign.warning_days)
+                    store.set_month_flags(month, month_flags)
+                    _flag_items(store, campaign, month, as_of)
+                    doc_number = store.record_run(month, as_of, now)
+                    store.seal([month], now)
+                    faults.point("before-commit")
+                faults.point("after-commit")
             watch.lap("flags+commit")
-            _empty_inbox(store, ws, incoming, result.saved_again)
-            del incoming  # the read tables are not needed any more
-            watch.lap("empty inbox")
-            report = build_report(store, campaign, vocab, month, as_of, doc_number, (state, month_flags))
-            watch.lap("report")
-            key, reuse = _render_check(store, ws, report)
-            returned = [] if reuse else returned_files(store, ws, vocab, month)
-            watch.lap("returned")
+            with storage_errors(ledger_saved=True):
+                _empty_inbox(store, ws, incoming, result.saved_again)
+                del incoming  # the read tables are not needed any more
+                guard.backup(store, ws, month)
+                watch.lap("empty inbox")
+                report = build_report(
+                    store, campaign, vocab, month, as_of, doc_number, (state, month_flags), result_left
+                )
+                watch.lap("report")
+                key, reuse = _render_check(store, ws, report)
+                returned = [] if reuse else returned_files(store, ws, vocab, month)
+                watch.lap("returned")
         finally:
             store.close()
         faults.point("before-render")
         result.report = report
         result.reused = reuse
-        result.outputs = _render_or_reuse(ws, report, key, reuse, returned, timings)
+        with storage_errors(ledger_saved=True, folder=result.month_dir):
+            result.outputs = _render_or_reuse(ws, report, key, reuse, returned, timings)
         watch.last = time.perf_counter()
     return result
 
 
+@contextlib.contextmanager
+def storage_errors(ledger_saved: bool, folder: Path | None = None) -> Iterator[None]:
+    """Turn a full or failing disk, or a folder that cannot be written, into a clear refusal
+    that says whether the ledger was already saved (a re-run then completes the month)."""
+    try:
+        yield
+    except (OSError, sqlite3.OperationalError) as exc:
+        if isinstance(exc, PipelineError):
+            raise
+        state = render_text("state-ledger-saved" if ledger_saved else "state-ledger-unchanged", {})
+        if disk_full(exc):
+            raise StorageFailed(detail=describe(exc), state=state) from exc
+        if isinstance(exc, PermissionError) or getattr(exc, "errno", None) == errno.EROFS:
+            name = getattr(exc, "filename", None)
+            where = Path(name).parent if name else (folder or "工作目录")
+            raise StorageFailed("output-not-writable", path=where, detail=describe(exc), state=state) from exc
+        raise
+
+
 def _render_check(store: Store, ws: Workspace, report: MonthReport) -> tuple[str, bool]:
     """The fingerprint of the month's outputs, and whether the files rendered from it are intact."""
-    key = render.render_key(report, extra=[r.hash for r in store.audit_records(report.month)])
+    key = render.render_key(report, extra=[r.hash for r in store.audit_chain(report.month)])
     stored, files = store.rendered(report.month)
     return key, stored == key and render.outputs_intact(ws.month_dir(report.month), files)
 
@@ -278,19 +342,31 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
     """The month's returned files that have a table, read again from the archive.
 
     Built from the audit log, so a re-run of the month makes the same feedback workbooks; a
-    file refused by ingest (encrypted, not a spreadsheet…) has no table and gets none.
+    file refused by ingest (encrypted, not a spreadsheet…) has no table and gets none, nor does a
+    file its unit has since replaced with an accepted one (the feedback would be out of date).
+    The office's own notes (received times…) are not sent back.
     """
     names = store.unit_names()
     out: list[Returned] = []
+    records = store.audit_records(month)
+    fixed = {r.unit_code: r.seq for r in records if r.outcome == "通过" and r.unit_code}
     records = [
-        r for r in store.audit_records(month) if r.outcome == "退回" and archive_path(ws.archive, r.sha256).is_file()
+        r
+        for r in records
+        if r.outcome == "退回"
+        and not (r.unit_code and fixed.get(r.unit_code, 0) > r.seq)
+        and archive_path(ws.archive, r.sha256).is_file()
     ]
     tasks = [readpool.Task(archive_path(ws.archive, r.sha256), r.file_name) for r in records]
     for record, outcome in zip(records, readpool.read_all(tasks, vocab), strict=True):  # capped, as when received
         raw, original = outcome.raw, archive_path(ws.archive, record.sha256)
         if raw is None:
             continue
-        notes = tuple(Note.from_record(m, record.file_name) for m in json.loads(record.messages))
+        notes = tuple(
+            Note.from_record(m, record.file_name)
+            for m in json.loads(record.messages)
+            if not (m.get("code") in CATALOGUE and CATALOGUE[m["code"]].office_only)
+        )
         others = tuple(table.sheet for table in raw.extra.values())
         out.append(
             Returned(record.file_name, names.get(record.unit_code or "", ""), original, raw.sheet, notes, others)
@@ -307,12 +383,15 @@ def _recover(store: Store, ws: Workspace) -> None:
     """
     done = store.inbox_done()
     if done:
-        waiting = {(textsafe.file_name(p.name), _received(p.stat()).isoformat()): p for p in inbox_files(ws.inbox)}
-        for name, sha, received_at in done:
-            path = waiting.get((name, received_at))
-            if path is not None and sha256_of(path) == sha:
-                path.unlink()
+        waiting = {w.name: w for w in inbox.scan(ws.inbox)[0]}
+        removed = []
+        for name, sha, _received_at in done:
+            found = waiting.get(name)
+            if found is not None and sha256_of(found.path) == sha:
+                found.path.unlink()
+                removed.append(found)
         fsync_path(ws.inbox)
+        inbox.prune(ws.inbox, removed)
         store.clear_inbox_done()
     remove_partial_copies(ws.archive)
     for stale in ws.out.glob(".*-*"):  # render's staging (.2022-04.tmp-PID) and swap (.2022-04.old-PID)
@@ -321,33 +400,41 @@ def _recover(store: Store, ws: Workspace) -> None:
 
 
 def _empty_inbox(store: Store, ws: Workspace, incoming: list[_Incoming], saved_again: list[str]) -> None:
-    """Remove the recorded files from the inbox, durably, then forget them (SPEC §8).
+    """Remove the recorded files from the inbox, durably, then forget them (SPEC §8); the
+    folders they came in go too once empty.
 
     A file found saved again since it was archived is a new version: it stays for the next run
     (``saved_again``). The check and the removal are a moment apart: a save in that moment
     itself is not seen."""
+    removed = []
     for item in incoming:
         try:
             now = item.path.stat()
         except FileNotFoundError:
             continue
-        if item.state is not None and not same_file_state(item.state, now):
+        if not same_file_state(item.state, now):
             saved_again.append(item.name)
             continue
         item.path.unlink(missing_ok=True)
+        removed.append(inbox.Waiting(item.path, item.name))
         faults.point("unlinked")
     if incoming:
-        fsync_path(ws.inbox)
+        for folder in {ws.inbox, *(w.path.parent for w in removed)}:
+            if folder.is_dir():
+                fsync_path(folder)
+        inbox.prune(ws.inbox, removed)
         store.clear_inbox_done()
 
 
-def _reproduce(store: Store, ws: Workspace, campaign: Campaign, vocab: Vocabulary, month: str) -> RunResult:
+def _reproduce(
+    store: Store, ws: Workspace, campaign: Campaign, vocab: Vocabulary, month: str, left: list[inbox.Left]
+) -> RunResult:
     """Render a past month again from the ledger's history, changing nothing in the ledger."""
     as_of = store.month_as_of(month)
     assert as_of is not None
     doc_number = store.month_doc_number(month)
-    report = build_report(store, campaign, vocab, month, as_of, doc_number)
-    result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), report=report)
+    report = build_report(store, campaign, vocab, month, as_of, doc_number, left=left)
+    result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), report=report, not_taken=left)
     key, result.reused = _render_check(store, ws, report)
     returned = [] if result.reused else returned_files(store, ws, vocab, month)
     result.outputs = _render_or_reuse(ws, report, key, result.reused, returned)
@@ -355,18 +442,17 @@ def _reproduce(store: Store, ws: Workspace, campaign: Campaign, vocab: Vocabular
 
 
 def _archive_and_read(
-    files: list[Path],
-    ws: Workspace,
-    campaign: Campaign,
-    vocab: Vocabulary,
-    progress: Progress | None,
-    left: list[str],
+    files: list[inbox.Waiting], ws: Workspace, vocab: Vocabulary, progress: Progress | None, result: RunResult
 ) -> list[_Incoming]:
     """Archive and read every file in capped worker processes (``readpool``), in parallel: each
     worker copies a file into the archive, then reads the bytes it copied. Every copy is durable
-    before this returns, so before anything is recorded; the items in the order of ``files``."""
-    names = [textsafe.file_name(path.name) for path in files]
-    tasks = [readpool.Task(path, name, ws.archive) for path, name in zip(files, names, strict=True)]
+    before this returns, so before anything is recorded; the items in the order of ``files``.
+
+    A file that changed or vanished while it was copied stays for the next run
+    (``left_in_inbox``), one this computer's user may not read is named (``no_permission``); a
+    full or failing disk stops the run before anything is recorded."""
+    names = [w.name for w in files]
+    tasks = [readpool.Task(w.path, w.name, ws.archive) for w in files]
 
     def step(index: int, done: int) -> None:
         if progress:
@@ -374,36 +460,78 @@ def _archive_and_read(
         faults.point("file-read")
 
     incoming: list[_Incoming] = []
-    read: list[readpool.Outcome] = []
-    for path, name, outcome in zip(files, names, readpool.read_all(tasks, vocab, progress=step), strict=True):
+    for waiting, outcome in zip(files, readpool.read_all(tasks, vocab, progress=step), strict=True):
         copied = outcome.archived
-        if copied is None and outcome.code != readpool.NOT_ARCHIVED:
-            try:  # its reader died: the copy may be there already, and copying again is a no-op
-                copied = copy_in(path, ws.archive, sync=False)
-            except OSError:
-                copied = None
-        if copied is None:  # removed, or still being written, while it was copied: taken next run
-            left.append(name)
+        if copied is None and outcome.code == readpool.NOT_ARCHIVED:
+            reason = int(outcome.params.get("errno") or 0)
+            if reason in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+                raise OSError(reason, os.strerror(reason), str(ws.archive))
+            (result.no_permission if reason in (errno.EACCES, errno.EPERM) else result.left_in_inbox).append(
+                waiting.name
+            )
             continue
-        item = _Incoming(path=path, received=_received(copied.state), state=copied.state)
-        item.sha256, item.size = copied.sha256, copied.size
-        incoming.append(item)
-        read.append(outcome)
+        if copied is None:
+            try:  # its reader died: the copy may be there already, and copying again is a no-op
+                copied = copy_in(waiting.path, ws.archive, sync=False)
+            except PermissionError:
+                result.no_permission.append(waiting.name)
+                continue
+            except OSError as exc:
+                if disk_full(exc):
+                    raise
+                result.left_in_inbox.append(waiting.name)  # removed, or still being written: taken next run
+                continue
+        incoming.append(
+            _Incoming(waiting.path, waiting.name, copied.state, copied.sha256, copied.size, outcome=outcome)
+        )
     make_durable(ws.archive, [archive_path(ws.archive, item.sha256) for item in incoming])
     for _ in incoming:
         faults.point("archived")
-    for item, outcome in zip(incoming, read, strict=True):
-        name = item.name
-        if outcome.raw is None:
-            item.refusal = [Message(outcome.code, file=name, params=outcome.params)]
-            continue
-        item.raw = outcome.raw
-        unit, messages = ingest.identify_unit(item.raw, campaign, name)
-        if unit is None:
-            item.refusal = messages
-        else:
-            item.submission = Submission(item.raw, unit, item.received, (*messages, *item.raw.notices))
     return incoming
+
+
+def _receive(store: Store, incoming: list[_Incoming], seen: dt.datetime, as_of: dt.date) -> list[Message]:
+    """Decide each file's received time (``pipeline.receipts``) and put the files in that order
+    (then by name): of two identical files the later is the duplicate, of two lists of a unit
+    the later supersedes."""
+    decided: dict[str, receipts.Receipt] = {}
+    for item in incoming:
+        event = store.registration(item.sha256)
+        registered = stated = None
+        if event is not None:
+            kind, record = event
+            if kind == STATED:
+                stated = dt.datetime.fromisoformat(record.received_at)
+            else:
+                registered = dt.datetime.fromisoformat(record.recorded_at)
+        decided[item.name] = receipts.decide(_modified(item.state), seen, registered, stated)
+    notes = receipts.notes(decided, as_of)
+    for item in incoming:
+        item.received = decided[item.name].at
+        item.notes = notes.get(item.name, [])
+    incoming.sort(key=lambda item: (item.received, item.name))
+    return receipts.summary(notes, as_of)
+
+
+def _identify(incoming: list[_Incoming], campaign: Campaign, month: str) -> None:
+    """Each read file's unit (SPEC §4), or its refusal; a file that cannot be read at all still
+    counts for the unit its name names (报送情况 shows that unit's file as returned)."""
+    for item in incoming:
+        outcome = item.outcome
+        item.outcome = None
+        assert outcome is not None
+        if outcome.raw is None:
+            item.refusal = [Message(outcome.code, file=item.name, params=outcome.params)]
+            named = ingest.unit_from_name(item.name, campaign)
+            item.refused_unit = named.code if named is not None else ""
+        else:
+            item.raw = outcome.raw
+            unit, messages = ingest.identify_unit(item.raw, campaign, item.name)
+            if unit is None:
+                item.refusal = messages
+            else:
+                item.submission = Submission(item.raw, unit, item.received, (*messages, *item.raw.notices))
+        _as_work_summary(item, campaign, month)
 
 
 def _record_and_merge(
@@ -427,60 +555,65 @@ def _record_and_merge(
     item_tables = _check_item_tables(readable, campaign, vocab)
     if watch:
         watch.lap("validate")
+    names = store.unit_names()
     for item in incoming:
         received_at = item.received.isoformat()
-        common: dict[str, Any] = {
-            "file_name": item.name,
-            "sha256": item.sha256,
-            "size": item.size,
-            "month": month,
-            "received_at": received_at,
-            "recorded_at": now,
-        }
+        record = functools.partial(_record, store, item, month, now, result)
         original = store.find_by_hash(item.sha256)
         if original is not None:
-            messages = [
-                Message(
-                    "file-duplicate",
-                    file=item.name,
-                    params={"received": original.received_at.replace("T", " "), "original": original.file_name},
-                )
-            ]
-            seq = store.append_audit(
-                **common, unit_code=original.unit_code, outcome="重复", messages=_message_records(messages)
+            when = original.received_at.replace("T", " ")
+            duplicate = Message(
+                "file-duplicate", file=item.name, params={"received": when, "original": original.file_name}
             )
-            result.files.append(
-                FileOutcome(item.name, store.unit_names().get(original.unit_code or "", ""), "重复", tuple(messages))
-            )
+            seq = record(original.unit_code, "重复", [duplicate], names.get(original.unit_code or "", ""))
         elif item.work_summary:
-            messages = [Message("work-summary-received", file=item.name)]
-            seq = store.append_audit(
-                **common, unit_code=item.work_summary, outcome=WORK_SUMMARY, messages=_message_records(messages)
-            )
-            name = store.unit_names().get(item.work_summary, "")
-            result.files.append(FileOutcome(item.name, name, WORK_SUMMARY, tuple(messages)))
+            summary = Message("work-summary-received", file=item.name)
+            seq = record(item.work_summary, WORK_SUMMARY, [summary], names.get(item.work_summary, ""))
         elif item.submission is None:
-            seq = store.append_audit(**common, unit_code=None, outcome="退回", messages=_message_records(item.refusal))
-            result.files.append(FileOutcome(item.name, "", "退回", tuple(item.refusal)))
+            unit_code = item.refused_unit or None
+            seq = record(unit_code, "退回", item.refusal, names.get(unit_code or "", ""))
         else:
             unit = item.submission.unit
             checked = checked_by_path[item.path]
             ledger = store.ledger_view(unit.code, month, checked.rows["问题编号"].tolist())
             checked = check_against_ledger(checked, ledger)
             checked = _check_items(store, checked, item_tables.get(item.path, {}), month)
-            outcome = "通过" if checked.accepted else "退回"
-            messages = list(checked.messages)
-            seq = store.append_audit(
-                **common, unit_code=unit.code, outcome=outcome, messages=_message_records(messages)
-            )
+            seq = record(unit.code, "通过" if checked.accepted else "退回", list(checked.messages), unit.name)
             if checked.accepted:
                 store.apply_submission(seq, unit.code, month, checked.rows)
                 _apply_items(store, seq, unit.code, month, checked)
-            result.files.append(FileOutcome(item.name, unit.name, outcome, tuple(messages)))
         store.mark_inbox_done(item.name, item.sha256, received_at, seq)
         faults.point("recorded")
     if watch:
         watch.lap("ledger rules+merge")
+
+
+def _record(
+    store: Store,
+    item: _Incoming,
+    month: str,
+    now: str,
+    result: RunResult,
+    unit_code: str | None,
+    outcome: str,
+    messages: list[Message],
+    unit_name: str = "",
+) -> int:
+    """Append a received file's audit record (its messages, then the office's notes on its
+    received time) and its line of the run's result; the record's seq."""
+    seq = store.append_audit(
+        file_name=item.name,
+        sha256=item.sha256,
+        size=item.size,
+        unit_code=unit_code,
+        month=month,
+        received_at=item.received.isoformat(),
+        outcome=outcome,
+        messages=_message_records([*messages, *item.notes]),
+        recorded_at=now,
+    )
+    result.files.append(FileOutcome(item.name, unit_name, outcome, tuple(messages)))
+    return seq
 
 
 def build_report(
@@ -491,10 +624,11 @@ def build_report(
     as_of: dt.date,
     doc_number: int,
     current: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    left: Sequence[inbox.Left] = (),
 ) -> MonthReport:
     """The month's report from the ledger (its problems, then the other kinds' ledgers);
     ``current``: the month's state and lights, when the run has just computed them (else they are
-    read and computed here)."""
+    read and computed here); ``left``: what lies in the inbox that no run reads (校验结果 names it)."""
     if current is None:
         state = store.month_state(month)
         current = state, aggregate.flags(state, as_of, campaign.warning_days)
@@ -517,6 +651,7 @@ def build_report(
         previous_month=prev if prev_state is not None else None,
         previous_records=store.audit_records(prev) if prev_ran else None,
         previous_flags=store.stored_flags(prev) if prev_ran else None,
+        not_taken=[(x.name, render_text(x.code, {"depth": inbox.MAX_DEPTH})) for x in left],
     )
     ledgers = _item_ledgers(store, campaign, month, as_of)
     return dataclasses.replace(report, ledgers=ledgers) if ledgers else report
@@ -570,7 +705,7 @@ def _take_register(
             size=size,
             unit_code=None,
             month=month,
-            received_at=_received(path.stat()).isoformat(),
+            received_at=_modified(path.stat()).isoformat(),
             outcome=REGISTER_OUTCOME,
             messages=_message_records(messages),
             recorded_at=now,
@@ -657,14 +792,167 @@ def _flag_items(store: Store, campaign: Campaign, month: str, as_of: dt.date) ->
 def templates(root: Path, month: str | None = None) -> list[Path]:
     """Blank templates for every unit of the roster (``out/模板/``)."""
     ws, campaign, _ = _context(root)
-    target = month or f"{campaign.year}-{campaign.problem_list_due.month:02d}"
+    target = month_of(campaign.problem_list_due) if month is None else campaign_month(campaign, month)
     return render.write_templates(campaign, None, target, ws.out / "模板")
 
 
-def audit_verify(root: Path) -> list[Finding]:
-    """Check the audit chain and the archive (SPEC §8); the findings, tampering first."""
+def campaign_month(campaign: Campaign, text: str) -> str:
+    """A month the clerk typed (``2022-04``), checked: a real month of the campaign."""
+    value = text.strip()
+    try:
+        day = dt.date.fromisoformat(f"{value}-01") if len(value) == 7 else None
+    except ValueError:
+        day = None
+    if day is None or not campaign.first_day.replace(day=1) <= day <= campaign.last_day:
+        raise MonthInvalid(value=text, first=month_of(campaign.first_day), last=month_of(campaign.last_day))
+    return month_of(day)
+
+
+# --- received times the clerk registers or states (pipeline/receipts.py) ---------------------
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A file the clerk registered or whose received time was stated: its name and that time."""
+
+    name: str
+    received: dt.datetime
+    new: bool  # False: registered before (its first sight stands)
+
+
+def receive(root: Path) -> list[Registered]:
+    """Register the inbox's new files as received now (or at their modification time, if
+    earlier): archived and recorded, they keep that first sight whenever the month is run.
+    Files registered or taken before are listed as they were."""
     ws, _campaign, _vocab = _context(root)
-    store = Store.open(ws.db_path)
+    if ws.inbox.exists() and not ws.inbox.is_dir():
+        raise InboxInvalid(path=ws.inbox)
+    guard.check_ledger_file(ws)
+    ws.ensure()
+    out: list[Registered] = []
+    with workspace_lock(ws.lock_path), contextlib.closing(guard.open_ledger(ws)) as store:
+        now = dt.datetime.now().replace(microsecond=0)
+        with storage_errors(ledger_saved=False), store.transaction():
+            for waiting in inbox.scan(ws.inbox)[0]:
+                try:
+                    got = copy_in(waiting.path, ws.archive)
+                except OSError as exc:
+                    if disk_full(exc):
+                        raise
+                    continue  # being written, or not readable: a monthly run names it
+                event = store.registration(got.sha256)
+                taken = store.find_by_hash(got.sha256)
+                if taken is not None or event is not None:
+                    known = taken or (event[1] if event else None)
+                    assert known is not None
+                    out.append(Registered(waiting.name, dt.datetime.fromisoformat(known.received_at), False))
+                    continue
+                at = min(_modified(got.state), now)
+                store.append_audit(
+                    file_name=waiting.name,
+                    sha256=got.sha256,
+                    size=got.size,
+                    unit_code=None,
+                    month="",
+                    received_at=at.isoformat(),
+                    outcome=REGISTERED,
+                    messages=[],
+                    recorded_at=now.isoformat(),
+                )
+                out.append(Registered(waiting.name, at, True))
+            store.seal([], now.isoformat())
+    return out
+
+
+@dataclass(frozen=True)
+class _Stated:
+    """The file a stated received time is about, as the audit record of the statement names it."""
+
+    sha256: str
+    size: int
+    file_name: str
+    unit_code: str | None
+    month: str  # "" for a file still in the inbox
+    seq: str  # the seq of the file's record, "" for a file still in the inbox
+    seen: dt.datetime  # when the pipeline first saw it: a stated time may not be later
+    was: str  # the received time it had, as the clerk reads it
+
+
+def state_received(root: Path, name: str, at: dt.datetime) -> tuple[Registered, str | None]:
+    """Record the received time the clerk states for a file: one in the inbox (its month's run
+    will use it) or one already taken (报送情况 uses it once its month is run again: the month's
+    as-of date is returned for that). A time after the pipeline first saw the file is refused:
+    the office had it by then."""
+    ws, campaign, _vocab = _context(root)
+    now = dt.datetime.now().replace(microsecond=0)
+    earliest = campaign.first_day.replace(month=1, day=1)
+    if not earliest <= at.date() or at > now:
+        raise ReceivedRefused("received-out-of-range", at=f"{at:%Y-%m-%d %H:%M}", first=earliest.isoformat())
+    guard.check_ledger_file(ws)
+    ws.ensure()
+    with workspace_lock(ws.lock_path), contextlib.closing(guard.open_ledger(ws)) as store:
+        with storage_errors(ledger_saved=False), store.transaction():
+            subject = _stated_subject(store, ws, name, now)
+            if at > subject.seen:
+                raise ReceivedRefused(
+                    "received-after-seen", at=f"{at:%Y-%m-%d %H:%M}", seen=f"{subject.seen:%Y-%m-%d %H:%M}"
+                )
+            note = Message(
+                "received-corrected",
+                file=subject.file_name,
+                params={"at": f"{at:%Y-%m-%d %H:%M}", "was": subject.was, "seq": subject.seq},
+            )
+            store.append_audit(
+                file_name=subject.file_name,
+                sha256=subject.sha256,
+                size=subject.size,
+                unit_code=subject.unit_code,
+                month=subject.month,
+                received_at=at.isoformat(),
+                outcome=STATED,
+                messages=_message_records([note]),
+                recorded_at=now.isoformat(),
+            )
+            store.seal([subject.month] if subject.month else [], now.isoformat())
+        as_of = store.month_as_of(subject.month) if subject.month else None
+    return Registered(subject.file_name, at, True), as_of.isoformat() if as_of else None
+
+
+def _stated_subject(store: Store, ws: Workspace, name: str, now: dt.datetime) -> _Stated:
+    """The one file ``name`` means: in the inbox (its path there, or its name alone), else the
+    latest taken file of that name."""
+    waiting = [w for w in inbox.scan(ws.inbox)[0] if name in (w.name, Path(w.name).name)]
+    taken = [r for r in store.audit_records() if name in (r.file_name, Path(r.file_name).name)]
+    if len(waiting) > 1 or (not waiting and len({r.sha256 for r in taken}) > 1):
+        found = [w.name for w in waiting] or [f"{r.month} {r.file_name}" for r in taken]
+        raise ReceivedRefused("received-ambiguous", file=name, found="、".join(found))
+    if waiting:
+        got = copy_in(waiting[0].path, ws.archive)
+        event = store.registration(got.sha256)
+        seen = dt.datetime.fromisoformat(event[1].recorded_at) if event else now
+        was = f"文件修改时间 {_modified(got.state):%Y-%m-%d %H:%M}"
+        return _Stated(got.sha256, got.size, waiting[0].name, None, "", "", seen, was)
+    if taken:
+        r = taken[-1]
+        seen = dt.datetime.fromisoformat(r.recorded_at)
+        return _Stated(
+            r.sha256, r.size, r.file_name, r.unit_code, r.month, str(r.seq), seen, r.received_at.replace("T", " ")[:16]
+        )
+    raise ReceivedRefused("received-not-found", file=name)
+
+
+def restore(root: Path) -> tuple[Path, Path | None]:
+    """Put the newest backup in place of a missing, damaged or edited ledger (``guard.restore``)."""
+    ws, _campaign, _vocab = _context(root)
+    with workspace_lock(ws.lock_path):
+        return guard.restore(ws)
+
+
+def audit_verify(root: Path) -> list[Finding]:
+    """Check the audit chain, the archive and the ledger's seal (SPEC §8); the findings, tampering
+    first. A missing or damaged ledger is refused as a monthly run refuses it."""
+    ws, _campaign, _vocab = _context(root)
+    store = guard.open_ledger(ws, check_seal=False)  # verify names every change itself
     try:
         findings = verify(store, ws.archive, ws.inbox)
     finally:
@@ -691,7 +979,7 @@ def audit_records(root: Path, unit: str | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=list(SUBMISSION_COLUMNS))
     store = Store.open(ws.db_path)
     try:
-        records = store.audit_records()
+        records = store.audit_chain()
         names = store.unit_names()
     finally:
         store.close()

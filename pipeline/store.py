@@ -7,9 +7,12 @@ each month's run, and the circular numbers. The schema is versioned; migrations 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,8 +22,9 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline import seal as sealing
 from pipeline.config import Unit
-from pipeline.errors import LedgerTooNew
+from pipeline.errors import LedgerCorrupt, LedgerTooNew
 
 GENESIS = "0" * 64
 
@@ -152,6 +156,10 @@ MIGRATIONS: tuple[str, ...] = (
         files TEXT NOT NULL
     );
     """,
+    # v5: the ledger's seal (pipeline/seal.py): a digest of every row reports are made from, and a
+    # hash chain of the ledger's roots bound to the audit chain. A ledger migrated to v5 is sealed
+    # as it stands (``_after_migration``).
+    sealing.SCHEMA,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -169,6 +177,13 @@ FIELDS: dict[str, str] = {
     "remark": "备注",
 }
 LONG_TERM = "长期坚持"
+
+# Audit records that are not a received file's outcome but an event about one: the clerk's
+# registration of files as they come in (``make receive``) and a stated received time
+# (``make received``). ``audit_records`` leaves them out and applies the stated times.
+REGISTERED = "收件登记"
+STATED = "更正接收时间"
+EVENTS = (REGISTERED, STATED)
 
 
 @dataclass(frozen=True)
@@ -229,6 +244,56 @@ class AuditRecord:
     hash: str
 
 
+def _stated_seq(record: AuditRecord) -> int | None:
+    """The seq of the file record a statement of received time is about (None: an inbox file)."""
+    for m in json.loads(record.messages):
+        seq = (m.get("params") or {}).get("seq")
+        if seq not in (None, ""):
+            return int(seq)
+    return None
+
+
+def _now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+def corrupt(exc: sqlite3.Error) -> bool:
+    """Whether a SQLite error means the file is not a sound ledger (rather than a full disk…)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "malformed" in str(exc) or "not a database" in str(exc)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether an error means the disk is full or failing (SQLite's or the system's)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO)
+    name = getattr(exc, "sqlite_errorname", "")
+    return (
+        name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or "disk is full" in str(exc) or "disk I/O error" in str(exc)
+    )
+
+
+def describe(exc: BaseException) -> str:
+    """A short Chinese description of a storage error, for the clerk."""
+    if isinstance(exc, sqlite3.Error):
+        if corrupt(exc):
+            return "文件内容不是完整的 SQLite 台账" if "not a database" in str(exc) else "数据库文件已损坏"
+        if disk_full(exc):
+            return "磁盘已满或读写出错"
+        return "数据库读写出错"
+    if isinstance(exc, OSError):
+        reasons = {
+            errno.ENOSPC: "磁盘空间已满",
+            errno.EDQUOT: "超出磁盘配额",
+            errno.EIO: "磁盘读写出错",
+            errno.EACCES: "没有写入权限",
+            errno.EPERM: "没有写入权限",
+            errno.EROFS: "磁盘是只读的",
+        }
+        return reasons.get(exc.errno or 0, "文件读写出错")
+    return "读写出错"
+
+
 def record_hash(prev_hash: str, fields: Sequence[Any]) -> str:
     payload = json.dumps([prev_hash, *fields], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -285,13 +350,26 @@ class Store:
 
     @classmethod
     def open(cls, path: Path) -> Store:
+        """Open (or create) the ledger, migrated to this version's schema. A file that is not a
+        ledger, or a damaged one, is ``LedgerCorrupt``."""
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        store = cls(conn)
-        store._migrate()
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            store = cls(conn)
+            store._migrate()
+            if conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("database disk image is malformed")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if not corrupt(exc):
+                raise
+            raise LedgerCorrupt(path=path, detail=describe(exc), restore="") from None
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -305,7 +383,37 @@ class Store:
             with self.transaction():
                 for statement in _statements(script):
                     self.conn.execute(statement)
+                self._after_migration(number)
                 self.conn.execute(f"PRAGMA user_version={number}")
+
+    def _after_migration(self, number: int) -> None:
+        """What a migration needs beyond its SQL: v5 seals the ledger as it stands."""
+        if number == 5:
+            sealing.reseal_all(self.conn, _now(), self.audit_head() or GENESIS)
+
+    # --- the seal (pipeline/seal.py) ------------------------------------------------------
+    def seal(self, months: Iterable[str], sealed_at: str | None = None) -> None:
+        """Seal the rows of ``months`` (and the roster) as they stand; inside the transaction
+        that changed them."""
+        with self.transaction() as c:
+            sealing.reseal(c, months, sealed_at or _now(), self.audit_head() or GENESIS)
+
+    def seal_changes(self) -> list[sealing.Change]:
+        """How the live ledger differs from its seal (empty when intact)."""
+        return sealing.check(self.conn, self.audit_head())
+
+    def backup(self, path: Path) -> None:
+        """A consistent copy of the whole ledger at ``path`` (SQLite's online backup), written
+        beside it and moved into place."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.unlink(missing_ok=True)
+        target = sqlite3.connect(tmp)
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        os.replace(tmp, path)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -338,15 +446,56 @@ class Store:
         return dict(self._unit_names)
 
     # --- audit log ------------------------------------------------------------------------
+    def audit_chain(self, month: str | None = None) -> list[AuditRecord]:
+        """Every audit record as written (of ``month`` when given), events included."""
+        sql = "SELECT * FROM audit_log" + (" WHERE month = ?" if month is not None else "") + " ORDER BY seq"
+        return [AuditRecord(**dict(r)) for r in self.conn.execute(sql, (month,) if month is not None else ())]
+
     def audit_records(self, month: str | None = None) -> list[AuditRecord]:
-        sql = "SELECT * FROM audit_log" + (" WHERE month = ?" if month else "") + " ORDER BY seq"
-        return [AuditRecord(**dict(r)) for r in self.conn.execute(sql, (month,) if month else ())]
+        """The received files' records (of ``month`` when given), oldest first, each with the
+        received time the clerk stated for it since, if any (its note added to its messages)."""
+        records = self.audit_chain(month)
+        stated: dict[int, AuditRecord] = {}
+        for r in records:
+            if r.outcome == STATED and (seq := _stated_seq(r)) is not None:
+                stated[seq] = r
+        out = []
+        for r in records:
+            if r.outcome in EVENTS:
+                continue
+            statement = stated.get(r.seq)
+            if statement is not None:
+                notes = [*json.loads(r.messages), *json.loads(statement.messages)]
+                r = dataclasses.replace(
+                    r, received_at=statement.received_at, messages=json.dumps(notes, ensure_ascii=False)
+                )
+            out.append(r)
+        return out
 
     def find_by_hash(self, sha256: str) -> AuditRecord | None:
+        """The first record of a file with this content that was taken (not a duplicate, not an event)."""
         row = self.conn.execute(
-            "SELECT * FROM audit_log WHERE sha256 = ? AND outcome != '重复' ORDER BY seq LIMIT 1", (sha256,)
+            "SELECT * FROM audit_log WHERE sha256 = ? AND outcome NOT IN ('重复', ?, ?) ORDER BY seq LIMIT 1",
+            (sha256, *EVENTS),
         ).fetchone()
         return AuditRecord(**dict(row)) if row else None
+
+    def registration(self, sha256: str) -> tuple[str, AuditRecord] | None:
+        """The latest event about a file not yet taken: (``REGISTERED`` or ``STATED``, its record)."""
+        row = self.conn.execute(
+            "SELECT * FROM audit_log WHERE sha256 = ? AND month = '' AND outcome IN (?, ?) ORDER BY seq DESC LIMIT 1",
+            (sha256, *EVENTS),
+        ).fetchone()
+        if row is None:
+            return None
+        record = AuditRecord(**dict(row))
+        first = self.conn.execute(
+            "SELECT recorded_at FROM audit_log WHERE sha256 = ? AND month = '' AND outcome = ? ORDER BY seq LIMIT 1",
+            (sha256, REGISTERED),
+        ).fetchone()
+        if record.outcome == REGISTERED and first is not None:
+            record = dataclasses.replace(record, recorded_at=first[0])  # the first sight counts
+        return record.outcome, record
 
     def audit_head(self) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()

@@ -36,6 +36,14 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
     if result.saved_again:
         again = {"count": len(result.saved_again), "names": "、".join(result.saved_again)}
         console.print(f"[yellow]{render_text('run-saved-again', again)}[/]")
+    if result.no_permission:
+        locked = {"count": len(result.no_permission), "names": "、".join(result.no_permission)}
+        console.print(f"[yellow]{render_text('run-no-permission', locked)}[/]")
+    if result.not_taken:
+        left = {"count": len(result.not_taken), "names": "、".join(x.name for x in result.not_taken)}
+        console.print(f"[yellow]{render_text('run-not-taken', left)}[/]")
+    for receipt in result.receipt_notes:
+        console.print(f"[yellow]{receipt.text}[/]")
     if report is not None:
         p = report.problems
         figures = {"total": len(p), "done": (p["完成状态"] == "已完成").sum(), "red": (p["灯色"] == "红灯").sum()}

@@ -222,7 +222,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory, corpus: dict[str, Path
     names += ["红星村.xlsx", RETURNED, ODD_NAME]
     gbk = os.fsencode(inbox) + b"/" + "东风社区补报".encode("gbk") + b".xlsx"  # a name from a Windows zip
     write_list(Path(os.fsdecode(gbk)), GOOD_ROWS[:1], unit="东风社区")
-    names.append(os.fsdecode(gbk).rsplit("/", 1)[1])
+    names.insert(names.index(RETURNED), os.fsdecode(gbk).rsplit("/", 1)[1])  # before the return: not its fix
     for n, name in enumerate(names):
         set_received(inbox / name, MARCH + dt.timedelta(minutes=n))
     return root, run.monthly(root, dt.date(2022, 3, 31))

@@ -1,0 +1,216 @@
+"""The ledger's seal: every state reports are made from, covered by a hash chain (SPEC §8).
+
+The audit log proves which files came in and what became of them; the seal proves that the
+ledger built from them was written by the pipeline and nothing else. Each run, in the same
+transaction as its changes, re-seals what it wrote: the rows of the month it ran (and the
+roster, which every run refreshes). A sealed row is its table, its key and a digest of all its
+columns; a month's rows give the month's root; the roots give the ledger's root, which is
+appended to ``seals``, a hash chain bound to the audit chain's head at that moment.
+
+``check`` recomputes everything from the live tables and names what differs: a row edited,
+added or deleted by hand (``UPDATE versions SET status = '已完成' …``), a seal row or root edited,
+a seal record edited or removed. A run checks first and refuses an edited ledger, so an edit is
+never reported on, nor sealed over by a re-run of its month.
+
+Rows are rendered to text by SQLite itself (``quote()`` of every column), so checking the whole
+ledger of a county is a single read of each table and one hash per row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+GLOBAL = ""  # the month of rows that belong to no month (the roster)
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A ledger table under the seal: how a row's key and month are read."""
+
+    table: str
+    label: str  # what a row is, for the clerk
+    key: str  # SQL expression of the row's key
+    month: str  # SQL expression of the month the row belongs to
+
+
+SEALED: tuple[Sealed, ...] = (
+    Sealed("units", "单位名单", "code", "''"),
+    Sealed("problems", "问题登记", "problem_id", "created_month"),
+    Sealed("versions", "问题记录", "problem_id", "month"),
+    Sealed("month_flags", "灯色记录", "problem_id", "month"),
+    Sealed("month_runs", "月度运行记录", "month", "month"),
+    Sealed("items", "事项登记", "kind || ':' || item_id", "created_month"),
+    Sealed("item_versions", "事项记录", "kind || ':' || item_id || ':' || unit_code", "month"),
+    Sealed("item_flags", "事项灯色记录", "kind || ':' || item_id || ':' || unit_code", "month"),
+)
+_BY_TABLE = {s.table: s for s in SEALED}
+
+SCHEMA = """
+CREATE TABLE seal_rows(
+    tbl TEXT NOT NULL,
+    key TEXT NOT NULL,
+    month TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY(tbl, month, key)
+);
+CREATE TABLE seal_months(month TEXT PRIMARY KEY, root TEXT NOT NULL);
+CREATE TABLE seals(
+    seq INTEGER PRIMARY KEY,
+    sealed_at TEXT NOT NULL,
+    audit_head TEXT NOT NULL,
+    root TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TRIGGER seals_no_update BEFORE UPDATE ON seals
+    BEGIN SELECT RAISE(ABORT, 'seals is append-only'); END;
+CREATE TRIGGER seals_no_delete BEFORE DELETE ON seals
+    BEGIN SELECT RAISE(ABORT, 'seals is append-only'); END;
+"""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the live ledger and its seal."""
+
+    code: str  # a catalogue code: ledger-row-edited / -added / -deleted, ledger-seal-*
+    table: str = ""
+    key: str = ""
+    month: str = ""
+
+    @property
+    def params(self) -> dict[str, str]:
+        sealed = _BY_TABLE.get(self.table)
+        return {"what": sealed.label if sealed else self.table, "key": self.key, "month": self.month or "—"}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _live(
+    conn: sqlite3.Connection, sealed: Sealed, months: Sequence[str] | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """(month, key, digest) of the table's rows (of ``months`` only, when given)."""
+    text = " || '|' || ".join(f"quote({c})" for c in _columns(conn, sealed.table))
+    sql = f"SELECT {sealed.month}, {sealed.key}, {text} FROM {sealed.table}"
+    params: list[str] = []
+    if months is not None:
+        sql += f" WHERE {sealed.month} IN ({','.join('?' * len(months))})"
+        params = list(months)
+    for month, key, row in conn.execute(sql, params):
+        yield str(month or ""), str(key), _digest(row)
+
+
+def _root(rows: Iterable[tuple[str, str, str]]) -> str:
+    """A month's root from its (table, key, digest) rows, in a fixed order."""
+    digest = hashlib.sha256()
+    for tbl, key, row in sorted(rows):
+        digest.update(f"{tbl}\t{key}\t{row}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _ledger_root(month_roots: dict[str, str]) -> str:
+    return _digest("\n".join(f"{m}\t{r}" for m, r in sorted(month_roots.items())))
+
+
+def _record_hash(prev: str, fields: Sequence[str]) -> str:
+    return _digest(json.dumps([prev, *fields], ensure_ascii=False, separators=(",", ":")))
+
+
+def reseal(conn: sqlite3.Connection, months: Iterable[str], sealed_at: str, audit_head: str) -> None:
+    """Seal again the rows of ``months`` (with the roster) as they are now, and append the
+    ledger's new root to the chain. Call inside the transaction that changed them."""
+    wanted = sorted({*months, GLOBAL})
+    by_month: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for sealed in SEALED:
+        for month, key, digest in _live(conn, sealed, wanted):
+            by_month[month].append((sealed.table, key, digest))
+    marks = ",".join("?" * len(wanted))
+    conn.execute(f"DELETE FROM seal_rows WHERE month IN ({marks})", wanted)
+    conn.execute(f"DELETE FROM seal_months WHERE month IN ({marks})", wanted)
+    conn.executemany(
+        "INSERT INTO seal_rows(tbl, key, month, digest) VALUES (?, ?, ?, ?)",
+        ((tbl, key, month, digest) for month, rows in by_month.items() for tbl, key, digest in rows),
+    )
+    conn.executemany(
+        "INSERT INTO seal_months(month, root) VALUES (?, ?)",
+        ((month, _root(rows)) for month, rows in by_month.items()),
+    )
+    roots = {r[0]: r[1] for r in conn.execute("SELECT month, root FROM seal_months")}
+    last = conn.execute("SELECT hash FROM seals ORDER BY seq DESC LIMIT 1").fetchone()
+    prev = last[0] if last else GENESIS
+    fields = [sealed_at, audit_head, _ledger_root(roots)]
+    conn.execute(
+        "INSERT INTO seals(sealed_at, audit_head, root, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
+        (*fields, prev, _record_hash(prev, fields)),
+    )
+
+
+def reseal_all(conn: sqlite3.Connection, sealed_at: str, audit_head: str) -> None:
+    """Seal every month of the ledger (a ledger written before the seal existed)."""
+    months = {
+        str(m or "")
+        for sealed in SEALED
+        for (m,) in conn.execute(f"SELECT DISTINCT {sealed.month} FROM {sealed.table}")
+    }
+    reseal(conn, months, sealed_at, audit_head)
+
+
+def check(conn: sqlite3.Connection, audit_head: str | None) -> list[Change]:
+    """Everything in which the live ledger differs from its seal (empty when it is intact)."""
+    changes: list[Change] = []
+    chain = conn.execute("SELECT seq, sealed_at, audit_head, root, prev_hash, hash FROM seals ORDER BY seq").fetchall()
+    prev, expected = GENESIS, 1
+    for seq, sealed_at, head, root, prev_hash, digest in chain:
+        if seq != expected or prev_hash != prev or _record_hash(prev_hash, [sealed_at, head, root]) != digest:
+            changes.append(Change("ledger-seal-chain", key=str(seq)))
+        prev, expected = digest, seq + 1
+    sealed = {(r[0], r[2], r[1]): r[3] for r in conn.execute("SELECT tbl, key, month, digest FROM seal_rows")}
+    roots = {r[0]: r[1] for r in conn.execute("SELECT month, root FROM seal_months")}
+    if not chain:
+        if sealed or roots or _has_rows(conn):
+            changes.append(Change("ledger-unsealed"))
+        return changes
+    last_head, last_root = chain[-1][2], chain[-1][3]
+    if (audit_head or GENESIS) != last_head:
+        changes.append(Change("ledger-seal-behind"))
+    if _ledger_root(roots) != last_root:
+        changes.append(Change("ledger-seal-roots"))
+    by_month: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for (tbl, month, key), digest in sealed.items():
+        by_month[month].append((tbl, key, digest))
+    for month, rows in sorted(by_month.items()):
+        if roots.get(month) != _root(rows):
+            changes.append(Change("ledger-seal-rows", month=month))
+    for month in sorted(set(roots) - set(by_month)):
+        changes.append(Change("ledger-seal-rows", month=month))
+    seen: set[tuple[str, str, str]] = set()
+    for s in SEALED:
+        for month, key, digest in _live(conn, s):
+            where = (s.table, month, key)
+            seen.add(where)
+            was = sealed.get(where)
+            if was is None:
+                changes.append(Change("ledger-row-added", s.table, key, month))
+            elif was != digest:
+                changes.append(Change("ledger-row-edited", s.table, key, month))
+    for tbl, month, key in sorted(set(sealed) - seen):
+        changes.append(Change("ledger-row-deleted", tbl, key, month))
+    return changes
+
+
+def _has_rows(conn: sqlite3.Connection) -> bool:
+    return any(
+        conn.execute(f"SELECT 1 FROM {s.table} LIMIT 1").fetchone() is not None for s in SEALED if s.table != "units"
+    )
