@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,8 +99,9 @@ def check_ledger_file(ws: Workspace) -> None:
         raise LedgerMissing(code, path=path.name, history=past.text, restore=restore_hint(ws))
 
 
-def open_ledger(ws: Workspace, check_seal: bool = True) -> Store:
-    """The workspace's ledger, created on a first run; refused when it cannot be trusted."""
+def open_ledger(ws: Workspace, check_seal: bool = True, months: Sequence[str] = ()) -> Store:
+    """The workspace's ledger, created on a first run; refused when it cannot be trusted (its
+    seal's guards and chain, and the rows of ``months``: the months the caller will seal again)."""
     check_ledger_file(ws)
     try:
         store = Store.open(ws.db_path)
@@ -109,7 +111,7 @@ def open_ledger(ws: Workspace, check_seal: bool = True) -> Store:
         past = history(ws)
         if past and not store.months():  # a new, empty ledger put in place of the real one
             raise LedgerMissing("ledger-empty", path=ws.db_path.name, history=past.text, restore=restore_hint(ws))
-        if check_seal and (changes := store.seal_changes()):
+        if check_seal and (changes := store.seal_changes(rows=False, months=months)):
             raise LedgerEdited(detail=describe_changes(changes))
     except BaseException:
         store.close()
@@ -118,6 +120,8 @@ def open_ledger(ws: Workspace, check_seal: bool = True) -> Store:
 
 
 def describe_changes(changes: list[seal.Change]) -> str:
+    """The first changes, rows first (they name the problem), for a refusal."""
+    changes = sorted(changes, key=lambda c: not c.table)
     shown = "；".join(render_text(c.code, c.params) for c in changes[:_SHOWN_CHANGES])
     more = f"等 {len(changes)} 处（运行 make audit 可看到全部）" if len(changes) > _SHOWN_CHANGES else ""
     return shown + more

@@ -480,6 +480,9 @@ CATALOGUE: dict[str, Entry] = {
     "ledger-seal-behind": Entry(
         "error", "台账封存被改动", "审计记录在最后一次封存之后有增减（不是本程序写入的，或封存记录被删除）"
     ),
+    "ledger-guard-removed": Entry(
+        "error", "台账保护被移除", "台账的写入保护被删除或改动过（{key}），有人绕过本程序改动过台账"
+    ),
     "ledger-unsealed": Entry("error", "台账封存缺失", "台账中有数据，但没有任何封存记录（封存表被清空）"),
     # --- what the terminal says after a command (pipeline/cli.py, pipeline/summary_view.py) -----
     "run-done": Entry(

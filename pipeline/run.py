@@ -226,7 +226,7 @@ def _monthly(
         ws.ensure()
     with workspace_lock(ws.lock_path):
         faults.point("locked")
-        store = guard.open_ledger(ws)
+        store = guard.open_ledger(ws, months=[month])
         try:
             with storage_errors(ledger_saved=False):
                 _recover(store, ws)

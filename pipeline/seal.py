@@ -1,19 +1,24 @@
 """The ledger's seal: every state reports are made from, covered by a hash chain (SPEC §8).
 
 The audit log proves which files came in and what became of them; the seal proves that the
-ledger built from them was written by the pipeline and nothing else. Each run, in the same
-transaction as its changes, re-seals what it wrote: the rows of the month it ran (and the
-roster, which every run refreshes). A sealed row is its table, its key and a digest of all its
-columns; a month's rows give the month's root; the roots give the ledger's root, which is
-appended to ``seals``, a hash chain bound to the audit chain's head at that moment.
+ledger built from them was written by the pipeline and nothing else, in three layers:
 
-``check`` recomputes everything from the live tables and names what differs: a row edited,
-added or deleted by hand (``UPDATE versions SET status = '已完成' …``), a seal row or root edited,
-a seal record edited or removed. A run checks first and refuses an edited ledger, so an edit is
-never reported on, nor sealed over by a re-run of its month.
+- **guard triggers** on every sealed table call a function only the pipeline's own connection
+  defines (``GUARD``): an ``UPDATE``/``INSERT``/``DELETE`` typed in a database tool fails with
+  "no such function: 台账受保护_请勿直接修改";
+- **the seal**: each run, in the same transaction as its changes, re-seals what it wrote (the
+  rows of the month it ran, and the roster, which every run refreshes). A sealed row is its
+  table, its key and a digest of all its columns; a month's rows give the month's root; the
+  roots give the ledger's root, appended to ``seals``, a hash chain bound to the audit chain's
+  head at that moment;
+- **checks**: ``check`` with ``rows`` (``audit verify``) recomputes every row from the live
+  tables and names what differs: a row edited, added or deleted by hand, the seal itself
+  altered, the guards removed. A run checks the cheap layers (guards present, chain and roots
+  consistent) and the rows of the month it is about to seal again, so an edit is never sealed
+  over by a re-run of its month; a run refuses any of these, naming the change.
 
-Rows are rendered to text by SQLite itself (``quote()`` of every column), so checking the whole
-ledger of a county is a single read of each table and one hash per row.
+Rows are rendered to text by SQLite itself (``quote()`` of every column) and hashed as they
+come, ordered by SQLite, so ``audit verify`` of a county's ledger is one read of each table.
 """
 
 from __future__ import annotations
@@ -50,6 +55,21 @@ SEALED: tuple[Sealed, ...] = (
     Sealed("item_flags", "事项灯色记录", "kind || ':' || item_id || ':' || unit_code", "month"),
 )
 _BY_TABLE = {s.table: s for s in SEALED}
+GUARD = "台账受保护_请勿直接修改"  # the function the guard triggers call: defined by Store.open only
+
+
+def _guards() -> dict[str, str]:
+    """Trigger name -> its SQL, for every sealed table and every kind of write."""
+    return {
+        f"{s.table}_guard_{event.lower()}": (
+            f"CREATE TRIGGER {s.table}_guard_{event.lower()} BEFORE {event} ON {s.table} BEGIN SELECT {GUARD}(); END"
+        )
+        for s in SEALED
+        for event in ("INSERT", "UPDATE", "DELETE")
+    }
+
+
+GUARDS = _guards()
 
 SCHEMA = """
 CREATE TABLE seal_rows(
@@ -72,7 +92,16 @@ CREATE TRIGGER seals_no_update BEFORE UPDATE ON seals
     BEGIN SELECT RAISE(ABORT, 'seals is append-only'); END;
 CREATE TRIGGER seals_no_delete BEFORE DELETE ON seals
     BEGIN SELECT RAISE(ABORT, 'seals is append-only'); END;
-"""
+""" + "".join(f"{sql};\n" for sql in GUARDS.values())
+
+
+def register(conn: sqlite3.Connection) -> None:
+    """Let this connection write the sealed tables (the guard triggers' function)."""
+    conn.create_function(GUARD, 0, _allowed)
+
+
+def _allowed() -> int:
+    return 1
 
 
 @dataclass(frozen=True)
@@ -90,6 +119,9 @@ class Change:
         return {"what": sealed.label if sealed else self.table, "key": self.key, "month": self.month or "—"}
 
 
+_ORDER = {s.table: n for n, s in enumerate(SEALED)}
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -101,21 +133,23 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 def _live(
     conn: sqlite3.Connection, sealed: Sealed, months: Sequence[str] | None = None
 ) -> Iterator[tuple[str, str, str]]:
-    """(month, key, digest) of the table's rows (of ``months`` only, when given)."""
+    """(month, key, digest) of the table's rows (of ``months`` only, when given), by month then key."""
     text = " || '|' || ".join(f"quote({c})" for c in _columns(conn, sealed.table))
-    sql = f"SELECT {sealed.month}, {sealed.key}, {text} FROM {sealed.table}"
+    sql = f"SELECT {sealed.month}, {sealed.key}, {text} FROM {sealed.table}"  # months are NOT NULL
     params: list[str] = []
     if months is not None:
         sql += f" WHERE {sealed.month} IN ({','.join('?' * len(months))})"
         params = list(months)
-    for month, key, row in conn.execute(sql, params):
-        yield str(month or ""), str(key), _digest(row)
+    sha = hashlib.sha256
+    for month, key, row in conn.execute(sql + " ORDER BY 1, 2", params):
+        yield month, key, sha(row.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _root(rows: Iterable[tuple[str, str, str]]) -> str:
-    """A month's root from its (table, key, digest) rows, in a fixed order."""
+    """A month's root from its (table, key, digest) rows: tables in ``SEALED`` order, keys in
+    code-point order (SQLite's own order of UTF-8 text, so ``check`` can hash rows as they come)."""
     digest = hashlib.sha256()
-    for tbl, key, row in sorted(rows):
+    for tbl, key, row in sorted(rows, key=lambda r: (_ORDER[r[0]], r[1])):
         digest.update(f"{tbl}\t{key}\t{row}\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -132,7 +166,7 @@ def reseal(conn: sqlite3.Connection, months: Iterable[str], sealed_at: str, audi
     """Seal again the rows of ``months`` (with the roster) as they are now, and append the
     ledger's new root to the chain. Call inside the transaction that changed them."""
     wanted = sorted({*months, GLOBAL})
-    by_month: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    by_month: dict[str, list[tuple[str, str, str]]] = {m: [] for m in wanted}
     for sealed in SEALED:
         for month, key, digest in _live(conn, sealed, wanted):
             by_month[month].append((sealed.table, key, digest))
@@ -145,7 +179,7 @@ def reseal(conn: sqlite3.Connection, months: Iterable[str], sealed_at: str, audi
     )
     conn.executemany(
         "INSERT INTO seal_months(month, root) VALUES (?, ?)",
-        ((month, _root(rows)) for month, rows in by_month.items()),
+        ((month, _root(rows)) for month, rows in by_month.items() if rows),
     )
     roots = {r[0]: r[1] for r in conn.execute("SELECT month, root FROM seal_months")}
     last = conn.execute("SELECT hash FROM seals ORDER BY seq DESC LIMIT 1").fetchone()
@@ -167,19 +201,28 @@ def reseal_all(conn: sqlite3.Connection, sealed_at: str, audit_head: str) -> Non
     reseal(conn, months, sealed_at, audit_head)
 
 
-def check(conn: sqlite3.Connection, audit_head: str | None) -> list[Change]:
-    """Everything in which the live ledger differs from its seal (empty when it is intact)."""
+def check(
+    conn: sqlite3.Connection, audit_head: str | None, rows: bool = True, months: Sequence[str] = ()
+) -> list[Change]:
+    """Everything in which the live ledger differs from its seal (empty when it is intact).
+
+    Always: the guard triggers, the chain of seals, the roots against the chain. With ``rows``
+    (``audit verify``), every row of the ledger against its sealed digest; else only the rows of
+    ``months`` (the month a run is about to seal again)."""
     changes: list[Change] = []
+    present = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    unguarded = dict.fromkeys(_table_of(name) for name, sql in GUARDS.items() if present.get(name) != sql)
+    if unguarded:
+        changes.append(Change("ledger-guard-removed", key="、".join(_BY_TABLE[t].label for t in unguarded)))
     chain = conn.execute("SELECT seq, sealed_at, audit_head, root, prev_hash, hash FROM seals ORDER BY seq").fetchall()
     prev, expected = GENESIS, 1
     for seq, sealed_at, head, root, prev_hash, digest in chain:
         if seq != expected or prev_hash != prev or _record_hash(prev_hash, [sealed_at, head, root]) != digest:
             changes.append(Change("ledger-seal-chain", key=str(seq)))
         prev, expected = digest, seq + 1
-    sealed = {(r[0], r[2], r[1]): r[3] for r in conn.execute("SELECT tbl, key, month, digest FROM seal_rows")}
     roots = {r[0]: r[1] for r in conn.execute("SELECT month, root FROM seal_months")}
     if not chain:
-        if sealed or roots or _has_rows(conn):
+        if roots or _has_rows(conn):
             changes.append(Change("ledger-unsealed"))
         return changes
     last_head, last_root = chain[-1][2], chain[-1][3]
@@ -187,17 +230,35 @@ def check(conn: sqlite3.Connection, audit_head: str | None) -> list[Change]:
         changes.append(Change("ledger-seal-behind"))
     if _ledger_root(roots) != last_root:
         changes.append(Change("ledger-seal-roots"))
+    if rows or changes:
+        return changes + _row_changes(conn, roots)
+    if months:
+        return _row_changes(conn, {m: r for m, r in roots.items() if m in months}, sorted(set(months)))
+    return changes
+
+
+def _table_of(trigger: str) -> str:
+    return trigger.rsplit("_guard_", 1)[0]
+
+
+def _row_changes(conn: sqlite3.Connection, roots: dict[str, str], months: Sequence[str] | None = None) -> list[Change]:
+    """Each sealed month whose rows no longer give its root, then each row that differs (of
+    ``months`` only, when given)."""
+    changes: list[Change] = []
+    sealed: dict[tuple[str, str, str], str] = {}
     by_month: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for (tbl, month, key), digest in sealed.items():
+    sql, params = "SELECT tbl, key, month, digest FROM seal_rows", list(months or ())
+    if months is not None:
+        sql += f" WHERE month IN ({','.join('?' * len(params))})"
+    for tbl, key, month, digest in conn.execute(sql, params):
+        sealed[(tbl, month, key)] = digest
         by_month[month].append((tbl, key, digest))
-    for month, rows in sorted(by_month.items()):
-        if roots.get(month) != _root(rows):
+    for month in sorted(set(roots) | set(by_month)):
+        if roots.get(month) != (_root(by_month[month]) if month in by_month else None):
             changes.append(Change("ledger-seal-rows", month=month))
-    for month in sorted(set(roots) - set(by_month)):
-        changes.append(Change("ledger-seal-rows", month=month))
     seen: set[tuple[str, str, str]] = set()
     for s in SEALED:
-        for month, key, digest in _live(conn, s):
+        for month, key, digest in _live(conn, s, months):
             where = (s.table, month, key)
             seen.add(where)
             was = sealed.get(where)
@@ -205,7 +266,7 @@ def check(conn: sqlite3.Connection, audit_head: str | None) -> list[Change]:
                 changes.append(Change("ledger-row-added", s.table, key, month))
             elif was != digest:
                 changes.append(Change("ledger-row-edited", s.table, key, month))
-    for tbl, month, key in sorted(set(sealed) - seen):
+    for tbl, month, key in sorted(set(sealed) - seen, key=lambda w: (_ORDER.get(w[0], 99), w[1], w[2])):
         changes.append(Change("ledger-row-deleted", tbl, key, month))
     return changes
 

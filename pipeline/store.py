@@ -358,6 +358,7 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            sealing.register(conn)
             store = cls(conn)
             store._migrate()
             if conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
@@ -398,9 +399,10 @@ class Store:
         with self.transaction() as c:
             sealing.reseal(c, months, sealed_at or _now(), self.audit_head() or GENESIS)
 
-    def seal_changes(self) -> list[sealing.Change]:
-        """How the live ledger differs from its seal (empty when intact)."""
-        return sealing.check(self.conn, self.audit_head())
+    def seal_changes(self, rows: bool = True, months: Sequence[str] = ()) -> list[sealing.Change]:
+        """How the live ledger differs from its seal (empty when intact): with ``rows`` every
+        row is checked (``audit verify``), else the guards, the chain and the rows of ``months``."""
+        return sealing.check(self.conn, self.audit_head(), rows, months)
 
     def backup(self, path: Path) -> None:
         """A consistent copy of the whole ledger at ``path`` (SQLite's online backup), written

@@ -8,7 +8,7 @@ one-item rule, and the cached working-day table with a day-by-day count.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,11 +26,7 @@ STATUSES = ("未启动", "整改中", "已完成", "长期坚持")
 
 
 def memory_store() -> Store:
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    store = Store(conn)
-    store._migrate()
-    return store
+    return Store.open(Path(":memory:"))  # a ledger in memory, opened as any other
 
 
 STATE_COLUMNS = ["问题编号", "单位编码", "填报单位", "问题类别", "具体问题", "整改措施", "责任领导", "责任人"]

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from conftest import GOOD_ROWS, write_list
 
-from pipeline import run
+from pipeline import run, seal
 from pipeline.errors import LedgerCorrupt, LedgerEdited, LedgerMissing, RestoreRefused
 from pipeline.store import Store
 
@@ -134,10 +134,33 @@ def test_restore_refuses_when_the_ledger_is_sound(two_months: Path) -> None:
 # --- a ledger edited by hand ----------------------------------------------------------------------
 
 
-def test_an_edited_status_is_named_by_audit_verify_and_refused_by_the_next_run(two_months: Path) -> None:
+def edit(root: Path, *statements: str, drop_guards: bool = False) -> None:
+    """Change the ledger as someone determined to would: past the guard triggers, by defining
+    their function on the connection (or by dropping them first)."""
+    with closing(sqlite3.connect(root / "ledger.sqlite")) as db, db:
+        if drop_guards:
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_guard_%'"
+            ).fetchall():
+                db.execute(f"DROP TRIGGER {name}")
+        else:
+            db.create_function(seal.GUARD, 0, lambda: 1)
+        for statement in statements:
+            db.execute(statement)
+
+
+def test_an_edit_typed_in_a_database_tool_is_refused_by_the_ledger_itself(two_months: Path) -> None:
+    with closing(sqlite3.connect(two_months / "ledger.sqlite")) as db:
+        with pytest.raises(sqlite3.OperationalError, match="台账受保护_请勿直接修改"):
+            db.execute("UPDATE versions SET status = '已完成' WHERE problem_id = 'HX-001'")
+        with pytest.raises(sqlite3.OperationalError, match="台账受保护_请勿直接修改"):
+            db.execute("DELETE FROM month_flags")
+    assert run.audit_verify(two_months) == []
+
+
+def test_an_edited_status_is_named_by_audit_verify_and_not_sealed_over_by_a_rerun(two_months: Path) -> None:
     assert ledger_light(two_months, "2022-04", "HX-001") == "红灯"
-    with closing(sqlite3.connect(two_months / "ledger.sqlite")) as db, db:
-        db.execute("UPDATE versions SET status = '已完成', completed_on = '2022-04-01' WHERE problem_id = 'HX-001'")
+    edit(two_months, "UPDATE versions SET status = '已完成', completed_on = '2022-04-01' WHERE problem_id = 'HX-001'")
     findings = run.audit_verify(two_months)
     assert [(f.kind, f.detail) for f in findings] == [
         ("台账被改动", "台账中问题记录 HX-001（2022-03）被直接改动过，与封存的校验值不符"),
@@ -145,12 +168,34 @@ def test_an_edited_status_is_named_by_audit_verify_and_refused_by_the_next_run(t
     ]
     with pytest.raises(LedgerEdited) as refused:
         run.monthly(two_months, dt.date(2022, 4, 30))  # a re-run would have sealed over the edit
-    assert "问题记录 HX-001（2022-03）被直接改动过" in refused.value.text
+    assert refused.value.text == (
+        "台账数据库中的记录被直接改动过（不是由本程序写入的），本次没有运行：台账中问题记录 HX-001（2022-04）被直接改动过，"
+        "与封存的校验值不符。被改动的台账不能作为统计依据。请运行 make restore 从最近的备份恢复台账；"
+        "如确需更正，应让单位重新报送或由作风整顿办更正后重新运行。"
+    )
     assert ledger_light(two_months, "2022-04", "HX-001") == "红灯"  # the outputs were not rewritten
 
 
+def test_with_its_guards_dropped_the_ledger_is_refused_by_any_run(two_months: Path) -> None:
+    edit(
+        two_months,
+        "UPDATE versions SET status = '已完成' WHERE problem_id = 'HX-001' AND month = '2022-03'",
+        drop_guards=True,
+    )
+    write_list(two_months / "inbox" / "红星村5月.xlsx", GOOD_ROWS, ids=["HX-001", "HX-002", "HX-003", "HX-004"])
+    with pytest.raises(LedgerEdited) as refused:
+        run.monthly(two_months, dt.date(2022, 5, 31))
+    assert refused.value.text.startswith(
+        "台账数据库中的记录被直接改动过（不是由本程序写入的），本次没有运行：台账中问题记录 HX-001（2022-03）被直接改动过，"
+        "与封存的校验值不符；台账的写入保护被删除或改动过（单位名单、问题登记、问题记录、灯色记录、月度运行记录、事项登记、"
+        "事项记录、事项灯色记录），有人绕过本程序改动过台账。"
+    )
+    assert "问题记录 HX-001（2022-03）被直接改动过" in run.audit_verify(two_months)[-1].detail
+    assert (two_months / "inbox" / "红星村5月.xlsx").is_file()
+
+
 @pytest.mark.parametrize(
-    ("edit", "finding"),
+    ("statement", "finding"),
     [
         (
             "DELETE FROM month_flags WHERE problem_id = 'HX-001' AND month = '2022-04'",
@@ -170,16 +215,17 @@ def test_an_edited_status_is_named_by_audit_verify_and_refused_by_the_next_run(t
         ),
     ],
 )
-def test_every_kind_of_row_edit_is_named(two_months: Path, edit: str, finding: str) -> None:
-    with closing(sqlite3.connect(two_months / "ledger.sqlite")) as db, db:
-        db.execute(edit)
+def test_every_kind_of_row_edit_is_named(two_months: Path, statement: str, finding: str) -> None:
+    edit(two_months, statement)
     assert [f.detail for f in run.audit_verify(two_months)] == [finding]
 
 
 def test_an_edit_that_also_rewrites_the_seal_is_still_found(two_months: Path) -> None:
-    with closing(sqlite3.connect(two_months / "ledger.sqlite")) as db, db:
-        db.execute("UPDATE versions SET status = '已完成' WHERE problem_id = 'HX-001' AND month = '2022-04'")
-        db.execute("DELETE FROM seal_rows WHERE tbl = 'versions' AND key = 'HX-001' AND month = '2022-04'")
+    edit(
+        two_months,
+        "UPDATE versions SET status = '已完成' WHERE problem_id = 'HX-001' AND month = '2022-04'",
+        "DELETE FROM seal_rows WHERE tbl = 'versions' AND key = 'HX-001' AND month = '2022-04'",
+    )
     details = [f.detail for f in run.audit_verify(two_months)]
     assert details == [
         "台账 2022-04 的封存校验值被改动",
@@ -189,13 +235,13 @@ def test_an_edit_that_also_rewrites_the_seal_is_still_found(two_months: Path) ->
 
 def test_a_ledger_from_before_the_seal_is_sealed_when_migrated(two_months: Path) -> None:
     with closing(sqlite3.connect(two_months / "ledger.sqlite")) as db:
+        guards = "".join(f"DROP TRIGGER {name};" for name in seal.GUARDS)
         db.executescript(
-            "DROP TRIGGER seals_no_update; DROP TRIGGER seals_no_delete;"
+            guards + "DROP TRIGGER seals_no_update; DROP TRIGGER seals_no_delete;"
             "DROP TABLE seal_rows; DROP TABLE seal_months; DROP TABLE seals; PRAGMA user_version = 4;"
         )
     assert run.audit_verify(two_months) == []  # opened: migrated to v5 and sealed as it stood
-    with closing(sqlite3.connect(two_months / "ledger.sqlite")) as db, db:
-        db.execute("UPDATE versions SET progress = '改过的进展' WHERE problem_id = 'HX-002' AND month = '2022-03'")
+    edit(two_months, "UPDATE versions SET progress = '改过的进展' WHERE problem_id = 'HX-002' AND month = '2022-03'")
     assert [f.detail for f in run.audit_verify(two_months)] == [
         "台账中问题记录 HX-002（2022-03）被直接改动过，与封存的校验值不符"
     ]
