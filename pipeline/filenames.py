@@ -25,7 +25,7 @@ _DEVICE = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
 def safe_name(text: object, suffix: str = "", fallback: str = "未命名") -> str:
     """``text`` + ``suffix`` as a file name (see the module's docstring); ``fallback`` when
     nothing of ``text`` is left. Names that are already safe come back unchanged."""
-    stem = " ".join(_CONTROL.sub("", textsafe.xml_text(str(text))).split())
+    stem = _CONTROL.sub("", " ".join(textsafe.xml_text(str(text)).split()))
     stem = stem.translate(_WINDOWS_BAD).strip(" .")
     if _DEVICE.fullmatch(stem):
         stem += "_"
