@@ -94,7 +94,7 @@ def test_an_unclosed_quote_is_named_with_its_line(tmp_path: Path) -> None:
     error = refusal(tmp_path, 'doc_prefix = "x作整办"', 'doc_prefix = "x作整办')
     assert error.code == "toml-unclosed-quote"
     assert error.text == (
-        f"{tmp_path / 'campaign.toml'} 第 5 行（doc_prefix = \"x作整办）："
+        f'{tmp_path / "campaign.toml"} 第 5 行（doc_prefix = "x作整办）：'
         '引号没有成对：文字的开头和结尾都要有英文双引号，例如 town = "某某镇"。'
     )
 
@@ -181,7 +181,9 @@ def test_unit_names_that_are_not_file_names_are_refused(tmp_path: Path, old: str
 
 
 def test_two_units_whose_file_names_would_be_the_same_are_refused(tmp_path: Path) -> None:
-    text = CAMPAIGN_TOML.replace('name = "红星村"', 'name = "一组:二组"').replace('name = "东风社区"', 'name = "一组：二组"')
+    text = CAMPAIGN_TOML.replace('name = "红星村"', 'name = "一组:二组"').replace(
+        'name = "东风社区"', 'name = "一组：二组"'
+    )
     with pytest.raises(ConfigError) as info:
         load_campaign(write_campaign(tmp_path, text))
     assert info.value.code == "config-unit-file-clash"

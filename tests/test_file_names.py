@@ -70,7 +70,7 @@ def test_a_unit_name_climbing_out_of_the_workspace_writes_nothing(tmp_path: Path
     ("text", "suffix", "expected"),
     [
         ("红星村", ".xlsx", "红星村.xlsx"),
-        ("a/b\\c:d*e?f\"g<h>i|j", ".docx", "a／b＼c：d＊e？f＂g＜h＞i｜j.docx"),
+        ('a/b\\c:d*e?f"g<h>i|j', ".docx", "a／b＼c：d＊e？f＂g＜h＞i｜j.docx"),
         ("..", ".xlsx", "未命名.xlsx"),
         (".hidden", "", "hidden"),
         ("  红星\t村\x07 ", ".xlsx", "红星 村.xlsx"),
