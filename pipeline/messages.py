@@ -463,6 +463,43 @@ CATALOGUE: dict[str, Entry] = {
     "audit-passed": Entry("info", "审计核验通过", "审计核验通过：记录链完整，归档文件均未被改动。"),
     "audit-no-records": Entry("info", "没有收件记录", "没有{whose}收件记录。"),
     "file-written": Entry("info", "已生成", "已生成：{path}"),
+    # --- command-line mistakes (pipeline/cli.py: click's own English never shows) ---------------
+    "cli-error": Entry("error", "错误", "错误：{text}"),
+    "cli-no-such-command": Entry(
+        "error",
+        "没有这个命令",
+        "没有“{name}”这个命令。{suggest}可用的命令有：{commands}。运行 {command} --help 查看说明。",
+    ),
+    "cli-missing-command": Entry(
+        "error", "缺少命令", "{command} 后面要写一个命令：{commands}。运行 {command} --help 查看说明。"
+    ),
+    "cli-no-such-option": Entry(
+        "error", "没有这个选项", "{command} 没有“{name}”这个选项。{suggest}运行 {command} --help 查看可用的选项。"
+    ),
+    "cli-did-you-mean": Entry("info", "相近的写法", "是不是要写 {names}？"),
+    "cli-missing-option": Entry(
+        "error", "缺少必填选项", "{command} 必须写上 {usage}：{help}运行 {command} --help 查看说明。"
+    ),
+    "cli-option-needs-value": Entry("error", "选项缺少值", "选项 {option} 后面要写上它的值，写作 {usage}：{help}"),
+    "cli-bad-value": Entry("error", "选项的值不正确", "选项 {option} 的值不正确：{detail}"),
+    "cli-bad-value-unknown": Entry(
+        "error", "选项的值不正确", "选项 {option} 的值不正确。运行 {command} --help 查看这个选项的写法。"
+    ),
+    "cli-extra-arguments": Entry(
+        "error", "多余的内容", "{command} 后面多了“{extra}”，无法理解。运行 {command} --help 查看用法。"
+    ),
+    "cli-usage": Entry("error", "命令写法有误", "命令的写法有误。运行 {command} --help 查看用法。"),
+    "cli-failed": Entry("error", "命令未完成", "命令没有完成。运行 {command} --help 查看用法。"),
+    "cli-aborted": Entry("error", "已中断", "已中断。"),
+    "cli-bad-date": Entry("error", "日期不正确", "“{value}”不是有效日期，应写作 2022-04-30 这样的格式。"),
+    "cli-bad-month": Entry("error", "月份不正确", "“{value}”不是有效月份，应写作 2022-03 这样的格式。"),
+    "cli-bad-choice": Entry("error", "不是可选的值", "“{value}”不是可选的值，应写 {choices}。"),
+    "cli-bad-integer": Entry("error", "不是整数", "“{value}”不是整数，应写一个数，如 2022。"),
+    "cli-data-is-file": Entry(
+        "error",
+        "不是文件夹",
+        "“{value}”是一个文件，不是文件夹；这里应写工作目录（含 campaign.toml、inbox/ 的文件夹）。",
+    ),
     "demo-done": Entry(
         "info",
         "演示完成",
