@@ -440,6 +440,19 @@ CATALOGUE: dict[str, Entry] = {
         "{month} 月度汇总完成（截至 {as_of}）：本次收到 {files} 个文件，通过 {passed}，退回 {returned}，重复 {duplicates}{summaries}。",
     ),
     "run-done-summaries": Entry("info", "工作总结", "，工作总结 {count}"),
+    "run-files-title": Entry("info", "本次收件校验结果", "本次收件校验结果："),
+    "run-more-notes": Entry("info", "另有提示", "……另有 {count} 条，见总台账“校验结果”"),
+    "run-submissions": Entry(
+        "info", "报送情况", "本月报送情况：按时 {on_time}，逾期 {late}，退回 {returned}，未报送 {missing}。"
+    ),
+    "run-chase-missing": Entry("info", "未报送", "未报送（{count} 个单位，请催报）：{names}"),
+    "run-chase-late": Entry("info", "逾期报送", "逾期报送（{count} 个单位）：{names}"),
+    "run-chase-returned": Entry(
+        "info",
+        "退回未改",
+        "只有退回的文件（{count} 个单位，请把“退回”文件夹中的反馈表发给他们，督促修改后重新报送）：{names}",
+    ),
+    "run-chase-twice": Entry("info", "连续两月未报送", "连续两个月没有合格报送（{count} 个单位）：{names}"),
     "run-left-in-inbox": Entry(
         "info",
         "本次未处理",
