@@ -155,11 +155,12 @@ def print_matters(console: Any, result: RunResult, brief: bool = False) -> None:
     if result.register is not None:
         problems = [m.text for m in result.register.messages if m.level != "info"]
         read = next((m.text for m in result.register.messages if m.code == "register-read"), "")
-        style = "red" if problems else "green"
-        console.print(f"[{style}]交办事项清单[/]：{read or (problems[0] if problems else '')}")
+        lead = Text("交办事项清单", style="red" if problems else "green")
+        lead.append("：")
+        _print(console, lead, read or (problems[0] if problems else ""), [result.register.file_name], indent=2)
         if problems and not brief:
             for text in problems:
-                console.print(f"  · {text}")
+                _print(console, FILE_INDENT + NOTE_BULLET, text, [result.register.file_name])
     ledger = result.report.ledgers.get("matter") if result.report is not None else None
     if ledger is not None:
         items = ledger.items
