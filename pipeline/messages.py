@@ -116,7 +116,11 @@ CATALOGUE: dict[str, Entry] = {
         "方括号不成对",
         '{where}方括号没有成对：表名写作 [campaign]，单位写作 [[units]]，列表写作 ["某某", "某某村委"]，列表中各项之间用英文逗号“,”分隔。',
     ),
-    "toml-unclosed-brace": Entry("error", "花括号不成对", "{where}花括号“{{”没有配对的“}}”。"),
+    "toml-unclosed-brace": Entry(
+        "error",
+        "花括号不成对",
+        "{where}花括号没有成对：左右花括号要在同一行里成对出现，括起来的各项之间用英文逗号分隔。",
+    ),
     "toml-backslash": Entry(
         "error",
         "反斜杠用法不对",

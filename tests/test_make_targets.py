@@ -3,6 +3,7 @@ ends with the pipeline's Chinese message, not make's English "Error 2" line."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# make as the clerk runs it, not as a sub-make of `make test` (which would say "Entering directory")
+MAKE_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
 CLERK_TARGETS = ("demo", "monthly", "templates", "summary", "audit", "audit-show")
 
 
@@ -23,6 +26,7 @@ def make(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [exe, "-o", ".venv/.installed", f"BIN={bin_dir}", *args],
         cwd=ROOT,
+        env=MAKE_ENV,
         capture_output=True,
         text=True,
         encoding="utf-8",

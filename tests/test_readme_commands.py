@@ -5,6 +5,7 @@ commands are parsed, so this stays fast."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -17,6 +18,8 @@ import pytest
 from pipeline.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+# make as the clerk runs it, not as a sub-make of `make test` (which would say "Entering directory")
+MAKE_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
 README = ROOT / "README.md"
 VENV_PYTHON = ".venv/bin/python"
 PIPELINE = f"{VENV_PYTHON} -m pipeline"
@@ -65,6 +68,7 @@ def make_dry_run(command: str) -> str:
     proc = subprocess.run(
         [make, "-n", "-o", ".venv/.installed", *words[1:]],
         cwd=ROOT,
+        env=MAKE_ENV,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -77,7 +81,9 @@ def make_dry_run(command: str) -> str:
 def documented_targets() -> set[str]:
     make = shutil.which("make")
     assert make is not None
-    out = subprocess.run([make, "help"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True)
+    out = subprocess.run(
+        [make, "help"], cwd=ROOT, env=MAKE_ENV, capture_output=True, text=True, encoding="utf-8", check=True
+    )
     return set(re.findall(r"^  make (\S+)", out.stdout, re.M))
 
 
