@@ -1,4 +1,6 @@
 # 乡镇干部作风整顿问题清单汇总 — make targets. Every target sets up .venv itself.
+# `make` alone (= `make help`) lists the targets in Chinese: the text after "## " on a target's
+# line is its entry in that list, so a new target documents itself there.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,8 +9,20 @@ DATA   ?= data
 AS_OF  ?=
 PERIOD ?= year
 DEMO   ?= demo
+UNIT   ?=
+FILE   ?=
+AT     ?=
 
-.PHONY: setup demo monthly receive received restore templates summary audit test lint bench render-check clean
+.DEFAULT_GOAL := help
+.PHONY: help setup demo monthly receive received restore templates summary audit audit-show test lint bench clean
+
+# A clerk's command that fails has already said why, in Chinese; GNU make would then add
+# "make: *** [Makefile:N: monthly] Error 2" in English. So the clerk's targets run the pipeline
+# through $(call pipeline,ARGS): on failure the recipe sends SIGPIPE to make itself ($$PPID is
+# the make that started the recipe's shell). GNU make does not handle SIGPIPE, so it ends at
+# once, printing nothing, with status 141 (still a failure for scripts), and shells print
+# nothing for a death by SIGPIPE. setup, lint and test fail the normal way, for CI.
+pipeline = @$(BIN)/python -m pipeline $(1) || kill -s PIPE $$PPID
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,42 +30,51 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)  ## create .venv and install the project with its test extras
+help:  ## 列出全部命令（直接运行 make 也是这个）
+	@echo "用法：make 命令 [设置=值 …]，例如 make monthly AS_OF=2022-04-30"
+	@echo "工作目录默认是 data，可用 DATA=目录 指定其他目录。"
+	@echo
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-11s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
 
-demo: $(STAMP)  ## sample campaign, every month from March to November, then the half-year and year reports; outputs under demo/out/
-	$(BIN)/python -m pipeline --data $(DEMO) demo
+setup: $(STAMP)  ## 安装运行环境（.venv）；其他命令会自动安装，一般不用单独运行
 
-monthly: $(STAMP)  ## the real run: make monthly [AS_OF=2022-04-30] [DATA=data]
-	$(BIN)/python -m pipeline --data $(DATA) monthly $(if $(AS_OF),--as-of $(AS_OF))
+demo: $(STAMP)  ## 演示：生成示例乡镇，逐月运行 3 月至 11 月，再出半年和年度报告，输出在 demo/out/
+	$(call pipeline,--data '$(DEMO)' demo)
 
-receive: $(STAMP)  ## register the inbox's new files as received now (run it on the days files come in)
-	$(BIN)/python -m pipeline --data $(DATA) receive
+monthly: $(STAMP)  ## 月度汇总：make monthly [AS_OF=2022-04-30] [DATA=data]
+	$(call pipeline,--data '$(DATA)' monthly $(if $(AS_OF),--as-of '$(AS_OF)'))
 
-received: $(STAMP)  ## state a file's received time: make received FILE=附件2.xlsx AT=2022-04-20
-	$(BIN)/python -m pipeline --data $(DATA) received --file "$(FILE)" --at "$(AT)"
+receive: $(STAMP)  ## 收件登记：收到文件的当天运行，登记收件箱中新文件的收到时间（不做汇总）
+	$(call pipeline,--data '$(DATA)' receive)
 
-restore: $(STAMP)  ## put the newest backup of the ledger back (missing, damaged or edited ledger)
-	$(BIN)/python -m pipeline --data $(DATA) restore
+received: $(STAMP)  ## 更正接收时间：make received FILE=文件名 AT=2022-04-20[ 09:30]
+	$(call pipeline,--data '$(DATA)' received --file '$(FILE)' --at '$(AT)')
 
-templates: $(STAMP)  ## blank templates for every unit of the roster
-	$(BIN)/python -m pipeline --data $(DATA) templates
+restore: $(STAMP)  ## 从 backup/ 中最近的备份恢复台账（台账丢失、损坏或被直接改动时）
+	$(call pipeline,--data '$(DATA)' restore)
 
-summary: $(STAMP)  ## leaders' report: make summary PERIOD=half|year [AS_OF=...]
-	$(BIN)/python -m pipeline --data $(DATA) summary --period $(PERIOD) $(if $(AS_OF),--as-of $(AS_OF))
+templates: $(STAMP)  ## 为名单中每个单位生成空白问题清单模板（输出在 data/out/模板/）
+	$(call pipeline,--data '$(DATA)' templates)
 
-audit: $(STAMP)  ## verify the audit trail and the archive
-	$(BIN)/python -m pipeline --data $(DATA) audit verify
+summary: $(STAMP)  ## 领导汇报材料：make summary PERIOD=half|year [AS_OF=2022-06-30]
+	$(call pipeline,--data '$(DATA)' summary --period '$(PERIOD)' $(if $(AS_OF),--as-of '$(AS_OF)'))
 
-lint: $(STAMP)
+audit: $(STAMP)  ## 核验收件记录、归档文件和台账本身有没有被改动（发现改动时以非零状态退出）
+	$(call pipeline,--data '$(DATA)' audit verify)
+
+audit-show: $(STAMP)  ## 列出收件记录：make audit-show [UNIT=单位名称或代码]
+	$(call pipeline,--data '$(DATA)' audit show $(if $(UNIT),--unit '$(UNIT)'))
+
+lint: $(STAMP)  ## 代码检查（ruff、mypy）
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint  ## ruff, mypy, pytest
+test: lint  ## 代码检查和全部测试
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)  ## timings at township and county scale
+bench: $(STAMP)  ## 性能测试：县级和乡镇规模的一个月
 	$(BIN)/python -m tools.bench
 
-clean:
+clean:  ## 删除演示目录和缓存
 	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache

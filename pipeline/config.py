@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.filenames import safe_name
+from pipeline.messages import render_text
 
 UNIT_KINDS = ("村", "社区", "部门")
 
@@ -149,19 +153,137 @@ def load_campaign(path: Path) -> Campaign:
     """Read and check ``campaign.toml``; every problem is a ``ConfigError`` in Chinese."""
     if not path.is_file():
         raise ConfigError("config-missing", path=path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("config-syntax", detail=str(exc)) from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError("config-syntax", detail="文件不是 UTF-8 编码") from exc
+    data = read_toml(path)
+    if not isinstance(data.get("campaign"), dict):
+        raise ConfigError("config-section-missing", file=path)
     return parse_campaign(data)
+
+
+# --- TOML mistakes, in Chinese -------------------------------------------------------------------
+# tomllib's messages (CPython Lib/tomllib/_parser.py) by how they start -> catalogue code. Its
+# English never reaches the clerk: an unknown message gets the generic "toml-syntax".
+_TOML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("Invalid statement", "toml-invalid-statement"),
+    ("Invalid initial character for a key part", "toml-invalid-statement"),
+    ("Expected newline or end of document after a statement", "toml-extra-after-value"),
+    ("Expected '=' after a key", "toml-expected-equals"),
+    ("Invalid value", "toml-bad-value"),
+    ("Invalid date or datetime", "toml-bad-value"),
+    ("Unterminated string", "toml-unclosed-quote"),
+    ("Illegal character '\\n'", "toml-unclosed-quote"),
+    ("Illegal character", "toml-control-char"),
+    ("Found invalid character", "toml-control-char"),
+    ("Cannot declare", "toml-duplicate"),
+    ("Cannot overwrite a value", "toml-duplicate"),
+    ("Cannot redefine namespace", "toml-duplicate"),
+    ("Cannot mutate immutable namespace", "toml-duplicate"),
+    ("Duplicate inline table key", "toml-duplicate"),
+    ("Expected ']' at the end of a table declaration", "toml-unclosed-bracket"),
+    ("Expected ']]' at the end of an array declaration", "toml-unclosed-bracket"),
+    ("Unclosed array", "toml-unclosed-bracket"),
+    ("Unclosed inline table", "toml-unclosed-brace"),
+    ("Unescaped '\\' in a string", "toml-backslash"),
+    ("Invalid hex value", "toml-backslash"),
+    ("Escaped character is not a Unicode scalar value", "toml-backslash"),
+)
+_TOML_AT = re.compile(r"^(?P<msg>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$", re.S)
+_CHINESE_QUOTES = "“”‘’"
+# Full-width forms a Chinese input method types for TOML's signs, and what they should be.
+_FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in "（）"} | {
+    "\u3000": " ",
+    "【": "[",
+    "】": "]",
+    "，": ",",
+}
+_DATE_LIKE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?")
+_ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LINE_SHOWN = 60  # characters of the offending line quoted in the message
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A workspace TOML file (``campaign.toml``, ``synonyms.toml``) as a dict; a mistake is a
+    ``ConfigError`` in Chinese that names the line and says how to fix it."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("config-not-utf8", file=path) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(path, text, exc) from None
+
+
+def toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> ConfigError:
+    """The Chinese ``ConfigError`` for tomllib's ``exc`` on ``text`` (the file ``path``)."""
+    found = _TOML_AT.match(str(exc))
+    problem = getattr(exc, "msg", None) or (found["msg"] if found else str(exc))
+    lines = text.splitlines() or [""]
+    line_no = getattr(exc, "lineno", None) or (int(found["line"]) if found and found["line"] else 0)
+    column = getattr(exc, "colno", None) or (int(found["column"]) if found and found["column"] else 0)
+    if not line_no or line_no > len(lines):  # "at end of document": the last line that has text
+        line_no = len(lines)
+        while line_no > 1 and not lines[line_no - 1].strip():
+            line_no -= 1
+        column = len(lines[line_no - 1]) + 1
+    line = lines[line_no - 1]
+    shown = line.strip()
+    shown = shown if len(shown) <= _LINE_SHOWN else shown[:_LINE_SHOWN] + "……"
+    where = render_text("toml-where", {"file": path, "line": line_no, "text": shown})
+    code = next((c for start, c in _TOML_PROBLEMS if problem.startswith(start)), "toml-syntax")
+    code, params = _toml_hint(line, code)
+    return ConfigError(code, where=where, column=column, **params)
+
+
+def _toml_hint(line: str, code: str) -> tuple[str, dict[str, Any]]:
+    """The most helpful code (and its parameters) for an error on ``line`` that tomllib reported
+    as ``code``: Chinese quotes, full-width signs and mistyped dates are named as such."""
+    outside, unclosed = _outside_strings(line)
+    quotes = [ch for ch in outside + unclosed if ch in _CHINESE_QUOTES]
+    if quotes:
+        return "toml-chinese-quote", {"quote": "“…”" if quotes[0] in "“”" else "‘…’"}
+    wide = next((ch for ch in outside if ch in _FULLWIDTH), None)
+    if wide is not None:
+        if wide == "\u3000":
+            return "toml-fullwidth", {"char": "（全角空格）", "ascii": "半角空格"}
+        if wide == "：" and code == "toml-expected-equals":
+            return "toml-fullwidth", {"char": "“：”", "ascii": "英文等号“=”"}
+        return "toml-fullwidth", {"char": f"“{wide}”", "ascii": f"半角的“{_FULLWIDTH[wide]}”"}
+    for date in _DATE_LIKE.finditer(outside):
+        value = date.group()
+        if not _ISO_SHAPE.fullmatch(value):
+            return "toml-date-format", {"value": value}
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "toml-bad-date", {"value": value}
+    if unclosed:
+        return "toml-unclosed-quote", {}
+    return code, {}
+
+
+def _outside_strings(line: str) -> tuple[str, str]:
+    """``line`` without its quoted strings and comment, and the text of a string left open
+    at the end of the line ("" when every quote is closed)."""
+    outside: list[str] = []
+    quote = ""
+    start = 0
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote and not (quote == '"' and line[i - 1] == "\\"):
+                quote = ""
+        elif ch in "\"'":
+            quote, start = ch, i + 1
+        elif ch == "#":
+            break
+        else:
+            outside.append(ch)
+    return "".join(outside), (line[start:] or " ") if quote else ""
 
 
 def parse_campaign(data: dict[str, Any]) -> Campaign:
     section = data.get("campaign")
     if not isinstance(section, dict):
-        raise ConfigError("config-key-missing", section="campaign", key="campaign")
+        raise ConfigError("config-section-missing", file="campaign.toml")
     values: dict[str, Any] = {}
     for key in _TEXT_KEYS:
         values[key] = _text(section, "campaign", key)
@@ -258,7 +380,7 @@ def _units(raw: Any) -> tuple[Unit, ...]:
         raise ConfigError("config-no-units")
     if not isinstance(raw, list):
         raise ConfigError(
-            "config-bad-value", key="units", value=type(raw).__name__, expected="应写作 [[units]] 表格数组"
+            "config-bad-value", key="units", value="[units]", expected="每个单位应以 [[units]]（两层方括号）开头"
         )
     units: list[Unit] = []
     seen: dict[tuple[str, str], int] = {}
@@ -277,9 +399,11 @@ def _units(raw: Any) -> tuple[Unit, ...]:
         aliases_raw = item.get("aliases", [])
         if not isinstance(aliases_raw, list) or not all(isinstance(a, str) for a in aliases_raw):
             raise ConfigError(
-                "config-bad-value", key=f"{name} 的 aliases", value=aliases_raw, expected='应为文字列表，如 ["红星"]'
+                "config-bad-value", key=f"{name} 的 aliases", value=aliases_raw, expected='应为文字列表，如 ["某某"]'
             )
         aliases = tuple(a.strip() for a in aliases_raw if a.strip())
+        for field_name, value in (("名称", name), *(("简称", a) for a in aliases)):
+            _check_name(number, field_name, value)
         for field_name, value in (("名称", name), ("代码", code.upper()), *(("名称或别名", a) for a in aliases)):
             key = ("名称" if field_name != "代码" else "代码", value)
             if key in seen and not (field_name == "名称或别名" and seen[key] == number):
@@ -288,4 +412,37 @@ def _units(raw: Any) -> tuple[Unit, ...]:
                 )
             seen.setdefault(key, number)
         units.append(Unit(name=name, code=code.upper(), kind=kind, aliases=aliases))
+    files: dict[str, int] = {}
+    for number, unit in enumerate(units, start=1):
+        first = files.setdefault(safe_name(unit.name).casefold(), number)
+        if first != number:
+            raise ConfigError(
+                "config-unit-file-clash", first=first, one=units[first - 1].name, second=number, other=unit.name
+            )
     return tuple(units)
+
+
+NAME_MAX = 60  # characters of a unit's name or alias (it becomes a file name)
+
+
+def _check_name(number: int, field_name: str, value: str) -> None:
+    """A unit's name or alias must be usable as a file name as it stands: no path separators,
+    no invisible characters, not hidden (a leading dot), not too long."""
+    shown = value
+    if "/" in value or "\\" in value:
+        slash = "/" if "/" in value else "\\"
+        parts = [p.strip() for p in re.split(r"[/\\]+", value) if p.strip(" .")]
+        reason = f"含有“{slash}”"
+        fix = "不能含有 / 或 \\。" + (
+            f"几个单位合署办公的，请用顿号分隔，如“{'、'.join(parts)}”。" if len(parts) > 1 else "请写单位的全称。"
+        )
+    elif any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        shown = "".join("□" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in value)
+        reason, fix = "含有看不见的控制字符（用 □ 表示，可能是从别处复制来的）", "请删去这个名称，重新输入。"
+    elif value.startswith("."):
+        reason, fix = "以“.”开头", "请去掉开头的“.”，写单位的全称。"
+    elif len(value) > NAME_MAX:
+        reason, fix = f"有 {len(value)} 个字，太长", f"请改用不超过 {NAME_MAX} 个字的名称。"
+    else:
+        return
+    raise ConfigError("config-unit-name-unsafe", number=number, field=field_name, value=shown, reason=reason, fix=fix)

@@ -133,3 +133,9 @@ class SummaryNoData(PipelineError, ValueError):
     """No month has been run yet."""
 
     code = "summary-no-data"
+
+
+class OutputPathError(PipelineError, ValueError):
+    """An output file would be written outside its folder (a name or a link pointing elsewhere)."""
+
+    code = "output-outside"

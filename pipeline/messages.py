@@ -40,6 +40,101 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "config-no-units": Entry("error", "缺少单位名单", "campaign.toml 中没有任何 [[units]] 单位，请至少登记一个单位。"),
     "synonyms-invalid": Entry("error", "列名同义词配置错误", "列名同义词文件 {path} 有误：{detail}"),
+    "config-section-missing": Entry(
+        "error",
+        "配置缺少活动设置",
+        "{file} 中没有 [campaign] 这一节：town、year 等活动设置要写在单独一行 [campaign] 的下面。请在这些设置的上面加一行 [campaign]（这一行前面如果有 #，把 # 删掉）。",
+    ),
+    "config-not-utf8": Entry(
+        "error",
+        "配置文件编码错误",
+        "{file} 不是 UTF-8 编码，无法读取。请用记事本打开，选择“另存为”，编码选 UTF-8 后保存。",
+    ),
+    "config-unit-name-unsafe": Entry(
+        "error",
+        "单位名称不能用作文件名",
+        "campaign.toml 第 {number} 个单位的{field}“{value}”{reason}。单位名称会用作模板、督办通知单等文件的名称，{fix}",
+    ),
+    "config-unit-file-clash": Entry(
+        "error",
+        "单位名称用作文件名时重复",
+        'campaign.toml 中第 {first} 个单位“{one}”和第 {second} 个单位“{other}”用作文件名时相同（文件名不区分大小写，半角的 :*?"<>| 会换成全角），两个单位的模板会互相覆盖。请把其中一个改成明显不同的名称。',
+    ),
+    # --- TOML mistakes in campaign.toml / synonyms.toml: {where} names the file and the line --------
+    "toml-where": Entry("info", "出错位置", "{file} 第 {line} 行（{text}）："),
+    "toml-chinese-quote": Entry(
+        "error",
+        "用了中文引号",
+        '{where}用了中文引号 {quote}。文字两边要用英文半角双引号 "，例如 town = "某某镇"：切换到英文输入法再输入引号。',
+    ),
+    "toml-fullwidth": Entry(
+        "error",
+        "用了全角符号",
+        "{where}有全角符号{char}，应改为{ascii}：切换到英文输入法再输入。",
+    ),
+    "toml-unclosed-quote": Entry(
+        "error",
+        "引号不成对",
+        '{where}引号没有成对：文字的开头和结尾都要有英文双引号，例如 town = "某某镇"。',
+    ),
+    "toml-bad-date": Entry(
+        "error",
+        "日期不存在",
+        "{where}日期 {value} 不存在（月份应为 01 到 12，日不能超过当月的天数）。请改成正确的日期，如 2022-03-20。",
+    ),
+    "toml-date-format": Entry(
+        "error",
+        "日期写法不对",
+        "{where}日期 {value} 的写法不对：应写作 2022-03-20，即四位年份、两位月份、两位日，用短横线“-”连接，月和日不足两位的前面补 0，不加引号。",
+    ),
+    "toml-invalid-statement": Entry(
+        "error",
+        "无法识别的行",
+        '{where}这一行无法识别。每一行应是“名称 = 值”、[表名] 或以 # 开头的说明文字；名称是中文的要加英文双引号，如 "问题类别" = ["类别"]。',
+    ),
+    "toml-extra-after-value": Entry(
+        "error",
+        "值后面有多余内容",
+        "{where}值的后面还有多余的内容。一行只能写一项设置，说明文字要写在 # 后面；文字要用英文双引号括起来。",
+    ),
+    "toml-expected-equals": Entry(
+        "error",
+        "缺少等号",
+        '{where}名称后面应是英文等号“=”，例如 town = "某某镇"；名称是中文的要加英文双引号。',
+    ),
+    "toml-bad-value": Entry(
+        "error",
+        "值无法识别",
+        '{where}等号后面的值无法识别：文字要用英文双引号括起来（如 "某某镇"），数字直接写（如 2022），日期写作 2022-03-20，列表写作 ["某某", "某某村委"]。',
+    ),
+    "toml-duplicate": Entry(
+        "error",
+        "重复的设置",
+        "{where}这一项在前面已经写过了：同一个名称在一节里只能写一次，[表名] 也只能出现一次（单位名单每个单位用 [[units]] 开头）。",
+    ),
+    "toml-unclosed-bracket": Entry(
+        "error",
+        "方括号不成对",
+        '{where}方括号没有成对：表名写作 [campaign]，单位写作 [[units]]，列表写作 ["某某", "某某村委"]，列表中各项之间用英文逗号“,”分隔。',
+    ),
+    "toml-unclosed-brace": Entry(
+        "error",
+        "花括号不成对",
+        "{where}花括号没有成对：左右花括号要在同一行里成对出现，括起来的各项之间用英文逗号分隔。",
+    ),
+    "toml-backslash": Entry(
+        "error",
+        "反斜杠用法不对",
+        "{where}引号中的反斜杠“\\”用法不对：文字中要写反斜杠时请写两个“\\\\”。",
+    ),
+    "toml-control-char": Entry(
+        "error", "有不可见字符", "{where}有不可见的控制字符（可能是从别处复制来的），请删去这一行后重新输入。"
+    ),
+    "toml-syntax": Entry(
+        "error",
+        "设置文件格式错误",
+        "{where}第 {column} 个字符处格式有误。请对照 README 中的示例改正这一行（文字用英文双引号，日期写作 2022-03-20）。",
+    ),
     "workspace-locked": Entry(
         "error", "正在运行", "另一个汇总任务正在处理工作目录 {path}（进程 {pid}），请等它结束后再运行。"
     ),
@@ -170,6 +265,11 @@ CATALOGUE: dict[str, Entry] = {
         "说明：本机未找到可用的中文字体（已查找：{fonts}），本报告未插入统计图，相关数据见各表。安装 fonts-noto-cjk 后重新生成即可带图。",
     ),
     "internal": Entry("error", "内部错误", "{detail}"),
+    "output-outside": Entry(
+        "error",
+        "输出位置不安全",
+        "输出文件“{name}”会写到文件夹 {folder} 之外（{target}），为安全起见没有写入。请检查这个文件夹中是否有指向别处的快捷方式或链接，删除后重新运行。",
+    ),
     # --- a received file that cannot be read (the file is returned) ---------------------
     "file-unreadable": Entry("error", "无法读取", "文件无法读取：{detail}"),
     "file-encrypted": Entry("error", "文件已加密", "文件设置了打开密码，无法读取。请取消密码后重新报送。"),
@@ -491,6 +591,19 @@ CATALOGUE: dict[str, Entry] = {
         "{month} 月度汇总完成（截至 {as_of}）：本次收到 {files} 个文件，通过 {passed}，退回 {returned}，重复 {duplicates}{summaries}。",
     ),
     "run-done-summaries": Entry("info", "工作总结", "，工作总结 {count}"),
+    "run-files-title": Entry("info", "本次收件校验结果", "本次收件校验结果："),
+    "run-more-notes": Entry("info", "另有提示", "……另有 {count} 条，见总台账“校验结果”"),
+    "run-submissions": Entry(
+        "info", "报送情况", "本月报送情况：按时 {on_time}，逾期 {late}，退回 {returned}，未报送 {missing}。"
+    ),
+    "run-chase-missing": Entry("info", "未报送", "未报送（{count} 个单位，请催报）：{names}"),
+    "run-chase-late": Entry("info", "逾期报送", "逾期报送（{count} 个单位）：{names}"),
+    "run-chase-returned": Entry(
+        "info",
+        "退回未改",
+        "只有退回的文件（{count} 个单位，请把“退回”文件夹中的反馈表发给他们，督促修改后重新报送）：{names}",
+    ),
+    "run-chase-twice": Entry("info", "连续两月未报送", "连续两个月没有合格报送（{count} 个单位）：{names}"),
     "run-left-in-inbox": Entry(
         "info",
         "本次未处理",
@@ -569,6 +682,43 @@ CATALOGUE: dict[str, Entry] = {
     "audit-passed": Entry("info", "审计核验通过", "审计核验通过：记录链完整，归档文件均未被改动。"),
     "audit-no-records": Entry("info", "没有收件记录", "没有{whose}收件记录。"),
     "file-written": Entry("info", "已生成", "已生成：{path}"),
+    # --- command-line mistakes (pipeline/cli.py: click's own English never shows) ---------------
+    "cli-error": Entry("error", "错误", "错误：{text}"),
+    "cli-no-such-command": Entry(
+        "error",
+        "没有这个命令",
+        "没有“{name}”这个命令。{suggest}可用的命令有：{commands}。运行 {command} --help 查看说明。",
+    ),
+    "cli-missing-command": Entry(
+        "error", "缺少命令", "{command} 后面要写一个命令：{commands}。运行 {command} --help 查看说明。"
+    ),
+    "cli-no-such-option": Entry(
+        "error", "没有这个选项", "{command} 没有“{name}”这个选项。{suggest}运行 {command} --help 查看可用的选项。"
+    ),
+    "cli-did-you-mean": Entry("info", "相近的写法", "是不是要写 {names}？"),
+    "cli-missing-option": Entry(
+        "error", "缺少必填选项", "{command} 必须写上 {usage}：{help}运行 {command} --help 查看说明。"
+    ),
+    "cli-option-needs-value": Entry("error", "选项缺少值", "选项 {option} 后面要写上它的值，写作 {usage}：{help}"),
+    "cli-bad-value": Entry("error", "选项的值不正确", "选项 {option} 的值不正确：{detail}"),
+    "cli-bad-value-unknown": Entry(
+        "error", "选项的值不正确", "选项 {option} 的值不正确。运行 {command} --help 查看这个选项的写法。"
+    ),
+    "cli-extra-arguments": Entry(
+        "error", "多余的内容", "{command} 后面多了“{extra}”，无法理解。运行 {command} --help 查看用法。"
+    ),
+    "cli-usage": Entry("error", "命令写法有误", "命令的写法有误。运行 {command} --help 查看用法。"),
+    "cli-failed": Entry("error", "命令未完成", "命令没有完成。运行 {command} --help 查看用法。"),
+    "cli-aborted": Entry("error", "已中断", "已中断。"),
+    "cli-bad-date": Entry("error", "日期不正确", "“{value}”不是有效日期，应写作 2022-04-30 这样的格式。"),
+    "cli-bad-month": Entry("error", "月份不正确", "“{value}”不是有效月份，应写作 2022-03 这样的格式。"),
+    "cli-bad-choice": Entry("error", "不是可选的值", "“{value}”不是可选的值，应写 {choices}。"),
+    "cli-bad-integer": Entry("error", "不是整数", "“{value}”不是整数，应写一个数，如 2022。"),
+    "cli-data-is-file": Entry(
+        "error",
+        "不是文件夹",
+        "“{value}”是一个文件，不是文件夹；这里应写工作目录（含 campaign.toml、inbox/ 的文件夹）。",
+    ),
     "demo-done": Entry(
         "info",
         "演示完成",

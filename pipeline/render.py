@@ -28,6 +28,7 @@ import pandas as pd
 
 from pipeline import faults, render_docx, render_feedback, render_xlsx
 from pipeline.config import Campaign, Unit
+from pipeline.filenames import output_path, safe_name
 from pipeline.report import MonthReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -191,7 +192,7 @@ def write_templates(
         open_items = _open_items_by_unit(report, codes)
     paths = []
     for unit in chosen:
-        path = folder / f"{unit.name}.xlsx"
+        path = output_path(folder, safe_name(unit.name, ".xlsx", "未命名单位"))
         if report is None:
             render_xlsx.write_unit_template(campaign, unit, month, None, path, None)
         else:
@@ -239,7 +240,7 @@ def _write_share(kind: str, start: int, stop: int) -> int:
         folder = staging / "退回"
         folder.mkdir(parents=True, exist_ok=True)
         for item, name in zip(job["feedback"][start:stop], job["feedback_names"][start:stop], strict=True):
-            render_feedback.write_feedback(item, folder / name)
+            render_feedback.write_feedback(item, output_path(folder, name))
     return stop - start
 
 

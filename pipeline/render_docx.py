@@ -29,6 +29,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, Listing, RichText
 
 from pipeline import textsafe
+from pipeline.filenames import output_path, safe_name
 from pipeline.report import LADDER_TOP, MonthReport, as_date, ladder_level
 from pipeline.workdays import add_workdays
 
@@ -63,7 +64,6 @@ TABLE_FONT = "仿宋_GB2312"
 ESCALATION_IDS_MAX = 5
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_WINDOWS_BAD = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '<>:"/\\|?*'})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,9 +113,8 @@ def clean(value: object) -> str:
 
 
 def notice_filename(unit_name: str) -> str:
-    """``{单位}.docx``, with characters Windows forbids in file names made full-width."""
-    name = clean(unit_name).translate(_WINDOWS_BAD).strip(" .") or "未命名单位"
-    return f"{name}.docx"
+    """``{单位}.docx``, safe as a file name (``filenames.safe_name``)."""
+    return safe_name(unit_name, ".docx", "未命名单位")
 
 
 def _number(value: object) -> float | None:
@@ -1041,7 +1040,7 @@ def write_notices(
     written = [
         template.write(
             _notice_context(report, name, by_unit.get(clean(name), none), units, matters.get(clean(name), [])),
-            out_dir / notice_filename(name),
+            output_path(out_dir, notice_filename(name)),
         )
         for name in (units if only is None else only)
     ]

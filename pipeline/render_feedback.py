@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import ingest, render_xlsx, textsafe
+from pipeline.filenames import output_path, safe_name
 from pipeline.messages import CATALOGUE, Message
 
 SUMMARY_SHEET = "退回说明"
@@ -39,7 +40,6 @@ AUTHOR = "作风整顿办"
 _THIN = Side(style="thin", color="FF999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_BAD_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,7 @@ class Returned:
 
 def feedback_name(item: Returned) -> str:
     """``{单位或原文件名}_退回修改.xlsx``, safe as a file name."""
-    base = item.unit or Path(item.file_name).stem
-    base = _BAD_FILE_CHARS.sub("_", textsafe.xml_text(base)).strip(" .") or "文件"
-    return f"{base[:80]}_退回修改.xlsx"
+    return safe_name(item.unit or Path(item.file_name).stem, "_退回修改.xlsx", "文件")
 
 
 def write_all(items: Iterable[Returned], folder: Path) -> list[Path]:
@@ -117,7 +115,7 @@ def write_all(items: Iterable[Returned], folder: Path) -> list[Path]:
     paths: list[Path] = []
     for item, name in zip(*_named(items), strict=True):
         folder.mkdir(parents=True, exist_ok=True)
-        paths.append(write_feedback(item, folder / name))
+        paths.append(write_feedback(item, output_path(folder, name)))
     return paths
 
 

@@ -28,6 +28,7 @@ from docx.shared import Mm, Pt
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline import textsafe
+from pipeline.filenames import output_path, safe_name
 from pipeline.messages import render_text
 from pipeline.render_docx import change_points, cn_date, cn_date_short, page_numbers, percent, signature_indents
 from pipeline.render_xlsx import _Formats, new_workbook, write_table
@@ -205,9 +206,9 @@ def render_summary(data: SummaryData, folder: Path, fonts: Sequence[str] | None 
     font = find_cjk_font(candidates)
     charts = draw_charts(data, font) if font else {}
     missing = "" if font else render_text("summary-no-font", {"fonts": "、".join(candidates) or "（无）"})
-    report = folder / REPORT_NAME.format(year=data.as_of.year, period=data.period_name)
+    report = output_path(folder, safe_name(REPORT_NAME.format(year=data.as_of.year, period=data.period_name)))
     _atomic(report, lambda tmp: _document(data, charts, missing).save(str(tmp)))
-    workbook = folder / WORKBOOK_NAME
+    workbook = output_path(folder, WORKBOOK_NAME)
     _atomic(workbook, lambda tmp: write_workbook(data, tmp))
     return [report, workbook]
 

@@ -1,16 +1,125 @@
-"""Terminal summaries with rich (used by the CLI only)."""
+"""Terminal summaries with rich (used by the CLI only).
+
+The clerk reads these at 80 columns: lines are wrapped here, never inside a file name, a unit's
+name or a quoted value (``wrap``), and printed without rich wrapping them again. What to do next
+comes first: who sent nothing, who was late, who only has returned files.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
+from rich.cells import cell_len
 from rich.table import Table
+from rich.text import Text
 
-from pipeline.messages import render_text
-from pipeline.run import RunResult
+from pipeline.messages import Message, render_text
+from pipeline.run import FileOutcome, RunResult
 
 OUTCOME_STYLE = {"通过": "green", "退回": "red", "重复": "yellow", "总结": "cyan"}
+NOTES_SHOWN = 3  # warnings and errors shown per file; the rest are in 总台账's 校验结果
+FILE_INDENT = "  "
+NOTE_BULLET = "· "
+# what a line may not start with, nor end with (kinsoku): it stays with the text before / after it
+_CLOSING = "，。、；：！？）》」』”’,.;:!?)]"
+_OPENING = "（《「『“‘(["
+_QUOTED = "“[^”\n]{0,20}”|‘[^’\n]{0,20}’|《[^》\n]{0,20}》|「[^」\n]{0,20}」"  # short quotations stay whole
+
+
+def wrap(text: str, width: int, keep: Iterable[str] = ()) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken only between Chinese characters,
+    at spaces or around Latin words, never inside ``keep`` (file and unit names) or a short
+    quotation. A piece wider than ``width`` stands alone on its line, whole."""
+    names = sorted({k for k in keep if k}, key=len, reverse=True)
+    closing, opening = f"[{re.escape(_CLOSING)}]*", f"[{re.escape(_OPENING)}]*"
+    pieces = "|".join([*map(re.escape, names), r"[A-Za-z0-9_./:\-]+", r"\s+", r"."])
+    atoms = re.findall(f"(?:{_QUOTED}){closing}|{opening}(?:{pieces}){closing}", text, re.S)
+    lines: list[str] = []
+    line = ""
+    for atom in atoms:
+        if atom.isspace() and atom.count("\n"):
+            lines.append(line.rstrip())
+            line = ""
+            continue
+        if line and cell_len(line + atom.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = "" if atom.isspace() else atom
+            continue
+        line += atom
+    lines.append(line.rstrip())
+    return lines
+
+
+def _print(
+    console: Any, first: Text | str, text: str, keep: Iterable[str] = (), style: str = "", indent: int | None = None
+) -> None:
+    """``first`` then ``text`` wrapped beside it (a hanging indent as wide as ``first``)."""
+    lead = first if isinstance(first, Text) else Text(first)
+    hang = cell_len(lead.plain) if indent is None else indent
+    width = max(20, console.width - hang)
+    for number, line in enumerate(wrap(text, width, keep)):
+        out = lead.copy() if number == 0 else Text(" " * hang)
+        out.append(line, style=style)
+        console.print(out, soft_wrap=True, highlight=False)
+
+
+def _note(message: Message) -> str:
+    """A message about a file, without the file's name (the line above names it)."""
+    where = "，".join(
+        part
+        for part in (message.sheet and f"工作表“{message.sheet}”", message.cell and f"{message.cell} 单元格")
+        if part
+    )
+    return f"{where}：{message.body}" if where else message.body
+
+
+def _notes(outcome: FileOutcome) -> list[str]:
+    """Why the file came out as it did: its errors and warnings (the first few), and what the
+    run says about it (a duplicate of which file, superseded by which); not the 校验通过 count."""
+    problems = [m for m in outcome.messages if m.level != "info"]
+    shown = [_note(m) for m in problems[:NOTES_SHOWN]]
+    if len(problems) > NOTES_SHOWN:
+        shown.append(render_text("run-more-notes", {"count": len(problems) - NOTES_SHOWN}))
+    return [*shown, *(_note(m) for m in outcome.messages if m.level == "info" and m.code != "accepted")]
+
+
+def print_files(console: Any, files: Sequence[FileOutcome]) -> None:
+    """Each file the run took: outcome, unit, name, then why, names kept whole."""
+    console.print(render_text("run-files-title", {}))
+    names = [n for f in files for n in (f.file_name, f.unit)]
+    for f in files:
+        lead = Text(FILE_INDENT)
+        lead.append(f.outcome, style=OUTCOME_STYLE.get(f.outcome, ""))
+        lead.append("  ")
+        _print(console, lead, f"{f.unit}  {f.file_name}" if f.unit else f.file_name, names)
+        for note in _notes(f):
+            _print(console, Text(" " * cell_len(lead.plain) + NOTE_BULLET), note, names)
+
+
+def print_chase(console: Any, result: RunResult) -> None:
+    """The month's 报送情况 and who to chase, by name."""
+    if result.report is None or result.report.submissions.empty:
+        return
+    subs = result.report.submissions
+    by_status = {
+        status: [str(n) for n in subs.loc[subs["报送状态"] == status, "单位"]]
+        for status in ("按时", "逾期", "退回", "未报送")
+    }
+    counts = {"on_time": "按时", "late": "逾期", "returned": "退回", "missing": "未报送"}
+    console.print(render_text("run-submissions", {k: len(by_status[v]) for k, v in counts.items()}))
+    names = [str(n) for n in subs["单位"]]
+    for code, units, style in (
+        ("run-chase-missing", by_status["未报送"], "red"),
+        ("run-chase-returned", by_status["退回"], "red"),
+        ("run-chase-late", by_status["逾期"], "yellow"),
+        ("run-chase-twice", result.report.missing_twice, "red"),
+    ):
+        if units:
+            text = render_text(code, {"count": len(units), "names": "、".join(units)})
+            _print(console, FILE_INDENT, text, names, style)
 
 
 def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
@@ -19,31 +128,27 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
     summaries = render_text("run-done-summaries", {"count": counts["总结"]}) if counts["总结"] else ""
     done = {"month": result.month, "as_of": f"{result.as_of:%Y-%m-%d}", "files": len(result.files)}
     done |= {"passed": counts["通过"], "returned": counts["退回"], "duplicates": counts["重复"], "summaries": summaries}
-    console.print(f"[bold]{render_text('run-done', done)}[/]")
+    _print(console, "", render_text("run-done", done), style="bold")
     if result.files and not brief:
-        table = Table(title="本次收件校验结果")
-        for col in ("文件名", "单位", "结果", "说明"):
-            table.add_column(col, overflow="fold")
-        for f in result.files:
-            first = [m.text for m in f.messages if m.level != "info"][:3]
-            extra = len([m for m in f.messages if m.level != "info"]) - len(first)
-            note = "\n".join(first) + (f"\n……另有 {extra} 条" if extra > 0 else "")
-            table.add_row(f.file_name, f.unit, f"[{OUTCOME_STYLE[f.outcome]}]{f.outcome}[/]", note)
-        console.print(table)
+        print_files(console, result.files)
     if result.left_in_inbox:
         left = {"count": len(result.left_in_inbox), "names": "、".join(result.left_in_inbox)}
-        console.print(f"[yellow]{render_text('run-left-in-inbox', left)}[/]")
+        _print(console, "", render_text("run-left-in-inbox", left), result.left_in_inbox, "yellow")
     if result.saved_again:
         again = {"count": len(result.saved_again), "names": "、".join(result.saved_again)}
-        console.print(f"[yellow]{render_text('run-saved-again', again)}[/]")
+        _print(console, "", render_text("run-saved-again", again), result.saved_again, "yellow")
     if result.no_permission:
         locked = {"count": len(result.no_permission), "names": "、".join(result.no_permission)}
-        console.print(f"[yellow]{render_text('run-no-permission', locked)}[/]")
+        _print(console, "", render_text("run-no-permission", locked), result.no_permission, "yellow")
     if result.not_taken:
-        left = {"count": len(result.not_taken), "names": "、".join(x.name for x in result.not_taken)}
-        console.print(f"[yellow]{render_text('run-not-taken', left)}[/]")
+        names = [x.name for x in result.not_taken]
+        _print(
+            console, "", render_text("run-not-taken", {"count": len(names), "names": "、".join(names)}), names, "yellow"
+        )
     for receipt in result.receipt_notes:
-        console.print(f"[yellow]{receipt.text}[/]")
+        _print(console, "", receipt.text, style="yellow")
+    if not brief:
+        print_chase(console, result)
     if report is not None:
         p = report.problems
         figures = {"total": len(p), "done": (p["完成状态"] == "已完成").sum(), "red": (p["灯色"] == "红灯").sum()}
@@ -52,7 +157,7 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
     print_matters(console, result, brief)
     if result.reused:
         console.print(render_text("run-outputs-kept", {}))
-    console.print(render_text("run-output-dir", {"path": result.month_dir}))
+    _print(console, "", render_text("run-output-dir", {"path": result.month_dir}), [str(result.month_dir)])
 
 
 def print_matters(console: Any, result: RunResult, brief: bool = False) -> None:
@@ -60,11 +165,12 @@ def print_matters(console: Any, result: RunResult, brief: bool = False) -> None:
     if result.register is not None:
         problems = [m.text for m in result.register.messages if m.level != "info"]
         read = next((m.text for m in result.register.messages if m.code == "register-read"), "")
-        style = "red" if problems else "green"
-        console.print(f"[{style}]交办事项清单[/]：{read or (problems[0] if problems else '')}")
+        lead = Text("交办事项清单", style="red" if problems else "green")
+        lead.append("：")
+        _print(console, lead, read or (problems[0] if problems else ""), [result.register.file_name], indent=2)
         if problems and not brief:
             for text in problems:
-                console.print(f"  · {text}")
+                _print(console, FILE_INDENT + NOTE_BULLET, text, [result.register.file_name])
     ledger = result.report.ledgers.get("matter") if result.report is not None else None
     if ledger is not None:
         items = ledger.items

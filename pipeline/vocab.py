@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import read_toml
 from pipeline.errors import ConfigError
 
 # The problem list's canonical columns, in template order, and which ones are required.
@@ -153,7 +154,14 @@ class Vocabulary:
 def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> dict[str, Any]:
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
     for section in [s for s in merged if s != "categories"]:
-        for canonical, names in extra.get(section, {}).items():
+        added = extra.get(section, {})
+        if not isinstance(added, dict):
+            raise ConfigError(
+                "synonyms-invalid",
+                path=path,
+                detail=f'[{section}] 应写作单独一行的节名，下面每行写 "规范名称" = ["其他写法"]',
+            )
+        for canonical, names in added.items():
             if canonical not in merged[section]:
                 raise ConfigError(
                     "synonyms-invalid",
@@ -176,11 +184,7 @@ def _load(extra_file: str | None) -> Vocabulary:
     raw = tomllib.loads(resources.files("pipeline").joinpath("data/vocab.toml").read_text("utf-8"))
     if extra_file:
         path = Path(extra_file)
-        try:
-            extra = tomllib.loads(path.read_text("utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError("synonyms-invalid", path=path, detail=str(exc)) from exc
-        raw = _merge(raw, extra, path)
+        raw = _merge(raw, read_toml(path), path)  # a TOML mistake is named by its line, in Chinese
     return Vocabulary(
         columns={k: tuple(v) for k, v in raw["columns"].items()},
         categories=tuple(

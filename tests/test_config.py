@@ -31,7 +31,7 @@ def test_loads_campaign_and_roster(tmp_path: Path) -> None:
             "config-bad-date",
             "problem_list_due",
         ),
-        (lambda t: t.replace("summary_due = 2022-11-18", "summary_due = 2022-13-18"), "config-syntax", ""),
+        (lambda t: t.replace("summary_due = 2022-11-18", "summary_due = 2022-13-18"), "toml-bad-date", "第 9 行"),
         (lambda t: t.replace('code = "DF"', 'code = "HX"'), "config-duplicate-unit", "HX"),
         (lambda t: t.replace('name = "东风社区"', 'name = "红星村"'), "config-duplicate-unit", "红星村"),
         (lambda t: t.replace('aliases = ["东风"]', 'aliases = ["红星"]'), "config-duplicate-unit", "红星"),
