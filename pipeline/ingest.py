@@ -960,7 +960,8 @@ def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: st
 
 def _from_hidden(table: RawTable, sheet: _Sheet, label: str) -> RawTable:
     """``table`` with the warning that it was taken from the hidden ``sheet``."""
-    warning = Message("table-in-hidden-sheet", file=table.file_name, sheet=sheet.name, params={"label": label})
+    params = {"label": label, "sheet": sheet.name}
+    warning = Message("table-in-hidden-sheet", file=table.file_name, sheet=sheet.name, params=params)
     return dataclasses.replace(table, notices=(warning, *table.notices))
 
 
