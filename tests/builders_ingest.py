@@ -257,3 +257,17 @@ def set_xls_sheet_state(path: Path, sheet_index: int, state: str) -> Path:
             stream[payload + 4] = XLS_SHEET_STATES[state]
 
     return patch_boundsheets(path, patch)
+
+
+def with_formulas(path: Path, formula: str = "B5/0") -> Path:
+    """Give each error cell of an .xlsx (``t="e"``) the formula that produced it, as Excel saves a
+    failed formula: ``<c t="e"><f>…</f><v>#DIV/0!</v></c>``."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {info.filename: zf.read(info.filename) for info in zf.infolist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            parts[name] = data.replace(b't="e"><v>', f't="e"><f>{formula}</f><v>'.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
