@@ -113,7 +113,7 @@ def date_bounds(year: int) -> tuple[dt.date, dt.date]:
     written 长期坚持, and a deadline past the 整改落实 phase is reported (``deadline-after-phase``).
     So a date before the campaign's year, or more than ``DATE_YEARS_AHEAD`` years after it, is a
     mistyped year (2202 or 2032 for 2022, Excel's serial 60 read as 1900-02-28), never a plan;
-    two years leave room for a project planned over the next year or two ("2024年底前")."""
+    two years leave room for a project planned over the next year or two ("2024年12月底")."""
     return dt.date(year, 1, 1), dt.date(year + DATE_YEARS_AHEAD, 12, 31)
 
 
