@@ -448,7 +448,7 @@ def check_against_ledger(checked: Checked, ledger: LedgerView) -> Checked:
     first_row: dict[str, int] = {}
     for r, rec in records(frame):
         pid = rec["问题编号"]
-        if pid is None:
+        if pid is None or isinstance(pid, Invalid):  # an id cell showing an Excel error: reported already
             continue
         owner = ledger.owners.get(pid)
         if not ID_PATTERN.match(pid) or owner is None:
@@ -664,7 +664,7 @@ def check_items(
     first_row: dict[str, int] = {}
     for r, rec in records(frame):
         iid = rec[kind.id_column]
-        if iid is None:
+        if iid is None or isinstance(iid, Invalid):  # an id cell showing an Excel error: reported already
             continue
         units = view.owners.get(iid)
         if units is None:

@@ -20,7 +20,8 @@ from pipeline.normalize import ExcelError
 from pipeline.register import read_register
 from pipeline.render_feedback import SUMMARY_HEADER_ROW, SUMMARY_SHEET
 from pipeline.sample import Grid
-from pipeline.validate import Submission, check_kind_tables, check_tables
+from pipeline.store import LedgerView, Registered
+from pipeline.validate import Submission, check_against_ledger, check_kind_tables, check_tables
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -105,3 +106,17 @@ def test_monthly_returns_the_file_quoting_the_error(tmp_path: Path) -> None:
     shown = dict(zip(header, note, strict=True))
     assert (shown["单元格"], shown["填写的内容"]) == ("H6", "#DIV/0!")
     assert "Excel 错误值" in str(shown["问题"]) and "为必填项" not in str(shown["问题"])
+
+
+def test_an_error_in_the_id_column_is_named_and_the_ledger_rules_go_on(tmp_path: Path, campaign: Campaign) -> None:
+    ids = [ExcelError("#REF!"), "HX-002", None, None]
+    grid = list_grid(ids=ids)
+    raw = read_file(write_cells(tmp_path / "红星村.xlsx", [grid]), VOCAB)
+    [checked] = check_tables([Submission(raw, campaign.units[0], RECEIVED, raw.notices)], campaign, VOCAB)
+    ledger = LedgerView(
+        owners={"HX-002": "HX"},
+        unit_names={"HX": "红星村"},
+        registered={"HX-002": Registered("HX-002", "HX", GOOD_ROWS[1][1], dt.date(2022, 4, 30), "整改中", "旧的进展")},
+    )
+    checked = check_against_ledger(checked, ledger)
+    assert [(m.code, m.cell) for m in checked.messages if m.level == "error"] == [("cell-excel-error", "B5")]
