@@ -405,10 +405,6 @@ def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | 
     marker: dict[str, str] | None = None
     try:
         ods_merged, errors = _ods_scan(data) if fmt == "ods" else ({}, {})
-        if biff is not None:
-            errors = biff.error_cells()
-        elif fmt in ("xlsx", "xlsm"):
-            errors = _xlsx_error_cells(data)
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
@@ -422,10 +418,15 @@ def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | 
             rows = sheet.to_python(skip_empty_area=False)
             merged = ods_merged.get(meta.name, []) if fmt == "ods" else list(sheet.merged_cell_ranges or [])
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
-            found = errors.get(meta.name)
-            if found:
-                _put_errors(rows, found)
-            sheets.append(_Sheet(meta.name, rows, merged, hidden, bool(found), _numbers_of(data, fmt, meta.name, biff)))
+            sheets.append(_Sheet(meta.name, rows, merged, hidden, numbers=_numbers_of(data, fmt, meta.name, biff)))
+        if biff is not None:  # only now: every sheet is within the row limit
+            errors = biff.error_cells()
+        elif fmt in ("xlsx", "xlsm"):
+            errors = _xlsx_error_cells(data)
+        for read in sheets:
+            if found := errors.get(read.name):
+                _put_errors(read.rows, found)
+                read.excel_errors = True
     except FileRefused:
         raise
     except BaseException as exc:
