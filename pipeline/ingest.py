@@ -459,7 +459,7 @@ def _numbers_of(
     return None  # an .ods stores dates as dates: nothing is lost
 
 
-_EXCEL_COLUMNS = 16384
+_WIDEN_MAX = 256  # columns a row may be widened to, for an error cell the reader left out
 
 
 def _put_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> None:
@@ -467,7 +467,7 @@ def _put_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> No
     reader left the cell out, as python-calamine does with an .ods error cell that has no value)."""
     width = max((len(row) for row in rows), default=0)
     for (r, c), text in errors.items():
-        if r >= len(rows) or c >= max(width, min(c + 1, 256)):
+        if r >= len(rows) or c >= max(width, _WIDEN_MAX):
             continue
         row = rows[r]
         if c >= len(row):
@@ -627,7 +627,7 @@ class _Biff:
             with olefile.OleFileIO(io.BytesIO(data)) as ole:
                 name = "Workbook" if ole.exists("Workbook") else "Book"
                 stream = ole.openstream(name).read()
-        except OSError as exc:
+        except Exception as exc:  # olefile raises assorted errors on damaged files
             raise FileRefused("file-corrupt", detail="旧版 Excel 文件结构损坏") from exc
         sheets: dict[str, int] = {}
         biff8 = stream[4:6] == b"\x00\x06"  # the first BOF's version: 0x0600
@@ -984,7 +984,7 @@ def _find_kind_table(
     if not complete:
         return None
     pool = [p for p in complete if not p[0].hidden]
-    if not pool and any(not s.hidden and len(h.mapping) >= TABLE_COLUMNS for s, h in found):
+    if not pool and any(not s.hidden and _holds_kind_table(h, vocab) for s, h in found):
         return None  # the visible table of the kind lacks a column: a hidden one never stands in for it
     pool = pool or complete
 
@@ -995,6 +995,15 @@ def _find_kind_table(
     sheet, header = max(pool, key=rank)
     table = _table(sheet, header, file_name, fmt, kind)
     return _from_hidden(table, sheet, kind.label) if sheet.hidden else table
+
+
+def _holds_kind_table(header: _Header, vocab: Vocabulary) -> bool:
+    """``header`` makes its sheet a table of the kind: it names ``TABLE_COLUMNS`` columns by labels
+    that are not also problem-list columns (a problem list's 完成时限/完成状态 name a matter's
+    办理时限/办理状态 too, and an example problem list is no 交办事项 table)."""
+    problem = vocab.header_lookup
+    own = [c for c, i in header.mapping.items() if _canonical(header.labels[i], problem) is None]
+    return len(own) >= TABLE_COLUMNS
 
 
 def _table(sheet: _Sheet, header: _Header, file_name: str, fmt: str, kind: LedgerKind = PROBLEM) -> RawTable:

@@ -99,6 +99,16 @@ def test_a_matter_sheet_only_hidden_is_read_with_a_warning(tmp_path: Path) -> No
     assert [m.code for m in raw.notices] == []  # the problem list itself is on a visible sheet
 
 
+def test_a_visible_example_problem_list_is_no_matter_table(tmp_path: Path) -> None:
+    """A problem list's 完成时限/完成状态 name a matter's 办理时限/办理状态 too: a second, visible problem
+    list (an example) does not count as a visible 交办事项 table, so the hidden one is read, warned."""
+    example = list_grid(GOOD_ROWS[:1], name="填写示例")
+    path = write_book(tmp_path / "a.xlsx", [list_grid(), example, matter_grid("交办事项", MATTER_HEADERS, "办理中")])
+    set_sheet_state(path, "交办事项", "hidden")
+    matters = read_file(path, VOCAB).extra["matter"]
+    assert matters.sheet == "交办事项" and [m.code for m in matters.notices] == ["table-in-hidden-sheet"]
+
+
 def results_of(ws: Path, month: str) -> dict[str, dict[str, Any]]:
     wb = openpyxl.load_workbook(ws / "out" / month / "总台账.xlsx", read_only=True)
     rows = list(wb["校验结果"].iter_rows(values_only=True))
