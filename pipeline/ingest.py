@@ -11,14 +11,16 @@ checked before any parsing, and nothing in a file is evaluated.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
@@ -31,6 +33,7 @@ from pipeline.config import Campaign, Unit
 from pipeline.errors import FileRefused
 from pipeline.kinds import ITEM_KINDS, PROBLEM, LedgerKind
 from pipeline.messages import Message
+from pipeline.normalize import EXCEL_ERRORS, ExcelDate, ExcelError
 from pipeline.vocab import FREE_TEXT, REQUIRED, Vocabulary, fold, key
 
 if TYPE_CHECKING:
@@ -41,7 +44,9 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for the whole archive
 MAX_ENTRIES = 2000
 MAX_ROWS = 5000
-HEADER_SCAN_ROWS = 30
+TITLE_ROWS = 30  # rows a sheet may have beyond MAX_ROWS: a title and header block above its table
+HEADER_SCAN_ROWS = 1000  # the header may stand anywhere in a sheet's first rows (after a long preamble)
+TABLE_COLUMNS = 2  # a header row naming this many columns makes a sheet hold a table (a hidden copy loses)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -84,6 +89,7 @@ class RawTable:
     values: tuple[list[Any], ...]  # one list per canonical column, in the order of ``columns``
     rows: tuple[int, ...]  # the Excel row of each value
     unit_text: str = ""  # the 填报单位 text of the header block
+    title_text: str = ""  # the title above the table (``滨河社区干部作风整顿问题清单``), header block lines left out
     filled_text: str = ""  # the 填报日期 text of the header block
     marker: dict[str, str] | None = None  # the hidden marker of a generated template
     notices: tuple[Message, ...] = ()
@@ -91,6 +97,7 @@ class RawTable:
     headers: dict[str, str] = field(default_factory=dict)  # canonical column -> its header as written
     # the tables of other ledger kinds in the same file (kind name -> table), e.g. its 交办事项 sheet
     extra: dict[str, RawTable] = field(default_factory=dict)
+    excel_errors: bool = False  # some value is an ``ExcelError`` (a cell showing #DIV/0!, #REF! …)
 
     def cell(self, column: str, row: int) -> str:
         """The Excel address of ``column`` in Excel ``row``, e.g. ``G7``."""
@@ -120,6 +127,9 @@ class _Sheet:
     rows: list[list[Any]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden: bool = False
+    excel_errors: bool = False  # some cell holds an ``ExcelError``
+    # the stored numbers of some cells, (row, column) 0-based -> number (xlsx and xls; None for ods)
+    numbers: Callable[[set[tuple[int, int]]], dict[tuple[int, int], float]] | None = None
 
 
 def should_skip(path: Path) -> bool:
@@ -379,17 +389,22 @@ def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: 
 
 
 def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | None]:
-    """Every worksheet's cells (hidden ones flagged) and the hidden marker of a generated template."""
+    """Every worksheet's cells (hidden ones flagged) and the hidden marker of a generated template.
+
+    Cells showing an Excel error, which python-calamine returns as empty (or, in an .ods, as the
+    formula's number), hold an ``ExcelError`` instead, read from the file itself."""
+    biff = _Biff.of(data) if fmt == "xls" else None  # a sheet offset past the stream: refused here
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError as exc:
         raise FileRefused("file-encrypted") from exc
-    except Exception as exc:  # calamine raises several error types for damaged files
+    except BaseException as exc:  # calamine raises several error types for damaged files, and panics
+        _reraise_unless_files_fault(exc)
         raise FileRefused("file-corrupt", detail=_short(exc)) from exc
     sheets: list[_Sheet] = []
     marker: dict[str, str] | None = None
     try:
-        ods_merged = _ods_merged(data) if fmt == "ods" else {}
+        ods_merged, errors = _ods_scan(data) if fmt == "ods" else ({}, {})
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
@@ -398,28 +413,329 @@ def _load_sheets(data: bytes, fmt: str) -> tuple[list[_Sheet], dict[str, str] | 
                 marker = _read_marker(sheet.to_python(skip_empty_area=False))
                 continue
             height = sheet.end[0] + 1 if sheet.end else 0  # the last used row, 1-based
-            if height > MAX_ROWS + HEADER_SCAN_ROWS:
+            if height > MAX_ROWS + TITLE_ROWS:
                 raise FileRefused("file-too-many-rows", sheet=meta.name, rows=height, limit=MAX_ROWS)
             rows = sheet.to_python(skip_empty_area=False)
             merged = ods_merged.get(meta.name, []) if fmt == "ods" else list(sheet.merged_cell_ranges or [])
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
-            sheets.append(_Sheet(meta.name, rows, merged, hidden))
+            sheets.append(_Sheet(meta.name, rows, merged, hidden, numbers=_numbers_of(data, fmt, meta.name, biff)))
+        if biff is not None:  # only now: every sheet is within the row limit
+            errors = biff.error_cells()
+        elif fmt in ("xlsx", "xlsm"):
+            errors = _xlsx_error_cells(data)
+        for read in sheets:
+            if found := errors.get(read.name):
+                _put_errors(read.rows, found)
+                read.excel_errors = True
     except FileRefused:
         raise
     except BaseException as exc:
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise  # KeyboardInterrupt, SystemExit; but a panic in calamine's Rust code is the file's fault
+        _reraise_unless_files_fault(exc)
         raise FileRefused("file-corrupt", detail=_short(exc)) from exc
     finally:
         book.close()
     return sheets, marker
 
 
+def is_panic(exc: BaseException) -> bool:
+    """A panic in python-calamine's Rust code (``pyo3_runtime.PanicException``, a ``BaseException``):
+    the reader met bytes it did not expect, which is the file's fault."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _reraise_unless_files_fault(exc: BaseException) -> None:
+    """KeyboardInterrupt, SystemExit and MemoryError go on; reading errors and panics are the file's."""
+    if isinstance(exc, MemoryError) or not (isinstance(exc, Exception) or is_panic(exc)):
+        raise exc
+
+
+def _numbers_of(
+    data: bytes, fmt: str, sheet: str, biff: _Biff | None
+) -> Callable[[set[tuple[int, int]]], dict[tuple[int, int], float]] | None:
+    if biff is not None:
+        return lambda cells: biff.numbers(sheet, cells)
+    if fmt in ("xlsx", "xlsm"):
+        return lambda cells: _xlsx_numbers(data, sheet, cells)
+    return None  # an .ods stores dates as dates: nothing is lost
+
+
+_WIDEN_MAX = 256  # columns a row may be widened to, for an error cell the reader left out
+
+
+def _put_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> None:
+    """Each error cell inside the sheet's rows becomes an ``ExcelError`` (a row is widened if the
+    reader left the cell out, as python-calamine does with an .ods error cell that has no value)."""
+    width = max((len(row) for row in rows), default=0)
+    for (r, c), text in errors.items():
+        if r >= len(rows) or c >= max(width, _WIDEN_MAX):
+            continue
+        row = rows[r]
+        if c >= len(row):
+            row.extend([""] * (c + 1 - len(row)))
+        row[c] = ExcelError(text)
+
+
+# --- what python-calamine does not say: error cells, date serials, broken .xls --------------------
+
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
+_ERROR_ATTRS = (b't="e"', b"t='e'")  # how writers mark an error cell (a plain byte search: fast)
+
+
+def _local(tag: str) -> str:
+    """An element's name without its namespace: transitional and strict OOXML alike."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _cell_index(ref: str) -> tuple[int, int] | None:
+    """``AB12`` -> (11, 27), 0-based; None for anything else."""
+    m = _CELL_REF.match(ref.upper())
+    if not m:
+        return None
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]) - 1, col - 1
+
+
+def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part (``xl/worksheets/sheet1.xml``), from the workbook and its relations."""
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        book = fromstring(zf.read("xl/workbook.xml"))
+        rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return {}
+    targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels if _local(rel.tag) == "Relationship"}
+    parts: dict[str, str] = {}
+    for el in book.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
+        target = targets.get(rid, "")
+        if target:
+            path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            parts[el.get("name", "")] = path.replace("xl/../", "")
+    return parts
+
+
+def _xlsx_cells(part: Any) -> Any:
+    """(row, column, type, value text) of each cell of a sheet part, 0-based; a cell without its
+    ``r`` address takes the next place in its row."""
+    from defusedxml.ElementTree import iterparse
+
+    row, col = -1, -1
+    value: str | None = None
+    for event, el in iterparse(part, events=("start", "end")):
+        name = _local(el.tag)
+        if event == "start":
+            if name == "row":
+                given = el.get("r")
+                row = int(given) - 1 if given and given.isdigit() else row + 1
+                col = -1
+            elif name == "c":
+                at = _cell_index(el.get("r", ""))
+                row, col = at if at else (row, col + 1)
+                value = None
+            continue
+        if name == "v":
+            value = el.text
+        elif name == "c":
+            yield row, col, el.get("t", "n"), value
+            el.clear()
+        elif name == "row":
+            el.clear()
+
+
+def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name -> the cells showing an Excel error (``t="e"``). A sheet part without such an
+    attribute is not parsed (a byte search), so ordinary files cost one inflate of each sheet."""
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = [i.filename for i in zf.infolist() if i.filename.startswith("xl/worksheets/")]
+        with_errors = {n for n in names if n.endswith(".xml") and _has_error_attr(zf.read(n))}
+        if not with_errors:
+            return found
+        for sheet, part in _xlsx_sheet_parts(zf).items():
+            if part not in with_errors:
+                continue
+            with zf.open(part) as fh:
+                cells = {(r, c): _error_text(v) for r, c, t, v in _xlsx_cells(fh) if t == "e" and r >= 0 and c >= 0}
+            found[sheet] = cells
+    return found
+
+
+def _has_error_attr(xml: bytes) -> bool:
+    return any(attr in xml for attr in _ERROR_ATTRS)
+
+
+def _xlsx_numbers(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
+    """The stored numbers of the ``wanted`` cells of ``sheet`` (a date cell stores its serial)."""
+    out: dict[tuple[int, int], float] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        part = _xlsx_sheet_parts(zf).get(sheet)
+        if part is None:
+            return out
+        with zf.open(part) as fh:
+            for r, c, t, v in _xlsx_cells(fh):
+                if (r, c) in wanted and t == "n" and v is not None:
+                    with contextlib.suppress(ValueError):
+                        out[(r, c)] = float(v)
+                    if len(out) == len(wanted):
+                        break
+    return out
+
+
+def _error_text(text: str | None) -> str:
+    """An error value as Excel shows it; anything odd is shown as ``#VALUE!``'s kin, trimmed."""
+    value = (text or "").strip()
+    return value if value in EXCEL_ERRORS else (value[:20] or "#VALUE!")
+
+
+_BIFF_ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+    0x2B: "#GETTING_DATA",
+}
+_BOF_TYPES = (0x0809, 0x0409, 0x0209, 0x0009)
+_BOUNDSHEET, _EOF, _BOOLERR, _FORMULA, _NUMBER, _RK, _MULRK = 0x0085, 0x000A, 0x0205, 0x0006, 0x0203, 0x027E, 0x00BD
+# a BoolErr record holding an error, or a formula whose cached result is an error: cheap byte tests
+_MAYBE_ERROR = re.compile(rb"\x05\x02\x08\x00|\x02\x00[\x00-\x2b]\x00\x00\x00\xff\xff", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _Biff:
+    """The workbook stream of an .xls and where its sheets start (BIFF8 ``BoundSheet8`` records).
+
+    python-calamine trusts each sheet's stream offset (``lbPlyPos``) and panics when it points
+    past the stream's end; this checks them first (a crafted 5 KB file is refused as corrupt),
+    then finds what calamine does not report: error cells and the serials of date cells."""
+
+    stream: bytes
+    sheets: dict[str, int]  # sheet name -> offset of its BOF record
+
+    @classmethod
+    def of(cls, data: bytes) -> _Biff:
+        import olefile
+
+        try:
+            with olefile.OleFileIO(io.BytesIO(data)) as ole:
+                name = "Workbook" if ole.exists("Workbook") else "Book"
+                stream = ole.openstream(name).read()
+        except Exception as exc:  # olefile raises assorted errors on damaged files
+            raise FileRefused("file-corrupt", detail="旧版 Excel 文件结构损坏") from exc
+        sheets: dict[str, int] = {}
+        biff8 = stream[4:6] == b"\x00\x06"  # the first BOF's version: 0x0600
+        for num, at, size in _records(stream, 0):
+            if num == _EOF:
+                break
+            if num != _BOUNDSHEET or size < 8:
+                continue
+            (pos,) = struct.unpack_from("<I", stream, at)
+            if pos + 4 > len(stream) or struct.unpack_from("<H", stream, pos)[0] not in _BOF_TYPES:
+                raise FileRefused("file-corrupt", detail="工作表的位置指向文件之外或不是工作表的开头")
+            sheets[_sheet_name(stream[at + 6 : at + size], biff8)] = pos
+        return cls(stream, sheets)
+
+    def _cells(self, sheet: str, wanted: tuple[int, ...]) -> Any:
+        pos = self.sheets.get(sheet)
+        if pos is None:
+            return
+        stream = self.stream
+        for num, at, size in _records(stream, pos):
+            if num == _EOF:
+                return
+            if num in wanted and size >= 6:
+                yield num, at, size
+
+    def error_cells(self) -> dict[str, dict[tuple[int, int], str]]:
+        """Sheet name -> its cells showing an error (a BoolErr error, a formula's cached error)."""
+        found: dict[str, dict[tuple[int, int], str]] = {}
+        if not _MAYBE_ERROR.search(self.stream):
+            return found
+        stream = self.stream
+        for sheet in self.sheets:
+            cells: dict[tuple[int, int], str] = {}
+            for num, at, size in self._cells(sheet, (_BOOLERR, _FORMULA)):
+                r, c = struct.unpack_from("<HH", stream, at)
+                if num == _BOOLERR and size >= 8 and stream[at + 7] == 1:
+                    cells[(r, c)] = _BIFF_ERRORS.get(stream[at + 6], "#VALUE!")
+                elif (
+                    num == _FORMULA and size >= 14 and stream[at + 6] == 2 and stream[at + 12 : at + 14] == b"\xff\xff"
+                ):
+                    cells[(r, c)] = _BIFF_ERRORS.get(stream[at + 8], "#VALUE!")
+            if cells:
+                found[sheet] = cells
+        return found
+
+    def numbers(self, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
+        """The stored numbers of the ``wanted`` cells of ``sheet`` (Number, RK, MulRk, Formula)."""
+        out: dict[tuple[int, int], float] = {}
+        stream = self.stream
+        for num, at, size in self._cells(sheet, (_NUMBER, _RK, _MULRK, _FORMULA)):
+            r, c = struct.unpack_from("<HH", stream, at)
+            if num == _MULRK:
+                for i in range((size - 6) // 6):
+                    if (r, c + i) in wanted:
+                        out[(r, c + i)] = _rk(struct.unpack_from("<I", stream, at + 6 + 6 * i)[0])
+            elif (r, c) not in wanted:
+                continue
+            elif num == _RK and size >= 10:
+                out[(r, c)] = _rk(struct.unpack_from("<I", stream, at + 6)[0])
+            elif size >= 14 and (num == _NUMBER or stream[at + 12 : at + 14] != b"\xff\xff"):  # a formula's number
+                out[(r, c)] = struct.unpack_from("<d", stream, at + 6)[0]
+        return out
+
+
+def _records(stream: bytes, at: int) -> Any:
+    """(record type, payload offset, payload size) from ``at`` to the stream's end (or a record
+    that would run past it)."""
+    end = len(stream)
+    while at + 4 <= end:
+        num, size = struct.unpack_from("<HH", stream, at)
+        if at + 4 + size > end:
+            return
+        yield num, at + 4, size
+        at += 4 + size
+
+
+def _sheet_name(raw: bytes, biff8: bool) -> str:
+    """A BoundSheet8's name: ``cch``, then (BIFF8) a flag for two-byte characters, then the text."""
+    if not raw:
+        return ""
+    count = raw[0]
+    if not biff8:
+        return raw[1 : 1 + count].decode("gbk", errors="replace")
+    if len(raw) > 1 and raw[1] & 1:
+        return raw[2 : 2 + 2 * count].decode("utf-16-le", errors="replace")
+    return raw[2 : 2 + count].decode("latin-1")
+
+
+def _rk(value: int) -> float:
+    """An RK number: a 30-bit integer or the high bits of a double, divided by 100 when flagged."""
+    if value & 2:
+        number = float(struct.unpack("<i", struct.pack("<I", value & 0xFFFFFFFC))[0] >> 2)
+    else:
+        number = struct.unpack("<d", b"\x00\x00\x00\x00" + struct.pack("<I", value & 0xFFFFFFFC))[0]
+    return number / 100 if value & 1 else number
+
+
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODS_CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
-def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
-    """Merged ranges of an .ods (calamine does not report them), from ``content.xml``.
+def _ods_scan(
+    data: bytes,
+) -> tuple[dict[str, list[tuple[tuple[int, int], tuple[int, int]]]], dict[str, dict[tuple[int, int], str]]]:
+    """Merged ranges of an .ods (calamine does not report them) and its error cells (LibreOffice's
+    ``calcext:value-type="error"``, which calamine reads as empty or as the formula's number),
+    from ``content.xml``.
 
     Parsed with defusedxml (no DTD, no entity expansion); rows and cells are counted with their
     ``number-*-repeated`` attributes so positions match calamine's grid.
@@ -427,8 +743,10 @@ def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
     from defusedxml.ElementTree import iterparse
 
     t = _ODS_TABLE
-    result: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    errors: dict[str, dict[tuple[int, int], str]] = {}
     depth, row, col, name = 0, 0, 0, ""
+    error_at: tuple[int, int] | None = None
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as fh:
         for event, el in iterparse(fh, events=("start", "end")):
             tag = el.tag
@@ -436,7 +754,7 @@ def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
                 depth += 1 if event == "start" else -1
                 if event == "start" and depth == 1:
                     name, row = el.get(f"{t}name", ""), 0
-                    result[name] = []
+                    merged[name] = []
                 continue
             if depth != 1:
                 continue
@@ -446,13 +764,21 @@ def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
                 else:
                     row += int(el.get(f"{t}number-rows-repeated", "1"))
                     el.clear()
-            elif tag in (f"{t}table-cell", f"{t}covered-table-cell") and event == "start":
+            elif tag in (f"{t}table-cell", f"{t}covered-table-cell"):
+                if event == "end":
+                    if error_at is not None:
+                        text = "".join(p.text or "" for p in el.iter(f"{_ODS_TEXT}p"))
+                        errors.setdefault(name, {})[error_at] = _error_text(text)
+                        error_at = None
+                    continue
                 rows = int(el.get(f"{t}number-rows-spanned", "1"))
                 cols = int(el.get(f"{t}number-columns-spanned", "1"))
                 if tag == f"{t}table-cell" and (rows > 1 or cols > 1):
-                    result[name].append(((row, col), (row + rows - 1, col + cols - 1)))
+                    merged[name].append(((row, col), (row + rows - 1, col + cols - 1)))
+                if el.get(_ODS_CALCEXT_TYPE) == "error":
+                    error_at = (row, col)
                 col += int(el.get(f"{t}number-columns-repeated", "1"))
-    return result
+    return merged, errors
 
 
 def _short(exc: BaseException) -> str:
@@ -517,36 +843,54 @@ def _score(mapping: dict[str, int], required: Sequence[str] = REQUIRED) -> int:
     return sum(2 for c in required if c in mapping) + sum(1 for c in mapping if c not in required)
 
 
-def _horizontal_fill(sheet: _Sheet, row: int) -> list[str]:
-    """A header row's labels, a label merged across columns repeated over each of them."""
+def _horizontal_fill(sheet: _Sheet, row: int, merged: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> list[str]:
+    """A header row's labels, a label merged across columns (or down from above) repeated over
+    each of its cells; ``merged`` holds the ranges covering ``row``."""
     labels = [_text(v) for v in sheet.rows[row]]
-    for (r0, c0), (r1, c1) in sheet.merged:
-        if r0 <= row <= r1 and r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]):
+    for (r0, c0), (_r1, c1) in merged:
+        if r0 < len(sheet.rows) and c0 < len(sheet.rows[r0]):
             top = _text(sheet.rows[r0][c0])
             for c in range(c0, min(c1 + 1, len(labels))):
                 labels[c] = labels[c] or top
     return labels
 
 
+def _merges_by_row(
+    merged: Sequence[tuple[tuple[int, int], tuple[int, int]]], rows: int
+) -> dict[int, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Row -> the merged ranges covering it, for the first ``rows`` rows (a sweep: each range is
+    looked at once, whatever the number of rows scanned)."""
+    covering: dict[int, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    for m in merged:
+        (r0, _c0), (r1, _c1) = m
+        for r in range(max(r0, 0), min(r1 + 1, rows)):
+            covering.setdefault(r, []).append(m)
+    return covering
+
+
 def _best_header(sheet: _Sheet, lookup: dict[str, str], required: Sequence[str] = REQUIRED) -> _Header | None:
     """The header row that names the most columns; a two-row header (``完成情况`` merged over
     ``完成状态``/``完成日期``) reads each column's lower label where it names one, else the upper.
 
-    Each row's labels are read and matched once; the scan stops at a row that names every column
-    the lookup knows (no later row can score higher)."""
+    The header may stand anywhere in the first ``HEADER_SCAN_ROWS`` rows (a long preamble above
+    it), but the scan stops at the first header naming every required column (or every column
+    the lookup knows): reading a list with its header on row 4 looks at four or five rows, not a
+    thousand. Each row's labels are read and matched once."""
     best: _Header | None = None
     rows = sheet.rows
+    scan = min(HEADER_SCAN_ROWS, len(rows))
     most = _max_score(lookup, required)
+    covering = _merges_by_row(sheet.merged, scan + 1) if sheet.merged else {}
     labels: dict[int, list[str]] = {}
     names: dict[int, list[str | None]] = {}
 
     def row_labels(r: int) -> tuple[list[str], list[str | None]]:
         if r not in labels:
-            labels[r] = _horizontal_fill(sheet, r)
-            names[r] = [_canonical(label, lookup) for label in labels[r]]
+            labels[r] = _horizontal_fill(sheet, r, covering.get(r, ()))
+            names[r] = [_canonical(label, lookup) if label else None for label in labels[r]]
         return labels[r], names[r]
 
-    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+    for r in range(scan):
         top, top_names = row_labels(r)
         mapping = _first_columns(top_names)
         candidates = [_Header(r, mapping, _score(mapping, required), top)]
@@ -561,8 +905,10 @@ def _best_header(sheet: _Sheet, lookup: dict[str, str], required: Sequence[str] 
         for cand in candidates:
             if best is None or cand.score > best.score:
                 best = cand
-        if best is not None and best.score >= most:
+        if best is not None and (best.score >= most or all(c in best.mapping for c in required)):
             break
+        labels.pop(r, None)  # a row is looked at as an upper half, then as a lower half: then no more
+        names.pop(r, None)
     return best if best and best.score > 0 else None
 
 
@@ -581,27 +927,47 @@ def _max_score(lookup: dict[str, str], required: Sequence[str]) -> int:
 
 
 def _find_table(sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: str) -> RawTable:
-    """The problem list among the sheets: visible sheets first; a hidden one only when no visible
-    sheet holds the table (a file whose only list was hidden by mistake)."""
+    """The problem list among the sheets.
+
+    What the clerk sees is what counts: a visible sheet holding a table (a header naming at least
+    ``TABLE_COLUMNS`` columns) is the source, complete or not, even when a hidden (or veryHidden)
+    sheet holds a complete list. A hidden sheet is the source only when no visible sheet holds a
+    table (a list hidden by mistake), and then with a warning naming it."""
     lookup = vocab.header_lookup
     found = [(s, h) for s in sheets if (h := _best_header(s, lookup)) is not None]
     if not found:
         raise FileRefused("table-not-found", detail="各工作表中都没有找到问题清单的表头")
 
+    def complete(header: _Header) -> bool:
+        return all(c in header.mapping for c in REQUIRED)
+
     def rank(pair: tuple[_Sheet, _Header]) -> tuple[int, int, int]:
         sheet, header = pair
-        complete = all(c in header.mapping for c in REQUIRED)
         aside = any(w in sheet.name for w in _LAYOUT_WORDS)  # 说明 / 示例 sheets lose a tie
-        return (int(complete), int(not sheet.hidden), header.score * 2 - int(aside))
+        return (int(complete(header)), int(not sheet.hidden), header.score * 2 - int(aside))
 
-    sheet, header = max(found, key=rank)  # max keeps the first of equals: sheet order
+    visible = [p for p in found if not p[0].hidden and len(p[1].mapping) >= TABLE_COLUMNS]
+    hidden = [p for p in found if p[0].hidden and complete(p[1])]
+    sheet, header = max(visible or hidden or found, key=rank)  # max keeps the first of equals: sheet order
     missing = [c for c in REQUIRED if c not in header.mapping]
     if missing:
-        raise FileRefused(
-            "table-not-found", detail=f"工作表“{sheet.name}”第 {header.row + 1} 行的表头缺少：{'、'.join(missing)}"
-        )
+        detail = f"工作表“{sheet.name}”第 {header.row + 1} 行的表头缺少：{'、'.join(missing)}"
+        if hidden and not sheet.hidden:
+            names = "、".join(f"“{s.name}”" for s, _ in hidden)
+            detail += (
+                f"（隐藏的工作表{names}中另有一份清单，但隐藏的内容不作为报送内容；请把完整的清单放在可见的工作表中）"
+            )
+        raise FileRefused("table-not-found", detail=detail)
     _number_column(sheet, header)
-    return _table(sheet, header, file_name, fmt)
+    table = _table(sheet, header, file_name, fmt)
+    return _from_hidden(table, sheet, "问题清单") if sheet.hidden else table
+
+
+def _from_hidden(table: RawTable, sheet: _Sheet, label: str) -> RawTable:
+    """``table`` with the warning that it was taken from the hidden ``sheet``."""
+    params = {"label": label, "sheet": sheet.name}
+    warning = Message("table-in-hidden-sheet", file=table.file_name, sheet=sheet.name, params=params)
+    return dataclasses.replace(table, notices=(warning, *table.notices))
 
 
 def _find_kind_table(
@@ -610,30 +976,41 @@ def _find_kind_table(
     """The table of ``kind`` among the sheets (not ``exclude``, the sheet already taken), or None.
 
     Only a sheet whose header names every required column of the kind counts; a sheet named as
-    the kind's template sheet wins a tie, visible sheets before hidden ones."""
+    the kind's template sheet wins a tie. A hidden sheet is taken only when no visible sheet holds
+    a table of the kind (complete or not), and then with a warning naming it."""
     lookup = kind.header_lookup(vocab)
-    found = [
-        (s, h)
-        for s in sheets
-        if s.name != exclude
-        and (h := _best_header(s, lookup, kind.required)) is not None
-        and all(c in h.mapping for c in kind.required)
-    ]
-    if not found:
+    found = [(s, h) for s in sheets if s.name != exclude and (h := _best_header(s, lookup, kind.required)) is not None]
+    complete = [(s, h) for s, h in found if all(c in h.mapping for c in kind.required)]
+    if not complete:
         return None
+    pool = [p for p in complete if not p[0].hidden]
+    if not pool and any(not s.hidden and _holds_kind_table(h, vocab) for s, h in found):
+        return None  # the visible table of the kind lacks a column: a hidden one never stands in for it
+    pool = pool or complete
 
-    def rank(pair: tuple[_Sheet, _Header]) -> tuple[int, int, int]:
+    def rank(pair: tuple[_Sheet, _Header]) -> tuple[int, int]:
         sheet, header = pair
-        return (int(not sheet.hidden), int(sheet.name.strip() == kind.sheet), header.score)
+        return (int(sheet.name.strip() == kind.sheet), header.score)
 
-    sheet, header = max(found, key=rank)
-    return _table(sheet, header, file_name, fmt, kind)
+    sheet, header = max(pool, key=rank)
+    table = _table(sheet, header, file_name, fmt, kind)
+    return _from_hidden(table, sheet, kind.label) if sheet.hidden else table
+
+
+def _holds_kind_table(header: _Header, vocab: Vocabulary) -> bool:
+    """``header`` makes its sheet a table of the kind: it names ``TABLE_COLUMNS`` columns by labels
+    that are not also problem-list columns (a problem list's 完成时限/完成状态 name a matter's
+    办理时限/办理状态 too, and an example problem list is no 交办事项 table)."""
+    problem = vocab.header_lookup
+    own = [c for c, i in header.mapping.items() if _canonical(header.labels[i], problem) is None]
+    return len(own) >= TABLE_COLUMNS
 
 
 def _table(sheet: _Sheet, header: _Header, file_name: str, fmt: str, kind: LedgerKind = PROBLEM) -> RawTable:
     """The table below ``header`` on ``sheet``: its rows, cell addresses and header block."""
-    unit_text, filled_text = _header_block(sheet.rows[: header.row])
+    unit_text, filled_text, title_text = _header_block(sheet.rows[: header.row])
     values, rows, notices = _rows(sheet, header, file_name, kind)
+    _excel_dates(sheet, header, kind, values, rows)
     return RawTable(
         file_name=file_name,
         sheet=sheet.name,
@@ -642,11 +1019,44 @@ def _table(sheet: _Sheet, header: _Header, file_name: str, fmt: str, kind: Ledge
         values=values,
         rows=rows,
         unit_text=unit_text,
+        title_text=title_text,
         filled_text=filled_text,
         notices=tuple(notices),
         fmt=fmt,
         headers={c: header.labels[i] for c, i in header.mapping.items()},
+        excel_errors=sheet.excel_errors,
     )
+
+
+_BEFORE_MARCH_1900 = (1900, 3)
+
+
+def _excel_dates(
+    sheet: _Sheet, header: _Header, kind: LedgerKind, values: tuple[list[Any], ...], rows: tuple[int, ...]
+) -> None:
+    """Date cells python-calamine cannot read right get their serial back (``ExcelDate``).
+
+    Excel counts 1900-02-29, a day that never was (serial 60); calamine gives it, and the days
+    before it, as 1900-02-28 or earlier, and zero or negative serials (which Excel shows as
+    ``########``) as the time 00:00:00. For those cells, and for time-of-day cells in a date
+    column, the stored number is read from the file so that a message quotes the cell as Excel
+    shows it (1900-02-29, -5), never as 00:00:00."""
+    if sheet.numbers is None:
+        return
+    dates = _DATES if kind is PROBLEM else kind.date_columns
+    odd: dict[tuple[int, int], tuple[int, int]] = {}  # (row, column) in the sheet -> (column, index) in values
+    for j, (column, place) in enumerate(header.mapping.items()):
+        if column not in dates:
+            continue
+        for i, v in enumerate(values[j]):
+            tv = type(v)
+            if tv is dt.time or ((tv is dt.date or tv is dt.datetime) and (v.year, v.month) < _BEFORE_MARCH_1900):
+                odd[(rows[i] - 1, place)] = (j, i)
+    if not odd:
+        return
+    for cell, number in sheet.numbers(set(odd)).items():
+        j, i = odd[cell]
+        values[j][i] = ExcelDate(number)
 
 
 def _number_column(sheet: _Sheet, header: _Header) -> None:
@@ -667,15 +1077,27 @@ def _number_column(sheet: _Sheet, header: _Header) -> None:
             return
 
 
-def _header_block(rows: list[list[Any]]) -> tuple[str, str]:
+TITLE_LINES = 5  # lines above a table that may hold its title (the unit's name in it)
+TITLE_CHARS = 200
+
+
+def _header_block(rows: list[list[Any]]) -> tuple[str, str, str]:
+    """The 填报单位 and 填报日期 texts of the lines above a table, and its title: the first few
+    other lines (``附件2``, ``滨河社区干部作风整顿问题清单``)."""
     unit, filled = "", ""
+    titles: list[str] = []
     for row in rows:
         line = fold(" ".join(_text(v) for v in row if _text(v)))
-        if not unit and (m := _UNIT_RE.search(line)):
-            unit = m.group(1).strip()
-        if not filled and (m := _DATE_RE.search(line)):
-            filled = m.group(1).strip()
-    return unit, filled
+        if not line:
+            continue
+        block = False
+        if m := _UNIT_RE.search(line):
+            unit, block = unit or m.group(1).strip(), True
+        if m := _DATE_RE.search(line):
+            filled, block = filled or m.group(1).strip(), True
+        if not block and len(titles) < TITLE_LINES:
+            titles.append(line)
+    return unit, filled, " ".join(titles)[:TITLE_CHARS]
 
 
 _TRIM = " \t\r\n\u3000\u00a0"
@@ -906,8 +1328,31 @@ def unit_from_name(file_name: str, campaign: Campaign) -> Unit | None:
     return _match_name(name_text(file_name), campaign.units)
 
 
+_PREFIXED_ID = re.compile(r"^([A-Z0-9_]+)-\d{1,5}$")
+
+
+def unit_from_ids(raw: RawTable, campaign: Campaign) -> Unit | None:
+    """The roster unit whose code prefixes the 问题编号 of the file (``BH-001`` …), when more than
+    half of the ids that have a prefix share it."""
+    ids = raw.column("问题编号") or []
+    prefixes: dict[str, int] = {}
+    for value in ids:
+        if type(value) is str and (
+            m := _PREFIXED_ID.match(_SPACES.sub("", unicodedata.normalize("NFKC", value)).upper())
+        ):
+            prefixes[m[1]] = prefixes.get(m[1], 0) + 1
+    if not prefixes:
+        return None
+    code, count = max(prefixes.items(), key=lambda item: item[1])
+    if count * 2 <= sum(prefixes.values()):
+        return None
+    return next((u for u in campaign.units if u.code.upper() == code), None)
+
+
 def identify_unit(raw: RawTable, campaign: Campaign, file_name: str) -> tuple[Unit | None, list[Message]]:
-    """The unit, from the hidden marker, then the 填报单位 text, then the file name (SPEC §4)."""
+    """The unit, from (in this order) the hidden marker, the 填报单位 text, the title above the
+    table, the 问题编号 prefixes, the file name (SPEC §4). The first clue found decides; another
+    clue naming another unit is a warning (``unit-conflict``)."""
     found: list[tuple[str, Unit]] = []
     messages: list[Message] = []
     if raw.marker and raw.marker.get("unit_code"):
@@ -918,6 +1363,10 @@ def identify_unit(raw: RawTable, campaign: Campaign, file_name: str) -> tuple[Un
     text_unit = _match_name(raw.unit_text, campaign.units) if raw.unit_text else None
     if text_unit:
         found.append(("填报单位", text_unit))
+    if raw.title_text and (unit := _match_name(raw.title_text, campaign.units)):
+        found.append(("表格标题", unit))
+    if unit := unit_from_ids(raw, campaign):
+        found.append(("问题编号", unit))
     if unit := _match_name(name_text(file_name), campaign.units):
         found.append(("文件名", unit))
     if not found:

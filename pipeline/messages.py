@@ -303,8 +303,14 @@ CATALOGUE: dict[str, Entry] = {
     "unit-unknown": Entry(
         "error",
         "无法确定填报单位",
-        "无法确定填报单位：表头“填报单位”为“{found}”，文件名也未包含名单中的单位名称。请在“填报单位（盖章）：”后填写单位全称。",
+        "无法确定填报单位：表头“填报单位”为“{found}”，表格标题、问题编号和文件名（含所在文件夹）也都对不上名单中的单位。请在“填报单位（盖章）：”后填写单位全称。",
         "在表头“填报单位（盖章）：”后填写单位全称",
+    ),
+    "table-in-hidden-sheet": Entry(
+        "warning",
+        "取自隐藏的工作表",
+        "{label}取自隐藏的工作表“{sheet}”：可见的工作表中没有{label}。请核实这确是本单位要报送的内容；以后请把{label}放在可见的工作表中（在工作表标签上右键，选“取消隐藏”）。",
+        "把{label}放在可见的工作表中，删去不用的隐藏工作表",
     ),
     "unit-conflict": Entry("warning", "填报单位不一致", "填报单位前后不一致：{detail}；按“{unit}”处理。"),
     "unit-text-unmatched": Entry(
@@ -318,6 +324,12 @@ CATALOGUE: dict[str, Entry] = {
     # --- cell errors (the file is returned) ----------------------------------------------
     "cell-required": Entry(
         "error", "必填项为空", "“{column}”为必填项，不能为空。", "填写{column}；每个问题的这一项都要填写"
+    ),
+    "cell-excel-error": Entry(
+        "error",
+        "单元格显示错误值",
+        "“{column}”单元格显示的是 Excel 错误值“{value}”，不是填写的内容（通常是公式出了错：除数为零、引用的单元格已被删除、查找不到等）。请在这个单元格里直接填写{column}本身，不要用公式。",
+        "直接填写{column}本身（不要用公式）",
     ),
     "category-invalid": Entry(
         "error",
@@ -342,6 +354,18 @@ CATALOGUE: dict[str, Entry] = {
         "日期被写成数字",
         "“{column}”的值“{value}”是一个数字，不是日期（Excel 常把 4.30 自动变成 4.3）。请改写为 2022-04-30 或 4月30日。",
         "写成 2022-04-30 或 4月30日（不要写成 4.30）",
+    ),
+    "date-too-early": Entry(
+        "error",
+        "日期早于活动年度",
+        "“{column}”的日期“{value}”早于本次整改活动的年度（{year} 年），不可能是实际的时限或完成日期（常见原因：年份输错，或单元格里是 Excel 自动转换出的日期）。请核对后填写正确的日期，如 {year}-04-30。",
+        "填写 {year} 年的实际日期，如 {year}-04-30",
+    ),
+    "date-too-late": Entry(
+        "error",
+        "日期明显过晚",
+        "“{column}”的日期“{value}”晚于 {latest} 年底，对 {year} 年的整改活动来说明显不合理（多半是年份输错）。请核对后填写正确的日期；确需长期整改的，完成时限写“长期坚持”。",
+        "填写正确的日期，如 {year}-04-30；确需长期整改的写“长期坚持”",
     ),
     "date-long-term-done": Entry(
         "error",

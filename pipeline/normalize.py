@@ -35,13 +35,61 @@ _BARE_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}$")  # "4.30" typed as text: the sa
 
 @dataclass(frozen=True)
 class Invalid:
-    """A cell that could not be read: the catalogue ``code`` saying why, and the ``value`` as written."""
+    """A cell that could not be read: the catalogue ``code`` saying why, and the ``value`` as written;
+    ``params`` are what the message needs besides (the bound a date broke, say)."""
 
     code: str
     value: Any
+    params: tuple[tuple[str, Any], ...] = ()
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    """A cell showing an Excel error value (``#DIV/0!``, ``#REF!``, ``#N/A`` …): a formula that
+    failed, not something the unit typed. The readers return such cells as empty (xlsx, xls), as
+    a number (an .ods formula result) or not at all; ``ingest`` puts this in their place."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+
+
+@dataclass(frozen=True)
+class ExcelDate:
+    """A date-formatted cell whose serial number no reader turns into a real date: Excel's
+    1900-02-29 (serial 60, a day that never was), the days before it, zero and negative serials
+    (Excel shows ``########``), and times of day. The readers give these as 1900-02-28 or
+    00:00:00; ``ingest`` puts the serial here, so a message quotes the cell as Excel shows it."""
+
+    serial: float
+
+    def __str__(self) -> str:
+        serial = self.serial
+        if serial < 0 or serial == 0:
+            return _number_text(serial)
+        day, fraction = divmod(serial, 1)
+        clock = ""
+        if fraction:
+            minutes = round(fraction * 24 * 60)
+            clock = f"{minutes // 60:02d}:{minutes % 60:02d}"
+        if day == 0:
+            return clock
+        if day == 60:
+            shown = "1900-02-29"
+        else:
+            shown = (dt.date(1899, 12, 31) + dt.timedelta(days=int(day) - (day > 60))).isoformat()
+        return f"{shown} {clock}" if clock else shown
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _last_day(year: int, month: int) -> dt.date:
@@ -55,24 +103,53 @@ def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+DATE_YEARS_AHEAD = 2  # a date may fall up to this many years after the campaign's year
+
+
+def date_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last day a date of a ``year`` campaign may be (``date-too-early``/``-late``).
+
+    A campaign lasts one year (整改落实 ends in October); a problem that truly takes longer is
+    written 长期坚持, and a deadline past the 整改落实 phase is reported (``deadline-after-phase``).
+    So a date before the campaign's year, or more than ``DATE_YEARS_AHEAD`` years after it, is a
+    mistyped year (2202 or 2032 for 2022, Excel's serial 60 read as 1900-02-28), never a plan;
+    two years leave room for a project planned over the next year or two ("2024年12月底")."""
+    return dt.date(year, 1, 1), dt.date(year + DATE_YEARS_AHEAD, 12, 31)
+
+
+def in_campaign_range(day: dt.date, value: Any, year: int) -> Any:
+    """``day`` when it lies in ``date_bounds(year)``, else an ``Invalid`` quoting ``value``."""
+    first, last = date_bounds(year)
+    if day < first:
+        return Invalid("date-too-early", value, (("year", year),))
+    if day > last:
+        return Invalid("date-too-late", value, (("year", year), ("latest", last.year)))
+    return day
+
+
 def parse_date(value: Any, year: int, immediate: dt.date | None, allow_long_term: bool) -> Any:
     """A ``date``, ``LONG_TERM``, ``None`` for empty, or an ``Invalid`` quoting the cell.
 
     ``immediate`` is the date 即知即改/立行立改 stand for (the 填报日期 of the header block, else
     the received date); ``allow_long_term`` is true for 完成时限 (no deadline) and false for
-    完成日期, where 长期坚持 is no date.
+    完成日期, where 长期坚持 is no date. A date outside ``date_bounds(year)`` is an ``Invalid``
+    (``date-too-early``, ``date-too-late``) quoting the cell as written.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return in_campaign_range(value.date(), value, year)
     if isinstance(value, dt.date):
-        return value
+        return in_campaign_range(value, value, year)
+    if isinstance(value, ExcelDate):  # Excel's own dates before 1900-03-01, zero, negative, a time
+        return (
+            Invalid("date-too-early", value, (("year", year),)) if value.serial >= 1 else Invalid("date-invalid", value)
+        )
     if isinstance(value, bool):
         return Invalid("date-invalid", value)
     if isinstance(value, (int, float)):
         if float(value).is_integer() and _EXCEL_SERIAL[0] <= value <= _EXCEL_SERIAL[1]:
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+            return in_campaign_range(dt.date(1899, 12, 30) + dt.timedelta(days=int(value)), value, year)
         return Invalid("date-number", value)  # a bare number such as 4.3 (Excel's "4.30") is no date
     if not isinstance(value, str):
         return Invalid("date-invalid", value)
@@ -82,7 +159,11 @@ def parse_date(value: Any, year: int, immediate: dt.date | None, allow_long_term
     if _BARE_NUMBER.match(text):
         return Invalid("date-number", value)
     parsed = _parse_text(text, year, immediate, allow_long_term)
-    return Invalid("date-invalid", value) if parsed is None else parsed
+    if parsed is None:
+        return Invalid("date-invalid", value)
+    if isinstance(parsed, dt.date) and text not in _IMMEDIATE_WORDS:  # 即知即改 is the day given, not typed
+        return in_campaign_range(parsed, value, year)
+    return parsed
 
 
 def _parse_text(text: str, year: int, immediate: dt.date | None, allow_long_term: bool) -> dt.date | str | None:

@@ -157,6 +157,12 @@ def read_one(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcom
         return Outcome(code=exc.code, params=exc.params, archived=copied)
     except MemoryError:
         return Outcome(code="file-too-complex", params={"limit": f"{limits.memory_mb} MB"}, archived=copied)
+    except BaseException as exc:
+        if not ingest.is_panic(exc):
+            raise
+        # a panic in the reader's Rust code that ingest did not meet first: the bytes are not a
+        # workbook it can read, so the file is corrupt (never a worker's death, never a traceback)
+        return Outcome(code="file-corrupt", params={"detail": "文件内部结构异常"}, archived=copied)
 
 
 def read_isolated(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcome:

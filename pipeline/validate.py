@@ -28,6 +28,7 @@ from pipeline.kinds import MATTER_STATUSES, LedgerKind
 from pipeline.messages import Message, has_errors
 from pipeline.normalize import (
     LONG_TERM,
+    ExcelError,
     Invalid,
     category_lookup,
     parse_choice,
@@ -153,6 +154,8 @@ class ProblemRows(pa.DataFrameModel):
 
 # The column a frame-wide check points at, for the cell address of its message.
 _CHECK_COLUMN = {"completed-without-date": "完成日期", "date-without-completed": "完成日期"}
+# The columns whose every filled cell a check of ProblemRows reads (an ``Invalid`` there is reported by it).
+_CHECKED = {"问题类别", "完成状态", "完成时限", "完成日期"}
 
 
 def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.DataFrame:
@@ -176,6 +179,7 @@ def _normalised_cells(
     immediates: list[dt.date] = []
     bounds: list[tuple[int, int]] = []
     start = 0
+    errors = any(sub.raw.excel_errors for sub in subs)  # cells showing #DIV/0!, #REF! … (rare: looked for then)
     for sub in subs:
         raw = sub.raw
         n = len(raw.rows)
@@ -191,6 +195,7 @@ def _normalised_cells(
     out = np.empty((start, len(NORMALISED)), dtype=object)
     for j, column in enumerate(NORMALISED):
         values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in columns[column]]
+        failed = _excel_errors(values) if errors else {}
         if column == "问题类别":
             lookup = category_lookup(values, vocab)
             result = [parse_choice(v, lookup, "category-invalid") for v in values]
@@ -204,8 +209,45 @@ def _normalised_cells(
             result = [_id(v) for v in values]
         else:
             result = [(v.strip(_BLANKS) or None) if type(v) is str else text_value(v) for v in values]
+        for i, invalid in failed.items():
+            result[i] = invalid
         out[:, j] = np.fromiter(result, dtype=object, count=start)  # no value is ever taken for a sequence
     return out, bounds
+
+
+EXCEL_ERROR = "cell-excel-error"
+
+
+def _excel_errors(values: list[Any]) -> dict[int, Invalid]:
+    """The cells of ``values`` showing an Excel error, each as an ``Invalid`` quoting the error;
+    they are emptied in ``values`` (so no normaliser sees them)."""
+    failed = {i: Invalid(EXCEL_ERROR, v.text) for i, v in enumerate(values) if type(v) is ExcelError}
+    for i in failed:
+        values[i] = None
+    return failed
+
+
+def _error_cells(
+    raw: RawTable, frame: pd.DataFrame, columns: Sequence[str], checked: set[str], file_name: str, sheet: str
+) -> list[Message]:
+    """A message for each cell of ``columns`` showing an Excel error, but those of ``checked``
+    (the schema's checks report them: a category, a status, a date)."""
+    found: list[Message] = []
+    for column in columns:
+        if column in checked or column not in raw.columns:
+            continue
+        for row, value in frame[column].items():
+            if isinstance(value, Invalid) and value.code == EXCEL_ERROR:
+                found.append(
+                    Message(
+                        EXCEL_ERROR,
+                        file=file_name,
+                        sheet=sheet,
+                        cell=raw.cell(column, int(row)),
+                        params={"column": column, "value": value.value},
+                    )
+                )
+    return found
 
 
 _BLANKS = " \t\r\n\u3000\u00a0"  # what text_value trims
@@ -256,6 +298,9 @@ def check_tables(subs: Sequence[Submission], campaign: Campaign, vocab: Vocabula
             ProblemRows.validate(batch, lazy=True)
         except pa.errors.SchemaErrors as exc:
             _collect(exc.failure_cases, batch, [s.raw for s in subs], found)
+    for i, (sub, frame) in enumerate(zip(subs, frames, strict=True)):
+        if sub.raw.excel_errors:
+            found[i].extend(_error_cells(sub.raw, frame, NORMALISED, _CHECKED, sub.raw.file_name, sub.raw.sheet))
     rules = _row_rules(subs, cells, bounds, campaign)
     results: list[Checked] = []
     for i, (sub, frame) in enumerate(zip(subs, frames, strict=True)):
@@ -310,9 +355,10 @@ def _collect(
         cell_value = batch.at[int(idx), column]
         raw_value = raw.frame.at[row, column] if column in raw.columns else None
         code = "cell-required" if check == "not_nullable" else check
+        extra: dict[str, Any] = {}
         if isinstance(cell_value, Invalid):
-            code, raw_value = cell_value.code, cell_value.value
-        params: dict[str, Any] = {"column": column, "value": _show(raw_value)}
+            code, raw_value, extra = cell_value.code, cell_value.value, dict(cell_value.params)
+        params: dict[str, Any] = {"column": column, "value": _show(raw_value), **extra}
         if code in ("date-without-completed", "date-without-done"):
             params["status"] = batch.at[int(idx), status_column]
             params["value"] = _show(cell_value)
@@ -326,8 +372,12 @@ def _show(value: Any) -> str:
         return ""
     if isinstance(value, Invalid):
         value = value.value
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
     if isinstance(value, dt.date):
         return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M:%S}" if value.second else f"{value:%H:%M}"
     if isinstance(value, float):
         return repr(value) if not value.is_integer() else str(int(value))
     return str(value)
@@ -398,7 +448,7 @@ def check_against_ledger(checked: Checked, ledger: LedgerView) -> Checked:
     first_row: dict[str, int] = {}
     for r, rec in records(frame):
         pid = rec["问题编号"]
-        if pid is None:
+        if pid is None or isinstance(pid, Invalid):  # an id cell showing an Excel error: reported already
             continue
         owner = ledger.owners.get(pid)
         if not ID_PATTERN.match(pid) or owner is None:
@@ -534,6 +584,7 @@ def normalise_kind(
         given = raw.column(column)
         values = list(given) if given is not None else [None] * len(raw.rows)
         values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in values]
+        failed = _excel_errors(values) if raw.excel_errors else {}
         if column == kind.status_column:
             lookup = {t: kind.status(vocab, t) for t in {str(v).strip() for v in values if v is not None}}
             result = [parse_choice(v, lookup, kind.status_code) for v in values]
@@ -543,8 +594,18 @@ def normalise_kind(
             result = [item_id(v) for v in values]
         else:
             result = [text_value(v) for v in values]
+        for i, invalid in failed.items():
+            result[i] = invalid
         out[column] = pd.Series(result, index=index, dtype=object)
     return out
+
+
+def _kind_checked(kind: LedgerKind) -> set[str]:
+    """The columns of ``kind`` whose every filled cell a check of its schema reads."""
+    read = {kind.status_column, *kind.date_columns} - {""}
+    if kind.assignees:
+        read.discard(kind.deadline_column)  # the office's deadline, kept as text
+    return read
 
 
 def check_kind_tables(
@@ -562,6 +623,8 @@ def check_kind_tables(
                 _collect(exc.failure_cases, batch, raws, found, kind.check_columns, kind.status_column)
     out = []
     for i, (raw, frame) in enumerate(zip(raws, frames, strict=True)):
+        if raw.excel_errors:
+            found[i].extend(_error_cells(raw, frame, kind.columns, _kind_checked(kind), raw.file_name, raw.sheet))
         messages = sorted(found[i], key=_order(raw))
         if kind.done_column:
             for r, rec in records(frame):
@@ -601,7 +664,7 @@ def check_items(
     first_row: dict[str, int] = {}
     for r, rec in records(frame):
         iid = rec[kind.id_column]
-        if iid is None:
+        if iid is None or isinstance(iid, Invalid):  # an id cell showing an Excel error: reported already
             continue
         units = view.owners.get(iid)
         if units is None:

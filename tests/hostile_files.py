@@ -21,7 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import olefile
-from builders_ingest import list_grid, write_book
+from builders_ingest import list_grid, patch_boundsheets, write_book
 from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
 from cryptography.hazmat.primitives.ciphers import Cipher
 
@@ -317,3 +317,15 @@ def encrypt_xls(path: Path, password: str = "VelvetSweatshop") -> Path:
 
 def velvet_xls(path: Path, password: str = "VelvetSweatshop") -> Path:
     return encrypt_xls(write_book(path, [list_grid()], "xls"), password)
+
+
+def xls_sheet_offset_past_end(path: Path, past: int = 100_000) -> Path:
+    """A real .xls (the standard list, 5 KB) whose BoundSheet8 record's sheet offset (``lbPlyPos``)
+    points ``past`` bytes beyond the end of the workbook stream: python-calamine slices the stream
+    there and panics."""
+    write_book(path, [list_grid()], "xls")
+
+    def patch(_index: int, stream: bytearray, payload: int) -> None:
+        struct.pack_into("<I", stream, payload, len(stream) + past)
+
+    return patch_boundsheets(path, patch)
