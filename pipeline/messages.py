@@ -37,6 +37,24 @@ CATALOGUE: dict[str, Entry] = {
         "单位重复",
         "campaign.toml 的单位名单中，{field}“{value}”出现了不止一次（第 {first} 个和第 {second} 个单位）。",
     ),
+    "config-lead-unknown": Entry(
+        "error",
+        "牵头部门不在单位名单中",
+        "campaign.toml 的 [leads] 中“{key}”一行写的“{name}”不在本镇的单位名单（[[units]]）中。"
+        "牵头部门请填写名单中单位的名称、简称或代码，如“{example}”；名称写错的请改正，"
+        "名单中确实没有的单位请先在 [[units]] 中登记。",
+    ),
+    "config-lead-campaign": Entry(
+        "error",
+        "不是专项治理",
+        "campaign.toml 的 [leads] 中“{key}”不是专项治理的名称。每行的名称请写 {allowed} 之一（三项专项治理），"
+        '如 "办事难" = ["单位名称"]。',
+    ),
+    "config-lead-twice": Entry(
+        "error",
+        "牵头部门重复设置",
+        "campaign.toml 的 [leads] 中“{key}”与前面的一行都是“{campaign}”的牵头部门，请合并为一行。",
+    ),
     "config-no-units": Entry("error", "缺少单位名单", "campaign.toml 中没有任何 [[units]] 单位，请至少登记一个单位。"),
     "synonyms-invalid": Entry("error", "列名同义词配置错误", "列名同义词文件 {path} 有误：{detail}"),
     "workspace-locked": Entry(

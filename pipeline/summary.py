@@ -164,7 +164,7 @@ def build(
         as_of=as_of,
         months=tuple(months),
         trend=trend,
-        categories=_categories(final, first, vocab, escalated_ids),
+        categories=_categories(final, first, vocab, escalated_ids, campaign.leads),
         groups=_groups(final, vocab),
         units=units,
         unit_rates=_unit_rates(campaign, problems, months),
@@ -208,8 +208,14 @@ def _rate(frame: pd.DataFrame) -> float:
     return float(aggregate.counts(frame)["完成率"]) if len(frame) else math.nan
 
 
-def _categories(final: pd.DataFrame, first: pd.DataFrame, vocab: Vocabulary, escalated: set[str]) -> pd.DataFrame:
-    table = aggregate.category_stats(final, vocab)
+def _categories(
+    final: pd.DataFrame,
+    first: pd.DataFrame,
+    vocab: Vocabulary,
+    escalated: set[str],
+    leads: dict[str, tuple[str, ...]],
+) -> pd.DataFrame:
+    table = aggregate.category_stats(final, vocab, leads)
     table["期初完成率"] = [_rate(first[first["问题类别"] == c]) for c in table["问题类别"]]
     table["移交纪委"] = [
         int(final.loc[final["问题类别"] == c, "问题编号"].isin(escalated).sum()) for c in table["问题类别"]
