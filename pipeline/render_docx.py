@@ -12,9 +12,7 @@ from __future__ import annotations
 import copy
 import io
 import math
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
@@ -29,6 +27,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, Listing, RichText
 
 from pipeline import textsafe
+from pipeline.atomic import write_atomic, write_bytes
 from pipeline.report import LADDER_TOP, MonthReport, as_date, ladder_level
 from pipeline.workdays import add_workdays
 
@@ -901,24 +900,17 @@ def _keep_before(office: Any) -> None:
 
 
 def _render(template: Path, context: dict[str, Any], path: Path) -> Path:
-    """Render ``template`` into ``path``, whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Render ``template`` into ``path``, whole or not at all (``atomic.write_atomic``)."""
     doc = DocxTemplate(str(template))
     doc.render(context, _env())
     if "office" in context and "date_text" in context:
         place_signature(doc.docx.element.body, context["office"], context["date_text"])
-    fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
+
+    def save(tmp: Path) -> None:
+        with open(tmp, "xb") as handle:
             doc.save(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomic(path, save, durable=True)
 
 
 class _Package:
@@ -983,22 +975,12 @@ class _Package:
         return buffer.getvalue()
 
     def write(self, context: dict[str, Any], path: Path) -> Path:
-        """Render ``context`` into ``path``, whole or not at all (a temporary file moved into
-        place; not fsync'd: these documents are written into the staging folder of a month and
+        """Render ``context`` into ``path``, whole or not at all (``atomic.write_bytes``;
+        not fsync'd: these documents are written into the staging folder of a month and
         can always be made again from the ledger)."""
         if not self.plain:
             return _render(self.path, context, path)
-        data = self.render(context)
-        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=path.parent)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return path
+        return write_bytes(path, self.render(context))
 
 
 # The document properties docxtpl renders as Jinja templates (DocxTemplate.render_properties).

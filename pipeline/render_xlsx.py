@@ -19,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline import layout, textsafe
+from pipeline.atomic import write_atomic
 from pipeline.config import Campaign, Unit
 from pipeline.kinds import ITEM_KINDS, LedgerKind
 from pipeline.render_docx import cn_date
@@ -263,6 +264,10 @@ def print_setup(ws: Worksheet, header_row: int, title: str, footer_left: str = "
 
 def write_ledger(report: MonthReport, path: Path) -> Path:
     """``总台账.xlsx``: 问题总台账, 单位统计, 分类统计, 专项治理, 报送情况, 逾期督办, 校验结果, 统计图."""
+    return write_atomic(path, lambda tmp: _write_ledger(report, tmp))
+
+
+def _write_ledger(report: MonthReport, path: Path) -> None:
     wb = new_workbook(path)
     fmt = _Formats(wb)
     problems = report.problems
@@ -306,7 +311,6 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
     write_charts(wb, report, unit_columns, category_columns, sheet_title("统计图"), footer)
     wb.set_properties({"title": book_title, "author": report.campaign.office})
     wb.close()
-    return path
 
 
 # Status series of the category chart, with their colours (green done, grey not started).
