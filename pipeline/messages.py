@@ -85,6 +85,23 @@ CATALOGUE: dict[str, Entry] = {
         "目录 {path} 不是空目录，也不是演示生成的工作目录；为免覆盖真实数据，演示不会写入这里。请换一个目录。",
     ),
     "summary-no-data": Entry("error", "没有数据", "台账中还没有任何月份的数据，请先运行月度汇总。"),
+    "summary-months-not-run": Entry(
+        "error",
+        "月度汇总未运行",
+        "{period}报告统计到{last}，但{months}的月度汇总还没有运行（台账中最近运行的是{latest}），"
+        "现在生成的报告会把旧的数字当作期末情况。请先按月份顺序运行：{commands}，然后再生成报告。",
+    ),
+    "summary-period-empty": Entry(
+        "error",
+        "报告期内没有数据",
+        "{period}报告统计到{last}，但报告期内没有运行过任何月份的月度汇总。请检查统计截止日期（AS_OF），"
+        "或先运行该期间各月的月度汇总。",
+    ),
+    "summary-gaps": Entry(
+        "warning",
+        "月份缺失",
+        "注意：{gaps}没有运行月度汇总，之后的月份已经运行，无法再补记，本报告不含{gaps}的数据。{end}",
+    ),
     "summary-no-font": Entry(
         "info",
         "未绘制统计图",

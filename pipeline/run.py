@@ -42,7 +42,7 @@ from pipeline.archive import (
     workspace_lock,
 )
 from pipeline.config import Campaign, Workspace, load_campaign
-from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, SummaryNoData, UnitUnknown
+from pipeline.errors import DemoRefused, FileRefused, MonthOrderError, UnitUnknown
 from pipeline.kinds import ITEM_KINDS, MATTER, REGISTER_FILE, LedgerKind
 from pipeline.messages import Message
 from pipeline.render_feedback import Note, Returned
@@ -788,9 +788,8 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
         if as_of is None:
             latest = store.latest_month()
             as_of = (store.month_as_of(latest) if latest else None) or dt.date.today()
-        months = summary_data.period_months(store.months(), period, as_of)
-        if not months:
-            raise SummaryNoData()
+        plan = summary_data.plan_period(campaign, store.months(), period, as_of)  # refuses stale figures
+        months = plan.months
         history = [
             summary_data.MonthHistory(
                 month=m,
@@ -806,6 +805,6 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
         matters = _item_ledgers(store, campaign, months[-1], history[-1].as_of).get(MATTER.name)
     finally:
         store.close()
-    data = summary_data.build(campaign, vocab, period, as_of, history, records, matters)
+    data = summary_data.build(campaign, vocab, period, as_of, history, records, matters, plan)
     folder = ws.out / f"{as_of.year}年{data.period_name}报告"
     return render_summary(data, folder, fonts)
