@@ -427,6 +427,7 @@ def _template_formats(wb: Workbook) -> tuple[Any, ...]:
 # --- the problem-list template a unit fills in (附件2) -------------------------------------------
 BLANK_ROWS = 100  # editable, formatted rows for new problems below the registered ones
 GUIDE_SHEET = "填表说明"
+GUIDE_WIDTH = 60  # the 填表说明 sheet's one column, in Excel units
 # 完成时限 takes a date or the texts the pipeline reads (4月底, 6月30日前, 上半年, 年底前, 长期坚持, 即知即改…):
 # a warning, never a refusal, for anything else (the pipeline itself says what it cannot read).
 DEADLINE_WORDS: tuple[str, ...] = ("月", "年", "长期", "常态", "持续", "即", "立")
@@ -742,15 +743,16 @@ def _write_guide(
     ws = wb.add_worksheet(GUIDE_SHEET)
     head = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True, "valign": "vcenter"})
     text = wb.add_format({"font_name": "宋体", "font_size": 11, "valign": "top", "text_wrap": True})
-    ws.set_column(0, 0, 110)
+    ws.set_column(0, 0, GUIDE_WIDTH)
     ws.write_string(0, 0, GUIDE_SHEET, head)
     ws.set_row(0, 24)
     for r, line in enumerate(guide_lines(campaign, unit, month, registered, others), start=2):
         ws.write_string(r, 0, line, text)
-        ws.set_row(r, row_height([line], [110]))
+        ws.set_row(r, 16 * math.ceil(display_len(line) / (GUIDE_WIDTH - 8)) + 4)  # 11 pt lines, some to spare
     ws.protect("")
     ws.set_portrait()
     ws.set_paper(9)
+    ws.fit_to_pages(1, 0)  # one page wide: every line wraps inside the page
     return ws
 
 
