@@ -33,6 +33,7 @@ from pipeline.receipts import source_label
 from pipeline.report import (
     CAMPAIGN_COLUMNS,
     CATEGORY_COLUMNS,
+    LEADS_UNSET,
     LEDGER_COLUMNS,
     LEDGER_EXTRA,
     MISSING_STATUSES,
@@ -446,25 +447,44 @@ def unit_stats(
     return pd.DataFrame(rows, columns=[*UNIT_COLUMNS, *UNIT_EXTRA])
 
 
-def category_stats(problems: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
-    """分类统计: one row per category (the seven of the seed), special campaigns marked."""
+def lead_text(category: str, special: bool, leads: Mapping[str, Sequence[str]]) -> str:
+    """牵头部门 of a category: the township's own lead departments of a special campaign
+    (campaign.toml ``[leads]``), ``LEADS_UNSET`` where it names none, "" for other categories."""
+    if not special:
+        return ""
+    return "、".join(leads.get(category, ())) or LEADS_UNSET
+
+
+def category_stats(
+    problems: pd.DataFrame, vocab: Vocabulary, leads: Mapping[str, Sequence[str]] | None = None
+) -> pd.DataFrame:
+    """分类统计: one row per category (the seven of the seed), special campaigns marked with their
+    lead departments (``leads``: ``Campaign.leads``)."""
     sums = tally(problems, "问题类别", [c.name for c in vocab.categories])
     rows = [
-        {"问题类别": c.name, "专项治理": c.campaign, "牵头部门": "、".join(c.leads), **sums.loc[c.name].to_dict()}
+        {
+            "问题类别": c.name,
+            "专项治理": c.campaign,
+            "牵头部门": lead_text(c.name, c.campaign, leads or {}),
+            **sums.loc[c.name].to_dict(),
+        }
         for c in vocab.categories
     ]
     return pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS)).astype({"问题数": int, "红灯": int, "黄灯": int})
 
 
-def campaign_stats(problems: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
-    """专项治理: the seed's special campaigns with their lead departments, and the same counts."""
+def campaign_stats(
+    problems: pd.DataFrame, vocab: Vocabulary, leads: Mapping[str, Sequence[str]] | None = None
+) -> pd.DataFrame:
+    """专项治理: the seed's special campaigns with their lead departments (``Campaign.leads``), and
+    the same counts."""
     special = [c for c in vocab.categories if c.campaign]
     sums = tally(problems, "问题类别", [c.name for c in special])
     involved = problems.groupby("问题类别")["单位编码"].nunique() if len(problems) else pd.Series(dtype=int)
     rows = [
         {
             "专项治理": c.name,
-            "牵头部门": "、".join(c.leads),
+            "牵头部门": lead_text(c.name, True, leads or {}),
             "涉及单位": int(involved.get(c.name, 0)),
             **sums.loc[c.name].to_dict(),
         }
@@ -558,11 +578,11 @@ def month_report(
         doc_number=doc_number,
         problems=problems,
         units=unit_stats(campaign, problems, submissions, previous_rates, previous),
-        categories=category_stats(problems, vocab),
+        categories=category_stats(problems, vocab, campaign.leads),
         submissions=submissions,
         validation=validation_table(records, unit_names, not_taken),
         previous_month=previous_month,
-        campaigns=campaign_stats(problems, vocab),
+        campaigns=campaign_stats(problems, vocab, campaign.leads),
         reply_by=due,
         reply_by_estimated=estimated,
         previous_rate=town_completion_rate(previous_state),

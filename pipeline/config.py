@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import tomllib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,9 @@ class Campaign:
     units: tuple[Unit, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     assessment: Assessment = field(default_factory=Assessment)
+    # the lead departments (牵头部门) of each special campaign, by its canonical category name:
+    # names of roster units (``[leads]`` in campaign.toml, see ``parse_leads``); none by default
+    leads: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def unit_by_code(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
@@ -308,6 +312,7 @@ def parse_campaign(data: dict[str, Any]) -> Campaign:
         )
     values["units"] = _units(data.get("units"))
     values["assessment"] = parse_assessment(data.get("assessment"))
+    values["leads"] = parse_leads(data.get(LEADS_TABLE), values["units"])
     known = set(_TEXT_KEYS) | set(_DATE_KEYS) | set(_INT_KEYS) | {"year"}
     values["extra"] = {k: v for k, v in section.items() if k not in known}
     return Campaign(**values)
@@ -346,6 +351,83 @@ def parse_assessment(raw: Any) -> Assessment:
             expected="按时报送满分和整改完成满分不能都为 0",
         )
     return result
+
+
+LEADS_TABLE = "leads"
+
+
+def parse_leads(raw: Any, units: Sequence[Unit]) -> dict[str, tuple[str, ...]]:
+    """The optional ``[leads]`` table: the lead departments (牵头部门) of the special campaigns.
+
+    Each key names a special campaign (村务公开 / 工程建设 / 办事难, or its full name); its value
+    is a list of units of the roster (name, alias or code), or one of them as a text. The result
+    maps each named campaign's canonical category name to the units' names, in the order given.
+    Nothing is ever taken from the sample township: a campaign not named here has no lead."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            "config-bad-value",
+            key=LEADS_TABLE,
+            value=raw,
+            expected=f'应写作 [leads] 表，每行一项专项治理，如 "办事难" = ["{_lead_example(units)}"]',
+        )
+    from pipeline.vocab import load_vocabulary  # the bundled categories (synonyms.toml adds none)
+
+    special = [c for c in load_vocabulary().categories if c.campaign]
+    allowed = "、".join(f"“{c.short}”" for c in special)
+    out: dict[str, tuple[str, ...]] = {}
+    for name, value in raw.items():
+        category = _special_campaign(name, special)
+        if category is None:
+            raise ConfigError("config-lead-campaign", key=name, allowed=allowed)
+        if category in out:
+            raise ConfigError("config-lead-twice", key=name, campaign=category)
+        entries = [value] if isinstance(value, str) else value
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise ConfigError(
+                "config-bad-value",
+                key=f"[leads] 中的“{name}”",
+                value=value,
+                expected=f'应为本镇单位名单中的单位名称列表，如 "{name}" = ["{_lead_example(units)}"]',
+            )
+        leads: list[str] = []
+        for entry in entries:
+            unit = _unit_named(entry, units)
+            if unit is None:
+                raise ConfigError("config-lead-unknown", key=name, name=entry.strip(), example=_lead_example(units))
+            if unit.name not in leads:
+                leads.append(unit.name)
+        out[category] = tuple(leads)
+    return out
+
+
+def _special_campaign(name: str, special: Sequence[Any]) -> str | None:
+    """The canonical name of the special campaign ``name`` names (its name, short name or key phrase)."""
+    from pipeline.vocab import key
+
+    k = key(name)
+    if not k:
+        return None
+    for category in special:
+        if k in (key(category.name), key(category.short)):
+            return str(category.name)
+    hits = {str(c.name) for c in special for phrase in c.keys if key(phrase) in k}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _unit_named(text: str, units: Sequence[Unit]) -> Unit | None:
+    """The roster unit ``text`` names: its name, an alias, or its code (any case)."""
+    wanted = text.strip()
+    if not wanted:
+        return None
+    return next((u for u in units if wanted == u.name or wanted in u.aliases or wanted.upper() == u.code), None)
+
+
+def _lead_example(units: Sequence[Unit]) -> str:
+    """A unit to show in the [leads] messages: the roster's first department, else its first unit."""
+    unit = next((u for u in units if u.kind == "部门"), units[0] if units else None)
+    return unit.name if unit is not None else "单位名称"
 
 
 def _required(section: dict[str, Any], name: str, key: str) -> Any:

@@ -38,6 +38,24 @@ CATALOGUE: dict[str, Entry] = {
         "单位重复",
         "campaign.toml 的单位名单中，{field}“{value}”出现了不止一次（第 {first} 个和第 {second} 个单位）。",
     ),
+    "config-lead-unknown": Entry(
+        "error",
+        "牵头部门不在单位名单中",
+        "campaign.toml 的 [leads] 中“{key}”一行写的“{name}”不在本镇的单位名单（[[units]]）中。"
+        "牵头部门请填写名单中单位的名称、简称或代码，如“{example}”；名称写错的请改正，"
+        "名单中确实没有的单位请先在 [[units]] 中登记。",
+    ),
+    "config-lead-campaign": Entry(
+        "error",
+        "不是专项治理",
+        "campaign.toml 的 [leads] 中“{key}”不是专项治理的名称。每行的名称请写 {allowed} 之一（三项专项治理），"
+        '如 "办事难" = ["单位名称"]。',
+    ),
+    "config-lead-twice": Entry(
+        "error",
+        "牵头部门重复设置",
+        "campaign.toml 的 [leads] 中“{key}”与前面的一行都是“{campaign}”的牵头部门，请合并为一行。",
+    ),
     "config-no-units": Entry("error", "缺少单位名单", "campaign.toml 中没有任何 [[units]] 单位，请至少登记一个单位。"),
     "synonyms-invalid": Entry("error", "列名同义词配置错误", "列名同义词文件 {path} 有误：{detail}"),
     "config-section-missing": Entry(
@@ -259,6 +277,23 @@ CATALOGUE: dict[str, Entry] = {
         "目录 {path} 不是空目录，也不是演示生成的工作目录；为免覆盖真实数据，演示不会写入这里。请换一个目录。",
     ),
     "summary-no-data": Entry("error", "没有数据", "台账中还没有任何月份的数据，请先运行月度汇总。"),
+    "summary-months-not-run": Entry(
+        "error",
+        "月度汇总未运行",
+        "{period}报告统计到{last}，但{months}的月度汇总还没有运行（台账中最近运行的是{latest}），"
+        "现在生成的报告会把旧的数字当作期末情况。请先按月份顺序运行：{commands}，然后再生成报告。",
+    ),
+    "summary-period-empty": Entry(
+        "error",
+        "报告期内没有数据",
+        "{period}报告统计到{last}，但报告期内没有运行过任何月份的月度汇总。请检查统计截止日期（AS_OF），"
+        "或先运行该期间各月的月度汇总。",
+    ),
+    "summary-gaps": Entry(
+        "warning",
+        "月份缺失",
+        "注意：{gaps}没有运行月度汇总，之后的月份已经运行，无法再补记，本报告不含{gaps}的数据。{end}",
+    ),
     "summary-no-font": Entry(
         "info",
         "未绘制统计图",

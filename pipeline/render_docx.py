@@ -12,9 +12,7 @@ from __future__ import annotations
 import copy
 import io
 import math
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
@@ -29,6 +27,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, Listing, RichText
 
 from pipeline import textsafe
+from pipeline.atomic import write_atomic, write_bytes
 from pipeline.filenames import output_path, safe_name
 from pipeline.report import LADDER_TOP, MonthReport, as_date, ladder_level
 from pipeline.workdays import add_workdays
@@ -62,6 +61,7 @@ HEAD_FONT = "方正小标宋简体"
 TABLE_FONT = "仿宋_GB2312"
 # The circular names the escalated items' numbers only when there are this few.
 ESCALATION_IDS_MAX = 5
+NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -319,25 +319,8 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
     red = int((lights == RED).sum())
     yellow = int((lights == YELLOW).sum())
     rate = _rate(done, total - longterm)
-    n_units = len(report.units) if len(report.units) else len(campaign.units)
     as_of = cn_date(report.as_of)
-
-    if total == 0:
-        ctx["overview_text"] = f"截至{as_of}，全镇{n_units}个单位均未报送查摆出的问题。"
-    else:
-        parts = [f"已完成{done}个"]
-        parts += [f"{label}{n}个" for label, n in (("整改中", doing), ("未启动", todo), ("长期坚持", longterm)) if n]
-        if math.isnan(rate):
-            tail = "均为长期坚持类问题" if longterm == total else ""
-        elif longterm:
-            tail = f"完成率{percent(rate)}（不含长期坚持类问题）"
-        else:
-            tail = f"完成率{percent(rate)}"
-        ctx["overview_text"] = (
-            f"截至{as_of}，全镇{n_units}个单位共查摆问题{total}个，其中"
-            + "，".join(parts)
-            + (f"，{tail}。" if tail else "。")
-        )
+    ctx["overview_text"] = _overview_text(report, as_of, total, _parts(done, doing, todo, longterm), rate, longterm)
     ctx["lights_text"] = _lights_text(red, yellow, campaign.warning_days, total)
     ctx["category_text"] = _category_text(report.categories)
     ctx["submission_text"] = _submission_text(report)
@@ -360,6 +343,51 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
     next_month = _next_month(report.month)
     ctx["next_due_text"] = cn_date(campaign.due_date(next_month))
     return ctx
+
+
+def _parts(done: int, doing: int, todo: int, longterm: int) -> list[str]:
+    """``已完成3个``, then the other statuses that have items."""
+    parts = [f"已完成{done}个"]
+    return parts + [f"{label}{n}个" for label, n in (("整改中", doing), ("未启动", todo), ("长期坚持", longterm)) if n]
+
+
+def _roster(report: MonthReport) -> tuple[list[str], list[str]]:
+    """(every unit of the month's table, the units without a problem in the ledger), in roster order."""
+    units = report.units
+    if units.empty:
+        return [clean(u.name) for u in report.campaign.units], []
+    order = _unit_order(report)
+    names = sorted((clean(n) for n in units["单位"]), key=lambda n: order.get(n, len(order)))
+    counts = dict(
+        zip(units["单位"].map(clean), units["问题数"] if "问题数" in units else [0] * len(units), strict=True)
+    )
+    return names, [n for n in names if not _int(counts.get(n))]
+
+
+def _overview_text(report: MonthReport, as_of: str, total: int, parts: list[str], rate: float, longterm: int) -> str:
+    """整改总体情况: how many units listed how many problems (never "6个单位共查摆" when only 4 did),
+    and how far they are."""
+    names, without = _roster(report)
+    n_units = len(names)
+    if total == 0:
+        if n_units == 1:
+            return f"截至{as_of}，{names[0]}暂无登记的问题。"
+        return f"截至{as_of}，全镇{n_units}个单位均暂无登记的问题。"
+    if math.isnan(rate):
+        tail = "均为长期坚持类问题" if longterm == total else ""
+    elif longterm:
+        tail = f"完成率{percent(rate)}（不含长期坚持类问题）"
+    else:
+        tail = f"完成率{percent(rate)}"
+    if n_units == 1:
+        who = f"{names[0]}共查摆问题{total}个"
+    elif not without:
+        who = f"全镇{n_units}个单位共查摆问题{total}个"
+    else:
+        listed = n_units - len(without)
+        rest = _names(without) if len(without) <= NAMES_MAX else f"其余{len(without)}个单位"
+        who = f"全镇{n_units}个单位中，{listed}个单位共查摆问题{total}个（{rest}暂无登记的问题）"
+    return f"截至{as_of}，{who}，其中" + "，".join(parts) + (f"，{tail}。" if tail else "。")
 
 
 def _lights_text(red: int, yellow: int, warning_days: int, total: int) -> str:
@@ -421,6 +449,14 @@ def _submission_text(report: MonthReport) -> str:
     received = len(groups["按时"]) + len(groups["逾期"]) + len(groups["退回"])
     due = report.campaign.problem_list_due
     what = "问题清单" if report.month == f"{due.year}-{due.month:02d}" else "问题整改进展"
+    if n_all == 1:
+        name, state = clean(subs["单位"].iloc[0]), str(subs["报送状态"].iloc[0])
+        said = {
+            "按时": f"按时报送了{what}。",
+            "逾期": f"逾期报送了{what}，要严格按时限报送。",
+            "退回": f"报送的{what}因填报不规范被退回修改，要按要求尽快补报。",
+        }
+        return f"本月应报送单位1个，{name}" + said.get(state, f"截至{cn_date(report.as_of)}未报送{what}，请尽快报送。")
     if len(groups["按时"]) == n_all:
         return f"本月应报送单位{n_all}个，{n_all}个单位均按时报送了{what}。"
     if received == 0:
@@ -474,41 +510,72 @@ def _unit_rows(report: MonthReport) -> list[dict[str, Any]]:
 
 
 def _ranking_text(rows: list[dict[str, Any]]) -> str:
+    """The units with the higher and the lower completion rates (units sharing a rate named
+    together; a 0 % unit never among the higher, nor a unit among both), the units with red
+    items, and the units left out of the ranking because they have nothing to complete."""
     rated = [r for r in rows if r["rate_value"] is not None]
-    tail = "各单位整改进展及排名情况如下："
+    unrated = [r["unit"] for r in rows if r["rate_value"] is None]
+    tail = "各单位整改进展及排名情况如下：" if len(rows) != 1 else "整改进展情况如下："
     text = ""
-    if len(rated) >= 4:
-        rates = [round(r["rate_value"], 4) for r in rated]
-        if max(rates) == min(rates):
-            text = f"从各单位看，各单位完成率均为{rated[0]['rate']}。"
+    if len(rated) == 1:
+        text = f"从各单位看，{rated[0]['unit']}完成率为{rated[0]['rate']}。"
+    elif rated:
+        groups = _rate_groups(rated)
+        if len(groups) == 1:
+            who = "各单位" if not unrated else f"{len(rated)}个单位"
+            text = f"从各单位看，{who}完成率均为{groups[0][0]}。"
         else:
-            n = 3 if len(rated) >= 8 else 2
-            best = sorted(rates, reverse=True)[n - 1]
-            worst = sorted(rates)[n - 1]
-            top = [r for r, v in zip(rated, rates, strict=True) if v >= best]
-            bottom = [r for r, v in zip(rated, rates, strict=True) if v <= worst and v < best]
-            text = f"从各单位看，完成率较高的是{_by_rate(top)}"
-            if bottom:
-                text += f"；完成率较低的是{_by_rate(bottom)}，相关单位要加快整改进度。"
-            else:
-                text += "。"
+            n = 3 if len(rated) >= 8 else 2 if len(rated) >= 4 else 1
+            top, bottom = _rate_ends(groups, n)
+            text = (
+                f"从各单位看，完成率较高的是{_by_rate(top)}；完成率较低的是{_by_rate(bottom)}，相关单位要加快整改进度。"
+            )
+    if unrated and rated:
+        who = _names(unrated) if len(unrated) <= NAMES_MAX else f"另有{len(unrated)}个单位"
+        text += f"{who}暂无需限期完成的问题，不参加排名。"
     reds = [r["unit"] for r in rows if r["red"] != "0"]
     if reds:
         text += f"存在红灯问题的单位{len(reds)}个：{'、'.join(reds)}。"
     return text + tail
 
 
-def _by_rate(rows: list[dict[str, Any]]) -> str:
-    """``甲村、乙村（均为100.0%）、丙村（88.9%）``: units sharing a rate named together."""
-    groups: dict[str, list[str]] = {}
-    for r in rows:
-        groups.setdefault(r["rate"], []).append(r["unit"])
+def _rate_groups(rated: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """(rate as shown, units) of each distinct rate, highest first (table order within a rate)."""
+    groups: dict[str, tuple[float, list[str]]] = {}
+    for r in rated:
+        groups.setdefault(r["rate"], (round(r["rate_value"], 4), []))[1].append(r["unit"])
+    ordered = sorted(groups.items(), key=lambda item: -item[1][0])
+    return [(shown, names) for shown, (_value, names) in ordered]
+
+
+def _rate_ends(
+    groups: list[tuple[str, list[str]]], n: int
+) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """The groups named as the higher rates and as the lower ones: at least ``n`` units each way
+    (whole groups, so tied units are all named), the highest and the lowest group always, no group
+    in both, and a 0 % group never among the higher."""
+    top, bottom = [groups[0]], [groups[-1]]
+    i, j = 1, len(groups) - 2
+    while sum(len(g[1]) for g in top) < n and i <= j and groups[i][0] != percent(0):
+        top.append(groups[i])
+        i += 1
+    while sum(len(g[1]) for g in bottom) < n and j >= i:
+        bottom.insert(0, groups[j])
+        j -= 1
+    return top, bottom
+
+
+def _by_rate(groups: list[tuple[str, list[str]]]) -> str:
+    """``甲村、乙村（均为100.0%）、丙村（88.9%）``: units sharing a rate named together (counted
+    when more than ``NAMES_MAX``)."""
     parts = []
-    for rate, names in groups.items():
+    for rate, names in groups:
         if len(names) == 1:
             parts.append(f"{names[0]}（{rate}）")
-        else:
+        elif len(names) <= NAMES_MAX:
             parts.append(f"{'、'.join(names)}（均为{rate}）")
+        else:
+            parts.append(f"{len(names)}个单位（均为{rate}）")
     return "、".join(parts)
 
 
@@ -900,24 +967,17 @@ def _keep_before(office: Any) -> None:
 
 
 def _render(template: Path, context: dict[str, Any], path: Path) -> Path:
-    """Render ``template`` into ``path``, whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Render ``template`` into ``path``, whole or not at all (``atomic.write_atomic``)."""
     doc = DocxTemplate(str(template))
     doc.render(context, _env())
     if "office" in context and "date_text" in context:
         place_signature(doc.docx.element.body, context["office"], context["date_text"])
-    fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
+
+    def save(tmp: Path) -> None:
+        with open(tmp, "xb") as handle:
             doc.save(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomic(path, save, durable=True)
 
 
 class _Package:
@@ -982,22 +1042,12 @@ class _Package:
         return buffer.getvalue()
 
     def write(self, context: dict[str, Any], path: Path) -> Path:
-        """Render ``context`` into ``path``, whole or not at all (a temporary file moved into
-        place; not fsync'd: these documents are written into the staging folder of a month and
+        """Render ``context`` into ``path``, whole or not at all (``atomic.write_bytes``;
+        not fsync'd: these documents are written into the staging folder of a month and
         can always be made again from the ledger)."""
         if not self.plain:
             return _render(self.path, context, path)
-        data = self.render(context)
-        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=path.parent)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return path
+        return write_bytes(path, self.render(context))
 
 
 # The document properties docxtpl renders as Jinja templates (DocxTemplate.render_properties).

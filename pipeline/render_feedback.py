@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import ingest, render_xlsx, textsafe
+from pipeline.atomic import write_atomic
 from pipeline.filenames import output_path, safe_name
 from pipeline.messages import CATALOGUE, Message
 
@@ -153,8 +154,7 @@ def write_feedback(item: Returned, path: Path) -> Path:
         table = wb.create_sheet(title)
         _copy_values(table, rows, merged)
         _mark(table, item.on_sheet(sheet), merged)
-    wb.save(path)
-    return path
+    return write_atomic(path, wb.save)
 
 
 def _copy_titles(sheets: Sequence[str]) -> dict[str, str]:

@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import itertools
 import math
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,11 +27,12 @@ from docx.shared import Mm, Pt
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline import textsafe
+from pipeline.atomic import write_atomic
 from pipeline.filenames import output_path, safe_name
 from pipeline.messages import render_text
 from pipeline.render_docx import change_points, cn_date, cn_date_short, page_numbers, percent, signature_indents
-from pipeline.render_xlsx import _Formats, new_workbook, write_table
-from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData, summary_counts
+from pipeline.render_xlsx import _Formats, new_workbook, row_height, write_table
+from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData, month_text, summary_counts
 
 REPORT_NAME = "{year}年{period}工作情况报告.docx"
 WORKBOOK_NAME = "汇总.xlsx"
@@ -207,19 +207,10 @@ def render_summary(data: SummaryData, folder: Path, fonts: Sequence[str] | None 
     charts = draw_charts(data, font) if font else {}
     missing = "" if font else render_text("summary-no-font", {"fonts": "、".join(candidates) or "（无）"})
     report = output_path(folder, safe_name(REPORT_NAME.format(year=data.as_of.year, period=data.period_name)))
-    _atomic(report, lambda tmp: _document(data, charts, missing).save(str(tmp)))
+    write_atomic(report, lambda tmp: _document(data, charts, missing).save(str(tmp)))
     workbook = output_path(folder, WORKBOOK_NAME)
-    _atomic(workbook, lambda tmp: write_workbook(data, tmp))
+    write_atomic(workbook, lambda tmp: write_workbook(data, tmp))
     return [report, workbook]
-
-
-def _atomic(path: Path, write: Any) -> None:
-    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
@@ -341,6 +332,10 @@ class _Writer:
     def note(self, text: str) -> None:
         _font(self._paragraph(indent=True).add_run(text), SUBHEAD_FONT, 12)
 
+    def warning(self, text: str) -> None:
+        """A paragraph the reader must not miss (months missing from the figures): bold body text."""
+        _font(self._paragraph(indent=True).add_run(text), BODY_FONT, BODY_PT, bold=True)
+
     def signature(self, office: str, day: dt.date) -> None:
         """The 发文机关署名 and 成文日期 as in the circular (GB/T 9704-2012 7.3.5.2), kept on the
         page of the text's last paragraph."""
@@ -360,12 +355,17 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     w = _Writer(charts, missing)
     labels = data.month_labels
     span = labels[0] if len(labels) == 1 else f"{labels[0]}至{labels[-1]}"
-    w.title(data.title_lines, f"（{data.as_of.year}年{span}，截至{cn_date(data.as_of)}）")
+    year, as_of = data.campaign.year, cn_date(data.figures_as_of)
+    w.title(data.title_lines, f"（{year}年{span}，截至{as_of}）")
     latest, first = data.latest, data.trend.iloc[0]
+    who = f"全镇{len(data.units)}个单位" if len(data.units) != 1 else str(data.units["单位"].iloc[0])
     w.body(
-        f"{data.as_of.year}年以来，全镇{len(data.units)}个单位按照镇党委“一月一督查、一月一通报”的要求，"
+        f"{year}年以来，{who}按照镇党委“一月一督查、一月一通报”的要求，"
         f"扎实推进干部作风整顿。现将{span}整改工作情况报告如下。"
     )
+    w.body(sources_text(data))
+    if data.gaps:
+        w.warning(gaps_text(data))
     if missing:
         w.note(missing)
     section = 0
@@ -374,7 +374,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     w.heading(section, "总体进展")
     total, lasting = int(latest["问题数"]), int(latest["长期坚持"])
     w.body(
-        f"截至{cn_date(data.as_of)}，全镇共查摆问题{total}个"
+        f"截至{as_of}，{_listed(data)}共查摆问题{total}个"
         + (f"，其中长期坚持{lasting}个；需限期完成的{total - lasting}个中，" if lasting else "，")
         + f"已完成{int(latest['已完成'])}个，整改中{int(latest['整改中'])}个，未启动{int(latest['未启动'])}个，"
         + _rate_clause(latest["完成率"], first["完成率"], first["月份"])
@@ -457,8 +457,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
         first = f"得分最高的是{'、'.join(tops['单位'])}（{tops['得分'].iloc[0]:.1f}分{'，并列第一' if len(tops) > 1 else ''}）"
         counted = "按时报送、整改完成、逾期督办、移交纪委、退回修改" + ("和工作总结报送" if _summary_due(data) else "")
         w.body(
-            f"按照“纳入{data.as_of.year}年度重点工作考核内容，严格考核、逗硬奖惩”的要求，"
-            f"根据{counted}情况对各单位计分，{first}。"
+            f"按照“纳入{year}年度重点工作考核内容，严格考核、逗硬奖惩”的要求，根据{counted}情况对各单位计分，{first}。"
         )
         w.figure("assessment", "单位考核得分", f"表{w.tables + 1}")
         w.table("单位考核得分排名", data.assessment[list(ASSESSMENT_COLUMNS)], legend=_formula_note(data))
@@ -468,6 +467,34 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     w.body(_next_steps(data))
     w.signature(data.campaign.office, data.as_of)
     return w.doc
+
+
+def sources_text(data: SummaryData) -> str:
+    """The months the report is made from: ``本报告依据2022年3月、4月、5月的月度汇总数据编制（共3个月）。``"""
+    n = len(data.months)
+    return f"本报告依据{data.months_text}的月度汇总数据编制" + (f"（共{n}个月）。" if n > 1 else "。")
+
+
+def gaps_text(data: SummaryData) -> str:
+    """The warning for months of the period never run (empty when there are none)."""
+    if not data.gaps:
+        return ""
+    end = ""
+    if data.months and data.last and data.months[-1] < data.last:
+        end = (
+            f"本报告的期末数字为{month_text([data.months[-1]])}月度汇总时（截至{cn_date(data.figures_as_of)}）的情况，"
+            f"不是{month_text([data.last])}的情况。"
+        )
+    return render_text("summary-gaps", {"gaps": data.gap_text, "end": end})
+
+
+def _listed(data: SummaryData) -> str:
+    """``全镇`` or, when some units listed no problem, ``全镇6个单位中有4个单位`` (a one-unit roster: its name)."""
+    units = data.units
+    if len(units) == 1:
+        return str(units["单位"].iloc[0])
+    listed = int((units["问题数"].fillna(0).astype(int) > 0).sum())
+    return "全镇" if listed == len(units) or listed == 0 else f"全镇{len(units)}个单位中有{listed}个单位"
 
 
 def _next_steps(data: SummaryData) -> str:
@@ -638,7 +665,7 @@ def _category_sentence(data: SummaryData) -> str:
     cats = data.categories[data.categories["问题数"] > 0].dropna(subset=["完成率"])
     cats = cats.sort_values("完成率", ascending=False, kind="stable")
     rates = [percent(v) for v in cats["完成率"]]
-    groups = _tied_groups([f"“{c}”" for c in cats["问题类别"]], rates)
+    groups = _tied_groups([c if "“" in c else f"“{c}”" for c in cats["问题类别"]], rates)  # “办事难” once
     if len(groups) < 2:
         return f"各类问题完成率均为{rates[0]}。" if len(cats) > 1 else ""
 
@@ -739,9 +766,13 @@ def _unit_sentence(data: SummaryData) -> str:
     red lights) and by gain since the start; tied units named together (并列), counted instead of
     named when there are many, and no unit named at both ends."""
     rated = data.units.dropna(subset=["完成率"])
+    roster = {u.name: i for i, u in enumerate(getattr(getattr(data, "campaign", None), "units", ()))}
+    unrated = sorted(  # in roster order, as the circular names them
+        (str(n) for n in data.units.loc[data.units["完成率"].isna(), "单位"]), key=lambda n: roster.get(n, len(roster))
+    )
     parts = []
     if len(rated) == 0:
-        parts.append("各单位均无需限期完成的问题。")
+        parts.append(f"{unrated[0]}暂无需限期完成的问题。" if len(unrated) == 1 else "各单位均无需限期完成的问题。")
     elif len(rated) == 1:
         parts.append(f"{rated['单位'].iloc[0]}期末完成率{percent(rated['完成率'].iloc[0])}。")
     else:
@@ -771,6 +802,8 @@ def _unit_sentence(data: SummaryData) -> str:
             if same.any():  # equal rates in different places: say why, as the table's order does
                 text += "（完成率相同的，红灯问题少的排名在前）"
             parts.append(text + "。")
+    if len(rated) and unrated:
+        parts.append(f"{_who(unrated)}暂无需限期完成的问题，不参加排名。")
     improved = data.improved
     if len(improved) >= 2:
         parts.append(_progress_sentence(improved))
@@ -829,7 +862,7 @@ def _overdue_sentence(data: SummaryData) -> str:
     done = overdue["结果"].str.startswith("已完成")
     text = (
         f"本期共有{len(overdue)}个问题在月度督查中亮红灯，累计督办{int(overdue['督办次数'].sum())}次；"
-        f"截至{cn_date(data.as_of)}，已完成{int(done.sum())}个，仍未完成{int((~done).sum())}个。"
+        f"截至{cn_date(data.figures_as_of)}，已完成{int(done.sum())}个，仍未完成{int((~done).sum())}个。"
     )
     if len(escalated):
         esc_done = escalated["结果"].str.startswith("已完成")
@@ -856,7 +889,7 @@ def _matter_sentence(data: SummaryData) -> str:
     late = data.matters.finished_late
     open_parts = [f"{label}{n}件" for label in ("办理中", "未启动") if (n := int((status == label).sum()))]
     text = (
-        f"截至{cn_date(data.as_of)}，主要领导批示、交办事项共{total}件，"
+        f"截至{cn_date(data.figures_as_of)}，主要领导批示、交办事项共{total}件，"
         f"涉及{pairs['单位编码'].nunique()}个承办单位；已办结{done}件，办结率{percent(done / total if total else 1.0)}"
         + (f"（其中{late}件超过办理时限后办结）" if late else "")
         + ("，" + "，".join(open_parts) if open_parts else "")
@@ -970,6 +1003,7 @@ def write_workbook(data: SummaryData, path: Path) -> Path:
         {"font_name": "宋体", "font_size": 10, "border": 1, "align": "center", "num_format": "0.0"}
     )
     labels = data.month_labels
+    _write_sources(wb, data)
 
     trend = write_table(wb, fmt, "逐月趋势", data.trend, list(data.trend.columns))
     n = len(data.trend)
@@ -1046,6 +1080,39 @@ def write_workbook(data: SummaryData, path: Path) -> Path:
         write_table(wb, fmt, "交办事项", items, list(items.columns))
     wb.close()
     return path
+
+
+SOURCES_SHEET = "编制说明"
+
+
+def _write_sources(wb: Any, data: SummaryData) -> Worksheet:
+    """The workbook's first sheet: what the report is, as of when, the months its figures come
+    from, and a warning naming the months never run."""
+    ws = wb.add_worksheet(SOURCES_SHEET)
+    label = wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "valign": "top", "border": 1})
+    text = wb.add_format({"font_name": "宋体", "font_size": 11, "text_wrap": True, "valign": "top", "border": 1})
+    alert = wb.add_format(
+        {"font_name": "宋体", "font_size": 11, "bold": True, "font_color": "#C00000", "text_wrap": True, "border": 1}
+    )
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 90)
+    rows: list[tuple[str, str, Any]] = [
+        ("报告", data.title, text),
+        ("统计截止日期", cn_date(data.as_of), text),
+        ("数据来源", sources_text(data), text),
+        (
+            "各月统计截止日",
+            "、".join(f"{m}：{cn_date(d)}" for m, d in zip(data.month_labels, data.month_dates, strict=False)),
+            text,
+        ),
+    ]
+    if data.gaps:
+        rows.append(("注意", gaps_text(data), alert))
+    for r, (name, value, style) in enumerate(rows):
+        ws.write_string(r, 0, name, label)
+        ws.write_string(r, 1, textsafe.cell_text(value), style)
+        ws.set_row(r, row_height([value], [90]))
+    return ws
 
 
 def _series(sheet: str, col: int, rows: int, colour: str, category_col: int = 0) -> dict[str, Any]:

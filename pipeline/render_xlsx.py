@@ -6,6 +6,7 @@ Text from submissions is always written with ``write_string``: a cell reading ``
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import math
@@ -19,6 +20,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline import layout, textsafe
+from pipeline.atomic import write_atomic
 from pipeline.config import Campaign, Unit
 from pipeline.kinds import ITEM_KINDS, LedgerKind
 from pipeline.render_docx import cn_date
@@ -263,6 +265,10 @@ def print_setup(ws: Worksheet, header_row: int, title: str, footer_left: str = "
 
 def write_ledger(report: MonthReport, path: Path) -> Path:
     """``总台账.xlsx``: 问题总台账, 单位统计, 分类统计, 专项治理, 报送情况, 逾期督办, 校验结果, 统计图."""
+    return write_atomic(path, lambda tmp: _write_ledger(report, tmp))
+
+
+def _write_ledger(report: MonthReport, path: Path) -> None:
     wb = new_workbook(path)
     fmt = _Formats(wb)
     problems = report.problems
@@ -316,7 +322,6 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
     write_charts(wb, report, unit_columns, category_columns, sheet_title("统计图"), footer)
     wb.set_properties({"title": book_title, "author": report.campaign.office})
     wb.close()
-    return path
 
 
 # Status series of the category chart, with their colours (green done, grey not started).
@@ -398,21 +403,21 @@ def write_charts(
     return ws
 
 
-def _date_validation(ws: Worksheet, campaign: Campaign, first: int, last: int, col: int) -> None:
+def _date_validation(
+    ws: Worksheet, campaign: Campaign, first: int, last: int, col: int, prompt: tuple[str, str] | None = None
+) -> None:
     """Only a date around the campaign's year may be typed into column ``col`` of a template."""
-    ws.data_validation(
-        first,
-        col,
-        last,
-        col,
-        {
-            "validate": "date",
-            "criteria": "between",
-            "minimum": dt.datetime(campaign.year - 1, 1, 1),
-            "maximum": dt.datetime(campaign.year + 2, 12, 31),
-            "error_message": "请填写日期，如 2022-04-30",
-        },
-    )
+    options: dict[str, Any] = {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": dt.datetime(campaign.year - 1, 1, 1),
+        "maximum": dt.datetime(campaign.year + 2, 12, 31),
+        "error_title": "日期",
+        "error_message": f"请填写日期，如 {campaign.year}-04-30",
+    }
+    if prompt is not None:
+        options.update(input_title=prompt[0], input_message=prompt[1])
+    ws.data_validation(first, col, last, col, options)
 
 
 def _template_formats(wb: Workbook) -> tuple[Any, ...]:
@@ -429,6 +434,48 @@ def _template_formats(wb: Workbook) -> tuple[Any, ...]:
     )
 
 
+# --- the problem-list template a unit fills in (附件2) -------------------------------------------
+BLANK_ROWS = 100  # editable, formatted rows for new problems below the registered ones
+GUIDE_SHEET = "填表说明"
+GUIDE_WIDTH = 60  # the 填表说明 sheet's one column, in Excel units
+# 完成时限 takes a date or the texts the pipeline reads (4月底, 6月30日前, 上半年, 年底前, 长期坚持, 即知即改…):
+# a warning, never a refusal, for anything else (the pipeline itself says what it cannot read).
+DEADLINE_WORDS: tuple[str, ...] = ("月", "年", "长期", "常态", "持续", "即", "立")
+
+
+def _prompts(campaign: Campaign, month: str) -> dict[str, tuple[str, str]]:
+    """The input prompt (title, text) Excel and WPS show on a template column's cells."""
+    year, mon = int(month[:4]), int(month[5:])
+    end = calendar.monthrange(year, mon)[1]
+    return {
+        "序号": ("序号", "按顺序填写 1、2、3……"),
+        "问题编号": ("问题编号", "已登记的问题由作风整顿办统一编号，不能修改；新增问题不填，报送后自动编号。"),
+        "问题类别": ("问题类别", "从下拉列表中选择七类整顿重点之一。"),
+        "具体问题": ("具体问题", "写明问题的具体表现（不少于10个字），一行只写一个问题。"),
+        "整改措施": ("整改措施", "写明针对这个问题的具体整改措施。"),
+        "责任领导": ("责任领导", "写明职务和姓名，如“党支部书记 张三”。"),
+        "责任人": ("责任人", "写明职务和姓名，如“村文书 李四”。"),
+        "完成时限": (
+            "完成时限",
+            f"填写日期，如 {year}-{mon:02d}-{end} 或 {mon}月{end}日；也可写“{mon}月底”“{mon}月{end}日前”“上半年”“年底前”；"
+            "需要长期坚持的写“长期坚持”。不要写成 4.30 这样的数字。",
+        ),
+        "整改进展": ("整改进展", "写明截至本月的整改进展；每月都要更新。"),
+        "完成状态": ("完成状态", "从下拉列表中选择：未启动、整改中、已完成、长期坚持。"),
+        "完成日期": ("完成日期", f"完成状态为“已完成”时必填，写实际完成的日期，如 {year}-{mon:02d}-20；未完成的不填。"),
+        "备注": ("备注", "需要说明的其他情况（如问题表述需要调整），可不填。"),
+    }
+
+
+def _deadline_formula(campaign: Campaign, cell: str) -> str:
+    """A custom validation formula for 完成时限 at ``cell`` (relative): a date near the campaign's
+    year, or text with one of the ``DEADLINE_WORDS``."""
+    low = f"DATE({campaign.year - 1},1,1)"
+    high = f"DATE({campaign.year + 2},12,31)"
+    words = ",".join(f'ISNUMBER(SEARCH("{w}",{cell}))' for w in DEADLINE_WORDS)
+    return f"=OR(AND(ISNUMBER({cell}),{cell}>={low},{cell}<={high}),{words})"
+
+
 def write_unit_template(
     campaign: Campaign,
     unit: Unit,
@@ -439,29 +486,96 @@ def write_unit_template(
     records: Sequence[Mapping[str, Any]] | None = None,
 ) -> Path:
     """A unit's template for ``month``: its registered problems with their 问题编号, the problem
-    itself locked (sheet protected, no password), the ``EDITABLE`` columns open, a status dropdown,
-    a category dropdown on the blank rows for new problems, and the hidden marker sheet.
+    itself locked (sheet protected, no password), the ``EDITABLE`` columns open, ``BLANK_ROWS``
+    open rows for new problems (more by inserting rows, which the protection allows), the header
+    block's 填报人 and 填报日期 open, dropdowns and checks with input prompts, a 填表说明 sheet,
+    and the hidden marker sheet.
 
     ``records``: ``template_records(problems)`` made already (``write_templates`` makes them
     once for every unit)."""
+    return write_atomic(path, lambda tmp: _write_unit_template(campaign, unit, month, problems, tmp, items, records))
+
+
+def _write_unit_template(
+    campaign: Campaign,
+    unit: Unit,
+    month: str,
+    problems: pd.DataFrame | None,
+    path: Path,
+    items: Mapping[str, pd.DataFrame] | None,
+    records: Sequence[Mapping[str, Any]] | None,
+) -> None:
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})  # small: no temp files
     locked, locked_date, open_text, open_date, header, title, plain = _template_formats(wb)
+    label = wb.add_format({"font_name": "宋体", "font_size": 11, "align": "right", "valign": "vcenter"})
+    field_text = wb.add_format(
+        {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "bottom": 1, "bg_color": "#FFF2CC", "locked": False}
+    )
+    field_date = wb.add_format(
+        {
+            "font_name": "宋体",
+            "font_size": 11,
+            "valign": "vcenter",
+            "bottom": 1,
+            "bg_color": "#FFF2CC",
+            "locked": False,
+            "num_format": 'yyyy"年"m"月"d"日"',
+            "align": "left",
+        }
+    )
+    # cells no row writes (rows a unit adds at the end) are open too, without borders
+    column_default = wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter", "locked": False})
     ws = wb.add_worksheet(layout.SHEET)
     columns = layout.COLUMNS
+    n_cols = len(columns)
     ws.write_string(0, 0, "附件2", plain)
-    ws.merge_range(layout.TITLE_ROW - 1, 0, layout.TITLE_ROW - 1, len(columns) - 1, layout.title(campaign.town), title)
-    ws.write_string(layout.HEADER_BLOCK_ROW - 1, 0, layout.header_block(unit.name), plain)
+    for c in range(1, n_cols):
+        ws.write_blank(0, c, None, plain)  # locked: nothing to type above the title
+    ws.merge_range(layout.TITLE_ROW - 1, 0, layout.TITLE_ROW - 1, n_cols - 1, layout.title(campaign.town), title)
+    block = layout.HEADER_BLOCK_ROW - 1
+    filler, day = layout.FILLER_COLUMN - 1, layout.DATE_COLUMN - 1
+    ws.merge_range(block, 0, block, layout.UNIT_FIELD_LAST_COLUMN - 1, layout.unit_field(unit.name), plain)
+    ws.write_string(block, layout.FILLER_LABEL_COLUMN - 1, layout.FILLER_LABEL, label)
+    ws.write_blank(block, filler, None, field_text)
+    ws.write_string(block, layout.DATE_LABEL_COLUMN - 1, layout.DATE_LABEL, label)
+    ws.write_blank(block, day, None, field_date)
+    for c in range(day + 1, n_cols):
+        ws.write_blank(block, c, None, plain)
     ws.set_row(layout.TITLE_ROW - 1, 32)
+    ws.set_row(block, 22)
+    ws.data_validation(
+        block,
+        filler,
+        block,
+        filler,
+        {"validate": "any", "input_title": "填报人", "input_message": "填写本表填报人的姓名。"},
+    )
+    ws.data_validation(
+        block,
+        day,
+        block,
+        day,
+        {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.datetime(campaign.year - 1, 1, 1),
+            "maximum": dt.datetime(campaign.year + 2, 12, 31),
+            "error_type": "warning",
+            "error_title": "填报日期",
+            "error_message": f"请填写日期，如 {month}-20。",
+            "input_title": "填报日期",
+            "input_message": f"填写本表的填报日期，如 {month}-20。“即知即改”的问题以此日期为完成时限。",
+        },
+    )
     editable = EDITABLE
     first = layout.FIRST_DATA_ROW - 1
     if records is None:
         records = template_records(problems) if problems is not None else []
     n = len(records)
-    blank_rows = 10  # room for problems found this month (边查摆边整改)
     widths = [_template_width(column, records) for column in columns]
     for c, column in enumerate(columns):
         ws.write_string(layout.HEADER_ROW - 1, c, column, header)
-        ws.set_column(c, c, widths[c])
+        ws.set_column(c, c, widths[c], column_default)
     numbered = [column == "序号" for column in columns]
     styles = [(open_text, open_date) if column in editable else (locked, locked_date) for column in columns]
     write_string, write_blank = ws.write_string, ws.write_blank
@@ -493,10 +607,23 @@ def write_unit_template(
             else:
                 write_string(r, c, textsafe.cell_text(str(value)), text_style)
         ws.set_row(r, None if lines <= 1 else min(lines * LINE_HEIGHT + 3, 409))
-    for r in range(first + n, first + n + blank_rows):
-        for c, column in enumerate(columns):
-            ws.write_blank(r, c, None, open_date if column in ("完成时限", "完成日期") else open_text)
-    last = first + n + blank_rows - 1
+    # new problems (边查摆边整改): every column open but 问题编号, which the pipeline assigns
+    blank_styles = [
+        locked if column == "问题编号" else open_date if column in ("完成时限", "完成日期") else open_text
+        for column in columns
+    ]
+    for r in range(first + n, first + n + BLANK_ROWS):
+        for c, style in enumerate(blank_styles):
+            write_blank(r, c, None, style)
+    last = first + n + BLANK_ROWS - 1
+    prompts = _prompts(campaign, month)
+
+    def prompt(column: str) -> dict[str, str]:
+        return {"input_title": prompts[column][0], "input_message": prompts[column][1]}
+
+    for column in ("序号", "问题编号", "具体问题", "整改措施", "责任领导", "责任人", "整改进展", "备注"):
+        c = columns.index(column)
+        ws.data_validation(first, c, last, c, {"validate": "any", **prompt(column)})
     status_col = columns.index("完成状态")
     ws.data_validation(
         first,
@@ -507,35 +634,69 @@ def write_unit_template(
             "validate": "list",
             "source": list(STATUSES),
             "error_title": "完成状态",
-            "error_message": "请从下拉列表中选择",
+            "error_message": "请从下拉列表中选择：未启动、整改中、已完成、长期坚持",
+            **prompt("完成状态"),
         },
     )
-    _date_validation(ws, campaign, first, last, columns.index("完成日期"))
+    done_col = columns.index("完成日期")
+    _date_validation(ws, campaign, first, last, done_col, prompts["完成日期"])
+    deadline_col = columns.index("完成时限")
+    deadline_cell = f"{column_letter(deadline_col)}{first + 1}"
+    ws.data_validation(
+        first,
+        deadline_col,
+        last,
+        deadline_col,
+        {
+            "validate": "custom",
+            "value": _deadline_formula(campaign, deadline_cell),
+            "error_type": "warning",
+            "error_title": "完成时限",
+            "error_message": (
+                f"完成时限应填写日期（如 {campaign.year}-06-30），或“6月底”“上半年”“年底前”“长期坚持”等。"
+                "确认无误请点“是”保留。"
+            ),
+            **prompt("完成时限"),
+        },
+    )
     category_col = columns.index("问题类别")
-    if blank_rows:  # new problems (边查摆边整改) pick their category from the seven
-        ws.data_validation(
-            first + n,
-            category_col,
-            last,
-            category_col,
-            {
-                "validate": "list",
-                "source": list(load_vocabulary().category_names),
-                "error_type": "warning",
-                "error_title": "问题类别",
-                "error_message": "请从下拉列表中选择七类整顿重点之一",
-            },
-        )
-    ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "insert_rows": True})
+    if n:  # registered problems keep their category (locked): the prompt only
+        ws.data_validation(first, category_col, first + n - 1, category_col, {"validate": "any", **prompt("问题类别")})
+    ws.data_validation(  # new problems pick their category from the seven
+        first + n,
+        category_col,
+        last,
+        category_col,
+        {
+            "validate": "list",
+            "source": list(load_vocabulary().category_names),
+            "error_type": "warning",
+            "error_title": "问题类别",
+            "error_message": "请从下拉列表中选择七类整顿重点之一",
+            **prompt("问题类别"),
+        },
+    )
+    ws.protect(
+        "",
+        {
+            "format_columns": True,
+            "format_rows": True,
+            "autofilter": True,
+            "insert_rows": True,
+            "delete_rows": True,  # only rows without locked cells: never a registered problem
+        },
+    )
     ws.freeze_panes(layout.HEADER_ROW, 0)
     ws.set_landscape()
     ws.set_paper(9)
     print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}干部作风整顿问题清单（{month}）", campaign.office)
     ws.set_landscape()
+    others = []
     for kind in ITEM_KINDS:  # a sheet per other kind with items for the unit (its 交办事项)
         rows = (items or {}).get(kind.name)
         if rows is not None and len(rows):
-            _write_item_sheet(wb, campaign, unit, month, kind, rows)
+            others.append(_write_item_sheet(wb, campaign, unit, month, kind, rows).name)
+    _write_guide(wb, campaign, unit, month, n, others)  # after the sheets to fill, before the hidden marker
     meta = wb.add_worksheet(layout.MARKER_SHEET)
     meta.write_string(0, 0, layout.MARKER_TAG)
     meta.write_string(0, 1, unit.code)
@@ -545,7 +706,64 @@ def write_unit_template(
     meta.write_string(2, 1, f"{campaign.town}{campaign.year}")
     meta.very_hidden()  # a unit cannot unhide it from the sheet tabs menu
     wb.close()
-    return path
+
+
+def column_letter(index: int) -> str:
+    """The Excel letters of a 0-based column (``0`` -> ``A``)."""
+    return xlsxwriter.utility.xl_col_to_name(index)
+
+
+def guide_lines(campaign: Campaign, unit: Unit, month: str, registered: int, others: Sequence[str] = ()) -> list[str]:
+    """The 填表说明 sheet's text, line by line: how a unit fills its template for ``month`` (with
+    ``registered`` problems already listed, and the sheets ``others`` of the items assigned to it)."""
+    year, mon = int(month[:4]), int(month[5:])
+    end = calendar.monthrange(year, mon)[1]
+    due = campaign.due_date(month)
+    extra = "" if registered else "（本表目前没有已登记的问题，请在空白行中逐条填写查摆出的问题）"
+    return [
+        f"{unit.name}：本表为{campaign.town}{year}年干部作风整顿问题清单（{year}年{mon}月），由{campaign.office}制发。",
+        f"请于{due.year}年{due.month}月{due.day}日前填好报送。请直接在“{layout.SHEET}”工作表中填写，"
+        "不要改动表头和工作表名称，不要删除或重命名工作表，也不要复制到其他表格中再报送。",
+        "一、第3行：填写“填报人”和“填报日期”（黄色单元格），填报单位已经填好。",
+        f"二、已登记的问题（灰色单元格的问题编号、问题类别、具体问题、整改措施）不能修改{extra}。"
+        "每月更新“整改进展”和“完成状态”；完成时限、责任领导、责任人有变化的可以修改，"
+        "完成时限改变的按延期处理。问题表述需要调整的，请在“备注”中说明。",
+        "三、已登记但尚未完成的问题每月都要报送，不能删除，否则整份退回。",
+        f"四、新增问题（边查摆边整改）：在已登记问题下方的空白行中逐行填写，问题编号不填，报送后统一编号。"
+        f"表中预留了{BLANK_ROWS}行空白行；不够时，在空白行上单击右键选择“插入”整行，插入的行带有同样的格式和下拉选项。",
+        "五、问题类别：从下拉列表中选择七类整顿重点之一。",
+        f"六、完成时限：填写日期，如 {year}-{mon:02d}-{end} 或 {mon}月{end}日；也可以写“{mon}月底”“{mon}月{end}日前”"
+        "“上半年”“年底前”；需要长期坚持的写“长期坚持”。不要写成 4.30 这样的数字（Excel 会把它变成 4.3）。",
+        "七、完成状态：从下拉列表中选择“未启动”“整改中”“已完成”“长期坚持”。",
+        f"八、完成日期：完成状态为“已完成”的必须填写实际完成的日期（如 {year}-{mon:02d}-20），"
+        "不能晚于报送日期；没有完成的不填。",
+        "九、选中单元格时会显示该栏的填写提示。填写有误的，作风整顿办会整份退回，并附上逐条的修改意见。",
+    ] + [
+        f"十、本表另有“{sheet}”工作表，列出交办给本单位、尚未办结的事项：请逐项更新办理进展、办理状态"
+        "（从下拉列表中选择），办结的填写办结日期。未办结的事项不能删除。"
+        for sheet in others[:1]
+    ]
+
+
+def _write_guide(
+    wb: Workbook, campaign: Campaign, unit: Unit, month: str, registered: int, others: Sequence[str]
+) -> Worksheet:
+    """The 填表说明 sheet: one instruction a line (never a row of column names: the pipeline
+    looks for the table's header row on every sheet)."""
+    ws = wb.add_worksheet(GUIDE_SHEET)
+    head = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True, "valign": "vcenter"})
+    text = wb.add_format({"font_name": "宋体", "font_size": 11, "valign": "top", "text_wrap": True})
+    ws.set_column(0, 0, GUIDE_WIDTH)
+    ws.write_string(0, 0, GUIDE_SHEET, head)
+    ws.set_row(0, 24)
+    for r, line in enumerate(guide_lines(campaign, unit, month, registered, others), start=2):
+        ws.write_string(r, 0, line, text)
+        ws.set_row(r, 16 * math.ceil(display_len(line) / (GUIDE_WIDTH - 8)) + 4)  # 11 pt lines, some to spare
+    ws.protect("")
+    ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)  # one page wide: every line wraps inside the page
+    return ws
 
 
 def template_records(problems: pd.DataFrame) -> list[dict[str, Any]]:

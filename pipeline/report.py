@@ -68,6 +68,8 @@ CATEGORY_COLUMNS: tuple[str, ...] = (
     "牵头部门",
     *COUNT_COLUMNS,
 )
+# 牵头部门 of a special campaign whose lead departments campaign.toml does not name ([leads])
+LEADS_UNSET = "未设置"
 # 专项治理 (the seed's three special campaigns): the same counts, with the lead departments.
 CAMPAIGN_COLUMNS: tuple[str, ...] = (
     "专项治理",

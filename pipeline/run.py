@@ -59,6 +59,7 @@ from pipeline.errors import (
     SummaryNoData,
     UnitUnknown,
 )
+from pipeline.filenames import output_path, safe_name
 from pipeline.kinds import ITEM_KINDS, MATTER, REGISTER_FILE, LedgerKind
 from pipeline.messages import CATALOGUE, Message, render_text
 from pipeline.render_feedback import Note, Returned
@@ -1071,14 +1072,17 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
     from pipeline.render_summary import render_summary
 
     ws, campaign, vocab = _context(root)
-    store = Store.open(ws.db_path)
+    if as_of is not None:
+        run_day(campaign, as_of)  # a mistyped date is refused, as for a monthly run
+    if not ws.db_path.exists() and not guard.history(ws):
+        raise SummaryNoData()
+    store = guard.open_ledger(ws)
     try:
         if as_of is None:
             latest = store.latest_month()
             as_of = (store.month_as_of(latest) if latest else None) or dt.date.today()
-        months = summary_data.period_months(store.months(), period, as_of)
-        if not months:
-            raise SummaryNoData()
+        plan = summary_data.plan_period(campaign, store.months(), period, as_of)  # refuses stale figures
+        months = plan.months
         history = [
             summary_data.MonthHistory(
                 month=m,
@@ -1094,6 +1098,6 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
         matters = _item_ledgers(store, campaign, months[-1], history[-1].as_of).get(MATTER.name)
     finally:
         store.close()
-    data = summary_data.build(campaign, vocab, period, as_of, history, records, matters)
-    folder = ws.out / f"{as_of.year}年{data.period_name}报告"
+    data = summary_data.build(campaign, vocab, period, as_of, history, records, matters, plan)
+    folder = output_path(ws.out, safe_name(f"{as_of.year}年{data.period_name}报告"))
     return render_summary(data, folder, fonts)

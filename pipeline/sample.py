@@ -244,6 +244,14 @@ UNITS: tuple[SampleUnit, ...] = (
 )
 
 
+# The sample township's own lead departments of the three special campaigns (``[leads]``).
+LEADS: dict[str, tuple[str, ...]] = {
+    "村务公开": ("镇社会事务办公室",),
+    "工程建设": ("镇城镇建设办公室",),
+    "办事难": ("镇财政所", "镇社会事务办公室", "镇便民服务中心", "镇农业服务中心"),
+}
+
+
 @dataclass(frozen=True)
 class ProblemText:
     """One problem as units write it, with its measures and progress month by month.
@@ -913,6 +921,8 @@ def campaign_toml() -> str:
             f"kind = {_toml_str(unit.kind)}",
             f"aliases = [{aliases}]",
         ]
+    lines += ["", "# 三项专项治理的牵头部门（单位名单中的名称、简称或代码）", "[leads]"]
+    lines += [f"{_toml_str(name)} = [{', '.join(_toml_str(u) for u in units)}]" for name, units in LEADS.items()]
     return "\n".join(lines) + "\n"
 
 

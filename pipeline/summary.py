@@ -20,7 +20,9 @@ The unit assessment (考核), with the weights of ``[assessment]`` in campaign.t
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ import pandas as pd
 
 from pipeline import aggregate
 from pipeline.config import Assessment, Campaign
+from pipeline.errors import SummaryNoData
 from pipeline.report import COUNT_COLUMNS, ItemLedger, ladder_level
 from pipeline.store import AuditRecord
 from pipeline.vocab import Vocabulary
@@ -88,10 +91,31 @@ class SummaryData:
     work_summaries: pd.DataFrame  # 单位, 文件名, 接收时间, 报送状态 (按时 / 逾期 / 未报送)
     weights: Assessment
     matters: ItemLedger | None = None  # the assigned matters as they stood in the period's last month
+    gaps: tuple[str, ...] = ()  # months of the period never run (and no longer runnable): not in the figures
+    month_dates: tuple[dt.date, ...] = ()  # the as-of date each of ``months`` was run with
+    last: str = ""  # the period's last month (``PeriodPlan.last``); a gap when never run
 
     @property
     def period_name(self) -> str:
         return PERIODS[self.period]
+
+    @property
+    def figures_as_of(self) -> dt.date:
+        """The date the report's end-of-period figures stand at: the report's date, or the last
+        month's as-of date when the period's last month was never run (a gap)."""
+        if self.last and self.months and self.months[-1] < self.last and self.month_dates:
+            return min(self.as_of, self.month_dates[-1])
+        return self.as_of
+
+    @property
+    def months_text(self) -> str:
+        """``2022年3月、4月、5月``: the months the figures come from."""
+        return month_text(self.months)
+
+    @property
+    def gap_text(self) -> str:
+        """``2022年5月``: the months never run, or ""."""
+        return month_text(self.gaps)
 
     @property
     def title(self) -> str:
@@ -101,7 +125,7 @@ class SummaryData:
     def title_lines(self) -> tuple[str, str]:
         """The title's two lines where it is too long for one: ``xx镇2022年干部作风整顿`` and
         ``年度工作情况报告`` (a break between words, the longer line first, as GB/T 9704 sets titles)."""
-        return (f"{self.campaign.town}{self.as_of.year}年干部作风整顿", f"{self.period_name}工作情况报告")
+        return (f"{self.campaign.town}{self.campaign.year}年干部作风整顿", f"{self.period_name}工作情况报告")
 
     @property
     def month_labels(self) -> list[str]:
@@ -126,12 +150,83 @@ def month_label(month: str) -> str:
     return f"{int(month[5:])}月"
 
 
-def period_months(months: Sequence[str], period: str, as_of: dt.date) -> list[str]:
-    """The months of the report: the year's months up to ``as_of`` (the half year: to June)."""
-    last = f"{as_of.year}-{as_of.month:02d}"
+@dataclass(frozen=True)
+class PeriodPlan:
+    """Which months a report is built from, and which of its months were never run."""
+
+    last: str  # the period's last month: the as-of date's (June at the latest for the half year),
+    # never past the campaign's last month
+    months: tuple[str, ...]  # the months run, in order: the report is built from these
+    gaps: tuple[str, ...]  # months of the period never run that can no longer be run (a later month was)
+
+
+def month_of(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def campaign_last_month(campaign: Campaign) -> str:
+    """The campaign's last month: that of the end of rectification or of the work summary's due date."""
+    return month_of(max(campaign.rectification_end, campaign.summary_due))
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    out, (year, mon) = [], (int(first[:4]), int(first[5:]))
+    while f"{year}-{mon:02d}" <= last:
+        out.append(f"{year}-{mon:02d}")
+        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    return out
+
+
+def _month_end(month: str) -> dt.date:
+    year, mon = int(month[:4]), int(month[5:])
+    return dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def month_text(months: Sequence[str]) -> str:
+    """``2022年5月、6月``: the year once, then the months."""
+    if not months:
+        return ""
+    parts = [f"{int(months[0][:4])}年{int(months[0][5:])}月"]
+    for previous, month in itertools.pairwise(months):
+        parts.append(f"{int(month[5:])}月" if month[:4] == previous[:4] else f"{int(month[:4])}年{int(month[5:])}月")
+    return "、".join(parts)
+
+
+def plan_period(campaign: Campaign, run_months: Sequence[str], period: str, as_of: dt.date) -> PeriodPlan:
+    """The months of a report made on ``as_of`` from the months the ledger has run (``run_months``).
+
+    The period runs from the campaign's first month (that of the problem list's due date, or an
+    earlier month that was run) to ``PeriodPlan.last``. A report is never made from stale figures:
+    when the period's last month was never run and still can be (no later month was run), this
+    refuses (``SummaryNoData``, code ``summary-months-not-run``), naming the months to run and the
+    commands. Months of the period that were never run but can no longer be run, because a later
+    month was, are the plan's ``gaps``: the report is made without them and says so."""
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    if not run_months:
+        raise SummaryNoData()
+    last = min(month_of(as_of), campaign_last_month(campaign))
     if period == "half":
-        last = min(last, f"{as_of.year}-{HALF_END_MONTH:02d}")
-    return [m for m in months if m.startswith(f"{as_of.year}-") and m <= last]
+        last = min(last, f"{campaign.year}-{HALF_END_MONTH:02d}")
+    used = [m for m in sorted(run_months) if f"{campaign.year}-01" <= m <= last]
+    first = min([month_of(campaign.problem_list_due), *used[:1]])
+    missing = [m for m in _month_range(first, last) if m not in used]
+    latest = max(run_months)
+    runnable = [m for m in missing if m > latest]
+    if runnable:
+        raise SummaryNoData(
+            "summary-months-not-run",
+            period=PERIODS[period],
+            last=month_text([last]),
+            months=month_text(runnable),
+            latest=month_text([latest]),
+            commands="；".join(
+                f"make monthly AS_OF={as_of if m == month_of(as_of) else _month_end(m)}" for m in runnable
+            ),
+        )
+    if not used:
+        raise SummaryNoData("summary-period-empty", period=PERIODS[period], last=month_text([last]))
+    return PeriodPlan(last=last, months=tuple(used), gaps=tuple(m for m in missing if m < latest))
 
 
 def build(
@@ -142,9 +237,11 @@ def build(
     history: Sequence[MonthHistory],
     all_records: Sequence[AuditRecord] = (),
     matters: ItemLedger | None = None,
+    plan: PeriodPlan | None = None,
 ) -> SummaryData:
     """Every figure of the report, from the months of ``history`` (in order); ``matters`` is the
-    ledger of assigned matters of the last month (None when the office assigned none)."""
+    ledger of assigned matters of the last month (None when the office assigned none); ``plan``
+    (``plan_period``) names the period's last month and the months never run."""
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}")
     problems = {h.month: _problems(h, campaign.escalate_after) for h in history}
@@ -164,7 +261,7 @@ def build(
         as_of=as_of,
         months=tuple(months),
         trend=trend,
-        categories=_categories(final, first, vocab, escalated_ids),
+        categories=_categories(final, first, vocab, escalated_ids, campaign.leads),
         groups=_groups(final, vocab),
         units=units,
         unit_rates=_unit_rates(campaign, problems, months),
@@ -176,6 +273,9 @@ def build(
         work_summaries=summaries,
         weights=campaign.assessment,
         matters=matters if matters is not None and not matters.items.empty else None,
+        gaps=plan.gaps if plan is not None else (),
+        month_dates=tuple(h.as_of for h in history),
+        last=plan.last if plan is not None else months[-1],
     )
 
 
@@ -208,8 +308,14 @@ def _rate(frame: pd.DataFrame) -> float:
     return float(aggregate.counts(frame)["完成率"]) if len(frame) else math.nan
 
 
-def _categories(final: pd.DataFrame, first: pd.DataFrame, vocab: Vocabulary, escalated: set[str]) -> pd.DataFrame:
-    table = aggregate.category_stats(final, vocab)
+def _categories(
+    final: pd.DataFrame,
+    first: pd.DataFrame,
+    vocab: Vocabulary,
+    escalated: set[str],
+    leads: dict[str, tuple[str, ...]],
+) -> pd.DataFrame:
+    table = aggregate.category_stats(final, vocab, leads)
     table["期初完成率"] = [_rate(first[first["问题类别"] == c]) for c in table["问题类别"]]
     table["移交纪委"] = [
         int(final.loc[final["问题类别"] == c, "问题编号"].isin(escalated).sum()) for c in table["问题类别"]
@@ -238,14 +344,10 @@ def _units(
     for unit in campaign.units:
         mine = final[final["单位编码"] == unit.code]
         tally = aggregate.counts(mine)
-        start = next(
-            (
-                _rate(problems[m][problems[m]["单位编码"] == unit.code])
-                for m in months
-                if (problems[m]["单位编码"] == unit.code).any()
-            ),
-            math.nan,
-        )
+        # 期初: the period's first month, as for the categories ("—" for a unit with nothing to
+        # complete then, even when it listed problems later: no rise is measured from a later month)
+        first = problems[months[0]]
+        start = _rate(first[first["单位编码"] == unit.code])
         gain = (tally["完成率"] - start) * 100 if pd.notna(start) and pd.notna(tally["完成率"]) else math.nan
         rows.append(
             {

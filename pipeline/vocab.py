@@ -73,8 +73,7 @@ class Category:
     name: str
     short: str
     keys: tuple[str, ...]
-    campaign: bool = False
-    leads: tuple[str, ...] = ()
+    campaign: bool = False  # one of the seed's special campaigns (专项治理); leads: Campaign.leads
 
 
 @dataclass(frozen=True)
@@ -193,7 +192,6 @@ def _load(extra_file: str | None) -> Vocabulary:
                 short=c["short"],
                 keys=tuple(c["keys"]),
                 campaign=bool(c.get("campaign", False)),
-                leads=tuple(c.get("leads", ())),
             )
             for c in raw["categories"]
         ),

@@ -378,7 +378,7 @@ def test_circular_without_matters_keeps_its_numbering(tmp_path: Path) -> None:
 def test_next_months_template_carries_the_open_matters(story: dict[str, Any]) -> None:
     folder = story["root"] / "out" / "2022-06" / "模板"
     wb = openpyxl.load_workbook(folder / "镇财政所.xlsx")
-    assert wb.sheetnames == ["问题清单", "交办事项", "_zfzz_meta"]
+    assert wb.sheetnames == ["问题清单", "交办事项", "填表说明", "_zfzz_meta"]
     ws = wb["交办事项"]
     assert ws.protection.sheet
     header = [c.value for c in ws[4]]
@@ -387,7 +387,9 @@ def test_next_months_template_carries_the_open_matters(story: dict[str, Any]) ->
     assert ws.cell(5, 2).value == "惠民惠农资金去向专项监督检查" and ws.cell(5, 2).protection.locked
     assert not ws.cell(5, header.index("办理进展") + 1).protection.locked
     assert not ws.cell(5, header.index("办理状态") + 1).protection.locked
-    assert openpyxl.load_workbook(folder / "红星村.xlsx").sheetnames == ["问题清单", "_zfzz_meta"]  # done: no sheet
+    guide = "".join(str(c.value) for row in wb["填表说明"].iter_rows() for c in row if c.value)
+    assert "本表另有“交办事项”工作表" in guide
+    assert openpyxl.load_workbook(folder / "红星村.xlsx").sheetnames == ["问题清单", "填表说明", "_zfzz_meta"]
     raw = read_file(folder / "镇财政所.xlsx", load_vocabulary())  # the template reads back
     assert raw.extra["matter"].frame["编号"].tolist() == ["JB-02"]
 

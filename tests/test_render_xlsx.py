@@ -225,7 +225,7 @@ def unit_template(tmp_path: Path, code: str = "AB") -> tuple[Path, Campaign]:
 def test_template_locks_the_problem_and_opens_progress(tmp_path: Path) -> None:
     path, _ = unit_template(tmp_path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [layout.SHEET, layout.MARKER_SHEET]
+    assert wb.sheetnames == [layout.SHEET, render_xlsx.GUIDE_SHEET, layout.MARKER_SHEET]
     ws = wb[layout.SHEET]
     assert ws.protection.sheet
     cols = {name: i + 1 for i, name in enumerate(layout.COLUMNS)}
@@ -252,7 +252,7 @@ def test_template_locks_the_problem_and_opens_progress(tmp_path: Path) -> None:
     )
     assert status.formula1 == '"' + ",".join(STATUSES) + '"'
     status_letter = openpyxl.utils.get_column_letter(cols["完成状态"])
-    assert str(status.sqref) == f"{status_letter}{first}:{status_letter}{first + 3 + 9}"
+    assert str(status.sqref) == f"{status_letter}{first}:{status_letter}{first + 3 + render_xlsx.BLANK_ROWS - 1}"
     category = next(dv for dv in ws.data_validations.dataValidation if "办事难" in (dv.formula1 or ""))
     assert str(category.sqref).startswith(f"C{first + 3}:")
     assert "date" in validations

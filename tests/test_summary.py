@@ -16,10 +16,10 @@ from docx import Document
 
 from pipeline import run
 from pipeline.cli import cli
-from pipeline.config import Assessment, parse_assessment
+from pipeline.config import Assessment, Campaign, parse_assessment
 from pipeline.errors import ConfigError
 from pipeline.render_summary import find_cjk_font
-from pipeline.summary import period_months
+from pipeline.summary import plan_period
 
 OPENNESS = "村（居）务公开专项治理"
 SERVICE = "服务不强、环境不优"
@@ -269,7 +269,7 @@ def test_official_fonts_on_runs(year_outputs: list[Path]) -> None:
 
 
 def test_without_a_chinese_font_the_report_has_tables_and_says_why(campaign_ws: Path, tmp_path: Path) -> None:
-    report, workbook = run.summary(campaign_ws, "half", dt.date(2022, 6, 30), fonts=("没有这种字体",))
+    report, workbook = run.summary(campaign_ws, "half", dt.date(2022, 5, 31), fonts=("没有这种字体",))
     assert len(Document(str(report)).inline_shapes) == 0
     text = docx_text(report)
     assert "未找到可用的中文字体（已查找：没有这种字体）" in text
@@ -278,11 +278,18 @@ def test_without_a_chinese_font_the_report_has_tables_and_says_why(campaign_ws: 
     assert [r["月份"] for r in sheet(workbook, "逐月趋势")] == ["3月", "4月", "5月"]
 
 
-def test_period_months() -> None:
-    months = [f"2022-{m:02d}" for m in range(3, 12)] + ["2023-01"]
-    assert period_months(months, "half", dt.date(2022, 11, 30)) == ["2022-03", "2022-04", "2022-05", "2022-06"]
-    assert period_months(months, "year", dt.date(2022, 9, 30))[-1] == "2022-09"
-    assert period_months(months, "year", dt.date(2023, 12, 31)) == ["2023-01"]
+def test_period_months(campaign: Campaign) -> None:
+    months = [f"2022-{m:02d}" for m in range(3, 12)]
+    assert plan_period(campaign, months, "half", dt.date(2022, 11, 30)).months == (
+        "2022-03",
+        "2022-04",
+        "2022-05",
+        "2022-06",
+    )
+    assert plan_period(campaign, months, "year", dt.date(2022, 9, 30)).months[-1] == "2022-09"
+    # a year report made after the campaign: to its last month (that of summary_due), never past it
+    late = plan_period(campaign, [*months, "2022-12"], "year", dt.date(2023, 1, 10))
+    assert (late.months[0], late.months[-1], late.last, late.gaps) == ("2022-03", "2022-11", "2022-11", ())
 
 
 def march_of_one_village(ws: Path) -> None:
@@ -351,7 +358,7 @@ def test_a_summary_like_file_outside_november_is_returned(workspace: Path) -> No
 
 
 def test_cli_summary_and_no_data(campaign_ws: Path, workspace: Path) -> None:
-    ok = CliRunner().invoke(cli, ["--data", str(campaign_ws), "summary", "--period", "half", "--as-of", "2022-06-30"])
+    ok = CliRunner().invoke(cli, ["--data", str(campaign_ws), "summary", "--period", "half", "--as-of", "2022-05-31"])
     assert ok.exit_code == 0, ok.output
     assert "汇总.xlsx" in ok.output and (campaign_ws / "out" / "2022年半年报告" / "汇总.xlsx").is_file()
     empty = CliRunner().invoke(cli, ["--data", str(workspace), "summary", "--period", "year", "--as-of", "2022-06-30"])
