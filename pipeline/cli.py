@@ -378,7 +378,7 @@ def _parse_time(ctx: click.Context, param: click.Parameter, value: str | None) -
     short_help="更正接收时间：写明某个文件实际收到的时间。",
     help="更正接收时间：写明某个文件实际收到的时间（收件箱中的文件，或已处理的文件），记入审计记录。",
 )
-@option("--file", "name", required=True, metavar="文件名", help="文件名，如 附件2（红星村）.xlsx。")
+@option("--file", "name", required=True, metavar="文件名", help="文件名，如 附件2（某某村）.xlsx。")
 @option(
     "--at",
     "at",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 import unicodedata
@@ -76,7 +77,6 @@ class Campaign:
     escalate_after: int = 3
     reply_workdays: int = 5
     units: tuple[Unit, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
     assessment: Assessment = field(default_factory=Assessment)
     # the lead departments (牵头部门) of each special campaign, by its canonical category name:
     # names of roster units (``[leads]`` in campaign.toml, see ``parse_leads``); none by default
@@ -303,19 +303,52 @@ def parse_campaign(data: dict[str, Any]) -> Campaign:
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 raise ConfigError("config-bad-value", key=key, value=value, expected=f"应为 {low} 到 {high} 之间的整数")
             values[key] = value
-    if values["rectification_start"] > values["rectification_end"]:
-        raise ConfigError(
-            "config-bad-value",
-            key="rectification_end",
-            value=values["rectification_end"],
-            expected="整改结束日期不能早于开始日期",
-        )
+    _check_dates(values)
+    known = (*_TEXT_KEYS, "year", *_DATE_KEYS, *_INT_KEYS)
+    _no_unknown(section, known, "的 [campaign] 中没有“{key}”这一项")
+    _no_unknown(data, _TABLES, "中没有“{key}”这个表")
     values["units"] = _units(data.get("units"))
     values["assessment"] = parse_assessment(data.get("assessment"))
     values["leads"] = parse_leads(data.get(LEADS_TABLE), values["units"])
-    known = set(_TEXT_KEYS) | set(_DATE_KEYS) | set(_INT_KEYS) | {"year"}
-    values["extra"] = {k: v for k, v in section.items() if k not in known}
     return Campaign(**values)
+
+
+_TABLES = ("campaign", "units", "assessment", "leads")  # the tables campaign.toml may hold
+# The campaign's dates, in the order they must come (a date may equal the next).
+_DATE_ORDER: tuple[tuple[str, str], ...] = (
+    ("problem_list_due", "rectification_end"),
+    ("rectification_start", "rectification_end"),
+    ("rectification_end", "summary_due"),
+)
+
+
+def _check_dates(values: dict[str, Any]) -> None:
+    """Each date in the campaign's year (or the next: a campaign may end after New Year), in order:
+    a mistyped year (2202-03-20) is caught here, not months later."""
+    year = values["year"]
+    for key in _DATE_KEYS:
+        if not year <= values[key].year <= year + 1:
+            raise ConfigError("config-date-year", key=key, value=values[key].isoformat(), year=year)
+    for first, second in _DATE_ORDER:
+        if values[first] > values[second]:
+            raise ConfigError(
+                "config-date-order",
+                first=first,
+                first_value=values[first].isoformat(),
+                second=second,
+                second_value=values[second].isoformat(),
+            )
+
+
+def _no_unknown(table: dict[str, Any], known: Sequence[str], what: str) -> None:
+    """Refuse a key no one reads (a mistyped one would be silently ignored), naming the closest."""
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+            hint = f"是不是要写“{close[0]}”？" if close else ""
+            raise ConfigError(
+                "config-unknown-key", key=key, what=what.format(key=key), hint=hint, known="、".join(known)
+            )
 
 
 def parse_assessment(raw: Any) -> Assessment:
@@ -477,7 +510,12 @@ def _units(raw: Any) -> tuple[Unit, ...]:
         if kind not in UNIT_KINDS:
             raise ConfigError("config-bad-value", key=f"{name} 的 kind", value=kind, expected="应为 村、社区 或 部门")
         if not code.isascii() or not code.replace("_", "").isalnum():
-            raise ConfigError("config-bad-value", key=f"{name} 的 code", value=code, expected="应为字母或数字，如 HX")
+            raise ConfigError(
+                "config-bad-value",
+                key=f"{name} 的 code",
+                value=code,
+                expected="应为字母或数字（常用单位名称的拼音首字母）",
+            )
         aliases_raw = item.get("aliases", [])
         if not isinstance(aliases_raw, list) or not all(isinstance(a, str) for a in aliases_raw):
             raise ConfigError(

@@ -32,6 +32,21 @@ CATALOGUE: dict[str, Entry] = {
         "配置日期错误",
         "campaign.toml 中“{key}”的值“{value}”不是有效日期，应写作 2022-03-20 这样的格式（不加引号）。",
     ),
+    "config-date-year": Entry(
+        "error",
+        "配置日期错误",
+        "campaign.toml 中“{key}”的日期 {value} 不在活动年度 {year} 年内（或次年），是不是年份写错了？请改正后再运行。",
+    ),
+    "config-date-order": Entry(
+        "error",
+        "配置日期先后不对",
+        "campaign.toml 中“{first}”（{first_value}）晚于“{second}”（{second_value}），日期先后不对，请检查是否写错。",
+    ),
+    "config-unknown-key": Entry(
+        "error",
+        "配置项无法识别",
+        "campaign.toml {what}，写了也不会起作用。{hint}可用的有：{known}。",
+    ),
     "config-bad-value": Entry("error", "配置取值错误", "campaign.toml 中“{key}”的值“{value}”不正确：{expected}。"),
     "config-duplicate-unit": Entry(
         "error",
@@ -191,7 +206,7 @@ CATALOGUE: dict[str, Entry] = {
     "received-not-found": Entry(
         "error",
         "找不到文件",
-        "收件箱和收件记录中都没有名为“{file}”的文件。请照抄文件名（含扩展名，如 附件2（红星村）.xlsx），可用 make audit-show 查看收件记录。",
+        "收件箱和收件记录中都没有名为“{file}”的文件。请照抄文件名（含扩展名，如 附件2（某某村）.xlsx），可用 make audit-show 查看收件记录。",
     ),
     "received-ambiguous": Entry(
         "error", "文件名不唯一", "名为“{file}”的文件不止一个：{found}。请写出收件箱中的完整路径（如 微信文件/{file}）。"

@@ -188,3 +188,34 @@ def test_two_units_whose_file_names_would_be_the_same_are_refused(tmp_path: Path
         load_campaign(write_campaign(tmp_path, text))
     assert info.value.code == "config-unit-file-clash"
     assert "第 1 个单位“一组:二组”和第 2 个单位“一组：二组”用作文件名时相同" in info.value.text
+
+
+def test_a_date_with_a_mistyped_year_is_refused_when_the_file_is_read(tmp_path: Path) -> None:
+    error = refusal(tmp_path, "problem_list_due = 2022-03-20", "problem_list_due = 2202-03-20")
+    assert error.text == (
+        "campaign.toml 中“problem_list_due”的日期 2202-03-20 不在活动年度 2022 年内（或次年），"
+        "是不是年份写错了？请改正后再运行。"
+    )
+
+
+def test_dates_out_of_order_are_refused(tmp_path: Path) -> None:
+    error = refusal(tmp_path, "summary_due = 2022-11-18", "summary_due = 2022-10-18")
+    assert error.text == (
+        "campaign.toml 中“rectification_end”（2022-10-20）晚于“summary_due”（2022-10-18），日期先后不对，请检查是否写错。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "monthly_due_day = 25",
+            "monthly_due_dya = 25",
+            "campaign.toml 的 [campaign] 中没有“monthly_due_dya”这一项，写了也不会起作用。是不是要写“monthly_due_day”？",
+        ),
+        ("[[units]]", "[[unit]]", "campaign.toml 中没有“unit”这个表，写了也不会起作用。是不是要写“units”？"),
+    ],
+)
+def test_a_mistyped_key_is_named_with_the_closest_one(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    error = refusal(tmp_path, old, new)
+    assert error.text.startswith(expected)
