@@ -342,6 +342,12 @@ def _init_worker(limits: Limits, owner: int) -> None:
     """Caps for this worker: address space, no core dumps; it dies with the run (``owner``)."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     os.environ["RUST_BACKTRACE"] = "0"  # an aborting parser says one line, not a page
+    # ... and not on the clerk's screen: a reader's failures come back as its outcome (a refusal
+    # or the exception of a bug, raised by the run), so its own stderr only ever holds a parser's
+    # English panic or allocation message
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    os.close(quiet)
     if sys.platform == "linux":
         _die_with_parent()
         _die_with(owner)

@@ -129,3 +129,21 @@ def test_an_inbox_that_is_a_file_is_refused_in_chinese(workspace: Path) -> None:
         "新建名为 inbox 的文件夹，把收到的文件放进去后再运行。"
     )
     assert sorted(p.name for p in workspace.iterdir()) == ["campaign.toml", "inbox"]
+
+
+def test_a_reader_killed_by_its_memory_cap_leaves_no_english_on_the_screen(workspace: Path) -> None:
+    from hostile_files import far_cell
+
+    far_cell(workspace / "inbox" / "东风社区.xlsx")
+    write_list(workspace / "inbox" / "红星村.xlsx", GOOD_ROWS, received=MARCH)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZFZZ_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--data", str(workspace), "monthly", "--as-of", "2022-03-31"],
+        capture_output=True,
+        text=True,
+        env={**env, "ZFZZ_WORKERS": "1"},  # a reader process, capped, that the file kills
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # the parser's "memory allocation of … bytes failed" stays in the reader
+    assert outcomes(workspace) == [("红星村.xlsx", "通过"), ("东风社区.xlsx", "退回")]
