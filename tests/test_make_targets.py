@@ -3,35 +3,13 @@ ends with the pipeline's Chinese message, not make's English "Error 2" line."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from make_runner import make
 
-ROOT = Path(__file__).resolve().parent.parent
-# make as the clerk runs it, not as a sub-make of `make test` (which would say "Entering directory")
-MAKE_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
 CLERK_TARGETS = ("demo", "monthly", "templates", "summary", "audit", "audit-show")
-
-
-def make(*args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("make")
-    assert exe is not None
-    # this interpreter's scripts instead of .venv's, and .venv is never rebuilt here
-    bin_dir = str(Path(sys.executable).parent)
-    return subprocess.run(
-        [exe, "-o", ".venv/.installed", f"BIN={bin_dir}", *args],
-        cwd=ROOT,
-        env=MAKE_ENV,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
 
 
 def test_make_help_is_the_default_and_lists_every_target_in_chinese() -> None:

@@ -5,21 +5,16 @@ commands are parsed, so this stays fast."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import shutil
-import subprocess
 from pathlib import Path
 
 import click
 import pytest
+from make_runner import ROOT, make
 
 from pipeline.cli import cli
 
-ROOT = Path(__file__).resolve().parent.parent
-# make as the clerk runs it, not as a sub-make of `make test` (which would say "Entering directory")
-MAKE_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
 README = ROOT / "README.md"
 VENV_PYTHON = ".venv/bin/python"
 PIPELINE = f"{VENV_PYTHON} -m pipeline"
@@ -62,28 +57,14 @@ def parse(args: list[str]) -> click.Context:
 def make_dry_run(command: str) -> str:
     words = shlex.split(command)
     assert words[0] == "make"
-    make = shutil.which("make")
-    assert make is not None
-    # -o: never rebuild .venv here, only show what the target would run
-    proc = subprocess.run(
-        [make, "-n", "-o", ".venv/.installed", *words[1:]],
-        cwd=ROOT,
-        env=MAKE_ENV,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
+    proc = make(*words[1:], dry_run=True)  # never rebuilds .venv, only shows what the target would run
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
 
 def documented_targets() -> set[str]:
-    make = shutil.which("make")
-    assert make is not None
-    out = subprocess.run(
-        [make, "help"], cwd=ROOT, env=MAKE_ENV, capture_output=True, text=True, encoding="utf-8", check=True
-    )
+    out = make("help")
+    assert out.returncode == 0, out.stderr
     return set(re.findall(r"^  make (\S+)", out.stdout, re.M))
 
 

@@ -12,46 +12,20 @@ import pytest
 from conftest import GOOD_ROWS, set_received, write_campaign, write_list
 from rich.cells import cell_len
 from rich.console import Console
+from township import Member, campaign_toml
 
 from pipeline import run
 from pipeline.summary_view import print_run, wrap
 
-ROSTER = """\
-[campaign]
-town = "青石镇"
-year = 2022
-office = "青石镇干部作风整顿工作领导小组办公室"
-doc_prefix = "青作整办"
-problem_list_due = 2022-03-20
-rectification_start = 2022-04-01
-rectification_end = 2022-10-20
-summary_due = 2022-11-18
-
-[[units]]
-name = "石桥村"
-code = "SQ"
-kind = "村"
-
-[[units]]
-name = "柳塘村"
-code = "LT"
-kind = "村"
-
-[[units]]
-name = "滨河社区"
-code = "BH"
-kind = "社区"
-
-[[units]]
-name = "镇自然资源和规划所"
-code = "ZR"
-kind = "部门"
-
-[[units]]
-name = "镇党政综合办公室（党建工作办公室）"
-code = "DZ"
-kind = "部门"
-"""
+ROSTER = campaign_toml(
+    (
+        Member("石桥村", "SQ", "村"),
+        Member("柳塘村", "LT", "村"),
+        Member("滨河社区", "BH", "社区"),
+        Member("镇自然资源和规划所", "ZR", "部门"),
+        Member("镇党政综合办公室（党建工作办公室）", "DZ", "部门"),
+    )
+)
 LONG = "附件2：青石镇2022年干部作风整顿问题清单（石桥村）三月份修订稿最终确认版(1).xlsx"
 SPACED = "柳塘村 问题清单 第二版 定稿.xlsx"
 COPY = "石桥村问题清单 - 副本.xlsx"

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from builders_ingest import write_book
 from conftest import GOOD_ROWS, HEADERS, ROW_FIELDS, set_received, write_campaign
+from township import Member, campaign_toml
 
 from pipeline import run
 from pipeline.config import Campaign, load_campaign
@@ -20,39 +21,14 @@ from pipeline.sample import Grid
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
-QINGSHI = """\
-[campaign]
-town = "青石镇"
-year = 2022
-office = "青石镇干部作风整顿工作领导小组办公室"
-doc_prefix = "青作整办"
-problem_list_due = 2022-03-20
-rectification_start = 2022-04-01
-rectification_end = 2022-10-20
-summary_due = 2022-11-18
-
-[[units]]
-name = "滨河社区"
-code = "BH"
-kind = "社区"
-aliases = ["滨河"]
-
-[[units]]
-name = "桃源村"
-code = "TY"
-kind = "村"
-
-[[units]]
-name = "柳塘村"
-code = "LT"
-kind = "村"
-
-[[units]]
-name = "镇自然资源所"
-code = "ZY"
-kind = "部门"
-aliases = ["自然资源所"]
-"""
+QINGSHI = campaign_toml(
+    (
+        Member("滨河社区", "BH", "社区", ("滨河",)),
+        Member("桃源村", "TY", "村"),
+        Member("柳塘村", "LT", "村"),
+        Member("镇自然资源所", "ZY", "部门", ("自然资源所",)),
+    )
+)
 UNTITLED = "新建 XLSX 工作表(2).xlsx"
 
 
