@@ -35,7 +35,9 @@ def wrap(text: str, width: int, keep: Iterable[str] = ()) -> list[str]:
     quotation. A piece wider than ``width`` stands alone on its line, whole."""
     names = sorted({k for k in keep if k}, key=len, reverse=True)
     closing, opening = f"[{re.escape(_CLOSING)}]*", f"[{re.escape(_OPENING)}]*"
-    pieces = "|".join([*map(re.escape, names), r"[A-Za-z0-9_./:\-]+", r"\s+", r"."])
+    # "重复 0", "3 个": a whole count stays with its word (not a date's or a decimal's digits)
+    counted = r"[\u4e00-\u9fff]{1,2} \d+(?![\w.:/\-])|(?<![\w.:/\-])\d+ [\u4e00-\u9fff]"
+    pieces = "|".join([*map(re.escape, names), counted, r"[A-Za-z0-9_./:\-]+", r"\s+", r"."])
     atoms = re.findall(f"(?:{_QUOTED}){closing}|{opening}(?:{pieces}){closing}", text, re.S)
     lines: list[str] = []
     line = ""

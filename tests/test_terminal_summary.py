@@ -98,3 +98,11 @@ def test_wrap_breaks_between_chinese_characters_but_never_inside_a_name() -> Non
         "（Excel 常把 4.30 变成",
         "4.3）。",
     ]
+
+
+def test_wrap_keeps_a_count_with_its_word() -> None:
+    text = "2022-03 月度汇总完成（截至 2022-03-31）：本次收到 3 个文件，通过 3，退回 0，重复 0。"
+    assert wrap(text, 80) == [
+        "2022-03 月度汇总完成（截至 2022-03-31）：本次收到 3 个文件，通过 3，退回 0，",
+        "重复 0。",
+    ]
