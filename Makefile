@@ -27,7 +27,7 @@ pipeline = @$(BIN)/python -m pipeline $(1) || kill -s PIPE $$PPID
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,demo]'
 	touch $(STAMP)
 
 help:  ## 列出全部命令（直接运行 make 也是这个）

@@ -47,8 +47,8 @@ from pipeline.report import (
     MonthReport,
     ladder_level,
 )
-from pipeline.store import AuditRecord
-from pipeline.store import previous_month as month_before
+from pipeline.storage.ledger import AuditRecord
+from pipeline.storage.ledger import previous_month as month_before
 from pipeline.vocab import OPEN_STATUSES, Vocabulary
 from pipeline.workdays import add_workdays, workdays_between
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from pipeline.errors import PipelineError
+from pipeline.errors import DemoUnavailable, PipelineError
 from pipeline.messages import render_text
 
 TIMINGS_ENV = "PIPELINE_TIMINGS"  # a file to write the monthly run's stage timings to (JSON)
@@ -313,15 +313,15 @@ def cli(ctx: click.Context, data: Path) -> None:
 )
 @click.pass_obj
 def monthly(data: Path, as_of: dt.date | None) -> None:
-    from pipeline import readpool
+    from pipeline.readers import pool
 
-    readpool.warm(1)  # the readers' server starts while this process loads the rest of the program
+    pool.warm(1)  # the readers' server starts while this process loads the rest of the program
     from pipeline import run
 
     console = _console()
     with _expected_errors():
         result = _with_progress(console, lambda progress: run.monthly(data, as_of, progress))
-    from pipeline.summary_view import print_run
+    from pipeline.terminal import print_run
 
     print_run(console, result)
     if timings := os.environ.get(TIMINGS_ENV):  # tools/bench.py: the run's seconds per stage
@@ -465,7 +465,7 @@ def audit_verify(data: Path) -> None:
 @click.pass_obj
 def audit_show(data: Path, unit: str | None) -> None:
     from pipeline import run
-    from pipeline.summary_view import print_frame
+    from pipeline.terminal import print_frame
 
     with _expected_errors():
         frame = run.audit_records(data, unit)
@@ -508,12 +508,15 @@ def summary(data: Path, period: str, as_of: dt.date | None) -> None:
 @option("--seed", type=Integer(), default=2022, metavar="整数", help="示例数据的随机种子，不写时为 2022。")
 @click.pass_obj
 def demo(data: Path, seed: int) -> None:
-    from pipeline import run
-    from pipeline.summary_view import print_run
+    from pipeline.terminal import print_run
 
     console = _console()
     with _expected_errors():
-        for result in run.demo(data, seed):
+        try:  # the sample campaign is not part of the runtime: `make demo` installs it
+            from demo_campaign import run_demo
+        except ImportError as exc:
+            raise DemoUnavailable(detail=exc.name or "") from None
+        for result in run_demo(data, seed):
             print_run(console, result, brief=True)
     console.print("\n" + render_text("demo-done", {"out": data / "out"}))
 

@@ -129,6 +129,12 @@ class DemoRefused(PipelineError, ValueError):
     code = "demo-refused"
 
 
+class DemoUnavailable(PipelineError, RuntimeError):
+    """The sample campaign's package or its extra dependencies are not installed."""
+
+    code = "demo-unavailable"
+
+
 class SummaryNoData(PipelineError, ValueError):
     """No month has been run yet."""
 

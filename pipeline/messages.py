@@ -291,6 +291,11 @@ CATALOGUE: dict[str, Entry] = {
         "演示目录不为空",
         "目录 {path} 不是空目录，也不是演示生成的工作目录；为免覆盖真实数据，演示不会写入这里。请换一个目录。",
     ),
+    "demo-unavailable": Entry(
+        "error",
+        "演示组件未安装",
+        "演示需要的组件没有安装（缺少 {detail}）。请运行 make demo，它会自动安装演示组件后再运行。",
+    ),
     "summary-no-data": Entry("error", "没有数据", "台账中还没有任何月份的数据，请先运行月度汇总。"),
     "summary-months-not-run": Entry(
         "error",
@@ -658,7 +663,7 @@ CATALOGUE: dict[str, Entry] = {
         "error", "台账保护被移除", "台账的写入保护被删除或改动过（{key}），有人绕过本程序改动过台账"
     ),
     "ledger-unsealed": Entry("error", "台账封存缺失", "台账中有数据，但没有任何封存记录（封存表被清空）"),
-    # --- what the terminal says after a command (pipeline/cli.py, pipeline/summary_view.py) -----
+    # --- what the terminal says after a command (pipeline/cli.py, pipeline/terminal.py) -----
     "run-done": Entry(
         "info",
         "月度汇总完成",

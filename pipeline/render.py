@@ -26,9 +26,11 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import faults, render_docx, render_feedback, render_xlsx
+from pipeline import faults
 from pipeline.config import Campaign, Unit
 from pipeline.filenames import output_path, safe_name
+from pipeline.outputs import documents, workbooks
+from pipeline.outputs.feedback import Returned, file_names, write_feedback
 from pipeline.report import MonthReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -112,7 +114,7 @@ def render_month(
     report: MonthReport,
     month_dir: Path,
     templates_dir: Path = TEMPLATES_DIR,
-    returned: Sequence[render_feedback.Returned] = (),
+    returned: Sequence[Returned] = (),
     timings: dict[str, float] | None = None,
 ) -> list[Path]:
     """Write every output of the month, with a feedback workbook per returned file (``退回/``).
@@ -135,16 +137,16 @@ def render_month(
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        notices = render_docx.notice_units(report)
+        notices = documents.notice_units(report)
         feedback = list(returned)
         with _Workers(report, templates_dir, staging, feedback, notices) as workers:
             lap("workers started")
             with _collector_paused():  # half a million cells: the collector would rescan the report each time
-                render_xlsx.write_ledger(report, staging / "总台账.xlsx")
+                workbooks.write_ledger(report, staging / "总台账.xlsx")
             lap("总台账")
-            render_docx.write_circular(report, staging / "通报.docx", templates_dir)
+            documents.write_circular(report, staging / "通报.docx", templates_dir)
             lap("通报")
-            render_docx.write_escalation(report, staging / "移交纪委清单.docx", templates_dir)
+            documents.write_escalation(report, staging / "移交纪委清单.docx", templates_dir)
             lap("移交纪委清单")
             workers.finish()
             lap("模板+督办通知单+退回")
@@ -185,7 +187,7 @@ def write_templates(
         problems = report.problems
         codes = {unit.code for unit in chosen}
         mine = problems[problems["单位编码"].isin(codes)] if len(chosen) < len(campaign.units) else problems
-        records = render_xlsx.template_records(mine)  # made once, not once a unit
+        records = workbooks.template_records(mine)  # made once, not once a unit
         for code, record in zip(mine["单位编码"].tolist(), records, strict=True):
             by_unit.setdefault(code, []).append(record)
         none = problems.iloc[0:0]
@@ -194,9 +196,9 @@ def write_templates(
     for unit in chosen:
         path = output_path(folder, safe_name(unit.name, ".xlsx", "未命名单位"))
         if report is None:
-            render_xlsx.write_unit_template(campaign, unit, month, None, path, None)
+            workbooks.write_unit_template(campaign, unit, month, None, path, None)
         else:
-            render_xlsx.write_unit_template(
+            workbooks.write_unit_template(
                 campaign, unit, month, none, path, open_items.get(unit.code, {}), by_unit.get(unit.code, [])
             )
         paths.append(path)
@@ -235,12 +237,12 @@ def _write_share(kind: str, start: int, stop: int) -> int:
         units = report.campaign.units[start:stop]
         write_templates(report.campaign, report, next_month(report.month), staging / "模板", units)
     elif kind == "督办通知单":
-        render_docx.write_notices(report, staging / "督办通知单", job["templates_dir"], job["notices"][start:stop])
+        documents.write_notices(report, staging / "督办通知单", job["templates_dir"], job["notices"][start:stop])
     else:
         folder = staging / "退回"
         folder.mkdir(parents=True, exist_ok=True)
         for item, name in zip(job["feedback"][start:stop], job["feedback_names"][start:stop], strict=True):
-            render_feedback.write_feedback(item, output_path(folder, name))
+            write_feedback(item, output_path(folder, name))
     return stop - start
 
 
@@ -265,7 +267,7 @@ class _Workers:
         report: MonthReport,
         templates_dir: Path,
         staging: Path,
-        feedback: list[render_feedback.Returned],
+        feedback: list[Returned],
         notices: list[str],
     ) -> None:
         self.job = {
@@ -274,7 +276,7 @@ class _Workers:
             "staging": staging,
             "notices": notices,
             "feedback": feedback,
-            "feedback_names": render_feedback.file_names(feedback),
+            "feedback_names": file_names(feedback),
         }
         (staging / "模板").mkdir(parents=True, exist_ok=True)
         if notices:

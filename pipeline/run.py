@@ -31,24 +31,10 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import aggregate, faults, guard, inbox, ingest, readpool, receipts, render, validate
-from pipeline.archive import (
-    Finding,
-    archive_file,
-    archive_path,
-    copy_in,
-    fsync_path,
-    make_durable,
-    remove_partial_copies,
-    same_file_state,
-    sha256_of,
-    verify,
-    workspace_lock,
-)
+from pipeline import aggregate, faults, inbox, ingest, receipts, render, validate
 from pipeline.config import Campaign, Workspace, load_campaign
 from pipeline.errors import (
     AsOfOutside,
-    DemoRefused,
     FileRefused,
     InboxInvalid,
     MonthInvalid,
@@ -62,9 +48,24 @@ from pipeline.errors import (
 from pipeline.filenames import output_path, safe_name
 from pipeline.kinds import ITEM_KINDS, MATTER, REGISTER_FILE, LedgerKind
 from pipeline.messages import CATALOGUE, Message, render_text
-from pipeline.render_feedback import Note, Returned
+from pipeline.outputs.feedback import Note, Returned
+from pipeline.readers import pool
 from pipeline.report import ItemLedger, MonthReport
-from pipeline.store import REGISTERED, STATED, AuditRecord, Store, describe, disk_full, previous_month
+from pipeline.storage import guard
+from pipeline.storage.archive import (
+    Finding,
+    archive_file,
+    archive_path,
+    copy_in,
+    fsync_path,
+    make_durable,
+    remove_partial_copies,
+    same_file_state,
+    sha256_of,
+    verify,
+    workspace_lock,
+)
+from pipeline.storage.ledger import REGISTERED, STATED, AuditRecord, Store, describe, disk_full, previous_month
 from pipeline.validate import Checked, Submission, check_against_ledger, check_tables
 from pipeline.vocab import Vocabulary, load_vocabulary
 
@@ -119,7 +120,7 @@ class _Incoming:
     size: int = 0
     received: dt.datetime = dt.datetime.min  # decided by pipeline.receipts once archived
     notes: list[Message] = field(default_factory=list)  # the office's notes on its received time
-    outcome: readpool.Outcome | None = None
+    outcome: pool.Outcome | None = None
     raw: ingest.RawTable | None = None
     submission: Submission | None = None
     refusal: list[Message] = field(default_factory=list)
@@ -244,7 +245,7 @@ def _monthly(
                 watch.lap("open")
                 warming = threading.Thread(target=validate.warm_up, name="validate-warm-up", daemon=True)
                 if files:
-                    readpool.warm(len(files))  # the readers' server starts while the validator warms up
+                    pool.warm(len(files))  # the readers' server starts while the validator warms up
                     warming.start()  # while the files are read
                 seen = dt.datetime.now().replace(microsecond=0)
                 incoming = _archive_and_read(files, ws, vocab, progress, result)
@@ -358,8 +359,8 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
         and not (r.unit_code and fixed.get(r.unit_code, 0) > r.seq)
         and archive_path(ws.archive, r.sha256).is_file()
     ]
-    tasks = [readpool.Task(archive_path(ws.archive, r.sha256), r.file_name) for r in records]
-    for record, outcome in zip(records, readpool.read_all(tasks, vocab), strict=True):  # capped, as when received
+    tasks = [pool.Task(archive_path(ws.archive, r.sha256), r.file_name) for r in records]
+    for record, outcome in zip(records, pool.read_all(tasks, vocab), strict=True):  # capped, as when received
         raw, original = outcome.raw, archive_path(ws.archive, record.sha256)
         if raw is None:
             continue
@@ -445,7 +446,7 @@ def _reproduce(
 def _archive_and_read(
     files: list[inbox.Waiting], ws: Workspace, vocab: Vocabulary, progress: Progress | None, result: RunResult
 ) -> list[_Incoming]:
-    """Archive and read every file in capped worker processes (``readpool``), in parallel: each
+    """Archive and read every file in capped worker processes (``readers.pool``), in parallel: each
     worker copies a file into the archive, then reads the bytes it copied. Every copy is durable
     before this returns, so before anything is recorded; the items in the order of ``files``.
 
@@ -453,7 +454,7 @@ def _archive_and_read(
     (``left_in_inbox``), one this computer's user may not read is named (``no_permission``); a
     full or failing disk stops the run before anything is recorded."""
     names = [w.name for w in files]
-    tasks = [readpool.Task(w.path, w.name, ws.archive) for w in files]
+    tasks = [pool.Task(w.path, w.name, ws.archive) for w in files]
 
     def step(index: int, done: int) -> None:
         if progress:
@@ -461,9 +462,9 @@ def _archive_and_read(
         faults.point("file-read")
 
     incoming: list[_Incoming] = []
-    for waiting, outcome in zip(files, readpool.read_all(tasks, vocab, progress=step), strict=True):
+    for waiting, outcome in zip(files, pool.read_all(tasks, vocab, progress=step), strict=True):
         copied = outcome.archived
-        if copied is None and outcome.code == readpool.NOT_ARCHIVED:
+        if copied is None and outcome.code == pool.NOT_ARCHIVED:
             reason = int(outcome.params.get("errno") or 0)
             if reason in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
                 raise OSError(reason, os.strerror(reason), str(ws.archive))
@@ -1032,44 +1033,13 @@ def message_digest(
     return "；".join(parts)
 
 
-DEMO_MARK = ".demo-workspace"
-
-
-def demo(root: Path, seed: int = 2022) -> Iterator[RunResult]:
-    """Make the sample campaign in ``root`` and run every month in order, as the office would.
-
-    ``root`` must be empty, missing, or a demo workspace made earlier (it is then made anew);
-    a real workspace is never overwritten.
-    """
-    from pipeline import sample
-
-    if root.exists() and any(root.iterdir()):
-        if not (root / DEMO_MARK).exists():
-            raise DemoRefused(path=root)
-        shutil.rmtree(root)
-    root.mkdir(parents=True, exist_ok=True)
-    (root / DEMO_MARK).write_text("made by `python -m pipeline demo`; safe to delete\n", encoding="utf-8")
-    months = sample.write_sample_campaign(root, seed)
-    inbox = Workspace(root).inbox
-    inbox.mkdir(parents=True, exist_ok=True)
-    for m in months:
-        for path in sorted(m.folder.iterdir()):
-            os.replace(path, inbox / path.name)  # a rename keeps the received time (mtime)
-        if m.register is not None:  # the office's list of assigned matters, as it stood that month
-            shutil.copy2(m.register, root / REGISTER_FILE)
-        yield monthly(root, m.as_of)
-    year = months[-1].as_of.year
-    summary(root, "half", dt.date(year, 6, 30))  # the leaders' reports: out/YYYY年半年报告, out/YYYY年年度报告
-    summary(root, "year", months[-1].as_of)
-
-
 def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[str, ...] | None = None) -> list[Path]:
     """The half-year or year report (Word) and its workbook from the ledger's history to ``as_of``.
 
     Without ``as_of``, the report runs to the as-of date of the latest month in the ledger.
     """
     from pipeline import summary as summary_data
-    from pipeline.render_summary import render_summary
+    from pipeline.outputs.reports import render_summary
 
     ws, campaign, vocab = _context(root)
     if as_of is not None:

@@ -33,7 +33,7 @@ from pipeline import aggregate
 from pipeline.config import Assessment, Campaign
 from pipeline.errors import SummaryNoData
 from pipeline.report import COUNT_COLUMNS, ItemLedger, ladder_level
-from pipeline.store import AuditRecord
+from pipeline.storage.ledger import AuditRecord
 from pipeline.vocab import Vocabulary
 
 PERIODS: dict[str, str] = {"half": "半年", "year": "年度"}

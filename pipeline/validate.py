@@ -37,7 +37,7 @@ from pipeline.normalize import (
     status_lookup,
     text_value,
 )
-from pipeline.store import ItemView, LedgerView, Registered
+from pipeline.storage.ledger import ItemView, LedgerView, Registered
 from pipeline.vocab import COLUMNS, FREE_TEXT, OPEN_STATUSES, STATUSES, Vocabulary, load_vocabulary
 
 ID_PATTERN = re.compile(r"^[A-Z0-9_]+-\d{3,}$")

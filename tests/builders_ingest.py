@@ -20,9 +20,9 @@ import openpyxl
 from conftest import GOOD_ROWS, HEADERS, ROW_FIELDS
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from demo_campaign.sample import Grid, wps_bytes, write_grids_ods, write_grids_xls, write_grids_xlsx
 from pipeline import layout
 from pipeline.normalize import ExcelDate, ExcelError
-from pipeline.sample import Grid, wps_bytes, write_grids_ods, write_grids_xls, write_grids_xlsx
 
 FORMATS = ("xlsx", "xls", "ods", "wps", "xlsm")
 

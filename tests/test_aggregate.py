@@ -18,7 +18,7 @@ from pipeline import aggregate, run
 from pipeline.config import Campaign
 from pipeline.normalize import LONG_TERM
 from pipeline.report import LADDER_TOP, MonthReport, ladder_level
-from pipeline.store import AuditRecord, Store
+from pipeline.storage.ledger import AuditRecord, Store
 from pipeline.vocab import load_vocabulary
 from pipeline.workdays import add_workdays, workdays_between
 

@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import GOOD_ROWS, write_campaign, write_list
 
-from pipeline import archive as archive_mod
 from pipeline import run
-from pipeline.archive import archive_file, archive_path
 from pipeline.cli import cli
 from pipeline.errors import UnitUnknown
+from pipeline.storage import archive as archive_mod
+from pipeline.storage.archive import archive_file, archive_path
 
 HX_IDS = ["HX-001", "HX-002", "HX-003", "HX-004"]
 
@@ -94,7 +94,7 @@ def test_an_edited_log_row_is_reported(audited: Path) -> None:
 
 
 def test_an_edited_row_with_its_hash_recomputed_breaks_the_next_link(audited: Path) -> None:
-    from pipeline.store import record_hash
+    from pipeline.storage.ledger import record_hash
 
     with closing(sqlite3.connect(audited / "ledger.sqlite")) as conn:
         conn.row_factory = sqlite3.Row

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from conftest import GOOD_ROWS, set_received, write_list
 
-from pipeline import readpool
 from pipeline.errors import FileRefused
 from pipeline.ingest import read_file
+from pipeline.readers import pool
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -35,8 +35,8 @@ def test_a_sheet_offset_past_the_end_is_a_corrupt_file(tmp_path: Path) -> None:
 def test_a_worker_refuses_it_as_corrupt_and_reads_the_next_file(tmp_path: Path) -> None:
     bad = hf.xls_sheet_offset_past_end(tmp_path / "bad.xls")
     good = hf.write_book(tmp_path / "good.xls", [hf.list_grid()], "xls")
-    tasks = [readpool.Task(bad, bad.name), readpool.Task(good, good.name)]
-    first, second = readpool.read_all(tasks, VOCAB, workers=1)
+    tasks = [pool.Task(bad, bad.name), pool.Task(good, good.name)]
+    first, second = pool.read_all(tasks, VOCAB, workers=1)
     assert (first.code, first.raw) == ("file-corrupt", None)
     assert second.raw is not None and len(second.raw.rows) == len(GOOD_ROWS)
 

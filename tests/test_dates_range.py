@@ -13,13 +13,13 @@ import pytest
 from builders_ingest import list_grid, write_cells
 from conftest import GOOD_ROWS, ROW_FIELDS, set_received, write_campaign
 
+from demo_campaign.sample import Grid
 from pipeline import run
 from pipeline.config import Campaign
 from pipeline.ingest import read_file
 from pipeline.kinds import MATTER, MATTER_REGISTER, REGISTER_FILE
 from pipeline.normalize import DATE_YEARS_AHEAD, ExcelDate, Invalid, date_bounds, parse_date
 from pipeline.register import read_register
-from pipeline.sample import Grid
 from pipeline.validate import Submission, check_kind_tables, check_tables
 from pipeline.vocab import load_vocabulary
 

@@ -12,15 +12,15 @@ import pytest
 from builders_ingest import list_grid, with_formulas, write_cells
 from conftest import GOOD_ROWS, ROW_FIELDS, set_received, write_campaign
 
+from demo_campaign.sample import Grid
 from pipeline import run
 from pipeline.config import Campaign
 from pipeline.ingest import read_file
 from pipeline.kinds import MATTER, MATTER_REGISTER, REGISTER_FILE
 from pipeline.normalize import ExcelError
+from pipeline.outputs.feedback import SUMMARY_HEADER_ROW, SUMMARY_SHEET
 from pipeline.register import read_register
-from pipeline.render_feedback import SUMMARY_HEADER_ROW, SUMMARY_SHEET
-from pipeline.sample import Grid
-from pipeline.store import LedgerView, Registered
+from pipeline.storage.ledger import LedgerView, Registered
 from pipeline.validate import Submission, check_against_ledger, check_kind_tables, check_tables
 from pipeline.vocab import load_vocabulary
 

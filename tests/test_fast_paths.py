@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import render, run
-from pipeline.store import Store
+from pipeline.storage.ledger import Store
 from pipeline.validate import records
 
 HX_IDS = ["HX-001", "HX-002", "HX-003", "HX-004"]
@@ -145,7 +145,7 @@ def test_a_worker_that_fails_leaves_no_month_behind(workspace: Path, monkeypatch
     def broken(*_args: object, **_kwargs: object) -> Path:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(render.render_xlsx, "write_unit_template", broken)  # forked workers inherit it
+    monkeypatch.setattr(render.workbooks, "write_unit_template", broken)  # forked workers inherit it
     target = workspace / "again" / "2022-04"
     with pytest.raises(RuntimeError, match="disk full"):
         render.render_month(result.report, target)

@@ -16,7 +16,7 @@ from conftest import GOOD_ROWS, set_received, write_list
 from pipeline import run
 from pipeline.config import Workspace
 from pipeline.messages import Message
-from pipeline.render_feedback import (
+from pipeline.outputs.feedback import (
     ERROR_FILL,
     SUMMARY_COLUMNS,
     SUMMARY_HEADER_ROW,

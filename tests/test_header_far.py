@@ -10,9 +10,9 @@ import pytest
 from builders_ingest import list_grid, write_book
 from conftest import GOOD_ROWS, HEADERS
 
+from demo_campaign.sample import Grid
 from pipeline import ingest
 from pipeline.ingest import read_file
-from pipeline.sample import Grid
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()

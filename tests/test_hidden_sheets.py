@@ -17,11 +17,11 @@ import pytest
 from builders_ingest import list_grid, set_sheet_state, set_xls_sheet_state, write_book
 from conftest import GOOD_ROWS, HEADERS, set_received
 
+from demo_campaign.sample import Grid
 from pipeline import layout, run
 from pipeline.errors import FileRefused
 from pipeline.ingest import read_file
-from pipeline.render_feedback import SUMMARY_HEADER_ROW, SUMMARY_SHEET
-from pipeline.sample import Grid
+from pipeline.outputs.feedback import SUMMARY_HEADER_ROW, SUMMARY_SHEET
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()

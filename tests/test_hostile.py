@@ -25,12 +25,13 @@ import xlwt
 from builders_ingest import encrypt, list_grid, write_book
 from conftest import GOOD_ROWS, set_received, write_list
 
-from pipeline import ingest, readpool, run, textsafe
+from pipeline import ingest, run, textsafe
+from pipeline.readers import pool
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
 MARCH = dt.datetime(2022, 3, 18, 9, 30)
-CAP_KB = (readpool.MEMORY_MB + 512) * 1024  # a worker's start-up size is well under 512 MB
+CAP_KB = (pool.MEMORY_MB + 512) * 1024  # a worker's start-up size is well under 512 MB
 
 # name -> (builder, expected code or "" for accepted)
 CORPUS: dict[str, tuple[Any, str]] = {
@@ -60,7 +61,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("name", list(CORPUS))
 def test_each_hostile_file_is_refused_or_accepted_within_the_caps(name: str, corpus: dict[str, Path]) -> None:
-    outcome = readpool.read_isolated(readpool.Task(corpus[name], name), VOCAB)
+    outcome = pool.read_isolated(pool.Task(corpus[name], name), VOCAB)
     expected = CORPUS[name][1]
     assert outcome.code == expected, (name, outcome.params)
     if expected:
@@ -119,28 +120,28 @@ def test_entities_are_never_expanded_and_openpyxl_refuses_them(corpus: dict[str,
 
 def test_the_memory_cap_is_the_real_guard_for_a_million_rows(corpus: dict[str, Path]) -> None:
     """The row limit is checked after calamine has read the sheet; a tight cap stops it first."""
-    task = readpool.Task(corpus["million-rows.xlsx"], "million-rows.xlsx")
-    outcome = readpool.read_isolated(task, VOCAB, readpool.Limits(memory_mb=64))
+    task = pool.Task(corpus["million-rows.xlsx"], "million-rows.xlsx")
+    outcome = pool.read_isolated(task, VOCAB, pool.Limits(memory_mb=64))
     assert outcome.code == "file-too-complex" and outcome.params == {"limit": "64 MB"}
 
 
 def test_a_file_that_never_ends_is_refused_by_the_timeout(tmp_path: Path) -> None:
     fifo = tmp_path / "永远读不完.xlsx"
     os.mkfifo(fifo)  # opening it blocks for ever: no writer
-    outcome = readpool.read_isolated(readpool.Task(fifo, fifo.name), VOCAB, readpool.Limits(timeout_s=1))
+    outcome = pool.read_isolated(pool.Task(fifo, fifo.name), VOCAB, pool.Limits(timeout_s=1))
     assert outcome.code == "file-timeout" and outcome.params == {"seconds": 1}
 
 
 def test_the_pool_isolates_the_culprit_and_keeps_the_order(corpus: dict[str, Path], tmp_path: Path) -> None:
     good = write_list(tmp_path / "红星村.xlsx", GOOD_ROWS)
     names = ["红星村.xlsx", "far-cell.xlsx", "红星村.xlsx", "zip-bomb.xlsx", "far-cell.xlsx", "红星村.xlsx"]
-    tasks = [readpool.Task(good if n == "红星村.xlsx" else corpus[n], n) for n in names]
+    tasks = [pool.Task(good if n == "红星村.xlsx" else corpus[n], n) for n in names]
     seen: list[int] = []
-    outcomes = readpool.read_all(tasks, VOCAB, workers=2, progress=lambda i, done: seen.append(i))
+    outcomes = pool.read_all(tasks, VOCAB, workers=2, progress=lambda i, done: seen.append(i))
     assert [o.code for o in outcomes] == ["", "file-too-complex", "", "file-unpacked-too-large", "file-too-complex", ""]
     assert all(len(o.raw.frame) == 4 for o in outcomes if o.raw is not None)
     assert sorted(seen) == list(range(len(names)))  # each file reported once
-    in_process = readpool.read_all([tasks[0], tasks[3]], VOCAB, workers=0)
+    in_process = pool.read_all([tasks[0], tasks[3]], VOCAB, workers=0)
     assert [o.code for o in in_process] == ["", "file-unpacked-too-large"]
 
 

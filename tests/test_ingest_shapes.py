@@ -10,9 +10,9 @@ import pytest
 from builders_ingest import FORMATS, list_grid, two_row_header, write_book
 from conftest import GOOD_ROWS, HEADERS
 
+from demo_campaign.sample import Grid
 from pipeline.config import Campaign
 from pipeline.ingest import identify_unit, read_file, should_skip
-from pipeline.sample import Grid
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()

@@ -11,9 +11,10 @@ import openpyxl
 import pytest
 from conftest import GOOD_ROWS, write_list
 
-from pipeline import run, seal
+from pipeline import run
 from pipeline.errors import LedgerCorrupt, LedgerEdited, LedgerMissing, RestoreRefused
-from pipeline.store import Store
+from pipeline.storage import seal
+from pipeline.storage.ledger import Store
 
 MARCH = dt.datetime(2022, 3, 18, 9, 30)
 APRIL = dt.datetime(2022, 4, 20, 9, 30)

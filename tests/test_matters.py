@@ -21,7 +21,7 @@ from docx import Document
 from pipeline import run
 from pipeline.ingest import read_file
 from pipeline.kinds import ITEM_KINDS, MATTER, PROBLEM, REGISTER_FILE
-from pipeline.render_feedback import ERROR_FILL
+from pipeline.outputs.feedback import ERROR_FILL
 from pipeline.vocab import COLUMNS, REQUIRED, STATUSES, load_vocabulary
 
 REGISTER_HEADERS = ("编号", "交办日期", "交办领导", "事项内容", "承办单位", "办理时限")
@@ -398,16 +398,16 @@ def test_templates_declare_the_matter_variables(story: dict[str, Any]) -> None:
     import jinja2
     from docxtpl import DocxTemplate
 
-    from pipeline import render_docx
+    from pipeline.outputs import documents
     from pipeline.render import TEMPLATES_DIR
 
     report = story["results"]["06"].report
     assert report is not None and "matter" in report.ledgers
     env = jinja2.Environment(autoescape=True)
     cases = [
-        (render_docx.CIRCULAR_TEMPLATE, render_docx.circular_context(report)),
-        (render_docx.ESCALATION_TEMPLATE, render_docx.escalation_context(report)),
-        (render_docx.NOTICE_TEMPLATE, render_docx.notice_context(report, "镇财政所")),
+        (documents.CIRCULAR_TEMPLATE, documents.circular_context(report)),
+        (documents.ESCALATION_TEMPLATE, documents.escalation_context(report)),
+        (documents.NOTICE_TEMPLATE, documents.notice_context(report, "镇财政所")),
     ]
     for name, ctx in cases:
         template = DocxTemplate(str(TEMPLATES_DIR / name))

@@ -15,10 +15,10 @@ from conftest import GOOD_ROWS, set_received, write_list
 from docx import Document
 
 from pipeline import run
-from pipeline.archive import workspace_lock
 from pipeline.cli import cli
 from pipeline.errors import MonthOrderError, WorkspaceLocked
 from pipeline.report import LEDGER_COLUMNS
+from pipeline.storage.archive import workspace_lock
 
 MARCH = dt.datetime(2022, 3, 18, 9, 30)
 

@@ -22,9 +22,9 @@ from builders_ingest import list_grid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from demo_campaign.sample import Grid, write_grids_xls, write_grids_xlsx
 from pipeline import ingest, normalize, textsafe
 from pipeline.errors import FileRefused
-from pipeline.sample import Grid, write_grids_xls, write_grids_xlsx
 from pipeline.vocab import COLUMNS, load_vocabulary
 
 VOCAB = load_vocabulary()

@@ -13,8 +13,10 @@ import hostile_files as hf
 import pytest
 from conftest import GOOD_ROWS, write_list
 
-from pipeline import archive, ingest, readpool
-from pipeline.archive import archive_file, archive_path
+from pipeline import ingest
+from pipeline.readers import pool
+from pipeline.storage import archive
+from pipeline.storage.archive import archive_file, archive_path
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -97,10 +99,10 @@ def test_a_pool_reading_batches_still_names_each_culprit(corpus_dir: Path, tmp_p
     far = hf.far_cell(corpus_dir / "far-cell.xlsx")
     names = ["红星村.xlsx"] * 40
     names[7] = names[31] = "far-cell.xlsx"
-    tasks = [readpool.Task(far if n == "far-cell.xlsx" else good, n) for n in names]
-    assert readpool._batch_size(len(tasks), 2) > 1  # several files per task here
+    tasks = [pool.Task(far if n == "far-cell.xlsx" else good, n) for n in names]
+    assert pool._batch_size(len(tasks), 2) > 1  # several files per task here
     seen: list[int] = []
-    outcomes = readpool.read_all(tasks, VOCAB, workers=2, progress=lambda i, done: seen.append(i))
+    outcomes = pool.read_all(tasks, VOCAB, workers=2, progress=lambda i, done: seen.append(i))
     codes = [o.code for o in outcomes]
     assert codes[7] == codes[31] == "file-too-complex"
     assert all(code == "" for i, code in enumerate(codes) if i not in (7, 31))
@@ -110,10 +112,10 @@ def test_a_pool_reading_batches_still_names_each_culprit(corpus_dir: Path, tmp_p
 
 def test_a_bug_in_a_reading_process_stops_the_run_loudly(tmp_path: Path) -> None:
     good = write_list(tmp_path / "红星村.xlsx", GOOD_ROWS)
-    tasks = [readpool.Task(good, "红星村.xlsx")] * 20
-    tasks[13] = readpool.Task(cast(Path, str(good)), "坏任务.xlsx")  # not a Path: the reader's own bug
+    tasks = [pool.Task(good, "红星村.xlsx")] * 20
+    tasks[13] = pool.Task(cast(Path, str(good)), "坏任务.xlsx")  # not a Path: the reader's own bug
     with pytest.raises(AttributeError):
-        readpool.read_all(tasks, VOCAB, workers=2)
+        pool.read_all(tasks, VOCAB, workers=2)
 
 
 class ReaderBug(Exception):
@@ -133,18 +135,18 @@ class BuggyPath(PosixPath):
 
 def test_a_bug_whose_exception_cannot_be_pickled_still_stops_the_run(tmp_path: Path) -> None:
     good = write_list(tmp_path / "红星村.xlsx", GOOD_ROWS)
-    tasks = [readpool.Task(good, "红星村.xlsx")] * 20
-    tasks[13] = readpool.Task(BuggyPath(good), "坏任务.xlsx")
+    tasks = [pool.Task(good, "红星村.xlsx")] * 20
+    tasks[13] = pool.Task(BuggyPath(good), "坏任务.xlsx")
     with pytest.raises(RuntimeError, match="ReaderBug"):  # not taken for the file's doing (file-too-complex)
-        readpool.read_all(tasks, VOCAB, workers=2)
+        pool.read_all(tasks, VOCAB, workers=2)
 
 
 def test_large_tasks_and_answers_do_not_block_the_pool(tmp_path: Path) -> None:
     good = write_list(tmp_path / "红星村.xlsx", GOOD_ROWS)
     long_name = "很长的文件名" * 12_000 + ".xlsx"  # each task, and each answer, larger than a pipe holds
-    tasks = [readpool.Task(good, long_name)] * 8
-    outcomes: list[readpool.Outcome] = []
-    reader = threading.Thread(target=lambda: outcomes.extend(readpool.read_all(tasks, VOCAB, workers=1)), daemon=True)
+    tasks = [pool.Task(good, long_name)] * 8
+    outcomes: list[pool.Outcome] = []
+    reader = threading.Thread(target=lambda: outcomes.extend(pool.read_all(tasks, VOCAB, workers=1)), daemon=True)
     reader.start()
     reader.join(timeout=120)
     assert not reader.is_alive(), "the pool is stuck"

@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 
-from pipeline import render_docx
 from pipeline.config import Campaign, Unit
+from pipeline.outputs import documents
 from pipeline.report import (
     CATEGORY_COLUMNS,
     LEDGER_COLUMNS,
@@ -177,7 +177,7 @@ def report() -> MonthReport:
 
 
 def test_circular(report: MonthReport, tmp_path: Path) -> None:
-    out = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    out = documents.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
     assert out == tmp_path / "通报.docx"
     paragraphs, cells = texts(out)
     body = "\n".join(paragraphs)
@@ -224,7 +224,7 @@ def test_circular(report: MonthReport, tmp_path: Path) -> None:
 
 def test_circular_without_red_items(tmp_path: Path) -> None:
     report = make_report(with_red=False)
-    out = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    out = documents.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
     paragraphs, _cells = texts(out)
     body = "\n".join(paragraphs)
     assert "截至2022年4月30日，全镇无逾期未完成（红灯）问题。" in paragraphs
@@ -239,7 +239,7 @@ def test_notices(report: MonthReport, tmp_path: Path) -> None:
     stale = out_dir / "红星村.docx"  # from an earlier run of the month: no red item any more
     out_dir.mkdir()
     stale.write_bytes(b"old")
-    paths = render_docx.write_notices(report, out_dir, TEMPLATES)
+    paths = documents.write_notices(report, out_dir, TEMPLATES)
     assert [p.name for p in paths] == ["A&B＜村＞.docx", "便民服务中心.docx"]
     assert not stale.exists()
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in paths)
@@ -280,7 +280,7 @@ def test_notices(report: MonthReport, tmp_path: Path) -> None:
 
 
 def test_escalation(report: MonthReport, tmp_path: Path) -> None:
-    out = render_docx.write_escalation(report, tmp_path / "移交纪委清单.docx", TEMPLATES)
+    out = documents.write_escalation(report, tmp_path / "移交纪委清单.docx", TEMPLATES)
     paragraphs, _cells = texts(out)
     assert "干部作风整顿问题移交镇纪委督查问效清单" in paragraphs
     body = "\n".join(paragraphs)
@@ -314,14 +314,14 @@ def test_escalation(report: MonthReport, tmp_path: Path) -> None:
 
 
 def test_escalation_empty(tmp_path: Path) -> None:
-    out = render_docx.write_escalation(make_report(with_red=False), tmp_path / "x.docx", TEMPLATES)
+    out = documents.write_escalation(make_report(with_red=False), tmp_path / "x.docx", TEMPLATES)
     paragraphs, _cells = texts(out)
     assert "截至2022年4月30日，本月无移交事项。" in paragraphs
     assert not Document(str(out)).tables
 
 
 def test_no_notices_without_red(tmp_path: Path) -> None:
-    assert render_docx.write_notices(make_report(with_red=False), tmp_path, TEMPLATES) == []
+    assert documents.write_notices(make_report(with_red=False), tmp_path, TEMPLATES) == []
     assert list(tmp_path.iterdir()) == []
 
 
@@ -330,9 +330,9 @@ def test_templates_declare_every_variable(with_red: bool) -> None:
     report = make_report(with_red=with_red)
     env = jinja2.Environment(autoescape=True)
     cases = [
-        (render_docx.CIRCULAR_TEMPLATE, render_docx.circular_context(report)),
-        (render_docx.ESCALATION_TEMPLATE, render_docx.escalation_context(report)),
-        (render_docx.NOTICE_TEMPLATE, render_docx.notice_context(report, ODD_UNIT)),
+        (documents.CIRCULAR_TEMPLATE, documents.circular_context(report)),
+        (documents.ESCALATION_TEMPLATE, documents.escalation_context(report)),
+        (documents.NOTICE_TEMPLATE, documents.notice_context(report, ODD_UNIT)),
     ]
     for name, ctx in cases:
         template = DocxTemplate(str(TEMPLATES / name))
@@ -342,10 +342,10 @@ def test_templates_declare_every_variable(with_red: bool) -> None:
 def test_failed_render_leaves_no_file(report: MonthReport, tmp_path: Path) -> None:
     broken = tmp_path / "templates"
     broken.mkdir()
-    (broken / render_docx.CIRCULAR_TEMPLATE).write_bytes(b"not a docx")
+    (broken / documents.CIRCULAR_TEMPLATE).write_bytes(b"not a docx")
     target = tmp_path / "out" / "通报.docx"
     with pytest.raises(Exception):  # noqa: B017
-        render_docx.write_circular(report, target, broken)
+        documents.write_circular(report, target, broken)
     assert not target.exists()
 
 
@@ -361,21 +361,21 @@ def test_interrupted_save_keeps_the_old_file(
 
     monkeypatch.setattr(DocxTemplate, "save", failing_save)
     with pytest.raises(OSError, match="disk full"):
-        render_docx.write_circular(report, target, TEMPLATES)
+        documents.write_circular(report, target, TEMPLATES)
     assert target.read_bytes() == b"last run"
     assert [p.name for p in tmp_path.iterdir()] == ["通报.docx"]
 
 
 def test_formatting_helpers() -> None:
-    assert render_docx.cn_date(dt.date(2022, 4, 30)) == "2022年4月30日"
-    assert render_docx.cn_date(pd.Timestamp("2022-05-09")) == "2022年5月9日"
-    assert render_docx.cn_date("长期坚持") == "长期坚持"
-    assert render_docx.cn_date(None) == "—"
-    assert render_docx.percent(0.36) == "36.0%"
-    assert render_docx.percent(math.nan) == "—"
-    assert render_docx.change_points(0.04) == "持平"
-    assert render_docx.clean("  a\n b\x0b ") == "a b"
-    assert render_docx.notice_filename("a/b:c") == "a／b：c.docx"
+    assert documents.cn_date(dt.date(2022, 4, 30)) == "2022年4月30日"
+    assert documents.cn_date(pd.Timestamp("2022-05-09")) == "2022年5月9日"
+    assert documents.cn_date("长期坚持") == "长期坚持"
+    assert documents.cn_date(None) == "—"
+    assert documents.percent(0.36) == "36.0%"
+    assert documents.percent(math.nan) == "—"
+    assert documents.change_points(0.04) == "持平"
+    assert documents.clean("  a\n b\x0b ") == "a b"
+    assert documents.notice_filename("a/b:c") == "a／b：c.docx"
 
 
 @pytest.mark.parametrize("name", ["circular", "notice", "escalation"])
@@ -383,11 +383,11 @@ def test_every_run_names_its_east_asian_font(report: MonthReport, tmp_path: Path
     """Word on the office PC picks the official fonts only where a run (or its style) names them
     for East-Asian text; the templates and the runs made in code name them on every run."""
     if name == "circular":
-        out = render_docx.write_circular(report, tmp_path / "x.docx", TEMPLATES)
+        out = documents.write_circular(report, tmp_path / "x.docx", TEMPLATES)
     elif name == "notice":
-        out = render_docx.write_notices(report, tmp_path, TEMPLATES)[0]
+        out = documents.write_notices(report, tmp_path, TEMPLATES)[0]
     else:
-        out = render_docx.write_escalation(report, tmp_path / "x.docx", TEMPLATES)
+        out = documents.write_escalation(report, tmp_path / "x.docx", TEMPLATES)
     doc = Document(str(out))
     runs = doc.element.body.iter(qn("w:r"))
     texts_without_font = [
@@ -417,30 +417,30 @@ def test_every_run_names_its_east_asian_font(report: MonthReport, tmp_path: Path
 def test_town_wide_change_and_unranked_units(tmp_path: Path) -> None:
     report = make_report()
     report = dataclasses.replace(report, previous_rate=0.25)
-    out = render_docx.write_circular(report, tmp_path / "x.docx", TEMPLATES)
+    out = documents.write_circular(report, tmp_path / "x.docx", TEMPLATES)
     ranking = table_rows(out, 0)
     assert ranking[-1][0] == "合计" and ranking[-1][-1] == "+3.6"  # 28.6% against 25.0%
     # a unit with nothing to complete (NaN rate) shows "—", not a rank
     units = report.units.copy()
     units.loc[units["单位"] == "便民服务中心", "完成率"] = math.nan
-    out = render_docx.write_circular(dataclasses.replace(report, units=units), tmp_path / "y.docx", TEMPLATES)
+    out = documents.write_circular(dataclasses.replace(report, units=units), tmp_path / "y.docx", TEMPLATES)
     last = table_rows(out, 0)[3]
     assert last[:2] == ["—", "便民服务中心"] and last[4] == "—"
 
 
 def test_wording_for_quiet_months() -> None:
     report = make_report(with_red=False)
-    ctx = render_docx.circular_context(report)
+    ctx = documents.circular_context(report)
     assert "目前有红灯" not in ctx["lights_text"]
     assert "黄灯问题（7天内到期）1个" in ctx["lights_text"] and "无红灯问题" in ctx["lights_text"]
     assert "未启动0个" not in ctx["overview_text"]  # zero counts are left out
     subs = report.submissions.assign(报送状态="未报送")
     quiet = dataclasses.replace(report, submissions=subs)
-    assert render_docx.circular_context(quiet)["submission_text"] == (
+    assert documents.circular_context(quiet)["submission_text"] == (
         "本月应报送单位3个，截至2022年4月30日均未报送问题整改进展，请各单位尽快报送。"
     )
     march = dataclasses.replace(report, month="2022-03", as_of=dt.date(2022, 3, 31))
-    assert render_docx.circular_context(march)["submission_text"].endswith("均按时报送了问题清单。")
+    assert documents.circular_context(march)["submission_text"].endswith("均按时报送了问题清单。")
 
 
 def _runs(path: Path) -> list[tuple[str, str | None, str | None]]:
@@ -465,13 +465,13 @@ def _runs(path: Path) -> list[tuple[str, str | None, str | None]]:
 
 def test_notices_match_docxtpl_rendering(report: MonthReport, tmp_path: Path) -> None:
     """The notices come from a template loaded once; each is what docxtpl itself makes of it."""
-    fast = render_docx.write_notices(report, tmp_path / "fast", TEMPLATES)
-    units = render_docx.notice_units(report)
+    fast = documents.write_notices(report, tmp_path / "fast", TEMPLATES)
+    units = documents.notice_units(report)
     assert len(fast) == len(units) == 2
     for unit, path in zip(units, fast, strict=True):
-        reference = render_docx._render(
-            TEMPLATES / render_docx.NOTICE_TEMPLATE,
-            render_docx.notice_context(report, unit),
+        reference = documents._render(
+            TEMPLATES / documents.NOTICE_TEMPLATE,
+            documents.notice_context(report, unit),
             tmp_path / "docxtpl" / path.name,
         )
         assert texts(path) == texts(reference)
@@ -488,13 +488,13 @@ def test_notices_follow_an_edited_template(report: MonthReport, tmp_path: Path) 
     """The loaded template is reloaded when the file changes (an office edits it in Word)."""
     templates = tmp_path / "templates"
     templates.mkdir()
-    source = Document(str(TEMPLATES / render_docx.NOTICE_TEMPLATE))
-    source.save(str(templates / render_docx.NOTICE_TEMPLATE))
-    first = render_docx.write_notices(report, tmp_path / "a", templates)[0]
+    source = Document(str(TEMPLATES / documents.NOTICE_TEMPLATE))
+    source.save(str(templates / documents.NOTICE_TEMPLATE))
+    first = documents.write_notices(report, tmp_path / "a", templates)[0]
     assert "附：编辑后的模板" not in "\n".join(texts(first)[0])
     source.add_paragraph("附：编辑后的模板")
-    source.save(str(templates / render_docx.NOTICE_TEMPLATE))
-    second = render_docx.write_notices(report, tmp_path / "b", templates)[0]
+    source.save(str(templates / documents.NOTICE_TEMPLATE))
+    second = documents.write_notices(report, tmp_path / "b", templates)[0]
     assert "附：编辑后的模板" in "\n".join(texts(second)[0])
 
 
@@ -511,18 +511,18 @@ def test_notices_follow_an_edited_template(report: MonthReport, tmp_path: Path) 
     ],
 )
 def test_signature_indents_follow_gbt_9704(office: str, date: str, expected: tuple[float, float]) -> None:
-    assert render_docx.signature_indents(office, date) == expected
+    assert documents.signature_indents(office, date) == expected
 
 
 def test_rendered_signature_is_indented_and_kept_with_the_text(report: MonthReport, tmp_path: Path) -> None:
-    paths = [render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)]
-    paths += render_docx.write_notices(report, tmp_path / "督办通知单", TEMPLATES)[:1]
-    paths.append(render_docx.write_escalation(report, tmp_path / "移交纪委清单.docx", TEMPLATES))
-    office_chars, date_chars = render_docx.signature_indents(report.campaign.office, render_docx.cn_date(report.as_of))
+    paths = [documents.write_circular(report, tmp_path / "通报.docx", TEMPLATES)]
+    paths += documents.write_notices(report, tmp_path / "督办通知单", TEMPLATES)[:1]
+    paths.append(documents.write_escalation(report, tmp_path / "移交纪委清单.docx", TEMPLATES))
+    office_chars, date_chars = documents.signature_indents(report.campaign.office, documents.cn_date(report.as_of))
     for path in paths:
         paragraphs = Document(str(path)).paragraphs
         signature = [p for p in paragraphs if p.style is not None and p.style.style_id == "Signature"][-2:]
-        assert [p.text for p in signature] == [report.campaign.office, render_docx.cn_date(report.as_of)]
+        assert [p.text for p in signature] == [report.campaign.office, documents.cn_date(report.as_of)]
         twips = [round(p.paragraph_format.right_indent.twips) for p in signature]  # type: ignore[union-attr]
         assert twips == [round(office_chars * 320), round(date_chars * 320)], path.name
         body = list(signature[0]._p.getparent())
@@ -537,7 +537,7 @@ def test_rendered_signature_is_indented_and_kept_with_the_text(report: MonthRepo
             assert last.pPr is not None and last.pPr.keepNext_val, path.name
         for element in (*body[at - 2 : at + 3], *last.iter(qn("w:p"))):  # properties in the schema's order
             for ppr in element.iter(qn("w:pPr")):
-                ranks = [render_docx._PPR_ORDER.index(c.tag) for c in ppr if c.tag in render_docx._PPR_ORDER]
+                ranks = [documents._PPR_ORDER.index(c.tag) for c in ppr if c.tag in documents._PPR_ORDER]
                 assert ranks == sorted(ranks), path.name
 
 
@@ -559,9 +559,9 @@ def test_only_the_last_paragraph_travels_with_the_signature(report: MonthReport,
     signature does not fit below the text, it goes over with that paragraph (LibreOffice moves
     a kept paragraph whole), not with a block of the text."""
     if name == "circular":
-        path = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+        path = documents.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
     else:
-        path = render_docx.write_notices(report, tmp_path, TEMPLATES)[0]
+        path = documents.write_notices(report, tmp_path, TEMPLATES)[0]
     doc = Document(str(path))
     signature = [p for p in doc.paragraphs if p.style is not None and p.style.style_id == "Signature"]
     body = list(signature[0]._p.getparent())
@@ -576,12 +576,12 @@ def test_only_the_last_paragraph_travels_with_the_signature(report: MonthReport,
 def test_receipt_line_is_kept_with_the_signature(report: MonthReport, tmp_path: Path) -> None:
     """The notice's 签收 line follows the date onto the same page; a document that ends with the
     date (the circular) leaves the date's keep off."""
-    notice = render_docx.write_notices(report, tmp_path / "n", TEMPLATES)[0]
+    notice = documents.write_notices(report, tmp_path / "n", TEMPLATES)[0]
     paragraphs = Document(str(notice)).paragraphs
     date, receipt = paragraphs[-2], paragraphs[-1]
     assert date.text == "2022年4月30日" and receipt.text.startswith("签收人：")
     assert date.paragraph_format.keep_with_next is True
-    circular = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    circular = documents.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
     assert Document(str(circular)).paragraphs[-1].paragraph_format.keep_with_next is False
 
 
@@ -595,12 +595,12 @@ def test_place_signature_keeps_a_following_line_even_against_the_style() -> None
         f"<w:p>{sig}<w:r><w:t>某办公室</w:t></w:r></w:p><w:p>{sig}<w:r><w:t>2022年4月30日</w:t></w:r></w:p>"
         "<w:p><w:r><w:t>签收人：</w:t></w:r></w:p></w:body>"
     )
-    render_docx.place_signature(body, "某办公室", "2022年4月30日")
+    documents.place_signature(body, "某办公室", "2022年4月30日")
     date = body.findall(qn("w:p"))[3]
     assert date.pPr.keepNext is not None and date.pPr.keepNext_val
     body.remove(body.findall(qn("w:p"))[4])
     date.pPr.keepNext.set(qn("w:val"), "0")
-    render_docx.place_signature(body, "某办公室", "2022年4月30日")
+    documents.place_signature(body, "某办公室", "2022年4月30日")
     assert not date.pPr.keepNext_val
 
 
@@ -612,13 +612,13 @@ def test_category_rates_say_long_term_items_are_left_out(report: MonthReport) ->
         ],
         columns=list(CATEGORY_COLUMNS),
     )
-    text = render_docx.circular_context(dataclasses.replace(report, categories=categories))["category_text"]
+    text = documents.circular_context(dataclasses.replace(report, categories=categories))["category_text"]
     assert "“政治纪律不严守、决策部署不落实”方面问题16个，已完成11个，完成率100.0%（长期坚持类5个不计入）" in text
     assert "“懒政怠政、为官不为”方面问题4个，已完成2个，完成率50.0%，红灯2个" in text  # no note: none left out
 
 
 def test_ranking_note_says_how_equal_rates_are_ordered(report: MonthReport, tmp_path: Path) -> None:
-    out = render_docx.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
+    out = documents.write_circular(report, tmp_path / "通报.docx", TEMPLATES)
     doc = Document(str(out))
     ranking = doc.tables[0]._tbl
     note = ranking.getnext()
@@ -630,13 +630,13 @@ def test_escalation_puts_names_on_lines_of_their_own(report: MonthReport, tmp_pa
     at = problems.index[problems["问题编号"] == "AB-002"][0]
     problems.loc[at, "责任领导"] = "镇党委委员、副镇长 钱志勇"
     problems.loc[at, "责任人"] = "村务监督委员会主任 陈德明"
-    out = render_docx.write_escalation(
+    out = documents.write_escalation(
         dataclasses.replace(report, problems=problems), tmp_path / "移交纪委清单.docx", TEMPLATES
     )
     row = table_rows(out, 0)[1]
     assert row[5] == "镇党委委员、\n副镇长\n钱志勇"
     assert row[6] == "村务监督委员会主任\n陈德明"
-    assert render_docx._title_lines("John Smith").xml == "John Smith"  # a space between Latin words stays
+    assert documents._title_lines("John Smith").xml == "John Smith"  # a space between Latin words stays
 
 
 @pytest.mark.parametrize(
@@ -654,7 +654,7 @@ def test_escalation_puts_names_on_lines_of_their_own(report: MonthReport, tmp_pa
     ],
 )
 def test_a_persons_name_is_never_broken_across_lines(written: str, lines: list[str]) -> None:
-    assert render_docx._title_lines(written).xml.split("\n") == lines
+    assert documents._title_lines(written).xml.split("\n") == lines
 
 
 # 五号 in mm, and the 1 mm cell margins on each side (tools/build_word_templates.py)
@@ -664,7 +664,7 @@ CELL_MARGINS_MM = 2.0
 
 @pytest.mark.parametrize(
     ("name", "type_area_mm"),
-    [(render_docx.CIRCULAR_TEMPLATE, 156), (render_docx.NOTICE_TEMPLATE, 156), (render_docx.ESCALATION_TEMPLATE, 247)],
+    [(documents.CIRCULAR_TEMPLATE, 156), (documents.NOTICE_TEMPLATE, 156), (documents.ESCALATION_TEMPLATE, 247)],
 )
 def test_table_columns_fill_the_type_area_and_hold_their_headers(name: str, type_area_mm: int) -> None:
     """Each table is as wide as the type area, and every header stands on one line: a narrow

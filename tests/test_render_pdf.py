@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from test_render_docx import ODD_UNIT, TEMPLATES, make_report
 
-from pipeline import render_docx
+from pipeline.outputs import documents
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -59,7 +59,7 @@ def pdf_text(pdf: Path, *pages: int) -> str:
 
 
 def test_circular_renders_to_pdf_with_its_title_and_figures(tmp_path: Path) -> None:
-    docx = render_docx.write_circular(make_report(), tmp_path / "circular.docx", TEMPLATES)
+    docx = documents.write_circular(make_report(), tmp_path / "circular.docx", TEMPLATES)
     pdf = to_pdf(docx, tmp_path)
     text = pdf_text(pdf)
     assert "xx镇干部作风整顿工作领导小组办公室文件" in text

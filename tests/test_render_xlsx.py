@@ -11,9 +11,10 @@ import openpyxl
 import pytest
 from test_render_docx import ODD_UNIT, make_report
 
-from pipeline import layout, render_xlsx, run
+from pipeline import layout, run
 from pipeline.config import Campaign
 from pipeline.ingest import identify_unit, read_file
+from pipeline.outputs import workbooks
 from pipeline.report import LEDGER_COLUMNS, MonthReport
 from pipeline.vocab import STATUSES, load_vocabulary
 
@@ -39,7 +40,7 @@ def hostile_report() -> MonthReport:
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
-    path = render_xlsx.write_ledger(hostile_report(), tmp_path_factory.mktemp("ledger") / "总台账.xlsx")
+    path = workbooks.write_ledger(hostile_report(), tmp_path_factory.mktemp("ledger") / "总台账.xlsx")
     return openpyxl.load_workbook(path)
 
 
@@ -146,12 +147,12 @@ def names_report(leader: str = LEADER) -> MonthReport:
 
 
 def test_names_stay_on_one_line_and_long_text_wraps(tmp_path: Path) -> None:
-    ws = openpyxl.load_workbook(render_xlsx.write_ledger(names_report(), tmp_path / "x.xlsx"))["问题总台账"]
+    ws = openpyxl.load_workbook(workbooks.write_ledger(names_report(), tmp_path / "x.xlsx"))["问题总台账"]
     for column, value in (("责任领导", LEADER), ("责任人", PERSON), ("填报单位", LONG_UNIT)):
-        assert width_of(ws, column) >= render_xlsx.display_len(value) + 1, column  # a CJK character: 1.9 units
+        assert width_of(ws, column) >= workbooks.display_len(value) + 1, column  # a CJK character: 1.9 units
     # the row is as tall as its wrapped problem text (2 lines), not taller for the names
     row = row_of(ws, "HX-001")
-    assert ws.row_dimensions[row["问题编号"].row].height == 2 * render_xlsx.LINE_HEIGHT + 3
+    assert ws.row_dimensions[row["问题编号"].row].height == 2 * workbooks.LINE_HEIGHT + 3
     for column in ("具体问题", "整改措施", "整改进展"):
         assert width_of(ws, column) <= 30 and row[column].alignment.wrap_text, column
     # the names did not push the sheet much wider: it prints one page wide at a readable scale
@@ -162,14 +163,14 @@ def test_names_stay_on_one_line_and_long_text_wraps(tmp_path: Path) -> None:
 
 def test_a_name_longer_than_name_max_wraps_in_a_capped_column(tmp_path: Path) -> None:
     leader = "镇党委委员、副镇长兼镇综合行政执法队队长 赵国强"  # 47 units
-    ws = openpyxl.load_workbook(render_xlsx.write_ledger(names_report(leader), tmp_path / "x.xlsx"))["问题总台账"]
-    assert width_of(ws, "责任领导") == pytest.approx(render_xlsx.NAME_MAX, abs=1)
+    ws = openpyxl.load_workbook(workbooks.write_ledger(names_report(leader), tmp_path / "x.xlsx"))["问题总台账"]
+    assert width_of(ws, "责任领导") == pytest.approx(workbooks.NAME_MAX, abs=1)
     row = row_of(ws, "HX-001")
     assert row["责任领导"].value == leader and row["责任领导"].alignment.wrap_text
 
 
 def test_one_alignment_per_column(tmp_path: Path) -> None:
-    wb = openpyxl.load_workbook(render_xlsx.write_ledger(names_report(), tmp_path / "x.xlsx"))
+    wb = openpyxl.load_workbook(workbooks.write_ledger(names_report(), tmp_path / "x.xlsx"))
     ws = wb["问题总台账"]
     names = header(ws)
     for c, column in enumerate(names):
@@ -204,7 +205,7 @@ def test_native_charts(ledger: openpyxl.Workbook) -> None:
 def test_empty_month_still_writes_every_sheet(tmp_path: Path) -> None:
     report = make_report()
     empty = dataclasses.replace(report, problems=report.problems.iloc[0:0], validation=report.validation.iloc[0:0])
-    wb = openpyxl.load_workbook(render_xlsx.write_ledger(empty, tmp_path / "x.xlsx"))
+    wb = openpyxl.load_workbook(workbooks.write_ledger(empty, tmp_path / "x.xlsx"))
     assert wb.sheetnames == SHEETS
     assert wb["问题总台账"].max_row == 1
 
@@ -218,14 +219,14 @@ def unit_template(tmp_path: Path, code: str = "AB") -> tuple[Path, Campaign]:
     unit = campaign.unit_by_code(code)
     assert unit is not None
     problems = report.problems[report.problems["单位编码"] == code]
-    path = render_xlsx.write_unit_template(campaign, unit, "2022-05", problems, tmp_path / f"{unit.name}.xlsx")
+    path = workbooks.write_unit_template(campaign, unit, "2022-05", problems, tmp_path / f"{unit.name}.xlsx")
     return path, campaign
 
 
 def test_template_locks_the_problem_and_opens_progress(tmp_path: Path) -> None:
     path, _ = unit_template(tmp_path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [layout.SHEET, render_xlsx.GUIDE_SHEET, layout.MARKER_SHEET]
+    assert wb.sheetnames == [layout.SHEET, workbooks.GUIDE_SHEET, layout.MARKER_SHEET]
     ws = wb[layout.SHEET]
     assert ws.protection.sheet
     cols = {name: i + 1 for i, name in enumerate(layout.COLUMNS)}
@@ -252,7 +253,7 @@ def test_template_locks_the_problem_and_opens_progress(tmp_path: Path) -> None:
     )
     assert status.formula1 == '"' + ",".join(STATUSES) + '"'
     status_letter = openpyxl.utils.get_column_letter(cols["完成状态"])
-    assert str(status.sqref) == f"{status_letter}{first}:{status_letter}{first + 3 + render_xlsx.BLANK_ROWS - 1}"
+    assert str(status.sqref) == f"{status_letter}{first}:{status_letter}{first + 3 + workbooks.BLANK_ROWS - 1}"
     category = next(dv for dv in ws.data_validations.dataValidation if "办事难" in (dv.formula1 or ""))
     assert str(category.sqref).startswith(f"C{first + 3}:")
     assert "date" in validations
@@ -270,13 +271,13 @@ def test_template_name_columns_hold_the_names_in_them(tmp_path: Path) -> None:
     problems = report.problems[report.problems["单位编码"] == "AB"].copy()
     leader = "镇党委委员、组织委员 田春燕"  # 27 units: wrapped over three lines at the old 12
     problems.loc[problems.index[0], "责任领导"] = leader
-    filled = render_xlsx.write_unit_template(campaign, unit, "2022-05", problems, tmp_path / "filled.xlsx")
-    blank = render_xlsx.write_unit_template(campaign, unit, "2022-05", problems.iloc[:0], tmp_path / "blank.xlsx")
+    filled = workbooks.write_unit_template(campaign, unit, "2022-05", problems, tmp_path / "filled.xlsx")
+    blank = workbooks.write_unit_template(campaign, unit, "2022-05", problems.iloc[:0], tmp_path / "blank.xlsx")
     letter = openpyxl.utils.get_column_letter(layout.COLUMNS.index("责任领导") + 1)
     width = openpyxl.load_workbook(filled)[layout.SHEET].column_dimensions[letter].width
-    assert width >= render_xlsx.display_len(leader) + 1
+    assert width >= workbooks.display_len(leader) + 1
     blank_width = openpyxl.load_workbook(blank)[layout.SHEET].column_dimensions[letter].width
-    assert render_xlsx.TEMPLATE_NAME_MIN <= blank_width < width
+    assert workbooks.TEMPLATE_NAME_MIN <= blank_width < width
 
 
 def test_filled_template_reads_back_with_its_unit_and_ids(tmp_path: Path) -> None:

@@ -15,10 +15,10 @@ from docx import Document
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
+from demo_campaign.sample import SampleMonth, write_sample_campaign
 from pipeline import layout
 from pipeline.config import Campaign, load_campaign
 from pipeline.ingest import read_file, should_skip
-from pipeline.sample import SampleMonth, write_sample_campaign
 from pipeline.vocab import OPEN_STATUSES, REQUIRED, load_vocabulary
 
 YEAR = 2022

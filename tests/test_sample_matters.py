@@ -10,11 +10,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline import run
+from demo_campaign import run_demo
+from demo_campaign.sample import MATTERS, SampleMonth, write_sample_campaign
 from pipeline.ingest import read_file, should_skip
 from pipeline.kinds import MATTER_REGISTER
 from pipeline.report import MonthReport
-from pipeline.sample import MATTERS, SampleMonth, write_sample_campaign
 from pipeline.vocab import load_vocabulary
 
 
@@ -28,7 +28,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SampleM
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, MonthReport]:
     """The demo run up to September (the escalated matter is done then)."""
     out: dict[str, MonthReport] = {}
-    for result in run.demo(tmp_path_factory.mktemp("demo") / "ws"):
+    for result in run_demo(tmp_path_factory.mktemp("demo") / "ws"):
         assert result.report is not None
         out[result.month] = result.report
         if result.month == "2022-09":

@@ -15,11 +15,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import GOOD_ROWS, set_received, write_list
 
-from pipeline import archive, ingest, readpool, run, vocab
+from pipeline import ingest, run, vocab
 from pipeline.cli import cli
 from pipeline.config import Campaign
 from pipeline.errors import LedgerTooNew, MonthOrderError
-from pipeline.store import MIGRATIONS, SCHEMA_VERSION, Store, _statements
+from pipeline.readers import pool
+from pipeline.storage import archive
+from pipeline.storage.ledger import MIGRATIONS, SCHEMA_VERSION, Store, _statements
 
 HX_IDS = ["HX-001", "HX-002", "HX-003", "HX-004"]
 COLUMNS = [c for c in vocab.COLUMNS if c != "序号"]  # the checked rows validate hands over
@@ -288,7 +290,7 @@ def test_a_file_that_cannot_be_archived_stays_in_the_inbox(workspace: Path, monk
             raise OSError("changed while it was archived")
         return real(src, store, keep, sync)
 
-    monkeypatch.setenv(readpool.WORKERS_ENV, "0")  # read in this process, where the copying is patched
+    monkeypatch.setenv(pool.WORKERS_ENV, "0")  # read in this process, where the copying is patched
     monkeypatch.setattr(archive, "copy_in", flaky)
     result = run.monthly(workspace, dt.date(2022, 3, 31))
     assert [f.file_name for f in result.files] == ["红星村问题清单.xlsx"]
@@ -331,7 +333,7 @@ def test_a_file_too_large_to_read_is_archived_all_the_same(workspace: Path, monk
     inbox = workspace / "inbox"
     big = write_list(inbox / "红星村问题清单.xlsx", GOOD_ROWS, received=dt.datetime(2022, 3, 18, 9))
     content = big.read_bytes()
-    monkeypatch.setenv(readpool.WORKERS_ENV, "0")  # read in this process, where the limit is lowered
+    monkeypatch.setenv(pool.WORKERS_ENV, "0")  # read in this process, where the limit is lowered
     monkeypatch.setattr(ingest, "MAX_FILE_BYTES", len(content) - 1)
     [refused] = run.monthly(workspace, dt.date(2022, 3, 31)).files
     assert refused.outcome == "退回" and [m.code for m in refused.messages] == ["file-too-large"]

@@ -18,7 +18,7 @@ from pipeline import run
 from pipeline.cli import cli
 from pipeline.config import Assessment, Campaign, parse_assessment
 from pipeline.errors import ConfigError
-from pipeline.render_summary import find_cjk_font
+from pipeline.outputs.reports import find_cjk_font
 from pipeline.summary import plan_period
 
 OPENNESS = "村（居）务公开专项治理"
@@ -405,7 +405,7 @@ def test_a_campaign_without_assigned_matters_has_no_matters_section(year_outputs
 
 def test_the_report_is_signed_as_the_circular_is(year_outputs: list[Path], campaign_ws: Path) -> None:
     from pipeline.config import load_campaign
-    from pipeline.render_docx import cn_date, signature_indents
+    from pipeline.outputs.documents import cn_date, signature_indents
 
     office = load_campaign(campaign_ws / "campaign.toml").office
     *_, last_text, blank, name, day = Document(str(year_outputs[0])).paragraphs

@@ -19,8 +19,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from test_summary import campaign_workspace
 
-from pipeline import render_summary as rs
 from pipeline import run
+from pipeline.outputs import reports as rs
 from pipeline.summary import SummaryData
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -14,7 +14,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 from township import QINGSHI, fill_template, new_problem, write_township
 
-from pipeline import layout, render_xlsx, run
+from pipeline import layout, run
+from pipeline.outputs import workbooks
 
 COLS = {name: i + 1 for i, name in enumerate(layout.COLUMNS)}
 FIRST = layout.FIRST_DATA_ROW
@@ -64,8 +65,8 @@ def test_a_hundred_rows_are_open_with_dropdowns_checks_and_prompts(blank: Path) 
     wb = openpyxl.load_workbook(blank)
     ws = wb[layout.SHEET]
     assert ws.protection.sheet and not ws.protection.insertRows and not ws.protection.formatRows
-    last = FIRST + render_xlsx.BLANK_ROWS - 1
-    assert render_xlsx.BLANK_ROWS >= 100
+    last = FIRST + workbooks.BLANK_ROWS - 1
+    assert workbooks.BLANK_ROWS >= 100
     for r in (FIRST, FIRST + 50, last):
         for column in layout.COLUMNS:
             assert ws.cell(r, COLS[column]).protection.locked == (column == "问题编号"), (r, column)
@@ -113,7 +114,7 @@ def test_a_template_with_problems_locks_their_text_and_leaves_a_hundred_rows(tow
         assert ws.cell(FIRST, COLS[column]).protection.locked, column
     for column in ("整改进展", "完成状态", "完成日期", "完成时限"):
         assert not ws.cell(FIRST, COLS[column]).protection.locked, column
-    first_new, last = FIRST + 6, FIRST + 6 + render_xlsx.BLANK_ROWS - 1
+    first_new, last = FIRST + 6, FIRST + 6 + workbooks.BLANK_ROWS - 1
     assert not ws.cell(first_new, COLS["具体问题"]).protection.locked
     assert not ws.cell(last, COLS["问题类别"]).protection.locked
     category = validations(ws)[f"C{first_new}"]

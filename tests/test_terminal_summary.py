@@ -15,7 +15,7 @@ from rich.console import Console
 from township import Member, campaign_toml
 
 from pipeline import run
-from pipeline.summary_view import print_run, wrap
+from pipeline.terminal import print_run, wrap
 
 ROSTER = campaign_toml(
     (

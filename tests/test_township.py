@@ -220,7 +220,7 @@ def test_leads_errors_name_the_line_and_the_value(lines: str, message: str) -> N
 
 
 def test_the_demo_and_the_clerks_file_set_their_own_leads() -> None:
-    from pipeline import sample
+    from demo_campaign import sample
     from pipeline.config import load_campaign
 
     demo = parse(sample.campaign_toml())

@@ -14,10 +14,10 @@ from builders_ingest import write_book
 from conftest import GOOD_ROWS, HEADERS, ROW_FIELDS, set_received, write_campaign
 from township import Member, campaign_toml
 
+from demo_campaign.sample import Grid
 from pipeline import run
 from pipeline.config import Campaign, load_campaign
 from pipeline.ingest import identify_unit, read_file, unit_from_ids
-from pipeline.sample import Grid
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()

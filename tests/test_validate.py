@@ -12,7 +12,7 @@ from conftest import GOOD_ROWS, ROW_FIELDS, write_list
 
 from pipeline.config import Campaign
 from pipeline.ingest import read_file
-from pipeline.store import LedgerView, Registered
+from pipeline.storage.ledger import LedgerView, Registered
 from pipeline.validate import Checked, ProblemRows, Submission, check_against_ledger, check_tables
 from pipeline.vocab import load_vocabulary
 

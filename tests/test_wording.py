@@ -13,9 +13,10 @@ import pytest
 from docx import Document
 from township import QINGSHI, Member, members, problems_of, state_of, township_campaign
 
-from pipeline import aggregate, render_docx, summary
+from pipeline import aggregate, summary
 from pipeline.config import Campaign
-from pipeline.render_summary import render_summary
+from pipeline.outputs import documents
+from pipeline.outputs.reports import render_summary
 from pipeline.vocab import load_vocabulary
 
 AS_OF = dt.date(2022, 4, 30)
@@ -42,7 +43,7 @@ def month_report(campaign: Campaign, rows: list[dict[str, object]], as_of: dt.da
 
 
 def circular(roster: tuple[Member, ...], rows: list[dict[str, object]]) -> dict[str, object]:
-    return render_docx.circular_context(month_report(township_campaign(roster), rows))  # type: ignore[arg-type]
+    return documents.circular_context(month_report(township_campaign(roster), rows))  # type: ignore[arg-type]
 
 
 TAIL = "各单位整改进展及排名情况如下："

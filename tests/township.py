@@ -21,7 +21,8 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
-from pipeline import layout, sample
+from demo_campaign import sample
+from pipeline import layout
 from pipeline.config import Campaign, parse_campaign
 
 TOWN = "青石镇"

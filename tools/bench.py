@@ -118,7 +118,7 @@ class Problem:
 
 
 def _texts() -> list[Any]:
-    from pipeline import sample
+    from demo_campaign import sample
 
     return [t for t in sample.PROBLEMS if t.kinds in ("村", "全部") and not t.units]
 
@@ -413,16 +413,17 @@ def in_process(paths: Sequence[Path], campaign_toml: Path) -> dict[str, float]:
 def pooled(paths: Sequence[Path], campaign_toml: Path) -> float:
     """The run's readers (worker processes, one per core) and checker on the same files, without
     archiving them: what ingest + validate cost apart from keeping the audit copies."""
-    from pipeline import ingest, readpool
+    from pipeline import ingest
     from pipeline.config import load_campaign
+    from pipeline.readers import pool
     from pipeline.validate import Submission, check_tables
     from pipeline.vocab import load_vocabulary
 
     campaign = load_campaign(campaign_toml)
     vocab = load_vocabulary()
-    readpool.read_all([readpool.Task(p, p.name) for p in paths[:2]], vocab)  # the server up, as in a run
+    pool.read_all([pool.Task(p, p.name) for p in paths[:2]], vocab)  # the server up, as in a run
     start = time.perf_counter()
-    outcomes = readpool.read_all([readpool.Task(p, p.name) for p in paths], vocab)
+    outcomes = pool.read_all([pool.Task(p, p.name) for p in paths], vocab)
     subs = []
     for outcome in outcomes:
         if outcome.raw is None:
@@ -474,7 +475,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"machine: {_machine()}")
 
     # township: the sample campaign's March and April
-    from pipeline import sample
+    from demo_campaign import sample
 
     town = BENCH / "township"
     shutil.rmtree(town, ignore_errors=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from demo_campaign.sample import Grid, write_grids_xlsx
 from pipeline import layout
 from pipeline.ingest import read_file
-from pipeline.sample import Grid, write_grids_xlsx
 from pipeline.vocab import load_vocabulary
 
 ROW = (

@@ -2,7 +2,7 @@
 
 Run ``python tools/build_word_templates.py [OUT_DIR]`` (default ``templates/``). It writes
 ``通报.docx``, ``督办通知单.docx`` and ``移交纪委清单.docx``. The templates only place values that
-``pipeline/render_docx.py`` computes; the fixed wording (titles, 主送, 下步工作要求, …) lives here and
+``pipeline/documents.py`` computes; the fixed wording (titles, 主送, 下步工作要求, …) lives here and
 may be edited afterwards by the office staff in Word, as long as the ``{{ … }}`` / ``{%… %}`` tags
 are kept whole.
 
@@ -29,7 +29,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from pipeline.render_docx import page_number, page_numbers
+from pipeline.outputs.documents import page_number, page_numbers
 
 FANGSONG = "仿宋_GB2312"
 KAITI = "楷体_GB2312"
@@ -58,7 +58,7 @@ NO_MM = 20  # 问题编号 NYZX-004; the assigned matters' 编号 JB2022-03 take
 LEADER_MM = 29  # a post of up to seven characters (社区党总支书记) on each line, the name below
 PERSON_MM = 36  # the same for 责任人, whose posts run to nine (村务监督委员会主任)
 
-# Character styles for the 三色督办 ladder; render_docx refers to them by these ids.
+# Character styles for the 三色督办 ladder; pipeline/outputs/documents.py refers to them by these ids.
 LADDER_STYLES = {
     "LadderBlue": ("督办-蓝色", "0070C0"),
     "LadderOrange": ("督办-橙色", "ED7D31"),
@@ -462,7 +462,7 @@ def _new_document(*, landscape: bool = False, odd_even: bool = False) -> Documen
 def _signature(doc: DocumentObject) -> None:
     """The 发文机关署名 and 成文日期 (GB/T 9704-2012 7.3.5.2): a blank line below the text, the
     office two characters from the right margin, the date below it starting two characters
-    right of the office's first. ``render_docx.place_signature`` sets both indents for the
+    right of the office's first. ``documents.place_signature`` sets both indents for the
     names and dates of each document, keeps the blank line and the text's last paragraph with
     the signature (the last paragraph here may be a tag that rendering removes), and keeps the
     date with a line that follows it (the notice's 签收 line)."""
@@ -666,7 +666,7 @@ def build_notice() -> DocumentObject:
         "逾期未整改或整改不到位的，将按照“三色督办”要求提级督办；经多次督办仍未落实的，会同镇纪委督查问效。",
     )
     _signature(doc)
-    # kept with the signature by render_docx.place_signature
+    # kept with the signature by documents.place_signature
     receipt = _para(doc, "Addressee", "签收人：　　　　　　　　签收日期：　　　年　　月　　日")
     receipt.paragraph_format.first_line_indent = Pt(0)
     return doc

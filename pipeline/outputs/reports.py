@@ -30,8 +30,8 @@ from pipeline import textsafe
 from pipeline.atomic import write_atomic
 from pipeline.filenames import output_path, safe_name
 from pipeline.messages import render_text
-from pipeline.render_docx import change_points, cn_date, cn_date_short, page_numbers, percent, signature_indents
-from pipeline.render_xlsx import _Formats, new_workbook, row_height, write_table
+from pipeline.outputs.documents import change_points, cn_date, cn_date_short, page_numbers, percent, signature_indents
+from pipeline.outputs.workbooks import _Formats, new_workbook, row_height, write_table
 from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData, month_text, summary_counts
 
 REPORT_NAME = "{year}年{period}工作情况报告.docx"
@@ -527,7 +527,7 @@ def _cell_text(value: object) -> str:
 
 
 def _page_numbers(doc: Any, section: Any) -> None:
-    """Page numbers as the circular's template sets them (``render_docx.page_numbers``), in 4号 宋体."""
+    """Page numbers as the circular's template sets them (``documents.page_numbers``), in 4号 宋体."""
     section.footer_distance = Mm(22)  # the number sits about 7 mm below the type area
     page_numbers(doc, section, lambda run: _font(run, PAGE_NO_FONT, PAGE_NO_PT))
     for footer in (section.footer, section.even_page_footer):

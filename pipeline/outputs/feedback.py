@@ -27,10 +27,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import ingest, render_xlsx, textsafe
+from pipeline import ingest, textsafe
 from pipeline.atomic import write_atomic
 from pipeline.filenames import output_path, safe_name
 from pipeline.messages import CATALOGUE, Message
+from pipeline.outputs import workbooks
 
 SUMMARY_SHEET = "退回说明"
 SUMMARY_COLUMNS: tuple[str, ...] = ("序号", "工作表", "单元格", "问题", "填写的内容", "应当如何填写")
@@ -258,7 +259,7 @@ def _write_summary(ws: Worksheet, item: Returned, titles: dict[str, str]) -> Non
             link.font = Font(color="FF0563C1", underline="single")
         if note.level == "error":
             ws.cell(r, 1).fill = ERROR_FILL
-        height = render_xlsx.row_height([str(v) for v in values], SUMMARY_WIDTHS)
+        height = workbooks.row_height([str(v) for v in values], SUMMARY_WIDTHS)
         if height:
             ws.row_dimensions[r].height = height
     for c, width in enumerate(SUMMARY_WIDTHS, start=1):
@@ -281,7 +282,7 @@ def _copy_values(ws: Worksheet, rows: Sequence[Sequence[Any]], merged: Merged) -
             put(cell, value)
             if isinstance(value, str):
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
-            widths[c] = max(widths.get(c, 0), min(render_xlsx.display_len(value), 200))
+            widths[c] = max(widths.get(c, 0), min(workbooks.display_len(value), 200))
     for (r0, c0), (r1, c1) in merged:
         if (r0, c0) != (r1, c1):
             ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)

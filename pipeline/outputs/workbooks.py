@@ -23,7 +23,7 @@ from pipeline import layout, textsafe
 from pipeline.atomic import write_atomic
 from pipeline.config import Campaign, Unit
 from pipeline.kinds import ITEM_KINDS, LedgerKind
-from pipeline.render_docx import cn_date
+from pipeline.outputs.documents import cn_date
 from pipeline.report import LEDGER_COLUMNS, MonthReport
 from pipeline.vocab import STATUSES, load_vocabulary
 

@@ -23,7 +23,7 @@ from pipeline.errors import WorkspaceLocked
 from pipeline.messages import CATALOGUE, render_text
 
 if TYPE_CHECKING:  # the store (and pandas) only for verify: the readers copy files without them
-    from pipeline.store import AuditRecord, Store
+    from pipeline.storage.ledger import AuditRecord, Store
 
 CHUNK = 1024 * 1024
 
@@ -278,7 +278,7 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
     and every change to the ledger made outside the pipeline (its seal, ``pipeline/seal.py``):
     a problem's record edited, added or deleted, the seal itself altered.
     """
-    from pipeline.store import GENESIS, record_hash
+    from pipeline.storage.ledger import GENESIS, record_hash
 
     findings: list[Finding] = []
     prev = GENESIS

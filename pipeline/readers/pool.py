@@ -47,8 +47,9 @@ from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
-from pipeline import archive, ingest
+from pipeline import ingest
 from pipeline.errors import FileRefused
+from pipeline.storage import archive
 from pipeline.vocab import Vocabulary
 
 WORKERS_ENV = "ZFZZ_WORKERS"
@@ -334,7 +335,7 @@ def _context() -> ForkServerContext | SpawnContext:
     if sys.platform != "linux":
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline.ingest", "pipeline.archive"])
+    ctx.set_forkserver_preload(["pipeline.ingest", "pipeline.storage.archive"])
     return ctx
 
 

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import seal
 from pipeline.config import Workspace
 from pipeline.errors import LedgerCorrupt, LedgerEdited, LedgerMissing, PipelineError, RestoreRefused
 from pipeline.messages import render_text
-from pipeline.store import Store
+from pipeline.storage import seal
+from pipeline.storage.ledger import Store
 
 BACKUP_DIR = "backup"
 _MONTH_DIR = re.compile(r"^\d{4}-\d{2}$")

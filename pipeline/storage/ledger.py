@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import seal as sealing
 from pipeline.config import Unit
 from pipeline.errors import LedgerCorrupt, LedgerTooNew
+from pipeline.storage import seal as sealing
 
 GENESIS = "0" * 64
 
