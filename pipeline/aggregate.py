@@ -47,7 +47,7 @@ from pipeline.report import (
     MonthReport,
     ladder_level,
 )
-from pipeline.storage.ledger import AuditRecord
+from pipeline.storage.ledger import AuditRecord, pair_key
 from pipeline.storage.ledger import previous_month as month_before
 from pipeline.vocab import OPEN_STATUSES, Vocabulary
 from pipeline.workdays import add_workdays, workdays_between
@@ -75,10 +75,11 @@ def light(status: str, deadline: Any, as_of: dt.date, warning_days: int) -> tupl
 
 
 def flags(state: pd.DataFrame, as_of: dt.date, warning_days: int, kind: LedgerKind = PROBLEM) -> pd.DataFrame:
-    """灯色 and 逾期天数 (calendar and working days) for every item of ``state``, at once.
+    """灯色 and 逾期天数 (calendar and working days) for every row of ``state``, at once, keyed as
+    the rows are (the kind's id, and 单位编码 where ``state`` has it).
 
     The kind names the columns and its status vocabulary: its open statuses can go red, its done
-    status is green, any other (长期坚持) has no light. The id column keeps the kind's name."""
+    status is green, any other (长期坚持) has no light."""
     n = len(state)
     status = state[kind.status_column].to_numpy(dtype=object)
     deadlines = state[kind.deadline_column].tolist()
@@ -95,15 +96,16 @@ def flags(state: pd.DataFrame, as_of: dt.date, warning_days: int, kind: LedgerKi
     for i in np.flatnonzero(red):  # O(1) each: the calendar is a cached cumulative table
         work[i], estimated[i] = workdays_between(deadlines[i], as_of)
     id_column = kind.id_column
+    keys = [c for c in (id_column, "单位编码") if c in state.columns]  # an (item, unit) pair's, where there are units
     return pd.DataFrame(
         {
-            id_column: state[id_column].to_numpy(dtype=object),
+            **{c: state[c].to_numpy(dtype=object) for c in keys},
             "灯色": colour,
             "逾期天数": np.where(red, -ahead, 0).astype(int),
             "逾期工作日": work.astype(int),
             "工作日估算": estimated,
         },
-        columns=[id_column, *FLAG_COLUMNS[1:]],
+        columns=[*keys, *FLAG_COLUMNS[1:]],
     )
 
 
@@ -125,116 +127,113 @@ def supervision_counts(
     return out
 
 
-def ledger(
+def kind_ledger(
+    kind: LedgerKind,
     state: pd.DataFrame,
-    month_flags: pd.DataFrame,
+    lights: pd.DataFrame,
+    red_months: Mapping[str, Sequence[str]],
+    escalate_after: int,
+    month: str | None = None,
+    *,
+    as_of: dt.date | None = None,
+    warning_days: int = 0,
+    unit_order: Sequence[str] = (),
+) -> ItemLedger:
+    """The ledger of ``kind``: its (item, unit) pairs with their lights, 督办次数, 督办等级 and 移交纪委
+    (SPEC §6), and its items.
+
+    ``state`` is ``Store.state(kind, month)``; ``lights`` the pairs' lights (``flags`` of the
+    state, or the ones a month's run stored), keyed by id and 单位编码; ``red_months`` the months a
+    run found each pair red (``Store.red_months``); ``month`` counts now when a pair is red now
+    (None: only the months stored). An item a unit registered is its only pair. An item the office
+    assigns to several units is done when every unit has reached the done status, red when its
+    deadline passed while it is not (its lights at ``as_of``), with a ladder of its own."""
+    id_col = kind.id_column
+    flagged = [c for c in FLAG_COLUMNS[1:] if c in lights.columns]
+    frame = state.merge(lights[[id_col, "单位编码", *flagged]], on=[id_col, "单位编码"], how="left")
+    frame["灯色"] = frame["灯色"].fillna("").astype(object)
+    for column in ("逾期天数", "逾期工作日"):
+        frame[column] = (
+            (frame[column] if column in frame.columns else pd.Series(0, index=frame.index)).fillna(0).astype(int)
+        )
+    estimated = frame["工作日估算"] if "工作日估算" in frame.columns else pd.Series(False, index=frame.index)
+    frame["工作日估算"] = estimated.astype(object).fillna(False).astype(bool)
+    if unit_order and len(frame):
+        order = {code: n for n, code in enumerate(unit_order)}
+        frame = frame.assign(_o=frame["单位编码"].map(lambda c: order.get(c, len(order))))
+        frame = frame.sort_values([id_col, "_o"], kind="stable").drop(columns="_o")
+    frame = frame.reset_index(drop=True)
+    keys = [pair_key(i, c) for i, c in zip(frame[id_col], frame["单位编码"], strict=True)]
+    _ladder(kind, frame, keys, red_months, escalate_after, month)
+    if kind.registered_by_unit:
+        return ItemLedger(kind=kind, items=frame, pairs=frame)
+    items = _items(kind, frame, as_of, warning_days)
+    _ladder(kind, items, [pair_key(i) for i in items[id_col]], red_months, escalate_after, month)
+    return ItemLedger(kind=kind, items=items, pairs=frame[list(PAIR_COLUMNS)])
+
+
+def problem_ledger(
+    state: pd.DataFrame,
+    lights: pd.DataFrame,
     red_months: Mapping[str, Sequence[str]],
     escalate_after: int,
     month: str | None = None,
 ) -> pd.DataFrame:
-    """The 问题总台账 rows: state + flags + 督办次数, 督办等级, 移交纪委."""
-    frame = state.merge(month_flags, on="问题编号", how="left")
-    frame["灯色"] = frame["灯色"].fillna("")
-    for column in ("逾期天数", "逾期工作日"):
-        frame[column] = frame[column].fillna(0).astype(int)
-    frame["工作日估算"] = frame["工作日估算"].astype(object).fillna(False).astype(bool)
-    red_now = (frame["灯色"] == RED).tolist()
-    supervised = supervision_counts(frame["问题编号"], red_now, month, red_months)
-    frame["督办次数"] = pd.Series(supervised, index=frame.index, dtype=int)
-    frame["督办等级"] = [
-        ladder_level(n, escalate_after) if red else "" for n, red in zip(supervised, red_now, strict=True)
-    ]
-    frame["移交纪委"] = [
-        "是" if n >= escalate_after and status != DONE else "否"
-        for n, status in zip(supervised, frame["完成状态"], strict=True)
-    ]
-    return frame[[*LEDGER_COLUMNS, *LEDGER_EXTRA]].reset_index(drop=True)
+    """The 问题总台账 rows (``LEDGER_COLUMNS`` then ``LEDGER_EXTRA``): the problem kind's ledger."""
+    items = kind_ledger(PROBLEM, state, lights, red_months, escalate_after, month).items
+    return items[[*LEDGER_COLUMNS, *LEDGER_EXTRA]]
 
 
-# --- items of other kinds, assigned to one or several units ------------------------------------
-def pair_key(item_id: str, unit_code: str = "") -> str:
-    """The key of an (item, unit) pair in ``red_months``; ``unit_code`` '' is the item as a whole."""
-    return f"{item_id}|{unit_code}"
-
-
-def item_ledger(
-    kind: LedgerKind,
-    register: Mapping[str, Mapping[str, Any]],
-    pairs: pd.DataFrame,
-    as_of: dt.date,
-    warning_days: int,
-    red_months: Mapping[str, Sequence[str]],
-    escalate_after: int,
-    month: str | None = None,
-    unit_order: Sequence[str] = (),
-) -> ItemLedger:
-    """The ledger of a kind whose items the office assigns (交办事项): flags per (item, unit) pair and
-    per item. An item is done when every unit has reached the kind's done status; it is red when
-    its deadline passed and it is not done; 督办次数 counts the months a run found it red."""
+def _items(kind: LedgerKind, pairs: pd.DataFrame, as_of: dt.date | None, warning_days: int) -> pd.DataFrame:
+    """The items of a kind the office assigns, one row each (the kind's ledger columns, then
+    承办单位数, 已办结单位数), rolled up from their pairs, with their lights at ``as_of``."""
     id_col, status_col, done_col = kind.id_column, kind.status_column, kind.done_column
-    frame = pairs.copy()
-    for column in ("事项内容", "交办领导", "交办日期", kind.deadline_column):
-        frame[column] = [register.get(i, {}).get(column) for i in frame[id_col]]
-    if len(frame):
-        order = {code: n for n, code in enumerate(unit_order)}
-        frame = frame.assign(_o=frame["单位编码"].map(lambda c: order.get(c, len(order))))
-        frame = frame.sort_values([id_col, "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
-    lights = flags(frame, as_of, warning_days, kind) if len(frame) else None
-    keys = [pair_key(i, c) for i, c in zip(frame[id_col], frame["单位编码"], strict=True)]
-    if lights is not None:
-        for column in ("灯色", "逾期天数", "逾期工作日", "工作日估算"):
-            frame[column] = lights[column].to_numpy()
-    else:
-        frame = frame.assign(灯色="", 逾期天数=0, 逾期工作日=0, 工作日估算=False)
-    _ladder(frame, keys, red_months, escalate_after, month, kind.done_status, status_col)
-
     rows = []
-    for iid, rec in register.items():
-        mine = frame[frame[id_col] == iid]
+    for iid, mine in pairs.groupby(pairs[id_col].to_numpy(dtype=object), sort=True):
         statuses = mine[status_col].tolist()
-        if statuses and all(s == kind.done_status for s in statuses):
+        if all(s == kind.done_status for s in statuses):
             overall = kind.done_status
-        elif statuses and all(s == kind.statuses[0] for s in statuses):
+        elif all(s == kind.statuses[0] for s in statuses):
             overall = kind.statuses[0]
         else:
             overall = kind.open_statuses[-1]
         done_dates = [d for d in mine[done_col] if isinstance(d, dt.date)]
-        units = "、".join(f"{n}（{s}）" for n, s in zip(mine["填报单位"], statuses, strict=True))
-        progress = "；".join(
-            f"{n}：{p}" for n, p in zip(mine["填报单位"], mine[kind.progress_column], strict=True) if p
-        )
+        first = mine.iloc[0]
         rows.append(
             {
-                **{c: rec.get(c) for c in ("交办日期", "交办领导", "事项内容")},
+                **{c: first[c] for c in ("交办日期", "交办领导", "事项内容")},
                 id_col: iid,
-                "承办单位": units,
-                kind.deadline_column: rec.get(kind.deadline_column),
+                "承办单位": "、".join(f"{n}（{s}）" for n, s in zip(mine["填报单位"], statuses, strict=True)),
+                kind.deadline_column: first[kind.deadline_column],
                 status_col: overall,
                 done_col: max(done_dates) if overall == kind.done_status and done_dates else None,
-                kind.progress_column: progress,
+                kind.progress_column: "；".join(
+                    f"{n}：{p}" for n, p in zip(mine["填报单位"], mine[kind.progress_column], strict=True) if p
+                ),
                 "承办单位数": len(statuses),
                 "已办结单位数": sum(1 for s in statuses if s == kind.done_status),
             }
         )
     items = pd.DataFrame(rows, columns=[*kind.ledger_columns, "承办单位数", "已办结单位数"])
-    if len(items):
+    if len(items) and as_of is not None:
         whole = flags(items, as_of, warning_days, kind)
         for column in ("灯色", "逾期天数"):
             items[column] = whole[column].to_numpy()
-    whole_keys = [pair_key(i) for i in items[id_col]]
-    _ladder(items, whole_keys, red_months, escalate_after, month, kind.done_status, status_col)
-    return ItemLedger(kind=kind, items=items.reset_index(drop=True), pairs=frame[list(PAIR_COLUMNS)])
+    else:
+        items = items.assign(灯色="", 逾期天数=0)
+    return items.reset_index(drop=True)
 
 
 def _ladder(
+    kind: LedgerKind,
     frame: pd.DataFrame,
     keys: list[str],
     red_months: Mapping[str, Sequence[str]],
     escalate_after: int,
     month: str | None,
-    done: str,
-    status_column: str,
 ) -> None:
+    """督办次数, 督办等级 (the ladder, while red) and 移交纪委 (from ``escalate_after`` until done) of
+    each row of ``frame``, in place."""
     red_now = (frame["灯色"] == RED).tolist() if len(frame) else []
     supervised = supervision_counts(keys, red_now, month, red_months)
     frame["督办次数"] = pd.Series(supervised, index=frame.index, dtype=int)
@@ -245,22 +244,24 @@ def _ladder(
     )
     frame["移交纪委"] = pd.Series(
         [
-            "是" if n >= escalate_after and s != done else "否"
-            for n, s in zip(supervised, frame[status_column], strict=True)
+            "是" if n >= escalate_after and s != kind.done_status else "否"
+            for n, s in zip(supervised, frame[kind.status_column], strict=True)
         ],
         index=frame.index,
         dtype=object,
     )
 
 
-def item_flag_rows(ledger: ItemLedger) -> list[tuple[str, str, str, int]]:
-    """(item id, unit code or '', light, overdue days) of a ledger, for the store."""
+def flag_rows(ledger: ItemLedger) -> list[tuple[str, str, str, int]]:
+    """(item id, unit code or '' for an item as a whole, light, overdue days) of a ledger, for the store."""
     id_col = ledger.kind.id_column
     pairs = ledger.pairs
     out = [
         (str(i), str(c), str(light), int(days))
         for i, c, light, days in zip(pairs[id_col], pairs["单位编码"], pairs["灯色"], pairs["逾期天数"], strict=True)
     ]
+    if ledger.kind.registered_by_unit:
+        return out
     items = ledger.items
     out += [
         (str(i), "", str(light), int(days))
@@ -547,9 +548,7 @@ def month_report(
     month: str,
     as_of: dt.date,
     doc_number: int,
-    state: pd.DataFrame,
-    month_flags: pd.DataFrame,
-    red_months: Mapping[str, Sequence[str]],
+    ledgers: Mapping[str, ItemLedger],
     records: Sequence[AuditRecord],
     unit_names: dict[str, str],
     previous_state: pd.DataFrame | None,
@@ -558,12 +557,12 @@ def month_report(
     previous_flags: pd.DataFrame | None = None,
     not_taken: Sequence[tuple[str, str]] = (),
 ) -> MonthReport:
-    """Everything the month's outputs show, computed once.
+    """Everything the month's outputs show, computed once, from every kind's ledger (``kind_ledger``).
 
     The ``previous_*`` inputs are last month's, given only when last month had a run:
-    its state, the audit records of the files it took, and the lights its run stored.
+    its problems' state, the audit records of the files it took, and the lights its run stored.
     """
-    problems = ledger(state, month_flags, red_months, campaign.escalate_after, month)
+    problems = ledgers[PROBLEM.name].items[[*LEDGER_COLUMNS, *LEDGER_EXTRA]]
     submissions = submission_status(campaign, month, records, previous_records)
     previous_rates = completion_rates(previous_state) if previous_state is not None else {}
     previous = None
@@ -586,4 +585,5 @@ def month_report(
         reply_by=due,
         reply_by_estimated=estimated,
         previous_rate=town_completion_rate(previous_state),
+        ledgers={name: ledger for name, ledger in ledgers.items() if name != PROBLEM.name},
     )

@@ -31,10 +31,10 @@ import python_calamine as calamine
 from pipeline import layout, textsafe
 from pipeline.config import Campaign, Unit
 from pipeline.errors import FileRefused
-from pipeline.kinds import ITEM_KINDS, PROBLEM, LedgerKind
+from pipeline.kinds import ITEM_KINDS, PROBLEM, Table
 from pipeline.messages import Message
 from pipeline.normalize import EXCEL_ERRORS, ExcelDate, ExcelError
-from pipeline.vocab import FREE_TEXT, REQUIRED, Vocabulary, fold, key
+from pipeline.vocab import REQUIRED, Vocabulary, fold, key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -372,7 +372,7 @@ def read_bytes(data: bytes, vocab: Vocabulary, file_name: str) -> RawTable:
     return dataclasses.replace(table, marker=marker, extra=extra)
 
 
-def read_kind_table(path: Path, vocab: Vocabulary, kind: LedgerKind, file_name: str | None = None) -> RawTable:
+def read_kind_table(path: Path, vocab: Vocabulary, kind: Table, file_name: str | None = None) -> RawTable:
     """Read the table of ``kind`` (the office's own list of assigned matters, say) from a file.
 
     Raises ``FileRefused`` when the file cannot be read or holds no such table."""
@@ -798,9 +798,6 @@ def _read_marker(rows: list[list[Any]]) -> dict[str, str] | None:
 _PAREN = re.compile(r"[（(【\[〔][^（()）【】\[\]〔〕]*[)）】\]〕]")
 _ID_RE = re.compile(r"^[A-Za-z]{1,12}-\d{1,5}$")
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
-# Coded columns: their values are codes, not prose, so every space and line break inside is noise.
-_CODED = ("问题编号", "问题类别", "完成状态")
-_DATES = ("完成时限", "完成日期")
 _LAYOUT_WORDS = ("说明", "填表说明", "填报说明", "示例", "填写示例", "参考")
 
 
@@ -971,7 +968,7 @@ def _from_hidden(table: RawTable, sheet: _Sheet, label: str) -> RawTable:
 
 
 def _find_kind_table(
-    sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: str, kind: LedgerKind, exclude: str = ""
+    sheets: list[_Sheet], vocab: Vocabulary, file_name: str, fmt: str, kind: Table, exclude: str = ""
 ) -> RawTable | None:
     """The table of ``kind`` among the sheets (not ``exclude``, the sheet already taken), or None.
 
@@ -1006,7 +1003,7 @@ def _holds_kind_table(header: _Header, vocab: Vocabulary) -> bool:
     return len(own) >= TABLE_COLUMNS
 
 
-def _table(sheet: _Sheet, header: _Header, file_name: str, fmt: str, kind: LedgerKind = PROBLEM) -> RawTable:
+def _table(sheet: _Sheet, header: _Header, file_name: str, fmt: str, kind: Table = PROBLEM) -> RawTable:
     """The table below ``header`` on ``sheet``: its rows, cell addresses and header block."""
     unit_text, filled_text, title_text = _header_block(sheet.rows[: header.row])
     values, rows, notices = _rows(sheet, header, file_name, kind)
@@ -1032,7 +1029,7 @@ _BEFORE_MARCH_1900 = (1900, 3)
 
 
 def _excel_dates(
-    sheet: _Sheet, header: _Header, kind: LedgerKind, values: tuple[list[Any], ...], rows: tuple[int, ...]
+    sheet: _Sheet, header: _Header, kind: Table, values: tuple[list[Any], ...], rows: tuple[int, ...]
 ) -> None:
     """Date cells python-calamine cannot read right get their serial back (``ExcelDate``).
 
@@ -1043,7 +1040,7 @@ def _excel_dates(
     shows it (1900-02-29, -5), never as 00:00:00."""
     if sheet.numbers is None:
         return
-    dates = _DATES if kind is PROBLEM else kind.date_columns
+    dates = kind.date_columns
     odd: dict[tuple[int, int], tuple[int, int]] = {}  # (row, column) in the sheet -> (column, index) in values
     for j, (column, place) in enumerate(header.mapping.items()):
         if column not in dates:
@@ -1104,7 +1101,7 @@ _TRIM = " \t\r\n\u3000\u00a0"
 
 
 def _rows(
-    sheet: _Sheet, header: _Header, file_name: str, kind: LedgerKind = PROBLEM
+    sheet: _Sheet, header: _Header, file_name: str, kind: Table = PROBLEM
 ) -> tuple[tuple[list[Any], ...], tuple[int, ...], list[Message]]:
     """The table's values below ``header``, column by column, cleaned; the Excel row of each.
 
@@ -1112,8 +1109,7 @@ def _rows(
     (an empty template row), are left out."""
     columns = list(header.mapping)
     places = list(header.mapping.values())
-    free_text = FREE_TEXT if kind is PROBLEM else kind.free_text
-    free = {header.mapping[c] for c in free_text if c in header.mapping}
+    free = {header.mapping[c] for c in kind.free_text if c in header.mapping}
     notices: list[Message] = []
     first, end = header.row + 1, len(sheet.rows)
     for r in range(first, end):
@@ -1243,11 +1239,11 @@ _MIDNIGHT = dt.time()
 _CELL_TRIM = " \t\n\u3000\u00a0\ufeff"
 
 
-def _cleaning(column: str, kind: LedgerKind = PROBLEM) -> tuple[bool, bool, bool]:
+def _cleaning(column: str, kind: Table = PROBLEM) -> tuple[bool, bool, bool]:
     """How a column's values are cleaned: (coded, an id, dates)."""
-    coded = column in (_CODED if kind is PROBLEM else kind.coded)
+    coded = column in kind.coded
     ident = coded and column == kind.id_column
-    dates = not coded and column in (_DATES if kind is PROBLEM else kind.date_columns)
+    dates = not coded and column in kind.date_columns
     return coded, ident, dates
 
 

@@ -3,94 +3,119 @@
 The office keeps two ledgers. The **problem list** (附件2 问题清单) each unit finds and rectifies;
 and the **assigned matters** (交办事项台账): the main leaders' instructions and the matters the
 office assigns (镇作风整顿办每月将主要领导批示、交办事项梳理汇总，一月一督查、一月一通报，经多次督办仍未
-落实的，会同镇纪委督查问效). A ``LedgerKind`` declares one such table; the shared stages take any
-declared kind:
+落实的，会同镇纪委督查问效). Both are a ``LedgerKind``, and every stage has one code path that takes
+the kind:
 
-- **ingest** finds the kind's table among a file's sheets by the kind's header synonyms
-  (``vocab.toml`` has a ``[<section>]`` of column synonyms per kind). A unit's monthly file may
-  hold BOTH tables: the problem sheet (the submission's main table) and the ``交办事项`` sheet; both
-  are read (``RawTable.extra[kind.name]``). The main table is required, other kinds' tables are not.
-- **validate** normalises the kind's columns (status vocabulary, date columns, id column, free
-  text) and validates them with the kind's pandera model in one lazy pass; then the ledger rules
-  (unknown id, an item not the unit's, a repeated id, an open registered item left out).
-- **store** keeps problems in their own tables (schema v1–v2, untouched); every other kind lives
-  in the generic tables of migration v3: ``items`` (kind, item id), ``item_versions`` (one row per
-  item, unit and month: the office's own record of the item under unit ``''``, each unit's
-  progress under its code; values as JSON, status/deadline/done date as columns) and
-  ``item_flags`` (the lights a month's run found, per item and unit, ``''`` for the whole item).
+- **ingest** finds a kind's table among a file's sheets by the kind's header synonyms (a
+  ``vocab.toml`` section per kind). A unit's monthly file holds its problem list (the main table,
+  required) and may hold its 交办事项 sheet (``RawTable.extra[kind.name]``).
+- **validate** normalises a kind's columns by their role (id, category, status, dates, free text)
+  and checks them with one schema built from the declaration (required cells, known category and
+  status, readable dates, the done status and the done date going together), then the ledger
+  rules (``Rules``: an unknown id, an item of another unit, a repeated id, an open item left out,
+  a changed deadline, a reopened item, progress unchanged), each reported with the kind's own
+  catalogue code.
+- **storage** keeps every kind in the same tables: ``items`` (an item and, for a kind its units
+  register, its owner and number), ``item_versions`` (each unit's values per month; the office's
+  record of an item it assigns under unit ``''``), ``item_flags`` (the lights each month's run
+  found, per item and unit, ``''`` for an item as a whole).
 - **aggregate** computes lights, overdue days, 督办次数, the ladder and 移交纪委 (SPEC §6) over the
-  kind's status vocabulary: ``open_statuses`` can go red, ``done_status`` is green, anything else
-  (长期坚持) has no light.
-- **render** writes the kind's ledger sheet in 总台账.xlsx (``ledger_sheet``, ``ledger_columns``,
-  through the generic ``write_table``) and the kind's sheet in each unit's template
-  (``sheet``, ``template_columns``, the ``locked`` columns protected).
+  kind's statuses: ``open_statuses`` can go red, ``done_status`` is green, any other (长期坚持) has
+  no light.
+- **render** writes a kind's ledger sheet in 总台账.xlsx (``ledger_sheet``, ``ledger_columns``) and
+  its sheet in each unit's template (``sheet``, ``template_columns``, ``locked``).
 
-An item of a kind with ``assignees`` (assigned matters) may be given to several units: each
-(item, unit) pair has its own progress, status and flags, and a unit's notice lists its own red
-pairs; the item as a whole is open until every unit has reached ``done_status``; it is red when
-its deadline passed and some unit has not finished it. Such a kind's items are registered by the
-office, not by the units: the ``register`` kind is the office's own list (``交办事项.xlsx`` in the
-workspace root), read at every run, validated like a submission (bad rows are skipped and named),
-and archived under its hash each time it changes.
+A kind ``registered_by_unit`` (problems) gets its items from the units' own rows: a row without
+an id is a new item, numbered ``{unit code}-{NNN}``. Any other kind's items are assigned by the
+office in its own list (``register``, ``交办事项.xlsx``), each to one or several units; each
+(item, unit) pair has its own progress, status and flags, and the item as a whole is open until
+every unit has reached ``done_status``.
 
-The problem kind is declared from what already exists (``vocab.COLUMNS``/``REQUIRED``/``STATUSES``,
-``validate.ProblemRows``); its behaviour is exactly the pre-existing one. Models are named as
-``"module:attribute"`` and imported when needed, so importing this module stays cheap.
+Adding a kind is a declaration here, its vocabulary section and its template sheet: a test
+declares one of its own (tests/test_kinds.py).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from typing import Any
 
 from pipeline import vocab
 
 
-@dataclass(frozen=True)
-class LedgerKind:
-    """One kind of table the pipeline carries through ingest, validate, store, aggregate, render."""
+@dataclass(frozen=True, kw_only=True)
+class Table:
+    """A table the pipeline reads and checks: a unit's sheet of one kind, or the office's own list."""
 
     name: str  # "problem", "matter", …: the key in the store and in RawTable.extra
-    label: str  # what one item is called in Chinese: 问题 / 交办事项
-    sheet: str  # the sheet name in the templates this pipeline hands out
+    label: str  # what one row is called in Chinese: 问题 / 交办事项
+    sheet: str  # the sheet's name in the templates the pipeline hands out (a tie-breaker when reading)
     columns: tuple[str, ...]  # canonical columns, in template order
-    required: tuple[str, ...]  # columns a table must have (and cells that must be filled)
-    synonyms: str  # the vocab.toml section of this kind's column synonyms
-    status_synonyms: str  # the vocab.toml section of this kind's status words
+    required: tuple[str, ...]  # columns a table must have, and cells that must be filled
+    synonyms: str  # the vocab.toml section of this table's column synonyms
     id_column: str
-    status_column: str
-    statuses: tuple[str, ...]
-    open_statuses: tuple[str, ...]  # may go red
-    done_status: str  # green, closes the item
-    deadline_column: str
-    done_column: str  # the date the item was done (required with done_status)
-    progress_column: str
-    free_text: tuple[str, ...]  # kept as written, trimmed
-    coded: tuple[str, ...]  # codes: every space and line break inside is noise
-    date_columns: tuple[str, ...]
-    locked: tuple[str, ...]  # template columns the unit cannot edit
-    model: str  # "module:attribute" of the pandera DataFrameModel validating the normalised rows
-    ledger_sheet: str  # its sheet in 总台账.xlsx
-    ledger_columns: tuple[str, ...]  # the columns of that sheet
-    template_columns: tuple[str, ...] = ()  # the columns of its sheet in a unit's template
-    category_column: str | None = None  # a coded category (the problem list's seven)
-    assignees: bool = False  # items are assigned by the office to one or several units
-    check_columns: dict[str, str] = field(default_factory=dict)  # frame-wide check -> the column it points at
+    free_text: tuple[str, ...] = ()  # kept as written, trimmed (line breaks kept)
+    coded: tuple[str, ...] = ()  # codes: every space and line break inside is noise
+    date_columns: tuple[str, ...] = ()
+    category_column: str = ""  # one of the seven categories (the vocabulary's)
+    status_column: str = ""
+    status_synonyms: str = ""  # the vocab.toml section of the status words
+    statuses: tuple[str, ...] = ()
     status_code: str = "status-invalid"  # the catalogue code of a status the vocabulary does not know
-    registers: str = ""  # for the office's own list of a kind: the kind whose items it registers
-
-    def schema(self) -> Any:
-        """The pandera model validating this kind's normalised rows."""
-        module, attribute = self.model.split(":")
-        return getattr(importlib.import_module(module), attribute)
+    long_term_column: str = ""  # a date column that may say 长期坚持 (no deadline)
+    done_status: str = ""  # the status that closes a row ...
+    done_column: str = ""  # ... and the date column it goes with (required with it, only with it)
+    done_codes: tuple[str, str] = ("", "")  # (done without the date, the date without done)
+    text_kept: tuple[str, ...] = ()  # date columns kept as text, not read (the office's deadline in a unit's copy)
 
     def header_lookup(self, words: vocab.Vocabulary) -> dict[str, str]:
-        """Header key -> canonical column, for this kind's columns only."""
+        """Header key -> canonical column, for this table's columns only."""
         return words.lookup(self.synonyms, self.columns)
 
     def status(self, words: vocab.Vocabulary, value: str) -> str | None:
         return words.choice(self.status_synonyms, value)
+
+    @property
+    def read_dates(self) -> tuple[str, ...]:
+        """The date columns that are read as dates."""
+        return tuple(c for c in self.date_columns if c not in self.text_kept)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The catalogue code each ledger rule reports for a kind ("" where the rule does not apply)."""
+
+    unknown: str  # an id the ledger never had
+    foreign: str  # an item of another unit
+    repeated: str  # the same id twice in a file
+    missing: str  # an open item the unit had before this month, left out of its file
+    reverted: str  # a done item reported open again (warning)
+    unchanged: str  # an open item whose progress reads as last time (warning)
+    deadline_changed: str = ""  # the unit moved its own deadline (warning)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LedgerKind(Table):
+    """A kind of item the ledger carries through every stage, with its lights and its ladder."""
+
+    open_statuses: tuple[str, ...]  # may go red
+    deadline_column: str
+    progress_column: str
+    text_column: str  # what an item is about, quoted when it goes missing
+    rules: Rules
+    registered_by_unit: bool  # units register items in their own rows (ids assigned here)
+    register: Table | None = None  # the office's own list, for a kind the office assigns
+    locked: tuple[str, ...] = ()  # template columns the unit cannot edit
+    ledger_sheet: str = ""  # its sheet in 总台账.xlsx
+    ledger_columns: tuple[str, ...] = ()  # the columns of that sheet
+    template_columns: tuple[str, ...] = ()  # the columns of its sheet in a unit's template
+    short_text: tuple[str, int] = ("", 0)  # (column, fewest characters) below which a text is too brief
+    late_deadline: bool = False  # warn of a deadline after the rectification phase
+    no_items: str = ""  # the catalogue code of a file listing none (warning)
+    fields: tuple[str, ...] = field(default=())  # the columns a unit's version keeps (default: all)
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        return self.fields or self.columns
 
 
 PROBLEM = LedgerKind(
@@ -100,27 +125,55 @@ PROBLEM = LedgerKind(
     columns=vocab.COLUMNS,
     required=vocab.REQUIRED,
     synonyms="columns",
-    status_synonyms="statuses",
     id_column="问题编号",
-    status_column="完成状态",
-    statuses=vocab.STATUSES,
-    open_statuses=vocab.OPEN_STATUSES,
-    done_status="已完成",
-    deadline_column="完成时限",
-    done_column="完成日期",
-    progress_column="整改进展",
     free_text=vocab.FREE_TEXT,
     coded=("问题编号", "问题类别", "完成状态"),
     date_columns=("完成时限", "完成日期"),
-    locked=("序号", "问题编号", "问题类别", "具体问题", "整改措施"),
-    model="pipeline.validate:ProblemRows",
-    ledger_sheet="问题总台账",
-    ledger_columns=(),  # report.LEDGER_COLUMNS (the problem ledger predates kinds)
     category_column="问题类别",
-    check_columns={"completed-without-date": "完成日期", "date-without-completed": "完成日期"},
+    status_column="完成状态",
+    status_synonyms="statuses",
+    statuses=vocab.STATUSES,
+    long_term_column="完成时限",
+    done_status="已完成",
+    done_column="完成日期",
+    done_codes=("completed-without-date", "date-without-completed"),
+    open_statuses=vocab.OPEN_STATUSES,
+    deadline_column="完成时限",
+    progress_column="整改进展",
+    text_column="具体问题",
+    rules=Rules(
+        unknown="id-unknown",
+        foreign="id-foreign",
+        repeated="id-repeated",
+        missing="problem-missing",
+        reverted="status-reverted",
+        unchanged="progress-unchanged",
+        deadline_changed="deadline-changed",
+    ),
+    registered_by_unit=True,
+    locked=("序号", "问题编号", "问题类别", "具体问题", "整改措施"),
+    ledger_sheet="问题总台账",
+    short_text=("具体问题", 10),
+    late_deadline=True,
+    no_items="no-problems",
+    fields=tuple(c for c in vocab.COLUMNS if c not in ("序号", "问题编号")),
 )
 
 MATTER_STATUSES: tuple[str, ...] = ("未启动", "办理中", "已办结")
+
+# The office's own list of assigned matters (交办事项.xlsx in the workspace root).
+MATTER_REGISTER = Table(
+    name="matter-register",
+    label="交办事项",
+    sheet="交办事项",
+    columns=("编号", "交办日期", "交办领导", "事项内容", "承办单位", "办理时限"),
+    required=("编号", "交办日期", "交办领导", "事项内容", "承办单位", "办理时限"),
+    synonyms="matter_columns",
+    id_column="编号",
+    free_text=("交办领导", "事项内容", "承办单位"),
+    coded=("编号",),
+    date_columns=("交办日期", "办理时限"),
+)
 
 # A unit's progress on the matters assigned to it: the 交办事项 sheet of its monthly file.
 MATTER = LedgerKind(
@@ -130,20 +183,33 @@ MATTER = LedgerKind(
     columns=("编号", "事项内容", "办理时限", "办理进展", "办理状态", "办结日期"),
     required=("编号", "办理状态"),
     synonyms="matter_columns",
-    status_synonyms="matter_statuses",
     id_column="编号",
-    status_column="办理状态",
-    statuses=MATTER_STATUSES,
-    open_statuses=("未启动", "办理中"),
-    done_status="已办结",
-    deadline_column="办理时限",
-    done_column="办结日期",
-    progress_column="办理进展",
     free_text=("事项内容", "办理进展"),
     coded=("编号", "办理状态"),
     date_columns=("办理时限", "办结日期"),
+    text_kept=("办理时限",),  # the office's deadline, shown to the unit: its copy is not read
+    status_column="办理状态",
+    status_synonyms="matter_statuses",
+    statuses=MATTER_STATUSES,
+    status_code="matter-status-invalid",
+    done_status="已办结",
+    done_column="办结日期",
+    done_codes=("done-without-date", "date-without-done"),
+    open_statuses=("未启动", "办理中"),
+    deadline_column="办理时限",
+    progress_column="办理进展",
+    text_column="事项内容",
+    rules=Rules(
+        unknown="item-unknown",
+        foreign="item-not-assigned",
+        repeated="item-repeated",
+        missing="item-missing",
+        reverted="item-reopened",
+        unchanged="item-progress-unchanged",
+    ),
+    registered_by_unit=False,
+    register=MATTER_REGISTER,
     locked=("编号", "事项内容", "办理时限"),
-    model="pipeline.validate:MatterRows",
     ledger_sheet="交办事项台账",
     ledger_columns=(
         "编号",
@@ -162,39 +228,11 @@ MATTER = LedgerKind(
         "移交纪委",
     ),
     template_columns=("编号", "事项内容", "办理时限", "办理进展", "办理状态", "办结日期"),
-    assignees=True,
-    check_columns={"done-without-date": "办结日期", "date-without-done": "办结日期"},
-    status_code="matter-status-invalid",
-)
-
-# The office's own list of assigned matters (交办事项.xlsx in the workspace root).
-MATTER_REGISTER = LedgerKind(
-    name="matter-register",
-    label="交办事项",
-    sheet="交办事项",
-    columns=("编号", "交办日期", "交办领导", "事项内容", "承办单位", "办理时限"),
-    required=("编号", "交办日期", "交办领导", "事项内容", "承办单位", "办理时限"),
-    synonyms="matter_columns",
-    status_synonyms="matter_statuses",
-    id_column="编号",
-    status_column="",
-    statuses=(),
-    open_statuses=(),
-    done_status="",
-    deadline_column="办理时限",
-    done_column="",
-    progress_column="",
-    free_text=("交办领导", "事项内容", "承办单位"),
-    coded=("编号",),
-    date_columns=("交办日期", "办理时限"),
-    locked=(),
-    model="pipeline.validate:RegisterRows",
-    ledger_sheet="",
-    ledger_columns=(),
-    registers="matter",
 )
 REGISTER_FILE = "交办事项.xlsx"
 
-# The kinds a unit's monthly file may carry beside its problem list, in template order.
-ITEM_KINDS: tuple[LedgerKind, ...] = (MATTER,)
-KINDS: dict[str, LedgerKind] = {k.name: k for k in (PROBLEM, MATTER, MATTER_REGISTER)}
+# Every kind, the problem list first (the main table of a unit's file); the others, in template
+# order, may stand beside it in a unit's monthly file.
+KINDS: tuple[LedgerKind, ...] = (PROBLEM, MATTER)
+ITEM_KINDS: tuple[LedgerKind, ...] = tuple(k for k in KINDS if k is not PROBLEM)
+BY_NAME: dict[str, LedgerKind] = {k.name: k for k in KINDS}

@@ -18,9 +18,9 @@ from typing import Any
 
 from pipeline import ingest
 from pipeline.config import Campaign, Unit
-from pipeline.kinds import MATTER_REGISTER, LedgerKind
+from pipeline.kinds import MATTER_REGISTER, Table
 from pipeline.messages import Message
-from pipeline.validate import check_kind_tables, records
+from pipeline.validate import check_tables, records
 from pipeline.vocab import Vocabulary, key
 
 _UNIT_SEPARATORS = re.compile(r"[、，,；;/／\s\u3000]+")
@@ -65,13 +65,13 @@ def units_of(text: str, campaign: Campaign) -> tuple[list[Unit], list[str]]:
 
 
 def read_register(
-    path: Path, campaign: Campaign, vocab: Vocabulary, as_of: dt.date, kind: LedgerKind = MATTER_REGISTER
+    path: Path, campaign: Campaign, vocab: Vocabulary, as_of: dt.date, kind: Table = MATTER_REGISTER
 ) -> RegisterRead:
     """Read and check the office's list; raises ``FileRefused`` when it cannot be read at all."""
     raw = ingest.read_kind_table(path, vocab, kind)
     received = dt.date.fromtimestamp(path.stat().st_mtime)
-    [(frame, messages)] = check_kind_tables([raw], kind, campaign, vocab, [received])
-    result = RegisterRead(file_name=raw.file_name, messages=list(messages))
+    [(frame, messages)] = check_tables([raw], kind, campaign, vocab, [received])
+    result = RegisterRead(file_name=raw.file_name, messages=[*raw.notices, *messages])
     bad = {_row_of(m.cell) for m in messages if m.level == "error" and m.cell}
     first: dict[str, int] = {}
     for row, rec in records(frame):

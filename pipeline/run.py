@@ -13,7 +13,6 @@ the ledger's history without changing the ledger.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import errno
 import functools
@@ -46,7 +45,7 @@ from pipeline.errors import (
     UnitUnknown,
 )
 from pipeline.filenames import output_path, safe_name
-from pipeline.kinds import ITEM_KINDS, MATTER, REGISTER_FILE, LedgerKind
+from pipeline.kinds import BY_NAME, ITEM_KINDS, KINDS, MATTER, PROBLEM, REGISTER_FILE
 from pipeline.messages import CATALOGUE, Message, render_text
 from pipeline.outputs.feedback import Note, Returned
 from pipeline.readers import pool
@@ -66,7 +65,7 @@ from pipeline.storage.archive import (
     workspace_lock,
 )
 from pipeline.storage.ledger import REGISTERED, STATED, AuditRecord, Store, describe, disk_full, previous_month
-from pipeline.validate import Checked, Submission, check_against_ledger, check_tables
+from pipeline.validate import Checked, Submission, check_submissions, check_tables, with_ledger
 from pipeline.vocab import Vocabulary, load_vocabulary
 
 Progress = Callable[[str, int, int], None]
@@ -261,10 +260,9 @@ def _monthly(
                     store.sync_units(campaign.units)
                     _take_register(store, ws, campaign, vocab, month, as_of, now, result)
                     _record_and_merge(store, incoming, campaign, vocab, month, now, result, watch)
-                    state = store.month_state(month)
-                    month_flags = aggregate.flags(state, as_of, campaign.warning_days)
-                    store.set_month_flags(month, month_flags)
-                    _flag_items(store, campaign, month, as_of)
+                    ledgers = _ledgers(store, campaign, month, as_of)
+                    for ledger in ledgers.values():  # 督办次数 counts the months a run found an item red
+                        store.set_flags(ledger.kind, month, aggregate.flag_rows(ledger))
                     doc_number = store.record_run(month, as_of, now)
                     store.seal([month], now)
                     faults.point("before-commit")
@@ -275,9 +273,7 @@ def _monthly(
                 del incoming  # the read tables are not needed any more
                 guard.backup(store, ws, month)
                 watch.lap("empty inbox")
-                report = build_report(
-                    store, campaign, vocab, month, as_of, doc_number, (state, month_flags), result_left
-                )
+                report = build_report(store, campaign, vocab, month, as_of, doc_number, ledgers, result_left)
                 watch.lap("report")
                 key, reuse = _render_check(store, ws, report)
                 returned = [] if reuse else returned_files(store, ws, vocab, month)
@@ -548,13 +544,13 @@ def _record_and_merge(
 ) -> None:
     """Record every file in the audit log and merge the accepted ones, in received order."""
     readable = [i for i in incoming if i.submission is not None]
-    checked_by_path: dict[Path, Checked] = {
+    checked_by_path = {
         i.path: c
         for i, c in zip(
-            readable, check_tables([i.submission for i in readable if i.submission], campaign, vocab), strict=True
+            readable, check_submissions([i.submission for i in readable if i.submission], campaign, vocab), strict=True
         )
     }
-    item_tables = _check_item_tables(readable, campaign, vocab)
+    other_tables = _check_other_tables(readable, campaign, vocab)
     if watch:
         watch.lap("validate")
     names = store.unit_names()
@@ -576,14 +572,12 @@ def _record_and_merge(
             seq = record(unit_code, "退回", item.refusal, names.get(unit_code or "", ""))
         else:
             unit = item.submission.unit
-            checked = checked_by_path[item.path]
-            ledger = store.ledger_view(unit.code, month, checked.rows["问题编号"].tolist())
-            checked = check_against_ledger(checked, ledger)
-            checked = _check_items(store, checked, item_tables.get(item.path, {}), month)
+            checked = _with_ledgers(store, checked_by_path[item.path], other_tables.get(item.path, {}), month)
             seq = record(unit.code, "通过" if checked.accepted else "退回", list(checked.messages), unit.name)
             if checked.accepted:
-                store.apply_submission(seq, unit.code, month, checked.rows)
-                _apply_items(store, seq, unit.code, month, checked)
+                store.apply(PROBLEM, seq, unit.code, month, checked.rows)
+                for name, rows in checked.items.items():
+                    store.apply(BY_NAME[name], seq, unit.code, month, rows)
         store.mark_inbox_done(item.name, item.sha256, received_at, seq)
         faults.point("recorded")
     if watch:
@@ -625,38 +619,54 @@ def build_report(
     month: str,
     as_of: dt.date,
     doc_number: int,
-    current: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    ledgers: dict[str, ItemLedger] | None = None,
     left: Sequence[inbox.Left] = (),
 ) -> MonthReport:
-    """The month's report from the ledger (its problems, then the other kinds' ledgers);
-    ``current``: the month's state and lights, when the run has just computed them (else they are
-    read and computed here); ``left``: what lies in the inbox that no run reads (校验结果 names it)."""
-    if current is None:
-        state = store.month_state(month)
-        current = state, aggregate.flags(state, as_of, campaign.warning_days)
-    state, month_flags = current
+    """The month's report from the ledger: every kind's ledger (``ledgers``, when the run has just
+    computed them, else computed here), last month's problems, the month's audit records;
+    ``left``: what lies in the inbox that no run reads (校验结果 names it)."""
+    if ledgers is None:
+        ledgers = _ledgers(store, campaign, month, as_of)
     prev = previous_month(month)
     prev_ran = prev in store.months()
-    prev_state = store.month_state(prev) if prev_ran else None
     report = aggregate.month_report(
         campaign=campaign,
         vocab=vocab,
         month=month,
         as_of=as_of,
         doc_number=doc_number,
-        state=state,
-        month_flags=month_flags,
-        red_months=store.red_months(month),
+        ledgers=ledgers,
         records=store.audit_records(month),
         unit_names=store.unit_names(),
-        previous_state=prev_state,
-        previous_month=prev if prev_state is not None else None,
+        previous_state=store.state(PROBLEM, prev) if prev_ran else None,
+        previous_month=prev if prev_ran else None,
         previous_records=store.audit_records(prev) if prev_ran else None,
-        previous_flags=store.stored_flags(prev) if prev_ran else None,
+        previous_flags=store.stored_flags(PROBLEM, prev) if prev_ran else None,
         not_taken=[(x.name, render_text(x.code, {"depth": inbox.MAX_DEPTH})) for x in left],
     )
-    ledgers = _item_ledgers(store, campaign, month, as_of)
-    return dataclasses.replace(report, ledgers=ledgers) if ledgers else report
+    return report
+
+
+def _ledgers(store: Store, campaign: Campaign, month: str, as_of: dt.date) -> dict[str, ItemLedger]:
+    """Every kind's ledger at the end of ``month``, its lights at ``as_of``: the problems', and any
+    other kind's that has items."""
+    out = {}
+    for kind in KINDS:
+        state = store.state(kind, month)
+        if kind is not PROBLEM and state.empty:
+            continue
+        out[kind.name] = aggregate.kind_ledger(
+            kind,
+            state,
+            aggregate.flags(state, as_of, campaign.warning_days, kind),
+            store.red_months(kind, month),
+            campaign.escalate_after,
+            month,
+            as_of=as_of,
+            warning_days=campaign.warning_days,
+            unit_order=[u.code for u in campaign.units],
+        )
+    return out
 
 
 # --- other ledger kinds: the office's list of assigned matters and the units' progress on them ---
@@ -680,7 +690,6 @@ def _take_register(
     was assigned when is provable); good rows are registered, bad rows skipped and named. A list
     that cannot be read at all leaves the registered matters as they were.
     """
-    from pipeline.kinds import MATTER_REGISTER
     from pipeline.register import read_register
 
     path = ws.root / REGISTER_FILE
@@ -713,82 +722,45 @@ def _take_register(
             recorded_at=now,
         )
     if rows is not None:
-        store.register_items(MATTER_REGISTER.registers, month, seq, rows)
+        store.register(MATTER, month, seq, rows)
     result.register = FileOutcome(path.name, "作风整顿办", REGISTER_OUTCOME, tuple(messages))
 
 
-def _check_item_tables(
+def _check_other_tables(
     readable: list[_Incoming], campaign: Campaign, vocab: Vocabulary
 ) -> dict[Path, dict[str, tuple[pd.DataFrame, list[Message]]]]:
-    """Every readable file's tables of other kinds, normalised and validated (one pass per kind)."""
+    """Every readable file's tables of the kinds beside the problem list (its 交办事项 sheet),
+    normalised and validated: one pass per kind; (rows, messages) by file and kind."""
     out: dict[Path, dict[str, tuple[pd.DataFrame, list[Message]]]] = {}
-    from pipeline.validate import check_kind_tables
-
     for kind in ITEM_KINDS:
         having = [i for i in readable if i.submission is not None and kind.name in i.submission.raw.extra]
         raws = [i.submission.raw.extra[kind.name] for i in having if i.submission is not None]
-        checked = check_kind_tables(raws, kind, campaign, vocab, [i.received.date() for i in having])
-        for item, found in zip(having, checked, strict=True):
-            out.setdefault(item.path, {})[kind.name] = found
+        checked = check_tables(raws, kind, campaign, vocab, [i.received.date() for i in having])
+        for item, raw, (rows, messages) in zip(having, raws, checked, strict=True):
+            out.setdefault(item.path, {})[kind.name] = (rows, [*raw.notices, *messages])
     return out
 
 
-def _check_items(
+def _with_ledgers(
     store: Store, checked: Checked, tables: dict[str, tuple[pd.DataFrame, list[Message]]], month: str
 ) -> Checked:
-    """Add the file's tables of other kinds to ``checked``, with their ledger rules."""
-    from pipeline.validate import check_items
-
+    """``checked`` with the ledger rules of every kind: its problem list's, then each other kind's
+    table (a kind the file has no table of is checked too when the unit holds items of it: an
+    open one left out is an error)."""
+    checked = with_ledger(
+        checked,
+        PROBLEM,
+        checked.rows,
+        (),
+        store.view(PROBLEM, checked.unit.code, month, checked.rows[PROBLEM.id_column].tolist()),
+    )
     for kind in ITEM_KINDS:
         rows, messages = tables.get(kind.name, (None, []))
-        view = store.item_view(kind.name, checked.unit.code, month, kind.statuses[0])
-        if rows is None and not view.assigned:
-            continue  # no such sheet, and nothing assigned to the unit: nothing to say
-        checked = check_items(checked, kind, rows, messages, view)
+        view = store.view(kind, checked.unit.code, month)
+        if rows is None and not view.held:
+            continue  # no such sheet, and nothing of the kind is the unit's: nothing to say
+        checked = with_ledger(checked, kind, rows, messages, view)
     return checked
-
-
-def _apply_items(store: Store, seq: int, unit_code: str, month: str, checked: Checked) -> None:
-    for kind in ITEM_KINDS:
-        rows = checked.items.get(kind.name)
-        if rows is not None:
-            store.apply_items(kind.name, seq, unit_code, month, rows, _columns(kind))
-
-
-def _columns(kind: LedgerKind) -> dict[str, str]:
-    return {
-        "id": kind.id_column,
-        "status": kind.status_column,
-        "progress": kind.progress_column,
-        "done": kind.done_column,
-    }
-
-
-def _item_ledgers(store: Store, campaign: Campaign, month: str, as_of: dt.date) -> dict[str, ItemLedger]:
-    """The month's ledgers of the kinds the office assigns, for the kinds that have items."""
-    out = {}
-    for kind in ITEM_KINDS:
-        register = store.register_state(kind.name, month)
-        if not register:
-            continue
-        out[kind.name] = aggregate.item_ledger(
-            kind,
-            register,
-            store.item_pairs(kind.name, month, kind.statuses[0]),
-            as_of,
-            campaign.warning_days,
-            store.item_red_months(kind.name, month),
-            campaign.escalate_after,
-            month,
-            [u.code for u in campaign.units],
-        )
-    return out
-
-
-def _flag_items(store: Store, campaign: Campaign, month: str, as_of: dt.date) -> None:
-    """Store the month's lights of every item of the kinds the office assigns (督办次数 counts them)."""
-    for name, ledger in _item_ledgers(store, campaign, month, as_of).items():
-        store.set_item_flags(name, month, aggregate.item_flag_rows(ledger))
 
 
 def templates(root: Path, month: str | None = None) -> list[Path]:
@@ -1057,15 +1029,15 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
             summary_data.MonthHistory(
                 month=m,
                 as_of=store.month_as_of(m) or as_of,
-                state=store.month_state(m),
-                lights=store.stored_flags(m),
-                red_months=store.red_months(m),
+                state=store.state(PROBLEM, m),
+                lights=store.stored_flags(PROBLEM, m),
+                red_months=store.red_months(PROBLEM, m),
                 records=tuple(store.audit_records(m)),
             )
             for m in months
         ]
         records = [r for r in store.audit_records() if r.month <= months[-1]]
-        matters = _item_ledgers(store, campaign, months[-1], history[-1].as_of).get(MATTER.name)
+        matters = _ledgers(store, campaign, months[-1], history[-1].as_of).get(MATTER.name)
     finally:
         store.close()
     data = summary_data.build(campaign, vocab, period, as_of, history, records, matters, plan)

@@ -33,7 +33,7 @@ from pipeline import aggregate
 from pipeline.config import Assessment, Campaign
 from pipeline.errors import SummaryNoData
 from pipeline.report import COUNT_COLUMNS, ItemLedger, ladder_level
-from pipeline.storage.ledger import AuditRecord
+from pipeline.storage.ledger import AuditRecord, pair_key
 from pipeline.vocab import Vocabulary
 
 PERIODS: dict[str, str] = {"half": "半年", "year": "年度"}
@@ -68,9 +68,9 @@ class MonthHistory:
 
     month: str  # YYYY-MM
     as_of: dt.date
-    state: pd.DataFrame  # Store.month_state(month)
-    lights: pd.DataFrame  # Store.stored_flags(month): 问题编号, 灯色, 逾期天数
-    red_months: dict[str, list[str]]  # Store.red_months(month)
+    state: pd.DataFrame  # Store.state(PROBLEM, month)
+    lights: pd.DataFrame  # Store.stored_flags(PROBLEM, month): 问题编号, 单位编码, 灯色, 逾期天数
+    red_months: dict[str, list[str]]  # Store.red_months(PROBLEM, month): pair_key(id, unit) -> months
     records: tuple[AuditRecord, ...]  # Store.audit_records(month)
 
 
@@ -281,7 +281,7 @@ def build(
 
 def _problems(h: MonthHistory, escalate_after: int) -> pd.DataFrame:
     lights = h.lights.assign(逾期工作日=0, 工作日估算=False)
-    frame = aggregate.ledger(h.state, lights, h.red_months, escalate_after)
+    frame = aggregate.problem_ledger(h.state, lights, h.red_months, escalate_after)
     frame["灯色"] = frame["灯色"].fillna("")
     return frame
 
@@ -396,7 +396,7 @@ def _overdue(
     seen = set().union(*(set(f.loc[f["灯色"] == "红灯", "问题编号"]) for f in problems.values()))
     rows = []
     for rec in final[final["问题编号"].isin(seen)].to_dict("records"):
-        reds = red_months.get(rec["问题编号"], [])
+        reds = red_months.get(pair_key(rec["问题编号"], rec["单位编码"]), [])
         count = len(reds)
         done = rec["完成状态"] == "已完成"
         when = rec["完成日期"]

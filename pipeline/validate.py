@@ -1,9 +1,10 @@
-"""Check submissions cell by cell (SPEC §4).
+"""Check submissions cell by cell (SPEC §4), for any kind of table (pipeline/kinds.py).
 
-Two passes. ``check_tables`` normalises every file's rows and validates them all with one
-pandera schema call (the frame is indexed so each failure maps back to a file and an Excel
-cell). ``check_against_ledger`` then applies the rules that need the ledger: ids, problems left
-out, deadline changes. Errors return the whole file; warnings let it through.
+Two passes. ``check_tables`` normalises every table of one kind — every file's, at once — and
+validates them all with one pandera schema, built from the kind's declaration (the frame is
+indexed so each failure maps back to a file and an Excel cell). ``check_ledger`` then applies the
+rules that need the ledger: ids, items left out, changes against last month. Errors return the
+whole file; warnings let it through.
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from pipeline.config import Campaign, Unit
 from pipeline.ingest import RawTable
-from pipeline.kinds import MATTER_STATUSES, LedgerKind
+from pipeline.kinds import PROBLEM, LedgerKind, Table
 from pipeline.messages import Message, has_errors
 from pipeline.normalize import (
     LONG_TERM,
@@ -34,15 +34,15 @@ from pipeline.normalize import (
     parse_choice,
     parse_date,
     parse_day,
-    status_lookup,
     text_value,
 )
-from pipeline.storage.ledger import ItemView, LedgerView, Registered
-from pipeline.vocab import COLUMNS, FREE_TEXT, OPEN_STATUSES, STATUSES, Vocabulary, load_vocabulary
+from pipeline.storage.ledger import View
+from pipeline.vocab import Vocabulary, load_vocabulary
 
-ID_PATTERN = re.compile(r"^[A-Z0-9_]+-\d{3,}$")
-MIN_DESCRIPTION = 10
-NORMALISED: tuple[str, ...] = COLUMNS  # the normalised frame has every canonical column
+ID_PATTERN = re.compile(r"^[A-Z0-9_]+-\d{3,}$")  # an id the pipeline assigned: {unit code}-{NNN}
+# The seven categories are fixed by the package vocabulary; a workspace adds synonyms, not categories.
+CATEGORY_NAMES: tuple[str, ...] = load_vocabulary().category_names
+EXCEL_ERROR = "cell-excel-error"
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,13 @@ class Submission:
 
 @dataclass(frozen=True)
 class Checked:
-    """A submission after checking: normalised rows (index = Excel row) and every message."""
+    """A submission after checking: its problem list's normalised rows (index = Excel row), the
+    rows of its other kinds' tables (kind name -> rows), and every message."""
 
     submission: Submission
     rows: pd.DataFrame
     messages: tuple[Message, ...]
-    items: dict[str, pd.DataFrame] = field(default_factory=dict)  # other kinds' normalised rows (kind name ->)
+    items: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -96,126 +97,120 @@ def _is_deadline(value: Any) -> bool:
     return _is_day(value) or (isinstance(value, str) and value == LONG_TERM)
 
 
-# The seven categories are fixed by the package vocabulary; a workspace adds synonyms, not categories.
-CATEGORY_NAMES: tuple[str, ...] = load_vocabulary().category_names
-_COMPLETED = "已完成"
-_NOT_COMPLETED = [s for s in STATUSES if s != _COMPLETED]
+def item_id(value: Any) -> str | None:
+    """An id as written: full-width forms folded, upper case, no spaces, dash variants unified."""
+    text = text_value(value)
+    if not text:
+        return None
+    folded = unicodedata.normalize("NFKC", text).upper()
+    return re.sub(r"\s+", "", folded).replace("—", "-").replace("–", "-")
 
 
-class ProblemRows(pa.DataFrameModel):
-    """The normalised problem list (SPEC §3): one row per problem, index (file number, Excel row).
-
-    A check's ``error`` is a catalogue code; a cell the normalisers could not read holds an
-    ``Invalid`` whose own code is more precise (``date-number`` for the ``4.3`` trap, say).
-    """
-
-    问题编号: Series[object] = pa.Field(nullable=True)
-    序号: Series[object] = pa.Field(nullable=True)
-    问题类别: Series[object] = pa.Field(nullable=False)
-    具体问题: Series[object] = pa.Field(nullable=False)
-    整改措施: Series[object] = pa.Field(nullable=False)
-    责任领导: Series[object] = pa.Field(nullable=False)
-    责任人: Series[object] = pa.Field(nullable=False)
-    完成时限: Series[object] = pa.Field(nullable=False)
-    整改进展: Series[object] = pa.Field(nullable=True)
-    完成状态: Series[object] = pa.Field(nullable=False)
-    完成日期: Series[object] = pa.Field(nullable=True)
-    备注: Series[object] = pa.Field(nullable=True)
-
-    @pa.check("问题类别", error="category-invalid")
-    def category_known(cls, values: Series[object]) -> Series[bool]:
-        return values.isin(CATEGORY_NAMES)
-
-    @pa.check("完成状态", error="status-invalid")
-    def status_known(cls, values: Series[object]) -> Series[bool]:
-        return values.isin(STATUSES)
-
-    @pa.check("完成时限", error="date-invalid")
-    def deadline_readable(cls, values: Series[object]) -> Series[bool]:
-        return values.map(_is_deadline).astype(bool)
-
-    @pa.check("完成日期", error="date-invalid")
-    def completion_readable(cls, values: Series[object]) -> Series[bool]:
-        return values.map(_is_day).astype(bool)
-
-    @pa.dataframe_check(error="completed-without-date")
-    def completed_has_date(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~((df["完成状态"] == _COMPLETED) & df["完成日期"].isna())
-
-    @pa.dataframe_check(error="date-without-completed")
-    def date_only_when_completed(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~(df["完成日期"].map(_is_day).astype(bool) & df["完成状态"].isin(_NOT_COMPLETED))
-
-    class Config:
-        name = "问题清单"
-        strict = False
-        coerce = False
+# --- the schema of a kind -------------------------------------------------------------------------
 
 
-# The column a frame-wide check points at, for the cell address of its message.
-_CHECK_COLUMN = {"completed-without-date": "完成日期", "date-without-completed": "完成日期"}
-# The columns whose every filled cell a check of ProblemRows reads (an ``Invalid`` there is reported by it).
-_CHECKED = {"问题类别", "完成状态", "完成时限", "完成日期"}
+@cache
+def schema(table: Table) -> pa.DataFrameSchema:
+    """The pandera schema of ``table``'s normalised rows, from its declaration: required cells
+    filled, the category and status known, dates readable (长期坚持 where the kind allows it), the
+    done status and the done date together. A check's ``error`` is a catalogue code; a cell the
+    normalisers could not read holds an ``Invalid`` whose own code is more precise (``date-number``
+    for the ``4.3`` trap, say)."""
+    columns: dict[str, pa.Column] = {}
+    for column in table.columns:
+        checks = []
+        if column == table.category_column:
+            checks.append(pa.Check.isin(CATEGORY_NAMES, error="category-invalid"))
+        elif column == table.status_column:
+            checks.append(pa.Check.isin(table.statuses, error=table.status_code))
+        elif column in table.read_dates:
+            readable = _is_deadline if column == table.long_term_column else _is_day
+            checks.append(
+                pa.Check(lambda v, ok=readable: v.map(ok).astype(bool), element_wise=False, error="date-invalid")
+            )
+        columns[column] = pa.Column(object, checks=checks, nullable=column not in table.required)
+    frame_checks = []
+    if table.done_column:
+        done, date = table.done_status, table.done_column
+        undated, dated = table.done_codes
+        status = table.status_column
+        frame_checks.append(pa.Check(lambda df: ~((df[status] == done) & df[date].isna()), error=undated))
+        frame_checks.append(
+            pa.Check(
+                lambda df: (
+                    ~(df[date].map(_is_day).astype(bool) & df[status].isin([s for s in table.statuses if s != done]))
+                ),
+                error=dated,
+            )
+        )
+    return pa.DataFrameSchema(columns, checks=frame_checks, name=table.sheet, strict=False, coerce=False)
 
 
-def normalise(sub: Submission, campaign: Campaign, vocab: Vocabulary) -> pd.DataFrame:
-    """The submission's rows with canonical categories, statuses and dates (same index).
+def _checked_columns(table: Table) -> set[str]:
+    """The columns whose every filled cell a check of the schema reads (an ``Invalid`` there is
+    reported by it, an Excel error too)."""
+    return {c for c in (table.category_column, table.status_column, *table.read_dates) if c}
 
-    Unreadable cells hold an ``Invalid`` (code and value as written); empty cells ``None``.
-    即知即改 stands for the 填报日期 of the header block, else the day the file was received.
-    """
-    cells, bounds = _normalised_cells([sub], campaign, vocab)
-    return _file_frame(cells, bounds[0], sub.raw.rows)
+
+def warm_up() -> None:
+    """Validate one empty row: pandera builds the schema and loads its checking code on the first
+    call (about 0.06 s), which a run can spend while its files are being read."""
+    row = pd.DataFrame({c: [None] for c in PROBLEM.columns}, dtype=object)
+    with contextlib.suppress(Exception):  # the empty row fails, as it should; the real pass reports any bug
+        schema(PROBLEM).validate(row, lazy=True)
+
+
+# --- normalising ----------------------------------------------------------------------------------
+
+_BLANKS = " \t\r\n\u3000\u00a0"  # what text_value trims
 
 
 def _normalised_cells(
-    subs: Sequence[Submission], campaign: Campaign, vocab: Vocabulary
+    raws: Sequence[RawTable], table: Table, campaign: Campaign, vocab: Vocabulary, received: Sequence[dt.date]
 ) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """``normalise`` for many submissions at once: one object array (rows of every file, one after
-    the other; columns ``NORMALISED``) and each file's (start, stop) rows in it. Every column of
-    the whole batch is parsed in one pass, categories and statuses looked up once per text."""
+    """Every table's rows normalised at once: one object array (rows of every file, one after the
+    other; columns ``table.columns``) and each file's (start, stop) rows in it. Each column of the
+    batch is parsed in one pass, by its role: categories and statuses looked up once per text,
+    dates read (即知即改 stands for the 填报日期 of the header block, else the day the file was
+    received), ids folded, free text trimmed. Unreadable cells hold an ``Invalid`` (code and value
+    as written); empty cells ``None``."""
     year = campaign.year
-    columns: dict[str, list[Any]] = {c: [] for c in NORMALISED}
+    columns: dict[str, list[Any]] = {c: [] for c in table.columns}
     immediates: list[dt.date] = []
     bounds: list[tuple[int, int]] = []
     start = 0
-    errors = any(sub.raw.excel_errors for sub in subs)  # cells showing #DIV/0!, #REF! … (rare: looked for then)
-    for sub in subs:
-        raw = sub.raw
+    errors = any(raw.excel_errors for raw in raws)  # cells showing #DIV/0!, #REF! … (rare: looked for then)
+    for raw, day in zip(raws, received, strict=True):
         n = len(raw.rows)
         bounds.append((start, start + n))
         start += n
         if not n:
             continue
-        filled = parse_day(raw.filled_text, year)
-        immediates.extend([filled or sub.received.date()] * n)
+        immediates.extend([parse_day(raw.filled_text, year) or day] * n)
         position = dict(zip(raw.columns, raw.values, strict=True))
-        for column in NORMALISED:
+        for column in table.columns:
             columns[column].extend(position[column] if column in position else [None] * n)
-    out = np.empty((start, len(NORMALISED)), dtype=object)
-    for j, column in enumerate(NORMALISED):
+    out = np.empty((start, len(table.columns)), dtype=object)
+    for j, column in enumerate(table.columns):
         values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in columns[column]]
         failed = _excel_errors(values) if errors else {}
-        if column == "问题类别":
+        if column == table.category_column:
             lookup = category_lookup(values, vocab)
             result = [parse_choice(v, lookup, "category-invalid") for v in values]
-        elif column == "完成状态":
-            lookup = status_lookup(values, vocab)
-            result = [parse_choice(v, lookup, "status-invalid") for v in values]
-        elif column in ("完成时限", "完成日期"):
-            allow = column == "完成时限"
+        elif column == table.status_column:
+            lookup = {t: table.status(vocab, t) for t in {str(v).strip() for v in values if v is not None}}
+            result = [parse_choice(v, lookup, table.status_code) for v in values]
+        elif column in table.read_dates:
+            allow = column == table.long_term_column
             result = [parse_date(v, year, day, allow) for v, day in zip(values, immediates, strict=True)]
-        elif column == "问题编号":
-            result = [_id(v) for v in values]
+        elif column == table.id_column:
+            result = [item_id(v) for v in values]
         else:
             result = [(v.strip(_BLANKS) or None) if type(v) is str else text_value(v) for v in values]
         for i, invalid in failed.items():
             result[i] = invalid
         out[:, j] = np.fromiter(result, dtype=object, count=start)  # no value is ever taken for a sequence
     return out, bounds
-
-
-EXCEL_ERROR = "cell-excel-error"
 
 
 def _excel_errors(values: list[Any]) -> dict[int, Invalid]:
@@ -227,13 +222,12 @@ def _excel_errors(values: list[Any]) -> dict[int, Invalid]:
     return failed
 
 
-def _error_cells(
-    raw: RawTable, frame: pd.DataFrame, columns: Sequence[str], checked: set[str], file_name: str, sheet: str
-) -> list[Message]:
-    """A message for each cell of ``columns`` showing an Excel error, but those of ``checked``
-    (the schema's checks report them: a category, a status, a date)."""
+def _error_cells(raw: RawTable, frame: pd.DataFrame, table: Table) -> list[Message]:
+    """A message for each cell showing an Excel error, but in the columns the schema's checks
+    read (they report it: a category, a status, a date)."""
     found: list[Message] = []
-    for column in columns:
+    checked = _checked_columns(table)
+    for column in table.columns:
         if column in checked or column not in raw.columns:
             continue
         for row, value in frame[column].items():
@@ -241,8 +235,8 @@ def _error_cells(
                 found.append(
                     Message(
                         EXCEL_ERROR,
-                        file=file_name,
-                        sheet=sheet,
+                        file=raw.file_name,
+                        sheet=raw.sheet,
                         cell=raw.cell(column, int(row)),
                         params={"column": column, "value": value.value},
                     )
@@ -250,63 +244,64 @@ def _error_cells(
     return found
 
 
-_BLANKS = " \t\r\n\u3000\u00a0"  # what text_value trims
+@lru_cache(maxsize=8)
+def _columns_index(columns: tuple[str, ...]) -> pd.Index:
+    return pd.Index(list(columns))
 
 
-@lru_cache(maxsize=1)
-def _normalised_columns() -> pd.Index:
-    return pd.Index(list(NORMALISED))
-
-
-def _file_frame(cells: np.ndarray, bounds: tuple[int, int], rows: Sequence[int]) -> pd.DataFrame:
+def _file_frame(cells: np.ndarray, bounds: tuple[int, int], rows: Sequence[int], table: Table) -> pd.DataFrame:
     """One file's normalised rows: its slice of the batch's cells, indexed by its Excel rows."""
     start, stop = bounds
     index = pd.Index(np.array(rows, dtype=np.int64), name="行")
-    return pd.DataFrame(cells[start:stop], index=index, columns=_normalised_columns(), dtype=object, copy=True)
+    return pd.DataFrame(cells[start:stop], index=index, columns=_columns_index(table.columns), dtype=object, copy=True)
 
 
-def _id(value: Any) -> str | None:
-    text = text_value(value)
-    return text.upper().replace(" ", "").replace("－", "-").replace("—", "-") if text else None
+def normalise(raw: RawTable, table: Table, campaign: Campaign, vocab: Vocabulary, received: dt.date) -> pd.DataFrame:
+    """One table's rows in canonical values (index: the Excel rows)."""
+    cells, bounds = _normalised_cells([raw], table, campaign, vocab, [received])
+    return _file_frame(cells, bounds[0], raw.rows, table)
 
 
-def warm_up() -> None:
-    """Validate one empty row: pandera builds the schema and loads its checking code on the first
-    call (about 0.06 s), which a run can spend while its files are being read."""
-    row = pd.DataFrame({c: [None] for c in NORMALISED}, dtype=object)
-    with contextlib.suppress(Exception):  # the empty row fails, as it should; the real pass reports any bug
-        ProblemRows.validate(row, lazy=True)
+# --- checking tables --------------------------------------------------------------------------------
 
 
-def check_tables(subs: Sequence[Submission], campaign: Campaign, vocab: Vocabulary) -> list[Checked]:
-    """Normalise every submission and validate them all in one pandera pass (``lazy=True``).
+def check_tables(
+    raws: Sequence[RawTable], table: Table, campaign: Campaign, vocab: Vocabulary, received: Sequence[dt.date]
+) -> list[tuple[pd.DataFrame, list[Message]]]:
+    """Normalise every table of ``table``'s kind and validate them all in one pandera pass
+    (``lazy=True``); (rows, messages) of each, the messages in cell order, then the row rules.
 
-    The batch is indexed by file number and Excel row (``_key``), so each failure case names its cell;
-    frame-wide checks report a failing row once per column, and those repeats are folded.
-    """
-    if not subs:
+    The batch is indexed by file number and Excel row (``_key``), so each failure case names its
+    cell; frame-wide checks report a failing row once per column, and those repeats are folded."""
+    if not raws:
         return []
-    cells, bounds = _normalised_cells(subs, campaign, vocab)
-    frames = [_file_frame(cells, b, s.raw.rows) for s, b in zip(subs, bounds, strict=True)]
-    keys = [_key(i, r) for i, s in enumerate(subs) for r in s.raw.rows]
+    cells, bounds = _normalised_cells(raws, table, campaign, vocab, received)
+    frames = [_file_frame(cells, b, r.rows, table) for r, b in zip(raws, bounds, strict=True)]
+    keys = [_key(i, row) for i, raw in enumerate(raws) for row in raw.rows]
     batch = pd.DataFrame(
-        cells, index=pd.Index(np.array(keys, dtype=np.int64)), columns=_normalised_columns(), dtype=object, copy=False
+        cells, index=pd.Index(np.array(keys, dtype=np.int64)), columns=_columns_index(table.columns), dtype=object
     )
-    found: dict[int, list[Message]] = {i: [] for i in range(len(subs))}
+    found: dict[int, list[Message]] = {i: [] for i in range(len(raws))}
     if len(batch):
         try:
-            ProblemRows.validate(batch, lazy=True)
+            schema(table).validate(batch, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            _collect(exc.failure_cases, batch, [s.raw for s in subs], found)
-    for i, (sub, frame) in enumerate(zip(subs, frames, strict=True)):
-        if sub.raw.excel_errors:
-            found[i].extend(_error_cells(sub.raw, frame, NORMALISED, _CHECKED, sub.raw.file_name, sub.raw.sheet))
-    rules = _row_rules(subs, cells, bounds, campaign)
-    results: list[Checked] = []
-    for i, (sub, frame) in enumerate(zip(subs, frames, strict=True)):
-        messages = [*sub.messages, *sorted(found[i], key=_order(sub.raw)), *rules[i]]
-        results.append(Checked(sub, frame, tuple(messages)))
-    return results
+            _collect(exc.failure_cases, batch, raws, found, table)
+    rules = _row_rules(raws, table, cells, bounds, campaign, received)
+    out = []
+    for i, (raw, frame) in enumerate(zip(raws, frames, strict=True)):
+        if raw.excel_errors:
+            found[i].extend(_error_cells(raw, frame, table))
+        out.append((frame, [*sorted(found[i], key=_order(raw)), *rules[i]]))
+    return out
+
+
+def check_submissions(subs: Sequence[Submission], campaign: Campaign, vocab: Vocabulary) -> list[Checked]:
+    """Every submission's problem list checked (``check_tables``), its own messages first."""
+    checked = check_tables([s.raw for s in subs], PROBLEM, campaign, vocab, [s.received.date() for s in subs])
+    return [
+        Checked(sub, frame, (*sub.messages, *messages)) for sub, (frame, messages) in zip(subs, checked, strict=True)
+    ]
 
 
 _ROW_BITS = 20  # Excel has at most 2**20 rows
@@ -330,14 +325,10 @@ def _order(raw: RawTable) -> Any:
 
 
 def _collect(
-    cases: pd.DataFrame,
-    batch: pd.DataFrame,
-    raws: Sequence[RawTable],
-    found: dict[int, list[Message]],
-    check_columns: dict[str, str] = _CHECK_COLUMN,
-    status_column: str = "完成状态",
+    cases: pd.DataFrame, batch: pd.DataFrame, raws: Sequence[RawTable], found: dict[int, list[Message]], table: Table
 ) -> None:
     seen: set[tuple[int, int, str, str]] = set()
+    undated, dated = table.done_codes
     for case in cases.itertuples(index=False):
         idx = case.index
         if idx is None or pd.isna(idx):
@@ -345,7 +336,7 @@ def _collect(
         check = str(case.check)
         if check.startswith("column_in_dataframe") or check.startswith("dtype("):
             continue
-        column = check_columns.get(check, str(case.column))
+        column = table.done_column if check in (undated, dated) else str(case.column)
         file_no, row = int(idx) >> _ROW_BITS, int(idx) & ((1 << _ROW_BITS) - 1)
         marker = (file_no, row, column, check)
         if marker in seen:  # frame-wide checks report a row once per column; fold them
@@ -359,8 +350,8 @@ def _collect(
         if isinstance(cell_value, Invalid):
             code, raw_value, extra = cell_value.code, cell_value.value, dict(cell_value.params)
         params: dict[str, Any] = {"column": column, "value": _show(raw_value), **extra}
-        if code in ("date-without-completed", "date-without-done"):
-            params["status"] = batch.at[int(idx), status_column]
+        if code == dated:
+            params["status"] = batch.at[int(idx), table.status_column]
             params["value"] = _show(cell_value)
         found[file_no].append(
             Message(code, file=raw.file_name, sheet=raw.sheet, cell=raw.cell(column, row), params=params)
@@ -384,45 +375,67 @@ def _show(value: Any) -> str:
 
 
 def _row_rules(
-    subs: Sequence[Submission], cells: np.ndarray, bounds: list[tuple[int, int]], campaign: Campaign
+    raws: Sequence[RawTable],
+    table: Table,
+    cells: np.ndarray,
+    bounds: list[tuple[int, int]],
+    campaign: Campaign,
+    received: Sequence[dt.date],
 ) -> list[list[Message]]:
-    """Rules on single rows that need no ledger, for the whole batch at once (each file's messages,
-    in row order): completion after receipt, short text, deadline after the rectification phase,
-    and a file with no problem at all."""
-    column = {c: j for j, c in enumerate(NORMALISED)}
-    received = _per_row([s.received.date() for s in subs], bounds)
-    done = cells[:, column["完成日期"]].tolist()
-    texts = cells[:, column["具体问题"]].tolist()
-    deadlines = cells[:, column["完成时限"]].tolist()
-    end = campaign.rectification_end
-    late_done = {i for i, (d, r) in enumerate(zip(done, received, strict=True)) if _is_day(d) and d > r}
-    short = {i for i, t in enumerate(texts) if isinstance(t, str) and len(t.replace(" ", "")) < MIN_DESCRIPTION}
-    late_deadline = {i for i, d in enumerate(deadlines) if _is_day(d) and d > end}
-    hits = sorted(late_done | short | late_deadline)
-    out: list[list[Message]] = [[] for _ in subs]
+    """The rules on single rows that need no ledger, for the whole batch at once (each file's
+    messages, in row order): a done date after the file was received; for a ledger kind that
+    asks for them, a text too brief, a deadline after the rectification phase, and a file that
+    lists nothing at all."""
+    position = {c: j for j, c in enumerate(table.columns)}
+    kind = table if isinstance(table, LedgerKind) else None
+    arrived = _per_row(list(received), bounds)
+    rules: list[tuple[str, str, set[int], Any]] = []
+    if table.done_column:
+        done = cells[:, position[table.done_column]].tolist()
+        late = {i for i, (d, r) in enumerate(zip(done, arrived, strict=True)) if _is_day(d) and d > r}
+        rules.append(
+            (
+                "completed-after-received",
+                table.done_column,
+                late,
+                lambda i: {"value": _show(done[i]), "received": _show(arrived[i])},
+            )
+        )
+    if kind is not None and kind.short_text[0]:
+        column, fewest = kind.short_text
+        texts = cells[:, position[column]].tolist()
+        short = {i for i, t in enumerate(texts) if isinstance(t, str) and len(t.replace(" ", "")) < fewest}
+        rules.append(("description-too-short", column, short, lambda i: {"value": texts[i]}))
+    if kind is not None and kind.late_deadline:
+        end = campaign.rectification_end
+        deadlines = cells[:, position[kind.deadline_column]].tolist()
+        after = {i for i, d in enumerate(deadlines) if _is_day(d) and d > end}
+        rules.append(
+            (
+                "deadline-after-phase",
+                kind.deadline_column,
+                after,
+                lambda i: {"value": _show(deadlines[i]), "phase_end": _show(end)},
+            )
+        )
+    out: list[list[Message]] = [[] for _ in raws]
+    hits = sorted(set().union(*(rows for _code, _column, rows, _params in rules)))
     file_no = 0
     for i in hits:
         while i >= bounds[file_no][1]:
             file_no += 1
-        raw = subs[file_no].raw
+        raw = raws[file_no]
         row = raw.rows[i - bounds[file_no][0]]
-        found: list[tuple[str, str, dict[str, Any]]] = []
-        if i in late_done:
-            found.append(
-                ("completed-after-received", "完成日期", {"value": _show(done[i]), "received": _show(received[i])})
-            )
-        if i in short:
-            found.append(("description-too-short", "具体问题", {"value": texts[i]}))
-        if i in late_deadline:
-            found.append(("deadline-after-phase", "完成时限", {"value": _show(deadlines[i]), "phase_end": _show(end)}))
         out[file_no].extend(
-            Message(code, file=raw.file_name, sheet=raw.sheet, cell=raw.cell(col, row), params=params)
-            for code, col, params in found
+            Message(code, file=raw.file_name, sheet=raw.sheet, cell=raw.cell(column, row), params=params(i))
+            for code, column, rows, params in rules
+            if i in rows
         )
-    for file_no, (start, stop) in enumerate(bounds):
-        if start == stop:
-            raw = subs[file_no].raw
-            out[file_no].append(Message("no-problems", file=raw.file_name, sheet=raw.sheet))
+    if kind is not None and kind.no_items:
+        for file_no, (start, stop) in enumerate(bounds):
+            if start == stop:
+                raw = raws[file_no]
+                out[file_no].append(Message(kind.no_items, file=raw.file_name, sheet=raw.sheet))
     return out
 
 
@@ -434,275 +447,95 @@ def _per_row(values: list[Any], bounds: list[tuple[int, int]]) -> list[Any]:
     return out
 
 
-def check_against_ledger(checked: Checked, ledger: LedgerView) -> Checked:
-    """Apply the ledger rules (SPEC §4): ids, problems left out, and changes against last month."""
-    raw = checked.submission.raw
-    unit = checked.unit
-    frame = checked.rows
-    messages: list[Message] = []
-
-    def msg(code: str, column: str, row: int | None, **params: Any) -> Message:
-        cell = raw.cell(column, row) if row is not None else ""
-        return Message(code, file=raw.file_name, sheet=raw.sheet, cell=cell, params=params)
-
-    first_row: dict[str, int] = {}
-    for r, rec in records(frame):
-        pid = rec["问题编号"]
-        if pid is None or isinstance(pid, Invalid):  # an id cell showing an Excel error: reported already
-            continue
-        owner = ledger.owners.get(pid)
-        if not ID_PATTERN.match(pid) or owner is None:
-            messages.append(msg("id-unknown", "问题编号", r, value=pid))
-        elif owner != unit.code:
-            messages.append(msg("id-foreign", "问题编号", r, value=pid, owner=ledger.unit_names.get(owner, owner)))
-        elif pid in first_row:
-            messages.append(msg("id-repeated", "问题编号", r, value=pid, other=first_row[pid]))
-        else:
-            first_row[pid] = r
-            prev = ledger.registered.get(pid)
-            if prev is not None:
-                messages.extend(_changes(prev, rec, r, msg))
-    for pid, prev in sorted(ledger.registered.items()):
-        if prev.status != "已完成" and pid not in first_row:
-            messages.append(msg("problem-missing", "问题编号", None, value=pid, description=_clip(prev.description)))
-    return Checked(checked.submission, frame, (*checked.messages, *messages))
+# --- the ledger rules ------------------------------------------------------------------------------
 
 
-def _clip(text: str, n: int = 20) -> str:
-    return text if len(text) <= n else text[:n] + "…"
-
-
-def _changes(prev: Registered, rec: dict[str, Any], row: int, msg: Any) -> list[Message]:
-    out: list[Message] = []
-    deadline = rec["完成时限"]
-    status = rec["完成状态"]
-    if (
-        prev.deadline is not None
-        and deadline is not None
-        and deadline != prev.deadline
-        and (_is_day(deadline) or deadline == LONG_TERM)
-    ):
-        out.append(
-            msg(
-                "deadline-changed",
-                "完成时限",
-                row,
-                problem_id=prev.problem_id,
-                old=_show(prev.deadline),
-                value=_show(deadline),
-            )
-        )
-    if prev.status == "已完成" and status in STATUSES and status != "已完成":
-        out.append(msg("status-reverted", "完成状态", row, problem_id=prev.problem_id, value=status))
-    if status in OPEN_STATUSES and (rec["整改进展"] or "") == (prev.progress or ""):
-        out.append(msg("progress-unchanged", "整改进展", row, problem_id=prev.problem_id))
-    return out
-
-
-# --- other ledger kinds (pipeline/kinds.py) ------------------------------------------------------
-
-_DONE_MATTER = "已办结"
-_OPEN_MATTER = [s for s in MATTER_STATUSES if s != _DONE_MATTER]
-
-
-class MatterRows(pa.DataFrameModel):
-    """A unit's progress on its assigned matters (its 交办事项 sheet), index (file number, Excel row)."""
-
-    编号: Series[object] = pa.Field(nullable=False)
-    事项内容: Series[object] = pa.Field(nullable=True)
-    办理时限: Series[object] = pa.Field(nullable=True)  # the office's deadline, shown to the unit; not read
-    办理进展: Series[object] = pa.Field(nullable=True)
-    办理状态: Series[object] = pa.Field(nullable=False)
-    办结日期: Series[object] = pa.Field(nullable=True)
-
-    @pa.check("办理状态", error="matter-status-invalid")
-    def status_known(cls, values: Series[object]) -> Series[bool]:
-        return values.isin(MATTER_STATUSES)
-
-    @pa.check("办结日期", error="date-invalid")
-    def done_readable(cls, values: Series[object]) -> Series[bool]:
-        return values.map(_is_day).astype(bool)
-
-    @pa.dataframe_check(error="done-without-date")
-    def done_has_date(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~((df["办理状态"] == _DONE_MATTER) & df["办结日期"].isna())
-
-    @pa.dataframe_check(error="date-without-done")
-    def date_only_when_done(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~(df["办结日期"].map(_is_day).astype(bool) & df["办理状态"].isin(_OPEN_MATTER))
-
-    class Config:
-        name = "交办事项"
-        strict = False
-        coerce = False
-
-
-class RegisterRows(pa.DataFrameModel):
-    """The office's own list of assigned matters (交办事项.xlsx), index (0, Excel row)."""
-
-    编号: Series[object] = pa.Field(nullable=False)
-    交办日期: Series[object] = pa.Field(nullable=False)
-    交办领导: Series[object] = pa.Field(nullable=False)
-    事项内容: Series[object] = pa.Field(nullable=False)
-    承办单位: Series[object] = pa.Field(nullable=False)
-    办理时限: Series[object] = pa.Field(nullable=False)
-
-    @pa.check("交办日期", error="date-invalid")
-    def assigned_readable(cls, values: Series[object]) -> Series[bool]:
-        return values.map(_is_day).astype(bool)
-
-    @pa.check("办理时限", error="date-invalid")
-    def deadline_readable(cls, values: Series[object]) -> Series[bool]:
-        return values.map(_is_day).astype(bool)
-
-    class Config:
-        name = "交办事项清单"
-        strict = False
-        coerce = False
-
-
-def item_id(value: Any) -> str | None:
-    """An item's id as the office wrote it: full-width folded, spaces and dash variants unified."""
-    text = text_value(value)
-    if not text:
-        return None
-    folded = unicodedata.normalize("NFKC", text).upper()
-    return re.sub(r"\s+", "", folded).replace("—", "-").replace("–", "-")
-
-
-def normalise_kind(
-    raw: RawTable, kind: LedgerKind, campaign: Campaign, vocab: Vocabulary, received: dt.date
-) -> pd.DataFrame:
-    """``raw``'s rows in ``kind``'s canonical columns: statuses in the kind's vocabulary, dates,
-    ids; unreadable cells hold an ``Invalid``. A kind with assignees takes its deadline from the
-    office's register: the unit's copy of it is kept as text, not read."""
-    year = campaign.year
-    immediate = parse_day(raw.filled_text, year) or received
-    index = pd.Index(np.array(raw.rows, dtype=np.int64), name="行")
-    out = pd.DataFrame(index=index, columns=list(kind.columns), dtype=object)
-    for column in kind.columns:
-        given = raw.column(column)
-        values = list(given) if given is not None else [None] * len(raw.rows)
-        values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in values]
-        failed = _excel_errors(values) if raw.excel_errors else {}
-        if column == kind.status_column:
-            lookup = {t: kind.status(vocab, t) for t in {str(v).strip() for v in values if v is not None}}
-            result = [parse_choice(v, lookup, kind.status_code) for v in values]
-        elif column in kind.date_columns and not (kind.assignees and column == kind.deadline_column):
-            result = [parse_date(v, year, immediate, column == kind.deadline_column) for v in values]
-        elif column == kind.id_column:
-            result = [item_id(v) for v in values]
-        else:
-            result = [text_value(v) for v in values]
-        for i, invalid in failed.items():
-            result[i] = invalid
-        out[column] = pd.Series(result, index=index, dtype=object)
-    return out
-
-
-def _kind_checked(kind: LedgerKind) -> set[str]:
-    """The columns of ``kind`` whose every filled cell a check of its schema reads."""
-    read = {kind.status_column, *kind.date_columns} - {""}
-    if kind.assignees:
-        read.discard(kind.deadline_column)  # the office's deadline, kept as text
-    return read
-
-
-def check_kind_tables(
-    raws: Sequence[RawTable], kind: LedgerKind, campaign: Campaign, vocab: Vocabulary, received: Sequence[dt.date]
-) -> list[tuple[pd.DataFrame, list[Message]]]:
-    """Normalise and validate every table of ``kind`` in one pandera pass; (rows, messages) each."""
-    frames = [normalise_kind(r, kind, campaign, vocab, d) for r, d in zip(raws, received, strict=True)]
-    found: dict[int, list[Message]] = {i: [] for i in range(len(raws))}
-    if frames:
-        batch = pd.concat([f.set_axis([_key(i, r) for r in f.index]) for i, f in enumerate(frames)])
-        if len(batch):
-            try:
-                kind.schema().validate(batch, lazy=True)
-            except pa.errors.SchemaErrors as exc:
-                _collect(exc.failure_cases, batch, raws, found, kind.check_columns, kind.status_column)
-    out = []
-    for i, (raw, frame) in enumerate(zip(raws, frames, strict=True)):
-        if raw.excel_errors:
-            found[i].extend(_error_cells(raw, frame, kind.columns, _kind_checked(kind), raw.file_name, raw.sheet))
-        messages = sorted(found[i], key=_order(raw))
-        if kind.done_column:
-            for r, rec in records(frame):
-                done = rec[kind.done_column]
-                if _is_day(done) and done > received[i]:
-                    messages.append(
-                        Message(
-                            "completed-after-received",
-                            file=raw.file_name,
-                            sheet=raw.sheet,
-                            cell=raw.cell(kind.done_column, r),
-                            params={"value": _show(done), "received": _show(received[i])},
-                        )
-                    )
-        out.append((frame, [*raw.notices, *messages]))
-    return out
-
-
-def check_items(
-    checked: Checked, kind: LedgerKind, rows: pd.DataFrame | None, messages: Sequence[Message], view: ItemView
-) -> Checked:
-    """Add a unit's table of ``kind`` (None: the file has none) to ``checked``, with the ledger rules:
-    an id the office never assigned, or assigned to other units, is an error, as is an id given
-    twice; an item the unit was assigned before this month and has not finished must be in the file
-    (a unit may not make an item vanish by leaving it out); a finished item reopened, and an open
-    one whose progress reads as it did last month, are reported (warnings)."""
-    raw = checked.submission.raw.extra.get(kind.name)
-    file_name = checked.file_name
+def check_ledger(
+    kind: LedgerKind, unit: Unit, raw: RawTable | None, rows: pd.DataFrame, view: View, file_name: str
+) -> list[Message]:
+    """The ledger rules (SPEC §4) on a unit's table of ``kind`` (``raw`` None: the file has none):
+    an id the ledger never had, an item that is not the unit's, an id given twice; an item the
+    unit held before this month and has not finished must be in the file (a unit may not make an
+    item vanish by leaving it out); a deadline the unit moved, a finished item reported open again,
+    and an open item whose progress reads as last time are reported (warnings). Each rule reports
+    with the kind's own catalogue code (``kind.rules``)."""
+    rules = kind.rules
     sheet = raw.sheet if raw is not None else kind.sheet
-    frame = rows if rows is not None else pd.DataFrame(columns=list(kind.columns), dtype=object)
-    out: list[Message] = list(messages)
+    out: list[Message] = []
 
     def msg(code: str, column: str, row: int | None, **params: Any) -> Message:
         cell = raw.cell(column, row) if raw is not None and row is not None else ""
         return Message(code, file=file_name, sheet=sheet, cell=cell, params=params)
 
     first_row: dict[str, int] = {}
-    for r, rec in records(frame):
+    for r, rec in records(rows):
         iid = rec[kind.id_column]
         if iid is None or isinstance(iid, Invalid):  # an id cell showing an Excel error: reported already
             continue
-        units = view.owners.get(iid)
-        if units is None:
-            out.append(msg("item-unknown", kind.id_column, r, value=iid, label=kind.label))
-        elif checked.unit.code not in units:
-            names = "、".join(view.unit_names.get(u, u) for u in units)
-            out.append(msg("item-not-assigned", kind.id_column, r, value=iid, label=kind.label, owner=names))
+        owners = view.owners.get(iid)
+        if owners is None or (kind.registered_by_unit and not ID_PATTERN.match(iid)):
+            out.append(msg(rules.unknown, kind.id_column, r, value=iid, label=kind.label))
+        elif unit.code not in owners:
+            names = "、".join(view.unit_names.get(u, u) for u in owners)
+            out.append(msg(rules.foreign, kind.id_column, r, value=iid, owner=names, label=kind.label))
         elif iid in first_row:
-            out.append(msg("item-repeated", kind.id_column, r, value=iid, other=first_row[iid]))
+            out.append(msg(rules.repeated, kind.id_column, r, value=iid, other=first_row[iid]))
         else:
             first_row[iid] = r
-            prev = view.assigned.get(iid)
-            status = rec[kind.status_column]
-            if prev is not None and prev.status == kind.done_status and status in kind.open_statuses:
-                out.append(msg("item-reopened", kind.status_column, r, value=iid, status=status, label=kind.label))
-            elif (
-                prev is not None
-                and prev.progress is not None  # the unit reported on it last month
-                and status in kind.open_statuses
-                and (rec[kind.progress_column] or "") == prev.progress
-            ):
-                out.append(msg("item-progress-unchanged", kind.progress_column, r, value=iid, label=kind.label))
-    for iid, prev in sorted(view.assigned.items()):
-        if prev.required and prev.status != kind.done_status and iid not in first_row:
+            held = view.held.get(iid)
+            if held is not None:
+                out.extend(_changes(kind, held, rec, r, msg))
+    for iid, held in sorted(view.held.items()):
+        if held.required and held.status != kind.done_status and iid not in first_row:
             out.append(
-                msg("item-missing", kind.id_column, None, value=iid, description=_clip(prev.content), label=kind.label)
+                msg(rules.missing, kind.id_column, None, value=iid, description=_clip(held.text), label=kind.label)
             )
+    return out
+
+
+def _about(kind: LedgerKind, iid: str, value: Any) -> dict[str, Any]:
+    """How a kind's warnings name an item and quote a cell: the parameters its catalogue templates
+    use (and the audit records of earlier months keep): a problem by ``problem_id``, the cell as
+    ``value``; an item of another kind by its ``value`` and ``label``."""
+    if kind.registered_by_unit:
+        return {"problem_id": iid, "value": value}
+    return {"value": iid, "label": kind.label}
+
+
+def _changes(kind: LedgerKind, held: Any, rec: dict[str, Any], row: int, msg: Any) -> list[Message]:
+    rules = kind.rules
+    out: list[Message] = []
+    status = rec[kind.status_column]
+    deadline = rec.get(kind.deadline_column)
+    if (
+        rules.deadline_changed
+        and held.deadline is not None
+        and deadline is not None
+        and deadline != held.deadline
+        and _is_deadline(deadline)
+    ):
+        params = {**_about(kind, held.item_id, _show(deadline)), "old": _show(held.deadline)}
+        out.append(msg(rules.deadline_changed, kind.deadline_column, row, **params))
+    if held.status == kind.done_status and status in kind.statuses and status != kind.done_status:
+        out.append(msg(rules.reverted, kind.status_column, row, **_about(kind, held.item_id, status), status=status))
+    if held.reported and status in kind.open_statuses and (rec[kind.progress_column] or "") == (held.progress or ""):
+        out.append(msg(rules.unchanged, kind.progress_column, row, **_about(kind, held.item_id, None)))
+    return out
+
+
+def _clip(text: str, n: int = 20) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def with_ledger(
+    checked: Checked, kind: LedgerKind, rows: pd.DataFrame | None, messages: Sequence[Message], view: View
+) -> Checked:
+    """``checked`` with its table of ``kind`` (``rows`` None: the file has none) and that table's
+    messages and ledger rules: the problem list's replace the rows, another kind's go beside."""
+    raw = checked.submission.raw if kind is PROBLEM else checked.submission.raw.extra.get(kind.name)
+    frame = rows if rows is not None else pd.DataFrame(columns=list(kind.columns), dtype=object)
+    found = check_ledger(kind, checked.unit, raw, frame, view, checked.file_name)
+    if kind is PROBLEM:
+        return Checked(checked.submission, frame, (*checked.messages, *messages, *found), checked.items)
     items = {**checked.items, kind.name: frame}
-    return Checked(checked.submission, checked.rows, (*checked.messages, *out), items)
-
-
-__all__ = [
-    "FREE_TEXT",
-    "Checked",
-    "LedgerView",
-    "Registered",
-    "Submission",
-    "check_against_ledger",
-    "check_tables",
-    "normalise",
-]
+    return Checked(checked.submission, checked.rows, (*checked.messages, *messages, *found), items)

@@ -16,9 +16,10 @@ from conftest import GOOD_ROWS, write_list
 
 from pipeline import aggregate, run
 from pipeline.config import Campaign
+from pipeline.kinds import PROBLEM
 from pipeline.normalize import LONG_TERM
 from pipeline.report import LADDER_TOP, MonthReport, ladder_level
-from pipeline.storage.ledger import AuditRecord, Store
+from pipeline.storage.ledger import AuditRecord, Store, pair_key
 from pipeline.vocab import load_vocabulary
 from pipeline.workdays import add_workdays, workdays_between
 
@@ -165,7 +166,7 @@ def test_ledger_supervision(
 ) -> None:
     state = state_of(problem("HX-001", status, deadline))
     month_flags = aggregate.flags(state, AS_OF, WARN)
-    rows = aggregate.ledger(state, month_flags, {"HX-001": stored}, 3, "2022-05")
+    rows = aggregate.problem_ledger(state, month_flags, {pair_key("HX-001", "HX"): stored}, 3, "2022-05")
     row = rows.iloc[0]
     assert (row["督办次数"], row["督办等级"], row["移交纪委"]) == (count, level, escalated)
 
@@ -281,9 +282,11 @@ def month_report(
         month=month,
         as_of=as_of,
         doc_number=5,
-        state=state,
-        month_flags=aggregate.flags(state, as_of, campaign.warning_days),
-        red_months=red_months or {},
+        ledgers={
+            PROBLEM.name: aggregate.kind_ledger(
+                PROBLEM, state, aggregate.flags(state, as_of, campaign.warning_days), red_months or {}, 3, month
+            )
+        },
         records=records,
         unit_names={u.code: u.name for u in campaign.units},
         previous_state=previous_state,
@@ -390,11 +393,14 @@ def test_report_carries_the_reply_by_date(campaign: Campaign) -> None:
 
 # --- through the real ledger (SQLite) --------------------------------------------------------------
 def run_month(store: Store, state: pd.DataFrame, as_of: dt.date, escalate_after: int = 3) -> pd.Series:
-    """What a monthly run does with the flags: store the month's, then build the ledger row."""
+    """What a monthly run does with the flags: build the ledger (the months a run found an item red
+    so far, and this one when it is red now), then store the month's lights."""
     month = f"{as_of.year}-{as_of.month:02d}"
-    month_flags = aggregate.flags(state, as_of, WARN)
-    store.set_month_flags(month, month_flags)
-    return aggregate.ledger(state, month_flags, store.red_months(month), escalate_after, month).iloc[0]
+    ledger = aggregate.kind_ledger(
+        PROBLEM, state, aggregate.flags(state, as_of, WARN), store.red_months(PROBLEM, month), escalate_after, month
+    )
+    store.set_flags(PROBLEM, month, aggregate.flag_rows(ledger))
+    return ledger.items.iloc[0]
 
 
 def test_months_skipped_and_rerun_through_the_store(tmp_path: Path) -> None:
@@ -415,8 +421,8 @@ def test_months_skipped_and_rerun_through_the_store(tmp_path: Path) -> None:
         for as_of, state, colour, count, escalated in steps:
             row = run_month(store, state, as_of)
             assert (row["灯色"], row["督办次数"], row["移交纪委"]) == (colour, count, escalated), as_of
-        assert store.red_months("2022-12") == {"HX-001": ["2022-05", "2022-07", "2022-08"]}
-        assert store.red_months("2022-07") == {"HX-001": ["2022-05", "2022-07"]}
+        assert store.red_months(PROBLEM, "2022-12") == {"HX-001|HX": ["2022-05", "2022-07", "2022-08"]}
+        assert store.red_months(PROBLEM, "2022-07") == {"HX-001|HX": ["2022-05", "2022-07"]}
     finally:
         store.close()
 
@@ -429,7 +435,7 @@ def test_a_rerun_that_no_longer_finds_red_keeps_the_month(tmp_path: Path) -> Non
         done = state_of(problem("HX-001", "已完成", dt.date(2022, 5, 10)))
         row = run_month(store, done, dt.date(2022, 5, 31))  # completed, May run again
         assert (row["灯色"], row["督办次数"], row["督办等级"]) == ("绿灯", 1, "")
-        assert store.stored_flags("2022-05")["灯色"].tolist() == ["绿灯"]  # the month's light is replaced
+        assert store.stored_flags(PROBLEM, "2022-05")["灯色"].tolist() == ["绿灯"]  # the month's light is replaced
     finally:
         store.close()
 

@@ -83,9 +83,9 @@ def copy_workspace(src: Path, dest: Path) -> Path:
 
 def ledger(ws: Path) -> dict[str, list[tuple[Any, ...]]]:
     queries = {
-        "problems": "SELECT * FROM problems ORDER BY problem_id",
-        "versions": "SELECT * FROM versions ORDER BY problem_id, month",
-        "flags": "SELECT * FROM month_flags ORDER BY problem_id, month",
+        "items": "SELECT * FROM items ORDER BY kind, item_id",
+        "versions": "SELECT * FROM item_versions ORDER BY kind, item_id, unit_code, month",
+        "flags": "SELECT * FROM item_flags ORDER BY kind, item_id, unit_code, month",
         "runs": "SELECT month, as_of, doc_year, doc_number FROM month_runs ORDER BY month",
         "audit": "SELECT seq, file_name, sha256, size, unit_code, month, received_at, outcome, messages "
         "FROM audit_log ORDER BY seq",
@@ -147,7 +147,7 @@ def assert_nothing_lost(ws: Path, sent: dict[str, str]) -> None:
 
 def test_the_baseline_is_what_the_scenario_says(uninterrupted: tuple[dict[str, Any], dict[str, Any]]) -> None:
     db, out = uninterrupted
-    ids = [r[0] for r in db["problems"]]
+    ids = [r[1] for r in db["items"] if r[0] == "problem"]
     assert ids == [
         "CZ-001",
         "CZ-002",
@@ -161,8 +161,8 @@ def test_the_baseline_is_what_the_scenario_says(uninterrupted: tuple[dict[str, A
         "HX-003",
         "HX-004",
     ]
-    april_df1 = next(r for r in db["versions"] if r[0] == "DF-001" and r[1] == "2022-04")
-    assert "东风社区更正后的进展" in april_df1  # the later submission superseded the earlier
+    april_df1 = next(r for r in db["versions"] if r[1] == "DF-001" and r[3] == "2022-04")
+    assert "东风社区更正后的进展" in april_df1[9]  # the later submission superseded the earlier
     assert len(out["问题总台账"]) == 1 + 11
 
 

@@ -20,7 +20,7 @@ from pipeline.ingest import read_file
 from pipeline.kinds import MATTER, MATTER_REGISTER, REGISTER_FILE
 from pipeline.normalize import DATE_YEARS_AHEAD, ExcelDate, Invalid, date_bounds, parse_date
 from pipeline.register import read_register
-from pipeline.validate import Submission, check_kind_tables, check_tables
+from pipeline.validate import Submission, check_submissions, check_tables
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -94,7 +94,7 @@ CELLS = {
 @pytest.mark.parametrize("form", ["xlsx", "xls"])
 def test_date_cells_are_quoted_as_excel_shows_them(tmp_path: Path, campaign: Campaign, form: str) -> None:
     raw = read_file(write_cells(tmp_path / f"红星村.{form}", [list_grid(with_cells(CELLS))], form), VOCAB)
-    [checked] = check_tables([Submission(raw, campaign.units[0], RECEIVED, raw.notices)], campaign, VOCAB)
+    [checked] = check_submissions([Submission(raw, campaign.units[0], RECEIVED, raw.notices)], campaign, VOCAB)
     found = [(m.code, m.cell, m.params["value"]) for m in checked.messages if m.level == "error"]
     assert found == [
         ("date-too-early", "H5", "1900-02-29"),
@@ -135,7 +135,7 @@ def test_kinds_dates_are_bounded_too(tmp_path: Path, campaign: Campaign) -> None
         [matter_headers, ["JB-01", "修缮便民服务大厅", "2022-05-31", "已完工", "已办结", dt.date(2202, 4, 1)]],
     )
     raw = read_file(write_cells(tmp_path / "红星村.xlsx", [list_grid(), matters]), VOCAB)
-    [(_, messages)] = check_kind_tables([raw.extra["matter"]], MATTER, campaign, VOCAB, [RECEIVED.date()])
+    [(_, messages)] = check_tables([raw.extra["matter"]], MATTER, campaign, VOCAB, [RECEIVED.date()])
     assert [(m.code, m.cell) for m in messages] == [("date-too-late", "F2")]  # not also "after the file was received"
 
 

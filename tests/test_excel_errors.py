@@ -16,12 +16,12 @@ from demo_campaign.sample import Grid
 from pipeline import run
 from pipeline.config import Campaign
 from pipeline.ingest import read_file
-from pipeline.kinds import MATTER, MATTER_REGISTER, REGISTER_FILE
+from pipeline.kinds import MATTER, MATTER_REGISTER, PROBLEM, REGISTER_FILE
 from pipeline.normalize import ExcelError
 from pipeline.outputs.feedback import SUMMARY_HEADER_ROW, SUMMARY_SHEET
 from pipeline.register import read_register
-from pipeline.storage.ledger import LedgerView, Registered
-from pipeline.validate import Submission, check_against_ledger, check_kind_tables, check_tables
+from pipeline.storage.ledger import Held, View
+from pipeline.validate import Submission, check_submissions, check_tables, with_ledger
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -58,7 +58,7 @@ def test_error_cells_are_reported_as_excel_errors_in_every_column(
     raw = read_file(path, VOCAB)
     assert raw.frame.at[5, "具体问题"] == ExcelError("#REF!")  # one representation, whatever the format
     assert raw.frame.at[8, "完成状态"] == ExcelError("#VALUE!")
-    [checked] = check_tables([Submission(raw, campaign.units[0], RECEIVED, raw.notices)], campaign, VOCAB)
+    [checked] = check_submissions([Submission(raw, campaign.units[0], RECEIVED, raw.notices)], campaign, VOCAB)
     assert not checked.accepted
     found = [(m.cell, m.params["column"], m.params["value"]) for m in checked.messages if m.code == "cell-excel-error"]
     assert found == EXPECTED
@@ -76,7 +76,7 @@ def test_an_error_in_a_matter_sheet_is_named_too(tmp_path: Path, campaign: Campa
     )
     raw = read_file(write_cells(tmp_path / "红星村.xlsx", [list_grid(), matters]), VOCAB)
     table = raw.extra["matter"]
-    [(_, messages)] = check_kind_tables([table], MATTER, campaign, VOCAB, [RECEIVED.date()])
+    [(_, messages)] = check_tables([table], MATTER, campaign, VOCAB, [RECEIVED.date()])
     assert [(m.code, m.cell, m.params["value"]) for m in messages] == [
         ("cell-excel-error", "D2", "#REF!"),
         ("cell-excel-error", "E2", "#N/A"),
@@ -112,11 +112,11 @@ def test_an_error_in_the_id_column_is_named_and_the_ledger_rules_go_on(tmp_path:
     ids = [ExcelError("#REF!"), "HX-002", None, None]
     grid = list_grid(ids=ids)
     raw = read_file(write_cells(tmp_path / "红星村.xlsx", [grid]), VOCAB)
-    [checked] = check_tables([Submission(raw, campaign.units[0], RECEIVED, raw.notices)], campaign, VOCAB)
-    ledger = LedgerView(
-        owners={"HX-002": "HX"},
+    [checked] = check_submissions([Submission(raw, campaign.units[0], RECEIVED, raw.notices)], campaign, VOCAB)
+    ledger = View(
+        owners={"HX-002": ("HX",)},
         unit_names={"HX": "红星村"},
-        registered={"HX-002": Registered("HX-002", "HX", GOOD_ROWS[1][1], dt.date(2022, 4, 30), "整改中", "旧的进展")},
+        held={"HX-002": Held("HX-002", GOOD_ROWS[1][1], "整改中", dt.date(2022, 4, 30), "旧的进展", True, True)},
     )
-    checked = check_against_ledger(checked, ledger)
+    checked = with_ledger(checked, PROBLEM, checked.rows, (), ledger)
     assert [(m.code, m.cell) for m in checked.messages if m.level == "error"] == [("cell-excel-error", "B5")]

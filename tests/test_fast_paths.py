@@ -1,7 +1,7 @@
 """The fast paths give what the plain ones give (tools/bench.py measures them; no timed tests here).
 
-- ``Store.ledger_view`` with the submission's ids answers every lookup ``check_against_ledger``
-  makes exactly as the whole-ledger view does;
+- ``Store.view`` with the submission's ids answers every lookup ``check_ledger`` makes exactly as
+  the whole-ledger view does;
 - ``validate.records`` equals ``to_dict("records")`` and keeps ``None``;
 - the month's per-unit documents written by worker processes are the same files, with the same
   contents, as those written in one process.
@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import render, run
+from pipeline.kinds import PROBLEM
 from pipeline.storage.ledger import Store
 from pipeline.validate import records
 
@@ -40,18 +41,18 @@ def test_ledger_view_for_the_quoted_ids_answers_as_the_whole_ledger_does(workspa
     _march(workspace)
     store = Store.open(workspace / "ledger.sqlite")
     try:
-        whole = store.ledger_view("HX", "2022-04")
+        whole = store.view(PROBLEM, "HX", "2022-04")
         quoted = ["HX-001", "DF-002", "HX-099", "df-001", None, "HX-001"]
-        narrow = store.ledger_view("HX", "2022-04", quoted)
+        narrow = store.view(PROBLEM, "HX", "2022-04", quoted)
         assert len(whole.owners) == 6  # 4 of 红星村, 2 of 东风社区
         for pid in quoted:
             assert narrow.owners.get(pid) == whole.owners.get(pid)  # type: ignore[arg-type]
-        assert narrow.owners == {"HX-001": "HX", "DF-002": "DF"}
-        assert narrow.registered == whole.registered
+        assert narrow.owners == {"HX-001": ("HX",), "DF-002": ("DF",)}
+        assert narrow.held == whole.held
         assert narrow.unit_names == whole.unit_names
         assert narrow.new_this_month == whole.new_this_month
         many = [f"HX-{n:03d}" for n in range(1, 1200)]  # more ids than one SQL statement takes
-        assert set(store.ledger_view("HX", "2022-04", many).owners) == set(HX_IDS)
+        assert set(store.view(PROBLEM, "HX", "2022-04", many).owners) == set(HX_IDS)
     finally:
         store.close()
 

@@ -131,7 +131,7 @@ def ledger_dump(ws: Path) -> dict[str, list[tuple[Any, ...]]]:
     try:
         return {
             t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
-            for t in ("problems", "versions", "month_flags")
+            for t in ("items", "item_versions", "item_flags")
         }
     finally:
         conn.close()

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import aggregate
+from pipeline.kinds import PROBLEM
 from pipeline.normalize import LONG_TERM
 from pipeline.storage.ledger import Store
 from pipeline.workdays import is_workday, workdays_between
@@ -34,9 +35,15 @@ STATE_COLUMNS += ["完成时限", "整改进展", "完成状态", "完成日期"
 
 
 def state(items: list[tuple[str, Any]]) -> pd.DataFrame:
-    """A ledger state (as ``Store.month_state`` gives it) holding ``items`` as (status, deadline)."""
+    """A ledger state (as ``Store.state`` gives it) holding ``items`` as (status, deadline)."""
     rows = [
-        {**dict.fromkeys(STATE_COLUMNS, ""), "问题编号": f"HX-{i:03d}", "完成状态": status, "完成时限": deadline}
+        {
+            **dict.fromkeys(STATE_COLUMNS, ""),
+            "问题编号": f"HX-{i:03d}",
+            "单位编码": "HX",
+            "完成状态": status,
+            "完成时限": deadline,
+        }
         for i, (status, deadline) in enumerate(items, start=1)
     ]
     return pd.DataFrame(rows, columns=STATE_COLUMNS).astype(object)
@@ -69,8 +76,9 @@ def test_supervision_count_never_decreases_and_never_counts_a_month_twice(
         month, as_of = f"{year}-{mon + 1:02d}", dt.date(year, mon + 1, day)
         frame = state(items)
         month_flags = aggregate.flags(frame, as_of, WARN)
-        store.set_month_flags(month, month_flags)
-        rows = aggregate.ledger(frame, month_flags, store.red_months(month), ESCALATE, month).set_index("问题编号")
+        ledger = aggregate.kind_ledger(PROBLEM, frame, month_flags, store.red_months(PROBLEM, month), ESCALATE, month)
+        store.set_flags(PROBLEM, month, aggregate.flag_rows(ledger))
+        rows = ledger.items.set_index("问题编号")
         months_run.add(month)
         for pid, colour in zip(month_flags["问题编号"], month_flags["灯色"], strict=True):
             if colour == "红灯":

@@ -253,7 +253,14 @@ def test_a_long_cell_is_accepted_with_a_warning_and_kept_whole(hostile_run: tupl
     long_cell = [m for m in red_star.messages if m.code == "cell-too-long"]
     assert len(long_cell) == 1 and long_cell[0].cell == "D8" and long_cell[0].level == "warning"
     with closing(sqlite3.connect(root / "ledger.sqlite")) as conn:
-        stored = [v for row in conn.execute("SELECT * FROM versions") for v in row if isinstance(v, str)]
+        stored = [
+            v
+            for row in conn.execute(
+                "SELECT json_extract(data, '$.具体问题'), json_extract(data, '$.整改措施') FROM item_versions"
+            )
+            for v in row
+            if isinstance(v, str)
+        ]
     assert LONG in stored  # the ledger keeps the text whole
     assert any("控制字符\x01\x07\x1b" in v for v in stored)  # as the unit wrote it
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -153,15 +154,15 @@ def edit(root: Path, *statements: str, drop_guards: bool = False) -> None:
 def test_an_edit_typed_in_a_database_tool_is_refused_by_the_ledger_itself(two_months: Path) -> None:
     with closing(sqlite3.connect(two_months / "ledger.sqlite")) as db:
         with pytest.raises(sqlite3.OperationalError, match="台账受保护_请勿直接修改"):
-            db.execute("UPDATE versions SET status = '已完成' WHERE problem_id = 'HX-001'")
+            db.execute("UPDATE item_versions SET status = '已完成' WHERE item_id = 'HX-001'")
         with pytest.raises(sqlite3.OperationalError, match="台账受保护_请勿直接修改"):
-            db.execute("DELETE FROM month_flags")
+            db.execute("DELETE FROM item_flags")
     assert run.audit_verify(two_months) == []
 
 
 def test_an_edited_status_is_named_by_audit_verify_and_not_sealed_over_by_a_rerun(two_months: Path) -> None:
     assert ledger_light(two_months, "2022-04", "HX-001") == "红灯"
-    edit(two_months, "UPDATE versions SET status = '已完成', completed_on = '2022-04-01' WHERE problem_id = 'HX-001'")
+    edit(two_months, "UPDATE item_versions SET status = '已完成', done_on = '2022-04-01' WHERE item_id = 'HX-001'")
     findings = run.audit_verify(two_months)
     assert [(f.kind, f.detail) for f in findings] == [
         ("台账被改动", "台账中问题记录 HX-001（2022-03）被直接改动过，与封存的校验值不符"),
@@ -180,7 +181,7 @@ def test_an_edited_status_is_named_by_audit_verify_and_not_sealed_over_by_a_reru
 def test_with_its_guards_dropped_the_ledger_is_refused_by_any_run(two_months: Path) -> None:
     edit(
         two_months,
-        "UPDATE versions SET status = '已完成' WHERE problem_id = 'HX-001' AND month = '2022-03'",
+        "UPDATE item_versions SET status = '已完成' WHERE item_id = 'HX-001' AND month = '2022-03'",
         drop_guards=True,
     )
     write_list(two_months / "inbox" / "红星村5月.xlsx", GOOD_ROWS, ids=["HX-001", "HX-002", "HX-003", "HX-004"])
@@ -188,8 +189,8 @@ def test_with_its_guards_dropped_the_ledger_is_refused_by_any_run(two_months: Pa
         run.monthly(two_months, dt.date(2022, 5, 31))
     assert refused.value.text.startswith(
         "台账数据库中的记录被直接改动过（不是由本程序写入的），本次没有运行：台账中问题记录 HX-001（2022-03）被直接改动过，"
-        "与封存的校验值不符；台账的写入保护被删除或改动过（单位名单、问题登记、问题记录、灯色记录、月度运行记录、事项登记、"
-        "事项记录、事项灯色记录），有人绕过本程序改动过台账。"
+        "与封存的校验值不符；台账的写入保护被删除或改动过（单位名单、月度运行记录、事项登记、事项记录、事项灯色记录），"
+        "有人绕过本程序改动过台账。"
     )
     assert "问题记录 HX-001（2022-03）被直接改动过" in run.audit_verify(two_months)[-1].detail
     assert (two_months / "inbox" / "红星村5月.xlsx").is_file()
@@ -199,11 +200,12 @@ def test_with_its_guards_dropped_the_ledger_is_refused_by_any_run(two_months: Pa
     ("statement", "finding"),
     [
         (
-            "DELETE FROM month_flags WHERE problem_id = 'HX-001' AND month = '2022-04'",
-            "台账中灯色记录 HX-001（2022-04）被删除了",
+            "DELETE FROM item_flags WHERE item_id = 'HX-001' AND month = '2022-04'",
+            "台账中问题灯色记录 HX-001（2022-04）被删除了",
         ),
         (
-            "INSERT INTO problems(problem_id, unit_code, number, created_month, created_seq) VALUES ('HX-009', 'HX', 9, '2022-04', 2)",
+            "INSERT INTO items(kind, item_id, created_month, created_seq, owner, number) "
+            "VALUES ('problem', 'HX-009', '2022-04', 2, 'HX', 9)",
             "台账中问题登记 HX-009（2022-04）不是本程序写入的（封存时没有这条）",
         ),
         (
@@ -224,8 +226,8 @@ def test_every_kind_of_row_edit_is_named(two_months: Path, statement: str, findi
 def test_an_edit_that_also_rewrites_the_seal_is_still_found(two_months: Path) -> None:
     edit(
         two_months,
-        "UPDATE versions SET status = '已完成' WHERE problem_id = 'HX-001' AND month = '2022-04'",
-        "DELETE FROM seal_rows WHERE tbl = 'versions' AND key = 'HX-001' AND month = '2022-04'",
+        "UPDATE item_versions SET status = '已完成' WHERE item_id = 'HX-001' AND month = '2022-04'",
+        "DELETE FROM seal_rows WHERE tbl = 'item_versions' AND key = 'problem:HX-001:HX' AND month = '2022-04'",
     )
     details = [f.detail for f in run.audit_verify(two_months)]
     assert details == [
@@ -234,15 +236,19 @@ def test_an_edit_that_also_rewrites_the_seal_is_still_found(two_months: Path) ->
     ]
 
 
-def test_a_ledger_from_before_the_seal_is_sealed_when_migrated(two_months: Path) -> None:
-    with closing(sqlite3.connect(two_months / "ledger.sqlite")) as db:
-        guards = "".join(f"DROP TRIGGER {name};" for name in seal.GUARDS)
+def test_a_ledger_from_before_the_seal_is_sealed_and_moved_to_one_model_when_opened(tmp_path: Path) -> None:
+    root = tmp_path / "青石镇"
+    shutil.copytree(Path(__file__).resolve().parent / "data" / "ledger-v5" / "workspace", root)
+    with closing(sqlite3.connect(root / "ledger.sqlite")) as db:  # as schema v4 left a ledger: no seal at all
+        guards = "".join(
+            f"DROP TRIGGER {s.table}_guard_{e};" for s in seal.SEALED_V5 for e in ("insert", "update", "delete")
+        )
         db.executescript(
             guards + "DROP TRIGGER seals_no_update; DROP TRIGGER seals_no_delete;"
             "DROP TABLE seal_rows; DROP TABLE seal_months; DROP TABLE seals; PRAGMA user_version = 4;"
         )
-    assert run.audit_verify(two_months) == []  # opened: migrated to v5 and sealed as it stood
-    edit(two_months, "UPDATE versions SET progress = '改过的进展' WHERE problem_id = 'HX-002' AND month = '2022-03'")
-    assert [f.detail for f in run.audit_verify(two_months)] == [
-        "台账中问题记录 HX-002（2022-03）被直接改动过，与封存的校验值不符"
+    assert run.audit_verify(root) == []  # opened: sealed as it stood (v5), its problems moved (v6), sealed again
+    edit(root, "UPDATE item_versions SET progress = '改过的进展' WHERE item_id = 'QS-002' AND month = '2022-03'")
+    assert [f.detail for f in run.audit_verify(root)] == [
+        "台账中问题记录 QS-002（2022-03）被直接改动过，与封存的校验值不符"
     ]

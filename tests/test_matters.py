@@ -22,6 +22,7 @@ from pipeline import run
 from pipeline.ingest import read_file
 from pipeline.kinds import ITEM_KINDS, MATTER, PROBLEM, REGISTER_FILE
 from pipeline.outputs.feedback import ERROR_FILL
+from pipeline.validate import schema
 from pipeline.vocab import COLUMNS, REQUIRED, STATUSES, load_vocabulary
 
 REGISTER_HEADERS = ("编号", "交办日期", "交办领导", "事项内容", "承办单位", "办理时限")
@@ -139,8 +140,8 @@ def paragraphs(path: Path) -> str:
 
 def test_the_problem_kind_is_declared_from_what_exists() -> None:
     assert (PROBLEM.columns, PROBLEM.required, PROBLEM.statuses) == (COLUMNS, REQUIRED, STATUSES)
-    assert PROBLEM.schema().Config.name == "问题清单"
-    assert MATTER in ITEM_KINDS and MATTER.schema().Config.name == "交办事项"
+    assert schema(PROBLEM).name == "问题清单"
+    assert MATTER in ITEM_KINDS and schema(MATTER).name == "交办事项"
     lookup = MATTER.header_lookup(load_vocabulary())
     assert lookup["批示内容"] == "事项内容" and lookup["完成状态"] == "办理状态"
     assert "问题类别" not in lookup.values()
@@ -261,8 +262,16 @@ def test_bad_progress_rows_return_the_whole_file(tmp_path: Path) -> None:
     assert ("item-unknown", "交办事项", "A5") in found
     assert ("done-without-date", "交办事项", "F5") in found
     with sqlite3.connect(root / "ledger.sqlite") as conn:  # returned whole: the problems did not move either
-        assert conn.execute("SELECT COUNT(*) FROM versions WHERE month = '2022-04'").fetchone()[0] == 0
-        assert conn.execute("SELECT COUNT(*) FROM item_versions WHERE unit_code != ''").fetchone()[0] == 0
+        assert (
+            conn.execute("SELECT COUNT(*) FROM item_versions WHERE kind = 'problem' AND month = '2022-04'").fetchone()[
+                0
+            ]
+            == 0
+        )
+        assert (
+            conn.execute("SELECT COUNT(*) FROM item_versions WHERE kind = 'matter' AND unit_code != ''").fetchone()[0]
+            == 0
+        )
     # the feedback workbook marks the 交办事项 sheet's cells too, and its summary links to them
     [feedback] = (root / "out" / "2022-04" / "退回").glob("*.xlsx")
     wb = openpyxl.load_workbook(feedback)

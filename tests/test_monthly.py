@@ -127,7 +127,7 @@ def test_returned_file_never_changes_the_ledger(workspace: Path, tmp_path: Path)
 
     def ledger_rows() -> list[tuple[object, ...]]:
         with sqlite3.connect(db) as conn:
-            return conn.execute("SELECT problem_id, month, status, progress FROM versions ORDER BY 1, 2").fetchall()
+            return conn.execute("SELECT item_id, month, status, progress FROM item_versions ORDER BY 1, 2").fetchall()
 
     before = ledger_rows()
     bad = [list(r) for r in GOOD_ROWS]

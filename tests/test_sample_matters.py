@@ -13,7 +13,7 @@ import pytest
 from demo_campaign import run_demo
 from demo_campaign.sample import MATTERS, SampleMonth, write_sample_campaign
 from pipeline.ingest import read_file, should_skip
-from pipeline.kinds import MATTER_REGISTER
+from pipeline.kinds import MATTER, MATTER_REGISTER
 from pipeline.report import MonthReport
 from pipeline.vocab import load_vocabulary
 
@@ -97,4 +97,4 @@ def test_the_bad_row_of_june_is_named_and_skipped(reports: dict[str, MonthReport
     assert "镇文化站" in office.iloc[0]["说明"]
     assert "JB2022-05" not in set(june.ledgers["matter"].items["编号"])
     assert "JB2022-05" in set(reports["2022-07"].ledgers["matter"].items["编号"])
-    assert MATTER_REGISTER.registers == "matter"
+    assert MATTER.register is MATTER_REGISTER

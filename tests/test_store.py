@@ -19,6 +19,7 @@ from pipeline import ingest, run, vocab
 from pipeline.cli import cli
 from pipeline.config import Campaign
 from pipeline.errors import LedgerTooNew, MonthOrderError
+from pipeline.kinds import PROBLEM
 from pipeline.readers import pool
 from pipeline.storage import archive
 from pipeline.storage.ledger import MIGRATIONS, SCHEMA_VERSION, Store, _statements
@@ -56,7 +57,7 @@ def store(tmp_path: Path, campaign: Campaign) -> Store:
 
 
 def ids(store: Store, month: str, unit: str = "HX") -> list[str]:
-    state = store.month_state(month)
+    state = store.state(PROBLEM, month)
     return list(state[state["单位编码"] == unit]["问题编号"])
 
 
@@ -66,7 +67,8 @@ def ids(store: Store, month: str, unit: str = "HX") -> list[str]:
 def test_a_new_ledger_has_the_current_schema(store: Store) -> None:
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
     tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"units", "problems", "versions", "audit_log", "month_flags", "month_runs", "inbox_done"} <= tables
+    assert {"units", "items", "item_versions", "item_flags", "audit_log", "month_runs", "inbox_done"} <= tables
+    assert not {"problems", "versions", "month_flags"} & tables  # the problems are a kind like any other (v6)
 
 
 def test_an_older_ledger_is_migrated_on_open_and_keeps_its_data(tmp_path: Path) -> None:
@@ -101,19 +103,19 @@ def test_a_ledger_from_a_newer_program_is_refused(workspace: Path) -> None:
 
 def test_ids_follow_the_rows_and_new_problems_continue_the_numbering(store: Store) -> None:
     with store.transaction():
-        store.apply_submission(
-            1, "HX", "2022-03", rows((None, "甲", "未启动"), (None, "乙", "未启动"), (None, "丙", "整改中"))
+        store.apply(
+            PROBLEM, 1, "HX", "2022-03", rows((None, "甲", "未启动"), (None, "乙", "未启动"), (None, "丙", "整改中"))
         )
-        store.apply_submission(2, "DF", "2022-03", rows((None, "丁", "未启动")))
-    march = store.month_state("2022-03").set_index("问题编号")
+        store.apply(PROBLEM, 2, "DF", "2022-03", rows((None, "丁", "未启动")))
+    march = store.state(PROBLEM, "2022-03").set_index("问题编号")
     assert list(march.index) == ["DF-001", "HX-001", "HX-002", "HX-003"]
     assert [march.at[p, "具体问题"] for p in ("HX-001", "HX-002", "HX-003")] == ["甲", "乙", "丙"]
     with store.transaction():
         april = rows(
             ("HX-002", "乙", "已完成"), (None, "戊", "未启动"), ("HX-001", "甲", "整改中"), (None, "己", "未启动")
         )
-        assert store.apply_submission(3, "HX", "2022-04", april) == (4, 2)
-    state = store.month_state("2022-04").set_index("问题编号")
+        assert store.apply(PROBLEM, 3, "HX", "2022-04", april) == (4, 2)
+    state = store.state(PROBLEM, "2022-04").set_index("问题编号")
     assert ids(store, "2022-04") == ["HX-001", "HX-002", "HX-003", "HX-004", "HX-005"]
     assert state.at["HX-004", "具体问题"] == "戊" and state.at["HX-005", "具体问题"] == "己"
     assert state.at["HX-002", "完成状态"] == "已完成" and state.at["HX-002", "更新月份"] == "2022-04"
@@ -123,30 +125,40 @@ def test_ids_follow_the_rows_and_new_problems_continue_the_numbering(store: Stor
 def test_missing_values_in_any_pandas_spelling_are_stored_as_null(store: Store) -> None:
     frame = rows((None, "甲", "未启动"), ("", "乙", "未启动")).astype({"问题编号": "str", "备注": "float"})
     with store.transaction():
-        assert store.apply_submission(1, "HX", "2022-03", frame) == (2, 2)
-    assert store.conn.execute("SELECT COUNT(*) FROM versions WHERE remark IS NULL").fetchone()[0] == 2
+        assert store.apply(PROBLEM, 1, "HX", "2022-03", frame) == (2, 2)
+    assert (
+        store.conn.execute("SELECT COUNT(*) FROM item_versions WHERE json_extract(data, '$.备注') IS NULL").fetchone()[
+            0
+        ]
+        == 2
+    )
 
 
 def test_a_later_submission_in_the_month_supersedes_the_earlier(store: Store) -> None:
     with store.transaction():
-        store.apply_submission(1, "HX", "2022-03", rows((None, "甲", "未启动"), (None, "乙", "未启动")))
-        store.apply_submission(
-            2, "HX", "2022-04", rows(("HX-001", "甲", "整改中"), ("HX-002", "乙", "未启动"), (None, "新问题", "未启动"))
+        store.apply(PROBLEM, 1, "HX", "2022-03", rows((None, "甲", "未启动"), (None, "乙", "未启动")))
+        store.apply(
+            PROBLEM,
+            2,
+            "HX",
+            "2022-04",
+            rows(("HX-001", "甲", "整改中"), ("HX-002", "乙", "未启动"), (None, "新问题", "未启动")),
         )
     assert ids(store, "2022-04") == ["HX-001", "HX-002", "HX-003"]
     with store.transaction():  # the same month again: the corrected file drops 新问题 and adds another
-        store.apply_submission(
+        store.apply(
+            PROBLEM,
             3,
             "HX",
             "2022-04",
             rows(("HX-001", "甲", "已完成"), ("HX-002", "乙", "整改中"), (None, "另一个问题", "未启动")),
         )
-    state = store.month_state("2022-04").set_index("问题编号")
+    state = store.state(PROBLEM, "2022-04").set_index("问题编号")
     assert list(state.index) == ["HX-001", "HX-002", "HX-003"]
     assert state.at["HX-003", "具体问题"] == "另一个问题"  # the withdrawn problem's number is reused
     assert state.at["HX-001", "完成状态"] == "已完成"
-    assert store.conn.execute("SELECT COUNT(*) FROM versions WHERE month = '2022-04'").fetchone()[0] == 3
-    assert store.month_state("2022-03").set_index("问题编号").at["HX-001", "完成状态"] == "未启动"  # March intact
+    assert store.conn.execute("SELECT COUNT(*) FROM item_versions WHERE month = '2022-04'").fetchone()[0] == 3
+    assert store.state(PROBLEM, "2022-03").set_index("问题编号").at["HX-001", "完成状态"] == "未启动"  # March intact
 
 
 # --- through monthly runs ------------------------------------------------------------------
@@ -180,7 +192,7 @@ def test_resubmission_supersedes_and_both_files_are_kept(workspace: Path) -> Non
     hx_update(workspace, "红星村4月（更正）.xlsx", dt.datetime(2022, 4, 24), **{"HX-001": ("更正后", "整改中", None)})
     result = run.monthly(workspace, dt.date(2022, 4, 30))
     assert [f.outcome for f in result.files] == ["通过", "通过"]
-    assert db_rows(workspace, "SELECT progress FROM versions WHERE problem_id = 'HX-001' AND month = '2022-04'") == [
+    assert db_rows(workspace, "SELECT progress FROM item_versions WHERE item_id = 'HX-001' AND month = '2022-04'") == [
         ("更正后",)
     ]
     april = db_rows(workspace, "SELECT file_name, sha256, outcome FROM audit_log WHERE month = '2022-04' ORDER BY seq")
@@ -198,7 +210,7 @@ def test_a_file_already_received_is_a_duplicate_and_not_processed_again(workspac
     result = run.monthly(workspace, dt.date(2022, 4, 30))
     assert [(f.outcome, f.unit) for f in result.files] == [("重复", "红星村")]
     assert "与 2022-03-18 09:00:00 收到的“红星村问题清单.xlsx”内容完全相同" in result.files[0].messages[0].text
-    assert db_rows(workspace, "SELECT COUNT(*) FROM versions WHERE month = '2022-04'") == [(0,)]
+    assert db_rows(workspace, "SELECT COUNT(*) FROM item_versions WHERE month = '2022-04'") == [(0,)]
     assert db_rows(workspace, "SELECT outcome, unit_code FROM audit_log WHERE month = '2022-04'") == [("重复", "HX")]
     assert sorted((workspace / "archive").rglob("*")) == archived_before  # stored once
     assert not any((workspace / "inbox").iterdir())
@@ -218,8 +230,8 @@ def workbook(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def ledger_snapshot(ws: Path) -> dict[str, list[tuple[Any, ...]]]:
-    tables = ("problems", "versions", "month_flags", "month_runs", "audit_log")
-    return {t: db_rows(ws, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
+    tables = ("items", "item_versions", "item_flags", "month_runs", "audit_log")
+    return {t: db_rows(ws, f"SELECT * FROM {t} ORDER BY 1, 2, 3") for t in tables}
 
 
 def test_a_past_month_is_reproduced_from_history(workspace: Path) -> None:
@@ -249,7 +261,7 @@ def test_a_past_month_is_reproduced_from_history(workspace: Path) -> None:
     assert ledger_snapshot(workspace) == before  # reproducing a past month changes nothing
     state = Store.open(workspace / "ledger.sqlite")
     try:
-        april = state.month_state("2022-04").set_index("问题编号")
+        april = state.state(PROBLEM, "2022-04").set_index("问题编号")
     finally:
         state.close()
     assert april.at["HX-001", "完成状态"] == "整改中" and april.at["HX-003", "完成状态"] == "已完成"

@@ -163,12 +163,14 @@ def ledger_figures(db: Path) -> dict[str, dict[str, int]]:
         statuses = [
             r[0]
             for r in conn.execute(
-                "SELECT v.status FROM versions v WHERE v.month = (SELECT MAX(month) FROM versions w "
-                "WHERE w.problem_id = v.problem_id AND w.month <= ?)",
+                "SELECT v.status FROM item_versions v WHERE v.kind = 'problem' AND v.month = (SELECT MAX(month) "
+                "FROM item_versions w WHERE w.kind = v.kind AND w.item_id = v.item_id AND w.month <= ?)",
                 (month,),
             )
         ]
-        red = conn.execute("SELECT COUNT(*) FROM month_flags WHERE month = ? AND light = '红灯'", (month,)).fetchone()
+        red = conn.execute(
+            "SELECT COUNT(*) FROM item_flags WHERE kind = 'problem' AND month = ? AND light = '红灯'", (month,)
+        ).fetchone()
         out[f"{int(month[5:])}月"] = {
             "问题数": len(statuses),
             "已完成": statuses.count("已完成"),

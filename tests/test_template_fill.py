@@ -139,7 +139,7 @@ def test_a_filled_copy_with_106_rows_goes_through_the_month(township: Path, blan
     result = run.monthly(township, dt.date(2022, 3, 31))
     assert [(f.unit, f.outcome) for f in result.files] == [(QS, "通过")]
     with sqlite3.connect(township / "ledger.sqlite") as db:
-        ids = [r[0] for r in db.execute("SELECT problem_id FROM problems ORDER BY problem_id")]
+        ids = [r[0] for r in db.execute("SELECT item_id FROM items WHERE kind = 'problem' ORDER BY item_id")]
     assert ids == [f"QS-{i:03d}" for i in range(1, 107)]
     ledger = openpyxl.load_workbook(township / "out" / "2022-03" / "总台账.xlsx")["问题总台账"]
     header = [c.value for c in ledger[1]]

@@ -12,22 +12,21 @@ from conftest import GOOD_ROWS, ROW_FIELDS, write_list
 
 from pipeline.config import Campaign
 from pipeline.ingest import read_file
-from pipeline.storage.ledger import LedgerView, Registered
-from pipeline.validate import Checked, ProblemRows, Submission, check_against_ledger, check_tables
+from pipeline.kinds import PROBLEM
+from pipeline.storage.ledger import Held, View
+from pipeline.validate import Checked, Submission, check_submissions, schema, with_ledger
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
 RECEIVED = dt.datetime(2022, 3, 19, 10, 0)
-EMPTY = LedgerView(owners={}, unit_names={"HX": "红星村", "DF": "东风社区"}, registered={})
+EMPTY = View(owners={}, unit_names={"HX": "红星村", "DF": "东风社区"}, held={})
 
 
-def check(
-    tmp_path: Path, campaign: Campaign, rows: list[tuple[Any, ...]], ledger: LedgerView = EMPTY, **kw: Any
-) -> Checked:
+def check(tmp_path: Path, campaign: Campaign, rows: list[tuple[Any, ...]], ledger: View = EMPTY, **kw: Any) -> Checked:
     raw = read_file(write_list(tmp_path / "红星村.xlsx", rows, **kw), VOCAB)
     sub = Submission(raw, campaign.units[0], RECEIVED, raw.notices)  # as run.py builds it
-    [checked] = check_tables([sub], campaign, VOCAB)
-    return check_against_ledger(checked, ledger)
+    [checked] = check_submissions([sub], campaign, VOCAB)
+    return with_ledger(checked, PROBLEM, checked.rows, (), ledger)
 
 
 def codes(checked: Checked) -> list[tuple[str, str]]:
@@ -111,13 +110,13 @@ def test_no_problems_is_a_warning(tmp_path: Path, campaign: Campaign) -> None:
 
 def registered(
     pid: str, status: str = "整改中", deadline: Any = dt.date(2022, 5, 31), progress: str | None = "已制定学习计划"
-) -> Registered:
-    return Registered(pid, "HX", "党史学习教育开展不经常", deadline, status, progress)
+) -> Held:
+    return Held(pid, "党史学习教育开展不经常", status, deadline, progress, reported=True, required=True)
 
 
-def ledger_with(*items: Registered, owners: dict[str, str] | None = None) -> LedgerView:
-    own = {r.problem_id: r.unit_code for r in items} | (owners or {})
-    return LedgerView(owners=own, unit_names=EMPTY.unit_names, registered={r.problem_id: r for r in items})
+def ledger_with(*items: Held, owners: dict[str, str] | None = None) -> View:
+    own = {r.item_id: ("HX",) for r in items} | {pid: (code,) for pid, code in (owners or {}).items()}
+    return View(owners=own, unit_names=EMPTY.unit_names, held={r.item_id: r for r in items})
 
 
 def test_ids_unknown_foreign_and_repeated(tmp_path: Path, campaign: Campaign) -> None:
@@ -234,7 +233,7 @@ def test_one_pass_over_many_files_maps_each_failure_to_its_file(tmp_path: Path, 
         VOCAB,
     )
     subs = [Submission(good, campaign.units[0], RECEIVED), Submission(bad, campaign.units[1], RECEIVED)]
-    first, second = check_tables(subs, campaign, VOCAB)
+    first, second = check_submissions(subs, campaign, VOCAB)
     assert first.accepted and first.messages == ()
     assert [(m.code, m.cell, m.file) for m in second.messages] == [
         ("category-invalid", "C6", "东风社区.xlsx"),
@@ -245,7 +244,7 @@ def test_one_pass_over_many_files_maps_each_failure_to_its_file(tmp_path: Path, 
 def test_schema_is_a_dataframe_model_indexed_by_excel_row(tmp_path: Path, campaign: Campaign) -> None:
     checked = check(tmp_path, campaign, [row(问题类别="其他问题")])
     with pytest.raises(pa.errors.SchemaErrors) as info:
-        ProblemRows.validate(checked.rows, lazy=True)
+        schema(PROBLEM).validate(checked.rows, lazy=True)
     cases = info.value.failure_cases
     assert cases[["column", "check", "index"]].values.tolist() == [["问题类别", "category-invalid", 5]]
 

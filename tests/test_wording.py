@@ -15,6 +15,7 @@ from township import QINGSHI, Member, members, problems_of, state_of, township_c
 
 from pipeline import aggregate, summary
 from pipeline.config import Campaign
+from pipeline.kinds import PROBLEM
 from pipeline.outputs import documents
 from pipeline.outputs.reports import render_summary
 from pipeline.vocab import load_vocabulary
@@ -32,9 +33,11 @@ def month_report(campaign: Campaign, rows: list[dict[str, object]], as_of: dt.da
         month=f"{as_of.year}-{as_of.month:02d}",
         as_of=as_of,
         doc_number=3,
-        state=state,
-        month_flags=aggregate.flags(state, as_of, campaign.warning_days),
-        red_months={},
+        ledgers={
+            PROBLEM.name: aggregate.kind_ledger(
+                PROBLEM, state, aggregate.flags(state, as_of, campaign.warning_days), {}, campaign.escalate_after
+            )
+        },
         records=[],
         unit_names={u.code: u.name for u in campaign.units},
         previous_state=None,
@@ -138,7 +141,7 @@ def history(month: str, rows: list[dict[str, object]]) -> summary.MonthHistory:
     year, mon = int(month[:4]), int(month[5:])
     as_of = (dt.date(year, mon + 1, 1) - dt.timedelta(days=1)) if mon < 12 else dt.date(year, 12, 31)
     state = state_of(rows)
-    lights = aggregate.flags(state, as_of, 7)[["问题编号", "灯色", "逾期天数"]]
+    lights = aggregate.flags(state, as_of, 7)[["问题编号", "单位编码", "灯色", "逾期天数"]]
     return summary.MonthHistory(month=month, as_of=as_of, state=state, lights=lights, red_months={}, records=())
 
 

@@ -1,8 +1,9 @@
 """The ledger: one SQLite database per workspace (SPEC §5, §8).
 
-Tables: the roster, the append-only hash-chained audit log of every received file, problems
-with their stable 问题编号, every month's values of every problem (history), the lights found at
-each month's run, and the circular numbers. The schema is versioned; migrations run on open.
+Tables: the roster, the append-only hash-chained audit log of every received file, the items of
+every kind (pipeline/kinds.py: the problems with their stable 问题编号, the assigned matters),
+every month's values of every item (history), the lights each month's run found, the circular
+numbers, and the seal over all of them. The schema is versioned; migrations run on open.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pandas as pd
 
 from pipeline.config import Unit
 from pipeline.errors import LedgerCorrupt, LedgerTooNew
+from pipeline.kinds import LedgerKind
 from pipeline.storage import seal as sealing
 
 GENESIS = "0" * 64
@@ -159,23 +161,20 @@ MIGRATIONS: tuple[str, ...] = (
     # v5: the ledger's seal (pipeline/seal.py): a digest of every row reports are made from, and a
     # hash chain of the ledger's roots bound to the audit chain. A ledger migrated to v5 is sealed
     # as it stands (``_after_migration``).
-    sealing.SCHEMA,
+    sealing.SCHEMA_V5,
+    # v6: one ledger model (pipeline/kinds.py). Problems become a kind like any other: an item has
+    # its owner and number when its units register it; the problems, their monthly values and the
+    # lights move into items, item_versions (values as JSON) and item_flags (``_after_migration``
+    # moves them, then drops the old tables and seals the ledger again).
+    """
+    ALTER TABLE items ADD COLUMN owner TEXT;
+    ALTER TABLE items ADD COLUMN number INTEGER;
+    CREATE UNIQUE INDEX items_number ON items(kind, owner, number);
+    CREATE INDEX item_flags_month ON item_flags(kind, month);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# versions column -> ledger (Chinese) column
-FIELDS: dict[str, str] = {
-    "category": "问题类别",
-    "description": "具体问题",
-    "measures": "整改措施",
-    "leader": "责任领导",
-    "person": "责任人",
-    "deadline": "完成时限",
-    "progress": "整改进展",
-    "status": "完成状态",
-    "completed_on": "完成日期",
-    "remark": "备注",
-}
 LONG_TERM = "长期坚持"
 
 # Audit records that are not a received file's outcome but an event about one: the clerk's
@@ -187,45 +186,26 @@ EVENTS = (REGISTERED, STATED)
 
 
 @dataclass(frozen=True)
-class Registered:
-    """A problem the ledger holds, as it stood at the end of last month."""
-
-    problem_id: str
-    unit_code: str
-    description: str
-    deadline: dt.date | str | None
-    status: str
-    progress: str | None
-
-
-@dataclass(frozen=True)
-class LedgerView:
-    """What a unit's submission is checked against."""
-
-    owners: dict[str, str]  # every problem id -> owning unit code
-    unit_names: dict[str, str]  # unit code -> name
-    registered: dict[str, Registered]  # this unit's problems at the end of last month
-    new_this_month: frozenset[str] = field(default_factory=frozenset)
-
-
-@dataclass(frozen=True)
-class AssignedItem:
-    """An item of another kind assigned to a unit, as it stood at the end of last month."""
+class Held:
+    """An item a unit held at the end of last month: what its next file is checked against."""
 
     item_id: str
-    content: str
-    status: str  # the unit's status (the kind's first status when it never reported)
+    text: str  # what the item is about (the kind's text column, or the office's record of it)
+    status: str  # the unit's status (the kind's first status where the unit never reported)
+    deadline: dt.date | str | None  # the unit's own deadline (a kind its units register), else None
     progress: str | None
-    required: bool  # assigned to the unit before this month: it must report on it
+    reported: bool  # the unit sent values for it before
+    required: bool  # the unit held it before this month: it may not leave it out while open
 
 
 @dataclass(frozen=True)
-class ItemView:
-    """What a unit's table of another kind is checked against."""
+class View:
+    """What a unit's table of one kind is checked against."""
 
-    owners: dict[str, tuple[str, ...]]  # item id -> the unit codes it is assigned to
-    unit_names: dict[str, str]
-    assigned: dict[str, AssignedItem]  # this unit's items
+    owners: dict[str, tuple[str, ...]]  # item id -> the units it belongs to (its owner, or its assignees)
+    unit_names: dict[str, str]  # unit code -> name
+    held: dict[str, Held]  # this unit's items at the end of last month
+    new_this_month: frozenset[str] = field(default_factory=frozenset)  # items the unit registered this month
 
 
 @dataclass(frozen=True)
@@ -341,6 +321,86 @@ def previous_month(month: str) -> str:
     return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
 
 
+RED = "红灯"  # the light that counts a month of supervision (aggregate.RED)
+
+
+def pair_key(item_id: str, unit_code: str = "") -> str:
+    """The key of an (item, unit) pair in ``red_months``; ``unit_code`` '' is an item as a whole."""
+    return f"{item_id}|{unit_code}"
+
+
+def unit_columns(kind: LedgerKind) -> tuple[str, ...]:
+    """The columns a unit's version of an item keeps: all its values for a kind its units
+    register; its progress, status and done date for an item the office assigns (the rest of
+    such an item is the office's record)."""
+    if kind.registered_by_unit:
+        return kind.kept
+    return tuple(c for c in kind.columns if c in (kind.progress_column, kind.status_column, kind.done_column))
+
+
+def state_columns(kind: LedgerKind) -> list[str]:
+    """The columns of ``Store.state``: the id, 单位编码, 填报单位, the values (for an item the office
+    assigns its record's first: 交办日期, 交办领导, 事项内容, 办理时限), 更新月份."""
+    own = unit_columns(kind)
+    if kind.registered_by_unit:
+        values = [c for c in own if c != kind.id_column]
+    else:
+        assert kind.register is not None
+        record = [c for c in kind.register.columns if c not in (kind.id_column, "承办单位")]
+        values = [*record, *(c for c in own if c not in record)]
+    return [kind.id_column, "单位编码", "填报单位", *values, "更新月份"]
+
+
+def _problems_into_items(conn: sqlite3.Connection) -> None:
+    """Migration v6: the problems, each month's values and lights, into the tables of every kind
+    (values as the problem kind keeps them: JSON of its fields), then the old tables dropped."""
+    fields = {
+        "category": "问题类别",
+        "description": "具体问题",
+        "measures": "整改措施",
+        "leader": "责任领导",
+        "person": "责任人",
+        "deadline": "完成时限",
+        "progress": "整改进展",
+        "status": "完成状态",
+        "completed_on": "完成日期",
+        "remark": "备注",
+    }
+    conn.execute(
+        "INSERT INTO items(kind, item_id, created_month, created_seq, owner, number) "
+        "SELECT 'problem', problem_id, created_month, created_seq, unit_code, number FROM problems"
+    )
+    versions = conn.execute(
+        "SELECT v.*, p.unit_code FROM versions v JOIN problems p USING(problem_id) ORDER BY v.problem_id, v.month"
+    ).fetchall()
+    conn.executemany(
+        "INSERT INTO item_versions(kind, item_id, unit_code, month, seq, excel_row, status, deadline, done_on, "
+        "progress, data) VALUES ('problem', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r["problem_id"],
+                r["unit_code"],
+                r["month"],
+                r["seq"],
+                r["excel_row"],
+                r["status"],
+                r["deadline"],
+                r["completed_on"],
+                r["progress"],
+                json.dumps({label: r[col] for col, label in fields.items()}, ensure_ascii=False, sort_keys=True),
+            )
+            for r in versions
+        ],
+    )
+    conn.execute(
+        "INSERT INTO item_flags(kind, item_id, unit_code, month, light, overdue_days, red) "
+        "SELECT 'problem', f.problem_id, p.unit_code, f.month, f.light, f.overdue_days, f.red "
+        "FROM month_flags f JOIN problems p USING(problem_id)"
+    )
+    for table in ("month_flags", "versions", "problems"):
+        conn.execute(f"DROP TABLE {table}")
+
+
 class Store:
     """The ledger database. Use ``transaction()`` around every change."""
 
@@ -388,8 +448,13 @@ class Store:
                 self.conn.execute(f"PRAGMA user_version={number}")
 
     def _after_migration(self, number: int) -> None:
-        """What a migration needs beyond its SQL: v5 seals the ledger as it stands."""
+        """What a migration needs beyond its SQL: v5 seals the ledger as it stands; v6 moves the
+        problems into the tables of every kind, with their values as any kind keeps them."""
         if number == 5:
+            sealing.reseal_all(self.conn, _now(), self.audit_head() or GENESIS, sealing.SEALED_V5)
+        elif number == 6:
+            _problems_into_items(self.conn)
+            sealing.drop_v5_seal(self.conn)
             sealing.reseal_all(self.conn, _now(), self.audit_head() or GENESIS)
 
     # --- the seal (pipeline/seal.py) ------------------------------------------------------
@@ -557,174 +622,6 @@ class Store:
         row = self.conn.execute("SELECT MAX(month) FROM month_runs").fetchone()
         return row[0] if row and row[0] else None
 
-    def ledger_view(self, unit_code: str, month: str, ids: Iterable[Any] | None = None) -> LedgerView:
-        """What ``unit_code``'s submission for ``month`` is checked against.
-
-        ``owners`` holds every problem of the ledger, or, when ``ids`` is given (the ids a
-        submission quotes), only those of them the ledger knows: all ``check_against_ledger``
-        looks up, without reading the whole ledger for every file.
-        """
-        if ids is None:
-            owners = {r[0]: r[1] for r in self.conn.execute("SELECT problem_id, unit_code FROM problems")}
-        else:
-            wanted = sorted({i for i in ids if isinstance(i, str)})
-            owners = {}
-            for start in range(0, len(wanted), 500):  # well under SQLite's bound-parameter limit
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                owners.update(
-                    (r[0], r[1])
-                    for r in self.conn.execute(
-                        f"SELECT problem_id, unit_code FROM problems WHERE problem_id IN ({marks})", chunk
-                    )
-                )
-        prev = self._state(previous_month(month), unit_code)
-        registered = {
-            r["problem_id"]: Registered(
-                problem_id=r["problem_id"],
-                unit_code=unit_code,
-                description=r["description"],
-                deadline=from_text(r["deadline"]),
-                status=r["status"],
-                progress=r["progress"],
-            )
-            for r in prev
-        }
-        new = frozenset(
-            r[0]
-            for r in self.conn.execute(
-                "SELECT problem_id FROM problems WHERE unit_code = ? AND created_month = ?", (unit_code, month)
-            )
-        )
-        return LedgerView(owners=owners, unit_names=self.unit_names(), registered=registered, new_this_month=new)
-
-    def _state(self, month: str, unit_code: str | None = None) -> list[sqlite3.Row]:
-        sql = (
-            "SELECT v.*, p.unit_code, p.number FROM versions v JOIN problems p USING(problem_id) "
-            "WHERE v.month = (SELECT MAX(v2.month) FROM versions v2 WHERE v2.problem_id = v.problem_id AND v2.month <= ?)"
-        )
-        params: list[Any] = [month]
-        if unit_code:
-            sql += " AND p.unit_code = ?"
-            params.append(unit_code)
-        return list(self.conn.execute(sql + " ORDER BY p.unit_code, p.number", params))
-
-    def month_state(self, month: str) -> pd.DataFrame:
-        """Every problem's values as they stood at the end of ``month`` (carried forward)."""
-        rows = self._state(month)
-        names = self.unit_names()
-        records = []
-        for r in rows:
-            rec: dict[str, Any] = {"问题编号": r["problem_id"], "单位编码": r["unit_code"]}
-            rec["填报单位"] = names.get(r["unit_code"], r["unit_code"])
-            for col, label in FIELDS.items():
-                value = r[col]
-                rec[label] = from_text(value) if col in ("deadline", "completed_on") else value
-            rec["更新月份"] = r["month"]
-            records.append(rec)
-        columns = ["问题编号", "单位编码", "填报单位", *FIELDS.values(), "更新月份"]
-        return pd.DataFrame.from_records(records, columns=columns).astype(object)
-
-    def apply_submission(self, seq: int, unit_code: str, month: str, rows: pd.DataFrame) -> tuple[int, int]:
-        """Make an accepted submission the unit's values for ``month``; returns (rows, new).
-
-        An earlier submission of the unit in the same month is superseded: its values for the
-        month are replaced, and problems it created that this one does not carry are withdrawn.
-        Rows without 问题编号 are new problems, numbered on from the unit's last number.
-        """
-        with self.transaction() as c:
-            referenced = {blank(pid) for pid in rows["问题编号"].tolist()} - {None, ""}
-            c.execute(
-                "DELETE FROM versions WHERE month = ? AND problem_id IN (SELECT problem_id FROM problems WHERE unit_code = ?)",
-                (month, unit_code),
-            )
-            withdrawn = [
-                r[0]
-                for r in c.execute(
-                    "SELECT problem_id FROM problems WHERE unit_code = ? AND created_month = ?", (unit_code, month)
-                )
-                if r[0] not in referenced
-            ]
-            for pid in withdrawn:
-                c.execute("DELETE FROM month_flags WHERE problem_id = ?", (pid,))
-                c.execute("DELETE FROM problems WHERE problem_id = ?", (pid,))
-            last = c.execute(
-                "SELECT COALESCE(MAX(number), 0) FROM problems WHERE unit_code = ?", (unit_code,)
-            ).fetchone()[0]
-            new_problems: list[tuple[Any, ...]] = []
-            versions: list[tuple[Any, ...]] = []
-            for excel_row, values in zip(rows.index, rows.to_dict("records"), strict=True):
-                rec = {k: blank(v) for k, v in values.items()}
-                pid = rec["问题编号"]
-                if not pid:
-                    last += 1
-                    pid = f"{unit_code}-{last:03d}"
-                    new_problems.append((pid, unit_code, last, month, seq))
-                versions.append(
-                    (
-                        pid,
-                        month,
-                        seq,
-                        int(excel_row),
-                        rec["问题类别"],
-                        rec["具体问题"],
-                        rec["整改措施"],
-                        rec["责任领导"],
-                        rec["责任人"],
-                        to_text(rec["完成时限"]),
-                        rec["整改进展"],
-                        rec["完成状态"],
-                        to_text(rec["完成日期"]),
-                        rec["备注"],
-                    )
-                )
-            c.executemany(
-                "INSERT INTO problems(problem_id, unit_code, number, created_month, created_seq) VALUES (?, ?, ?, ?, ?)",
-                new_problems,
-            )
-            c.executemany(
-                "INSERT INTO versions(problem_id, month, seq, excel_row, category, description, measures, leader, "
-                "person, deadline, progress, status, completed_on, remark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                versions,
-            )
-            new = len(new_problems)
-            return len(rows), new
-
-    # --- monthly flags and runs ---------------------------------------------------------
-    def set_month_flags(self, month: str, flags: pd.DataFrame) -> None:
-        """Replace ``month``'s lights; a re-run of a month never counts it twice.
-
-        ``red`` means "a run of this month found the item red": once set it stays set when
-        the month is run again (督办次数 counts the months in which a run found it red).
-        """
-        with self.transaction() as c:
-            found_red = {
-                r[0] for r in c.execute("SELECT problem_id FROM month_flags WHERE month = ? AND red = 1", (month,))
-            }
-            c.execute("DELETE FROM month_flags WHERE month = ?", (month,))
-            c.executemany(
-                "INSERT INTO month_flags(problem_id, month, light, overdue_days, red) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (
-                        r["问题编号"],
-                        month,
-                        r["灯色"],
-                        int(r["逾期天数"]),
-                        int(r["灯色"] == "红灯" or r["问题编号"] in found_red),
-                    )
-                    for r in flags.to_dict("records")
-                ],
-            )
-
-    def red_months(self, up_to: str) -> dict[str, list[str]]:
-        """problem id -> the months (<= ``up_to``) in which a run found it red."""
-        out: dict[str, list[str]] = {}
-        for r in self.conn.execute(
-            "SELECT problem_id, month FROM month_flags WHERE red = 1 AND month <= ? ORDER BY month", (up_to,)
-        ):
-            out.setdefault(r[0], []).append(r[1])
-        return out
-
     def record_run(self, month: str, as_of: dt.date, now: str) -> int:
         """Register the month's run; returns the circular's number, kept across re-runs."""
         with self.transaction() as c:
@@ -743,13 +640,6 @@ class Store:
                 (month, as_of.isoformat(), year, number, now),
             )
             return int(number)
-
-    def stored_flags(self, month: str) -> pd.DataFrame:
-        """The lights a run of ``month`` found, as stored."""
-        rows = self.conn.execute(
-            "SELECT problem_id, light, overdue_days FROM month_flags WHERE month = ? ORDER BY problem_id", (month,)
-        ).fetchall()
-        return pd.DataFrame([tuple(r) for r in rows], columns=["问题编号", "灯色", "逾期天数"])
 
     def month_as_of(self, month: str) -> dt.date | None:
         row = self.conn.execute("SELECT as_of FROM month_runs WHERE month = ?", (month,)).fetchone()
@@ -775,33 +665,38 @@ class Store:
     def months(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT month FROM month_runs ORDER BY month")]
 
-    # --- other ledger kinds (migration v3) -------------------------------------------------
-    def _register(self, kind: str, month: str) -> dict[str, dict[str, Any]]:
-        """The office's record of every item of ``kind`` as it stood at the end of ``month``."""
+    # --- the items of every kind (pipeline/kinds.py) ---------------------------------------
+    def register_state(self, kind: LedgerKind, month: str) -> dict[str, dict[str, Any]]:
+        """Item id -> the office's record of an item it assigns (dates as dates) at the end of ``month``."""
+        return {
+            iid: {k: _date_or_text(v) for k, v in data.items()} for iid, data in self._register(kind, month).items()
+        }
+
+    def _register(self, kind: LedgerKind, month: str) -> dict[str, dict[str, Any]]:
         rows = self.conn.execute(
             "SELECT v.item_id, v.data FROM item_versions v WHERE v.kind = ? AND v.unit_code = '' AND v.month = "
             "(SELECT MAX(v2.month) FROM item_versions v2 WHERE v2.kind = v.kind AND v2.item_id = v.item_id "
             "AND v2.unit_code = '' AND v2.month <= ?) ORDER BY v.item_id",
-            (kind, month),
+            (kind.name, month),
         )
         return {r[0]: json.loads(r[1]) for r in rows}
 
-    def register_items(self, kind: str, month: str, seq: int | None, rows: Sequence[dict[str, Any]]) -> int:
-        """Record the office's list of ``kind`` for ``month``; returns how many items are new or changed.
+    def register(self, kind: LedgerKind, month: str, seq: int | None, rows: Sequence[dict[str, Any]]) -> int:
+        """Record the office's list of ``kind`` for ``month``; how many items are new or changed.
 
         A version is written only where an item differs from its record before the month, so a
         re-run of the month, or an unchanged list, adds nothing. Items left off the list are kept.
         """
         with self.transaction() as c:
-            c.execute("DELETE FROM item_versions WHERE kind = ? AND unit_code = '' AND month = ?", (kind, month))
+            c.execute("DELETE FROM item_versions WHERE kind = ? AND unit_code = '' AND month = ?", (kind.name, month))
             before = self._register(kind, previous_month(month))
             changed = 0
             for rec in rows:
                 data = {k: to_text(v) if isinstance(v, dt.date) else v for k, v in rec.items() if k != "行"}
-                iid = str(rec["编号"])
+                iid = str(rec[kind.id_column])
                 c.execute(
                     "INSERT OR IGNORE INTO items(kind, item_id, created_month, created_seq) VALUES (?, ?, ?, ?)",
-                    (kind, iid, month, seq),
+                    (kind.name, iid, month, seq),
                 )
                 if before.get(iid) == data:
                     continue
@@ -810,142 +705,245 @@ class Store:
                     "INSERT INTO item_versions(kind, item_id, unit_code, month, seq, excel_row, status, deadline, "
                     "done_on, progress, data) VALUES (?, ?, '', ?, ?, ?, NULL, ?, NULL, NULL, ?)",
                     (
-                        kind,
+                        kind.name,
                         iid,
                         month,
                         seq,
                         rec.get("行"),
-                        data.get("办理时限"),
+                        data.get(kind.deadline_column),
                         json.dumps(data, ensure_ascii=False, sort_keys=True),
                     ),
                 )
             return changed
 
-    def register_state(self, kind: str, month: str) -> dict[str, dict[str, Any]]:
-        """Item id -> the office's record (dates as dates) at the end of ``month``."""
-        out = {}
-        for iid, data in self._register(kind, month).items():
-            out[iid] = {k: _date_or_text(v) for k, v in data.items()}
-        return out
-
-    def _unit_versions(self, kind: str, month: str) -> dict[tuple[str, str], sqlite3.Row]:
-        rows = self.conn.execute(
+    def _versions(self, kind: LedgerKind, month: str, unit_code: str | None = None) -> list[sqlite3.Row]:
+        """Each unit's latest values of each item of ``kind`` up to ``month`` (the office's records
+        left out); of one unit when given."""
+        sql = (
             "SELECT v.* FROM item_versions v WHERE v.kind = ? AND v.unit_code != '' AND v.month = "
             "(SELECT MAX(v2.month) FROM item_versions v2 WHERE v2.kind = v.kind AND v2.item_id = v.item_id "
-            "AND v2.unit_code = v.unit_code AND v2.month <= ?)",
-            (kind, month),
+            "AND v2.unit_code = v.unit_code AND v2.month <= ?)"
         )
-        return {(r["item_id"], r["unit_code"]): r for r in rows}
+        params: list[Any] = [kind.name, month]
+        if unit_code is not None:
+            sql += " AND v.unit_code = ?"
+            params.append(unit_code)
+        return list(self.conn.execute(sql, params))
 
-    def item_pairs(self, kind: str, month: str, first_status: str) -> pd.DataFrame:
-        """One row per (item, assigned unit) at the end of ``month``: the unit's status, progress and
-        done date (``first_status`` where the unit never reported on it)."""
-        register = self.register_state(kind, month)
-        versions = self._unit_versions(kind, month)
+    def _owned(self, kind: LedgerKind, unit_code: str | None = None) -> list[tuple[str, str]]:
+        """(item id, owner) of every item a unit registered, in the owner's order of numbers."""
+        sql = "SELECT item_id, owner FROM items WHERE kind = ? AND owner IS NOT NULL"
+        params: list[Any] = [kind.name]
+        if unit_code is not None:
+            sql += " AND owner = ?"
+            params.append(unit_code)
+        return [(r[0], r[1]) for r in self.conn.execute(sql + " ORDER BY owner, number", params)]
+
+    def state(self, kind: LedgerKind, month: str) -> pd.DataFrame:
+        """One row per (item, unit) of ``kind`` as it stood at the end of ``month`` (carried
+        forward): the id, 单位编码, 填报单位, the unit's values (the kind's first status where it
+        never reported), for an item the office assigns its record of it, and 更新月份."""
         names = self.unit_names()
+        versions = {(r["item_id"], r["unit_code"]): r for r in self._versions(kind, month)}
+        pairs: list[tuple[str, str, dict[str, Any]]]
+        if kind.registered_by_unit:
+            pairs = [(iid, owner, {}) for iid, owner in self._owned(kind) if (iid, owner) in versions]
+        else:
+            register = self.register_state(kind, month)
+            pairs = [(iid, code, rec) for iid, rec in register.items() for code in rec.get("承办单位编码") or []]
+        columns = state_columns(kind)
+        own = unit_columns(kind)
         records = []
-        for iid, rec in register.items():
-            for code in rec.get("承办单位编码") or []:
-                v = versions.get((iid, code))
-                records.append(
-                    {
-                        "编号": iid,
-                        "单位编码": code,
-                        "填报单位": names.get(code, code),
-                        "办理状态": v["status"] if v is not None else first_status,
-                        "办理进展": v["progress"] if v is not None else None,
-                        "办结日期": from_text(v["done_on"]) if v is not None else None,
-                        "更新月份": v["month"] if v is not None else None,
-                    }
-                )
-        columns = ["编号", "单位编码", "填报单位", "办理状态", "办理进展", "办结日期", "更新月份"]
+        for iid, code, rec in pairs:
+            v = versions.get((iid, code))
+            data = json.loads(v["data"]) if v is not None else {}
+            row: dict[str, Any] = {kind.id_column: iid, "单位编码": code, "填报单位": names.get(code, code)}
+            for column in columns[3:-1]:
+                if column in own:
+                    value = data.get(column) if v is not None else None
+                    row[column] = from_text(value) if column in kind.read_dates and value is not None else value
+                else:
+                    row[column] = rec.get(column)
+            if v is None:
+                row[kind.status_column] = kind.statuses[0]
+            row["更新月份"] = v["month"] if v is not None else None
+            records.append(row)
         return pd.DataFrame.from_records(records, columns=columns).astype(object)
 
-    def item_view(self, kind: str, unit_code: str, month: str, first_status: str) -> ItemView:
-        """What a unit's table of ``kind`` in ``month`` is checked against (the office's list of the
-        month included: an item assigned this month may be reported on at once, but need not be)."""
+    def view(self, kind: LedgerKind, unit_code: str, month: str, ids: Iterable[Any] | None = None) -> View:
+        """What ``unit_code``'s table of ``kind`` for ``month`` is checked against.
+
+        ``owners`` holds every item of the kind (for a kind its units register: only the ids a file
+        quotes, when ``ids`` is given: all the checks look up, without reading a county's ledger
+        for every file); ``held`` the unit's items at the end of last month; for a kind the office
+        assigns, its items assigned this month are the unit's too, but need not be reported yet."""
+        previous = previous_month(month)
+        text = kind.text_column
+        if kind.registered_by_unit:
+            owners = self._owners(kind, ids)
+            held = {}
+            for r in self._versions(kind, previous, unit_code):
+                data = json.loads(r["data"])
+                held[r["item_id"]] = Held(
+                    item_id=r["item_id"],
+                    text=str(data.get(text) or ""),
+                    status=r["status"],
+                    deadline=from_text(r["deadline"]),
+                    progress=r["progress"],
+                    reported=True,
+                    required=True,
+                )
+            new = frozenset(
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT item_id FROM items WHERE kind = ? AND owner = ? AND created_month = ?",
+                    (kind.name, unit_code, month),
+                )
+            )
+            return View(owners, self.unit_names(), held, new)
         register = self.register_state(kind, month)
-        before = self.register_state(kind, previous_month(month))
-        versions = self._unit_versions(kind, previous_month(month))
+        before = self.register_state(kind, previous)
+        versions = {r["item_id"]: r for r in self._versions(kind, previous, unit_code)}
         owners = {iid: tuple(rec.get("承办单位编码") or ()) for iid, rec in register.items()}
-        assigned = {}
+        held = {}
         for iid, rec in register.items():
             if unit_code not in owners[iid]:
                 continue
-            v = versions.get((iid, unit_code))
-            assigned[iid] = AssignedItem(
+            v = versions.get(iid)
+            held[iid] = Held(
                 item_id=iid,
-                content=str(rec.get("事项内容") or ""),
-                status=v["status"] if v is not None else first_status,
+                text=str(rec.get(text) or ""),
+                status=v["status"] if v is not None else kind.statuses[0],
+                deadline=None,
                 progress=v["progress"] if v is not None else None,
+                reported=v is not None,
                 required=unit_code in (before.get(iid, {}).get("承办单位编码") or ()),
             )
-        return ItemView(owners=owners, unit_names=self.unit_names(), assigned=assigned)
+        return View(owners, self.unit_names(), held)
 
-    def apply_items(
-        self, kind: str, seq: int, unit_code: str, month: str, rows: pd.DataFrame, columns: dict[str, str]
-    ) -> int:
-        """Make a unit's accepted rows of ``kind`` its values for ``month`` (superseding the month's
-        earlier ones). ``columns`` names the kind's status, progress, done-date and id columns."""
+    def _owners(self, kind: LedgerKind, ids: Iterable[Any] | None) -> dict[str, tuple[str, ...]]:
+        sql = "SELECT item_id, owner FROM items WHERE kind = ? AND owner IS NOT NULL"
+        if ids is None:
+            return {r[0]: (r[1],) for r in self.conn.execute(sql, (kind.name,))}
+        wanted = sorted({i for i in ids if isinstance(i, str)})
+        owners: dict[str, tuple[str, ...]] = {}
+        for start in range(0, len(wanted), 500):  # well under SQLite's bound-parameter limit
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            owners.update(
+                (r[0], (r[1],)) for r in self.conn.execute(f"{sql} AND item_id IN ({marks})", [kind.name, *chunk])
+            )
+        return owners
+
+    def apply(self, kind: LedgerKind, seq: int, unit_code: str, month: str, rows: pd.DataFrame) -> tuple[int, int]:
+        """Make a unit's accepted rows of ``kind`` its values for ``month``; (rows, new items).
+
+        An earlier file of the unit in the same month is superseded: its values for the month are
+        replaced, and items it registered that this one does not carry are withdrawn. In a kind
+        its units register, a row without an id is a new item, numbered on from the unit's last
+        (``{unit code}-{NNN}``); in another kind a row without an id is left out (reported already).
+        """
         with self.transaction() as c:
             c.execute(
-                "DELETE FROM item_versions WHERE kind = ? AND unit_code = ? AND month = ?", (kind, unit_code, month)
+                "DELETE FROM item_versions WHERE kind = ? AND unit_code = ? AND month = ?",
+                (kind.name, unit_code, month),
             )
-            count = 0
-            for excel_row, values in zip(rows.index, rows.to_dict("records"), strict=True):
-                rec = {k: blank(v) for k, v in values.items()}
-                iid = rec[columns["id"]]
+            ids = [blank(i) for i in rows[kind.id_column].tolist()]
+            new_items: list[tuple[Any, ...]] = []
+            if kind.registered_by_unit:
+                referenced = set(ids) - {None, ""}
+                withdrawn = [
+                    r[0]
+                    for r in c.execute(
+                        "SELECT item_id FROM items WHERE kind = ? AND owner = ? AND created_month = ?",
+                        (kind.name, unit_code, month),
+                    )
+                    if r[0] not in referenced
+                ]
+                for iid in withdrawn:
+                    c.execute("DELETE FROM item_flags WHERE kind = ? AND item_id = ?", (kind.name, iid))
+                    c.execute("DELETE FROM item_versions WHERE kind = ? AND item_id = ?", (kind.name, iid))
+                    c.execute("DELETE FROM items WHERE kind = ? AND item_id = ?", (kind.name, iid))
+                last = c.execute(
+                    "SELECT COALESCE(MAX(number), 0) FROM items WHERE kind = ? AND owner = ?", (kind.name, unit_code)
+                ).fetchone()[0]
+            kept = unit_columns(kind)
+            versions: list[tuple[Any, ...]] = []
+            for excel_row, iid, values in zip(rows.index, ids, rows.to_dict("records"), strict=True):
                 if not iid:
-                    continue
-                data = {k: to_text(v) if isinstance(v, dt.date) else v for k, v in rec.items()}
-                c.execute(
-                    "INSERT INTO item_versions(kind, item_id, unit_code, month, seq, excel_row, status, deadline, "
-                    "done_on, progress, data) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                    if not kind.registered_by_unit:
+                        continue
+                    last += 1
+                    iid = f"{unit_code}-{last:03d}"
+                    new_items.append((kind.name, iid, month, seq, unit_code, last))
+                data = {column: to_text(values.get(column)) for column in kept}
+                versions.append(
                     (
-                        kind,
+                        kind.name,
                         iid,
                         unit_code,
                         month,
                         seq,
                         int(excel_row),
-                        rec[columns["status"]],
-                        to_text(rec[columns["done"]]),
-                        rec[columns["progress"]],
+                        data.get(kind.status_column),
+                        data.get(kind.deadline_column) if kind.registered_by_unit else None,
+                        data.get(kind.done_column),
+                        data.get(kind.progress_column),
                         json.dumps(data, ensure_ascii=False, sort_keys=True),
-                    ),
+                    )
                 )
-                count += 1
-            return count
+            c.executemany(
+                "INSERT INTO items(kind, item_id, created_month, created_seq, owner, number) VALUES (?, ?, ?, ?, ?, ?)",
+                new_items,
+            )
+            c.executemany(
+                "INSERT INTO item_versions(kind, item_id, unit_code, month, seq, excel_row, status, deadline, done_on, "
+                "progress, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                versions,
+            )
+            return len(versions), len(new_items)
 
-    def set_item_flags(self, kind: str, month: str, flags: Iterable[tuple[str, str, str, int]]) -> None:
-        """Replace ``month``'s lights of ``kind``: (item id, unit code or '' for the whole item, light,
-        overdue days). As with problems, a month once found red stays red when run again."""
+    def set_flags(self, kind: LedgerKind, month: str, flags: Iterable[tuple[str, str, str, int]]) -> None:
+        """Replace ``month``'s lights of ``kind``: (item id, unit code or '' for an item as a whole,
+        light, overdue days). "Red" means "a run of this month found it red": once set it stays set
+        when the month is run again (督办次数 counts the months a run found an item red)."""
         with self.transaction() as c:
             found_red = {
                 (r[0], r[1])
                 for r in c.execute(
-                    "SELECT item_id, unit_code FROM item_flags WHERE kind = ? AND month = ? AND red = 1", (kind, month)
+                    "SELECT item_id, unit_code FROM item_flags WHERE kind = ? AND month = ? AND red = 1",
+                    (kind.name, month),
                 )
             }
-            c.execute("DELETE FROM item_flags WHERE kind = ? AND month = ?", (kind, month))
+            c.execute("DELETE FROM item_flags WHERE kind = ? AND month = ?", (kind.name, month))
             c.executemany(
                 "INSERT INTO item_flags(kind, item_id, unit_code, month, light, overdue_days, red) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (kind, iid, code, month, light, int(days), int(light == "红灯" or (iid, code) in found_red))
+                    (kind.name, iid, code, month, light, int(days), int(light == RED or (iid, code) in found_red))
                     for iid, code, light, days in flags
                 ],
             )
 
-    def item_red_months(self, kind: str, up_to: str) -> dict[str, list[str]]:
-        """``"{item id}|{unit code}"`` (``"{item id}|"`` for the whole item) -> the months a run found it red."""
+    def red_months(self, kind: LedgerKind, up_to: str) -> dict[str, list[str]]:
+        """``pair_key(item id, unit code)`` (unit ``''``: the item as a whole) -> the months up to
+        ``up_to`` in which a run found it red."""
         out: dict[str, list[str]] = {}
         for r in self.conn.execute(
             "SELECT item_id, unit_code, month FROM item_flags WHERE kind = ? AND red = 1 AND month <= ? ORDER BY month",
-            (kind, up_to),
+            (kind.name, up_to),
         ):
-            out.setdefault(f"{r[0]}|{r[1]}", []).append(r[2])
+            out.setdefault(pair_key(r[0], r[1]), []).append(r[2])
         return out
+
+    def stored_flags(self, kind: LedgerKind, month: str) -> pd.DataFrame:
+        """The lights a run of ``month`` found for each (item, unit) of ``kind``, as stored."""
+        rows = self.conn.execute(
+            "SELECT item_id, unit_code, light, overdue_days FROM item_flags WHERE kind = ? AND month = ? "
+            "AND unit_code != '' ORDER BY item_id, unit_code",
+            (kind.name, month),
+        ).fetchall()
+        return pd.DataFrame([tuple(r) for r in rows], columns=[kind.id_column, "单位编码", "灯色", "逾期天数"])
 
     def register_recorded(self, sha256: str, month: str) -> bool:
         """Whether this version of the office's list was already recorded in ``month``."""

@@ -30,6 +30,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from pipeline.kinds import BY_NAME
+
 GENESIS = "0" * 64
 GLOBAL = ""  # the month of rows that belong to no month (the roster)
 
@@ -46,32 +48,38 @@ class Sealed:
 
 SEALED: tuple[Sealed, ...] = (
     Sealed("units", "单位名单", "code", "''"),
-    Sealed("problems", "问题登记", "problem_id", "created_month"),
-    Sealed("versions", "问题记录", "problem_id", "month"),
-    Sealed("month_flags", "灯色记录", "problem_id", "month"),
     Sealed("month_runs", "月度运行记录", "month", "month"),
     Sealed("items", "事项登记", "kind || ':' || item_id", "created_month"),
     Sealed("item_versions", "事项记录", "kind || ':' || item_id || ':' || unit_code", "month"),
     Sealed("item_flags", "事项灯色记录", "kind || ':' || item_id || ':' || unit_code", "month"),
 )
-_BY_TABLE = {s.table: s for s in SEALED}
+# What schema v5 sealed: the problems still had tables of their own (migration v6 moved them).
+SEALED_V5: tuple[Sealed, ...] = (
+    SEALED[0],
+    Sealed("problems", "问题登记", "problem_id", "created_month"),
+    Sealed("versions", "问题记录", "problem_id", "month"),
+    Sealed("month_flags", "灯色记录", "problem_id", "month"),
+    *SEALED[1:],
+)
+_BY_TABLE = {s.table: s for s in SEALED_V5}
+_ORDER = {s.table: n for n, s in enumerate(SEALED_V5)}
 GUARD = "台账受保护_请勿直接修改"  # the function the guard triggers call: defined by Store.open only
 
 
-def _guards() -> dict[str, str]:
+def _guards(tables: Sequence[Sealed]) -> dict[str, str]:
     """Trigger name -> its SQL, for every sealed table and every kind of write."""
     return {
         f"{s.table}_guard_{event.lower()}": (
             f"CREATE TRIGGER {s.table}_guard_{event.lower()} BEFORE {event} ON {s.table} BEGIN SELECT {GUARD}(); END"
         )
-        for s in SEALED
+        for s in tables
         for event in ("INSERT", "UPDATE", "DELETE")
     }
 
 
-GUARDS = _guards()
+GUARDS = _guards(SEALED)
 
-SCHEMA = """
+SCHEMA_V5 = """
 CREATE TABLE seal_rows(
     tbl TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -92,7 +100,7 @@ CREATE TRIGGER seals_no_update BEFORE UPDATE ON seals
     BEGIN SELECT RAISE(ABORT, 'seals is append-only'); END;
 CREATE TRIGGER seals_no_delete BEFORE DELETE ON seals
     BEGIN SELECT RAISE(ABORT, 'seals is append-only'); END;
-""" + "".join(f"{sql};\n" for sql in GUARDS.values())
+""" + "".join(f"{sql};\n" for sql in _guards(SEALED_V5).values())
 
 
 def register(conn: sqlite3.Connection) -> None:
@@ -115,11 +123,16 @@ class Change:
 
     @property
     def params(self) -> dict[str, str]:
+        """The change as the clerk reads it: what (问题记录, 交办事项灯色记录…), which, which month."""
         sealed = _BY_TABLE.get(self.table)
-        return {"what": sealed.label if sealed else self.table, "key": self.key, "month": self.month or "—"}
-
-
-_ORDER = {s.table: n for n, s in enumerate(SEALED)}
+        what, key = (sealed.label if sealed else self.table), self.key
+        if self.table.startswith("item"):  # kind:item[:unit]
+            name, _, rest = self.key.partition(":")
+            item, _, unit = rest.partition(":")
+            kind = BY_NAME.get(name)
+            what = f"{kind.label if kind else name}{what.removeprefix('事项')}"
+            key = item if not unit or (kind is not None and kind.registered_by_unit) else f"{item}（{unit}）"
+        return {"what": what, "key": key, "month": self.month or "—"}
 
 
 def _digest(text: str) -> str:
@@ -162,12 +175,14 @@ def _record_hash(prev: str, fields: Sequence[str]) -> str:
     return _digest(json.dumps([prev, *fields], ensure_ascii=False, separators=(",", ":")))
 
 
-def reseal(conn: sqlite3.Connection, months: Iterable[str], sealed_at: str, audit_head: str) -> None:
+def reseal(
+    conn: sqlite3.Connection, months: Iterable[str], sealed_at: str, audit_head: str, tables: Sequence[Sealed] = SEALED
+) -> None:
     """Seal again the rows of ``months`` (with the roster) as they are now, and append the
     ledger's new root to the chain. Call inside the transaction that changed them."""
     wanted = sorted({*months, GLOBAL})
     by_month: dict[str, list[tuple[str, str, str]]] = {m: [] for m in wanted}
-    for sealed in SEALED:
+    for sealed in tables:
         for month, key, digest in _live(conn, sealed, wanted):
             by_month[month].append((sealed.table, key, digest))
     marks = ",".join("?" * len(wanted))
@@ -191,14 +206,20 @@ def reseal(conn: sqlite3.Connection, months: Iterable[str], sealed_at: str, audi
     )
 
 
-def reseal_all(conn: sqlite3.Connection, sealed_at: str, audit_head: str) -> None:
-    """Seal every month of the ledger (a ledger written before the seal existed)."""
+def reseal_all(conn: sqlite3.Connection, sealed_at: str, audit_head: str, tables: Sequence[Sealed] = SEALED) -> None:
+    """Seal every month of the ledger (a ledger written before the seal existed, or migrated)."""
     months = {
         str(m or "")
-        for sealed in SEALED
+        for sealed in tables
         for (m,) in conn.execute(f"SELECT DISTINCT {sealed.month} FROM {sealed.table}")
     }
-    reseal(conn, months, sealed_at, audit_head)
+    reseal(conn, months, sealed_at, audit_head, tables)
+
+
+def drop_v5_seal(conn: sqlite3.Connection) -> None:
+    """Forget what schema v5 sealed of the problems' own tables (migration v6 moved them)."""
+    old = [s.table for s in SEALED_V5 if s not in SEALED]
+    conn.execute(f"DELETE FROM seal_rows WHERE tbl IN ({','.join('?' * len(old))})", old)
 
 
 def check(
