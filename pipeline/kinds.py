@@ -33,7 +33,7 @@ office, not by the units: the ``register`` kind is the office's own list (``交�
 workspace root), read at every run, validated like a submission (bad rows are skipped and named),
 and archived under its hash each time it changes.
 
-The problem kind is declared from what already exists (``vocab.COLUMNS``/``REQUIRED``/``STATUSES``,
+The problem kind is declared from what already exists (``vocab.COLUMNS``/``REQUIRED``, ``model.ProblemStatus``,
 ``validate.ProblemRows``); its behaviour is exactly the pre-existing one. Models are named as
 ``"module:attribute"`` and imported when needed, so importing this module stays cheap.
 """
@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import vocab
+from pipeline.model import MatterStatus, ProblemStatus
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,9 @@ PROBLEM = LedgerKind(
     status_synonyms="statuses",
     id_column="问题编号",
     status_column="完成状态",
-    statuses=vocab.STATUSES,
-    open_statuses=vocab.OPEN_STATUSES,
-    done_status="已完成",
+    statuses=ProblemStatus.ALL,
+    open_statuses=ProblemStatus.OPEN,
+    done_status=ProblemStatus.DONE,
     deadline_column="完成时限",
     done_column="完成日期",
     progress_column="整改进展",
@@ -120,7 +121,7 @@ PROBLEM = LedgerKind(
     check_columns={"completed-without-date": "完成日期", "date-without-completed": "完成日期"},
 )
 
-MATTER_STATUSES: tuple[str, ...] = ("未启动", "办理中", "已办结")
+MATTER_STATUSES: tuple[str, ...] = MatterStatus.ALL  # defined in pipeline/model.py; the name stays for callers
 
 # A unit's progress on the matters assigned to it: the 交办事项 sheet of its monthly file.
 MATTER = LedgerKind(
@@ -133,9 +134,9 @@ MATTER = LedgerKind(
     status_synonyms="matter_statuses",
     id_column="编号",
     status_column="办理状态",
-    statuses=MATTER_STATUSES,
-    open_statuses=("未启动", "办理中"),
-    done_status="已办结",
+    statuses=MatterStatus.ALL,
+    open_statuses=MatterStatus.OPEN,
+    done_status=MatterStatus.DONE,
     deadline_column="办理时限",
     done_column="办结日期",
     progress_column="办理进展",

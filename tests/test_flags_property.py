@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import aggregate
-from pipeline.normalize import LONG_TERM
+from pipeline.model import LONG_TERM
 from pipeline.storage.ledger import Store
 from pipeline.workdays import is_workday, workdays_between
 
