@@ -463,7 +463,7 @@ def _submission_text(report: MonthReport) -> str:
     details = []
     if on_time:
         details.append(f"按时报送{len(on_time)}个")
-    for names, label in ((late, "逾期报送"), (returned, "因填报不规范被退回修改"), (missing, "未报送")):
+    for names, label in ((late, "逾期报送"), (returned, "因填报不规范被退回修改"), (missing, SubmissionState.MISSING)):
         if names:
             details.append(f"{label}{len(names)}个：{_names(names)}")
     text = first + "其中，" + "；".join(details) + "。"

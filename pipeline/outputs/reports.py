@@ -56,25 +56,17 @@ PAGE_NO_FONT = "宋体"
 TITLE_PT, BODY_PT, TABLE_PT, PITCH_PT, PAGE_NO_PT = 22.0, 16.0, 10.5, 28.9, 14.0  # 2号, 3号, 五号, 4号
 TYPE_WIDTH_MM = 156.0  # the type area: 210 mm less the 28 and 26 mm margins
 CHART_WIDTH_MM = 150
-STATE_MARKS = {
-    SubmissionState.ON_TIME: "√",
-    SubmissionState.LATE: "迟",
-    SubmissionState.RETURNED: "退",
-    SubmissionState.MISSING: "×",
-}
-STATE_LEGEND = {
-    SubmissionState.ON_TIME: "按时报送",
-    SubmissionState.LATE: "逾期报送",
-    SubmissionState.RETURNED: "被退回后未再报送",
-    SubmissionState.MISSING: "未报送",
-}
 NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
-STATE_COLOURS = {
-    SubmissionState.ON_TIME: "#70AD47",
-    SubmissionState.LATE: "#FFC000",
-    SubmissionState.RETURNED: "#ED7D31",
-    SubmissionState.MISSING: "#C00000",
+# 报送状态 in the reports: its mark in the month-by-month table, what the mark means, its chart colour
+_STATE_SHOWN: dict[str, tuple[str, str, str]] = {
+    SubmissionState.ON_TIME: ("√", "按时报送", "#70AD47"),
+    SubmissionState.LATE: ("迟", "逾期报送", "#FFC000"),
+    SubmissionState.RETURNED: ("退", "被退回后未再报送", "#ED7D31"),
+    SubmissionState.MISSING: ("×", SubmissionState.MISSING, "#C00000"),
 }
+STATE_MARKS = {state: shown[0] for state, shown in _STATE_SHOWN.items()}
+STATE_LEGEND = {state: shown[1] for state, shown in _STATE_SHOWN.items()}
+STATE_COLOURS = {state: shown[2] for state, shown in _STATE_SHOWN.items()}
 # the statuses in the trend chart, bottom up, with their colours
 STATUS_COLOURS = {
     ProblemStatus.DONE: "#70AD47",
