@@ -16,7 +16,6 @@ This module imports nothing heavy: everything imports it, the CLI's ``--help`` i
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
@@ -188,7 +187,9 @@ class Month:
 
     @property
     def last_day(self) -> dt.date:
-        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        if self.month == 12:
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year, self.month + 1, 1) - dt.timedelta(days=1)
 
     def day(self, number: int) -> dt.date:
         """Day ``number`` of the month, or its last day when the month is shorter (the 31st of
