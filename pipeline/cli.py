@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -27,6 +26,7 @@ import click
 
 from pipeline.errors import DemoUnavailable, PipelineError
 from pipeline.messages import render_text
+from pipeline.model import Month
 
 TIMINGS_ENV = "PIPELINE_TIMINGS"  # a file to write the monthly run's stage timings to (JSON)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -278,12 +278,9 @@ def _parse_month(ctx: click.Context, param: click.Parameter, value: str | None) 
     if value is None:
         return None
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}", value):
-            raise ValueError(value)
-        dt.date.fromisoformat(f"{value}-01")
+        return str(Month.parse(value))
     except ValueError:
         raise Refused(render_text("cli-bad-month", {"value": value}), ctx, param) from None
-    return value
 
 
 @click.group(

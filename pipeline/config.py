@@ -15,6 +15,7 @@ from typing import Any
 from pipeline.errors import ConfigError
 from pipeline.filenames import safe_name
 from pipeline.messages import render_text
+from pipeline.model import Month
 
 UNIT_KINDS = ("村", "社区", "部门")
 
@@ -101,13 +102,14 @@ class Campaign:
         """Whether ``day`` falls in the campaign (a monthly run may be as of it)."""
         return self.first_day <= day <= self.last_day
 
-    def due_date(self, month: str) -> dt.date:
-        """The due date of a submission for ``month`` (``YYYY-MM``)."""
-        year, mon = (int(p) for p in month.split("-"))
-        if (year, mon) == (self.problem_list_due.year, self.problem_list_due.month):
+    def due_date(self, month: Month | str) -> dt.date:
+        """The due date of a submission for ``month`` (a ``Month`` or its ``YYYY-MM`` text): the
+        problem list's due date in its month, else day ``monthly_due_day`` (the last day of a
+        shorter month)."""
+        month = month if isinstance(month, Month) else Month.parse(month)
+        if month == Month.of(self.problem_list_due):
             return self.problem_list_due
-        last = (dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)).day
-        return dt.date(year, mon, min(self.monthly_due_day, last))
+        return month.day(self.monthly_due_day)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline import vocab
+from pipeline.model import MatterStatus, ProblemStatus
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,12 +133,12 @@ PROBLEM = LedgerKind(
     category_column="问题类别",
     status_column="完成状态",
     status_synonyms="statuses",
-    statuses=vocab.STATUSES,
+    statuses=ProblemStatus.ALL,
     long_term_column="完成时限",
-    done_status="已完成",
+    done_status=ProblemStatus.DONE,
     done_column="完成日期",
     done_codes=("completed-without-date", "date-without-completed"),
-    open_statuses=vocab.OPEN_STATUSES,
+    open_statuses=ProblemStatus.OPEN,
     deadline_column="完成时限",
     progress_column="整改进展",
     text_column="具体问题",
@@ -159,7 +160,7 @@ PROBLEM = LedgerKind(
     fields=tuple(c for c in vocab.COLUMNS if c not in ("序号", "问题编号")),
 )
 
-MATTER_STATUSES: tuple[str, ...] = ("未启动", "办理中", "已办结")
+MATTER_STATUSES: tuple[str, ...] = MatterStatus.ALL  # kept for callers; the model's
 
 # The office's own list of assigned matters (交办事项.xlsx in the workspace root).
 MATTER_REGISTER = Table(
@@ -190,12 +191,12 @@ MATTER = LedgerKind(
     text_kept=("办理时限",),  # the office's deadline, shown to the unit: its copy is not read
     status_column="办理状态",
     status_synonyms="matter_statuses",
-    statuses=MATTER_STATUSES,
+    statuses=MatterStatus.ALL,
     status_code="matter-status-invalid",
-    done_status="已办结",
+    done_status=MatterStatus.DONE,
     done_column="办结日期",
     done_codes=("done-without-date", "date-without-done"),
-    open_statuses=("未启动", "办理中"),
+    open_statuses=MatterStatus.OPEN,
     deadline_column="办理时限",
     progress_column="办理进展",
     text_column="事项内容",

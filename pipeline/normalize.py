@@ -7,16 +7,15 @@ Empty cells become ``None``.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.model import LONG_TERM, Month, is_blank
 from pipeline.vocab import Vocabulary, fold
 
-LONG_TERM = "长期坚持"
-_LONG_TERM_WORDS = {"长期坚持", "长期", "常态化", "持续推进", "长期坚持整改", "常态化推进", "持续"}
+_LONG_TERM_WORDS = {LONG_TERM, "长期", "常态化", "持续推进", "长期坚持整改", "常态化推进", "持续"}
 _IMMEDIATE_WORDS = {"即知即改", "立行立改", "立即整改", "立即", "立查立改", "即查即改"}
 _YEAR_END_WORDS = {"年底前", "年内", "年底", "年末", "年底之前", "本年度内", "年度内", "12月底前", "今年底"}
 _HALF_WORDS = {"上半年", "上半年内", "上半年前", "6月底前"}
@@ -92,10 +91,6 @@ def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _last_day(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
@@ -135,7 +130,7 @@ def parse_date(value: Any, year: int, immediate: dt.date | None, allow_long_term
     完成日期, where 长期坚持 is no date. A date outside ``date_bounds(year)`` is an ``Invalid``
     (``date-too-early``, ``date-too-late``) quoting the cell as written.
     """
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
         return in_campaign_range(value.date(), value, year)
@@ -195,10 +190,10 @@ def _parse_text(text: str, year: int, immediate: dt.date | None, allow_long_term
             return dt.date(y, month, 10)
         if part == "中旬":
             return dt.date(y, month, 20)
-        return _last_day(y, month)
+        return Month(y, month).last_day
     if m := _YEAR_MONTH.match(bare):
         y, month = int(m[1]), int(m[2])
-        return _last_day(y, month) if 1 <= month <= 12 else None
+        return Month(y, month).last_day if 1 <= month <= 12 else None
     parts = [p for p in _RANGE.split(bare) if p]
     if len(parts) == 2 and not _FULL.match(bare):
         # "4月-6月", "2022年4月至6月底": the period ends with the second part
@@ -211,12 +206,9 @@ def _parse_text(text: str, year: int, immediate: dt.date | None, allow_long_term
 
 def parse_choice(value: Any, lookup: dict[str, str | None], code: str) -> Any:
     """Canonical name via a prepared ``lookup`` (text -> canonical or None); else ``Invalid(code)``."""
-    if value is None:
+    if is_blank(value):
         return None
-    text = str(value).strip()
-    if not text:
-        return None
-    hit = lookup.get(text)
+    hit = lookup.get(str(value).strip())
     return hit if hit is not None else Invalid(code, value)
 
 

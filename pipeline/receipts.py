@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pipeline.messages import Message
+from pipeline.model import Outcome
 
 MODIFIED = "modified"
 REGISTERED = "registered"
@@ -36,7 +37,7 @@ STATED = "stated"
 SOURCE_LABELS: dict[str, str] = {
     "received-corrected": "人工更正",
     "received-stated": "人工更正",
-    "received-registered": "收件登记",
+    "received-registered": Outcome.REGISTERED,  # the registration event's own name
     "received-first-run": "首次运行时间",
     "received-copy-time": "文件修改时间（疑为复制时间）",
     "received-after-as-of": "文件修改时间（晚于统计截止日）",

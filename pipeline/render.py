@@ -29,11 +29,13 @@ import pandas as pd
 from pipeline import faults
 from pipeline.config import Campaign, Unit
 from pipeline.filenames import output_path, safe_name
+from pipeline.model import Month, Outcome
 from pipeline.outputs import documents, workbooks
 from pipeline.outputs.feedback import Returned, file_names, write_feedback
 from pipeline.report import MonthReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+FEEDBACK_DIR = Outcome.RETURNED  # 退回/: a feedback workbook for each file returned this month
 
 
 def render_key(report: MonthReport, templates_dir: Path = TEMPLATES_DIR, extra: Sequence[str] = ()) -> str:
@@ -103,11 +105,6 @@ def outputs_intact(month_dir: Path, files: Sequence[Sequence[Any]]) -> bool:
         if st.st_size != size or st.st_mtime_ns != mtime_ns:
             return False
     return True
-
-
-def next_month(month: str) -> str:
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{year + 1}-01" if mon == 12 else f"{year}-{mon + 1:02d}"
 
 
 def render_month(
@@ -235,11 +232,12 @@ def _write_share(kind: str, start: int, stop: int) -> int:
     staging: Path = job["staging"]
     if kind == "模板":
         units = report.campaign.units[start:stop]
-        write_templates(report.campaign, report, next_month(report.month), staging / "模板", units)
+        month = str(Month.parse(report.month).next)
+        write_templates(report.campaign, report, month, staging / "模板", units)
     elif kind == "督办通知单":
         documents.write_notices(report, staging / "督办通知单", job["templates_dir"], job["notices"][start:stop])
     else:
-        folder = staging / "退回"
+        folder = staging / FEEDBACK_DIR
         folder.mkdir(parents=True, exist_ok=True)
         for item, name in zip(job["feedback"][start:stop], job["feedback_names"][start:stop], strict=True):
             write_feedback(item, output_path(folder, name))
@@ -281,7 +279,7 @@ class _Workers:
         (staging / "模板").mkdir(parents=True, exist_ok=True)
         if notices:
             (staging / "督办通知单").mkdir(parents=True, exist_ok=True)
-        sizes = {"模板": len(report.campaign.units), "督办通知单": len(notices), "退回": len(feedback)}
+        sizes = {"模板": len(report.campaign.units), "督办通知单": len(notices), FEEDBACK_DIR: len(feedback)}
         self.total = sum(sizes.values())
         self.cpus = _cpus()
         self.parallel = self.cpus > 1 and self.total >= PARALLEL_FROM

@@ -14,6 +14,8 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.kinds import LedgerKind
+from pipeline.model import MISSING_STATUSES as MISSING_STATUSES
+from pipeline.model import Ladder, Light, Month, ProblemStatus, YesNo, is_missing, is_true
 
 # 问题总台账: the columns SPEC §7 names, in this order, then extras renderers may use.
 LEDGER_COLUMNS: tuple[str, ...] = (
@@ -40,28 +42,31 @@ LEDGER_EXTRA: tuple[str, ...] = (
     "工作日估算",  # True where the calendar does not know the year (Mon-Fri estimate)
     "督办等级",  # 蓝色督办 / 橙色督办 / 红色督办 / ""
 )
+# The counts every statistics table shows (by unit, category, special campaign, month): the
+# problems in each status, the completion rate, the red and yellow lights.
+COUNT_COLUMNS: tuple[str, ...] = (
+    "问题数",
+    ProblemStatus.DONE,
+    ProblemStatus.IN_PROGRESS,
+    ProblemStatus.NOT_STARTED,
+    ProblemStatus.LONG_TERM,
+    "完成率",
+    Light.RED,
+    Light.YELLOW,
+)
 UNIT_COLUMNS: tuple[str, ...] = (
     "排名",
     "单位",
     "单位编码",
     "类型",
     "报送状态",
-    "问题数",
-    "已完成",
-    "整改中",
-    "未启动",
-    "长期坚持",
-    "完成率",  # float 0..1, NaN when the unit has no problem with a completion target
-    "红灯",
-    "黄灯",
+    *COUNT_COLUMNS,  # 完成率: float 0..1, NaN when the unit has no problem with a completion target
     "较上月",  # completion-rate change against last month, in percentage points (NaN if none)
 )
 UNIT_EXTRA: tuple[str, ...] = (
     "红灯较上月",  # change in the number of red items against last month's run (NaN if none)
     "上月排名",  # last month's rank (NaN when last month had no run)
 )
-# The counts every statistics table shows (by unit, category, special campaign, month).
-COUNT_COLUMNS: tuple[str, ...] = ("问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯")
 CATEGORY_COLUMNS: tuple[str, ...] = (
     "问题类别",
     "专项治理",  # bool
@@ -91,7 +96,6 @@ SUBMISSION_EXTRA: tuple[str, ...] = (
     "上月报送状态",  # "" when last month had no run
     "连续两月未报送",  # bool: nothing accepted (未报送 or 退回) this month and last month
 )
-MISSING_STATUSES: tuple[str, ...] = ("未报送", "退回")  # no accepted submission in the month
 VALIDATION_COLUMNS: tuple[str, ...] = ("文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数")
 # One row per (item, assigned unit) of a kind the office assigns (交办事项): the unit's own flags.
 PAIR_COLUMNS: tuple[str, ...] = (
@@ -113,8 +117,9 @@ PAIR_COLUMNS: tuple[str, ...] = (
     "督办等级",
     "移交纪委",
 )
-LADDER: dict[int, str] = {1: "蓝色督办", 2: "橙色督办"}
-LADDER_TOP = "红色督办"
+# defined in pipeline/model.py; this name (and MISSING_STATUSES) stays for aggregate until it
+# imports them from there
+ladder_level = Ladder.level
 
 
 @dataclass(frozen=True)
@@ -129,14 +134,14 @@ class ItemLedger:
 
     def red_pairs(self, unit_name: str | None = None) -> pd.DataFrame:
         """The red (item, unit) pairs, most supervised first; of one unit when named."""
-        red = self.pairs[self.pairs["灯色"] == "红灯"]
+        red = self.pairs[self.pairs["灯色"] == Light.RED]
         if unit_name is not None:
             red = red[red["填报单位"] == unit_name]
         return red.sort_values(["督办次数", "逾期天数", "编号"], ascending=[False, False, True])
 
     @property
     def escalated(self) -> pd.DataFrame:
-        esc = self.pairs[self.pairs["移交纪委"] == "是"]
+        esc = self.pairs[self.pairs["移交纪委"] == YesNo.YES]
         return esc.sort_values(["编号", "填报单位"])
 
     @property
@@ -154,7 +159,7 @@ class ItemLedger:
 def as_date(value: object) -> dt.date | None:
     """A date from a ledger cell (date, date-time or Timestamp); None for anything else."""
     if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
+        return None if is_missing(value) else value.date()
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -190,13 +195,13 @@ class MonthReport:
 
     @property
     def month_label(self) -> str:
-        year, mon = self.month.split("-")
-        return f"{int(year)}年{int(mon)}月"
+        """``2022年4月``."""
+        return Month.parse(self.month).label
 
     @property
     def overdue(self) -> pd.DataFrame:
         """The red items, most overdue first."""
-        red = self.problems[self.problems["灯色"] == "红灯"]
+        red = self.problems[self.problems["灯色"] == Light.RED]
         return red.sort_values(["督办次数", "逾期天数", "问题编号"], ascending=[False, False, True])
 
     @property
@@ -204,7 +209,7 @@ class MonthReport:
         """Some 逾期工作日 figure is a Monday-Friday estimate (a year the calendar does not know)."""
         if "工作日估算" not in self.problems.columns:
             return False
-        return bool(self.problems["工作日估算"].map(lambda v: v is True or str(v) == "True").any())
+        return bool(self.problems["工作日估算"].map(is_true).any())
 
     @property
     def missing_twice(self) -> list[str]:
@@ -212,19 +217,10 @@ class MonthReport:
         subs = self.submissions
         if "连续两月未报送" not in subs.columns:
             return []
-        flagged = subs["连续两月未报送"].map(lambda v: v is True or str(v) == "True")
+        flagged = subs["连续两月未报送"].map(is_true)
         return [str(n) for n in subs.loc[flagged, "单位"]]
 
     @property
     def escalated(self) -> pd.DataFrame:
-        esc = self.problems[self.problems["移交纪委"] == "是"]
+        esc = self.problems[self.problems["移交纪委"] == YesNo.YES]
         return esc.sort_values(["填报单位", "问题编号"])
-
-
-def ladder_level(count: int, escalate_after: int) -> str:
-    """三色督办: 1 蓝色, 2 橙色, from ``escalate_after`` 红色 (and 移交纪委)."""
-    if count <= 0:
-        return ""
-    if count >= escalate_after:
-        return LADDER_TOP
-    return LADDER.get(count, "橙色督办")

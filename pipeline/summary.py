@@ -20,7 +20,6 @@ The unit assessment (考核), with the weights of ``[assessment]`` in campaign.t
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import itertools
 import math
@@ -32,19 +31,18 @@ import pandas as pd
 from pipeline import aggregate
 from pipeline.config import Assessment, Campaign
 from pipeline.errors import SummaryNoData
-from pipeline.report import COUNT_COLUMNS, ItemLedger, ladder_level
+from pipeline.model import Ladder, Light, Month, Outcome, ProblemStatus, SubmissionState, YesNo
+from pipeline.report import COUNT_COLUMNS, ItemLedger
 from pipeline.storage.ledger import AuditRecord, pair_key
 from pipeline.vocab import Vocabulary
 
 PERIODS: dict[str, str] = {"half": "半年", "year": "年度"}
 HALF_END_MONTH = 6
-WORK_SUMMARY = "总结"  # the audit outcome run.monthly gives a unit's 工作总结
-SUBMISSION_STATES: tuple[str, ...] = ("按时", "逾期", "退回", "未报送")
 TREND_COLUMNS: tuple[str, ...] = (
     "月份",
     *COUNT_COLUMNS,
     "移交纪委",
-    *SUBMISSION_STATES,
+    *SubmissionState.ALL,
 )
 NOT_DUE = "—"  # the 工作总结 cell of the assessment before the summary is due
 
@@ -110,12 +108,12 @@ class SummaryData:
     @property
     def months_text(self) -> str:
         """``2022年3月、4月、5月``: the months the figures come from."""
-        return month_text(self.months)
+        return month_text(_months(self.months))
 
     @property
     def gap_text(self) -> str:
         """``2022年5月``: the months never run, or ""."""
-        return month_text(self.gaps)
+        return month_text(_months(self.gaps))
 
     @property
     def title(self) -> str:
@@ -129,7 +127,7 @@ class SummaryData:
 
     @property
     def month_labels(self) -> list[str]:
-        return [month_label(m) for m in self.months]
+        return [m.short_label for m in _months(self.months)]
 
     @property
     def latest(self) -> pd.Series:
@@ -137,17 +135,13 @@ class SummaryData:
 
     @property
     def escalated(self) -> pd.DataFrame:
-        return self.overdue[self.overdue["移交纪委"] == "是"]
+        return self.overdue[self.overdue["移交纪委"] == YesNo.YES]
 
     @property
     def improved(self) -> pd.DataFrame:
         """Units whose completion rate rose most, best first."""
         known = self.units.dropna(subset=["提升"])
         return known.sort_values(["提升", "单位编码"], ascending=[False, True])
-
-
-def month_label(month: str) -> str:
-    return f"{int(month[5:])}月"
 
 
 @dataclass(frozen=True)
@@ -160,35 +154,22 @@ class PeriodPlan:
     gaps: tuple[str, ...]  # months of the period never run that can no longer be run (a later month was)
 
 
-def month_of(day: dt.date) -> str:
-    return f"{day.year}-{day.month:02d}"
-
-
-def campaign_last_month(campaign: Campaign) -> str:
+def campaign_last_month(campaign: Campaign) -> Month:
     """The campaign's last month: that of the end of rectification or of the work summary's due date."""
-    return month_of(max(campaign.rectification_end, campaign.summary_due))
+    return Month.of(max(campaign.rectification_end, campaign.summary_due))
 
 
-def _month_range(first: str, last: str) -> list[str]:
-    out, (year, mon) = [], (int(first[:4]), int(first[5:]))
-    while f"{year}-{mon:02d}" <= last:
-        out.append(f"{year}-{mon:02d}")
-        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
-    return out
+def _months(texts: Sequence[str]) -> list[Month]:
+    return [Month.parse(m) for m in texts]
 
 
-def _month_end(month: str) -> dt.date:
-    year, mon = int(month[:4]), int(month[5:])
-    return dt.date(year, mon, calendar.monthrange(year, mon)[1])
-
-
-def month_text(months: Sequence[str]) -> str:
-    """``2022年5月、6月``: the year once, then the months."""
+def month_text(months: Sequence[Month]) -> str:
+    """``2022年5月、6月``: the year once, then the months (the year again where it changes)."""
     if not months:
         return ""
-    parts = [f"{int(months[0][:4])}年{int(months[0][5:])}月"]
+    parts = [months[0].label]
     for previous, month in itertools.pairwise(months):
-        parts.append(f"{int(month[5:])}月" if month[:4] == previous[:4] else f"{int(month[:4])}年{int(month[5:])}月")
+        parts.append(month.short_label if month.year == previous.year else month.label)
     return "、".join(parts)
 
 
@@ -205,28 +186,28 @@ def plan_period(campaign: Campaign, run_months: Sequence[str], period: str, as_o
         raise ValueError(f"unknown period {period!r}")
     if not run_months:
         raise SummaryNoData()
-    last = min(month_of(as_of), campaign_last_month(campaign))
+    last = min(Month.of(as_of), campaign_last_month(campaign))
     if period == "half":
-        last = min(last, f"{campaign.year}-{HALF_END_MONTH:02d}")
-    used = [m for m in sorted(run_months) if f"{campaign.year}-01" <= m <= last]
-    first = min([month_of(campaign.problem_list_due), *used[:1]])
-    missing = [m for m in _month_range(first, last) if m not in used]
-    latest = max(run_months)
+        last = min(last, Month(campaign.year, HALF_END_MONTH))
+    used = [m for m in sorted(_months(run_months)) if Month(campaign.year, 1) <= m <= last]
+    first = min([Month.of(campaign.problem_list_due), *used[:1]])
+    missing = [m for m in Month.span(first, last) if m not in used]
+    latest = max(_months(run_months))
     runnable = [m for m in missing if m > latest]
     if runnable:
         raise SummaryNoData(
             "summary-months-not-run",
             period=PERIODS[period],
-            last=month_text([last]),
+            last=last.label,
             months=month_text(runnable),
-            latest=month_text([latest]),
-            commands="；".join(
-                f"make monthly AS_OF={as_of if m == month_of(as_of) else _month_end(m)}" for m in runnable
-            ),
+            latest=latest.label,
+            commands="；".join(f"make monthly AS_OF={as_of if m == Month.of(as_of) else m.last_day}" for m in runnable),
         )
     if not used:
-        raise SummaryNoData("summary-period-empty", period=PERIODS[period], last=month_text([last]))
-    return PeriodPlan(last=last, months=tuple(used), gaps=tuple(m for m in missing if m < latest))
+        raise SummaryNoData("summary-period-empty", period=PERIODS[period], last=last.label)
+    return PeriodPlan(
+        last=str(last), months=tuple(str(m) for m in used), gaps=tuple(str(m) for m in missing if m < latest)
+    )
 
 
 def build(
@@ -290,17 +271,17 @@ def _trend_row(month: str, problems: pd.DataFrame, submissions: pd.DataFrame) ->
     tally = aggregate.counts(problems)
     states = submissions["报送状态"].value_counts()
     return {
-        "月份": month_label(month),
-        **{k: tally[k] for k in ("问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯")},
-        "移交纪委": int((problems["移交纪委"] == "是").sum()),
-        **{s: int(states.get(s, 0)) for s in SUBMISSION_STATES},
+        "月份": Month.parse(month).short_label,
+        **{k: tally[k] for k in COUNT_COLUMNS},
+        "移交纪委": int((problems["移交纪委"] == YesNo.YES).sum()),
+        **{s: int(states.get(s, 0)) for s in SubmissionState.ALL},
     }
 
 
 def _ever_escalated(problems: dict[str, pd.DataFrame]) -> set[str]:
     ids: set[str] = set()
     for frame in problems.values():
-        ids |= set(frame.loc[frame["移交纪委"] == "是", "问题编号"])
+        ids |= set(frame.loc[frame["移交纪委"] == YesNo.YES, "问题编号"])
     return ids
 
 
@@ -331,7 +312,8 @@ def _groups(final: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
         ("专项治理（三项）", final["问题类别"].isin(special)),
     ):
         tally = aggregate.counts(final[mask])
-        rows.append({"类别": name, **{k: tally[k] for k in ("问题数", "已完成", "长期坚持", "完成率", "红灯")}})
+        shown = ("问题数", ProblemStatus.DONE, ProblemStatus.LONG_TERM, "完成率", Light.RED)
+        rows.append({"类别": name, **{k: tally[k] for k in shown}})
     return pd.DataFrame(rows)
 
 
@@ -354,7 +336,7 @@ def _units(
                 "单位": unit.name,
                 "单位编码": unit.code,
                 "类型": unit.kind,
-                **{k: tally[k] for k in ("问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯")},
+                **{k: tally[k] for k in COUNT_COLUMNS if k != Light.YELLOW},
                 "期初完成率": start,
                 "提升": gain,
                 "逾期督办次数": int(sum(red_counts.get(pid, 0) for pid in mine["问题编号"])),
@@ -363,9 +345,9 @@ def _units(
         )
     frame = pd.DataFrame(rows)
     order = frame.assign(_rate=frame["完成率"].fillna(-1.0)).sort_values(
-        ["_rate", "红灯", "单位编码"], ascending=[False, True, True]
+        ["_rate", Light.RED, "单位编码"], ascending=[False, True, True]
     )
-    ranks = _ranks([(r, red) for r, red in zip(order["_rate"], order["红灯"], strict=True)])
+    ranks = _ranks([(r, red) for r, red in zip(order["_rate"], order[Light.RED], strict=True)])
     # a unit with nothing to complete has no rate, so no place (the circular shows "—" too)
     order.insert(0, "排名", [rank if rate >= 0 else math.nan for rank, rate in zip(ranks, order["_rate"], strict=True)])
     return order.drop(columns="_rate").reset_index(drop=True)
@@ -384,7 +366,7 @@ def _unit_rates(campaign: Campaign, problems: dict[str, pd.DataFrame], months: l
     for unit in campaign.units:
         row: dict[str, object] = {"单位": unit.name}
         for m in months:
-            row[month_label(m)] = _rate(problems[m][problems[m]["单位编码"] == unit.code])
+            row[Month.parse(m).short_label] = _rate(problems[m][problems[m]["单位编码"] == unit.code])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -393,14 +375,14 @@ def _overdue(
     final: pd.DataFrame, red_months: dict[str, list[str]], escalate_after: int, problems: dict[str, pd.DataFrame]
 ) -> pd.DataFrame:
     """Every item a run found red in the period: its ladder, whether it went to 纪委, its end."""
-    seen = set().union(*(set(f.loc[f["灯色"] == "红灯", "问题编号"]) for f in problems.values()))
+    seen = set().union(*(set(f.loc[f["灯色"] == Light.RED, "问题编号"]) for f in problems.values()))
     rows = []
     for rec in final[final["问题编号"].isin(seen)].to_dict("records"):
         reds = red_months.get(pair_key(rec["问题编号"], rec["单位编码"]), [])
         count = len(reds)
-        done = rec["完成状态"] == "已完成"
+        done = rec["完成状态"] == ProblemStatus.DONE
         when = rec["完成日期"]
-        ending = f"已完成（{when.month}月{when.day}日）" if done and isinstance(when, dt.date) else "已完成"
+        ending = ProblemStatus.DONE + (f"（{when.month}月{when.day}日）" if done and isinstance(when, dt.date) else "")
         rows.append(
             {
                 "问题编号": rec["问题编号"],
@@ -408,10 +390,10 @@ def _overdue(
                 "问题类别": rec["问题类别"],
                 "具体问题": rec["具体问题"],
                 "完成时限": rec["完成时限"],
-                "首次逾期": month_label(reds[0]) if reds else "",
+                "首次逾期": Month.parse(reds[0]).short_label if reds else "",
                 "督办次数": count,
-                "督办等级": ladder_level(count, escalate_after),
-                "移交纪委": "是" if count >= escalate_after else "否",
+                "督办等级": Ladder.level(count, escalate_after),
+                "移交纪委": YesNo.of(count >= escalate_after),
                 "结果": ending if done else "仍未完成",
             }
         )
@@ -435,7 +417,7 @@ def _returned_files(campaign: Campaign, history: Sequence[MonthHistory]) -> dict
     counts = dict.fromkeys((u.code for u in campaign.units), 0)
     for h in history:
         for r in h.records:
-            if r.outcome == "退回" and r.unit_code in counts:
+            if r.outcome == Outcome.RETURNED and r.unit_code in counts:
                 counts[r.unit_code] += 1
     return counts
 
@@ -446,11 +428,12 @@ def _submission_table(
     rows = []
     for unit in campaign.units:
         row: dict[str, object] = {"单位": unit.name}
-        for m in months:
+        labels = [m.short_label for m in _months(months)]
+        for m, label in zip(months, labels, strict=True):
             sub = submissions[m]
-            row[month_label(m)] = sub.loc[sub["单位编码"] == unit.code, "报送状态"].iloc[0]
-        for state in SUBMISSION_STATES:
-            row[f"{state}次数"] = sum(1 for m in months if row[month_label(m)] == state)
+            row[label] = sub.loc[sub["单位编码"] == unit.code, "报送状态"].iloc[0]
+        for state in SubmissionState.ALL:
+            row[f"{state}次数"] = sum(1 for label in labels if row[label] == state)
         row["退回文件数"] = returned[unit.code]
         rows.append(row)
     return pd.DataFrame(rows)
@@ -474,13 +457,15 @@ def assess(
     w = campaign.assessment
     months = len(submissions)
     summary_state = dict(zip(summaries["单位"], summaries["报送状态"], strict=True)) if summaries is not None else {}
-    summary_cost = {"逾期": w.summary_late, "未报送": w.summary_missing}
+    summary_cost = {SubmissionState.LATE: w.summary_late, SubmissionState.MISSING: w.summary_missing}
     rows = []
     for rec in units.to_dict("records"):
         code = rec["单位编码"]
         summary = summary_state.get(rec["单位"], NOT_DUE)
         on_time = sum(
-            1 for sub in submissions.values() if (sub.loc[sub["单位编码"] == code, "报送状态"] == "按时").any()
+            1
+            for sub in submissions.values()
+            if (sub.loc[sub["单位编码"] == code, "报送状态"] == SubmissionState.ON_TIME).any()
         )
         punctual = on_time / months if months else 0.0
         rate = 1.0 if pd.isna(rec["完成率"]) else float(rec["完成率"])
@@ -515,12 +500,12 @@ def work_summaries(campaign: Campaign, records: Sequence[AuditRecord]) -> pd.Dat
     """工作总结: per unit the first summary received, 按时 (by ``summary_due``) / 逾期 / 未报送."""
     rows = []
     for unit in campaign.units:
-        mine = [r for r in records if r.unit_code == unit.code and r.outcome == WORK_SUMMARY]
+        mine = [r for r in records if r.unit_code == unit.code and r.outcome == Outcome.WORK_SUMMARY]
         if mine:
             first = min(mine, key=lambda r: r.received_at)
             received = dt.datetime.fromisoformat(first.received_at)
-            state = "按时" if received.date() <= campaign.summary_due else "逾期"
+            state = SubmissionState.ON_TIME if received.date() <= campaign.summary_due else SubmissionState.LATE
             rows.append({"单位": unit.name, "文件名": first.file_name, "接收时间": received, "报送状态": state})
         else:
-            rows.append({"单位": unit.name, "文件名": "", "接收时间": None, "报送状态": "未报送"})
+            rows.append({"单位": unit.name, "文件名": "", "接收时间": None, "报送状态": SubmissionState.MISSING})
     return pd.DataFrame(rows, columns=["单位", "文件名", "接收时间", "报送状态"])

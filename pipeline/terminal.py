@@ -17,9 +17,15 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline.messages import Message, render_text
+from pipeline.model import Light, MatterStatus, Outcome, ProblemStatus, SubmissionState, YesNo
 from pipeline.run import FileOutcome, RunResult
 
-OUTCOME_STYLE = {"通过": "green", "退回": "red", "重复": "yellow", "总结": "cyan"}
+OUTCOME_STYLE = {
+    Outcome.PASSED: "green",
+    Outcome.RETURNED: "red",
+    Outcome.DUPLICATE: "yellow",
+    Outcome.WORK_SUMMARY: "cyan",
+}
 NOTES_SHOWN = 3  # warnings and errors shown per file; the rest are in 总台账's 校验结果
 FILE_INDENT = "  "
 NOTE_BULLET = "· "
@@ -107,16 +113,20 @@ def print_chase(console: Any, result: RunResult) -> None:
         return
     subs = result.report.submissions
     by_status = {
-        status: [str(n) for n in subs.loc[subs["报送状态"] == status, "单位"]]
-        for status in ("按时", "逾期", "退回", "未报送")
+        status: [str(n) for n in subs.loc[subs["报送状态"] == status, "单位"]] for status in SubmissionState.ALL
     }
-    counts = {"on_time": "按时", "late": "逾期", "returned": "退回", "missing": "未报送"}
+    counts = {
+        "on_time": SubmissionState.ON_TIME,
+        "late": SubmissionState.LATE,
+        "returned": SubmissionState.RETURNED,
+        "missing": SubmissionState.MISSING,
+    }
     console.print(render_text("run-submissions", {k: len(by_status[v]) for k, v in counts.items()}))
     names = [str(n) for n in subs["单位"]]
     for code, units, style in (
-        ("run-chase-missing", by_status["未报送"], "red"),
-        ("run-chase-returned", by_status["退回"], "red"),
-        ("run-chase-late", by_status["逾期"], "yellow"),
+        ("run-chase-missing", by_status[SubmissionState.MISSING], "red"),
+        ("run-chase-returned", by_status[SubmissionState.RETURNED], "red"),
+        ("run-chase-late", by_status[SubmissionState.LATE], "yellow"),
         ("run-chase-twice", result.report.missing_twice, "red"),
     ):
         if units:
@@ -126,10 +136,15 @@ def print_chase(console: Any, result: RunResult) -> None:
 
 def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
     report = result.report
-    counts = {k: sum(1 for f in result.files if f.outcome == k) for k in ("通过", "退回", "重复", "总结")}
-    summaries = render_text("run-done-summaries", {"count": counts["总结"]}) if counts["总结"] else ""
+    counts = {k: sum(1 for f in result.files if f.outcome == k) for k in OUTCOME_STYLE}
+    summaries = counts[Outcome.WORK_SUMMARY]
     done = {"month": result.month, "as_of": f"{result.as_of:%Y-%m-%d}", "files": len(result.files)}
-    done |= {"passed": counts["通过"], "returned": counts["退回"], "duplicates": counts["重复"], "summaries": summaries}
+    done |= {
+        "passed": counts[Outcome.PASSED],
+        "returned": counts[Outcome.RETURNED],
+        "duplicates": counts[Outcome.DUPLICATE],
+        "summaries": render_text("run-done-summaries", {"count": summaries}) if summaries else "",
+    }
     _print(console, "", render_text("run-done", done), style="bold")
     if result.files and not brief:
         print_files(console, result.files)
@@ -153,8 +168,10 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
         print_chase(console, result)
     if report is not None:
         p = report.problems
-        figures = {"total": len(p), "done": (p["完成状态"] == "已完成").sum(), "red": (p["灯色"] == "红灯").sum()}
-        figures |= {"yellow": (p["灯色"] == "黄灯").sum(), "escalated": (p["移交纪委"] == "是").sum()}
+        lights = p["灯色"]
+        figures = {"total": len(p), "done": (p["完成状态"] == ProblemStatus.DONE).sum()}
+        figures |= {"red": (lights == Light.RED).sum(), "yellow": (lights == Light.YELLOW).sum()}
+        figures |= {"escalated": (p["移交纪委"] == YesNo.YES).sum()}
         console.print(render_text("run-ledger", figures))
     print_matters(console, result, brief)
     if result.reused:
@@ -176,8 +193,8 @@ def print_matters(console: Any, result: RunResult, brief: bool = False) -> None:
     ledger = result.report.ledgers.get("matter") if result.report is not None else None
     if ledger is not None:
         items = ledger.items
-        figures = {"total": len(items), "done": (items["办理状态"] == "已办结").sum()}
-        figures |= {"red": (items["灯色"] == "红灯").sum(), "escalated": (items["移交纪委"] == "是").sum()}
+        figures = {"total": len(items), "done": (items["办理状态"] == MatterStatus.DONE).sum()}
+        figures |= {"red": (items["灯色"] == Light.RED).sum(), "escalated": (items["移交纪委"] == YesNo.YES).sum()}
         console.print(render_text("run-matters", figures))
 
 

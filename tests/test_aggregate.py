@@ -17,8 +17,8 @@ from conftest import GOOD_ROWS, write_list
 from pipeline import aggregate, run
 from pipeline.config import Campaign
 from pipeline.kinds import PROBLEM
-from pipeline.normalize import LONG_TERM
-from pipeline.report import LADDER_TOP, MonthReport, ladder_level
+from pipeline.model import LONG_TERM, Ladder
+from pipeline.report import MonthReport
 from pipeline.storage.ledger import AuditRecord, Store, pair_key
 from pipeline.vocab import load_vocabulary
 from pipeline.workdays import add_workdays, workdays_between
@@ -139,10 +139,10 @@ def test_reply_by(as_of: dt.date, n: int, expected: tuple[dt.date, bool]) -> Non
 # --- the ladder and 移交纪委 -----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("count", "escalate_after", "level"),
-    [(0, 3, ""), (1, 3, "蓝色督办"), (2, 3, "橙色督办"), (3, 3, LADDER_TOP), (7, 3, LADDER_TOP), (2, 2, LADDER_TOP)],
+    [(0, 3, ""), (1, 3, "蓝色督办"), (2, 3, "橙色督办"), (3, 3, Ladder.RED), (7, 3, Ladder.RED), (2, 2, Ladder.RED)],
 )
 def test_ladder_level(count: int, escalate_after: int, level: str) -> None:
-    assert ladder_level(count, escalate_after) == level
+    assert Ladder.level(count, escalate_after) == level
 
 
 LEDGER_CASES = [

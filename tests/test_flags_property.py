@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from pipeline import aggregate
 from pipeline.kinds import PROBLEM
-from pipeline.normalize import LONG_TERM
+from pipeline.model import LONG_TERM
 from pipeline.storage.ledger import Store
 from pipeline.workdays import is_workday, workdays_between
 

@@ -21,9 +21,10 @@ from docx import Document
 from pipeline import run
 from pipeline.ingest import read_file
 from pipeline.kinds import ITEM_KINDS, MATTER, PROBLEM, REGISTER_FILE
+from pipeline.model import ProblemStatus
 from pipeline.outputs.feedback import ERROR_FILL
 from pipeline.validate import schema
-from pipeline.vocab import COLUMNS, REQUIRED, STATUSES, load_vocabulary
+from pipeline.vocab import COLUMNS, REQUIRED, load_vocabulary
 
 REGISTER_HEADERS = ("编号", "交办日期", "交办领导", "事项内容", "承办单位", "办理时限")
 MATTER_HEADERS = ("编号", "事项内容", "办理时限", "办理进展", "办理状态", "办结日期")
@@ -139,7 +140,7 @@ def paragraphs(path: Path) -> str:
 
 
 def test_the_problem_kind_is_declared_from_what_exists() -> None:
-    assert (PROBLEM.columns, PROBLEM.required, PROBLEM.statuses) == (COLUMNS, REQUIRED, STATUSES)
+    assert (PROBLEM.columns, PROBLEM.required, PROBLEM.statuses) == (COLUMNS, REQUIRED, ProblemStatus.ALL)
     assert schema(PROBLEM).name == "问题清单"
     assert MATTER in ITEM_KINDS and schema(MATTER).name == "交办事项"
     lookup = MATTER.header_lookup(load_vocabulary())

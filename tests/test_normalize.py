@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from pipeline.normalize import LONG_TERM, Invalid, parse_category, parse_date, parse_status
+from pipeline.model import LONG_TERM
+from pipeline.normalize import Invalid, parse_category, parse_date, parse_status
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()

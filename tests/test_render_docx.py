@@ -378,6 +378,12 @@ def test_formatting_helpers() -> None:
     assert documents.notice_filename("a/b:c") == "a／b：c.docx"
 
 
+@pytest.mark.parametrize("value", [None, math.nan, pd.NA, pd.NaT], ids=["None", "nan", "NA", "NaT"])
+def test_a_missing_value_is_written_as_nothing(value: object) -> None:
+    """A cell pandas left empty (NaN, NA, NaT) reads as nothing in a document, never "NaT"."""
+    assert documents.clean(value) == ""
+
+
 @pytest.mark.parametrize("name", ["circular", "notice", "escalation"])
 def test_every_run_names_its_east_asian_font(report: MonthReport, tmp_path: Path, name: str) -> None:
     """Word on the office PC picks the official fonts only where a run (or its style) names them

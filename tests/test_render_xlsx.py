@@ -14,9 +14,10 @@ from test_render_docx import ODD_UNIT, make_report
 from pipeline import layout, run
 from pipeline.config import Campaign
 from pipeline.ingest import identify_unit, read_file
+from pipeline.model import ProblemStatus
 from pipeline.outputs import workbooks
 from pipeline.report import LEDGER_COLUMNS, MonthReport
-from pipeline.vocab import STATUSES, load_vocabulary
+from pipeline.vocab import load_vocabulary
 
 # Submitted text that Excel would take for a formula or a link if written carelessly.
 HOSTILE = {
@@ -251,7 +252,7 @@ def test_template_locks_the_problem_and_opens_progress(tmp_path: Path) -> None:
     status = next(
         dv for dv in ws.data_validations.dataValidation if dv.type == "list" and "整改中" in (dv.formula1 or "")
     )
-    assert status.formula1 == '"' + ",".join(STATUSES) + '"'
+    assert status.formula1 == '"' + ",".join(ProblemStatus.ALL) + '"'
     status_letter = openpyxl.utils.get_column_letter(cols["完成状态"])
     assert str(status.sqref) == f"{status_letter}{first}:{status_letter}{first + 3 + workbooks.BLANK_ROWS - 1}"
     category = next(dv for dv in ws.data_validations.dataValidation if "办事难" in (dv.formula1 or ""))

@@ -19,7 +19,8 @@ from demo_campaign.sample import SampleMonth, write_sample_campaign
 from pipeline import layout
 from pipeline.config import Campaign, load_campaign
 from pipeline.ingest import read_file, should_skip
-from pipeline.vocab import OPEN_STATUSES, REQUIRED, load_vocabulary
+from pipeline.model import ProblemStatus
+from pipeline.vocab import REQUIRED, load_vocabulary
 
 YEAR = 2022
 
@@ -312,7 +313,7 @@ def test_progress_changes_month_to_month(files: dict[str, dict[str, Received]]) 
             old = {r["问题编号"]: r for r in before.rows}
             for row in now.rows:
                 prev = old.get(row["问题编号"])
-                if prev and row["完成状态"] in OPEN_STATUSES and prev["完成状态"] in OPEN_STATUSES:
+                if prev and row["完成状态"] in ProblemStatus.OPEN and prev["完成状态"] in ProblemStatus.OPEN:
                     assert row["整改进展"] != prev["整改进展"], (now.path, row["问题编号"])
 
 
@@ -337,7 +338,7 @@ def test_at_least_two_items_overdue_from_may_to_july(
             for f in files[month].values()
             for r in f.rows
             if r["问题编号"]
-            and r["完成状态"] in OPEN_STATUSES
+            and r["完成状态"] in ProblemStatus.OPEN
             and (d := _day(r["完成时限"], f.filled_on))
             and d < as_of[month]
         }

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.model import LONG_TERM, Month, Outcome, ProblemStatus
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 YEAR = 2022
@@ -134,7 +136,7 @@ def unit_problems(rng: random.Random, unit: CountyUnit, rows: int, texts: Sequen
         description = f"{text.problem.format(**fill)}（第{i + 1}项）"
         fate = "red" if i < reds else rng.choice(("done", "doing", "doing", "long" if text.long_term else "doing"))
         if fate == "long":
-            deadline: Any = "长期坚持"
+            deadline: Any = LONG_TERM
         elif fate == "red":
             deadline = dt.date(YEAR, 4, rng.randint(5, 25))
         else:
@@ -223,7 +225,7 @@ def write_county(folder: Path, n_units: int, rows: int) -> tuple[list[CountyUnit
                 p.person,
                 p.deadline,
                 p.steps[0],
-                "整改中",
+                ProblemStatus.IN_PROGRESS,
                 None,
                 "",
             ]
@@ -231,7 +233,7 @@ def write_county(folder: Path, n_units: int, rows: int) -> tuple[list[CountyUnit
         ]
         for row, p in zip(march_rows, problems, strict=True):
             if p.fate == "long":
-                row[9] = "长期坚持"
+                row[9] = ProblemStatus.LONG_TERM
         path = march / f"附件2：{unit.name}干部作风整顿问题清单.xlsx"
         _write_sheet(path, unit, "xx县", got_march.date(), march_rows, None)
         _stamp(path, got_march)
@@ -239,11 +241,11 @@ def write_county(folder: Path, n_units: int, rows: int) -> tuple[list[CountyUnit
         april_rows = []
         for i, p in enumerate(problems):
             pid = f"{unit.code}-{i + 1:03d}"
-            status, progress, done_on = "整改中", p.steps[min(1, len(p.steps) - 1)], None
+            status, progress, done_on = ProblemStatus.IN_PROGRESS, p.steps[min(1, len(p.steps) - 1)], None
             if p.fate == "done":
-                status, progress, done_on = "已完成", p.done_text, dt.date(YEAR, 4, 12)
+                status, progress, done_on = ProblemStatus.DONE, p.done_text, dt.date(YEAR, 4, 12)
             elif p.fate == "long":
-                status = "长期坚持"
+                status = ProblemStatus.LONG_TERM
             elif p.fate == "red":
                 progress = p.steps[0] + "，正在推进"
             april_rows.append(
@@ -262,7 +264,7 @@ def write_county(folder: Path, n_units: int, rows: int) -> tuple[list[CountyUnit
                     "",
                 ]
             )
-        name = f"{unit.name}{APRIL[5:].lstrip('0')}月整改进展.xlsx"
+        name = f"{unit.name}{Month.parse(APRIL).short_label}整改进展.xlsx"
         if n in defective:
             _spoil(april_rows, DEFECTS[len(returned) % len(DEFECTS)], units[(n + 1) % len(units)])
             returned.append(name)
@@ -281,7 +283,7 @@ def _spoil(rows: list[list[Any]], defect: str, other: CountyUnit) -> None:
     elif defect == "required":
         rows[7][4] = None
     elif defect == "missing":
-        open_rows = [i for i, r in enumerate(rows) if r[9] != "已完成"]
+        open_rows = [i for i, r in enumerate(rows) if r[9] != ProblemStatus.DONE]
         del rows[open_rows[-1]]
     else:
         rows[9][1] = f"{other.code}-010"
@@ -322,8 +324,9 @@ def run_monthly(label: str, data: Path, as_of: dt.date, files: int) -> Run:
         raise SystemExit(f"{label}: monthly exited {proc.returncode}\n{stderr}")
     timings = json.loads(timings_path.read_text(encoding="utf-8")) if timings_path.stat().st_size else {}
     timings_path.unlink()
-    month_dir = data / "out" / f"{as_of.year}-{as_of.month:02d}"
-    returned = len(list((month_dir / "退回").glob("*.xlsx"))) if (month_dir / "退回").exists() else 0
+    month_dir = data / "out" / str(Month.of(as_of))
+    feedback = month_dir / Outcome.RETURNED  # 退回/: a feedback workbook per returned file
+    returned = len(list(feedback.glob("*.xlsx"))) if feedback.exists() else 0
     notices = len(list((month_dir / "督办通知单").glob("*.docx"))) if (month_dir / "督办通知单").exists() else 0
     return Run(label, files, wall, usage.ru_maxrss / 1024, timings, returned, notices)
 

@@ -20,6 +20,7 @@ import pandas as pd
 from demo_campaign.sample import Grid, write_grids_xlsx
 from pipeline import layout
 from pipeline.ingest import read_file
+from pipeline.model import ProblemStatus
 from pipeline.vocab import load_vocabulary
 
 ROW = (
@@ -30,7 +31,7 @@ ROW = (
     "陈芳",
     dt.datetime(2022, 6, 30),
     "已开展培训两次，群众评议正在进行",
-    "整改中",
+    ProblemStatus.IN_PROGRESS,
     None,
     "",
 )

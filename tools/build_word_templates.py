@@ -29,6 +29,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+from pipeline.model import Light, ProblemStatus
 from pipeline.outputs.documents import page_number, page_numbers
 
 FANGSONG = "仿宋_GB2312"
@@ -511,10 +512,10 @@ def build_circular() -> DocumentObject:
             ("排名", "r.rank", 13),
             ("单位", "r.unit", 43),
             ("问题数", "r.total", 16),
-            ("已完成", "r.done", 16),
+            (ProblemStatus.DONE, "r.done", 16),
             ("完成率", "r.rate", 20),
-            ("红灯", "r.red", 14),
-            ("黄灯", "r.yellow", 14),
+            (Light.RED, "r.red", 14),
+            (Light.YELLOW, "r.yellow", 14),
             ("较上月", "r.change", 20),
         ],
         total=[

@@ -29,27 +29,26 @@ from docxtpl import DocxTemplate, Listing, RichText
 from pipeline import textsafe
 from pipeline.atomic import write_atomic, write_bytes
 from pipeline.filenames import output_path, safe_name
-from pipeline.report import LADDER_TOP, MonthReport, as_date, ladder_level
+from pipeline.model import Ladder, Light, MatterStatus, Month, ProblemStatus, SubmissionState, is_missing
+from pipeline.report import MonthReport, as_date
 from pipeline.workdays import add_workdays
 
 CIRCULAR_TEMPLATE = "通报.docx"
 NOTICE_TEMPLATE = "督办通知单.docx"
 ESCALATION_TEMPLATE = "移交纪委清单.docx"
 
-RED, YELLOW = "红灯", "黄灯"
 DASH = "—"
-# 三色督办, lowest first: level -> character style id in the templates.
-LADDER_ORDER: tuple[str, ...] = ("蓝色督办", "橙色督办", LADDER_TOP)
+# 三色督办, lowest first (Ladder.ALL): level -> character style id in the templates.
 LADDER_STYLE: dict[str, str] = {
-    "蓝色督办": "LadderBlue",
-    "橙色督办": "LadderOrange",
-    LADDER_TOP: "LadderRed",
+    Ladder.BLUE: "LadderBlue",
+    Ladder.ORANGE: "LadderOrange",
+    Ladder.RED: "LadderRed",
 }
 # Follows the level's name on a notice: "督办等级：橙色督办（第二次督办，警示）。…"
 LADDER_MEANING: dict[str, str] = {
-    "蓝色督办": "（第一次督办，提醒）。请立即组织整改，按期销号。",
-    "橙色督办": "（第二次督办，警示）。请你单位主要负责同志亲自过问，限期整改到位。",
-    LADDER_TOP: "（经多次督办仍未落实）。标注红色督办的问题已按规定移交镇纪委督查问效。",
+    Ladder.BLUE: "（第一次督办，提醒）。请立即组织整改，按期销号。",
+    Ladder.ORANGE: "（第二次督办，警示）。请你单位主要负责同志亲自过问，限期整改到位。",
+    Ladder.RED: "（经多次督办仍未落实）。标注红色督办的问题已按规定移交镇纪委督查问效。",
 }
 # The red 发文机关标志: 36 pt where it fits the 156 mm type area, condensed (not below 60 %)
 # and then smaller where the office name is long.
@@ -106,7 +105,7 @@ def change_points(value: object) -> str:
 
 def clean(value: object) -> str:
     """Text for a cell or sentence: whitespace and line breaks folded, control characters gone."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     text = textsafe.xml_text(_CONTROL.sub("", str(value)))
     return " ".join(text.split())
@@ -254,11 +253,6 @@ def _common(report: MonthReport) -> dict[str, Any]:
     }
 
 
-def _next_month(month: str) -> str:
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{year + mon // 12}-{mon % 12 + 1:02d}"
-
-
 def _unit_order(report: MonthReport) -> dict[str, int]:
     order = {u.name: i for i, u in enumerate(report.campaign.units)}
     for name in report.units.get("单位", pd.Series(dtype=object)):
@@ -270,12 +264,12 @@ def _level_of(row: pd.Series, escalate_after: int) -> str:
     level = clean(row.get("督办等级", ""))
     if level in LADDER_STYLE:
         return level
-    return ladder_level(_int(row.get("督办次数")), escalate_after) or LADDER_ORDER[0]
+    return Ladder.level(_int(row.get("督办次数")), escalate_after) or Ladder.BLUE
 
 
 def _highest(levels: Iterable[str]) -> str:
-    ranks = [LADDER_ORDER.index(lv) for lv in levels if lv in LADDER_ORDER]
-    return LADDER_ORDER[max(ranks)] if ranks else LADDER_ORDER[0]
+    ranks = [Ladder.ALL.index(lv) for lv in levels if lv in Ladder.ALL]
+    return Ladder.ALL[max(ranks)] if ranks else Ladder.BLUE
 
 
 def _item_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any]:
@@ -312,12 +306,12 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
     status = problems["完成状态"] if "完成状态" in problems else pd.Series(dtype=object)
     lights = problems["灯色"] if "灯色" in problems else pd.Series(dtype=object)
     total = len(problems)
-    done = int((status == "已完成").sum())
-    doing = int((status == "整改中").sum())
-    todo = int((status == "未启动").sum())
-    longterm = int((status == "长期坚持").sum())
-    red = int((lights == RED).sum())
-    yellow = int((lights == YELLOW).sum())
+    done = int((status == ProblemStatus.DONE).sum())
+    doing = int((status == ProblemStatus.IN_PROGRESS).sum())
+    todo = int((status == ProblemStatus.NOT_STARTED).sum())
+    longterm = int((status == ProblemStatus.LONG_TERM).sum())
+    red = int((lights == Light.RED).sum())
+    yellow = int((lights == Light.YELLOW).sum())
     rate = _rate(done, total - longterm)
     as_of = cn_date(report.as_of)
     ctx["overview_text"] = _overview_text(report, as_of, total, _parts(done, doing, todo, longterm), rate, longterm)
@@ -340,15 +334,19 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
     ctx["overdue_text"] = _overdue_text(rows, as_of)
     ctx["escalation_text"] = _escalation_sentence(report)
     ctx.update(_matter_section(report))
-    next_month = _next_month(report.month)
-    ctx["next_due_text"] = cn_date(campaign.due_date(next_month))
+    ctx["next_due_text"] = cn_date(campaign.due_date(Month.parse(report.month).next))
     return ctx
 
 
 def _parts(done: int, doing: int, todo: int, longterm: int) -> list[str]:
     """``已完成3个``, then the other statuses that have items."""
-    parts = [f"已完成{done}个"]
-    return parts + [f"{label}{n}个" for label, n in (("整改中", doing), ("未启动", todo), ("长期坚持", longterm)) if n]
+    parts = [f"{ProblemStatus.DONE}{done}个"]
+    others = (
+        (ProblemStatus.IN_PROGRESS, doing),
+        (ProblemStatus.NOT_STARTED, todo),
+        (ProblemStatus.LONG_TERM, longterm),
+    )
+    return parts + [f"{label}{n}个" for label, n in others if n]
 
 
 def _roster(report: MonthReport) -> tuple[list[str], list[str]]:
@@ -413,15 +411,15 @@ def _category_text(categories: pd.DataFrame) -> str:
     main, special = [], []
     for _, row in used.iterrows():
         name = clean(row["问题类别"])
-        figure = f"{_count(row['问题数'])}个，已完成{_count(row.get('已完成'))}个"
-        longterm = _int(row.get("长期坚持"))
+        figure = f"{_count(row['问题数'])}个，已完成{_count(row.get(ProblemStatus.DONE))}个"
+        longterm = _int(row.get(ProblemStatus.LONG_TERM))
         if _number(row.get("完成率")) is None:
             figure += "（均为长期坚持类）"
         else:  # the rate leaves 长期坚持 items out: say so where it is not 已完成 ÷ 问题数
             figure += f"，完成率{percent(row.get('完成率'))}"
             if longterm:
                 figure += f"（长期坚持类{longterm}个不计入）"
-        reds = _int(row.get("红灯"))
+        reds = _int(row.get(Light.RED))
         if reds:
             figure += f"，红灯{reds}个"
         if bool(row.get("专项治理", False)):
@@ -444,38 +442,34 @@ def _submission_text(report: MonthReport) -> str:
     order = _unit_order(report)
     subs = subs.assign(_o=subs["单位"].map(lambda n: order.get(str(n), len(order))))
     subs = subs.sort_values("_o", kind="stable")
-    groups = {s: subs.loc[subs["报送状态"] == s, "单位"].tolist() for s in ("按时", "逾期", "退回", "未报送")}
+    groups = {s: subs.loc[subs["报送状态"] == s, "单位"].tolist() for s in SubmissionState.ALL}
+    on_time, late, returned, missing = (groups[s] for s in SubmissionState.ALL)
     n_all = len(subs)
-    received = len(groups["按时"]) + len(groups["逾期"]) + len(groups["退回"])
-    due = report.campaign.problem_list_due
-    what = "问题清单" if report.month == f"{due.year}-{due.month:02d}" else "问题整改进展"
+    received = len(on_time) + len(late) + len(returned)
+    what = "问题清单" if Month.parse(report.month) == Month.of(report.campaign.problem_list_due) else "问题整改进展"
     if n_all == 1:
         name, state = clean(subs["单位"].iloc[0]), str(subs["报送状态"].iloc[0])
         said = {
-            "按时": f"按时报送了{what}。",
-            "逾期": f"逾期报送了{what}，要严格按时限报送。",
-            "退回": f"报送的{what}因填报不规范被退回修改，要按要求尽快补报。",
+            SubmissionState.ON_TIME: f"按时报送了{what}。",
+            SubmissionState.LATE: f"逾期报送了{what}，要严格按时限报送。",
+            SubmissionState.RETURNED: f"报送的{what}因填报不规范被退回修改，要按要求尽快补报。",
         }
         return f"本月应报送单位1个，{name}" + said.get(state, f"截至{cn_date(report.as_of)}未报送{what}，请尽快报送。")
-    if len(groups["按时"]) == n_all:
+    if len(on_time) == n_all:
         return f"本月应报送单位{n_all}个，{n_all}个单位均按时报送了{what}。"
     if received == 0:
         return f"本月应报送单位{n_all}个，截至{cn_date(report.as_of)}均未报送{what}，请各单位尽快报送。"
     first = f"本月应报送单位{n_all}个，共收到{received}个单位报送的{what}。"
     details = []
-    if groups["按时"]:
-        details.append(f"按时报送{len(groups['按时'])}个")
-    for key, label in (
-        ("逾期", "逾期报送"),
-        ("退回", "因填报不规范被退回修改"),
-        ("未报送", "未报送"),
-    ):
-        if groups[key]:
-            details.append(f"{label}{len(groups[key])}个：{_names(groups[key])}")
+    if on_time:
+        details.append(f"按时报送{len(on_time)}个")
+    for names, label in ((late, "逾期报送"), (returned, "因填报不规范被退回修改"), (missing, SubmissionState.MISSING)):
+        if names:
+            details.append(f"{label}{len(names)}个：{_names(names)}")
     text = first + "其中，" + "；".join(details) + "。"
-    if groups["退回"] or groups["未报送"]:
+    if returned or missing:
         text += "被退回和未报送的单位要按要求尽快补报，确保问题清单真实、完整、规范。"
-    elif groups["逾期"]:
+    elif late:
         text += "逾期报送的单位要严格按时限报送。"
     return text
 
@@ -498,11 +492,11 @@ def _unit_rows(report: MonthReport) -> list[dict[str, Any]]:
                 "rank": DASH if rank is None or unrated else str(int(rank)),
                 "unit": clean(row.get("单位")),
                 "total": _count(row.get("问题数")),
-                "done": _count(row.get("已完成")),
+                "done": _count(row.get(ProblemStatus.DONE)),
                 "rate": percent(row.get("完成率")),
                 "rate_value": _number(row.get("完成率")),
-                "red": _count(row.get("红灯")),
-                "yellow": _count(row.get("黄灯")),
+                "red": _count(row.get(Light.RED)),
+                "yellow": _count(row.get(Light.YELLOW)),
                 "change": change_points(row.get("较上月")),
             }
         )
@@ -583,7 +577,7 @@ def _overdue_text(rows: list[dict[str, Any]], as_of: str) -> str:
     if not rows:
         return f"截至{as_of}，全镇无逾期未完成（红灯）问题。"
     units = list(dict.fromkeys(r["unit"] for r in rows))
-    by_level = {lv: sum(1 for r in rows if r["level_name"] == lv) for lv in LADDER_ORDER}
+    by_level = {lv: sum(1 for r in rows if r["level_name"] == lv) for lv in Ladder.ALL}
     levels = "、".join(f"{lv}{n}个" for lv, n in by_level.items() if n)
     return (
         f"截至{as_of}，全镇共有逾期未完成（红灯）问题{len(rows)}个，涉及{len(units)}个单位，"
@@ -638,14 +632,15 @@ def _matter_section(report: MonthReport) -> dict[str, Any]:
     items = ledger.items
     status = items["办理状态"]
     total = len(items)
-    done = int((status == "已办结").sum())
-    doing = int((status == "办理中").sum())
-    todo = int((status == "未启动").sum())
+    done = int((status == MatterStatus.DONE).sum())
+    doing = int((status == MatterStatus.IN_PROGRESS).sum())
+    todo = int((status == MatterStatus.NOT_STARTED).sum())
     units = {c for c in ledger.pairs["单位编码"]}
-    red = int((items["灯色"] == RED).sum())
+    red = int((items["灯色"] == Light.RED).sum())
     late_done = ledger.finished_late
     as_of = cn_date(report.as_of)
-    parts = [f"已办结{done}件"] + [f"{label}{n}件" for label, n in (("办理中", doing), ("未启动", todo)) if n]
+    others = ((MatterStatus.IN_PROGRESS, doing), (MatterStatus.NOT_STARTED, todo))
+    parts = [f"{MatterStatus.DONE}{done}件"] + [f"{label}{n}件" for label, n in others if n]
     text = (
         f"镇干部作风整顿办对主要领导批示、交办事项进行了梳理汇总。截至{as_of}，共有交办事项{total}件，"
         f"涉及{len(units)}个承办单位，其中" + "，".join(parts) + f"，办结率{percent(_rate(done, total))}"
@@ -701,7 +696,7 @@ def _unit_matter_rows(report: MonthReport, unit_name: str) -> list[dict[str, Any
 
 def notice_units(report: MonthReport) -> list[str]:
     """The units with red items, in roster order."""
-    red = report.problems[report.problems["灯色"] == RED]
+    red = report.problems[report.problems["灯色"] == Light.RED]
     order = _unit_order(report)
     names = {clean(n) for n in red["填报单位"]}
     for ledger in report.ledgers.values():  # units with red assigned matters are pressed too

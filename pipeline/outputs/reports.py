@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,9 +29,11 @@ from pipeline import textsafe
 from pipeline.atomic import write_atomic
 from pipeline.filenames import output_path, safe_name
 from pipeline.messages import render_text
+from pipeline.model import Light, MatterStatus, Month, ProblemStatus, SubmissionState, YesNo, is_missing
 from pipeline.outputs.documents import change_points, cn_date, cn_date_short, page_numbers, percent, signature_indents
 from pipeline.outputs.workbooks import _Formats, new_workbook, row_height, write_table
-from pipeline.summary import ASSESSMENT_COLUMNS, SUBMISSION_STATES, SummaryData, month_text, summary_counts
+from pipeline.report import COUNT_COLUMNS
+from pipeline.summary import ASSESSMENT_COLUMNS, SummaryData, summary_counts
 
 REPORT_NAME = "{year}年{period}工作情况报告.docx"
 WORKBOOK_NAME = "汇总.xlsx"
@@ -55,11 +56,24 @@ PAGE_NO_FONT = "宋体"
 TITLE_PT, BODY_PT, TABLE_PT, PITCH_PT, PAGE_NO_PT = 22.0, 16.0, 10.5, 28.9, 14.0  # 2号, 3号, 五号, 4号
 TYPE_WIDTH_MM = 156.0  # the type area: 210 mm less the 28 and 26 mm margins
 CHART_WIDTH_MM = 150
-STATE_MARKS = {"按时": "√", "逾期": "迟", "退回": "退", "未报送": "×"}
-STATE_LEGEND = {"按时": "按时报送", "逾期": "逾期报送", "退回": "被退回后未再报送", "未报送": "未报送"}
 NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
-STATE_COLOURS = {"按时": "#70AD47", "逾期": "#FFC000", "退回": "#ED7D31", "未报送": "#C00000"}
-STATUS_COLOURS = {"已完成": "#70AD47", "整改中": "#5B9BD5", "未启动": "#C00000", "长期坚持": "#A5A5A5"}
+# 报送状态 in the reports: its mark in the month-by-month table, what the mark means, its chart colour
+_STATE_SHOWN: dict[str, tuple[str, str, str]] = {
+    SubmissionState.ON_TIME: ("√", "按时报送", "#70AD47"),
+    SubmissionState.LATE: ("迟", "逾期报送", "#FFC000"),
+    SubmissionState.RETURNED: ("退", "被退回后未再报送", "#ED7D31"),
+    SubmissionState.MISSING: ("×", SubmissionState.MISSING, "#C00000"),
+}
+STATE_MARKS = {state: shown[0] for state, shown in _STATE_SHOWN.items()}
+STATE_LEGEND = {state: shown[1] for state, shown in _STATE_SHOWN.items()}
+STATE_COLOURS = {state: shown[2] for state, shown in _STATE_SHOWN.items()}
+# the statuses in the trend chart, bottom up, with their colours
+STATUS_COLOURS = {
+    ProblemStatus.DONE: "#70AD47",
+    ProblemStatus.IN_PROGRESS: "#5B9BD5",
+    ProblemStatus.NOT_STARTED: "#C00000",
+    ProblemStatus.LONG_TERM: "#A5A5A5",
+}
 CN_NUMBERS = "一二三四五六七八九十"
 
 
@@ -171,7 +185,7 @@ def _submission_chart(plt: Any, data: SummaryData) -> bytes:
     trend = data.trend
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     bottom = [0] * len(trend)
-    for state in SUBMISSION_STATES:
+    for state in SubmissionState.ALL:
         values = trend[state].tolist()
         ax.bar(trend["月份"], values, bottom=bottom, color=STATE_COLOURS[state], label=state, width=0.6)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
@@ -372,24 +386,26 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
 
     section += 1
     w.heading(section, "总体进展")
-    total, lasting = int(latest["问题数"]), int(latest["长期坚持"])
+    total, lasting = int(latest["问题数"]), int(latest[ProblemStatus.LONG_TERM])
     w.body(
         f"截至{as_of}，{_listed(data)}共查摆问题{total}个"
         + (f"，其中长期坚持{lasting}个；需限期完成的{total - lasting}个中，" if lasting else "，")
-        + f"已完成{int(latest['已完成'])}个，整改中{int(latest['整改中'])}个，未启动{int(latest['未启动'])}个，"
+        + "，".join(
+            f"{status}{int(latest[status])}个"
+            for status in (ProblemStatus.DONE, ProblemStatus.IN_PROGRESS, ProblemStatus.NOT_STARTED)
+        )
+        + "，"
         + _rate_clause(latest["完成率"], first["完成率"], first["月份"])
-        + f"红灯{int(latest['红灯'])}个，黄灯{int(latest['黄灯'])}个。"
+        + f"红灯{int(latest[Light.RED])}个，黄灯{int(latest[Light.YELLOW])}个。"
     )
-    trend_table = data.trend[
-        ["月份", "问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯", "移交纪委"]
-    ]
+    trend_table = data.trend[["月份", *COUNT_COLUMNS, "移交纪委"]]
     w.figure("trend", "逐月整改进展", f"表{w.tables + 1}")
     w.table("逐月整改进展", trend_table)
 
     section += 1
     w.heading(section, "分类和专项治理情况")
     w.body(_group_sentence(data) + _category_sentence(data))
-    cats = data.categories.assign(专项=data.categories["专项治理"].map({True: "是", False: ""}))
+    cats = data.categories.assign(专项=data.categories["专项治理"].map({True: YesNo.YES, False: ""}))
     special = cats.loc[cats["专项治理"], "问题类别"]
     named = bool(special.str.contains("专项").all())  # the names say it: no 专项 column
     w.figure("categories", "分类整改完成率", f"表{w.tables + 1}")
@@ -400,7 +416,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
                 "问题类别",
                 *([] if named else ["专项"]),
                 "牵头部门",
-                *("问题数", "已完成", "完成率", "期初完成率", "红灯", "移交纪委"),
+                *("问题数", ProblemStatus.DONE, "完成率", "期初完成率", Light.RED, "移交纪委"),
             ]
         ],
     )
@@ -410,7 +426,10 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     w.body(_unit_sentence(data))
     w.figure("units", "各单位完成率：期初与期末", f"表{w.tables + 1}")
     units = data.units[
-        ["排名", "单位", "问题数", "已完成", "完成率", "期初完成率", "提升", "红灯", "逾期督办次数", "移交纪委问题数"]
+        [
+            *("排名", "单位", "问题数", ProblemStatus.DONE, "完成率", "期初完成率", "提升", Light.RED),
+            *("逾期督办次数", "移交纪委问题数"),
+        ]
     ]
     w.table("各单位整改情况（按完成率排名）", units.rename(columns={"提升": "提升（百分点）"}))
 
@@ -430,16 +449,17 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     section += 1
     w.heading(section, "报送情况")
     total = len(data.units) * len(data.months)
-    sums = {s: int(data.trend[s].sum()) for s in SUBMISSION_STATES}
+    sums = {s: int(data.trend[s].sum()) for s in SubmissionState.ALL}
     w.body(
-        f"{span}各单位应报送{total}单位次，按时{sums['按时']}次，逾期{sums['逾期']}次，"
-        f"退回后未再报送{sums['退回']}次，未报送{sums['未报送']}次。" + _submission_sentence(data)
+        f"{span}各单位应报送{total}单位次，按时{sums[SubmissionState.ON_TIME]}次，逾期{sums[SubmissionState.LATE]}次，"
+        f"退回后未再报送{sums[SubmissionState.RETURNED]}次，未报送{sums[SubmissionState.MISSING]}次。"
+        + _submission_sentence(data)
     )
     w.figure("submissions", "各月报送情况", f"表{w.tables + 1}")
     subs = data.submissions.copy()
     for label in labels:
         subs[label] = subs[label].map(STATE_MARKS)
-    legend = "；".join(f"{STATE_MARKS[s]} {STATE_LEGEND[s]}" for s in SUBMISSION_STATES)
+    legend = "；".join(f"{STATE_MARKS[s]} {STATE_LEGEND[s]}" for s in SubmissionState.ALL)
     w.table("各单位逐月报送情况", subs[["单位", *labels, "按时次数", "退回文件数"]], legend=f"注：{legend}。")
 
     if data.period == "year":
@@ -447,7 +467,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
         w.heading(section, "工作总结报送情况")
         w.body(_work_summary_sentence(data))
         ws = data.work_summaries.assign(
-            接收时间=[cn_date(v) if v is not None and not pd.isna(v) else "" for v in data.work_summaries["接收时间"]]
+            接收时间=["" if is_missing(v) else cn_date(v) for v in data.work_summaries["接收时间"]]
         )
         w.table(f"工作总结报送情况（应于{cn_date(data.campaign.summary_due)}前报送）", ws)
 
@@ -482,8 +502,8 @@ def gaps_text(data: SummaryData) -> str:
     end = ""
     if data.months and data.last and data.months[-1] < data.last:
         end = (
-            f"本报告的期末数字为{month_text([data.months[-1]])}月度汇总时（截至{cn_date(data.figures_as_of)}）的情况，"
-            f"不是{month_text([data.last])}的情况。"
+            f"本报告的期末数字为{Month.parse(data.months[-1]).label}月度汇总时（截至{cn_date(data.figures_as_of)}）的情况，"
+            f"不是{Month.parse(data.last).label}的情况。"
         )
     return render_text("summary-gaps", {"gaps": data.gap_text, "end": end})
 
@@ -500,13 +520,13 @@ def _listed(data: SummaryData) -> str:
 def _next_steps(data: SummaryData) -> str:
     """下一步工作: only the steps the period's figures call for (no 纪委 step when nothing was sent there)."""
     latest = data.latest
-    open_items = int(latest["整改中"]) + int(latest["未启动"])
+    open_items = sum(int(latest[status]) for status in ProblemStatus.OPEN)
     steps = []
     if open_items:
         steps.append(f"对仍未完成的{open_items}个问题继续实行挂账督办、逐项销号")
     if len(data.escalated):
         steps.append("对移交镇纪委的问题，配合镇纪委督查问效")
-    if int(latest["长期坚持"]):
+    if int(latest[ProblemStatus.LONG_TERM]):
         steps.append("对长期坚持的问题建立长效机制")
     steps.append("适时开展“回头看”，巩固整改成果，防止问题反弹")
     return "；".join(steps) + "。"
@@ -521,7 +541,7 @@ def _flag(tag: str) -> Any:
 
 
 def _cell_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     return textsafe.xml_text(str(value))
 
@@ -693,12 +713,12 @@ def _group_sentence(data: SummaryData) -> str:
         if not int(g["问题数"]):
             continue  # no such problem this period: nothing to say of its rate
         name = g["类别"] if "问题" in g["类别"] else f"{g['类别']}问题"
-        lasting = int(g["长期坚持"])
+        lasting = int(g[ProblemStatus.LONG_TERM])
         if lasting == int(g["问题数"]):
             parts.append(f"{name}{lasting}个，均为长期坚持事项")
             continue
         parts.append(
-            f"{name}{int(g['问题数'])}个，已完成{int(g['已完成'])}个，完成率{percent(g['完成率'])}"
+            f"{name}{int(g['问题数'])}个，已完成{int(g[ProblemStatus.DONE])}个，完成率{percent(g['完成率'])}"
             + (f"（不含长期坚持的{lasting}个）" if lasting else "")
         )
     return "；".join(parts) + "。" if parts else ""
@@ -859,13 +879,13 @@ def _overdue_sentence(data: SummaryData) -> str:
     overdue, escalated = data.overdue, data.escalated
     if overdue.empty:
         return "本期没有问题亮红灯。"
-    done = overdue["结果"].str.startswith("已完成")
+    done = overdue["结果"].str.startswith(ProblemStatus.DONE)  # 已完成（5月20日）
     text = (
         f"本期共有{len(overdue)}个问题在月度督查中亮红灯，累计督办{int(overdue['督办次数'].sum())}次；"
         f"截至{cn_date(data.figures_as_of)}，已完成{int(done.sum())}个，仍未完成{int((~done).sum())}个。"
     )
     if len(escalated):
-        esc_done = escalated["结果"].str.startswith("已完成")
+        esc_done = escalated["结果"].str.startswith(ProblemStatus.DONE)
         still = escalated.loc[~esc_done, "问题编号"].tolist()
         text += (
             f"经{data.campaign.escalate_after}次督办仍未落实、移交镇纪委的问题{len(escalated)}个，"
@@ -885,9 +905,13 @@ def _matter_sentence(data: SummaryData) -> str:
     assert data.matters is not None
     items, pairs = data.matters.items, data.matters.pairs
     status = items["办理状态"]
-    total, done = len(items), int((status == "已办结").sum())
+    total, done = len(items), int((status == MatterStatus.DONE).sum())
     late = data.matters.finished_late
-    open_parts = [f"{label}{n}件" for label in ("办理中", "未启动") if (n := int((status == label).sum()))]
+    open_parts = [
+        f"{label}{n}件"
+        for label in (MatterStatus.IN_PROGRESS, MatterStatus.NOT_STARTED)
+        if (n := int((status == label).sum()))
+    ]
     text = (
         f"截至{cn_date(data.figures_as_of)}，主要领导批示、交办事项共{total}件，"
         f"涉及{pairs['单位编码'].nunique()}个承办单位；已办结{done}件，办结率{percent(done / total if total else 1.0)}"
@@ -895,7 +919,7 @@ def _matter_sentence(data: SummaryData) -> str:
         + ("，" + "，".join(open_parts) if open_parts else "")
         + "。"
     )
-    red = int((items["灯色"] == "红灯").sum())
+    red = int((items["灯色"] == Light.RED).sum())
     text += f"目前超过办理时限仍未办结的{red}件，继续挂账督办。" if red else "目前无超过办理时限仍未办结的交办事项。"
     ever = _matters_escalated(data)
     if ever:
@@ -927,7 +951,7 @@ def _matter_table(data: SummaryData) -> pd.DataFrame:
     table["督办次数"] = [str(int(v)) if pd.notna(v) else "0" for v in table["督办次数"]]
     ever = set(_matters_escalated(data))
     table["移交纪委"] = [
-        ("是" if now == "是" else "曾移交") if iid in ever else "否"
+        (YesNo.YES if now == YesNo.YES else "曾移交") if iid in ever else YesNo.NO
         for iid, now in zip(table["编号"], table["移交纪委"], strict=True)
     ]
     return table
@@ -959,15 +983,17 @@ def _some_names(names: list[str]) -> str:
 
 def _work_summary_sentence(data: SummaryData) -> str:
     ws = data.work_summaries
-    groups = {s: ws[ws["报送状态"] == s] for s in ("按时", "逾期", "未报送")}
+    on_time, late, missing = (
+        ws[ws["报送状态"] == s] for s in (SubmissionState.ON_TIME, SubmissionState.LATE, SubmissionState.MISSING)
+    )
     due = cn_date(data.campaign.summary_due)
-    if data.as_of < data.campaign.summary_due and groups["按时"].empty and groups["逾期"].empty:
+    if data.as_of < data.campaign.summary_due and on_time.empty and late.empty:
         return f"工作总结报送截止日期为{due}，目前尚未收到。"
-    text = f"工作总结应于{due}前报送。按时报送{len(groups['按时'])}个单位"
-    if len(groups["逾期"]):
-        text += f"；逾期报送{len(groups['逾期'])}个：{_names(groups['逾期'])}"
-    if len(groups["未报送"]):
-        text += f"；未报送{len(groups['未报送'])}个：{_names(groups['未报送'])}"
+    text = f"工作总结应于{due}前报送。按时报送{len(on_time)}个单位"
+    if len(late):
+        text += f"；逾期报送{len(late)}个：{_names(late)}"
+    if len(missing):
+        text += f"；未报送{len(missing)}个：{_names(missing)}"
     return text + "。"
 
 
@@ -1008,9 +1034,9 @@ def write_workbook(data: SummaryData, path: Path) -> Path:
     trend = write_table(wb, fmt, "逐月趋势", data.trend, list(data.trend.columns))
     n = len(data.trend)
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
-    for status in ("已完成", "整改中", "未启动", "长期坚持"):
+    for status, colour in STATUS_COLOURS.items():
         col = list(data.trend.columns).index(status)
-        chart.add_series(_series("逐月趋势", col, n, STATUS_COLOURS[status]))
+        chart.add_series(_series("逐月趋势", col, n, colour))
     line = wb.add_chart({"type": "line"})
     rate_col = list(data.trend.columns).index("完成率")
     line.add_series({**_series("逐月趋势", rate_col, n, "#C00000"), "y2_axis": True, "marker": {"type": "circle"}})
@@ -1022,7 +1048,7 @@ def write_workbook(data: SummaryData, path: Path) -> Path:
     trend.insert_chart(n + 3, 0, chart)
 
     subs_chart = wb.add_chart({"type": "column", "subtype": "stacked"})
-    for state in SUBMISSION_STATES:
+    for state in SubmissionState.ALL:
         subs_chart.add_series(_series("逐月趋势", list(data.trend.columns).index(state), n, STATE_COLOURS[state]))
     subs_chart.set_title({"name": "各月报送情况（单位数）"})
     subs_chart.set_size({"width": 720, "height": 320})

@@ -6,7 +6,6 @@ Text from submissions is always written with ``write_string``: a cell reading ``
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import math
@@ -23,12 +22,15 @@ from pipeline import layout, textsafe
 from pipeline.atomic import write_atomic
 from pipeline.config import Campaign, Unit
 from pipeline.kinds import ITEM_KINDS, LedgerKind
+from pipeline.model import Ladder, Light, Month, ProblemStatus, YesNo, is_missing
 from pipeline.outputs.documents import cn_date
 from pipeline.report import LEDGER_COLUMNS, MonthReport
-from pipeline.vocab import STATUSES, load_vocabulary
+from pipeline.vocab import load_vocabulary
 
-LIGHT_FILLS = {"红灯": "#FF6B6B", "黄灯": "#FFD966", "绿灯": "#A9D08E"}
-LADDER_FILLS = {"蓝色督办": "#9DC3E6", "橙色督办": "#F4B183", "红色督办": "#FF6B6B"}
+LIGHT_FILLS = {Light.RED: "#FF6B6B", Light.YELLOW: "#FFD966", Light.GREEN: "#A9D08E"}
+LADDER_FILLS = {Ladder.BLUE: "#9DC3E6", Ladder.ORANGE: "#F4B183", Ladder.RED: "#FF6B6B"}
+# the status dropdown's words, as the template's prompts list them
+STATUS_CHOICES = "、".join(ProblemStatus.ALL)
 # Column widths in Excel units (one digit of the default font; a Chinese character takes two).
 # Long text wraps; the widths keep the 问题总台账 readable when printed one page wide on A4.
 WIDE = {
@@ -85,10 +87,10 @@ class _Formats:
 
 
 def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column: str, text_style: Any) -> None:
-    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if is_missing(value) or value == "":
         ws.write_blank(row, col, None, fmt.text)
     elif isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", fmt.center)
+        ws.write_string(row, col, YesNo.of(value), fmt.center)
     elif isinstance(value, dt.datetime):
         ws.write_datetime(row, col, value, fmt.date if column in DATE_COLUMNS else fmt.datetime)
     elif isinstance(value, dt.date):
@@ -143,18 +145,11 @@ def _cell_writer(ws: Worksheet, col: int, column: str, width: float, left: bool,
     return write
 
 
-def _missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _column_layout(column: str, values: Sequence[Any]) -> tuple[float, bool]:
     """(width, left-aligned) of a table column holding ``values``: a long-text column (``WIDE``)
     has its fixed width, a name column fits its longest value up to ``NAME_MAX``, any other up
     to ``NARROW_MAX``; the column is left-aligned unless all its texts are short."""
-    distinct = [v for v in dict.fromkeys(values) if not _missing(v)]
+    distinct = [v for v in dict.fromkeys(values) if not is_missing(v)]
     longest_text = max((display_len(v) for v in distinct if isinstance(v, str)), default=0)
     left = column in WIDE or longest_text > CENTRED_MAX
     if column in WIDE:
@@ -325,7 +320,12 @@ def _write_ledger(report: MonthReport, path: Path) -> None:
 
 
 # Status series of the category chart, with their colours (green done, grey not started).
-STATUS_COLOURS: dict[str, str] = {"已完成": "#70AD47", "整改中": "#FFC000", "未启动": "#A5A5A5", "长期坚持": "#5B9BD5"}
+STATUS_COLOURS: dict[str, str] = {
+    ProblemStatus.DONE: "#70AD47",
+    ProblemStatus.IN_PROGRESS: "#FFC000",
+    ProblemStatus.NOT_STARTED: "#A5A5A5",
+    ProblemStatus.LONG_TERM: "#5B9BD5",
+}
 CHART_FONT = {"name": "宋体", "size": 9}
 
 
@@ -445,8 +445,8 @@ DEADLINE_WORDS: tuple[str, ...] = ("月", "年", "长期", "常态", "持续", "
 
 def _prompts(campaign: Campaign, month: str) -> dict[str, tuple[str, str]]:
     """The input prompt (title, text) Excel and WPS show on a template column's cells."""
-    year, mon = int(month[:4]), int(month[5:])
-    end = calendar.monthrange(year, mon)[1]
+    of = Month.parse(month)
+    year, mon, end = of.year, of.month, of.last_day.day
     return {
         "序号": ("序号", "按顺序填写 1、2、3……"),
         "问题编号": ("问题编号", "已登记的问题由作风整顿办统一编号，不能修改；新增问题不填，报送后自动编号。"),
@@ -461,7 +461,7 @@ def _prompts(campaign: Campaign, month: str) -> dict[str, tuple[str, str]]:
             "需要长期坚持的写“长期坚持”。不要写成 4.30 这样的数字。",
         ),
         "整改进展": ("整改进展", "写明截至本月的整改进展；每月都要更新。"),
-        "完成状态": ("完成状态", "从下拉列表中选择：未启动、整改中、已完成、长期坚持。"),
+        "完成状态": ("完成状态", f"从下拉列表中选择：{STATUS_CHOICES}。"),
         "完成日期": ("完成日期", f"完成状态为“已完成”时必填，写实际完成的日期，如 {year}-{mon:02d}-20；未完成的不填。"),
         "备注": ("备注", "需要说明的其他情况（如问题表述需要调整），可不填。"),
     }
@@ -598,11 +598,11 @@ def _write_unit_template(
                 lines = max(lines, _text_lines(value, widths[c]))
             if numbered[c]:
                 value = i + 1
-            if isinstance(value, dt.date) and not _missing(value):
+            if isinstance(value, dt.date) and not is_missing(value):
                 ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), styles[c][1])
             elif isinstance(value, int):
                 ws.write_number(r, c, value, locked)
-            elif value is None or _missing(value):
+            elif is_missing(value):
                 write_blank(r, c, None, text_style)
             else:
                 write_string(r, c, textsafe.cell_text(str(value)), text_style)
@@ -632,9 +632,9 @@ def _write_unit_template(
         status_col,
         {
             "validate": "list",
-            "source": list(STATUSES),
+            "source": list(ProblemStatus.ALL),
             "error_title": "完成状态",
-            "error_message": "请从下拉列表中选择：未启动、整改中、已完成、长期坚持",
+            "error_message": f"请从下拉列表中选择：{STATUS_CHOICES}",
             **prompt("完成状态"),
         },
     )
@@ -716,9 +716,9 @@ def column_letter(index: int) -> str:
 def guide_lines(campaign: Campaign, unit: Unit, month: str, registered: int, others: Sequence[str] = ()) -> list[str]:
     """The 填表说明 sheet's text, line by line: how a unit fills its template for ``month`` (with
     ``registered`` problems already listed, and the sheets ``others`` of the items assigned to it)."""
-    year, mon = int(month[:4]), int(month[5:])
-    end = calendar.monthrange(year, mon)[1]
-    due = campaign.due_date(month)
+    of = Month.parse(month)
+    year, mon, end = of.year, of.month, of.last_day.day
+    due = campaign.due_date(of)
     extra = "" if registered else "（本表目前没有已登记的问题，请在空白行中逐条填写查摆出的问题）"
     return [
         f"{unit.name}：本表为{campaign.town}{year}年干部作风整顿问题清单（{year}年{mon}月），由{campaign.office}制发。",
@@ -734,7 +734,7 @@ def guide_lines(campaign: Campaign, unit: Unit, month: str, registered: int, oth
         "五、问题类别：从下拉列表中选择七类整顿重点之一。",
         f"六、完成时限：填写日期，如 {year}-{mon:02d}-{end} 或 {mon}月{end}日；也可以写“{mon}月底”“{mon}月{end}日前”"
         "“上半年”“年底前”；需要长期坚持的写“长期坚持”。不要写成 4.30 这样的数字（Excel 会把它变成 4.3）。",
-        "七、完成状态：从下拉列表中选择“未启动”“整改中”“已完成”“长期坚持”。",
+        "七、完成状态：从下拉列表中选择" + "".join(f"“{s}”" for s in ProblemStatus.ALL) + "。",
         f"八、完成日期：完成状态为“已完成”的必须填写实际完成的日期（如 {year}-{mon:02d}-20），"
         "不能晚于报送日期；没有完成的不填。",
         "九、选中单元格时会显示该栏的填写提示。填写有误的，作风整顿办会整份退回，并附上逐条的修改意见。",
@@ -809,9 +809,9 @@ def _write_item_sheet(
         for c, column in enumerate(columns):
             value = rec.get(column)
             is_open = column not in kind.locked
-            if isinstance(value, dt.date) and not _missing(value):
+            if isinstance(value, dt.date) and not is_missing(value):
                 ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), open_date if is_open else locked_date)
-            elif value is None or _missing(value):
+            elif is_missing(value):
                 ws.write_blank(r, c, None, open_text if is_open else locked)
             else:
                 ws.write_string(r, c, str(value), open_text if is_open else locked)

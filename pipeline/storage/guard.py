@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,11 +24,11 @@ from pathlib import Path
 from pipeline.config import Workspace
 from pipeline.errors import LedgerCorrupt, LedgerEdited, LedgerMissing, PipelineError, RestoreRefused
 from pipeline.messages import render_text
+from pipeline.model import Month
 from pipeline.storage import seal
 from pipeline.storage.ledger import Store
 
 BACKUP_DIR = "backup"
-_MONTH_DIR = re.compile(r"^\d{4}-\d{2}$")
 _SHOWN_CHANGES = 3  # changes named in a refusal; audit verify names them all
 
 
@@ -63,7 +62,7 @@ def history(ws: Workspace) -> History:
         archived = sum(1 for p in ws.archive.glob("*/*") if p.is_file() and not p.name.startswith("."))
     months: tuple[str, ...] = ()
     if ws.out.is_dir():
-        months = tuple(sorted(p.name for p in ws.out.iterdir() if p.is_dir() and _MONTH_DIR.match(p.name)))
+        months = tuple(sorted(p.name for p in ws.out.iterdir() if p.is_dir() and Month.valid(p.name)))
     return History(archived, months, len(backups(ws)))
 
 
