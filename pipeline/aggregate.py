@@ -29,14 +29,15 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.kinds import PROBLEM, LedgerKind
+from pipeline.model import MISSING_STATUSES, Ladder, Light, Month, Outcome, ProblemStatus, SubmissionState, YesNo
 from pipeline.receipts import source_label
 from pipeline.report import (
     CAMPAIGN_COLUMNS,
     CATEGORY_COLUMNS,
+    COUNT_COLUMNS,
     LEADS_UNSET,
     LEDGER_COLUMNS,
     LEDGER_EXTRA,
-    MISSING_STATUSES,
     PAIR_COLUMNS,
     SUBMISSION_COLUMNS,
     SUBMISSION_EXTRA,
@@ -45,26 +46,22 @@ from pipeline.report import (
     VALIDATION_COLUMNS,
     ItemLedger,
     MonthReport,
-    ladder_level,
 )
 from pipeline.storage.ledger import AuditRecord, pair_key
-from pipeline.storage.ledger import previous_month as month_before
-from pipeline.vocab import OPEN_STATUSES, Vocabulary
+from pipeline.vocab import Vocabulary
 from pipeline.workdays import add_workdays, workdays_between
 
 FLAG_COLUMNS = ("问题编号", "灯色", "逾期天数", "逾期工作日", "工作日估算")
-TALLY_COLUMNS = ("问题数", "已完成", "整改中", "未启动", "长期坚持", "完成率", "红灯", "黄灯")
-RED, YELLOW, GREEN = "红灯", "黄灯", "绿灯"
-REGISTER_OUTCOME, OFFICE_NAME = "交办清单", "作风整顿办"  # the office's own list of assigned matters
-DONE = "已完成"
+RED, YELLOW, GREEN = Light.RED, Light.YELLOW, Light.GREEN
+OFFICE_NAME = "作风整顿办"  # who sends the office's own list of assigned matters
 
 
 # --- lights -----------------------------------------------------------------------------------
 def light(status: str, deadline: Any, as_of: dt.date, warning_days: int) -> tuple[str, int]:
     """(灯色, calendar days overdue) of one problem at ``as_of``."""
-    if status == DONE:
+    if status == ProblemStatus.DONE:
         return GREEN, 0
-    if status not in OPEN_STATUSES or not isinstance(deadline, dt.date):
+    if status not in ProblemStatus.OPEN or not isinstance(deadline, dt.date):
         return "", 0  # 长期坚持 (status or deadline), or no deadline at all: no light
     ahead = deadline.toordinal() - as_of.toordinal()
     if ahead < 0:
@@ -238,13 +235,13 @@ def _ladder(
     supervised = supervision_counts(keys, red_now, month, red_months)
     frame["督办次数"] = pd.Series(supervised, index=frame.index, dtype=int)
     frame["督办等级"] = pd.Series(
-        [ladder_level(n, escalate_after) if red else "" for n, red in zip(supervised, red_now, strict=True)],
+        [Ladder.level(n, escalate_after) if red else "" for n, red in zip(supervised, red_now, strict=True)],
         index=frame.index,
         dtype=object,
     )
     frame["移交纪委"] = pd.Series(
         [
-            "是" if n >= escalate_after and s != kind.done_status else "否"
+            YesNo.of(n >= escalate_after and s != kind.done_status)
             for n, s in zip(supervised, frame[kind.status_column], strict=True)
         ],
         index=frame.index,
@@ -277,12 +274,12 @@ def _indicators(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "问题数": 1,
-            "已完成": (status == DONE).astype(int),
-            "整改中": (status == "整改中").astype(int),
-            "未启动": (status == "未启动").astype(int),
-            "长期坚持": (status == "长期坚持").astype(int),
-            "红灯": (lights == RED).astype(int),
-            "黄灯": (lights == YELLOW).astype(int),
+            ProblemStatus.DONE: (status == ProblemStatus.DONE).astype(int),
+            ProblemStatus.IN_PROGRESS: (status == ProblemStatus.IN_PROGRESS).astype(int),
+            ProblemStatus.NOT_STARTED: (status == ProblemStatus.NOT_STARTED).astype(int),
+            ProblemStatus.LONG_TERM: (status == ProblemStatus.LONG_TERM).astype(int),
+            RED: (lights == RED).astype(int),
+            YELLOW: (lights == YELLOW).astype(int),
         },
         index=frame.index,
     )
@@ -293,7 +290,7 @@ def _with_rate(sums: pd.DataFrame) -> pd.DataFrame:
     base = (sums["问题数"] - sums["长期坚持"]).astype(float)
     sums = sums.astype(int)
     sums["完成率"] = (sums["已完成"] / base.where(base > 0)).astype(float)
-    return sums[list(TALLY_COLUMNS)]
+    return sums[list(COUNT_COLUMNS)]
 
 
 def tally(frame: pd.DataFrame, by: str, keys: Sequence[Any]) -> pd.DataFrame:
@@ -306,9 +303,9 @@ def tally(frame: pd.DataFrame, by: str, keys: Sequence[Any]) -> pd.DataFrame:
 
 def counts(group: pd.DataFrame) -> dict[str, Any]:
     """The counts of one group of problems (status counts, completion rate, red and yellow)."""
-    sums = _indicators(group).sum().to_frame().T if len(group) else pd.DataFrame([dict.fromkeys(TALLY_COLUMNS, 0)])
+    sums = _indicators(group).sum().to_frame().T if len(group) else pd.DataFrame([dict.fromkeys(COUNT_COLUMNS, 0)])
     row = _with_rate(sums.drop(columns=["完成率"], errors="ignore")).iloc[0]
-    return {c: (float(row[c]) if c == "完成率" else int(row[c])) for c in TALLY_COLUMNS}
+    return {c: (float(row[c]) if c == "完成率" else int(row[c])) for c in COUNT_COLUMNS}
 
 
 def completion_rates(state: pd.DataFrame) -> dict[str, float]:
@@ -335,25 +332,30 @@ def _submission_by_unit(
     due = campaign.due_date(month)
     mine: dict[str, list[AuditRecord]] = {}
     for r in records:
-        if r.unit_code and r.outcome not in ("重复", "总结"):  # a work summary is no update
+        if r.unit_code and r.outcome not in (Outcome.DUPLICATE, Outcome.WORK_SUMMARY):  # a work summary is no update
             mine.setdefault(r.unit_code, []).append(r)
     out: dict[str, tuple[str, str, int, str]] = {}
     for unit in campaign.units:
         files = mine.get(unit.code, [])
-        accepted = [r for r in files if r.outcome == "通过"]
+        accepted = [r for r in files if r.outcome == Outcome.PASSED]
         if accepted:
             on_time = [r for r in accepted if dt.datetime.fromisoformat(r.received_at).date() <= due]
             first = (on_time or accepted)[0]
             out[unit.code] = (
-                "按时" if on_time else "逾期",
+                SubmissionState.ON_TIME if on_time else SubmissionState.LATE,
                 first.received_at,
                 len(files),
                 source_label(first.messages),
             )
         elif files:
-            out[unit.code] = ("退回", files[-1].received_at, len(files), source_label(files[-1].messages))
+            out[unit.code] = (
+                SubmissionState.RETURNED,
+                files[-1].received_at,
+                len(files),
+                source_label(files[-1].messages),
+            )
         else:
-            out[unit.code] = ("未报送", "", 0, "")
+            out[unit.code] = (SubmissionState.MISSING, "", 0, "")
     return out
 
 
@@ -372,7 +374,7 @@ def submission_status(
     now = _submission_by_unit(campaign, month, records)
     before = None
     if previous_records is not None:
-        before = _submission_by_unit(campaign, month_before(month), previous_records)
+        before = _submission_by_unit(campaign, str(Month.parse(month).previous), previous_records)
     rows = []
     for unit in campaign.units:
         status, when, files, source = now[unit.code]
@@ -437,8 +439,8 @@ def unit_stats(
                 "单位": unit.name,
                 "单位编码": code,
                 "类型": unit.kind,
-                "报送状态": status_of.get(code, "未报送"),
-                **{c: rec[c] for c in TALLY_COLUMNS},
+                "报送状态": status_of.get(code, SubmissionState.MISSING),
+                **{c: rec[c] for c in COUNT_COLUMNS},
                 "排名": int(rec["排名"]),
                 "较上月": change,
                 "红灯较上月": int(rec["红灯"] - before.at[code, "红灯"]) if before is not None else float("nan"),
@@ -495,7 +497,6 @@ def campaign_stats(
 
 
 # --- files --------------------------------------------------------------------------------------
-NOT_TAKEN = "未处理"  # 校验结果 of what lies in the inbox and is never read (links, pipes…)
 
 
 def validation_table(
@@ -505,20 +506,20 @@ def validation_table(
     the run found in the inbox and did not read (``not_taken``: name and why)."""
     latest_accepted: dict[str, AuditRecord] = {}
     for r in records:
-        if r.outcome == "通过" and r.unit_code:
+        if r.outcome == Outcome.PASSED and r.unit_code:
             latest_accepted[r.unit_code] = r
     rows = []
     for r in records:
         messages = json.loads(r.messages)
         texts = [m["text"] for m in messages]
         newer = latest_accepted.get(r.unit_code or "")
-        if r.outcome == "通过" and newer is not None and newer.seq != r.seq:
+        if r.outcome == Outcome.PASSED and newer is not None and newer.seq != r.seq:
             texts.append(f"本单位本月又报送了新文件“{newer.file_name}”，以新文件为准。")
         rows.append(
             {
                 "文件名": r.file_name,
                 "填报单位": OFFICE_NAME
-                if r.outcome == REGISTER_OUTCOME
+                if r.outcome == Outcome.REGISTER
                 else unit_names.get(r.unit_code or "", "（未识别）"),
                 "结果": r.outcome,
                 "说明": "\n".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))
@@ -531,7 +532,15 @@ def validation_table(
         )
     for name, why in not_taken:
         rows.append(
-            {"文件名": name, "填报单位": "", "结果": NOT_TAKEN, "说明": why, "接收时间": None, "错误数": 0, "提醒数": 1}
+            {
+                "文件名": name,
+                "填报单位": "",
+                "结果": Outcome.NOT_TAKEN,
+                "说明": why,
+                "接收时间": None,
+                "错误数": 0,
+                "提醒数": 1,
+            }
         )
     return pd.DataFrame(rows, columns=list(VALIDATION_COLUMNS))
 

@@ -47,6 +47,7 @@ from pipeline.errors import (
 from pipeline.filenames import output_path, safe_name
 from pipeline.kinds import BY_NAME, ITEM_KINDS, KINDS, MATTER, PROBLEM, REGISTER_FILE
 from pipeline.messages import CATALOGUE, Message, render_text
+from pipeline.model import Month, Outcome
 from pipeline.outputs.feedback import Note, Returned
 from pipeline.readers import pool
 from pipeline.report import ItemLedger, MonthReport
@@ -64,7 +65,7 @@ from pipeline.storage.archive import (
     verify,
     workspace_lock,
 )
-from pipeline.storage.ledger import REGISTERED, STATED, AuditRecord, Store, describe, disk_full, previous_month
+from pipeline.storage.ledger import AuditRecord, Store, describe, disk_full
 from pipeline.validate import Checked, Submission, check_submissions, check_tables, with_ledger
 from pipeline.vocab import Vocabulary, load_vocabulary
 
@@ -127,8 +128,8 @@ class _Incoming:
     work_summary: str = ""  # unit code when the file is the unit's 工作总结 (see _as_work_summary)
 
 
-WORK_SUMMARY = "总结"  # audit outcome of a unit's 工作总结 (巩固提升)
 NOT_A_LIST = frozenset({"file-not-spreadsheet", "table-not-found"})
+SUMMARY_WORD = "总结"  # a file of the summary month whose name says it is the unit's work summary
 
 
 def _as_work_summary(item: _Incoming, campaign: Campaign, month: str) -> None:
@@ -138,18 +139,14 @@ def _as_work_summary(item: _Incoming, campaign: Campaign, month: str) -> None:
     table in it) or whose name says 总结 is the unit's work summary when its name names a unit
     of the roster: it is archived and recorded, not returned.
     """
-    if month != month_of(campaign.summary_due):
+    if month != str(Month.of(campaign.summary_due)):
         return
-    named = "总结" in Path(item.name).stem
+    named = SUMMARY_WORD in Path(item.name).stem
     if not named and not any(m.code in NOT_A_LIST for m in item.refusal):
         return
     unit = ingest.unit_from_name(item.name, campaign)
     if unit is not None:
         item.work_summary, item.submission, item.refusal = unit.code, None, []
-
-
-def month_of(day: dt.date) -> str:
-    return f"{day.year}-{day.month:02d}"
 
 
 def _modified(state: os.stat_result) -> dt.datetime:
@@ -219,7 +216,7 @@ def _monthly(
 ) -> RunResult:
     ws, campaign, vocab = _context(root)
     as_of = run_day(campaign, as_of)
-    month = month_of(as_of)
+    month = str(Month.of(as_of))
     if ws.inbox.exists() and not ws.inbox.is_dir():
         raise InboxInvalid(path=ws.inbox)
     guard.check_ledger_file(ws)
@@ -347,11 +344,11 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
     names = store.unit_names()
     out: list[Returned] = []
     records = store.audit_records(month)
-    fixed = {r.unit_code: r.seq for r in records if r.outcome == "通过" and r.unit_code}
+    fixed = {r.unit_code: r.seq for r in records if r.outcome == Outcome.PASSED and r.unit_code}
     records = [
         r
         for r in records
-        if r.outcome == "退回"
+        if r.outcome == Outcome.RETURNED
         and not (r.unit_code and fixed.get(r.unit_code, 0) > r.seq)
         and archive_path(ws.archive, r.sha256).is_file()
     ]
@@ -498,7 +495,7 @@ def _receive(store: Store, incoming: list[_Incoming], seen: dt.datetime, as_of: 
         registered = stated = None
         if event is not None:
             kind, record = event
-            if kind == STATED:
+            if kind == Outcome.STATED:
                 stated = dt.datetime.fromisoformat(record.received_at)
             else:
                 registered = dt.datetime.fromisoformat(record.recorded_at)
@@ -563,17 +560,19 @@ def _record_and_merge(
             duplicate = Message(
                 "file-duplicate", file=item.name, params={"received": when, "original": original.file_name}
             )
-            seq = record(original.unit_code, "重复", [duplicate], names.get(original.unit_code or "", ""))
+            seq = record(original.unit_code, Outcome.DUPLICATE, [duplicate], names.get(original.unit_code or "", ""))
         elif item.work_summary:
             summary = Message("work-summary-received", file=item.name)
-            seq = record(item.work_summary, WORK_SUMMARY, [summary], names.get(item.work_summary, ""))
+            seq = record(item.work_summary, Outcome.WORK_SUMMARY, [summary], names.get(item.work_summary, ""))
         elif item.submission is None:
             unit_code = item.refused_unit or None
-            seq = record(unit_code, "退回", item.refusal, names.get(unit_code or "", ""))
+            seq = record(unit_code, Outcome.RETURNED, item.refusal, names.get(unit_code or "", ""))
         else:
             unit = item.submission.unit
             checked = _with_ledgers(store, checked_by_path[item.path], other_tables.get(item.path, {}), month)
-            seq = record(unit.code, "通过" if checked.accepted else "退回", list(checked.messages), unit.name)
+            seq = record(
+                unit.code, Outcome.PASSED if checked.accepted else Outcome.RETURNED, list(checked.messages), unit.name
+            )
             if checked.accepted:
                 store.apply(PROBLEM, seq, unit.code, month, checked.rows)
                 for name, rows in checked.items.items():
@@ -627,7 +626,7 @@ def build_report(
     ``left``: what lies in the inbox that no run reads (校验结果 names it)."""
     if ledgers is None:
         ledgers = _ledgers(store, campaign, month, as_of)
-    prev = previous_month(month)
+    prev = str(Month.parse(month).previous)
     prev_ran = prev in store.months()
     report = aggregate.month_report(
         campaign=campaign,
@@ -670,8 +669,6 @@ def _ledgers(store: Store, campaign: Campaign, month: str, as_of: dt.date) -> di
 
 
 # --- other ledger kinds: the office's list of assigned matters and the units' progress on them ---
-
-REGISTER_OUTCOME = aggregate.REGISTER_OUTCOME  # audit outcome of the office's own list of assigned matters
 
 
 def _take_register(
@@ -717,13 +714,13 @@ def _take_register(
             unit_code=None,
             month=month,
             received_at=_modified(path.stat()).isoformat(),
-            outcome=REGISTER_OUTCOME,
+            outcome=Outcome.REGISTER,
             messages=_message_records(messages),
             recorded_at=now,
         )
     if rows is not None:
         store.register(MATTER, month, seq, rows)
-    result.register = FileOutcome(path.name, "作风整顿办", REGISTER_OUTCOME, tuple(messages))
+    result.register = FileOutcome(path.name, "作风整顿办", Outcome.REGISTER, tuple(messages))
 
 
 def _check_other_tables(
@@ -766,20 +763,17 @@ def _with_ledgers(
 def templates(root: Path, month: str | None = None) -> list[Path]:
     """Blank templates for every unit of the roster (``out/模板/``)."""
     ws, campaign, _ = _context(root)
-    target = month_of(campaign.problem_list_due) if month is None else campaign_month(campaign, month)
+    target = str(Month.of(campaign.problem_list_due)) if month is None else campaign_month(campaign, month)
     return render.write_templates(campaign, None, target, ws.out / "模板")
 
 
 def campaign_month(campaign: Campaign, text: str) -> str:
     """A month the clerk typed (``2022-04``), checked: a real month of the campaign."""
-    value = text.strip()
-    try:
-        day = dt.date.fromisoformat(f"{value}-01") if len(value) == 7 else None
-    except ValueError:
-        day = None
-    if day is None or not campaign.first_day.replace(day=1) <= day <= campaign.last_day:
-        raise MonthInvalid(value=text, first=month_of(campaign.first_day), last=month_of(campaign.last_day))
-    return month_of(day)
+    first, last = Month.of(campaign.first_day), Month.of(campaign.last_day)
+    month = Month.parse(text.strip()) if Month.valid(text.strip()) else None
+    if month is None or not first <= month <= last:
+        raise MonthInvalid(value=text, first=str(first), last=str(last))
+    return str(month)
 
 
 # --- received times the clerk registers or states (pipeline/receipts.py) ---------------------
@@ -829,7 +823,7 @@ def receive(root: Path) -> list[Registered]:
                     unit_code=None,
                     month="",
                     received_at=at.isoformat(),
-                    outcome=REGISTERED,
+                    outcome=Outcome.REGISTERED,
                     messages=[],
                     recorded_at=now.isoformat(),
                 )
@@ -883,7 +877,7 @@ def state_received(root: Path, name: str, at: dt.datetime) -> tuple[Registered, 
                 unit_code=subject.unit_code,
                 month=subject.month,
                 received_at=at.isoformat(),
-                outcome=STATED,
+                outcome=Outcome.STATED,
                 messages=_message_records([note]),
                 recorded_at=now.isoformat(),
             )
@@ -959,14 +953,16 @@ def audit_records(root: Path, unit: str | None = None) -> pd.DataFrame:
         store.close()
     latest: dict[tuple[str, str], AuditRecord] = {}
     for r in records:
-        if r.outcome == "通过" and r.unit_code:
+        if r.outcome == Outcome.PASSED and r.unit_code:
             latest[(r.unit_code, r.month)] = r
     rows = []
     for r in records:
         if code is not None and r.unit_code != code:
             continue
         newer = latest.get((r.unit_code or "", r.month))
-        superseded = newer.file_name if r.outcome == "通过" and newer is not None and newer.seq != r.seq else None
+        superseded = (
+            newer.file_name if r.outcome == Outcome.PASSED and newer is not None and newer.seq != r.seq else None
+        )
         rows.append(
             {
                 "序号": r.seq,
@@ -989,7 +985,7 @@ def message_digest(
     errors = [m for m in messages if m.get("level") == "error"]
     warnings = [m for m in messages if m.get("level") == "warning"]
     parts = []
-    if outcome == "通过":
+    if outcome == Outcome.PASSED:
         parts.append("校验通过")
     if superseded_by:
         parts.append(f"已被同月后报的“{superseded_by}”替代")
@@ -999,7 +995,7 @@ def message_digest(
         )
         text = (errors or warnings)[0].get("text", "")
         parts.append(f"{counts}：{text[:width]}{'…' if len(text) > width else ''}")
-    elif messages and outcome != "通过":
+    elif messages and outcome != Outcome.PASSED:
         text = messages[0].get("text", "")
         parts.append(text[:width] + ("…" if len(text) > width else ""))
     return "；".join(parts)

@@ -26,8 +26,8 @@ from pipeline.config import Campaign, Unit
 from pipeline.ingest import RawTable
 from pipeline.kinds import PROBLEM, LedgerKind, Table
 from pipeline.messages import Message, has_errors
+from pipeline.model import LONG_TERM, is_blank
 from pipeline.normalize import (
-    LONG_TERM,
     ExcelError,
     Invalid,
     category_lookup,
@@ -192,7 +192,7 @@ def _normalised_cells(
             columns[column].extend(position[column] if column in position else [None] * n)
     out = np.empty((start, len(table.columns)), dtype=object)
     for j, column in enumerate(table.columns):
-        values = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in columns[column]]
+        values = [None if is_blank(v) else v for v in columns[column]]
         failed = _excel_errors(values) if errors else {}
         if column == table.category_column:
             lookup = category_lookup(values, vocab)

@@ -26,6 +26,7 @@ import pandas as pd
 from pipeline.config import Unit
 from pipeline.errors import LedgerCorrupt, LedgerTooNew
 from pipeline.kinds import LedgerKind
+from pipeline.model import LONG_TERM, Light, Month, Outcome, is_missing
 from pipeline.storage import seal as sealing
 
 GENESIS = "0" * 64
@@ -175,14 +176,11 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-LONG_TERM = "长期坚持"
 
 # Audit records that are not a received file's outcome but an event about one: the clerk's
 # registration of files as they come in (``make receive``) and a stated received time
 # (``make received``). ``audit_records`` leaves them out and applies the stated times.
-REGISTERED = "收件登记"
-STATED = "更正接收时间"
-EVENTS = (REGISTERED, STATED)
+REGISTERED, STATED, EVENTS = Outcome.REGISTERED, Outcome.STATED, Outcome.EVENTS
 
 
 @dataclass(frozen=True)
@@ -281,9 +279,7 @@ def record_hash(prev_hash: str, fields: Sequence[Any]) -> str:
 
 def blank(value: Any) -> Any:
     """``None`` for a missing value however pandas spells it (None, NaN, NA, NaT), else the value."""
-    if value is None or (not isinstance(value, str | dt.date) and bool(pd.isna(value))):
-        return None
-    return value
+    return None if is_missing(value) else value
 
 
 def to_text(value: Any) -> str | None:
@@ -314,14 +310,6 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip():
         yield buffer.strip()
-
-
-def previous_month(month: str) -> str:
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
-
-
-RED = "红灯"  # the light that counts a month of supervision (aggregate.RED)
 
 
 def pair_key(item_id: str, unit_code: str = "") -> str:
@@ -542,8 +530,8 @@ class Store:
     def find_by_hash(self, sha256: str) -> AuditRecord | None:
         """The first record of a file with this content that was taken (not a duplicate, not an event)."""
         row = self.conn.execute(
-            "SELECT * FROM audit_log WHERE sha256 = ? AND outcome NOT IN ('重复', ?, ?) ORDER BY seq LIMIT 1",
-            (sha256, *EVENTS),
+            "SELECT * FROM audit_log WHERE sha256 = ? AND outcome NOT IN (?, ?, ?) ORDER BY seq LIMIT 1",
+            (sha256, Outcome.DUPLICATE, *EVENTS),
         ).fetchone()
         return AuditRecord(**dict(row)) if row else None
 
@@ -689,7 +677,7 @@ class Store:
         """
         with self.transaction() as c:
             c.execute("DELETE FROM item_versions WHERE kind = ? AND unit_code = '' AND month = ?", (kind.name, month))
-            before = self._register(kind, previous_month(month))
+            before = self._register(kind, str(Month.parse(month).previous))
             changed = 0
             for rec in rows:
                 data = {k: to_text(v) if isinstance(v, dt.date) else v for k, v in rec.items() if k != "行"}
@@ -777,7 +765,7 @@ class Store:
         quotes, when ``ids`` is given: all the checks look up, without reading a county's ledger
         for every file); ``held`` the unit's items at the end of last month; for a kind the office
         assigns, its items assigned this month are the unit's too, but need not be reported yet."""
-        previous = previous_month(month)
+        previous = str(Month.parse(month).previous)
         text = kind.text_column
         if kind.registered_by_unit:
             owners = self._owners(kind, ids)
@@ -920,7 +908,7 @@ class Store:
                 "INSERT INTO item_flags(kind, item_id, unit_code, month, light, overdue_days, red) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (kind.name, iid, code, month, light, int(days), int(light == RED or (iid, code) in found_red))
+                    (kind.name, iid, code, month, light, int(days), int(light == Light.RED or (iid, code) in found_red))
                     for iid, code, light, days in flags
                 ],
             )
