@@ -6,21 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import CAMPAIGN_TOML, write_campaign, write_list
-from docx import Document
-from test_summary import (
+from builders_campaign import (
     CZ,
     DF,
     HX,
     OPENNESS,
     SERVICE,
-    docx_tables,
-    docx_text,
     march_of_one_village,
     row,
     send_work_summaries,
-    sheet,
 )
+from conftest import CAMPAIGN_TOML, write_campaign, write_list
+from docx import Document
+from output_content import docx_tables, docx_text, sheet
 from test_summary_layout import sentence, units_frame
 
 from pipeline import run

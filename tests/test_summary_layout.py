@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from builders_campaign import campaign_workspace
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from test_summary import campaign_workspace
 
 from pipeline import run
 from pipeline.outputs import reports as rs
@@ -336,7 +336,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 @pytest.mark.skipif(not (SOFFICE and shutil.which("pdftotext")), reason="LibreOffice or pdftotext is not installed")
 def test_the_report_renders_numbered_with_its_title_on_two_full_lines(tied_report: Path, tmp_path: Path) -> None:
-    from test_render_pdf import pdf_text, to_pdf
+    from libreoffice import pdf_text, to_pdf
 
     pdf = to_pdf(tied_report, tmp_path)
     assert "—1—" in pdf_text(pdf, 1) and "—2—" in pdf_text(pdf, 2)
