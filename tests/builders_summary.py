@@ -99,11 +99,13 @@ def summary_data(
     months: Mapping[str, Iterable[dict[str, Any]]],
     period: str = "half",
     records: Mapping[str, Sequence[AuditRecord]] | None = None,
+    red_months: Mapping[str, Mapping[str, list[str]]] | None = None,
 ) -> SummaryData:
     """The report's figures for a campaign of ``units`` (青石镇's settings) from these months'
-    problems (month -> rows) and accepted files (month -> records), as of the last month's end."""
+    problems (month -> rows), accepted files (month -> records) and the months each problem was
+    found red by then (month -> problem id -> months), as of the last month's end."""
     campaign = township_campaign(units)
-    hist = [history(m, rows, (records or {}).get(m, ())) for m, rows in months.items()]
+    hist = [history(m, rows, (records or {}).get(m, ()), (red_months or {}).get(m)) for m, rows in months.items()]
     return summary.build(campaign, VOCAB, period, hist[-1].as_of, hist)
 
 
@@ -140,3 +142,25 @@ def table(doc: Any, caption_start: str) -> pd.DataFrame:
         if header[:2] == caption_start.split(","):
             return pd.DataFrame([[c.text for c in r.cells] for r in t.rows[1:]], columns=header)
     raise AssertionError(caption_start)
+
+
+def units_said(
+    folder: Path,
+    end: Sequence[tuple[int, int]],
+    start: Sequence[tuple[int, int]] | None = None,
+    red: Sequence[int] | None = None,
+) -> str:
+    """What the half-year report says of the units (三、各单位整改情况) when 单位1, 单位2, … have
+    ``end`` (done, total) problems at the end of April and ``start`` at the end of March (default:
+    the same problems, none done), ``red`` of each unit's open ones past their deadline in April."""
+    units = roster(len(end))
+    start = start if start is not None else [(0, total) for _done, total in end]
+    red = red if red is not None else [0] * len(end)
+    march = [row for unit, (done, total) in zip(units, start, strict=True) for row in listed(unit, done, total)]
+    april = [
+        row
+        for unit, (done, total), late in zip(units, end, red, strict=True)
+        for row in listed(unit, done, total, red=late)
+    ]
+    data = summary_data(units, {"2022-03": march, "2022-04": april})
+    return section(report_document(data, folder), "各单位整改情况")
