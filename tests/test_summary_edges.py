@@ -101,5 +101,4 @@ def test_the_units_section_is_never_left_without_text(tmp_path: Path) -> None:
     march_of_one_village(ws)
     report, _ = run.summary(ws, "year", dt.date(2022, 3, 31))
     texts = [p.text for p in Document(str(report)).paragraphs]
-    body = texts[texts.index("三、各单位整改情况") + 1]
-    assert body.strip(), texts[texts.index("三、各单位整改情况") : texts.index("三、各单位整改情况") + 3]
+    assert texts[texts.index("三、各单位整改情况") + 1] == "红星村期末完成率0.0%。"  # its one problem is open
