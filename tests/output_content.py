@@ -3,7 +3,8 @@ versions of the program (never byte for byte: workbooks and documents are zips w
 
 ``content(folder)`` maps each file of a month's outputs to its text: every cell of every sheet of
 a workbook (openpyxl, values as shown: dates in ISO form), every paragraph, table cell, header
-and footer of a Word document (python-docx), in order.
+and footer of a Word document (python-docx), in order. ``docx_tables``, ``docx_text`` and ``sheet``
+read one document's tables or text, or the table at the top of one sheet, for a test's assertions.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import docx
 import openpyxl
 
 
@@ -38,9 +40,7 @@ def workbook_text(path: Path) -> list[str]:
 
 
 def document_text(path: Path) -> list[str]:
-    from docx import Document
-
-    doc = Document(str(path))
+    doc = docx.Document(str(path))
     out = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
@@ -61,3 +61,25 @@ def content(folder: Path) -> dict[str, list[str]]:
         elif path.suffix == ".docx":
             out[name] = document_text(path)
     return out
+
+
+def docx_tables(path: Path) -> list[list[list[str]]]:
+    """Every table of a Word document, as rows of cell texts."""
+    return [[[c.text for c in r.cells] for r in t.rows] for t in docx.Document(str(path)).tables]
+
+
+def docx_text(path: Path) -> str:
+    """A Word document's paragraphs, then its table cells, one a line."""
+    doc = docx.Document(str(path))
+    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+
+
+def sheet(path: Path, name: str) -> list[dict[str, Any]]:
+    """The table at the top of a sheet (up to the first blank row; notes may follow)."""
+    rows = list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+    table = []
+    for r in rows[1:]:
+        if all(v is None for v in r):
+            break
+        table.append(dict(zip(rows[0], r, strict=True)))
+    return table

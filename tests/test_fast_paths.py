@@ -22,9 +22,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import render, run
+from pipeline.config import Workspace
 from pipeline.kinds import PROBLEM
 from pipeline.storage.ledger import Store
 from pipeline.validate import records
+from pipeline.vocab import load_vocabulary
 
 HX_IDS = ["HX-001", "HX-002", "HX-003", "HX-004"]
 
@@ -119,8 +121,7 @@ def test_documents_written_by_workers_are_those_written_in_one_process(
     assert report is not None
     store = Store.open(workspace / "ledger.sqlite")
     try:
-        ws, _, vocab = run._context(workspace)
-        returned = run.returned_files(store, ws, vocab, "2022-04")
+        returned = run.returned_files(store, Workspace(workspace), load_vocabulary(), "2022-04")
     finally:
         store.close()
     assert len(returned) == 1

@@ -121,9 +121,29 @@ def test_validation_sheet_lists_every_file(march: Path) -> None:
     assert "不是 Excel 表格文件" in str(results["说明.txt"]["说明"])
 
 
-def test_rerun_of_the_month_keeps_the_feedback(march: Path) -> None:
-    month_run(march, dt.date(2022, 3, 31))
-    assert (march / "out" / "2022-03" / "退回" / "红星村_退回修改.xlsx").is_file()
+def markup(path: Path) -> dict[str, Any]:
+    """What a feedback workbook tells the unit: its sheets, the first sheet's rows, and each
+    marked cell of the list with its comment."""
+    wb = openpyxl.load_workbook(path)
+    table = wb["问题清单"]
+    marked = {
+        c.coordinate: (c.value, c.comment.text if c.comment else None)
+        for row in table.iter_rows()
+        for c in row
+        if c.fill.fgColor.rgb == ERROR_FILL.fgColor.rgb
+    }
+    return {"sheets": wb.sheetnames, "summary": summary_rows(path), "marked": marked}
+
+
+def test_a_rerun_that_renders_the_month_again_rebuilds_the_feedback_from_the_archive(march: Path) -> None:
+    folder = march / "out" / "2022-03" / "退回"
+    before = markup(folder / "红星村_退回修改.xlsx")
+    assert set(before["marked"]) == {"C5", "H6", "K7"}
+    shutil.rmtree(folder)  # an output gone: the month is rendered again, its inbox long empty
+    again = month_run(march, dt.date(2022, 3, 31))
+    assert not again.reused
+    assert sorted(p.name for p in folder.iterdir()) == ["红星村_退回修改.xlsx"]
+    assert markup(folder / "红星村_退回修改.xlsx") == before
 
 
 def ledger_dump(ws: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -1,61 +1,17 @@
-"""The circular rendered by LibreOffice (where installed; `.ci/run` installs it) reads right.
-
-Converted headless with a private LibreOffice profile (parallel or interrupted runs do not
-collide) and the project's fontconfig file, which stands Noto CJK in for the official fonts.
-"""
+"""The circular rendered by LibreOffice (where installed; `.ci/run` installs it) reads right
+(the conversion: ``libreoffice.py``)."""
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from test_render_docx import ODD_UNIT, TEMPLATES, make_report
+from builders_reports import ODD_UNIT, TEMPLATES, make_report
+from libreoffice import MISSING, WHY_MISSING, pdf_text, to_pdf
 
 from pipeline.outputs import documents
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOTEXT = shutil.which("pdftotext")
-TIMEOUT = 180  # seconds; a first start of LibreOffice builds its profile
-
-pytestmark = pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice or pdftotext is not installed")
-
-
-def to_pdf(docx: Path, work: Path) -> Path:
-    profile = work / "lo-profile"
-    env = {**os.environ, "FONTCONFIG_FILE": str(TEMPLATES / "fonts.conf"), "HOME": str(work)}
-    proc = subprocess.run(
-        [
-            str(SOFFICE),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(work),
-            str(docx),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env=env,
-        check=False,
-    )
-    pdf = work / f"{docx.stem}.pdf"
-    assert pdf.is_file(), f"soffice failed: {proc.returncode} {proc.stdout} {proc.stderr}"
-    return pdf
-
-
-def pdf_text(pdf: Path, *pages: int) -> str:
-    args = [str(PDFTOTEXT)]
-    if pages:
-        args += ["-f", str(pages[0]), "-l", str(pages[-1])]
-    text = subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return re.sub(r"\s+", "", text)  # pdftotext spaces out mixed Chinese and Latin text
+pytestmark = pytest.mark.skipif(MISSING, reason=WHY_MISSING)
 
 
 def test_circular_renders_to_pdf_with_its_title_and_figures(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_render_docx import ODD_UNIT, make_report
+from builders_reports import ODD_UNIT, make_report
 
 from pipeline import layout, run
 from pipeline.config import Campaign

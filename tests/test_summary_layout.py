@@ -4,62 +4,41 @@ and sentences that name every unit they speak of."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import itertools
 import re
-import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-import pandas as pd
 import pytest
+from builders_summary import (
+    VOCAB,
+    accepted,
+    listed,
+    report_document,
+    report_text,
+    roster,
+    section,
+    summary_data,
+    units_said,
+)
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from test_summary import campaign_workspace
+from libreoffice import MISSING, PDFTOTEXT, WHY_MISSING, pdf_text, to_pdf
+from township import OPENNESS, Member, problem
 
-from pipeline import run
 from pipeline.outputs import reports as rs
-from pipeline.summary import SummaryData
+from pipeline.storage.ledger import pair_key
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 HEADING = re.compile(r"^[一二三四五六七八九十]、")
 
 
 # ---------------------------------------------------------------------------------------------
-# ties in the rankings (the sentences alone)
-
-
-def units_frame(rates: list[float], gains: list[float] | None = None) -> pd.DataFrame:
-    """A ranked ``SummaryData.units``: units 单位1, 单位2, … with these end rates (best first)."""
-    n = len(rates)
-    gains = gains if gains is not None else [r * 100 for r in rates]
-    return pd.DataFrame(
-        {
-            "排名": [1 + sum(1 for other in rates if other > r) for r in rates],
-            "单位": [f"单位{i}" for i in range(1, n + 1)],
-            "单位编码": [f"U{i:02d}" for i in range(1, n + 1)],
-            "类型": ["村"] * n,
-            "问题数": [8] * n,
-            "已完成": [round(8 * r) for r in rates],
-            "整改中": [8 - round(8 * r) for r in rates],
-            "未启动": [0] * n,
-            "长期坚持": [0] * n,
-            "完成率": rates,
-            "红灯": [0] * n,
-            "期初完成率": [r - g / 100 for r, g in zip(rates, gains, strict=True)],
-            "提升": gains,
-            "逾期督办次数": [0] * n,
-            "移交纪委问题数": [0] * n,
-        }
-    )
-
-
-def sentence(units: pd.DataFrame) -> str:
-    data = SimpleNamespace(units=units)
-    data.improved = SummaryData.improved.fget(data)  # type: ignore[attr-defined]
-    return rs._unit_sentence(data)  # type: ignore[arg-type]
+# ties in the rankings: what the report says of the units (三、各单位整改情况), for units
+# 单位1, 单位2, … with (done, total) problems at the end of April and, by default, none done in March
 
 
 def halves(text: str, first: str, second: str) -> tuple[str, str]:
@@ -69,40 +48,42 @@ def halves(text: str, first: str, second: str) -> tuple[str, str]:
     return head, tail
 
 
-def test_twelve_units_tied_at_the_top_are_counted_and_none_is_called_bottom() -> None:
-    text = sentence(units_frame([1.0] * 12 + [0.75]))
+def test_twelve_units_tied_at_the_top_are_counted_and_none_is_called_bottom(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(4, 4)] * 12 + [(3, 4)])
     assert "12个单位期末完成率均为100.0%，并列第一" in text
     assert "排名最后的是单位13（75.0%）" in text
     assert "前三名" not in text and "后三名" not in text
     assert not re.search(r"单位(?:[1-9]|1[0-2])(?!\d)", text.split("。")[0])  # no tied unit picked out
 
 
-def test_a_tie_across_third_place_names_the_whole_group_and_the_bottom_keeps_its_own() -> None:
-    text = sentence(units_frame([1.0, 0.95, 0.9, 0.9, 0.8, 0.7, 0.6, 0.5]))
+def test_a_tie_across_third_place_names_the_whole_group_and_the_bottom_keeps_its_own(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(20, 20), (19, 20), (18, 20), (18, 20), (16, 20), (14, 20), (12, 20), (10, 20)])
     top, bottom = halves(text.split("。")[0], "前三名", "后三名")
     assert "前三名为单位1（100.0%）、单位2（95.0%）、单位3、单位4（并列第三，均为90.0%）" in top
     assert bottom == "为单位6（70.0%）、单位7（60.0%）、单位8（50.0%）"
 
 
-def test_units_tied_for_last_place_are_named_together() -> None:
-    text = sentence(units_frame([1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.5, 0.5]))
+def test_units_tied_for_last_place_are_named_together(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(10, 10), (9, 10), (8, 10), (7, 10), (6, 10), (5, 10), (5, 10), (5, 10)])
     assert "排名最后的是单位6、单位7、单位8（均为50.0%）" in text
     assert "前三名为单位1（100.0%）、单位2（90.0%）、单位3（80.0%）" in text
 
 
-def test_all_units_level_is_said_once() -> None:
-    text = sentence(units_frame([1.0] * 5, gains=[50.0] * 5))
+def test_all_units_level_is_said_once(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(2, 2)] * 5, start=[(1, 2)] * 5)
     assert text == "5个单位期末完成率均为100.0%。与期初相比，5个单位完成率均提升50.0个百分点。"
 
 
-def test_few_units_two_tied_first_and_one_last() -> None:
-    text = sentence(units_frame([1.0, 1.0, 0.0]))
+def test_few_units_two_tied_first_and_one_last(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(1, 1), (1, 1), (0, 1)])
     assert text.startswith("单位1、单位2期末完成率均为100.0%，并列第一；排名最后的是单位3（0.0%）。")
 
 
-def test_gains_with_ties_name_every_tied_unit_in_one_form() -> None:
-    gains = [100.0] * 6 + [88.9, 87.5, 83.3, 83.3, 83.3, 80.0, 75.0]
-    text = sentence(units_frame([1.0] * 13, gains=gains))
+def test_gains_with_ties_name_every_tied_unit_in_one_form(tmp_path: Path) -> None:
+    # all done in April; in March none of six units' problems, then 1 of 9, 8, 6, 6, 6, 5 and 4
+    totals = [2] * 6 + [9, 8, 6, 6, 6, 5, 4]
+    start = [(0, 2)] * 6 + [(1, n) for n in totals[6:]]
+    text = units_said(tmp_path, [(n, n) for n in totals], start=start)
     _, _, progress = text.partition("与期初相比，")
     most, least = halves(progress, "进步最大", "进步最小")
     assert "单位1、单位2、单位3、单位4、单位5、单位6（均提升100.0个百分点）" in most
@@ -113,20 +94,21 @@ def test_gains_with_ties_name_every_tied_unit_in_one_form() -> None:
     assert "+" not in text
 
 
-def test_more_tied_gains_than_can_be_named_are_counted() -> None:
-    gains = [100.0] * 10 + [60.0, 50.0, 40.0]
-    text = sentence(units_frame([1.0] * 13, gains=gains))
+def test_more_tied_gains_than_can_be_named_are_counted(tmp_path: Path) -> None:
+    start = [(0, 10)] * 10 + [(4, 10), (5, 10), (6, 10)]
+    text = units_said(tmp_path, [(10, 10)] * 13, start=start)
     assert "进步最大的是10个单位（均提升100.0个百分点）" in text
     assert "进步最小的是单位13（提升40.0个百分点）、单位12（提升50.0个百分点）、单位11（提升60.0个百分点）" in text
 
 
-def test_a_fall_is_said_as_such() -> None:
-    text = sentence(units_frame([0.9, 0.8, 0.5], gains=[10.0, 0.0, -12.5]))
+def test_a_fall_is_said_as_such(tmp_path: Path) -> None:
+    # 单位3 had 5 of 8 done in March and two new open problems in April: from 62.5 % to 50.0 %
+    text = units_said(tmp_path, [(9, 10), (8, 10), (5, 10)], start=[(8, 10), (8, 10), (5, 8)])
     assert "下降最多的是单位3（下降12.5个百分点）" in text and "进步最小" not in text
 
 
-def test_a_tie_reaching_the_last_place_is_the_bottom_not_the_top() -> None:
-    text = sentence(units_frame([1.0, 0.0, 0.0, 0.0, 0.0], gains=[10.0, 0.0, 0.0, 0.0, 0.0]))
+def test_a_tie_reaching_the_last_place_is_the_bottom_not_the_top(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(10, 10)] + [(0, 1)] * 4, start=[(9, 10)] + [(0, 1)] * 4)
     rates, progress = text.split("。")[:2]
     assert rates == "按期末完成率排名，排名第一的是单位1（100.0%）；排名最后的是单位2、单位3、单位4、单位5（均为0.0%）"
     assert (
@@ -135,120 +117,196 @@ def test_a_tie_reaching_the_last_place_is_the_bottom_not_the_top() -> None:
     )
 
 
-def test_equal_rates_split_by_red_lights_agree_with_the_table_and_say_why() -> None:
-    units = units_frame([1.0, 1.0, 0.5]).assign(红灯=[0, 3, 0], 排名=[1, 2, 3])
-    text = sentence(units).split("。")[0]
+def test_equal_rates_split_by_red_lights_agree_with_the_table_and_say_why(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(2, 4), (2, 4), (1, 4)], red=[0, 2, 0]).split("。")[0]
     assert "单位1、单位2" not in text and "并列" not in text  # the table ranks them 1 and 2
     assert "（完成率相同的，红灯问题少的排名在前）" in text
-
-
-def test_a_group_without_problems_is_left_out_of_the_group_sentence() -> None:
-    groups = pd.DataFrame(
-        [
-            {"类别": "作风问题（四个方面）", "问题数": 8, "已完成": 4, "长期坚持": 0, "完成率": 0.5},
-            {"类别": "专项治理（三项）", "问题数": 0, "已完成": 0, "长期坚持": 0, "完成率": float("nan")},
-        ]
-    )
-    text = rs._group_sentence(SimpleNamespace(groups=groups))  # type: ignore[arg-type]
-    assert text == "作风问题（四个方面）8个，已完成4个，完成率50.0%。"
-    assert "—" not in text and "专项治理" not in text
 
 
 # ---------------------------------------------------------------------------------------------
 # other sentences
 
 
-def test_every_unit_late_or_missing_is_named_or_counted() -> None:
-    def subs(n: int) -> SimpleNamespace:
-        frame = pd.DataFrame(
-            {
-                "单位": [f"单位{i}" for i in range(1, n + 2)],
-                "按时次数": [2] * n + [3],
-                "逾期次数": [1] * n + [0],
-                "退回次数": [0] * n + [0],
-                "未报送次数": [0] * n + [0],
-            }
-        )
-        return SimpleNamespace(submissions=frame, months=("2022-03", "2022-04", "2022-05"))
-
-    eight = rs._submission_sentence(subs(8))  # type: ignore[arg-type]
-    assert "有逾期、退回或未报送情况的有单位1、单位2、单位3、单位4、单位5、单位6、单位7、单位8。" in eight
-    assert "等" not in eight
-    many = rs._submission_sentence(subs(12))  # type: ignore[arg-type]
-    assert "单位1、单位2、单位3、单位4、单位5、单位6、单位7、单位8等12个单位。" in many
+def test_a_group_without_problems_is_left_out_of_the_group_sentence(tmp_path: Path) -> None:
+    (unit,) = roster(1)
+    doc = report_text(tmp_path, (unit,), {"2022-04": listed(unit, 4, 8)})  # 服务不强、环境不优 only
+    text = section(doc, "分类和专项治理情况")
+    assert text == "作风问题（四个方面）8个，已完成4个，完成率50.0%。"
+    assert "—" not in text and "专项治理" not in text
 
 
-def test_the_group_rate_says_it_leaves_out_long_term_items() -> None:
-    groups = pd.DataFrame(
-        [
-            {"类别": "作风问题（四个方面）", "问题数": 59, "已完成": 49, "长期坚持": 10, "完成率": 1.0, "红灯": 0},
-            {"类别": "专项治理（三项）", "问题数": 36, "已完成": 35, "长期坚持": 0, "完成率": 35 / 36, "红灯": 1},
-        ]
+def test_every_unit_late_or_missing_is_named_or_counted(tmp_path: Path) -> None:
+    def said(n: int) -> str:
+        """n units on time in March and April and late in May; one more on time every month."""
+        units = roster(n + 1)
+        rows = [row for unit in units for row in listed(unit, 1, 2)]
+        months = {month: rows for month in ("2022-03", "2022-04", "2022-05")}
+
+        def received(unit: Member, month: str) -> dt.datetime:  # due on 03-20, 04-25 and 05-25
+            late = month == "2022-05" and unit != units[-1]
+            return dt.datetime(2022, int(month[5:]), 28 if late else 15, 9)
+
+        records = {m: [accepted(u, m, received(u, m), seq) for seq, u in enumerate(units, start=1)] for m in months}
+        doc = report_document(summary_data(units, months, records=records), tmp_path / str(n))
+        return section(doc, "报送情况")
+
+    eight = said(8)
+    assert eight.endswith(
+        "每月均按时报送的有单位9；有逾期、退回或未报送情况的有单位1、单位2、单位3、单位4、单位5、单位6、单位7、单位8。"
     )
-    text = rs._group_sentence(SimpleNamespace(groups=groups))  # type: ignore[arg-type]
+    assert "等" not in eight
+    many = said(12)
+    assert many.endswith(
+        "每月均按时报送的有单位13；有逾期、退回或未报送情况的有单位1、单位2、单位3、单位4、单位5、单位6、单位7、单位8等12个单位。"
+    )
+
+
+def test_the_group_rate_says_it_leaves_out_long_term_items(tmp_path: Path) -> None:
+    (unit,) = roster(1)
+    rows = listed(unit, 49, 49, lasting=10) + listed(unit, 35, 36, category=OPENNESS, first=60)
+    text = section(report_text(tmp_path, (unit,), {"2022-04": rows}), "分类和专项治理情况")
     assert text == (
         "作风问题（四个方面）59个，已完成49个，完成率100.0%（不含长期坚持的10个）；"
         "专项治理（三项）问题36个，已完成35个，完成率97.2%。"
+        "完成率最高的是“服务不强、环境不优”（100.0%）；完成率最低的是“村（居）务公开专项治理”（97.2%）。"
     )
 
 
-def test_categories_tied_at_the_top_are_counted_not_one_picked() -> None:
-    names = ["甲类", "乙类", "丙类", "丁类", "戊类", "己类", "工程建设领域专项治理"]
-    cats = pd.DataFrame({"问题类别": names, "问题数": [5] * 7, "完成率": [1.0] * 6 + [0.8]})
-    text = rs._category_sentence(SimpleNamespace(categories=cats))  # type: ignore[arg-type]
+def categories_said(tmp_path: Path, done: list[int]) -> str:
+    """What the report says of the categories when each of the seven has 10 problems, ``done`` of
+    them done (in the vocabulary's order)."""
+    (unit,) = roster(1)
+    rows = []
+    for number, (category, n) in enumerate(zip(VOCAB.categories, done, strict=True)):
+        rows += listed(unit, n, 10, category=category.name, first=10 * number + 1)
+    text = section(report_text(tmp_path, (unit,), {"2022-04": rows}), "分类和专项治理情况")
+    return text.partition("。")[2]  # after the sentence on the two groups
+
+
+def test_categories_tied_at_the_top_are_counted_not_one_picked(tmp_path: Path) -> None:
+    names = [c.name for c in VOCAB.categories]
+    assert names[5] == "工程建设领域专项治理"
+    text = categories_said(tmp_path / "one", [10, 10, 10, 10, 10, 8, 10])
     assert text == "6类问题完成率均为100.0%，并列最高；完成率最低的是“工程建设领域专项治理”（80.0%）。"
-    two = rs._category_sentence(SimpleNamespace(categories=cats.assign(完成率=[0.9, 0.9, 1.0, 0.5, 0.7, 0.8, 0.5])))  # type: ignore[arg-type]
-    assert two == "完成率最高的是“丙类”（100.0%）；“丁类”、“工程建设领域专项治理”完成率均为50.0%，并列最低。"
+    two = categories_said(tmp_path / "two", [9, 9, 10, 5, 7, 5, 8])
+    assert (
+        two
+        == "完成率最高的是“服务不强、环境不优”（100.0%）；“懒政怠政、为官不为”、“工程建设领域专项治理”完成率均为50.0%，并列最低。"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # table columns
 
 
-def test_ids_dates_and_unit_names_keep_their_width_and_free_text_wraps() -> None:
-    frame = pd.DataFrame(
-        {
-            "问题编号": ["BMZX-005", "CJB-005"],
-            "填报单位": ["镇社会事务办公室", "镇城镇建设办公室"],
-            "具体问题": [
-                "关键岗位人员经常不在岗，群众办事“人难找、门难进”" * 2,
-                "对中标人转包、违法分包问题监管不到位",
-            ],
-            "首次逾期": ["6月", "5月"],
-            "督办次数": ["2", "7"],
-            "移交纪委": ["否", "是"],
-            "结果": ["已完成（8月14日）", "仍未完成"],
-        }
+def ems(text: str) -> float:
+    """The width of one line of table text in ems, by the metrics the report's fonts have: a Chinese
+    character one em, a capital letter or % three quarters, a digit, small letter or sign 0.56, and
+    the quarter em Word puts between Chinese and Western characters."""
+    wide = [unicodedata.east_asian_width(c) in "WF" for c in text]
+    glyphs = sum(1.0 if w else 0.75 if c.isupper() or c in "%@&" else 0.56 for c, w in zip(text, wide, strict=True))
+    gaps = sum(
+        1
+        for (a, wa), (b, wb) in itertools.pairwise(zip(text, wide, strict=True))
+        if wa != wb and (a if wb else b).isalnum()
     )
-    widths = dict(zip(frame.columns, rs._column_widths(frame), strict=True))
-    assert sum(widths.values()) == pytest.approx(rs.TYPE_WIDTH_MM)
+    return glyphs + 0.25 * gaps
+
+
+def docx_table(doc: Any, *header: str) -> Any:
+    """The table whose header row starts with ``header`` (cell texts, line breaks left out)."""
+    return next(
+        t for t in doc.tables if [c.text.replace("\n", "") for c in t.rows[0].cells][: len(header)] == list(header)
+    )
+
+
+LONG_TEXT = "关键岗位人员经常不在岗，群众办事“人难找、门难进”" * 2
+SOCIAL, BUILDING = Member("镇社会事务办公室", "BMZX", "部门"), Member("镇城镇建设办公室", "CJB", "部门")
+
+
+@pytest.fixture(scope="module")
+def overdue_report(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The year report as of August: BMZX-005 red in June and July, done on 8-14; CJB-005 red from
+    May, still open in August (sent to 纪委)."""
+
+    def rows(done: bool) -> list[dict[str, Any]]:
+        social = problem(
+            "BMZX-005", SOCIAL, "已完成" if done else "整改中", dt.date(2022, 5, 31), done=dt.date(2022, 8, 14)
+        )
+        building = problem("CJB-005", BUILDING, "整改中", dt.date(2022, 4, 30))
+        return [social | {"具体问题": LONG_TEXT}, building | {"具体问题": "对中标人转包、违法分包问题监管不到位"}]
+
+    months = {"2022-06": rows(done=False), "2022-08": rows(done=True)}
+    red = {  # as the store keys them: (problem, its unit)
+        "2022-08": {
+            pair_key("BMZX-005", SOCIAL.code): ["2022-06", "2022-07"],
+            pair_key("CJB-005", BUILDING.code): ["2022-05", "2022-06", "2022-07", "2022-08"],
+        }
+    }
+    data = summary_data((SOCIAL, BUILDING), months, "year", red_months=red)
+    return report_document(data, tmp_path_factory.mktemp("overdue"))
+
+
+def test_ids_dates_and_unit_names_keep_their_width_and_free_text_wraps(overdue_report: Any) -> None:
+    table = docx_table(overdue_report, "问题编号", "填报单位")
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert [c.replace("\n", "") for c in rows[0]] == [
+        "问题编号",
+        "填报单位",
+        "具体问题",
+        "首次逾期",
+        "督办次数",
+        "移交纪委",
+        "结果",
+    ]
+    assert rows[1:] == [
+        ["CJB-005", "镇城镇建设办公室", "对中标人转包、违法分包问题监管不到位", "5月", "4", "是", "仍未完成"],
+        ["BMZX-005", "镇社会事务办公室", LONG_TEXT, "6月", "2", "否", "已完成（8月14日）"],
+    ]
+    widths = {name.replace("\n", ""): column.width.mm for name, column in zip(rows[0], table.columns, strict=True)}
+    assert sum(widths.values()) == pytest.approx(rs.TYPE_WIDTH_MM, abs=0.1)
     pad = 2 * rs.CELL_PAD_MM + rs.CELL_SLACK_MM
     for column, text in (("问题编号", "BMZX-005"), ("填报单位", "镇社会事务办公室"), ("结果", "已完成（8月14日）")):
-        assert widths[column] >= rs._em(text) * rs.MM_PER_EM + pad - 1e-6, column
-    longest = rs._em(frame["具体问题"][0]) * rs.MM_PER_EM + pad
-    assert widths["具体问题"] < longest  # the description wraps ...
+        assert widths[column] >= ems(text) * rs.MM_PER_EM + pad - 0.05, column
+    assert widths["具体问题"] < ems(LONG_TEXT) * rs.MM_PER_EM + pad  # the description wraps ...
     assert widths["具体问题"] >= rs.FREE_MIN_EM * rs.MM_PER_EM  # ... but keeps a readable width
-    for column in ("首次逾期", "督办次数", "移交纪委"):  # short headers on at most two lines
-        assert rs._header_text(column, widths[column]).count("\n") <= 1
+    assert all(text.count("\n") <= 1 for text in rows[0])  # headers on at most two lines
 
 
-def test_a_long_header_breaks_before_its_bracket_not_inside_it() -> None:
-    assert rs._header_text("提升（百分点）", 22.0) == "提升\n（百分点）"
-    assert rs._header_text("提升（百分点）", 40.0) == "提升（百分点）"
-    assert rs._header_text("移交纪委问题数", 18.0) == "移交纪委\n问题数"
-
-
-def test_counts_are_whole_numbers_and_rates_percentages() -> None:
-    frame = pd.DataFrame(
-        {"问题数": [16.0, 5.0], "已完成": [11.0, float("nan")], "完成率": [0.6875, 0.8], "得分": [100.0, 61.6]}
+@pytest.fixture(scope="module")
+def three_units(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The year report as of April: 单位1 with 11 of 16 problems done, 单位2 with 4 of 5, 单位3 with
+    only 长期坚持 ones (nothing to complete); none done in March."""
+    one, two, three = roster(3)
+    march = listed(one, 0, 16) + listed(two, 0, 5) + listed(three, 0, 0, lasting=2)
+    april = listed(one, 11, 16) + listed(two, 4, 5) + listed(three, 0, 0, lasting=2)
+    return report_text(
+        tmp_path_factory.mktemp("three"), (one, two, three), {"2022-03": march, "2022-04": april}, "year"
     )
-    out = rs._formatted(frame)
-    assert out.to_dict("list") == {
-        "问题数": ["16", "5"],
-        "已完成": ["11", "—"],
-        "完成率": ["68.8%", "80.0%"],
-        "得分": ["100.0", "61.6"],
-    }
+
+
+def test_a_long_header_breaks_before_its_bracket_not_inside_it(three_units: Any) -> None:
+    units = [c.text for c in docx_table(three_units, "排名", "单位").rows[0].cells]
+    assert units[6:] == ["提升\n（百分点）", "红灯", "逾期督\n办次数", "移交纪委\n问题数"]
+    submissions = [c.text for c in docx_table(three_units, "单位", "3月").rows[0].cells]
+    assert submissions[-1] == "退回文件数"  # a wide column keeps it on one line ...
+    scores = [c.text for c in docx_table(three_units, "排名", "单位", "类型", "得分").rows[0].cells]
+    assert scores[8] == "退回文\n件数"  # ... a narrow one halves it
+
+
+def test_counts_are_whole_numbers_and_rates_percentages(three_units: Any) -> None:
+    units = docx_table(three_units, "排名", "单位")
+    assert [[c.text for c in r.cells] for r in units.rows[1:]] == [
+        ["1", "单位2", "5", "4", "80.0%", "0.0%", "+80.0", "0", "0", "0"],
+        ["2", "单位1", "16", "11", "68.8%", "0.0%", "+68.8", "0", "0", "0"],
+        ["—", "单位3", "2", "0", "—", "—", "—", "0", "0", "0"],
+    ]
+    scores = docx_table(three_units, "排名", "单位", "类型", "得分")
+    assert [[c.text for c in r.cells][1:6] for r in scores.rows[1:]] == [
+        ["单位3", "村", "60.0", "0.0%", "100.0%"],
+        ["单位2", "村", "48.0", "0.0%", "80.0%"],
+        ["单位1", "村", "41.2", "0.0%", "68.8%"],
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,21 +314,13 @@ def test_counts_are_whole_numbers_and_rates_percentages() -> None:
 
 
 @pytest.fixture(scope="module")
-def year_data(tmp_path_factory: pytest.TempPathFactory) -> SummaryData:
-    """The year's ``SummaryData`` of the small campaign of test_summary, as run.summary builds it."""
-    ws = campaign_workspace(tmp_path_factory.mktemp("layout"))
-    seen: dict[str, SummaryData] = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(rs, "render_summary", lambda data, folder, fonts=None: seen.setdefault("data", data) and [])
-        run.summary(ws, "year", dt.date(2022, 5, 31))
-    return seen["data"]
-
-
-@pytest.fixture(scope="module")
-def tied_report(year_data: SummaryData, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The year report with the roster's three units and ten more, twelve of them at 100 %."""
-    units = units_frame([1.0] * 12 + [0.75])
-    data = dataclasses.replace(year_data, units=units)
+def tied_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The year report of thirteen units, twelve of them at 100 % and the last at 75 % (its open
+    problem red), as of April."""
+    units = roster(13)
+    march = [row for unit in units for row in listed(unit, 0, 4)]
+    april = [row for unit in units[:12] for row in listed(unit, 4, 4)] + listed(units[12], 3, 4, red=1)
+    data = summary_data(units, {"2022-03": march, "2022-04": april}, "year")
     report, _ = rs.render_summary(data, tmp_path_factory.mktemp("tied"), fonts=())
     return report
 
@@ -313,7 +363,7 @@ def test_headings_and_captions_keep_with_what_follows(tied_report: Path) -> None
 
 def test_the_title_breaks_between_words_into_two_sensible_lines(tied_report: Path) -> None:
     title = Document(str(tied_report)).paragraphs[0]
-    assert title.text == "xx镇2022年干部作风整顿\n年度工作情况报告"
+    assert title.text == "青石镇2022年干部作风整顿\n年度工作情况报告"
     assert all(r.font.size.pt == 22 for r in title.runs)
 
 
@@ -331,17 +381,12 @@ def test_every_table_shows_whole_counts_and_no_software_setting(tied_report: Pat
     assert "问题（四个方面）问题" not in text
 
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-@pytest.mark.skipif(not (SOFFICE and shutil.which("pdftotext")), reason="LibreOffice or pdftotext is not installed")
+@pytest.mark.skipif(MISSING, reason=WHY_MISSING)
 def test_the_report_renders_numbered_with_its_title_on_two_full_lines(tied_report: Path, tmp_path: Path) -> None:
-    from test_render_pdf import pdf_text, to_pdf
-
     pdf = to_pdf(tied_report, tmp_path)
     assert "—1—" in pdf_text(pdf, 1) and "—2—" in pdf_text(pdf, 2)
     layout = subprocess.run(
-        ["pdftotext", "-layout", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+        [str(PDFTOTEXT), "-layout", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
     )
     lines = [re.sub(r"\s+", "", line) for line in layout.stdout.splitlines() if line.strip()]
-    assert lines[:2] == ["xx镇2022年干部作风整顿", "年度工作情况报告"]
+    assert lines[:2] == ["青石镇2022年干部作风整顿", "年度工作情况报告"]

@@ -8,16 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from docx import Document
+from builders_summary import paragraph, report_text, table
 from township import QINGSHI, Member, members, problems_of, state_of, township_campaign
 
-from pipeline import aggregate, summary
+from pipeline import aggregate
 from pipeline.config import Campaign
 from pipeline.kinds import PROBLEM
 from pipeline.outputs import documents
-from pipeline.outputs.reports import render_summary
 from pipeline.vocab import load_vocabulary
 
 AS_OF = dt.date(2022, 4, 30)
@@ -135,35 +133,6 @@ def test_a_tie_reaching_past_the_top_places_is_named_whole_and_never_at_both_end
 
 
 # --- the leaders' report ------------------------------------------------------------------------
-
-
-def history(month: str, rows: list[dict[str, object]]) -> summary.MonthHistory:
-    year, mon = int(month[:4]), int(month[5:])
-    as_of = (dt.date(year, mon + 1, 1) - dt.timedelta(days=1)) if mon < 12 else dt.date(year, 12, 31)
-    state = state_of(rows)
-    lights = aggregate.flags(state, as_of, 7)[["问题编号", "单位编码", "灯色", "逾期天数"]]
-    return summary.MonthHistory(month=month, as_of=as_of, state=state, lights=lights, red_months={}, records=())
-
-
-def report_text(tmp_path: Path, roster: tuple[Member, ...], months: dict[str, list[dict[str, object]]]) -> Document:
-    campaign = township_campaign(roster)
-    hist = [history(m, rows) for m, rows in months.items()]
-    data = summary.build(campaign, VOCAB, "half", hist[-1].as_of, hist)
-    report, _ = render_summary(data, tmp_path / "report", fonts=())
-    return Document(str(report))
-
-
-def paragraph(doc: Document, start: str) -> str:
-    return next(p.text for p in doc.paragraphs if p.text.startswith(start))
-
-
-def table(doc: Document, caption_start: str) -> pd.DataFrame:
-    tables = [t for t in doc.tables if t.rows[0].cells[0].text in ("排名", "月份", "问题类别", "单位", "问题编号")]
-    for t in tables:
-        header = [c.text.replace("\n", "") for c in t.rows[0].cells]  # long headers set on two lines
-        if header[:2] == caption_start.split(","):
-            return pd.DataFrame([[c.text for c in r.cells] for r in t.rows[1:]], columns=header)
-    raise AssertionError(caption_start)
 
 
 def test_a_one_unit_report(tmp_path: Path) -> None:
