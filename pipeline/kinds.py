@@ -114,9 +114,15 @@ class LedgerKind(Table):
     no_items: str = ""  # the catalogue code of a file listing none (warning)
     fields: tuple[str, ...] = field(default=())  # the columns a unit's version keeps (default: all)
 
+    def __post_init__(self) -> None:
+        BY_NAME.setdefault(self.name, self)  # every kind declared, wherever: the seal names its rows by it
+
     @property
     def kept(self) -> tuple[str, ...]:
         return self.fields or self.columns
+
+
+BY_NAME: dict[str, LedgerKind] = {}  # every declared kind by name (KINDS: the ones a monthly run carries)
 
 
 PROBLEM = LedgerKind(
@@ -236,4 +242,3 @@ REGISTER_FILE = "交办事项.xlsx"
 # order, may stand beside it in a unit's monthly file.
 KINDS: tuple[LedgerKind, ...] = (PROBLEM, MATTER)
 ITEM_KINDS: tuple[LedgerKind, ...] = tuple(k for k in KINDS if k is not PROBLEM)
-BY_NAME: dict[str, LedgerKind] = {k.name: k for k in KINDS}
