@@ -48,7 +48,7 @@ def _unit(text: str, campaign: Campaign) -> Unit | None:
     for unit in campaign.units:
         if any(k == key(name) for name in (*unit.names, unit.code)):
             return unit
-    return ingest._match_name(text, campaign.units)
+    return ingest.match_name(text, campaign.units)
 
 
 def units_of(text: str, campaign: Campaign) -> tuple[list[Unit], list[str]]:

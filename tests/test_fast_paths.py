@@ -176,9 +176,9 @@ def _scan_roster(text: str, units: list[Any]) -> Any:
 )
 def test_the_roster_index_finds_the_unit_the_plain_scan_finds(names: list[str], text: str) -> None:
     from pipeline.config import Unit
-    from pipeline.ingest import _match_name
+    from pipeline.ingest import match_name
 
     units = [Unit(n, f"U{i}", "村", aliases=(names[(i + 1) % len(names)][:2],)) for i, n in enumerate(names)]
     roster = tuple(units)
-    assert _match_name(text, roster) is _scan_roster(text, units)
-    assert _match_name(text, units) is _scan_roster(text, units)  # a list is indexed afresh
+    assert match_name(text, roster) is _scan_roster(text, units)
+    assert match_name(text, units) is _scan_roster(text, units)  # a list is indexed afresh

@@ -11,8 +11,8 @@ from builders_ingest import list_grid, write_book
 from conftest import GOOD_ROWS, HEADERS
 
 from demo_campaign.sample import Grid
-from pipeline import ingest
 from pipeline.ingest import read_file
+from pipeline.readers import tables
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -35,7 +35,7 @@ def test_a_header_after_a_long_preamble_is_found(tmp_path: Path, form: str, head
     assert raw.header_row == header_row
     assert list(raw.rows) == [header_row + 1 + i for i in range(len(GOOD_ROWS))]
     assert raw.unit_text == "东风社区" and raw.frame.at[header_row + 1, "具体问题"] == GOOD_ROWS[0][1]
-    assert ingest.HEADER_SCAN_ROWS == 1000
+    assert tables.HEADER_SCAN_ROWS == 1000
 
 
 def test_the_scan_stops_at_the_first_complete_header(tmp_path: Path) -> None:

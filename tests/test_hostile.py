@@ -26,7 +26,7 @@ from builders_ingest import encrypt, list_grid, write_book
 from conftest import GOOD_ROWS, set_received, write_list
 
 from pipeline import ingest, run, textsafe
-from pipeline.readers import pool
+from pipeline.readers import formats, pool
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -91,13 +91,13 @@ def test_a_small_lying_zip_is_bounded_by_arithmetic_not_inflated(tmp_path: Path)
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
         assert zf.getinfo("xl/media/image1.png").file_size == 4096  # the lie
-    assert ingest._worst_case(infos) <= ingest.MAX_UNPACKED_BYTES  # even the truth is within the limit
+    assert formats.worst_case(infos) <= formats.MAX_UNPACKED_BYTES  # even the truth is within the limit
     assert ingest.sniff(data) == "xlsx"
     raw = ingest.read_bytes(data, VOCAB, path.name)
     assert len(raw.rows) == len(GOOD_ROWS)
     big = hf.lying_zip_bomb(tmp_path / "big-lie.xlsx", megabytes=160)
     with zipfile.ZipFile(big) as zf:
-        assert ingest._worst_case(zf.infolist()) > ingest.MAX_UNPACKED_BYTES
+        assert formats.worst_case(zf.infolist()) > formats.MAX_UNPACKED_BYTES
     with pytest.raises(ingest.FileRefused) as info:
         ingest.sniff(big.read_bytes())
     assert info.value.code == "file-corrupt"

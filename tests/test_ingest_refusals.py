@@ -15,6 +15,7 @@ from conftest import GOOD_ROWS, set_received, write_list
 from pipeline import ingest, run
 from pipeline.errors import FileRefused
 from pipeline.ingest import read_file
+from pipeline.readers import formats, sheets
 from pipeline.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -72,7 +73,7 @@ def test_file_size_limit_is_checked_before_reading(tmp_path: Path, monkeypatch: 
 
 
 def test_too_many_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "MAX_ROWS", 20)
+    monkeypatch.setattr(sheets, "MAX_ROWS", 20)
     path = write_list(tmp_path / "a.xlsx", GOOD_ROWS * 15)
     error = refused(path)
     assert error.code == "file-too-many-rows" and error.params["rows"] == 64
@@ -87,7 +88,7 @@ def test_compression_ratio_is_checked_before_parsing(tmp_path: Path) -> None:
 
 
 def test_unpacked_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "MAX_UNPACKED_BYTES", 10_000)
+    monkeypatch.setattr(formats, "MAX_UNPACKED_BYTES", 10_000)
     assert refused(write_book(tmp_path / "a.xlsx", [list_grid()])).code == "file-unpacked-too-large"
 
 

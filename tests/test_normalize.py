@@ -179,9 +179,9 @@ def test_matching_key_drops_only_real_numbering(text: str, expected: str) -> Non
 
 def test_units_named_with_numerals_are_told_apart() -> None:
     from pipeline.config import Unit
-    from pipeline.ingest import _match_name
+    from pipeline.ingest import match_name
 
     units = [Unit("合村", "HC", "村"), Unit("三合村", "SH", "村"), Unit("八里庄社区", "BL", "社区")]
-    assert _match_name("附件2：问题清单（三合村）.xlsx", units).code == "SH"  # type: ignore[union-attr]
-    assert _match_name("合村4月整改进展", units).code == "HC"  # type: ignore[union-attr]
-    assert _match_name("八里庄社区问题清单", units).code == "BL"  # type: ignore[union-attr]
+    assert match_name("附件2：问题清单（三合村）.xlsx", units).code == "SH"  # type: ignore[union-attr]
+    assert match_name("合村4月整改进展", units).code == "HC"  # type: ignore[union-attr]
+    assert match_name("八里庄社区问题清单", units).code == "BL"  # type: ignore[union-attr]

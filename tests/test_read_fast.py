@@ -14,10 +14,10 @@ import pytest
 from conftest import GOOD_ROWS, write_list
 
 from pipeline import ingest
-from pipeline.readers import pool
+from pipeline.readers import pool, tables
 from pipeline.storage import archive
 from pipeline.storage.archive import archive_file, archive_path
-from pipeline.vocab import load_vocabulary
+from pipeline.vocab import REQUIRED, load_vocabulary
 
 VOCAB = load_vocabulary()
 
@@ -164,9 +164,7 @@ def test_the_header_scan_stops_at_a_complete_header_and_reads_the_same_table(tmp
     path = write_list(tmp_path / "红星村.xlsx", GOOD_ROWS)
     raw = ingest.read_file(path, VOCAB)
     lookup = VOCAB.header_lookup
-    assert ingest._max_score(lookup, ingest.REQUIRED) == 2 * len(ingest.REQUIRED) + (
-        len(set(lookup.values())) - len(ingest.REQUIRED)
-    )
+    assert tables.max_score(lookup, REQUIRED) == 2 * len(REQUIRED) + (len(set(lookup.values())) - len(REQUIRED))
     assert len(raw.frame) == len(GOOD_ROWS) and raw.frame["具体问题"].tolist() == [r[1] for r in GOOD_ROWS]
 
 

@@ -32,6 +32,7 @@ from pipeline.atomic import write_atomic
 from pipeline.filenames import output_path, safe_name
 from pipeline.messages import CATALOGUE, Message
 from pipeline.outputs import workbooks
+from pipeline.readers.formats import decrypt_default
 
 SUMMARY_SHEET = "退回说明"
 SUMMARY_COLUMNS: tuple[str, ...] = ("序号", "工作表", "单元格", "问题", "填写的内容", "应当如何填写")
@@ -181,7 +182,7 @@ def read_sheet(original: Path, sheet: str) -> tuple[list[list[Any]], Merged]:
     data = original.read_bytes()
     fmt = ingest.sniff(data)
     if fmt == "xls-encrypted":
-        data = ingest._decrypt_default(data)
+        data = decrypt_default(data)
     book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         found = book.get_sheet_by_name(sheet)
