@@ -94,14 +94,14 @@ def test_an_edited_log_row_is_reported(audited: Path) -> None:
 
 
 def test_an_edited_row_with_its_hash_recomputed_breaks_the_next_link(audited: Path) -> None:
-    from pipeline.storage.ledger import record_hash
+    from pipeline.storage.chain import record_hash
+    from pipeline.storage.ledger import AuditRecord
 
     with closing(sqlite3.connect(audited / "ledger.sqlite")) as conn:
         conn.row_factory = sqlite3.Row
         row = dict(conn.execute("SELECT * FROM audit_log WHERE seq = 3").fetchone())
     row["outcome"] = "通过"
-    fields = [row[k] for k in ("recorded_at", "file_name", "sha256", "size", "unit_code", "month", "received_at")]
-    forged = record_hash(row["prev_hash"], [*fields, row["outcome"], row["messages"]])
+    forged = record_hash(row["prev_hash"], AuditRecord(**row).hashed_fields())
     tamper(audited, f"UPDATE audit_log SET outcome = '通过', hash = '{forged}' WHERE seq = 3")
     result = verify(audited)
     assert result.exit_code == 1

@@ -23,7 +23,7 @@ from pipeline.errors import WorkspaceLocked
 from pipeline.messages import CATALOGUE, render_text
 
 if TYPE_CHECKING:  # the store (and pandas) only for verify: the readers copy files without them
-    from pipeline.storage.ledger import AuditRecord, Store
+    from pipeline.storage.ledger import Store
 
 CHUNK = 1024 * 1024
 
@@ -265,10 +265,6 @@ class Finding:
         return cls(CATALOGUE[code].title, render_text(code, params), tampering)
 
 
-def _record_fields(r: AuditRecord) -> list[object]:
-    return [r.recorded_at, r.file_name, r.sha256, r.size, r.unit_code, r.month, r.received_at, r.outcome, r.messages]
-
-
 def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Finding]:
     """Recompute the hash chain and every archived file's hash; list what does not hold.
 
@@ -278,7 +274,7 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
     and every change to the ledger made outside the pipeline (its seal, ``pipeline/seal.py``):
     a problem's record edited, added or deleted, the seal itself altered.
     """
-    from pipeline.storage.ledger import GENESIS, record_hash
+    from pipeline.storage.chain import GENESIS, record_hash
 
     findings: list[Finding] = []
     prev = GENESIS
@@ -294,7 +290,7 @@ def verify(store: Store, archive: Path, inbox: Path | None = None) -> list[Findi
         elif r.prev_hash != prev:
             findings.append(Finding.of("audit-link-broken", seq=r.seq, file=r.file_name))
         expected_seq = r.seq + 1
-        if record_hash(r.prev_hash, _record_fields(r)) != r.hash:
+        if record_hash(r.prev_hash, r.hashed_fields()) != r.hash:
             findings.append(Finding.of("audit-record-edited", seq=r.seq, file=r.file_name))
         prev = r.hash
         referenced.add(r.sha256)

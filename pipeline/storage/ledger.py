@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import errno
-import hashlib
 import json
 import os
 import sqlite3
@@ -19,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -28,8 +27,7 @@ from pipeline.errors import LedgerCorrupt, LedgerTooNew
 from pipeline.kinds import LedgerKind
 from pipeline.model import LONG_TERM, Light, Month, Outcome, is_missing
 from pipeline.storage import seal as sealing
-
-GENESIS = "0" * 64
+from pipeline.storage.chain import GENESIS, record_hash
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -208,6 +206,20 @@ class View:
 
 @dataclass(frozen=True)
 class AuditRecord:
+    """One record of the append-only audit log (SPEC §8), as stored."""
+
+    HASHED: ClassVar[tuple[str, ...]] = (  # the fields a record's hash covers, in this order
+        "recorded_at",
+        "file_name",
+        "sha256",
+        "size",
+        "unit_code",
+        "month",
+        "received_at",
+        "outcome",
+        "messages",
+    )
+
     seq: int
     recorded_at: str
     file_name: str
@@ -220,6 +232,9 @@ class AuditRecord:
     messages: str
     prev_hash: str
     hash: str
+
+    def hashed_fields(self) -> list[Any]:
+        return [getattr(self, name) for name in self.HASHED]
 
 
 def _stated_seq(record: AuditRecord) -> int | None:
@@ -270,11 +285,6 @@ def describe(exc: BaseException) -> str:
         }
         return reasons.get(exc.errno or 0, "文件读写出错")
     return "读写出错"
-
-
-def record_hash(prev_hash: str, fields: Sequence[Any]) -> str:
-    payload = json.dumps([prev_hash, *fields], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def blank(value: Any) -> Any:
@@ -590,11 +600,21 @@ class Store:
         with self.transaction() as c:
             last = c.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
             prev = last["hash"] if last else GENESIS
-            text = json.dumps(messages, ensure_ascii=False)
-            fields = [recorded_at, file_name, sha256, size, unit_code, month, received_at, outcome, text]
+            values = {
+                "recorded_at": recorded_at,
+                "file_name": file_name,
+                "sha256": sha256,
+                "size": size,
+                "unit_code": unit_code,
+                "month": month,
+                "received_at": received_at,
+                "outcome": outcome,
+                "messages": json.dumps(messages, ensure_ascii=False),
+            }
+            fields = [values[name] for name in AuditRecord.HASHED]
             cur = c.execute(
-                "INSERT INTO audit_log(recorded_at, file_name, sha256, size, unit_code, month, received_at, "
-                "outcome, messages, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO audit_log({', '.join(AuditRecord.HASHED)}, prev_hash, hash) "
+                f"VALUES ({', '.join('?' * (len(fields) + 2))})",
                 (*fields, prev, digest := record_hash(prev, fields)),
             )
             # The chain's head, kept apart, reveals a record removed from the end of the log.

@@ -24,15 +24,14 @@ come, ordered by SQLite, so ``audit verify`` of a county's ledger is one read of
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pipeline.kinds import BY_NAME
+from pipeline.storage.chain import GENESIS, record_hash
 
-GENESIS = "0" * 64
 GLOBAL = ""  # the month of rows that belong to no month (the roster)
 
 
@@ -171,10 +170,6 @@ def _ledger_root(month_roots: dict[str, str]) -> str:
     return _digest("\n".join(f"{m}\t{r}" for m, r in sorted(month_roots.items())))
 
 
-def _record_hash(prev: str, fields: Sequence[str]) -> str:
-    return _digest(json.dumps([prev, *fields], ensure_ascii=False, separators=(",", ":")))
-
-
 def reseal(
     conn: sqlite3.Connection, months: Iterable[str], sealed_at: str, audit_head: str, tables: Sequence[Sealed] = SEALED
 ) -> None:
@@ -202,7 +197,7 @@ def reseal(
     fields = [sealed_at, audit_head, _ledger_root(roots)]
     conn.execute(
         "INSERT INTO seals(sealed_at, audit_head, root, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
-        (*fields, prev, _record_hash(prev, fields)),
+        (*fields, prev, record_hash(prev, fields)),
     )
 
 
@@ -238,7 +233,7 @@ def check(
     chain = conn.execute("SELECT seq, sealed_at, audit_head, root, prev_hash, hash FROM seals ORDER BY seq").fetchall()
     prev, expected = GENESIS, 1
     for seq, sealed_at, head, root, prev_hash, digest in chain:
-        if seq != expected or prev_hash != prev or _record_hash(prev_hash, [sealed_at, head, root]) != digest:
+        if seq != expected or prev_hash != prev or record_hash(prev_hash, [sealed_at, head, root]) != digest:
             changes.append(Change("ledger-seal-chain", key=str(seq)))
         prev, expected = digest, seq + 1
     roots = {r[0]: r[1] for r in conn.execute("SELECT month, root FROM seal_months")}
