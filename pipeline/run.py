@@ -1,13 +1,18 @@
 """Run orchestration: the monthly cycle, templates, the audit commands.
 
+This module sequences the stages and does their I/O; the rules are the stages'. What becomes
+of a received file is ``pipeline.intake``'s decision, its received time ``pipeline.receipts``',
+the checks ``pipeline.validate``'s, the month's figures ``pipeline.aggregate``'s; what the clerk
+reads in the terminal is ``pipeline.terminal``'s.
+
 The order of a monthly run (SPEC §6, §8, §9): lock the workspace; tidy what a killed run left;
-archive every inbox file under its hash (fsync'd); read and check them; record each in the audit
-log, note it in ``inbox_done`` and merge the accepted ones, all in one transaction; empty the
-inbox; render the month's outputs into a staging folder swapped in whole. A crash at any point
-loses no file (it is in the inbox, or archived and recorded), and running again completes the
-month with the same result as an uninterrupted run (tests/test_crash.py kills a real process at
-each ``faults.point``). Run for a past month with an empty inbox, it reproduces that month from
-the ledger's history without changing the ledger.
+archive every inbox file under its hash (fsync'd); read, identify and check them; record each in
+the audit log, note it in ``inbox_done`` and merge the accepted ones, all in one transaction;
+empty the inbox; render the month's outputs into a staging folder swapped in whole. A crash at
+any point loses no file (it is in the inbox, or archived and recorded), and running again
+completes the month with the same result as an uninterrupted run (tests/test_crash.py kills a
+real process at each ``faults.point``). Run for a past month with an empty inbox, it reproduces
+that month from the ledger's history without changing the ledger.
 """
 
 from __future__ import annotations
