@@ -506,13 +506,13 @@ def validation_table(
 ) -> pd.DataFrame:
     """校验结果: every file the month took, with its outcome and all its messages; then what
     the run found in the inbox and did not read (``not_taken``: name and why)."""
-    replaced = intake.replaced(records)
+    superseded = intake.superseded(records)
     unknown = render_text("unit-not-identified", {})
     rows = []
     for r in records:
         messages = json.loads(r.messages)
         texts = [m["text"] for m in messages]
-        if r.outcome == Outcome.PASSED and (newer := replaced.get(r.seq)) is not None:
+        if (newer := superseded.get(r.seq)) is not None:
             texts.append(render_text("file-superseded", {"newer": newer.file_name}))
         rows.append(
             {

@@ -10,7 +10,9 @@ the ledger, and records, merges and reports what these functions decide.
   before), 总结, 退回 (refused); ``None`` for a unit's problem list, whose outcome is ``judge``'s.
 - ``judge``: 通过 or 退回 by the checks; what passes is merged.
 - ``replaced``: a file of a unit is replaced by an accepted file of the same unit received after
-  it in the same month (the later accepted one stands: its feedback, its values).
+  it in the same month (the later accepted one stands). So an accepted file is ``superseded``
+  (its values for the month are the later file's), and a returned file needs no feedback any
+  more unless it is ``still_returned``.
 """
 
 from __future__ import annotations
@@ -131,3 +133,19 @@ def replaced(records: Iterable[AuditRecord]) -> dict[int, AuditRecord]:
         if newer is not None and newer.seq > r.seq:
             out[r.seq] = newer
     return out
+
+
+def superseded(records: Iterable[AuditRecord]) -> dict[int, AuditRecord]:
+    """The accepted files (by seq) a later accepted file of their unit replaced in their month,
+    each with the file that stands (校验结果 and ``audit show`` name it)."""
+    records = list(records)
+    stands = replaced(records)
+    return {r.seq: stands[r.seq] for r in records if r.outcome == Outcome.PASSED and r.seq in stands}
+
+
+def still_returned(records: Iterable[AuditRecord]) -> list[AuditRecord]:
+    """The returned files no later accepted file of their unit has replaced in their month: the
+    unit still has them to fix (each gets its feedback workbook)."""
+    records = list(records)
+    stands = replaced(records)
+    return [r for r in records if r.outcome == Outcome.RETURNED and r.seq not in stands]

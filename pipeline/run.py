@@ -351,12 +351,8 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
     """
     names = store.unit_names()
     out: list[Returned] = []
-    records = store.audit_records(month)
-    replaced = intake.replaced(records)
     records = [
-        r
-        for r in records
-        if r.outcome == Outcome.RETURNED and r.seq not in replaced and archive_path(ws.archive, r.sha256).is_file()
+        r for r in intake.still_returned(store.audit_records(month)) if archive_path(ws.archive, r.sha256).is_file()
     ]
     tasks = [pool.Task(archive_path(ws.archive, r.sha256), r.file_name) for r in records]
     for record, outcome in zip(records, pool.read_all(tasks, vocab), strict=True):  # capped, as when received
@@ -891,12 +887,12 @@ def audit_verify(root: Path) -> list[Finding]:
 @dataclass(frozen=True)
 class AuditListing:
     """What ``audit show`` lists (pipeline/terminal.py shows it): the audit records as written,
-    oldest first, of one unit or of all; the units' names; and the records a later accepted file
-    of their unit replaced that month, with that file (``intake.replaced``)."""
+    oldest first, of one unit or of all; the units' names; and the accepted files a later accepted
+    file of their unit superseded that month, with that file (``intake.superseded``)."""
 
     records: list[AuditRecord]
     unit_names: dict[str, str]
-    replaced: dict[int, AuditRecord]
+    superseded: dict[int, AuditRecord]
 
 
 def audit_records(root: Path, unit: str | None = None) -> AuditListing:
@@ -916,9 +912,8 @@ def audit_records(root: Path, unit: str | None = None) -> AuditListing:
     with contextlib.closing(Store.open(ws.db_path)) as store:
         records = store.audit_chain()
         names = store.unit_names()
-    replaced = intake.replaced(records)
     mine = [r for r in records if code is None or r.unit_code == code]
-    return AuditListing(mine, names, {r.seq: replaced[r.seq] for r in mine if r.seq in replaced})
+    return AuditListing(mine, names, intake.superseded(records))
 
 
 def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[str, ...] | None = None) -> list[Path]:

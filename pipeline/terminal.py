@@ -216,7 +216,7 @@ def audit_table(listing: AuditListing) -> pd.DataFrame:
     unknown = render_text("unit-not-identified", {})
     rows = []
     for r in listing.records:
-        newer = listing.replaced.get(r.seq) if r.outcome == Outcome.PASSED else None
+        newer = listing.superseded.get(r.seq)
         rows.append(
             {
                 "序号": r.seq,

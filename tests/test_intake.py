@@ -166,6 +166,13 @@ def test_an_accepted_file_replaces_only_the_files_of_its_own_month() -> None:
     assert {seq: newer.seq for seq, newer in intake.replaced(records).items()} == {1: 2, 3: 4}
 
 
+def test_only_accepted_files_are_superseded_and_only_returned_ones_still_returned() -> None:
+    records = [record(1, "HX", R), record(2, "HX", P), record(3, "HX", R), record(4, "HX", P), record(5, "HX", R)]
+    records += [record(6, "DF", R), record(7, None, R), record(8, "CZ", Outcome.WORK_SUMMARY)]
+    assert {seq: newer.seq for seq, newer in intake.superseded(records).items()} == {2: 4}
+    assert [r.seq for r in intake.still_returned(records)] == [5, 6, 7]
+
+
 def test_the_ledger_workbook_says_which_file_replaced_an_accepted_one_in_the_catalogues_words(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
