@@ -467,7 +467,9 @@ def audit_show(data: Path, unit: str | None) -> None:
     with _expected_errors():
         listing = run.audit_records(data, unit)
     if not listing.records:
-        click.echo(render_text("audit-no-records", {"whose": f"“{unit}”的" if unit else ""}))
+        click.echo(
+            render_text("audit-no-records-unit", {"unit": unit}) if unit else render_text("audit-no-records", {})
+        )
         return
     print_audit(_console(), listing, unit)
 

@@ -760,7 +760,8 @@ CATALOGUE: dict[str, Entry] = {
     "templates-written": Entry("info", "模板已生成", "已生成 {count} 个单位的模板，位于 {folder}"),
     "audit-failed": Entry("info", "审计核验未通过", "审计核验未通过，发现 {count} 处问题："),
     "audit-passed": Entry("info", "审计核验通过", "审计核验通过：记录链完整，归档文件均未被改动。"),
-    "audit-no-records": Entry("info", "没有收件记录", "没有{whose}收件记录。"),
+    "audit-no-records": Entry("info", "没有收件记录", "没有收件记录。"),
+    "audit-no-records-unit": Entry("info", "没有收件记录", "没有“{unit}”的收件记录。"),
     # audit show (pipeline/terminal.py): the table's title and each record's one-line digest
     "audit-show-title": Entry("info", "收件记录", "收件记录（共 {count} 个文件）"),
     "audit-show-unit-title": Entry("info", "单位报送记录", "{unit}的报送记录（共 {count} 个文件）"),

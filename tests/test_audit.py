@@ -257,6 +257,15 @@ def test_audit_show_lists_a_units_submissions(audited: Path) -> None:
     assert len(audit_table(run.audit_records(audited))) == 6
 
 
+def test_audit_show_says_when_there_is_nothing_to_list(trail: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"
+    write_campaign(fresh)
+    nothing = CliRunner().invoke(cli, ["--data", str(fresh), "audit", "show"])
+    assert (nothing.exit_code, nothing.output) == (0, "没有收件记录。\n")
+    none_of_unit = CliRunner().invoke(cli, ["--data", str(trail), "audit", "show", "--unit", "财政所"])
+    assert (none_of_unit.exit_code, none_of_unit.output) == (0, "没有“财政所”的收件记录。\n")
+
+
 def test_audit_show_on_the_command_line(audited: Path) -> None:
     result = CliRunner().invoke(cli, ["--data", str(audited), "audit", "show", "--unit", "DF"])
     assert result.exit_code == 0, result.output
