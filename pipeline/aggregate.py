@@ -27,8 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline import intake
 from pipeline.config import Campaign
 from pipeline.kinds import PROBLEM, LedgerKind
+from pipeline.messages import render_text
 from pipeline.model import MISSING_STATUSES, Ladder, Light, Month, Outcome, ProblemStatus, SubmissionState, YesNo
 from pipeline.receipts import source_label
 from pipeline.report import (
@@ -504,23 +506,20 @@ def validation_table(
 ) -> pd.DataFrame:
     """校验结果: every file the month took, with its outcome and all its messages; then what
     the run found in the inbox and did not read (``not_taken``: name and why)."""
-    latest_accepted: dict[str, AuditRecord] = {}
-    for r in records:
-        if r.outcome == Outcome.PASSED and r.unit_code:
-            latest_accepted[r.unit_code] = r
+    superseded = intake.superseded(records)
+    unknown = render_text("unit-not-identified", {})
     rows = []
     for r in records:
         messages = json.loads(r.messages)
         texts = [m["text"] for m in messages]
-        newer = latest_accepted.get(r.unit_code or "")
-        if r.outcome == Outcome.PASSED and newer is not None and newer.seq != r.seq:
-            texts.append(f"本单位本月又报送了新文件“{newer.file_name}”，以新文件为准。")
+        if (newer := superseded.get(r.seq)) is not None:
+            texts.append(render_text("file-superseded", {"newer": newer.file_name}))
         rows.append(
             {
                 "文件名": r.file_name,
                 "填报单位": OFFICE_NAME
                 if r.outcome == Outcome.REGISTER
-                else unit_names.get(r.unit_code or "", "（未识别）"),
+                else unit_names.get(r.unit_code or "", unknown),
                 "结果": r.outcome,
                 "说明": "\n".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))
                 if len(texts) > 1

@@ -462,24 +462,16 @@ def audit_verify(data: Path) -> None:
 @click.pass_obj
 def audit_show(data: Path, unit: str | None) -> None:
     from pipeline import run
-    from pipeline.terminal import print_frame
+    from pipeline.terminal import print_audit
 
     with _expected_errors():
-        frame = run.audit_records(data, unit)
-    if frame.empty:
-        click.echo(render_text("audit-no-records", {"whose": f"“{unit}”的" if unit else ""}))
+        listing = run.audit_records(data, unit)
+    if not listing.records:
+        click.echo(
+            render_text("audit-no-records-unit", {"unit": unit}) if unit else render_text("audit-no-records", {})
+        )
         return
-    columns = (
-        ["月份", "文件名", "接收时间", "结果", "说明摘要"]
-        if unit
-        else ["月份", "单位", "文件名", "接收时间", "结果", "说明摘要"]
-    )
-    title = (
-        f"{frame['单位'].iloc[0]}的报送记录（共 {len(frame)} 个文件）"
-        if unit
-        else f"收件记录（共 {len(frame)} 个文件）"
-    )
-    print_frame(_console(), frame[columns], title)
+    print_audit(_console(), listing, unit)
 
 
 @cli.command(

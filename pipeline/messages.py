@@ -286,6 +286,7 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "state-ledger-unchanged": Entry("info", "台账未变", "台账没有任何改动，收件箱中的文件都还在。"),
     "state-ledger-saved": Entry("info", "台账已更新", "本次收到的文件已归档并登记，台账已更新，只是报表没有生成完。"),
+    "where-workspace": Entry("info", "工作目录", "工作目录"),  # the folder a refusal names when the system names none
     "demo-refused": Entry(
         "error",
         "演示目录不为空",
@@ -759,7 +760,16 @@ CATALOGUE: dict[str, Entry] = {
     "templates-written": Entry("info", "模板已生成", "已生成 {count} 个单位的模板，位于 {folder}"),
     "audit-failed": Entry("info", "审计核验未通过", "审计核验未通过，发现 {count} 处问题："),
     "audit-passed": Entry("info", "审计核验通过", "审计核验通过：记录链完整，归档文件均未被改动。"),
-    "audit-no-records": Entry("info", "没有收件记录", "没有{whose}收件记录。"),
+    "audit-no-records": Entry("info", "没有收件记录", "没有收件记录。"),
+    "audit-no-records-unit": Entry("info", "没有收件记录", "没有“{unit}”的收件记录。"),
+    # audit show (pipeline/terminal.py): the table's title and each record's one-line digest
+    "audit-show-title": Entry("info", "收件记录", "收件记录（共 {count} 个文件）"),
+    "audit-show-unit-title": Entry("info", "单位报送记录", "{unit}的报送记录（共 {count} 个文件）"),
+    "digest-passed": Entry("info", "校验通过", "校验通过"),
+    "digest-superseded": Entry("info", "已被替代", "已被同月后报的“{newer}”替代"),
+    "digest-errors": Entry("info", "错误数", "{count} 处错误"),
+    "digest-warnings": Entry("info", "提醒数", "{count} 条提醒"),
+    "unit-not-identified": Entry("info", "未识别", "（未识别）"),  # a file's unit where none could be told
     "file-written": Entry("info", "已生成", "已生成：{path}"),
     # --- command-line mistakes (pipeline/cli.py: click's own English never shows) ---------------
     "cli-error": Entry("error", "错误", "错误：{text}"),

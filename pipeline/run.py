@@ -1,13 +1,18 @@
 """Run orchestration: the monthly cycle, templates, the audit commands.
 
+This module sequences the stages and does their I/O; the rules are the stages'. What becomes
+of a received file is ``pipeline.intake``'s decision, its received time ``pipeline.receipts``',
+the checks ``pipeline.validate``'s, the month's figures ``pipeline.aggregate``'s; what the clerk
+reads in the terminal is ``pipeline.terminal``'s.
+
 The order of a monthly run (SPEC §6, §8, §9): lock the workspace; tidy what a killed run left;
-archive every inbox file under its hash (fsync'd); read and check them; record each in the audit
-log, note it in ``inbox_done`` and merge the accepted ones, all in one transaction; empty the
-inbox; render the month's outputs into a staging folder swapped in whole. A crash at any point
-loses no file (it is in the inbox, or archived and recorded), and running again completes the
-month with the same result as an uninterrupted run (tests/test_crash.py kills a real process at
-each ``faults.point``). Run for a past month with an empty inbox, it reproduces that month from
-the ledger's history without changing the ledger.
+archive every inbox file under its hash (fsync'd); read, identify and check them; record each in
+the audit log, note it in ``inbox_done`` and merge the accepted ones, all in one transaction;
+empty the inbox; render the month's outputs into a staging folder swapped in whole. A crash at
+any point loses no file (it is in the inbox, or archived and recorded), and running again
+completes the month with the same result as an uninterrupted run (tests/test_crash.py kills a
+real process at each ``faults.point``). Run for a past month with an empty inbox, it reproduces
+that month from the ledger's history without changing the ledger.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import functools
 import gc
 import json
 import os
@@ -30,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import aggregate, faults, inbox, ingest, receipts, render, validate
+from pipeline import aggregate, faults, inbox, intake, receipts, render, validate
 from pipeline.config import Campaign, Workspace, load_campaign
 from pipeline.errors import (
     AsOfOutside,
@@ -98,21 +102,25 @@ class RunResult:
     reused: bool = False  # nothing the outputs are made from changed: the month's files were kept
 
 
-class _Stopwatch:
-    """Seconds per stage of a run, in the order the stages ran (``RunResult.timings``)."""
+def _laps(timings: dict[str, float]) -> Callable[[str], None]:
+    """``lap(stage)``: the seconds since the previous lap go to ``stage`` in ``timings`` (the
+    run's stages in the order they ran, ``RunResult.timings``, read by tools/bench.py). Only the
+    function that sequences the stages laps: the stages themselves know nothing of it."""
+    last = time.perf_counter()
 
-    def __init__(self, timings: dict[str, float]) -> None:
-        self.timings = timings
-        self.last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
+    def lap(stage: str) -> None:
+        nonlocal last
         now = time.perf_counter()
-        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
-        self.last = now
+        timings[stage] = timings.get(stage, 0.0) + now - last
+        last = now
+
+    return lap
 
 
 @dataclass
 class _Incoming:
+    """A file of the inbox through the run: archived, read, identified (``pipeline.intake``)."""
+
     path: Path
     name: str  # inside the inbox, as recorded and shown (inbox.Waiting.name)
     state: os.stat_result  # the inbox file as it was archived (archive.same_file_state)
@@ -120,33 +128,8 @@ class _Incoming:
     size: int = 0
     received: dt.datetime = dt.datetime.min  # decided by pipeline.receipts once archived
     notes: list[Message] = field(default_factory=list)  # the office's notes on its received time
-    outcome: pool.Outcome | None = None
-    raw: ingest.RawTable | None = None
-    submission: Submission | None = None
-    refusal: list[Message] = field(default_factory=list)
-    refused_unit: str = ""  # unit code the name of a refused file names (it counts as 退回 for it)
-    work_summary: str = ""  # unit code when the file is the unit's 工作总结 (see _as_work_summary)
-
-
-NOT_A_LIST = frozenset({"file-not-spreadsheet", "table-not-found"})
-SUMMARY_WORD = "总结"  # a file of the summary month whose name says it is the unit's work summary
-
-
-def _as_work_summary(item: _Incoming, campaign: Campaign, month: str) -> None:
-    """Mark a file of the summary month as the unit's 工作总结 (SPEC §1, 巩固提升).
-
-    In the month of ``summary_due``, a file that is not a problem list (not a spreadsheet, or no
-    table in it) or whose name says 总结 is the unit's work summary when its name names a unit
-    of the roster: it is archived and recorded, not returned.
-    """
-    if month != str(Month.of(campaign.summary_due)):
-        return
-    named = SUMMARY_WORD in Path(item.name).stem
-    if not named and not any(m.code in NOT_A_LIST for m in item.refusal):
-        return
-    unit = ingest.unit_from_name(item.name, campaign)
-    if unit is not None:
-        item.work_summary, item.submission, item.refusal = unit.code, None, []
+    read: pool.Outcome | None = None  # as the reader left it, until identified
+    found: intake.Identified = field(default_factory=intake.Identified)
 
 
 def _modified(state: os.stat_result) -> dt.datetime:
@@ -202,18 +185,17 @@ def monthly(root: Path, as_of: dt.date | None = None, progress: Progress | None 
     A run that is refused (an as-of date outside the campaign, a ledger that cannot be trusted)
     writes nothing and moves no file.
     """
-    timings: dict[str, float] = {}
-    watch = _Stopwatch(timings)
     gc.freeze()  # what is loaded now (the libraries) lives as long as the run: collections skip it
     try:
-        return _monthly(root, as_of, progress, timings, watch)
+        return _monthly(root, as_of, progress)
     finally:
         gc.unfreeze()
 
 
-def _monthly(
-    root: Path, as_of: dt.date | None, progress: Progress | None, timings: dict[str, float], watch: _Stopwatch
-) -> RunResult:
+def _monthly(root: Path, as_of: dt.date | None, progress: Progress | None) -> RunResult:
+    """The monthly run's stages in order (see the module's docstring), each lapped."""
+    timings: dict[str, float] = {}
+    lap = _laps(timings)
     ws, campaign, vocab = _context(root)
     as_of = run_day(campaign, as_of)
     month = str(Month.of(as_of))
@@ -228,62 +210,88 @@ def _monthly(
         try:
             with storage_errors(ledger_saved=False):
                 _recover(store, ws)
-                files, result_left = inbox.scan(ws.inbox)
-                latest = store.latest_month()
-                if latest and latest > month and month in store.months() and not files:
-                    return _reproduce(store, ws, campaign, vocab, month, result_left)
-                if files and latest and latest > month:
-                    raise MonthOrderError(latest=latest, month=month)
-                if latest and latest > month:  # a month never run, after later ones: it would rewrite their history
-                    raise MonthOrderError("month-not-run", latest=latest, month=month)
-                result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), timings=timings)
-                result.not_taken = result_left
-                watch.lap("open")
-                warming = threading.Thread(target=validate.warm_up, name="validate-warm-up", daemon=True)
-                if files:
-                    pool.warm(len(files))  # the readers' server starts while the validator warms up
-                    warming.start()  # while the files are read
+                files, left = inbox.scan(ws.inbox)
+                if _reproduces(store, month, files):
+                    return _reproduce(store, ws, campaign, vocab, month, left)
+                result = RunResult(month, as_of, ws.month_dir(month), not_taken=left, timings=timings)
+                lap("open")
+                warming = _warm_up(len(files))
                 seen = dt.datetime.now().replace(microsecond=0)
                 incoming = _archive_and_read(files, ws, vocab, progress, result)
                 result.receipt_notes = _receive(store, incoming, seen, as_of)
                 _identify(incoming, campaign, month)
-                watch.lap("archive+read")
+                lap("archive+read")
                 gc.freeze()  # the tables read live until the run ends: later collections need not scan them
-                if files:
+                if warming is not None:
                     warming.join()
                 faults.point("read")
+                checks = _check(incoming, campaign, vocab)
+                lap("validate")
                 now = seen.isoformat()
                 with store.transaction():  # the run's ledger changes: all of them or none
                     store.sync_units(campaign.units)
                     _take_register(store, ws, campaign, vocab, month, as_of, now, result)
-                    _record_and_merge(store, incoming, campaign, vocab, month, now, result, watch)
+                    _record_and_merge(store, incoming, checks, month, now, result)
+                    del checks  # merged: the checked rows are not needed any more
+                    lap("ledger rules+merge")
                     ledgers = _ledgers(store, campaign, month, as_of)
-                    for ledger in ledgers.values():  # 督办次数 counts the months a run found an item red
-                        store.set_flags(ledger.kind, month, aggregate.flag_rows(ledger))
-                    doc_number = store.record_run(month, as_of, now)
-                    store.seal([month], now)
+                    doc_number = _close_month(store, ledgers, month, as_of, now)
                     faults.point("before-commit")
                 faults.point("after-commit")
-            watch.lap("flags+commit")
+            lap("flags+commit")
             with storage_errors(ledger_saved=True):
                 _empty_inbox(store, ws, incoming, result.saved_again)
                 del incoming  # the read tables are not needed any more
                 guard.backup(store, ws, month)
-                watch.lap("empty inbox")
-                report = build_report(store, campaign, vocab, month, as_of, doc_number, ledgers, result_left)
-                watch.lap("report")
+                lap("empty inbox")
+                report = build_report(store, campaign, vocab, month, as_of, doc_number, ledgers, left)
+                lap("report")
                 key, reuse = _render_check(store, ws, report)
                 returned = [] if reuse else returned_files(store, ws, vocab, month)
-                watch.lap("returned")
+                lap("returned")
         finally:
             store.close()
         faults.point("before-render")
-        result.report = report
-        result.reused = reuse
+        result.report, result.reused = report, reuse
         with storage_errors(ledger_saved=True, folder=result.month_dir):
             result.outputs = _render_or_reuse(ws, report, key, reuse, returned, timings)
-        watch.last = time.perf_counter()
     return result
+
+
+def _reproduces(store: Store, month: str, files: list[inbox.Waiting]) -> bool:
+    """Whether the run reproduces a past month from the ledger's history: an empty inbox, for a
+    month run before, with later months run since. Files for a month before the ledger's latest,
+    or a month never run after later ones, are refused: they would rewrite the later months'
+    history."""
+    latest = store.latest_month()
+    if not latest or latest <= month:
+        return False
+    if files:
+        raise MonthOrderError(latest=latest, month=month)
+    if month not in store.months():
+        raise MonthOrderError("month-not-run", latest=latest, month=month)
+    return True
+
+
+def _warm_up(files: int) -> threading.Thread | None:
+    """With files to read, start the readers' server and, in a thread, warm the validator up while
+    they are read; the thread, to join before validating (None without files)."""
+    if not files:
+        return None
+    warming = threading.Thread(target=validate.warm_up, name="validate-warm-up", daemon=True)
+    pool.warm(files)  # the readers' server starts while the validator warms up
+    warming.start()
+    return warming
+
+
+def _close_month(store: Store, ledgers: dict[str, ItemLedger], month: str, as_of: dt.date, now: str) -> int:
+    """Store the month's flags (督办次数 counts the months a run found an item red), record the
+    run and seal the month; the circular's document number."""
+    for ledger in ledgers.values():
+        store.set_flags(ledger.kind, month, aggregate.flag_rows(ledger))
+    doc_number = store.record_run(month, as_of, now)
+    store.seal([month], now)
+    return doc_number
 
 
 @contextlib.contextmanager
@@ -300,7 +308,7 @@ def storage_errors(ledger_saved: bool, folder: Path | None = None) -> Iterator[N
             raise StorageFailed(detail=describe(exc), state=state) from exc
         if isinstance(exc, PermissionError) or getattr(exc, "errno", None) == errno.EROFS:
             name = getattr(exc, "filename", None)
-            where = Path(name).parent if name else (folder or "工作目录")
+            where = Path(name).parent if name else (folder or render_text("where-workspace", {}))
             raise StorageFailed("output-not-writable", path=where, detail=describe(exc), state=state) from exc
         raise
 
@@ -343,14 +351,8 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
     """
     names = store.unit_names()
     out: list[Returned] = []
-    records = store.audit_records(month)
-    fixed = {r.unit_code: r.seq for r in records if r.outcome == Outcome.PASSED and r.unit_code}
     records = [
-        r
-        for r in records
-        if r.outcome == Outcome.RETURNED
-        and not (r.unit_code and fixed.get(r.unit_code, 0) > r.seq)
-        and archive_path(ws.archive, r.sha256).is_file()
+        r for r in intake.still_returned(store.audit_records(month)) if archive_path(ws.archive, r.sha256).is_file()
     ]
     tasks = [pool.Task(archive_path(ws.archive, r.sha256), r.file_name) for r in records]
     for record, outcome in zip(records, pool.read_all(tasks, vocab), strict=True):  # capped, as when received
@@ -476,9 +478,7 @@ def _archive_and_read(
                     raise
                 result.left_in_inbox.append(waiting.name)  # removed, or still being written: taken next run
                 continue
-        incoming.append(
-            _Incoming(waiting.path, waiting.name, copied.state, copied.sha256, copied.size, outcome=outcome)
-        )
+        incoming.append(_Incoming(waiting.path, waiting.name, copied.state, copied.sha256, copied.size, read=outcome))
     make_durable(ws.archive, [archive_path(ws.archive, item.sha256) for item in incoming])
     for _ in incoming:
         faults.point("archived")
@@ -509,106 +509,62 @@ def _receive(store: Store, incoming: list[_Incoming], seen: dt.datetime, as_of: 
 
 
 def _identify(incoming: list[_Incoming], campaign: Campaign, month: str) -> None:
-    """Each read file's unit (SPEC §4), or its refusal; a file that cannot be read at all still
-    counts for the unit its name names (报送情况 shows that unit's file as returned)."""
+    """What each read file is (``intake.identify``); the reader's outcome is let go."""
     for item in incoming:
-        outcome = item.outcome
-        item.outcome = None
-        assert outcome is not None
-        if outcome.raw is None:
-            item.refusal = [Message(outcome.code, file=item.name, params=outcome.params)]
-            named = ingest.unit_from_name(item.name, campaign)
-            item.refused_unit = named.code if named is not None else ""
-        else:
-            item.raw = outcome.raw
-            unit, messages = ingest.identify_unit(item.raw, campaign, item.name)
-            if unit is None:
-                item.refusal = messages
-            else:
-                item.submission = Submission(item.raw, unit, item.received, (*messages, *item.raw.notices))
-        _as_work_summary(item, campaign, month)
+        assert item.read is not None
+        item.found = intake.identify(item.name, item.read, item.received, campaign, month)
+        item.read = None
+
+
+Checks = dict[Path, tuple[Checked, dict[str, tuple[pd.DataFrame, list[Message]]]]]
+
+
+def _check(incoming: list[_Incoming], campaign: Campaign, vocab: Vocabulary) -> Checks:
+    """The validate stage over every unit's problem list and the tables beside it (the checks
+    that need no ledger): by file, its checked list and its other kinds' (rows, messages)."""
+    lists = {i.path: i.found.submission for i in incoming if i.found.submission is not None}
+    checked = check_submissions(list(lists.values()), campaign, vocab)
+    tables = _check_other_tables(lists, campaign, vocab)
+    return {path: (c, tables.get(path, {})) for path, c in zip(lists, checked, strict=True)}
 
 
 def _record_and_merge(
-    store: Store,
-    incoming: list[_Incoming],
-    campaign: Campaign,
-    vocab: Vocabulary,
-    month: str,
-    now: str,
-    result: RunResult,
-    watch: _Stopwatch | None = None,
+    store: Store, incoming: list[_Incoming], checks: Checks, month: str, now: str, result: RunResult
 ) -> None:
-    """Record every file in the audit log and merge the accepted ones, in received order."""
-    readable = [i for i in incoming if i.submission is not None]
-    checked_by_path = {
-        i.path: c
-        for i, c in zip(
-            readable, check_submissions([i.submission for i in readable if i.submission], campaign, vocab), strict=True
-        )
-    }
-    other_tables = _check_other_tables(readable, campaign, vocab)
-    if watch:
-        watch.lap("validate")
+    """Record every file in the audit log and merge the accepted ones, in received order: what
+    becomes of each is intake's decision (a unit's problem list after the ledger rules)."""
     names = store.unit_names()
     for item in incoming:
-        received_at = item.received.isoformat()
-        record = functools.partial(_record, store, item, month, now, result)
-        original = store.find_by_hash(item.sha256)
-        if original is not None:
-            when = original.received_at.replace("T", " ")
-            duplicate = Message(
-                "file-duplicate", file=item.name, params={"received": when, "original": original.file_name}
-            )
-            seq = record(original.unit_code, Outcome.DUPLICATE, [duplicate], names.get(original.unit_code or "", ""))
-        elif item.work_summary:
-            summary = Message("work-summary-received", file=item.name)
-            seq = record(item.work_summary, Outcome.WORK_SUMMARY, [summary], names.get(item.work_summary, ""))
-        elif item.submission is None:
-            unit_code = item.refused_unit or None
-            seq = record(unit_code, Outcome.RETURNED, item.refusal, names.get(unit_code or "", ""))
-        else:
-            unit = item.submission.unit
-            checked = _with_ledgers(store, checked_by_path[item.path], other_tables.get(item.path, {}), month)
-            seq = record(
-                unit.code, Outcome.PASSED if checked.accepted else Outcome.RETURNED, list(checked.messages), unit.name
-            )
-            if checked.accepted:
-                store.apply(PROBLEM, seq, unit.code, month, checked.rows)
-                for name, rows in checked.items.items():
-                    store.apply(BY_NAME[name], seq, unit.code, month, rows)
-        store.mark_inbox_done(item.name, item.sha256, received_at, seq)
+        decision = intake.decide(item.name, item.found, store.find_by_hash(item.sha256))
+        if decision is None:
+            checked, tables = checks[item.path]
+            decision = intake.judge(_with_ledgers(store, checked, tables, month))
+        seq = _record(store, item, month, now, decision)
+        result.files.append(
+            FileOutcome(item.name, names.get(decision.unit or "", ""), decision.outcome, decision.messages)
+        )
+        if decision.merge is not None:
+            store.apply(PROBLEM, seq, decision.merge.unit.code, month, decision.merge.rows)
+            for name, rows in decision.merge.items.items():
+                store.apply(BY_NAME[name], seq, decision.merge.unit.code, month, rows)
+        store.mark_inbox_done(item.name, item.sha256, item.received.isoformat(), seq)
         faults.point("recorded")
-    if watch:
-        watch.lap("ledger rules+merge")
 
 
-def _record(
-    store: Store,
-    item: _Incoming,
-    month: str,
-    now: str,
-    result: RunResult,
-    unit_code: str | None,
-    outcome: str,
-    messages: list[Message],
-    unit_name: str = "",
-) -> int:
-    """Append a received file's audit record (its messages, then the office's notes on its
-    received time) and its line of the run's result; the record's seq."""
-    seq = store.append_audit(
+def _record(store: Store, item: _Incoming, month: str, now: str, decision: intake.Decision) -> int:
+    """Append a received file's audit record (the decision's messages, then the office's notes on
+    its received time); the record's seq."""
+    return store.append_audit(
         file_name=item.name,
         sha256=item.sha256,
         size=item.size,
-        unit_code=unit_code,
+        unit_code=decision.unit,
         month=month,
         received_at=item.received.isoformat(),
-        outcome=outcome,
-        messages=_message_records([*messages, *item.notes]),
+        outcome=decision.outcome,
+        messages=_message_records([*decision.messages, *item.notes]),
         recorded_at=now,
     )
-    result.files.append(FileOutcome(item.name, unit_name, outcome, tuple(messages)))
-    return seq
 
 
 def build_report(
@@ -720,21 +676,21 @@ def _take_register(
         )
     if rows is not None:
         store.register(MATTER, month, seq, rows)
-    result.register = FileOutcome(path.name, "作风整顿办", Outcome.REGISTER, tuple(messages))
+    result.register = FileOutcome(path.name, aggregate.OFFICE_NAME, Outcome.REGISTER, tuple(messages))
 
 
 def _check_other_tables(
-    readable: list[_Incoming], campaign: Campaign, vocab: Vocabulary
+    lists: dict[Path, Submission], campaign: Campaign, vocab: Vocabulary
 ) -> dict[Path, dict[str, tuple[pd.DataFrame, list[Message]]]]:
-    """Every readable file's tables of the kinds beside the problem list (its 交办事项 sheet),
-    normalised and validated: one pass per kind; (rows, messages) by file and kind."""
+    """Every problem list's tables of the kinds beside it (its 交办事项 sheet), normalised and
+    validated: one pass per kind; (rows, messages) by file and kind."""
     out: dict[Path, dict[str, tuple[pd.DataFrame, list[Message]]]] = {}
     for kind in ITEM_KINDS:
-        having = [i for i in readable if i.submission is not None and kind.name in i.submission.raw.extra]
-        raws = [i.submission.raw.extra[kind.name] for i in having if i.submission is not None]
-        checked = check_tables(raws, kind, campaign, vocab, [i.received.date() for i in having])
-        for item, raw, (rows, messages) in zip(having, raws, checked, strict=True):
-            out.setdefault(item.path, {})[kind.name] = (rows, [*raw.notices, *messages])
+        having = {path: s.raw.extra[kind.name] for path, s in lists.items() if kind.name in s.raw.extra}
+        received = [lists[path].received.date() for path in having]
+        checked = check_tables(list(having.values()), kind, campaign, vocab, received)
+        for (path, raw), (rows, messages) in zip(having.items(), checked, strict=True):
+            out.setdefault(path, {})[kind.name] = (rows, [*raw.notices, *messages])
     return out
 
 
@@ -898,7 +854,7 @@ def _stated_subject(store: Store, ws: Workspace, name: str, now: dt.datetime) ->
         got = copy_in(waiting[0].path, ws.archive)
         event = store.registration(got.sha256)
         seen = dt.datetime.fromisoformat(event[1].recorded_at) if event else now
-        was = f"文件修改时间 {_modified(got.state):%Y-%m-%d %H:%M}"
+        was = f"{receipts.MODIFIED_LABEL} {_modified(got.state):%Y-%m-%d %H:%M}"
         return _Stated(got.sha256, got.size, waiting[0].name, None, "", "", seen, was)
     if taken:
         r = taken[-1]
@@ -928,11 +884,19 @@ def audit_verify(root: Path) -> list[Finding]:
     return sorted(findings, key=lambda f: not f.tampering)
 
 
-SUBMISSION_COLUMNS = ("序号", "月份", "单位", "文件名", "接收时间", "结果", "说明摘要", "SHA-256")
+@dataclass(frozen=True)
+class AuditListing:
+    """What ``audit show`` lists (pipeline/terminal.py shows it): the audit records as written,
+    oldest first, of one unit or of all; the units' names; and the accepted files a later accepted
+    file of their unit superseded that month, with that file (``intake.superseded``)."""
+
+    records: list[AuditRecord]
+    unit_names: dict[str, str]
+    superseded: dict[int, AuditRecord]
 
 
-def audit_records(root: Path, unit: str | None = None) -> pd.DataFrame:
-    """The received files, oldest first, of one unit (code, name or alias) or of all."""
+def audit_records(root: Path, unit: str | None = None) -> AuditListing:
+    """The received files' audit records, oldest first, of one unit (code, name or alias) or of all."""
     ws, campaign, _ = _context(root)
     code = None
     if unit is not None:
@@ -944,61 +908,12 @@ def audit_records(root: Path, unit: str | None = None) -> pd.DataFrame:
             raise UnitUnknown(unit=wanted, example=campaign.units[0].code)
         code = match.code
     if not ws.db_path.exists():
-        return pd.DataFrame(columns=list(SUBMISSION_COLUMNS))
-    store = Store.open(ws.db_path)
-    try:
+        return AuditListing([], {}, {})
+    with contextlib.closing(Store.open(ws.db_path)) as store:
         records = store.audit_chain()
         names = store.unit_names()
-    finally:
-        store.close()
-    latest: dict[tuple[str, str], AuditRecord] = {}
-    for r in records:
-        if r.outcome == Outcome.PASSED and r.unit_code:
-            latest[(r.unit_code, r.month)] = r
-    rows = []
-    for r in records:
-        if code is not None and r.unit_code != code:
-            continue
-        newer = latest.get((r.unit_code or "", r.month))
-        superseded = (
-            newer.file_name if r.outcome == Outcome.PASSED and newer is not None and newer.seq != r.seq else None
-        )
-        rows.append(
-            {
-                "序号": r.seq,
-                "月份": r.month,
-                "单位": names.get(r.unit_code or "", "（未识别）"),
-                "文件名": r.file_name,
-                "接收时间": r.received_at.replace("T", " "),
-                "结果": r.outcome,
-                "说明摘要": message_digest(r.outcome, json.loads(r.messages), superseded),
-                "SHA-256": r.sha256[:16],
-            }
-        )
-    return pd.DataFrame(rows, columns=list(SUBMISSION_COLUMNS))
-
-
-def message_digest(
-    outcome: str, messages: list[dict[str, str]], superseded_by: str | None = None, width: int = 60
-) -> str:
-    """One line about a received file: how many errors and warnings, and the first of them."""
-    errors = [m for m in messages if m.get("level") == "error"]
-    warnings = [m for m in messages if m.get("level") == "warning"]
-    parts = []
-    if outcome == Outcome.PASSED:
-        parts.append("校验通过")
-    if superseded_by:
-        parts.append(f"已被同月后报的“{superseded_by}”替代")
-    if errors or warnings:
-        counts = "，".join(
-            t for t in (f"{len(errors)} 处错误" if errors else "", f"{len(warnings)} 条提醒" if warnings else "") if t
-        )
-        text = (errors or warnings)[0].get("text", "")
-        parts.append(f"{counts}：{text[:width]}{'…' if len(text) > width else ''}")
-    elif messages and outcome != Outcome.PASSED:
-        text = messages[0].get("text", "")
-        parts.append(text[:width] + ("…" if len(text) > width else ""))
-    return "；".join(parts)
+    mine = [r for r in records if code is None or r.unit_code == code]
+    return AuditListing(mine, names, intake.superseded(records))
 
 
 def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[str, ...] | None = None) -> list[Path]:

@@ -7,8 +7,9 @@ comes first: who sent nothing, who was late, who only has returned files.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ from rich.text import Text
 
 from pipeline.messages import Message, render_text
 from pipeline.model import Light, MatterStatus, Outcome, ProblemStatus, SubmissionState, YesNo
-from pipeline.run import FileOutcome, RunResult
+from pipeline.run import AuditListing, FileOutcome, RunResult
 
 OUTCOME_STYLE = {
     Outcome.PASSED: "green",
@@ -32,6 +33,8 @@ NOTE_BULLET = "· "
 # what a line may not start with, nor end with (kinsoku): it stays with the text before / after it
 _CLOSING = "，。、；：！？）》」』”’,.;:!?)]"
 _OPENING = "（《「『“‘(["
+AUDIT_COLUMNS = ("序号", "月份", "单位", "文件名", "接收时间", "结果", "说明摘要", "SHA-256")  # audit show
+DIGEST_WIDTH = 60  # characters of a record's first message in its digest
 _QUOTED = "“[^”\n]{0,20}”|‘[^’\n]{0,20}’|《[^》\n]{0,20}》|「[^」\n]{0,20}」"  # short quotations stay whole
 
 
@@ -205,3 +208,65 @@ def print_frame(console: Any, frame: pd.DataFrame, title: str) -> None:
     for rec in frame.itertuples(index=False):
         table.add_row(*("" if v is None else str(v) for v in rec))
     console.print(table)
+
+
+def audit_table(listing: AuditListing) -> pd.DataFrame:
+    """``audit show``'s table: each audit record, oldest first, with a one-line digest of what
+    was found in the file (``message_digest``)."""
+    unknown = render_text("unit-not-identified", {})
+    rows = []
+    for r in listing.records:
+        newer = listing.superseded.get(r.seq)
+        rows.append(
+            {
+                "序号": r.seq,
+                "月份": r.month,
+                "单位": listing.unit_names.get(r.unit_code or "", unknown),
+                "文件名": r.file_name,
+                "接收时间": r.received_at.replace("T", " "),
+                "结果": r.outcome,
+                "说明摘要": message_digest(r.outcome, json.loads(r.messages), newer.file_name if newer else None),
+                "SHA-256": r.sha256[:16],
+            }
+        )
+    return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
+
+
+def message_digest(
+    outcome: str, messages: Sequence[Mapping[str, str]], superseded_by: str | None = None, width: int = DIGEST_WIDTH
+) -> str:
+    """One line about a received file: passed or not, the file that replaced it, how many errors
+    and warnings, and the first of them (or the first message of a file not checked)."""
+    errors = [m for m in messages if m.get("level") == "error"]
+    warnings = [m for m in messages if m.get("level") == "warning"]
+    parts = []
+    if outcome == Outcome.PASSED:
+        parts.append(render_text("digest-passed", {}))
+    if superseded_by:
+        parts.append(render_text("digest-superseded", {"newer": superseded_by}))
+    if errors or warnings:
+        counts = [render_text("digest-errors", {"count": len(errors)})] if errors else []
+        counts += [render_text("digest-warnings", {"count": len(warnings)})] if warnings else []
+        parts.append(f"{'，'.join(counts)}：{_clip((errors or warnings)[0].get('text', ''), width)}")
+    elif messages and outcome != Outcome.PASSED:
+        parts.append(_clip(messages[0].get("text", ""), width))
+    return "；".join(parts)
+
+
+def _clip(text: str, width: int) -> str:
+    return text[:width] + ("…" if len(text) > width else "")
+
+
+def print_audit(console: Any, listing: AuditListing, unit: str | None) -> None:
+    """``audit show``: the records of one unit (without the unit's column) or of all, titled."""
+    frame = audit_table(listing)
+    columns = (
+        ["月份", "文件名", "接收时间", "结果", "说明摘要"]
+        if unit
+        else ["月份", "单位", "文件名", "接收时间", "结果", "说明摘要"]
+    )
+    if unit:
+        title = render_text("audit-show-unit-title", {"unit": frame["单位"].iloc[0], "count": len(frame)})
+    else:
+        title = render_text("audit-show-title", {"count": len(frame)})
+    print_frame(console, frame[columns], title)

@@ -18,6 +18,7 @@ from pipeline.cli import cli
 from pipeline.errors import UnitUnknown
 from pipeline.storage import archive as archive_mod
 from pipeline.storage.archive import archive_file, archive_path
+from pipeline.terminal import audit_table
 
 HX_IDS = ["HX-001", "HX-002", "HX-003", "HX-004"]
 
@@ -235,7 +236,7 @@ def test_two_alterations_in_the_same_second_are_both_kept(audited: Path, tmp_pat
 
 
 def test_audit_show_lists_a_units_submissions(audited: Path) -> None:
-    frame = run.audit_records(audited, "红星村")
+    frame = audit_table(run.audit_records(audited, "红星村"))
     assert list(frame["文件名"]) == [
         "红星村问题清单.xlsx",
         "红星村4月（草稿）.xlsx",
@@ -252,8 +253,17 @@ def test_audit_show_lists_a_units_submissions(audited: Path) -> None:
     assert digest["红星村4月（更正）.xlsx"].startswith("校验通过；3 条提醒：")  # 进展未更新
     assert "替代" not in digest["红星村4月（更正）.xlsx"]
     assert digest["红星村问题清单.xlsx"] == "校验通过"
-    assert list(run.audit_records(audited, "hx")["文件名"]) == list(frame["文件名"])  # code, any case
-    assert len(run.audit_records(audited)) == 6
+    assert list(audit_table(run.audit_records(audited, "hx"))["文件名"]) == list(frame["文件名"])  # code, any case
+    assert len(audit_table(run.audit_records(audited))) == 6
+
+
+def test_audit_show_says_when_there_is_nothing_to_list(trail: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"
+    write_campaign(fresh)
+    nothing = CliRunner().invoke(cli, ["--data", str(fresh), "audit", "show"])
+    assert (nothing.exit_code, nothing.output) == (0, "没有收件记录。\n")
+    none_of_unit = CliRunner().invoke(cli, ["--data", str(trail), "audit", "show", "--unit", "财政所"])
+    assert (none_of_unit.exit_code, none_of_unit.output) == (0, "没有“财政所”的收件记录。\n")
 
 
 def test_audit_show_on_the_command_line(audited: Path) -> None:

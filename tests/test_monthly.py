@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import subprocess
 import sys
@@ -221,3 +222,22 @@ def test_templates_command_writes_one_per_unit(workspace: Path) -> None:
     wb = openpyxl.load_workbook(folder / "红星村.xlsx")
     assert wb["_zfzz_meta"]["B1"].value == "HX"
     assert wb["_zfzz_meta"].sheet_state == "veryHidden"
+
+
+STAGES = ["open", "archive+read", "validate", "ledger rules+merge", "flags+commit", "empty inbox", "report", "returned"]
+
+
+def test_the_runs_timings_name_its_stages_in_order_for_the_benchmark(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tools/bench.py reads the monthly command's seconds per stage from the PIPELINE_TIMINGS file."""
+    march_inbox(workspace)
+    timings = tmp_path / "timings.json"
+    monkeypatch.setenv("PIPELINE_TIMINGS", str(timings))
+    result = CliRunner().invoke(cli, ["--data", str(workspace), "monthly", "--as-of", "2022-03-31"])
+    assert result.exit_code == 0, result.output
+    stages = json.loads(timings.read_text(encoding="utf-8"))
+    assert list(stages)[: len(STAGES)] == STAGES
+    assert [s for s in list(stages)[len(STAGES) :] if not s.startswith("render:")] == []
+    assert "render:总台账" in stages
+    assert all(isinstance(seconds, float) and seconds >= 0 for seconds in stages.values())

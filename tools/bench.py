@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.kinds import PROBLEM
 from pipeline.model import LONG_TERM, Month, Outcome, ProblemStatus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -366,14 +367,15 @@ def naive(paths: Sequence[Path]) -> float:
     import pandera.pandas as pa
 
     from pipeline import layout
-    from pipeline.validate import ProblemRows
+    from pipeline.kinds import PROBLEM
+    from pipeline.validate import schema
 
     start = time.perf_counter()
     for path in paths:
         frame = pd.read_excel(path, engine="openpyxl", header=layout.HEADER_ROW - 1, dtype=object)
         frame = frame.astype(object).where(frame.notna(), None)
         with contextlib.suppress(pa.errors.SchemaErrors):
-            ProblemRows.validate(frame, lazy=True)
+            schema(PROBLEM).validate(frame, lazy=True)
     return time.perf_counter() - start
 
 
@@ -394,7 +396,7 @@ def in_process(paths: Sequence[Path], campaign_toml: Path) -> dict[str, float]:
     """The pipeline's own reader and checker on the same files, in this process, one core."""
     from pipeline import ingest
     from pipeline.config import load_campaign
-    from pipeline.validate import Submission, check_tables
+    from pipeline.validate import Submission, check_submissions
     from pipeline.vocab import load_vocabulary
 
     campaign = load_campaign(campaign_toml)
@@ -409,7 +411,7 @@ def in_process(paths: Sequence[Path], campaign_toml: Path) -> dict[str, float]:
         subs.append(Submission(raw, unit, dt.datetime(YEAR, 4, 20), tuple(messages)))
     identify = time.perf_counter() - start - read
     start = time.perf_counter()
-    check_tables(subs, campaign, vocab)
+    check_submissions(subs, campaign, vocab)
     return {"read (sequential)": read, "identify unit": identify, "validate": time.perf_counter() - start}
 
 
@@ -419,7 +421,7 @@ def pooled(paths: Sequence[Path], campaign_toml: Path) -> float:
     from pipeline import ingest
     from pipeline.config import load_campaign
     from pipeline.readers import pool
-    from pipeline.validate import Submission, check_tables
+    from pipeline.validate import Submission, check_submissions
     from pipeline.vocab import load_vocabulary
 
     campaign = load_campaign(campaign_toml)
@@ -434,7 +436,7 @@ def pooled(paths: Sequence[Path], campaign_toml: Path) -> float:
         unit, messages = ingest.identify_unit(outcome.raw, campaign, outcome.raw.file_name)
         if unit is not None:
             subs.append(Submission(outcome.raw, unit, dt.datetime(YEAR, 4, 20), tuple(messages)))
-    check_tables(subs, campaign, vocab)
+    check_submissions(subs, campaign, vocab)
     return time.perf_counter() - start
 
 
@@ -505,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     import sqlite3
 
     with sqlite3.connect(county / "ledger.sqlite") as conn:
-        problems = conn.execute("SELECT COUNT(*) FROM problems").fetchone()[0]
+        problems = conn.execute("SELECT COUNT(*) FROM items WHERE kind = ?", (PROBLEM.name,)).fetchone()[0]
     runs.append(run_monthly(f"county {APRIL} re-run, empty inbox ({problems} problems)", county, APRIL_AS_OF, 0))
     rerun = runs[-1]  # nothing changed: the month's outputs are kept (render.render_key)
     # the same month as of another day: every light recomputed and every output written again
