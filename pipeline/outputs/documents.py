@@ -35,8 +35,6 @@ from pipeline.model import Ladder, Light, Month, ProblemStatus
 from pipeline.narrative import DASH, change_points, clean, cn_date, cn_date_short, count_text, percent
 from pipeline.report import MonthReport, highest_level
 
-__all__ = ["DASH", "change_points", "clean", "cn_date", "cn_date_short", "percent"]  # formats, from narrative
-
 CIRCULAR_TEMPLATE = "通报.docx"
 NOTICE_TEMPLATE = "督办通知单.docx"
 ESCALATION_TEMPLATE = "移交纪委清单.docx"
