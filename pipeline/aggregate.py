@@ -399,18 +399,32 @@ def submission_status(
 
 
 # --- units, categories, campaigns ---------------------------------------------------------------
+def competition_ranks(keys: Sequence[object]) -> list[int]:
+    """Competition ranking (1, 2, 2, 4) over keys already sorted best first."""
+    ranks: list[int] = []
+    for position, key in enumerate(keys, start=1):
+        ranks.append(ranks[-1] if ranks and keys[position - 2] == key else position)
+    return ranks
+
+
+def completion_order(frame: pd.DataFrame, within: Sequence[str]) -> tuple[pd.DataFrame, list[int]]:
+    """The units' ranking, the one the 通报 and the leaders' reports both print: by completion rate
+    (a unit with none last), then fewer red lights; ``within`` orders units of equal place.
+    Returns ``frame`` in that order and each row's competition place (1, 2, 2, 4)."""
+    order = frame.assign(_rate=frame["完成率"].fillna(-1.0)).sort_values(
+        ["_rate", RED, *within], ascending=[False, True, *(True for _ in within)]
+    )
+    places = competition_ranks(list(zip(order["_rate"], order[RED], strict=True)))
+    return order.drop(columns="_rate"), places
+
+
 def _ranked(campaign: Campaign, problems: pd.DataFrame) -> pd.DataFrame:
-    """Per roster unit (index: code): the counts and 排名 (completion rate, then fewer reds)."""
+    """Per roster unit (index: code): the counts and 排名 (``completion_order``; a unit without a
+    rate is placed after every unit with one)."""
     codes = [u.code for u in campaign.units]
     frame = tally(problems, "单位编码", codes)
-    key = frame.assign(_rate=frame["完成率"].fillna(-1.0), _code=frame.index)
-    order = key.sort_values(["_rate", "红灯", "黄灯", "_code"], ascending=[False, True, True, True])
-    ranks: list[int] = []
-    previous: tuple[float, int] | None = None
-    for position, (rate, red) in enumerate(zip(order["_rate"], order["红灯"], strict=True), start=1):
-        ranks.append(ranks[-1] if previous == (rate, red) else position)
-        previous = (rate, red)
-    frame["排名"] = pd.Series(ranks, index=order.index)
+    order, places = completion_order(frame.assign(_code=frame.index), within=(YELLOW, "_code"))
+    frame["排名"] = pd.Series(places, index=order.index)
     return frame.loc[order.index]
 
 

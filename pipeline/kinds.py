@@ -160,6 +160,24 @@ PROBLEM = LedgerKind(
     registered_by_unit=True,
     locked=("序号", "问题编号", "问题类别", "具体问题", "整改措施"),
     ledger_sheet="问题总台账",
+    # the columns SPEC §7 names, in this order (report.LEDGER_COLUMNS; the ledger frame has more)
+    ledger_columns=(
+        "问题编号",
+        "填报单位",
+        "问题类别",
+        "具体问题",
+        "整改措施",
+        "责任领导",
+        "责任人",
+        "完成时限",  # a date, or the text 长期坚持 for items without a deadline
+        "整改进展",
+        "完成状态",
+        "完成日期",  # a date or None
+        "灯色",  # 红灯 / 黄灯 / 绿灯 / "" (长期坚持)
+        "逾期天数",  # calendar days, 0 unless red
+        "督办次数",
+        "移交纪委",  # 是 / 否
+    ),
     short_text=("具体问题", 10),
     late_deadline=True,
     no_items="no-problems",

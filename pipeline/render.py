@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ from pipeline.report import MonthReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 FEEDBACK_DIR = Outcome.RETURNED  # 退回/: a feedback workbook for each file returned this month
+TEMPLATES_DIR_NAME = "模板"  # 模板/: each unit's template for next month
+NOTICES_DIR = "督办通知单"  # 督办通知单/: a notice for each unit with red items
 
 
 def render_key(report: MonthReport, templates_dir: Path = TEMPLATES_DIR, extra: Sequence[str] = ()) -> str:
@@ -206,8 +208,7 @@ def _open_items_by_unit(report: MonthReport, codes: set[str]) -> dict[str, dict[
     """``_open_items`` for each of the units ``codes``, grouped in one pass per kind."""
     out: dict[str, dict[str, pd.DataFrame]] = {}
     for name, ledger in report.ledgers.items():
-        pairs = ledger.pairs
-        open_pairs = pairs[pairs[ledger.kind.status_column] != ledger.kind.done_status]
+        open_pairs = ledger.open_pairs
         open_pairs = open_pairs[open_pairs["单位编码"].isin(codes)]
         for code, mine in open_pairs.groupby(open_pairs["单位编码"].to_numpy(dtype=object), sort=False):
             if len(mine):
@@ -225,22 +226,38 @@ def _start_worker(job: dict[str, Any]) -> None:
     _JOB.update(job)
 
 
-def _write_share(kind: str, start: int, stop: int) -> int:
-    """Write one share of the per-unit documents (in a worker, or in this process)."""
-    job = _JOB
+# The per-unit documents, each kind written by a function of (the job, first, last + 1): a share
+# of a pool's work is (that function, first, last + 1), and module-level functions pickle by name.
+Writer = Callable[[dict[str, Any], int, int], None]
+
+
+def _write_templates(job: dict[str, Any], start: int, stop: int) -> None:
+    """Next month's templates of units ``start:stop`` of the roster."""
     report: MonthReport = job["report"]
-    staging: Path = job["staging"]
-    if kind == "模板":
-        units = report.campaign.units[start:stop]
-        month = str(Month.parse(report.month).next)
-        write_templates(report.campaign, report, month, staging / "模板", units)
-    elif kind == "督办通知单":
-        documents.write_notices(report, staging / "督办通知单", job["templates_dir"], job["notices"][start:stop])
-    else:
-        folder = staging / FEEDBACK_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        for item, name in zip(job["feedback"][start:stop], job["feedback_names"][start:stop], strict=True):
-            write_feedback(item, output_path(folder, name))
+    month = str(Month.parse(report.month).next)
+    write_templates(
+        report.campaign, report, month, job["staging"] / TEMPLATES_DIR_NAME, report.campaign.units[start:stop]
+    )
+
+
+def _write_notices(job: dict[str, Any], start: int, stop: int) -> None:
+    """The 督办通知单 of ``notice_units`` ``start:stop``."""
+    documents.write_notices(
+        job["report"], job["staging"] / NOTICES_DIR, job["templates_dir"], job["notices"][start:stop]
+    )
+
+
+def _write_feedback(job: dict[str, Any], start: int, stop: int) -> None:
+    """The feedback workbooks of returned files ``start:stop``."""
+    folder = job["staging"] / FEEDBACK_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for item, name in zip(job["feedback"][start:stop], job["feedback_names"][start:stop], strict=True):
+        write_feedback(item, output_path(folder, name))
+
+
+def _write_share(write: Writer, start: int, stop: int) -> int:
+    """Write one share of the per-unit documents (in a worker, or in this process)."""
+    write(_JOB, start, stop)
     return stop - start
 
 
@@ -276,17 +293,21 @@ class _Workers:
             "feedback": feedback,
             "feedback_names": file_names(feedback),
         }
-        (staging / "模板").mkdir(parents=True, exist_ok=True)
+        (staging / TEMPLATES_DIR_NAME).mkdir(parents=True, exist_ok=True)
         if notices:
-            (staging / "督办通知单").mkdir(parents=True, exist_ok=True)
-        sizes = {"模板": len(report.campaign.units), "督办通知单": len(notices), FEEDBACK_DIR: len(feedback)}
+            (staging / NOTICES_DIR).mkdir(parents=True, exist_ok=True)
+        sizes: dict[Writer, int] = {
+            _write_templates: len(report.campaign.units),
+            _write_notices: len(notices),
+            _write_feedback: len(feedback),
+        }
         self.total = sum(sizes.values())
         self.cpus = _cpus()
         self.parallel = self.cpus > 1 and self.total >= PARALLEL_FROM
         pieces = self.cpus * 4 if self.parallel else 1  # small shares even out the workers' loads
         self.shares = [
-            (kind, start, min(start + step, n))
-            for kind, n in sizes.items()
+            (write, start, min(start + step, n))
+            for write, n in sizes.items()
             if n
             for step in [max(1, -(-n // pieces))]
             for start in range(0, n, step)

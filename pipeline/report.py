@@ -7,34 +7,22 @@ column names are the Chinese names the outputs show (SPEC §7), so a renderer ne
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from pipeline.config import Campaign
-from pipeline.kinds import LedgerKind
+from pipeline.kinds import PROBLEM, LedgerKind
 from pipeline.model import MISSING_STATUSES as MISSING_STATUSES
 from pipeline.model import Ladder, Light, Month, ProblemStatus, YesNo, is_missing, is_true
 
-# 问题总台账: the columns SPEC §7 names, in this order, then extras renderers may use.
-LEDGER_COLUMNS: tuple[str, ...] = (
-    "问题编号",
-    "填报单位",
-    "问题类别",
-    "具体问题",
-    "整改措施",
-    "责任领导",
-    "责任人",
-    "完成时限",  # a date, or the text 长期坚持 for items without a deadline
-    "整改进展",
-    "完成状态",
-    "完成日期",  # a date or None
-    "灯色",  # 红灯 / 黄灯 / 绿灯 / "" (长期坚持)
-    "逾期天数",  # calendar days, 0 unless red
-    "督办次数",
-    "移交纪委",  # 是 / 否
-)
+# 问题总台账: the columns SPEC §7 names, in this order (the problem kind's ledger sheet), then
+# extras renderers may use.
+LEDGER_COLUMNS: tuple[str, ...] = PROBLEM.ledger_columns
 LEDGER_EXTRA: tuple[str, ...] = (
     "单位编码",
     "备注",
@@ -145,6 +133,11 @@ class ItemLedger:
         return esc.sort_values(["编号", "填报单位"])
 
     @property
+    def open_pairs(self) -> pd.DataFrame:
+        """The (item, unit) pairs a unit has not finished: next month's template lists them."""
+        return self.pairs[self.pairs[self.kind.status_column] != self.kind.done_status]
+
+    @property
     def finished_late(self) -> int:
         """How many finished items were finished after their deadline."""
         kind = self.kind
@@ -154,6 +147,13 @@ class ItemLedger:
             for finished, deadline in zip(done[kind.done_column], done[kind.deadline_column], strict=True)
             if (f := as_date(finished)) and (d := as_date(deadline)) and f > d
         )
+
+
+def highest_level(levels: Iterable[str]) -> str:
+    """The highest of the ladder's ``levels`` (蓝色督办 when none is a level): the level of a unit's
+    督办通知单, which presses all its red items at once."""
+    ranks = [Ladder.ALL.index(level) for level in levels if level in Ladder.ALL]
+    return Ladder.ALL[max(ranks)] if ranks else Ladder.BLUE
 
 
 def as_date(value: object) -> dt.date | None:
@@ -224,3 +224,49 @@ class MonthReport:
     def escalated(self) -> pd.DataFrame:
         esc = self.problems[self.problems["移交纪委"] == YesNo.YES]
         return esc.sort_values(["填报单位", "问题编号"])
+
+    @functools.cached_property
+    def totals(self) -> dict[str, Any]:
+        """The whole town's ``COUNT_COLUMNS`` (the problems in each status, 完成率, 红灯, 黄灯), by
+        the one counting rule (``aggregate.counts``): the 通报's 合计."""
+        from pipeline.aggregate import counts  # aggregate makes this report: imported when asked
+
+        return counts(self.problems)
+
+    @functools.cached_property
+    def roster_order(self) -> dict[str, int]:
+        """Unit name -> its place in the roster (units the roster lacks after it, as the table has them)."""
+        order = {u.name: i for i, u in enumerate(self.campaign.units)}
+        for name in self.units.get("单位", pd.Series(dtype=object)):
+            order.setdefault(str(name), len(order))
+        return order
+
+    @property
+    def ranked_units(self) -> pd.DataFrame:
+        """``units`` in the order of their 排名, the roster's within a place; a unit with nothing to
+        complete (no 完成率) takes no place: its 排名 is NaN."""
+        units = self.units
+        if units.empty:
+            return units
+        order = self.roster_order
+        ranked = units.assign(
+            _r=pd.to_numeric(units["排名"], errors="coerce"),
+            _o=units["单位"].map(lambda n: order.get(str(n), len(order))),
+        ).sort_values(["_r", "_o"], na_position="last", kind="stable")
+        ranked["排名"] = ranked["_r"].where(pd.to_numeric(ranked["完成率"], errors="coerce").notna())
+        return ranked.drop(columns=["_r", "_o"])
+
+    @property
+    def red_units(self) -> set[str]:
+        """The units with red items of any kind: the units a 督办通知单 goes to."""
+        names = set(self.problems.loc[self.problems["灯色"] == Light.RED, "填报单位"])
+        for ledger in self.ledgers.values():  # units with red assigned matters are pressed too
+            names |= set(ledger.red_pairs()["填报单位"])
+        return {str(n) for n in names}
+
+    def items_of(self, kind: LedgerKind) -> pd.DataFrame | None:
+        """The ledger of ``kind`` as its 总台账 sheet shows it (None when the month has none)."""
+        if kind is PROBLEM:
+            return self.problems
+        ledger = self.ledgers.get(kind.name)
+        return None if ledger is None else ledger.items

@@ -138,6 +138,16 @@ class SummaryData:
         return self.overdue[self.overdue["移交纪委"] == YesNo.YES]
 
     @property
+    def matters_escalated(self) -> list[str]:
+        """The assigned matters that reached the discipline commission in the period (督办次数 never
+        decreases, so the last month's count tells), by number."""
+        if self.matters is None:
+            return []
+        pairs = self.matters.pairs
+        reached = pairs[pairs["督办次数"].fillna(0).astype(int) >= self.campaign.escalate_after]
+        return list(dict.fromkeys(sorted(reached["编号"])))
+
+    @property
     def improved(self) -> pd.DataFrame:
         """Units whose completion rate rose most, best first."""
         known = self.units.dropna(subset=["提升"])
@@ -343,22 +353,12 @@ def _units(
                 "移交纪委问题数": int(mine["问题编号"].isin(escalated).sum()),
             }
         )
-    frame = pd.DataFrame(rows)
-    order = frame.assign(_rate=frame["完成率"].fillna(-1.0)).sort_values(
-        ["_rate", Light.RED, "单位编码"], ascending=[False, True, True]
-    )
-    ranks = _ranks([(r, red) for r, red in zip(order["_rate"], order[Light.RED], strict=True)])
+    order, places = aggregate.completion_order(pd.DataFrame(rows), within=("单位编码",))
     # a unit with nothing to complete has no rate, so no place (the circular shows "—" too)
-    order.insert(0, "排名", [rank if rate >= 0 else math.nan for rank, rate in zip(ranks, order["_rate"], strict=True)])
-    return order.drop(columns="_rate").reset_index(drop=True)
-
-
-def _ranks(keys: Sequence[object]) -> list[int]:
-    """Competition ranking (1, 2, 2, 4) over keys already sorted best first."""
-    ranks: list[int] = []
-    for position, k in enumerate(keys, start=1):
-        ranks.append(ranks[-1] if ranks and keys[position - 2] == k else position)
-    return ranks
+    order.insert(
+        0, "排名", [place if pd.notna(rate) else math.nan for place, rate in zip(places, order["完成率"], strict=True)]
+    )
+    return order.reset_index(drop=True)
 
 
 def _unit_rates(campaign: Campaign, problems: dict[str, pd.DataFrame], months: list[str]) -> pd.DataFrame:
@@ -492,7 +492,7 @@ def assess(
             }
         )
     frame = pd.DataFrame(rows).sort_values(["得分", "完成率", "单位编码"], ascending=[False, False, True])
-    frame.insert(0, "排名", _ranks(list(frame["得分"])))
+    frame.insert(0, "排名", aggregate.competition_ranks(list(frame["得分"])))
     return frame.reset_index(drop=True)
 
 

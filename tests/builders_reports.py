@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.aggregate import reply_by
 from pipeline.config import Campaign, Unit
 from pipeline.report import (
     CATEGORY_COLUMNS,
@@ -149,4 +150,5 @@ def make_report(*, with_red: bool = True) -> MonthReport:
         submissions=submissions,
         validation=pd.DataFrame(columns=list(VALIDATION_COLUMNS)),
         previous_month="2022-03",
+        reply_by=reply_by(AS_OF, CAMPAIGN.reply_workdays)[0],
     )

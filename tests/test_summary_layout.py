@@ -123,6 +123,50 @@ def test_equal_rates_split_by_red_lights_agree_with_the_table_and_say_why(tmp_pa
     assert "（完成率相同的，红灯问题少的排名在前）" in text
 
 
+# the one ranking rule (pipeline/narrative.py), as the circular names units: two at each end from
+# 4 units (three only from 8), a tie reaching past the first places among them, every fall named
+
+
+def test_six_units_name_two_at_each_end_not_everyone(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(10, 10), (9, 10), (8, 10), (7, 10), (6, 10), (5, 10)])
+    assert text == (
+        "按期末完成率排名，前两名为单位1（100.0%）、单位2（90.0%）；后两名为单位5（60.0%）、单位6（50.0%）。"
+        "与期初相比，进步最大的是单位1（提升100.0个百分点）、单位2（提升90.0个百分点）；"
+        "进步最小的是单位6（提升50.0个百分点）、单位5（提升60.0个百分点）。"
+    )
+
+
+def test_seven_units_name_two_at_each_end(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(10, 10), (9, 10), (8, 10), (7, 10), (6, 10), (5, 10), (4, 10)])
+    assert text.split("。")[0] == (
+        "按期末完成率排名，前两名为单位1（100.0%）、单位2（90.0%）；后两名为单位6（50.0%）、单位7（40.0%）"
+    )
+
+
+def test_a_tie_reaching_past_the_first_places_is_named_among_them(tmp_path: Path) -> None:
+    text = units_said(tmp_path, [(2, 2), (1, 2), (1, 2), (1, 2), (0, 2)])
+    assert text.split("。")[0] == (
+        "按期末完成率排名，前两名为单位1（100.0%）、单位2、单位3、单位4（并列第二，均为50.0%）；排名最后的是单位5（0.0%）"
+    )
+
+
+def test_the_largest_rises_are_named_up_to_the_count(tmp_path: Path) -> None:
+    # from 0, 50, 75 and 0 % in March to 100, 100, 100 and 0 % in April: rises of 100, 50 and 25 points
+    text = units_said(tmp_path, [(4, 4)] * 3 + [(0, 4)], start=[(0, 4), (2, 4), (3, 4), (0, 4)])
+    assert text.split("。")[1] == (
+        "与期初相比，进步最大的是单位1（提升100.0个百分点）、单位2（提升50.0个百分点）；没有进步的是单位4（持平）"
+    )
+
+
+def test_every_fall_up_to_the_count_is_named_largest_first(tmp_path: Path) -> None:
+    # 单位3 and 单位4 listed new problems in April: from 90 % to 81.8 % and 75.0 %
+    text = units_said(tmp_path, [(9, 10), (8, 10), (9, 11), (9, 12)], start=[(5, 10), (5, 10), (9, 10), (9, 10)])
+    assert text.split("。")[1] == (
+        "与期初相比，进步最大的是单位1（提升40.0个百分点）；"
+        "下降最多的是单位4（下降15.0个百分点）、单位3（下降8.2个百分点）"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # other sentences
 

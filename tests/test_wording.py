@@ -132,6 +132,35 @@ def test_a_tie_reaching_past_the_top_places_is_named_whole_and_never_at_both_end
     )
 
 
+# --- the circular and the leaders' report: one ranking rule ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plan", "circular_said", "report_said"),
+    [
+        (  # seven units: two at each end (the reports named three, all but one unit)
+            [(10, 0), (9, 1), (8, 2), (7, 3), (6, 4), (5, 5), (4, 6)],
+            "完成率较高的是甲村（100.0%）、乙村（90.0%）；完成率较低的是己村（50.0%）、庚村（40.0%）",
+            "前两名为甲村（100.0%）、乙村（90.0%）；后两名为己村（50.0%）、庚村（40.0%）",
+        ),
+        (  # a tie reaching past the first places: among the first (the reports put it at the bottom)
+            [(2, 0), (1, 1), (1, 1), (1, 1), (0, 2)],
+            "完成率较高的是甲村（100.0%）、乙村、丙村、丁村（均为50.0%）；完成率较低的是戊村（0.0%）",
+            "前两名为甲村（100.0%）、乙村、丙村、丁村（并列第二，均为50.0%）；排名最后的是戊村（0.0%）",
+        ),
+    ],
+    ids=["seven units", "a tie past the first places"],
+)
+def test_the_circular_and_the_report_name_the_same_units(
+    tmp_path: Path, plan: list[tuple[int, int]], circular_said: str, report_said: str
+) -> None:
+    roster = members(*["甲村", "乙村", "丙村", "丁村", "戊村", "己村", "庚村"][: len(plan)])
+    rows = [row for unit, (done, open_) in zip(roster, plan, strict=True) for row in problems_of(unit, done, open_)]
+    assert circular(roster, rows)["ranking_text"] == f"从各单位看，{circular_said}，相关单位要加快整改进度。" + TAIL
+    doc = report_text(tmp_path, roster, {"2022-04": rows})
+    assert paragraph(doc, "按期末完成率排名").split("。")[0] == f"按期末完成率排名，{report_said}"
+
+
 # --- the leaders' report ------------------------------------------------------------------------
 
 

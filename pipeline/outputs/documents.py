@@ -1,10 +1,11 @@
 """The Word documents of a monthly run: 通报, 督办通知单 and 移交纪委清单 (SPEC §7).
 
 The templates (``templates/*.docx``, built by ``tools/build_word_templates.py`` and editable in
-Word) only place values. Every sentence that depends on the month's figures, and every number and
-date format, is made here by the ``*_context`` functions, which are pure. Rendering always uses a
-Jinja2 environment with autoescape on, so text from submissions (``A&B<村>``) stays text.
-Each document is written to a temporary file beside its target and moved into place.
+Word) only place values. The ``*_context`` functions, which are pure, lay out what
+``pipeline/narrative.py`` says (every sentence that depends on the month's figures, and every
+number and date format) and the rows of the documents' tables. Rendering always uses a Jinja2
+environment with autoescape on, so text from submissions (``A&B<村>``) stays text. Each document
+is written to a temporary file beside its target and moved into place.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,29 +27,23 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, Listing, RichText
 
-from pipeline import textsafe
+from pipeline import narrative, textsafe
 from pipeline.atomic import write_atomic, write_bytes
 from pipeline.filenames import output_path, safe_name
-from pipeline.model import Ladder, Light, MatterStatus, Month, ProblemStatus, SubmissionState, is_missing
-from pipeline.report import MonthReport, as_date
-from pipeline.workdays import add_workdays
+from pipeline.kinds import KINDS, MATTER, PROBLEM, LedgerKind
+from pipeline.model import Ladder, Light, Month, ProblemStatus
+from pipeline.narrative import DASH, change_points, clean, cn_date, cn_date_short, count_text, percent
+from pipeline.report import MonthReport, highest_level
 
 CIRCULAR_TEMPLATE = "通报.docx"
 NOTICE_TEMPLATE = "督办通知单.docx"
 ESCALATION_TEMPLATE = "移交纪委清单.docx"
 
-DASH = "—"
 # 三色督办, lowest first (Ladder.ALL): level -> character style id in the templates.
 LADDER_STYLE: dict[str, str] = {
     Ladder.BLUE: "LadderBlue",
     Ladder.ORANGE: "LadderOrange",
     Ladder.RED: "LadderRed",
-}
-# Follows the level's name on a notice: "督办等级：橙色督办（第二次督办，警示）。…"
-LADDER_MEANING: dict[str, str] = {
-    Ladder.BLUE: "（第一次督办，提醒）。请立即组织整改，按期销号。",
-    Ladder.ORANGE: "（第二次督办，警示）。请你单位主要负责同志亲自过问，限期整改到位。",
-    Ladder.RED: "（经多次督办仍未落实）。标注红色督办的问题已按规定移交镇纪委督查问效。",
 }
 # The red 发文机关标志: 36 pt where it fits the 156 mm type area, condensed (not below 60 %)
 # and then smaller where the office name is long.
@@ -58,81 +53,15 @@ HEAD_MIN_SCALE = 0.6
 # Fonts of the runs made here (the templates' own runs carry theirs): GB/T 9704 names.
 HEAD_FONT = "方正小标宋简体"
 TABLE_FONT = "仿宋_GB2312"
-# The circular names the escalated items' numbers only when there are this few.
-ESCALATION_IDS_MAX = 5
-NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # ---------------------------------------------------------------------------------------------
 # formatting
 
 
-def cn_date(value: object) -> str:
-    """``2022年4月30日``; the text itself for 长期坚持 and other strings; ``—`` when empty."""
-    day = as_date(value)
-    if day is not None:
-        return f"{day.year}年{day.month}月{day.day}日"
-    if isinstance(value, str) and value.strip():
-        return clean(value)
-    return DASH
-
-
-def cn_date_short(value: object, year: int) -> str:
-    """``4月30日`` inside ``year`` (the campaign's), else as ``cn_date``: for narrow table cells."""
-    day = as_date(value)
-    if day is not None and day.year == year:
-        return f"{day.month}月{day.day}日"
-    return cn_date(value)
-
-
-def percent(rate: object) -> str:
-    """``36.0%`` for 0.36; ``—`` for NaN/None."""
-    number = _number(rate)
-    return DASH if number is None else f"{number * 100:.1f}%"
-
-
-def change_points(value: object) -> str:
-    """Completion-rate change in percentage points: ``+5.0``, ``-3.2``, ``持平``, ``—``."""
-    number = _number(value)
-    if number is None:
-        return DASH
-    if round(number, 1) == 0:
-        return "持平"
-    return f"{number:+.1f}"
-
-
-def clean(value: object) -> str:
-    """Text for a cell or sentence: whitespace and line breaks folded, control characters gone."""
-    if is_missing(value):
-        return ""
-    text = textsafe.xml_text(_CONTROL.sub("", str(value)))
-    return " ".join(text.split())
-
-
 def notice_filename(unit_name: str) -> str:
     """``{单位}.docx``, safe as a file name (``filenames.safe_name``)."""
     return safe_name(unit_name, ".docx", "未命名单位")
-
-
-def _number(value: object) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
-def _int(value: object) -> int:
-    number = _number(value)
-    return 0 if number is None else int(number)
-
-
-def _count(value: object) -> str:
-    return str(_int(value))
 
 
 PAGE_NO_PT = 14.0  # 4号: the page number's size, and how far it is set in from the edge
@@ -193,14 +122,6 @@ def _single(word: str) -> bool:
     return len(word.rstrip("、")) == 1
 
 
-def _names(values: Iterable[object]) -> str:
-    return "、".join(clean(v) for v in values)
-
-
-def _rate(done: int, base: int) -> float:
-    return done / base if base else math.nan
-
-
 def _styled(
     text: str, style: str | None = None, *, font: str, size_pt: float | None = None, scale: int | None = None
 ) -> RichText:
@@ -253,44 +174,71 @@ def _common(report: MonthReport) -> dict[str, Any]:
     }
 
 
-def _unit_order(report: MonthReport) -> dict[str, int]:
-    order = {u.name: i for i, u in enumerate(report.campaign.units)}
-    for name in report.units.get("单位", pd.Series(dtype=object)):
-        order.setdefault(str(name), len(order))
-    return order
+def _person(value: object, _year: int) -> Listing:
+    return _title_lines(value)
 
 
-def _level_of(row: pd.Series, escalate_after: int) -> str:
-    level = clean(row.get("督办等级", ""))
-    if level in LADDER_STYLE:
-        return level
-    return Ladder.level(_int(row.get("督办次数")), escalate_after) or Ladder.BLUE
+def _text(value: object, _year: int) -> str:
+    return clean(value)
 
 
-def _highest(levels: Iterable[str]) -> str:
-    ranks = [Ladder.ALL.index(lv) for lv in levels if lv in Ladder.ALL]
-    return Ladder.ALL[max(ranks)] if ranks else Ladder.BLUE
+def _text_or_dash(value: object, _year: int) -> str:
+    return clean(value) or DASH
 
 
-def _item_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any]:
-    level = _level_of(row, escalate_after)
+def _counted(value: object, _year: int) -> str:
+    return count_text(value)
+
+
+# The cells of an item's row in the documents' tables (the 通报's, a notice's, the 移交纪委清单's)
+# beyond those every kind has: (template field, column, how the cell shows it) per kind.
+ROW_CELLS: dict[str, tuple[tuple[str, str, Callable[[object, int], Any]], ...]] = {
+    PROBLEM.name: (
+        ("category", "问题类别", _text),
+        ("problem", "具体问题", _text),
+        ("leader", "责任领导", _text),
+        ("leader_lines", "责任领导", _person),
+        ("person", "责任人", _text),
+        ("person_lines", "责任人", _person),
+        ("workdays", "逾期工作日", _counted),
+    ),
+    MATTER.name: (
+        ("content", "事项内容", _text),
+        ("leader", "交办领导", _text),
+        ("leader_lines", "交办领导", _person),
+        ("assigned", "交办日期", cn_date_short),
+        ("progress", "办理进展", _text_or_dash),
+    ),
+}
+# The templates' names of each kind's rows.
+ROWS_FIELD: dict[str, str] = {PROBLEM.name: "rows", MATTER.name: "matter_rows"}
+
+
+def item_row(kind: LedgerKind, row: pd.Series, year: int) -> dict[str, Any]:
+    """A row of ``kind``'s table: the item (or the (item, unit) pair), its deadline, how long it is
+    overdue and how often it was supervised, at its 督办等级 (the ledger's)."""
+    level = clean(row.get("督办等级"))
+    deadline = row.get(kind.deadline_column)
     return {
-        "no": clean(row.get("问题编号")),
+        "no": clean(row.get(kind.id_column)),
         "unit": clean(row.get("填报单位")),
-        "category": clean(row.get("问题类别")),
-        "problem": clean(row.get("具体问题")),
-        "leader": clean(row.get("责任领导")),
-        "leader_lines": _title_lines(row.get("责任领导")),
-        "person": clean(row.get("责任人")),
-        "person_lines": _title_lines(row.get("责任人")),
-        "deadline": cn_date(row.get("完成时限")),
-        "deadline_short": cn_date_short(row.get("完成时限"), year),
-        "days": _count(row.get("逾期天数")),
-        "workdays": _count(row.get("逾期工作日")),
-        "count": _count(row.get("督办次数")),
+        **{field: show(row.get(column), year) for field, column, show in ROW_CELLS[kind.name]},
+        "deadline": cn_date(deadline),
+        "deadline_short": cn_date_short(deadline, year),
+        "days": count_text(row.get("逾期天数")),
+        "count": count_text(row.get("督办次数")),
         "level_name": level,
         "level": _ladder_rich(level),
     }
+
+
+def _rows(report: MonthReport, kind: LedgerKind, frame: pd.DataFrame, numbered: bool = False) -> list[dict[str, Any]]:
+    """``item_row`` of each row of ``frame`` (numbered 1, 2, … in ``seq`` when ``numbered``)."""
+    rows = [item_row(kind, row, report.campaign.year) for _, row in frame.iterrows()]
+    if numbered:
+        for seq, row in enumerate(rows, start=1):
+            row["seq"] = str(seq)
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,467 +248,130 @@ def _item_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any]:
 def circular_context(report: MonthReport) -> dict[str, Any]:
     """The Jinja context of 通报.docx."""
     campaign = report.campaign
-    problems = report.problems
+    totals = report.totals
     ctx = _common(report)
     ctx["red_head"] = _red_head(f"{clean(campaign.office)}文件")
-    status = problems["完成状态"] if "完成状态" in problems else pd.Series(dtype=object)
-    lights = problems["灯色"] if "灯色" in problems else pd.Series(dtype=object)
-    total = len(problems)
-    done = int((status == ProblemStatus.DONE).sum())
-    doing = int((status == ProblemStatus.IN_PROGRESS).sum())
-    todo = int((status == ProblemStatus.NOT_STARTED).sum())
-    longterm = int((status == ProblemStatus.LONG_TERM).sum())
-    red = int((lights == Light.RED).sum())
-    yellow = int((lights == Light.YELLOW).sum())
-    rate = _rate(done, total - longterm)
-    as_of = cn_date(report.as_of)
-    ctx["overview_text"] = _overview_text(report, as_of, total, _parts(done, doing, todo, longterm), rate, longterm)
-    ctx["lights_text"] = _lights_text(red, yellow, campaign.warning_days, total)
-    ctx["category_text"] = _category_text(report.categories)
-    ctx["submission_text"] = _submission_text(report)
+    ctx["overview_text"] = narrative.overview_text(report)
+    ctx["lights_text"] = narrative.lights_text(report)
+    ctx["category_text"] = narrative.category_text(report)
+    ctx["submission_text"] = narrative.submission_text(report)
     ctx["unit_rows"] = _unit_rows(report)
-    ctx["ranking_text"] = _ranking_text(ctx["unit_rows"])
+    ctx["ranking_text"] = narrative.ranking_text(report)
     ctx["totals"] = {
-        "total": str(total),
-        "done": str(done),
-        "rate": percent(rate),
-        "red": str(red),
-        "yellow": str(yellow),
-        "change": change_points((rate - report.previous_rate) * 100),
+        "total": str(totals["问题数"]),
+        "done": str(totals[ProblemStatus.DONE]),
+        "rate": percent(totals["完成率"]),
+        "red": str(totals[Light.RED]),
+        "yellow": str(totals[Light.YELLOW]),
+        "change": change_points((totals["完成率"] - report.previous_rate) * 100),
     }
-    overdue = report.overdue
-    rows = [_item_row(r, campaign.escalate_after, campaign.year) for _, r in overdue.iterrows()]
-    ctx["overdue_rows"] = rows
-    ctx["overdue_text"] = _overdue_text(rows, as_of)
-    ctx["escalation_text"] = _escalation_sentence(report)
-    ctx.update(_matter_section(report))
+    ctx["overdue_rows"] = _rows(report, PROBLEM, report.overdue)
+    ctx["overdue_text"] = narrative.overdue_text(report)
+    ctx["escalation_text"] = narrative.escalation_text(report)
+    ledger = report.ledgers.get(MATTER.name)
+    has_matters = ledger is not None and not ledger.items.empty
+    ctx["has_matters"] = has_matters
+    ctx["matter_text"] = narrative.matter_text(report)
+    ctx["matter_rows"] = _rows(report, MATTER, ledger.red_pairs()) if ledger is not None and has_matters else []
+    ctx["steps_no"] = "六" if has_matters else "五"
     ctx["next_due_text"] = cn_date(campaign.due_date(Month.parse(report.month).next))
     return ctx
 
 
-def _parts(done: int, doing: int, todo: int, longterm: int) -> list[str]:
-    """``已完成3个``, then the other statuses that have items."""
-    parts = [f"{ProblemStatus.DONE}{done}个"]
-    others = (
-        (ProblemStatus.IN_PROGRESS, doing),
-        (ProblemStatus.NOT_STARTED, todo),
-        (ProblemStatus.LONG_TERM, longterm),
-    )
-    return parts + [f"{label}{n}个" for label, n in others if n]
-
-
-def _roster(report: MonthReport) -> tuple[list[str], list[str]]:
-    """(every unit of the month's table, the units without a problem in the ledger), in roster order."""
-    units = report.units
-    if units.empty:
-        return [clean(u.name) for u in report.campaign.units], []
-    order = _unit_order(report)
-    names = sorted((clean(n) for n in units["单位"]), key=lambda n: order.get(n, len(order)))
-    counts = dict(
-        zip(units["单位"].map(clean), units["问题数"] if "问题数" in units else [0] * len(units), strict=True)
-    )
-    return names, [n for n in names if not _int(counts.get(n))]
-
-
-def _overview_text(report: MonthReport, as_of: str, total: int, parts: list[str], rate: float, longterm: int) -> str:
-    """整改总体情况: how many units listed how many problems (never "6个单位共查摆" when only 4 did),
-    and how far they are."""
-    names, without = _roster(report)
-    n_units = len(names)
-    if total == 0:
-        if n_units == 1:
-            return f"截至{as_of}，{names[0]}暂无登记的问题。"
-        return f"截至{as_of}，全镇{n_units}个单位均暂无登记的问题。"
-    if math.isnan(rate):
-        tail = "均为长期坚持类问题" if longterm == total else ""
-    elif longterm:
-        tail = f"完成率{percent(rate)}（不含长期坚持类问题）"
-    else:
-        tail = f"完成率{percent(rate)}"
-    if n_units == 1:
-        who = f"{names[0]}共查摆问题{total}个"
-    elif not without:
-        who = f"全镇{n_units}个单位共查摆问题{total}个"
-    else:
-        listed = n_units - len(without)
-        rest = _names(without) if len(without) <= NAMES_MAX else f"其余{len(without)}个单位"
-        who = f"全镇{n_units}个单位中，{listed}个单位共查摆问题{total}个（{rest}暂无登记的问题）"
-    return f"截至{as_of}，{who}，其中" + "，".join(parts) + (f"，{tail}。" if tail else "。")
-
-
-def _lights_text(red: int, yellow: int, warning_days: int, total: int) -> str:
-    if total == 0:
-        return "请各单位对照整顿重点认真开展自查，如实查摆问题。"
-    if red == 0 and yellow == 0:
-        return "按照“红黄绿”三色预警，目前无红灯、黄灯问题，整改工作总体按计划推进。"
-    red_part = f"红灯问题（已超过完成时限仍未完成）{red}个"
-    yellow_part = f"黄灯问题（{warning_days}天内到期）{yellow}个"
-    if red and yellow:
-        return f"按照“红黄绿”三色预警，目前有{red_part}、{yellow_part}。"
-    if red:
-        return f"按照“红黄绿”三色预警，目前有{red_part}，无黄灯问题。"
-    return f"按照“红黄绿”三色预警，目前无红灯问题，有{yellow_part}，相关单位要抓紧推进，防止逾期。"
-
-
-def _category_text(categories: pd.DataFrame) -> str:
-    if categories.empty or "问题数" not in categories:
-        return "本月暂无分类统计数据。"
-    used = categories[categories["问题数"].fillna(0).astype(int) > 0]
-    if used.empty:
-        return "本月各类别均无查摆问题。"
-    main, special = [], []
-    for _, row in used.iterrows():
-        name = clean(row["问题类别"])
-        figure = f"{_count(row['问题数'])}个，已完成{_count(row.get(ProblemStatus.DONE))}个"
-        longterm = _int(row.get(ProblemStatus.LONG_TERM))
-        if _number(row.get("完成率")) is None:
-            figure += "（均为长期坚持类）"
-        else:  # the rate leaves 长期坚持 items out: say so where it is not 已完成 ÷ 问题数
-            figure += f"，完成率{percent(row.get('完成率'))}"
-            if longterm:
-                figure += f"（长期坚持类{longterm}个不计入）"
-        reds = _int(row.get(Light.RED))
-        if reds:
-            figure += f"，红灯{reds}个"
-        if bool(row.get("专项治理", False)):
-            special.append(f"{name}问题{figure}")
-        else:
-            main.append(f"“{name}”方面问题{figure}")
-    sentences = []
-    if main:
-        sentences.append("从问题类别看，" + "；".join(main) + "。")
-    if special:
-        lead = "专项治理方面，" if main else "从问题类别看，"
-        sentences.append(lead + "；".join(special) + "。")
-    return "".join(sentences)
-
-
-def _submission_text(report: MonthReport) -> str:
-    subs = report.submissions
-    if subs.empty:
-        return "本月无报送记录。"
-    order = _unit_order(report)
-    subs = subs.assign(_o=subs["单位"].map(lambda n: order.get(str(n), len(order))))
-    subs = subs.sort_values("_o", kind="stable")
-    groups = {s: subs.loc[subs["报送状态"] == s, "单位"].tolist() for s in SubmissionState.ALL}
-    on_time, late, returned, missing = (groups[s] for s in SubmissionState.ALL)
-    n_all = len(subs)
-    received = len(on_time) + len(late) + len(returned)
-    what = "问题清单" if Month.parse(report.month) == Month.of(report.campaign.problem_list_due) else "问题整改进展"
-    if n_all == 1:
-        name, state = clean(subs["单位"].iloc[0]), str(subs["报送状态"].iloc[0])
-        said = {
-            SubmissionState.ON_TIME: f"按时报送了{what}。",
-            SubmissionState.LATE: f"逾期报送了{what}，要严格按时限报送。",
-            SubmissionState.RETURNED: f"报送的{what}因填报不规范被退回修改，要按要求尽快补报。",
-        }
-        return f"本月应报送单位1个，{name}" + said.get(state, f"截至{cn_date(report.as_of)}未报送{what}，请尽快报送。")
-    if len(on_time) == n_all:
-        return f"本月应报送单位{n_all}个，{n_all}个单位均按时报送了{what}。"
-    if received == 0:
-        return f"本月应报送单位{n_all}个，截至{cn_date(report.as_of)}均未报送{what}，请各单位尽快报送。"
-    first = f"本月应报送单位{n_all}个，共收到{received}个单位报送的{what}。"
-    details = []
-    if on_time:
-        details.append(f"按时报送{len(on_time)}个")
-    for names, label in ((late, "逾期报送"), (returned, "因填报不规范被退回修改"), (missing, SubmissionState.MISSING)):
-        if names:
-            details.append(f"{label}{len(names)}个：{_names(names)}")
-    text = first + "其中，" + "；".join(details) + "。"
-    if returned or missing:
-        text += "被退回和未报送的单位要按要求尽快补报，确保问题清单真实、完整、规范。"
-    elif late:
-        text += "逾期报送的单位要严格按时限报送。"
-    return text
-
-
 def _unit_rows(report: MonthReport) -> list[dict[str, Any]]:
-    units = report.units
-    if units.empty:
-        return []
-    order = _unit_order(report)
-    ranked = units.assign(
-        _r=pd.to_numeric(units["排名"], errors="coerce"),
-        _o=units["单位"].map(lambda n: order.get(str(n), len(order))),
-    ).sort_values(["_r", "_o"], na_position="last", kind="stable")
+    """The ranking table's rows, in ``MonthReport.ranked_units`` order."""
     rows = []
-    for _, row in ranked.iterrows():
-        rank = _number(row.get("排名"))
-        unrated = _number(row.get("完成率")) is None  # nothing to complete: not ranked
+    for _, row in report.ranked_units.iterrows():
+        rank = narrative.number(row.get("排名"))
         rows.append(
             {
-                "rank": DASH if rank is None or unrated else str(int(rank)),
+                "rank": DASH if rank is None else str(int(rank)),
                 "unit": clean(row.get("单位")),
-                "total": _count(row.get("问题数")),
-                "done": _count(row.get(ProblemStatus.DONE)),
+                "total": count_text(row.get("问题数")),
+                "done": count_text(row.get(ProblemStatus.DONE)),
                 "rate": percent(row.get("完成率")),
-                "rate_value": _number(row.get("完成率")),
-                "red": _count(row.get(Light.RED)),
-                "yellow": _count(row.get(Light.YELLOW)),
+                "red": count_text(row.get(Light.RED)),
+                "yellow": count_text(row.get(Light.YELLOW)),
                 "change": change_points(row.get("较上月")),
             }
         )
     return rows
 
 
-def _ranking_text(rows: list[dict[str, Any]]) -> str:
-    """The units with the higher and the lower completion rates (units sharing a rate named
-    together; a 0 % unit never among the higher, nor a unit among both), the units with red
-    items, and the units left out of the ranking because they have nothing to complete."""
-    rated = [r for r in rows if r["rate_value"] is not None]
-    unrated = [r["unit"] for r in rows if r["rate_value"] is None]
-    tail = "各单位整改进展及排名情况如下：" if len(rows) != 1 else "整改进展情况如下："
-    text = ""
-    if len(rated) == 1:
-        text = f"从各单位看，{rated[0]['unit']}完成率为{rated[0]['rate']}。"
-    elif rated:
-        groups = _rate_groups(rated)
-        if len(groups) == 1:
-            who = "各单位" if not unrated else f"{len(rated)}个单位"
-            text = f"从各单位看，{who}完成率均为{groups[0][0]}。"
-        else:
-            n = 3 if len(rated) >= 8 else 2 if len(rated) >= 4 else 1
-            top, bottom = _rate_ends(groups, n)
-            text = (
-                f"从各单位看，完成率较高的是{_by_rate(top)}；完成率较低的是{_by_rate(bottom)}，相关单位要加快整改进度。"
-            )
-    if unrated and rated:
-        who = _names(unrated) if len(unrated) <= NAMES_MAX else f"另有{len(unrated)}个单位"
-        text += f"{who}暂无需限期完成的问题，不参加排名。"
-    reds = [r["unit"] for r in rows if r["red"] != "0"]
-    if reds:
-        text += f"存在红灯问题的单位{len(reds)}个：{'、'.join(reds)}。"
-    return text + tail
-
-
-def _rate_groups(rated: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
-    """(rate as shown, units) of each distinct rate, highest first (table order within a rate)."""
-    groups: dict[str, tuple[float, list[str]]] = {}
-    for r in rated:
-        groups.setdefault(r["rate"], (round(r["rate_value"], 4), []))[1].append(r["unit"])
-    ordered = sorted(groups.items(), key=lambda item: -item[1][0])
-    return [(shown, names) for shown, (_value, names) in ordered]
-
-
-def _rate_ends(
-    groups: list[tuple[str, list[str]]], n: int
-) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
-    """The groups named as the higher rates and as the lower ones: at least ``n`` units each way
-    (whole groups, so tied units are all named), the highest and the lowest group always, no group
-    in both, and a 0 % group never among the higher."""
-    top, bottom = [groups[0]], [groups[-1]]
-    i, j = 1, len(groups) - 2
-    while sum(len(g[1]) for g in top) < n and i <= j and groups[i][0] != percent(0):
-        top.append(groups[i])
-        i += 1
-    while sum(len(g[1]) for g in bottom) < n and j >= i:
-        bottom.insert(0, groups[j])
-        j -= 1
-    return top, bottom
-
-
-def _by_rate(groups: list[tuple[str, list[str]]]) -> str:
-    """``甲村、乙村（均为100.0%）、丙村（88.9%）``: units sharing a rate named together (counted
-    when more than ``NAMES_MAX``)."""
-    parts = []
-    for rate, names in groups:
-        if len(names) == 1:
-            parts.append(f"{names[0]}（{rate}）")
-        elif len(names) <= NAMES_MAX:
-            parts.append(f"{'、'.join(names)}（均为{rate}）")
-        else:
-            parts.append(f"{len(names)}个单位（均为{rate}）")
-    return "、".join(parts)
-
-
-def _overdue_text(rows: list[dict[str, Any]], as_of: str) -> str:
-    if not rows:
-        return f"截至{as_of}，全镇无逾期未完成（红灯）问题。"
-    units = list(dict.fromkeys(r["unit"] for r in rows))
-    by_level = {lv: sum(1 for r in rows if r["level_name"] == lv) for lv in Ladder.ALL}
-    levels = "、".join(f"{lv}{n}个" for lv, n in by_level.items() if n)
-    return (
-        f"截至{as_of}，全镇共有逾期未完成（红灯）问题{len(rows)}个，涉及{len(units)}个单位，"
-        f"其中{levels}。镇干部作风整顿办已向相关单位下发督办通知单。具体如下："
-    )
-
-
-def _escalation_sentence(report: MonthReport) -> str:
-    esc = report.escalated
-    if esc.empty:
-        return "本月无移交镇纪委督查问效的问题。"
-    ids = f"（{_names(esc['问题编号'])}）" if len(esc) <= ESCALATION_IDS_MAX else ""
-    units = list(dict.fromkeys(clean(u) for u in esc["填报单位"]))
-    return (
-        f"经{report.campaign.escalate_after}次及以上督办仍未落实的问题{len(esc)}个{ids}，"
-        f"涉及{_names(units)}，已移交镇纪委督查问效，"
-        "详见《干部作风整顿问题移交镇纪委督查问效清单》。"
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# 领导批示和交办事项 (the matters the office assigns, pipeline/kinds.py MATTER)
-
-MATTER = "matter"
-
-
-def _matter_row(row: pd.Series, escalate_after: int, year: int) -> dict[str, Any]:
-    level = _level_of(row, escalate_after)
-    return {
-        "no": clean(row.get("编号")),
-        "unit": clean(row.get("填报单位")),
-        "content": clean(row.get("事项内容")),
-        "leader": clean(row.get("交办领导")),
-        "leader_lines": _title_lines(row.get("交办领导")),
-        "assigned": cn_date_short(row.get("交办日期"), year),
-        "deadline": cn_date(row.get("办理时限")),
-        "deadline_short": cn_date_short(row.get("办理时限"), year),
-        "progress": clean(row.get("办理进展")) or DASH,
-        "days": _count(row.get("逾期天数")),
-        "count": _count(row.get("督办次数")),
-        "level_name": level,
-        "level": _ladder_rich(level),
-    }
-
-
-def _matter_section(report: MonthReport) -> dict[str, Any]:
-    """The circular's section 领导批示和交办事项落实情况 (absent when the office assigned nothing)."""
-    ledger = report.ledgers.get(MATTER)
-    campaign = report.campaign
-    if ledger is None or ledger.items.empty:
-        return {"has_matters": False, "matter_text": "", "matter_rows": [], "steps_no": "五"}
-    items = ledger.items
-    status = items["办理状态"]
-    total = len(items)
-    done = int((status == MatterStatus.DONE).sum())
-    doing = int((status == MatterStatus.IN_PROGRESS).sum())
-    todo = int((status == MatterStatus.NOT_STARTED).sum())
-    units = {c for c in ledger.pairs["单位编码"]}
-    red = int((items["灯色"] == Light.RED).sum())
-    late_done = ledger.finished_late
-    as_of = cn_date(report.as_of)
-    others = ((MatterStatus.IN_PROGRESS, doing), (MatterStatus.NOT_STARTED, todo))
-    parts = [f"{MatterStatus.DONE}{done}件"] + [f"{label}{n}件" for label, n in others if n]
-    text = (
-        f"镇干部作风整顿办对主要领导批示、交办事项进行了梳理汇总。截至{as_of}，共有交办事项{total}件，"
-        f"涉及{len(units)}个承办单位，其中" + "，".join(parts) + f"，办结率{percent(_rate(done, total))}"
-    )
-    text += f"（其中{late_done}件超过办理时限后办结）。" if late_done else "。"
-    rows = [_matter_row(r, campaign.escalate_after, campaign.year) for _, r in ledger.red_pairs().iterrows()]
-    if red:
-        names = _names(dict.fromkeys(r["unit"] for r in rows))
-        text += (
-            f"超过办理时限仍未办结（红灯）的交办事项{red}件，涉及{names}，"
-            "对落实滞后、久推不动、敷衍塞责的，已下发督办通知单督促整改。"
-        )
-    else:
-        text += "目前无超过办理时限仍未办结的交办事项。"
-    escalated = ledger.escalated
-    if not escalated.empty:
-        ids = _names(dict.fromkeys(escalated["编号"]))
-        text += (
-            f"经{campaign.escalate_after}次及以上督办仍未落实的交办事项{escalated['编号'].nunique()}件（{ids}），"
-            "已会同镇纪委督查问效。"
-        )
-    if rows:
-        text += "具体如下："
-    return {"has_matters": True, "matter_text": text, "matter_rows": rows, "steps_no": "六"}
-
-
-def _matter_rows_by_unit(report: MonthReport) -> dict[str, list[dict[str, Any]]]:
-    """``_unit_matter_rows`` of every unit with red matters, keyed by ``clean(unit name)``."""
-    ledger = report.ledgers.get(MATTER)
-    if ledger is None:
-        return {}
-    campaign = report.campaign
-    out: dict[str, list[dict[str, Any]]] = {}
-    red = ledger.red_pairs()
-    for name, (_, row) in zip(red["填报单位"].map(clean), red.iterrows(), strict=True):
-        out.setdefault(name, []).append(_matter_row(row, campaign.escalate_after, campaign.year))
-    return out
-
-
-def _unit_matter_rows(report: MonthReport, unit_name: str) -> list[dict[str, Any]]:
-    ledger = report.ledgers.get(MATTER)
-    if ledger is None:
-        return []
-    campaign = report.campaign
-    mine = ledger.red_pairs()
-    mine = mine[mine["填报单位"].map(clean) == clean(unit_name)]
-    return [_matter_row(r, campaign.escalate_after, campaign.year) for _, r in mine.iterrows()]
-
-
 # ---------------------------------------------------------------------------------------------
 # 督办通知单
 
 
+def _red_items(report: MonthReport, kind: LedgerKind) -> pd.DataFrame | None:
+    """The red items of ``kind`` (its (item, unit) pairs for a kind the office assigns), most
+    supervised first; None when the month has no ledger of the kind."""
+    if kind is PROBLEM:
+        return report.overdue
+    ledger = report.ledgers.get(kind.name)
+    return None if ledger is None else ledger.red_pairs()
+
+
+def _escalated_items(report: MonthReport, kind: LedgerKind) -> pd.DataFrame | None:
+    if kind is PROBLEM:
+        return report.escalated
+    ledger = report.ledgers.get(kind.name)
+    return None if ledger is None else ledger.escalated
+
+
 def notice_units(report: MonthReport) -> list[str]:
     """The units with red items, in roster order."""
-    red = report.problems[report.problems["灯色"] == Light.RED]
-    order = _unit_order(report)
-    names = {clean(n) for n in red["填报单位"]}
-    for ledger in report.ledgers.values():  # units with red assigned matters are pressed too
-        names |= {clean(n) for n in ledger.red_pairs()["填报单位"]}
-    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+    order = report.roster_order
+    return sorted({clean(n) for n in report.red_units}, key=lambda n: (order.get(n, len(order)), n))
+
+
+def _red_rows_by_unit(
+    report: MonthReport, units: Sequence[str] | None = None
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """``clean(unit name)`` -> the template field of each kind's rows -> the unit's red rows (of
+    the ``units`` named only, when named)."""
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    wanted = None if units is None else {clean(n) for n in units}
+    for kind in KINDS:
+        red = _red_items(report, kind)
+        if red is None:
+            continue
+        owners = red["填报单位"].map(clean)
+        if wanted is not None:
+            red, owners = red[owners.isin(wanted)], owners[owners.isin(wanted)]
+        for name, row in zip(owners, _rows(report, kind, red), strict=True):
+            out.setdefault(name, {}).setdefault(ROWS_FIELD[kind.name], []).append(row)
+    return out
 
 
 def notice_context(report: MonthReport, unit_name: str) -> dict[str, Any]:
     """The Jinja context of one unit's 督办通知单."""
-    overdue = report.overdue
-    mine = overdue[overdue["填报单位"].map(clean) == clean(unit_name)]
-    return _notice_context(report, unit_name, mine, notice_units(report))
+    rows = _red_rows_by_unit(report, [unit_name]).get(clean(unit_name), {})
+    return _notice_context(report, unit_name, rows, notice_units(report))
 
 
 def _notice_context(
-    report: MonthReport,
-    unit_name: str,
-    mine: pd.DataFrame,
-    units: list[str],
-    matter_rows: list[dict[str, Any]] | None = None,
+    report: MonthReport, unit_name: str, rows: dict[str, list[dict[str, Any]]], units: list[str]
 ) -> dict[str, Any]:
-    """``notice_context`` with the unit's red items (``mine``) and ``notice_units`` found already
-    (and the unit's ``_unit_matter_rows``, when ``write_notices`` made them for every unit at once)."""
+    """``notice_context`` with the unit's red rows of each kind (``_red_rows_by_unit``) and
+    ``notice_units`` found already."""
     campaign = report.campaign
     ctx = _common(report)
-    rows = [_item_row(r, campaign.escalate_after, campaign.year) for _, r in mine.iterrows()]
-    if matter_rows is None:
-        matter_rows = _unit_matter_rows(report, unit_name)
-    level = _highest(r["level_name"] for r in [*rows, *matter_rows])
+    shown = {field: rows.get(field, []) for field in ROWS_FIELD.values()}
+    level = highest_level(r["level_name"] for kind_rows in shown.values() for r in kind_rows)
     seq = units.index(clean(unit_name)) + 1 if clean(unit_name) in units else len(units) + 1
-    # aggregate computes the reply-by date once for every document; a hand-made report may lack it
-    reply_by = report.reply_by or add_workdays(report.as_of, campaign.reply_workdays)[0]
     ctx.update(
         {
             "unit": clean(unit_name),
             "notice_no": f"{campaign.doc_prefix}督〔{report.as_of.year}〕{report.doc_number}-{seq}号",
-            "notice_text": _notice_text(report, rows, matter_rows),
-            "rows": rows,
-            "matter_rows": matter_rows,
+            "notice_text": narrative.notice_text(report, len(shown["rows"]), len(shown["matter_rows"])),
+            **shown,
             "level": _ladder_rich(level),
             "level_name": level,
-            "level_text": LADDER_MEANING[level],
-            "reply_by_text": cn_date(reply_by),
+            "level_text": narrative.LADDER_MEANING[level],
+            "reply_by_text": cn_date(report.reply_by),
         }
     )
     return ctx
-
-
-def _notice_text(report: MonthReport, rows: list[dict[str, Any]], matter_rows: list[dict[str, Any]]) -> str:
-    as_of = cn_date(report.as_of)
-    if rows and not matter_rows:
-        return (
-            f"经核查，截至{as_of}，你单位干部作风整顿问题清单中有{len(rows)}个"
-            "问题已超过完成时限仍未完成整改（红灯），现予督办。具体如下："
-        )
-    if not rows:
-        return (
-            f"经核查，截至{as_of}，交办你单位的领导批示、交办事项中有{len(matter_rows)}件"
-            "已超过办理时限仍未办结（红灯），现予督办。具体如下："
-        )
-    return (
-        f"经核查，截至{as_of}，你单位干部作风整顿问题清单中有{len(rows)}个问题已超过完成时限仍未完成整改，"
-        f"交办你单位的领导批示、交办事项中有{len(matter_rows)}件已超过办理时限仍未办结（红灯），现予督办。具体如下："
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -769,40 +380,11 @@ def _notice_text(report: MonthReport, rows: list[dict[str, Any]], matter_rows: l
 
 def escalation_context(report: MonthReport) -> dict[str, Any]:
     """The Jinja context of 移交纪委清单.docx."""
-    campaign = report.campaign
     ctx = _common(report)
-    rows = []
-    for seq, (_, row) in enumerate(report.escalated.iterrows(), start=1):
-        item = _item_row(row, campaign.escalate_after, campaign.year)
-        item["seq"] = str(seq)
-        rows.append(item)
-    ctx["rows"] = rows
-    matter_rows = []
-    ledger = report.ledgers.get(MATTER)
-    if ledger is not None:
-        for seq, (_, row) in enumerate(ledger.escalated.iterrows(), start=1):
-            item = _matter_row(row, campaign.escalate_after, campaign.year)
-            item["seq"] = str(seq)
-            matter_rows.append(item)
-    ctx["matter_rows"] = matter_rows
-    as_of = cn_date(report.as_of)
-    basis = (
-        f"根据《{clean(campaign.town)}{campaign.year}年干部作风整顿工作方案》"
-        "“经多次督办仍未落实的，会同镇纪委督查问效”的要求，"
-    )
-    if rows and not matter_rows:
-        ctx["intro_text"] = (
-            f"{basis}截至{as_of}，以下{len(rows)}个问题经{campaign.escalate_after}次及以上督办仍未落实，"
-            "现移交镇纪委督查问效。"
-        )
-    elif matter_rows:
-        what = f"{len(rows)}个问题和" if rows else ""
-        ctx["intro_text"] = (
-            f"{basis}截至{as_of}，以下{what}{len(matter_rows)}项领导批示、交办事项（按承办单位计）"
-            f"经{campaign.escalate_after}次及以上督办仍未落实，现移交镇纪委督查问效。"
-        )
-    else:
-        ctx["intro_text"] = f"截至{as_of}，本月无移交事项。"
+    for kind in KINDS:
+        escalated = _escalated_items(report, kind)
+        ctx[ROWS_FIELD[kind.name]] = [] if escalated is None else _rows(report, kind, escalated, numbered=True)
+    ctx["intro_text"] = narrative.escalation_intro(report, len(ctx["rows"]), len(ctx["matter_rows"]))
     return ctx
 
 
@@ -1076,18 +658,16 @@ def write_notices(
     of ``notice_units``, for a worker process) just those are written and nothing is removed.
     """
     units = notice_units(report)
-    overdue = report.overdue
-    by_unit = dict(iter(overdue.groupby(overdue["填报单位"].map(clean), sort=False)))
-    none = overdue.iloc[0:0]
-    matters = _matter_rows_by_unit(report)
+    chosen = units if only is None else only
+    by_unit = _red_rows_by_unit(report, chosen)
     template = _package(templates_dir / NOTICE_TEMPLATE)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [
         template.write(
-            _notice_context(report, name, by_unit.get(clean(name), none), units, matters.get(clean(name), [])),
+            _notice_context(report, name, by_unit.get(clean(name), {}), units),
             output_path(out_dir, notice_filename(name)),
         )
-        for name in (units if only is None else only)
+        for name in chosen
     ]
     if only is not None:
         return written

@@ -25,15 +25,16 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline import textsafe
+from pipeline import narrative, textsafe
 from pipeline.atomic import write_atomic
 from pipeline.filenames import output_path, safe_name
 from pipeline.messages import render_text
-from pipeline.model import Light, MatterStatus, Month, ProblemStatus, SubmissionState, YesNo, is_missing
-from pipeline.outputs.documents import change_points, cn_date, cn_date_short, page_numbers, percent, signature_indents
+from pipeline.model import Light, ProblemStatus, SubmissionState, YesNo, is_missing
+from pipeline.narrative import change_points, cn_date, cn_date_short, percent
+from pipeline.outputs.documents import page_numbers, signature_indents
 from pipeline.outputs.workbooks import _Formats, new_workbook, row_height, write_table
 from pipeline.report import COUNT_COLUMNS
-from pipeline.summary import ASSESSMENT_COLUMNS, SummaryData, summary_counts
+from pipeline.summary import ASSESSMENT_COLUMNS, SummaryData
 
 REPORT_NAME = "{year}年{period}工作情况报告.docx"
 WORKBOOK_NAME = "汇总.xlsx"
@@ -56,7 +57,6 @@ PAGE_NO_FONT = "宋体"
 TITLE_PT, BODY_PT, TABLE_PT, PITCH_PT, PAGE_NO_PT = 22.0, 16.0, 10.5, 28.9, 14.0  # 2号, 3号, 五号, 4号
 TYPE_WIDTH_MM = 156.0  # the type area: 210 mm less the 28 and 26 mm margins
 CHART_WIDTH_MM = 150
-NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
 # 报送状态 in the reports: its mark in the month-by-month table, what the mark means, its chart colour
 _STATE_SHOWN: dict[str, tuple[str, str, str]] = {
     SubmissionState.ON_TIME: ("√", "按时报送", "#70AD47"),
@@ -74,7 +74,6 @@ STATUS_COLOURS = {
     ProblemStatus.NOT_STARTED: "#C00000",
     ProblemStatus.LONG_TERM: "#A5A5A5",
 }
-CN_NUMBERS = "一二三四五六七八九十"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +283,7 @@ class _Writer:
     def heading(self, number: int, text: str) -> None:
         par = self._paragraph(indent=True)
         par.paragraph_format.keep_with_next = True  # never alone at the foot of a page
-        _font(par.add_run(f"{CN_NUMBERS[number - 1]}、{text}"), HEAD_FONT, BODY_PT)
+        _font(par.add_run(f"{narrative.ordinal(number)}、{text}"), HEAD_FONT, BODY_PT)
 
     def body(self, text: str) -> None:
         _font(self._paragraph(indent=True).add_run(text), BODY_FONT, BODY_PT)
@@ -368,43 +367,25 @@ class _Writer:
 def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     w = _Writer(charts, missing)
     labels = data.month_labels
-    span = labels[0] if len(labels) == 1 else f"{labels[0]}至{labels[-1]}"
-    year, as_of = data.campaign.year, cn_date(data.figures_as_of)
-    w.title(data.title_lines, f"（{year}年{span}，截至{as_of}）")
-    latest, first = data.latest, data.trend.iloc[0]
-    who = f"全镇{len(data.units)}个单位" if len(data.units) != 1 else str(data.units["单位"].iloc[0])
-    w.body(
-        f"{year}年以来，{who}按照镇党委“一月一督查、一月一通报”的要求，"
-        f"扎实推进干部作风整顿。现将{span}整改工作情况报告如下。"
-    )
-    w.body(sources_text(data))
+    w.title(data.title_lines, narrative.subtitle(data))
+    w.body(narrative.opening(data))
+    w.body(narrative.sources_text(data))
     if data.gaps:
-        w.warning(gaps_text(data))
+        w.warning(narrative.gaps_text(data))
     if missing:
         w.note(missing)
     section = 0
 
     section += 1
     w.heading(section, "总体进展")
-    total, lasting = int(latest["问题数"]), int(latest[ProblemStatus.LONG_TERM])
-    w.body(
-        f"截至{as_of}，{_listed(data)}共查摆问题{total}个"
-        + (f"，其中长期坚持{lasting}个；需限期完成的{total - lasting}个中，" if lasting else "，")
-        + "，".join(
-            f"{status}{int(latest[status])}个"
-            for status in (ProblemStatus.DONE, ProblemStatus.IN_PROGRESS, ProblemStatus.NOT_STARTED)
-        )
-        + "，"
-        + _rate_clause(latest["完成率"], first["完成率"], first["月份"])
-        + f"红灯{int(latest[Light.RED])}个，黄灯{int(latest[Light.YELLOW])}个。"
-    )
+    w.body(narrative.progress_overall(data))
     trend_table = data.trend[["月份", *COUNT_COLUMNS, "移交纪委"]]
     w.figure("trend", "逐月整改进展", f"表{w.tables + 1}")
     w.table("逐月整改进展", trend_table)
 
     section += 1
     w.heading(section, "分类和专项治理情况")
-    w.body(_group_sentence(data) + _category_sentence(data))
+    w.body(narrative.group_sentence(data) + narrative.category_sentence(data))
     cats = data.categories.assign(专项=data.categories["专项治理"].map({True: YesNo.YES, False: ""}))
     special = cats.loc[cats["专项治理"], "问题类别"]
     named = bool(special.str.contains("专项").all())  # the names say it: no 专项 column
@@ -423,7 +404,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
 
     section += 1
     w.heading(section, "各单位整改情况")
-    w.body(_unit_sentence(data))
+    w.body(narrative.unit_sentence(data))
     w.figure("units", "各单位完成率：期初与期末", f"表{w.tables + 1}")
     units = data.units[
         [
@@ -435,7 +416,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
 
     section += 1
     w.heading(section, "逾期督办和移交纪委问题")
-    w.body(_overdue_sentence(data))
+    w.body(narrative.overdue_sentence(data))
     if len(data.overdue):
         table = data.overdue[["问题编号", "填报单位", "具体问题", "首次逾期", "督办次数", "移交纪委", "结果"]]
         w.table("逾期督办问题及整改结果", table)
@@ -443,18 +424,12 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     if data.matters is not None:
         section += 1
         w.heading(section, "领导批示和交办事项落实情况")
-        w.body(_matter_sentence(data))
+        w.body(narrative.matter_sentence(data))
         w.table("交办事项办理情况", _matter_table(data))
 
     section += 1
     w.heading(section, "报送情况")
-    total = len(data.units) * len(data.months)
-    sums = {s: int(data.trend[s].sum()) for s in SubmissionState.ALL}
-    w.body(
-        f"{span}各单位应报送{total}单位次，按时{sums[SubmissionState.ON_TIME]}次，逾期{sums[SubmissionState.LATE]}次，"
-        f"退回后未再报送{sums[SubmissionState.RETURNED]}次，未报送{sums[SubmissionState.MISSING]}次。"
-        + _submission_sentence(data)
-    )
+    w.body(narrative.submission_sentence(data))
     w.figure("submissions", "各月报送情况", f"表{w.tables + 1}")
     subs = data.submissions.copy()
     for label in labels:
@@ -465,71 +440,23 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     if data.period == "year":
         section += 1
         w.heading(section, "工作总结报送情况")
-        w.body(_work_summary_sentence(data))
+        w.body(narrative.work_summary_sentence(data))
         ws = data.work_summaries.assign(
             接收时间=["" if is_missing(v) else cn_date(v) for v in data.work_summaries["接收时间"]]
         )
-        w.table(f"工作总结报送情况（应于{cn_date(data.campaign.summary_due)}前报送）", ws)
+        w.table(narrative.work_summary_caption(data), ws)
 
         section += 1
         w.heading(section, "单位考核")
-        tops = data.assessment[data.assessment["排名"] == 1]
-        first = f"得分最高的是{'、'.join(tops['单位'])}（{tops['得分'].iloc[0]:.1f}分{'，并列第一' if len(tops) > 1 else ''}）"
-        counted = "按时报送、整改完成、逾期督办、移交纪委、退回修改" + ("和工作总结报送" if _summary_due(data) else "")
-        w.body(
-            f"按照“纳入{year}年度重点工作考核内容，严格考核、逗硬奖惩”的要求，根据{counted}情况对各单位计分，{first}。"
-        )
+        w.body(narrative.assessment_sentence(data))
         w.figure("assessment", "单位考核得分", f"表{w.tables + 1}")
-        w.table("单位考核得分排名", data.assessment[list(ASSESSMENT_COLUMNS)], legend=_formula_note(data))
+        w.table("单位考核得分排名", data.assessment[list(ASSESSMENT_COLUMNS)], legend=narrative.formula_note(data))
 
     section += 1
     w.heading(section, "下一步工作")
-    w.body(_next_steps(data))
+    w.body(narrative.next_steps(data))
     w.signature(data.campaign.office, data.as_of)
     return w.doc
-
-
-def sources_text(data: SummaryData) -> str:
-    """The months the report is made from: ``本报告依据2022年3月、4月、5月的月度汇总数据编制（共3个月）。``"""
-    n = len(data.months)
-    return f"本报告依据{data.months_text}的月度汇总数据编制" + (f"（共{n}个月）。" if n > 1 else "。")
-
-
-def gaps_text(data: SummaryData) -> str:
-    """The warning for months of the period never run (empty when there are none)."""
-    if not data.gaps:
-        return ""
-    end = ""
-    if data.months and data.last and data.months[-1] < data.last:
-        end = (
-            f"本报告的期末数字为{Month.parse(data.months[-1]).label}月度汇总时（截至{cn_date(data.figures_as_of)}）的情况，"
-            f"不是{Month.parse(data.last).label}的情况。"
-        )
-    return render_text("summary-gaps", {"gaps": data.gap_text, "end": end})
-
-
-def _listed(data: SummaryData) -> str:
-    """``全镇`` or, when some units listed no problem, ``全镇6个单位中有4个单位`` (a one-unit roster: its name)."""
-    units = data.units
-    if len(units) == 1:
-        return str(units["单位"].iloc[0])
-    listed = int((units["问题数"].fillna(0).astype(int) > 0).sum())
-    return "全镇" if listed == len(units) or listed == 0 else f"全镇{len(units)}个单位中有{listed}个单位"
-
-
-def _next_steps(data: SummaryData) -> str:
-    """下一步工作: only the steps the period's figures call for (no 纪委 step when nothing was sent there)."""
-    latest = data.latest
-    open_items = sum(int(latest[status]) for status in ProblemStatus.OPEN)
-    steps = []
-    if open_items:
-        steps.append(f"对仍未完成的{open_items}个问题继续实行挂账督办、逐项销号")
-    if len(data.escalated):
-        steps.append("对移交镇纪委的问题，配合镇纪委督查问效")
-    if int(latest[ProblemStatus.LONG_TERM]):
-        steps.append("对长期坚持的问题建立长效机制")
-    steps.append("适时开展“回头看”，巩固整改成果，防止问题反弹")
-    return "；".join(steps) + "。"
 
 
 def _flag(tag: str) -> Any:
@@ -676,269 +603,7 @@ def _formatted(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _names(frame: pd.DataFrame, column: str = "单位") -> str:
-    return "、".join(str(v) for v in frame[column])
-
-
-def _category_sentence(data: SummaryData) -> str:
-    """The categories with the highest and the lowest completion rate, ties named together."""
-    cats = data.categories[data.categories["问题数"] > 0].dropna(subset=["完成率"])
-    cats = cats.sort_values("完成率", ascending=False, kind="stable")
-    rates = [percent(v) for v in cats["完成率"]]
-    groups = _tied_groups([c if "“" in c else f"“{c}”" for c in cats["问题类别"]], rates)  # “办事难” once
-    if len(groups) < 2:
-        return f"各类问题完成率均为{rates[0]}。" if len(cats) > 1 else ""
-
-    def ends(names: list[str], rate: str, word: str) -> str:
-        if len(names) == 1:
-            return f"完成率{word}的是{names[0]}（{rate}）"
-        who = "、".join(names) if len(names) <= 3 else f"{len(names)}类问题"
-        return f"{who}完成率均为{rate}，并列{word}"
-
-    return f"{ends(groups[0][1], groups[0][2], '最高')}；{ends(groups[-1][1], groups[-1][2], '最低')}。"
-
-
-def _rate_clause(rate: float, first_rate: float, first_month: str) -> str:
-    """``完成率98.8%（3月为7.3%）；`` — without a rate where nothing is to be completed."""
-    if pd.isna(rate):
-        return ""
-    since = "" if pd.isna(first_rate) else f"（{first_month}为{percent(first_rate)}）"
-    return f"完成率{percent(rate)}{since}；"
-
-
-def _group_sentence(data: SummaryData) -> str:
-    """作风问题 and 专项治理: counts and the completion rate, saying what the rate leaves out."""
-    parts = []
-    for g in data.groups.to_dict("records"):
-        if not int(g["问题数"]):
-            continue  # no such problem this period: nothing to say of its rate
-        name = g["类别"] if "问题" in g["类别"] else f"{g['类别']}问题"
-        lasting = int(g[ProblemStatus.LONG_TERM])
-        if lasting == int(g["问题数"]):
-            parts.append(f"{name}{lasting}个，均为长期坚持事项")
-            continue
-        parts.append(
-            f"{name}{int(g['问题数'])}个，已完成{int(g[ProblemStatus.DONE])}个，完成率{percent(g['完成率'])}"
-            + (f"（不含长期坚持的{lasting}个）" if lasting else "")
-        )
-    return "；".join(parts) + "。" if parts else ""
-
-
-ORDINALS = {1: "一", 2: "两", 3: "三"}
-
-
-def _tied_groups(
-    names: Sequence[str], shown: Sequence[str], keys: Sequence[object] | None = None
-) -> list[tuple[int, list[str], str]]:
-    """Runs of equal ``keys`` (default: the ``shown`` values; ranked best first) as (competition
-    rank, names, shown value)."""
-    groups: list[tuple[int, list[str], str]] = []
-    keys = list(shown) if keys is None else list(keys)
-    for position, (name, value, key) in enumerate(zip(names, shown, keys, strict=True), start=1):
-        if groups and keys[position - 2] == key:
-            groups[-1][1].append(name)
-        else:
-            groups.append((position, [name], value))
-    return groups
-
-
-def _ends(
-    groups: list[tuple[int, list[str], str]], n: int
-) -> tuple[list[tuple[int, list[str], str]], list[tuple[int, list[str], str]]]:
-    """The tied groups named as the first places and as the last ``n``: whole groups (so 并列
-    units are all named). The first group is always the top's; a later group reaching into the
-    last ``n`` places is the bottom's, never the top's, so no unit is named at both ends."""
-    count = sum(len(g[1]) for g in groups)
-    top, bottom = groups[:1], []
-    for group in groups[1:]:
-        rank, names, _value = group
-        if rank + len(names) - 1 > count - n:
-            bottom.append(group)
-        elif rank <= n:
-            top.append(group)
-    return top, bottom
-
-
-def _group_text(names: list[str], value: str, alone: str, tied: str) -> str:
-    """``甲村（alone）``, ``甲村、乙村（tied）`` or, for more than ``NAMES_MAX``, ``12个单位（tied）``."""
-    if len(names) == 1:
-        return f"{names[0]}（{alone.format(value)}）"
-    return f"{_who(names)}（{tied.format(value)}）"
-
-
-def _who(names: list[str]) -> str:
-    return "、".join(names) if len(names) <= NAMES_MAX else f"{len(names)}个单位"
-
-
-def _places(groups: list[tuple[int, list[str], str]], tied: str = "均为{}") -> str:
-    """Groups as ``甲村（100.0%）、乙村、丙村（并列第二，均为90.0%）``; ``{rank}`` in ``tied`` is the place."""
-    return "、".join(
-        _group_text(names, value, "{}", tied.replace("{rank}", _ordinal(rank))) for rank, names, value in groups
-    )
-
-
-def _ordinal(rank: int) -> str:
-    return CN_NUMBERS[rank - 1] if rank <= len(CN_NUMBERS) else str(rank)
-
-
-def _unit_sentence(data: SummaryData) -> str:
-    """The first and last places by completion rate (as the table ranks them: the rate, then fewer
-    red lights) and by gain since the start; tied units named together (并列), counted instead of
-    named when there are many, and no unit named at both ends."""
-    rated = data.units.dropna(subset=["完成率"])
-    roster = {u.name: i for i, u in enumerate(getattr(getattr(data, "campaign", None), "units", ()))}
-    unrated = sorted(  # in roster order, as the circular names them
-        (str(n) for n in data.units.loc[data.units["完成率"].isna(), "单位"]), key=lambda n: roster.get(n, len(roster))
-    )
-    parts = []
-    if len(rated) == 0:
-        parts.append(f"{unrated[0]}暂无需限期完成的问题。" if len(unrated) == 1 else "各单位均无需限期完成的问题。")
-    elif len(rated) == 1:
-        parts.append(f"{rated['单位'].iloc[0]}期末完成率{percent(rated['完成率'].iloc[0])}。")
-    else:
-        groups = _tied_groups(list(rated["单位"]), [percent(v) for v in rated["完成率"]], list(rated["排名"]))
-        n = 3 if len(rated) >= 6 else max(1, len(rated) // 2)
-        if len(groups) == 1:
-            parts.append(f"{len(rated)}个单位期末完成率均为{groups[0][2]}。")
-        else:
-            top, bottom = _ends(groups, n)
-            k = sum(len(g[1]) for g in top)
-            if len(top) == 1 and k > 1:
-                text = f"{_who(top[0][1])}期末完成率均为{top[0][2]}，并列第一"
-            elif k == 1:
-                text = f"按期末完成率排名，排名第一的是{_places(top)}"
-            else:  # the places the named groups take, ties included: 前三名 may name four units
-                places = top[-1][0]
-                lead = f"前{ORDINALS[places]}名为" if places in ORDINALS else "排在前列的是"
-                text = f"按期末完成率排名，{lead}{_places(top, '并列第{rank}，均为{}')}"
-            if bottom:
-                places = len(rated) - bottom[0][0] + 1
-                if len(bottom) == 1:
-                    text += f"；排名最后的是{_places(bottom)}"
-                else:
-                    lead = f"后{ORDINALS[places]}名为" if places in ORDINALS else "排名靠后的是"
-                    text += f"；{lead}{_places(bottom)}"
-            same = rated["完成率"].eq(rated["完成率"].shift()) & rated["排名"].ne(rated["排名"].shift())
-            if same.any():  # equal rates in different places: say why, as the table's order does
-                text += "（完成率相同的，红灯问题少的排名在前）"
-            parts.append(text + "。")
-    if len(rated) and unrated:
-        parts.append(f"{_who(unrated)}暂无需限期完成的问题，不参加排名。")
-    improved = data.improved
-    if len(improved) >= 2:
-        parts.append(_progress_sentence(improved))
-    return "".join(parts)
-
-
-def _progress_sentence(improved: pd.DataFrame) -> str:
-    """The units that rose most and those that rose least or fell, a rise never named among the
-    falls (nor a fall among the rises): 进步最大的是… ；进步最小的是… / 没有进步的是… / 下降最多的是…"""
-    gains = [_points(v) for v in improved["提升"]]
-    groups = _tied_groups(list(improved["单位"]), gains)
-    if len(groups) == 1:
-        return f"与期初相比，{len(improved)}个单位完成率均{gains[0]}。"
-    n = 3 if len(improved) >= 6 else max(1, len(improved) // 2)
-    sign = {shown: (round(v, 1) > 0) - (round(v, 1) < 0) for shown, v in zip(gains, improved["提升"], strict=True)}
-    rises = [g for g in groups if sign[g[2]] > 0]
-    level = [g for g in groups if sign[g[2]] == 0]
-    falls = [g for g in groups if sign[g[2]] < 0]
-
-    def named(chosen: list[tuple[int, list[str], str]]) -> str:
-        return "、".join(_group_text(names, shown, "{}", "均{}") for _rank, names, shown in chosen)
-
-    if rises:
-        top, bottom = _ends(rises, n) if len(rises) > 1 else (rises, [])
-        text = f"与期初相比，进步最大的是{named(top)}"
-        if falls:
-            text += f"；下降最多的是{named(_worst(falls, n)[::-1])}"
-        elif level:
-            text += f"；没有进步的是{named(level)}"
-        elif bottom:
-            text += f"；进步最小的是{named(bottom[::-1])}"
-    else:
-        text = "与期初相比，各单位完成率均未提升" + (f"，{named(level)}" if level else "")
-        text += f"；下降最多的是{named(_worst(falls, n)[::-1])}"
-    return text + "。"
-
-
-def _worst(groups: list[tuple[int, list[str], str]], n: int) -> list[tuple[int, list[str], str]]:
-    """The groups in the last ``n`` places of ``groups`` (at least the last group)."""
-    if len(groups) == 1:
-        return groups
-    return _ends(groups, n)[1] or groups[-1:]
-
-
-def _points(value: float) -> str:
-    """A change of completion rate in words: ``提升87.5个百分点``, ``下降5.0个百分点``, ``持平``."""
-    if round(value, 1) == 0:
-        return "持平"
-    return f"{'提升' if value > 0 else '下降'}{abs(value):.1f}个百分点"
-
-
-def _overdue_sentence(data: SummaryData) -> str:
-    overdue, escalated = data.overdue, data.escalated
-    if overdue.empty:
-        return "本期没有问题亮红灯。"
-    done = overdue["结果"].str.startswith(ProblemStatus.DONE)  # 已完成（5月20日）
-    text = (
-        f"本期共有{len(overdue)}个问题在月度督查中亮红灯，累计督办{int(overdue['督办次数'].sum())}次；"
-        f"截至{cn_date(data.figures_as_of)}，已完成{int(done.sum())}个，仍未完成{int((~done).sum())}个。"
-    )
-    if len(escalated):
-        esc_done = escalated["结果"].str.startswith(ProblemStatus.DONE)
-        still = escalated.loc[~esc_done, "问题编号"].tolist()
-        text += (
-            f"经{data.campaign.escalate_after}次督办仍未落实、移交镇纪委的问题{len(escalated)}个，"
-            f"其中已完成{int(esc_done.sum())}个"
-            + (f"，仍未完成{len(still)}个（{'、'.join(still)}）。" if still else "，已全部整改到位。")
-        )
-    else:
-        text += "没有问题移交镇纪委。"
-    return text
-
-
 MATTER_TABLE_COLUMNS: tuple[str, ...] = ("编号", "事项内容", "承办单位", "办理时限", "办结日期", "督办次数", "移交纪委")
-
-
-def _matter_sentence(data: SummaryData) -> str:
-    """The assigned matters at the end of the period: done (late), open, red, escalated."""
-    assert data.matters is not None
-    items, pairs = data.matters.items, data.matters.pairs
-    status = items["办理状态"]
-    total, done = len(items), int((status == MatterStatus.DONE).sum())
-    late = data.matters.finished_late
-    open_parts = [
-        f"{label}{n}件"
-        for label in (MatterStatus.IN_PROGRESS, MatterStatus.NOT_STARTED)
-        if (n := int((status == label).sum()))
-    ]
-    text = (
-        f"截至{cn_date(data.figures_as_of)}，主要领导批示、交办事项共{total}件，"
-        f"涉及{pairs['单位编码'].nunique()}个承办单位；已办结{done}件，办结率{percent(done / total if total else 1.0)}"
-        + (f"（其中{late}件超过办理时限后办结）" if late else "")
-        + ("，" + "，".join(open_parts) if open_parts else "")
-        + "。"
-    )
-    red = int((items["灯色"] == Light.RED).sum())
-    text += f"目前超过办理时限仍未办结的{red}件，继续挂账督办。" if red else "目前无超过办理时限仍未办结的交办事项。"
-    ever = _matters_escalated(data)
-    if ever:
-        still = set(data.matters.escalated["编号"])
-        parts = [f"{iid}（{'仍未办结' if iid in still else '现已办结'}）" for iid in ever]
-        text += (
-            f"经{data.campaign.escalate_after}次及以上督办仍未落实、移交镇纪委督查问效的{len(ever)}件："
-            + "、".join(parts)
-            + "。"
-        )
-    return text
-
-
-def _matters_escalated(data: SummaryData) -> list[str]:
-    """The matters that reached the discipline commission in the period (督办次数 never decreases)."""
-    assert data.matters is not None
-    pairs = data.matters.pairs
-    reached = pairs[pairs["督办次数"].fillna(0).astype(int) >= data.campaign.escalate_after]
-    return list(dict.fromkeys(sorted(reached["编号"])))
 
 
 def _matter_table(data: SummaryData) -> pd.DataFrame:
@@ -949,73 +614,11 @@ def _matter_table(data: SummaryData) -> pd.DataFrame:
     for column in ("办理时限", "办结日期"):
         table[column] = [cn_date_short(v, year) if isinstance(v, dt.date) else "" for v in table[column]]
     table["督办次数"] = [str(int(v)) if pd.notna(v) else "0" for v in table["督办次数"]]
-    ever = set(_matters_escalated(data))
+    ever = set(data.matters_escalated)
     table["移交纪委"] = [
-        (YesNo.YES if now == YesNo.YES else "曾移交") if iid in ever else YesNo.NO
-        for iid, now in zip(table["编号"], table["移交纪委"], strict=True)
+        narrative.escalated_mark(now, iid in ever) for iid, now in zip(table["编号"], table["移交纪委"], strict=True)
     ]
     return table
-
-
-def _submission_sentence(data: SummaryData) -> str:
-    """Who sent on time every month, and every unit that was late, returned or silent at least
-    once (most missed months first), named up to ``NAMES_MAX`` and then counted (``等N个单位``)."""
-    subs = data.submissions
-    perfect = subs[subs["按时次数"] == len(data.months)]
-    missed = subs["未报送次数"] + subs["退回次数"]
-    lagging = subs.assign(_missed=missed)[(missed + subs["逾期次数"]) > 0].sort_values(
-        ["_missed", "逾期次数"], ascending=[False, False], kind="stable"
-    )
-    parts = []
-    if len(perfect):
-        parts.append(f"每月均按时报送的有{_some_names(list(perfect['单位']))}")
-    if len(lagging):
-        parts.append(f"有逾期、退回或未报送情况的有{_some_names(list(lagging['单位']))}")
-    return "；".join(parts) + "。" if parts else ""
-
-
-def _some_names(names: list[str]) -> str:
-    """``甲村、乙村`` or, past ``NAMES_MAX``, ``甲村、乙村……等12个单位``."""
-    if len(names) <= NAMES_MAX:
-        return "、".join(names)
-    return "、".join(names[:NAMES_MAX]) + f"等{len(names)}个单位"
-
-
-def _work_summary_sentence(data: SummaryData) -> str:
-    ws = data.work_summaries
-    on_time, late, missing = (
-        ws[ws["报送状态"] == s] for s in (SubmissionState.ON_TIME, SubmissionState.LATE, SubmissionState.MISSING)
-    )
-    due = cn_date(data.campaign.summary_due)
-    if data.as_of < data.campaign.summary_due and on_time.empty and late.empty:
-        return f"工作总结报送截止日期为{due}，目前尚未收到。"
-    text = f"工作总结应于{due}前报送。按时报送{len(on_time)}个单位"
-    if len(late):
-        text += f"；逾期报送{len(late)}个：{_names(late)}"
-    if len(missing):
-        text += f"；未报送{len(missing)}个：{_names(missing)}"
-    return text + "。"
-
-
-def _summary_due(data: SummaryData) -> bool:
-    """Whether the work summary counts in the assessment (``summary.summary_counts``)."""
-    return summary_counts(data.period, data.as_of, data.campaign)
-
-
-def _formula_note(data: SummaryData) -> str:
-    w = data.weights
-    summary = (
-        f" − 工作总结扣分（逾期报送扣 {w.summary_late:g} 分，未报送扣 {w.summary_missing:g} 分）"
-        if _summary_due(data)
-        else ""
-    )
-    return (
-        f"说明：得分 = 按时报送率 × {w.on_time:g} + 期末完成率 × {w.completion:g} − 逾期督办次数 × {w.overdue:g}"
-        f" − 移交纪委问题数 × {w.escalated:g} − 退回文件数 × {w.returned:g}{summary}，最低 0 分。"
-        f"按时报送率为{len(data.months)}个月中按时报送的月数占比；期末完成率为已完成 ÷（问题数 − 长期坚持），"
-        "没有需完成问题的按 100% 计；逾期督办次数为各问题亮红灯的月数之和。"
-        + ("" if _summary_due(data) else f"工作总结于{cn_date(data.campaign.summary_due)}截止报送，截止日之后计分。")
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1098,7 +701,7 @@ def write_workbook(data: SummaryData, path: Path) -> Path:
     score_chart.set_y_axis({"reverse": True})
     score_chart.set_size({"width": 720, "height": 480})
     score_sheet.insert_chart(len(assessment) + 3, 0, score_chart)
-    score_sheet.write_string(len(assessment) + 2, 0, _formula_note(data))
+    score_sheet.write_string(len(assessment) + 2, 0, narrative.formula_note(data))
 
     write_table(wb, fmt, "工作总结", data.work_summaries, list(data.work_summaries.columns))
     if data.matters is not None:
@@ -1125,7 +728,7 @@ def _write_sources(wb: Any, data: SummaryData) -> Worksheet:
     rows: list[tuple[str, str, Any]] = [
         ("报告", data.title, text),
         ("统计截止日期", cn_date(data.as_of), text),
-        ("数据来源", sources_text(data), text),
+        ("数据来源", narrative.sources_text(data), text),
         (
             "各月统计截止日",
             "、".join(f"{m}：{cn_date(d)}" for m, d in zip(data.month_labels, data.month_dates, strict=False)),
@@ -1133,7 +736,7 @@ def _write_sources(wb: Any, data: SummaryData) -> Worksheet:
         ),
     ]
     if data.gaps:
-        rows.append(("注意", gaps_text(data), alert))
+        rows.append(("注意", narrative.gaps_text(data), alert))
     for r, (name, value, style) in enumerate(rows):
         ws.write_string(r, 0, name, label)
         ws.write_string(r, 1, textsafe.cell_text(value), style)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,10 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline import layout, textsafe
 from pipeline.atomic import write_atomic
 from pipeline.config import Campaign, Unit
-from pipeline.kinds import ITEM_KINDS, LedgerKind
+from pipeline.kinds import ITEM_KINDS, KINDS, LedgerKind
 from pipeline.model import Ladder, Light, Month, ProblemStatus, YesNo, is_missing
-from pipeline.outputs.documents import cn_date
-from pipeline.report import LEDGER_COLUMNS, MonthReport
+from pipeline.narrative import cn_date
+from pipeline.report import MonthReport
 from pipeline.vocab import load_vocabulary
 
 LIGHT_FILLS = {Light.RED: "#FF6B6B", Light.YELLOW: "#FFD966", Light.GREEN: "#A9D08E"}
@@ -266,7 +266,6 @@ def write_ledger(report: MonthReport, path: Path) -> Path:
 def _write_ledger(report: MonthReport, path: Path) -> None:
     wb = new_workbook(path)
     fmt = _Formats(wb)
-    problems = report.problems
     book_title = f"{report.campaign.town}干部作风整顿问题总台账（{report.month_label}）"
     footer = f"{report.campaign.office}　截至{cn_date(report.as_of)}"
 
@@ -276,10 +275,28 @@ def _write_ledger(report: MonthReport, path: Path) -> None:
     def table(name: str, frame: pd.DataFrame, columns: Sequence[str]) -> Worksheet:
         return write_table(wb, fmt, name, frame, columns, title=sheet_title(name), footer_left=footer)
 
-    table("问题总台账", problems, LEDGER_COLUMNS)
     unit_columns = [c for c in report.units.columns if c != "单位编码"]
-    table("单位统计", report.units, unit_columns)
     category_columns = list(report.categories.columns)
+    for kind in KINDS:  # each kind's ledger (问题总台账, 交办事项台账…); the month's statistics after the main one's
+        items = report.items_of(kind)
+        if items is not None:
+            table(kind.ledger_sheet, items, kind.ledger_columns)
+        if kind is KINDS[0]:
+            _write_statistics(table, report, unit_columns, category_columns)
+    table("校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"])
+    write_charts(wb, report, unit_columns, category_columns, sheet_title("统计图"), footer)
+    wb.set_properties({"title": book_title, "author": report.campaign.office})
+    wb.close()
+
+
+def _write_statistics(
+    table: Callable[[str, pd.DataFrame, Sequence[str]], Worksheet],
+    report: MonthReport,
+    unit_columns: Sequence[str],
+    category_columns: Sequence[str],
+) -> None:
+    """单位统计, 分类统计, 专项治理, 报送情况 and 逾期督办: the month's figures of the problem list."""
+    table("单位统计", report.units, unit_columns)
     table("分类统计", report.categories, category_columns)
     table("专项治理", report.campaigns, list(report.campaigns.columns))
     submission_cols = [
@@ -311,12 +328,6 @@ def _write_ledger(report: MonthReport, path: Path) -> None:
     if report.workdays_estimated:  # a year the official calendar does not know: say which figures are estimates
         overdue_cols.insert(overdue_cols.index("逾期工作日") + 1, "工作日估算")
     table("逾期督办", report.overdue, overdue_cols)
-    for ledger in report.ledgers.values():  # the other kinds' ledgers, e.g. 交办事项台账
-        table(ledger.kind.ledger_sheet, ledger.items, list(ledger.kind.ledger_columns))
-    table("校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"])
-    write_charts(wb, report, unit_columns, category_columns, sheet_title("统计图"), footer)
-    wb.set_properties({"title": book_title, "author": report.campaign.office})
-    wb.close()
 
 
 # Status series of the category chart, with their colours (green done, grey not started).
@@ -778,6 +789,8 @@ def _cell_text(value: str) -> str:  # the same texts recur across rows and units
 
 
 ITEM_WIDTHS = {"编号": 14, "事项内容": 44, "办理时限": 13, "办理进展": 44, "办理状态": 11, "办结日期": 13}
+# The title of a kind's sheet in a unit's template, after the township's name (default: 交办事项办理情况).
+ITEM_SHEET_TITLES = {"matter": "领导批示、交办事项办理情况"}
 
 
 def _write_item_sheet(
@@ -788,12 +801,13 @@ def _write_item_sheet(
     locked, locked_date, open_text, open_date, header, title, plain = _template_formats(wb)
     ws = wb.add_worksheet(kind.sheet)
     columns = kind.template_columns
+    what = ITEM_SHEET_TITLES.get(kind.name, f"{kind.label}办理情况")
     ws.merge_range(
         layout.TITLE_ROW - 1,
         0,
         layout.TITLE_ROW - 1,
         len(columns) - 1,
-        f"{campaign.town}领导批示、交办事项办理情况",
+        f"{campaign.town}{what}",
         title,
     )
     ws.write_string(layout.HEADER_BLOCK_ROW - 1, 0, layout.header_block(unit.name), plain)
@@ -834,6 +848,6 @@ def _write_item_sheet(
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.freeze_panes(layout.HEADER_ROW, 0)
     ws.set_landscape()
-    print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}领导批示、交办事项办理情况（{month}）", campaign.office)
+    print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}{what}（{month}）", campaign.office)
     ws.set_landscape()
     return ws
