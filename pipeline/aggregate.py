@@ -289,9 +289,9 @@ def _indicators(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _with_rate(sums: pd.DataFrame) -> pd.DataFrame:
     """Add 完成率 = 已完成 ÷ (all − 长期坚持), NaN where nothing has a completion target."""
-    base = (sums["问题数"] - sums["长期坚持"]).astype(float)
+    base = (sums["问题数"] - sums[ProblemStatus.LONG_TERM]).astype(float)
     sums = sums.astype(int)
-    sums["完成率"] = (sums["已完成"] / base.where(base > 0)).astype(float)
+    sums["完成率"] = (sums[ProblemStatus.DONE] / base.where(base > 0)).astype(float)
     return sums[list(COUNT_COLUMNS)]
 
 
@@ -459,7 +459,7 @@ def unit_stats(
                 **{c: rec[c] for c in COUNT_COLUMNS},
                 "排名": int(rec["排名"]),
                 "较上月": change,
-                "红灯较上月": int(rec["红灯"] - before.at[code, "红灯"]) if before is not None else float("nan"),
+                "红灯较上月": int(rec[Light.RED] - before.at[code, Light.RED]) if before is not None else float("nan"),
                 "上月排名": int(before.at[code, "排名"]) if before is not None else float("nan"),
             }
         )
@@ -489,7 +489,7 @@ def category_stats(
         }
         for c in vocab.categories
     ]
-    return pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS)).astype({"问题数": int, "红灯": int, "黄灯": int})
+    return pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS)).astype({"问题数": int, Light.RED: int, Light.YELLOW: int})
 
 
 def campaign_stats(

@@ -184,8 +184,6 @@ PROBLEM = LedgerKind(
     fields=tuple(c for c in vocab.COLUMNS if c not in ("序号", "问题编号")),
 )
 
-MATTER_STATUSES: tuple[str, ...] = MatterStatus.ALL  # kept for callers; the model's
-
 # The office's own list of assigned matters (交办事项.xlsx in the workspace root).
 MATTER_REGISTER = Table(
     name="matter-register",

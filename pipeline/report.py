@@ -17,7 +17,6 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.kinds import PROBLEM, LedgerKind
-from pipeline.model import MISSING_STATUSES as MISSING_STATUSES
 from pipeline.model import Ladder, Light, Month, ProblemStatus, YesNo, is_missing, is_true
 
 # 问题总台账: the columns SPEC §7 names, in this order (the problem kind's ledger sheet), then
@@ -105,9 +104,6 @@ PAIR_COLUMNS: tuple[str, ...] = (
     "督办等级",
     "移交纪委",
 )
-# defined in pipeline/model.py; this name (and MISSING_STATUSES) stays for aggregate until it
-# imports them from there
-ladder_level = Ladder.level
 
 
 @dataclass(frozen=True)

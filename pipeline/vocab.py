@@ -18,7 +18,6 @@ from typing import Any
 
 from pipeline.config import read_toml
 from pipeline.errors import ConfigError
-from pipeline.model import ProblemStatus
 
 # The problem list's canonical columns, in template order, and which ones are required.
 COLUMNS: tuple[str, ...] = (
@@ -37,9 +36,6 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED: tuple[str, ...] = ("问题类别", "具体问题", "整改措施", "责任领导", "责任人", "完成时限", "完成状态")
 FREE_TEXT: tuple[str, ...] = ("具体问题", "整改措施", "责任领导", "责任人", "整改进展", "备注")
-# the problem statuses live in pipeline/model.py (ProblemStatus); these names stay for the callers
-STATUSES: tuple[str, ...] = ProblemStatus.ALL
-OPEN_STATUSES: tuple[str, ...] = ProblemStatus.OPEN
 
 _PUNCT = re.compile(r"[\s\u3000\u00a0\u200b（）()【】\[\]〔〕「」『』“”‘’\"'、，,。.．:：;；·•\-—–_/\\]+")
 # Outline numbering before a name: "（一）", "(3)", "一、", "1." — always with its punctuation, so a
