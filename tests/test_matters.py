@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from conftest import GOOD_ROWS, set_received, write_campaign, write_list
 from docx import Document
+from openpyxl.utils import get_column_letter
 
 from pipeline import run
 from pipeline.ingest import read_file
@@ -397,6 +398,9 @@ def test_next_months_template_carries_the_open_matters(story: dict[str, Any]) ->
     assert ws.cell(5, 2).value == "惠民惠农资金去向专项监督检查" and ws.cell(5, 2).protection.locked
     assert not ws.cell(5, header.index("办理进展") + 1).protection.locked
     assert not ws.cell(5, header.index("办理状态") + 1).protection.locked
+    status = next(dv for dv in ws.data_validations.dataValidation if dv.type == "list")
+    assert status.formula1 == '"未启动,办理中,已办结"' and status.errorTitle == "办理状态"
+    assert str(status.sqref) == f"{get_column_letter(header.index('办理状态') + 1)}5"
     guide = "".join(str(c.value) for row in wb["填表说明"].iter_rows() for c in row if c.value)
     assert "本表另有“交办事项”工作表" in guide
     assert openpyxl.load_workbook(folder / "红星村.xlsx").sheetnames == ["问题清单", "填表说明", "_zfzz_meta"]

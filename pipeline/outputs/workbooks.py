@@ -414,6 +414,32 @@ def write_charts(
     return ws
 
 
+def _status_list(
+    ws: Worksheet,
+    where: tuple[int, int, int],
+    title: str,
+    statuses: tuple[str, ...],
+    message: str,
+    prompt: dict[str, str] | None = None,
+) -> None:
+    """A drop-down of ``statuses`` on rows ``first..last`` of column ``col``; any other value
+    is refused with ``message`` under ``title`` (the column's header)."""
+    first, last, col = where
+    ws.data_validation(
+        first,
+        col,
+        last,
+        col,
+        {
+            "validate": "list",
+            "source": list(statuses),
+            "error_title": title,
+            "error_message": message,
+            **(prompt or {}),
+        },
+    )
+
+
 def _date_validation(
     ws: Worksheet, campaign: Campaign, first: int, last: int, col: int, prompt: tuple[str, str] | None = None
 ) -> None:
@@ -636,18 +662,13 @@ def _write_unit_template(
         c = columns.index(column)
         ws.data_validation(first, c, last, c, {"validate": "any", **prompt(column)})
     status_col = columns.index("完成状态")
-    ws.data_validation(
-        first,
-        status_col,
-        last,
-        status_col,
-        {
-            "validate": "list",
-            "source": list(ProblemStatus.ALL),
-            "error_title": "完成状态",
-            "error_message": f"请从下拉列表中选择：{STATUS_CHOICES}",
-            **prompt("完成状态"),
-        },
+    _status_list(
+        ws,
+        (first, last, status_col),
+        "完成状态",
+        ProblemStatus.ALL,
+        f"请从下拉列表中选择：{STATUS_CHOICES}",
+        prompt("完成状态"),
     )
     done_col = columns.index("完成日期")
     _date_validation(ws, campaign, first, last, done_col, prompts["完成日期"])
@@ -831,18 +852,8 @@ def _write_item_sheet(
                 ws.write_string(r, c, str(value), open_text if is_open else locked)
         ws.set_row(r, row_height([v if isinstance(v := rec.get(c), str) else None for c in columns], widths))
     last = first + len(records) - 1
-    status_col = columns.index(kind.status_column)
-    ws.data_validation(
-        first,
-        status_col,
-        last,
-        status_col,
-        {
-            "validate": "list",
-            "source": list(kind.statuses),
-            "error_title": kind.status_column,
-            "error_message": "请从下拉列表中选择",
-        },
+    _status_list(
+        ws, (first, last, columns.index(kind.status_column)), kind.status_column, kind.statuses, "请从下拉列表中选择"
     )
     _date_validation(ws, campaign, first, last, columns.index(kind.done_column))
     ws.protect("", {"format_columns": True, "format_rows": True})
