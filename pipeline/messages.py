@@ -24,6 +24,7 @@ class Entry:
 
 CATALOGUE: dict[str, Entry] = {
     # --- configuration and workspace (fatal for the run) ---------------------------------
+    "config-invalid": Entry("error", "配置有误", "活动配置 campaign.toml 有误，请对照 README 的示例检查。"),
     "config-missing": Entry("error", "缺少配置", "找不到活动配置文件 {path}，请先按 README 创建 campaign.toml。"),
     "config-syntax": Entry("error", "配置格式错误", "campaign.toml 格式有误：{detail}"),
     "config-key-missing": Entry("error", "配置缺项", "campaign.toml 的 [{section}] 缺少必填项“{key}”。"),
@@ -851,6 +852,17 @@ class Message:
             if p
         ]
         return "，".join(parts)
+
+    @property
+    def row(self) -> int:
+        """The Excel row of ``cell`` ("C7" → 7); 0 for a message about no one cell."""
+        digits = "".join(ch for ch in self.cell if ch.isdigit())
+        return int(digits) if digits else 0
+
+    @property
+    def column(self) -> str:
+        """The column letters of ``cell`` ("C7" → "C"); empty for a message about no one cell."""
+        return "".join(ch for ch in self.cell if ch.isalpha())
 
     @property
     def expected(self) -> str:

@@ -72,7 +72,7 @@ def read_register(
     received = dt.date.fromtimestamp(path.stat().st_mtime)
     [(frame, messages)] = check_tables([raw], kind, campaign, vocab, [received])
     result = RegisterRead(file_name=raw.file_name, messages=[*raw.notices, *messages])
-    bad = {_row_of(m.cell) for m in messages if m.level == "error" and m.cell}
+    bad = {m.row for m in messages if m.level == "error" and m.cell}
     first: dict[str, int] = {}
     for row, rec in records(frame):
         iid = rec[kind.id_column]
@@ -130,10 +130,5 @@ def read_register(
                 "行": row,
             }
         )
-    result.messages.sort(key=lambda m: (_row_of(m.cell), m.code == "register-row-skipped"))
+    result.messages.sort(key=lambda m: (m.row, m.code == "register-row-skipped"))
     return result
-
-
-def _row_of(cell: str) -> int:
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return int(digits) if digits else 0

@@ -316,10 +316,8 @@ def _order(raw: RawTable) -> Any:
     cols = list(raw.columns)
 
     def sort_key(m: Message) -> tuple[int, int]:
-        row = int("".join(ch for ch in m.cell if ch.isdigit()) or 0)
-        letter = "".join(ch for ch in m.cell if ch.isalpha())
-        pos = next((i for i, c in enumerate(cols) if raw.columns[c] == letter), 99)
-        return row, pos
+        pos = next((i for i, c in enumerate(cols) if raw.columns[c] == m.column), 99)
+        return m.row, pos
 
     return sort_key
 

@@ -52,6 +52,19 @@ def test_every_code_the_program_uses_is_in_the_catalogue() -> None:
     assert sorted(used - set(CATALOGUE)) == []
 
 
+def _error_classes(cls: type[errors.PipelineError]) -> Iterator[type[errors.PipelineError]]:
+    yield cls
+    for sub in cls.__subclasses__():
+        yield from _error_classes(sub)
+
+
+def test_every_exceptions_own_code_is_in_the_catalogue() -> None:
+    classes = {cls.__name__: cls.code for cls in _error_classes(errors.PipelineError)}
+    assert classes["ConfigError"] == "config-invalid"
+    assert sorted(name for name, code in classes.items() if code not in CATALOGUE) == []
+    assert errors.ConfigError().text == "活动配置 campaign.toml 有误，请对照 README 的示例检查。"
+
+
 # --- the templates themselves ------------------------------------------------------------------
 
 
@@ -311,3 +324,9 @@ def test_every_ledger_rule_of_every_kind_is_made_with_the_parameters_its_templat
     for m in messages:
         entry = CATALOGUE[m.code]
         assert fields(entry.template) | fields(entry.expect) <= set(m.params), m.code
+
+
+@pytest.mark.parametrize(("cell", "row", "column"), [("C7", 7, "C"), ("AB1048576", 1048576, "AB"), ("", 0, "")])
+def test_a_message_knows_the_row_and_column_of_its_cell(cell: str, row: int, column: str) -> None:
+    message = Message("cell-required", cell=cell)
+    assert (message.row, message.column) == (row, column)
