@@ -20,7 +20,7 @@ from pipeline import run
 from pipeline.cli import cli
 from pipeline.config import Assessment, Campaign, parse_assessment
 from pipeline.errors import ConfigError
-from pipeline.outputs.reports import find_cjk_font
+from pipeline.outputs.reports import CJK_FONTS, find_cjk_font
 from pipeline.summary import plan_period
 
 
@@ -117,6 +117,19 @@ def test_chart_pictures_and_native_charts(year_outputs: list[Path]) -> None:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 5
         assert "<c:lineChart>" in z.read("xl/charts/chart1.xml").decode()  # the rate line on the trend chart
+
+
+def test_a_font_installed_after_matplotlibs_font_cache_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib import font_manager
+
+    expected = find_cjk_font()
+    if expected is None:
+        pytest.skip("no Chinese font on this machine (install fonts-noto-cjk)")
+    manager = font_manager.fontManager
+    # the cache as matplotlib wrote it before fonts-noto-cjk was installed: no Chinese font in it
+    cjk = {f.fname for f in manager.ttflist if f.name in CJK_FONTS}
+    monkeypatch.setattr(manager, "ttflist", [f for f in manager.ttflist if f.fname not in cjk])
+    assert find_cjk_font() == expected
 
 
 def test_official_fonts_on_runs(year_outputs: list[Path]) -> None:

@@ -81,11 +81,29 @@ STATUS_COLOURS = {
 
 
 def find_cjk_font(candidates: Sequence[str] = CJK_FONTS) -> str | None:
-    """The first of ``candidates`` matplotlib knows on this machine, or None."""
+    """The first of ``candidates`` matplotlib knows on this machine, or None.
+
+    matplotlib lists the machine's fonts once and keeps the list in its cache; fonts installed
+    after that (as the 未绘制 note tells the office to do) are not in it. So when no candidate is
+    known, the font files the cache has not seen are added for this run before giving up."""
     from matplotlib import font_manager
 
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in candidates if name in available), None)
+    manager = font_manager.fontManager
+
+    def known() -> str | None:
+        available = {f.name for f in manager.ttflist}
+        return next((name for name in candidates if name in available), None)
+
+    if (found := known()) is not None:
+        return found
+    seen = {f.fname for f in manager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path not in seen:
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # a font file FreeType cannot open
+                continue
+    return known()
 
 
 def draw_charts(data: SummaryData, font: str) -> dict[str, bytes]:
