@@ -244,11 +244,15 @@ def test_categories_tied_at_the_top_are_counted_not_one_picked(tmp_path: Path) -
 
 
 def ems(text: str) -> float:
-    """The width of one line of table text in ems, by the metrics the report's fonts have: a Chinese
-    character one em, a capital letter or % three quarters, a digit, small letter or sign 0.56, and
-    the quarter em Word puts between Chinese and Western characters."""
+    """The width of one line of table text in ems, by the widest metrics the report may be shown
+    in (the official fonts, Noto, DejaVu Sans where those are missing): a Chinese character one em,
+    % 0.95, a capital letter three quarters, a digit, small letter or sign 0.64, and the quarter em
+    Word puts between Chinese and Western characters."""
     wide = [unicodedata.east_asian_width(c) in "WF" for c in text]
-    glyphs = sum(1.0 if w else 0.75 if c.isupper() or c in "%@&" else 0.56 for c, w in zip(text, wide, strict=True))
+    glyphs = sum(
+        1.0 if w else 0.95 if c == "%" else 0.75 if c.isupper() or c in "@&" else 0.64
+        for c, w in zip(text, wide, strict=True)
+    )
     gaps = sum(
         1
         for (a, wa), (b, wb) in itertools.pairwise(zip(text, wide, strict=True))
@@ -315,6 +319,33 @@ def test_ids_dates_and_unit_names_keep_their_width_and_free_text_wraps(overdue_r
     assert widths["具体问题"] < ems(LONG_TEXT) * rs.MM_PER_EM + pad  # the description wraps ...
     assert widths["具体问题"] >= rs.FREE_MIN_EM * rs.MM_PER_EM  # ... but keeps a readable width
     assert all(text.count("\n") <= 1 for text in rows[0])  # headers on at most two lines
+
+
+def test_a_wide_table_sets_headers_on_three_lines_before_a_name_or_a_rate_breaks(overdue_report: Any) -> None:
+    table = docx_table(overdue_report, "排名", "单位")
+    header = [c.text for c in table.rows[0].cells]
+    assert header == [  # the widest headers go on three lines until the table fits
+        "排名",
+        "单位",
+        "问题\n数",
+        "已完\n成",
+        "完成率",
+        "期初完\n成率",
+        "提升\n（百分点）",
+        "红灯",
+        "逾期督\n办次数",
+        "移交\n纪委\n问题数",
+    ]
+    widths = {name.replace("\n", ""): column.width.mm for name, column in zip(header, table.columns, strict=True)}
+    assert sum(widths.values()) == pytest.approx(rs.TYPE_WIDTH_MM, abs=0.1)
+    pad = 2 * rs.CELL_PAD_MM + rs.CELL_SLACK_MM
+    names = [c.replace("\n", "") for c in header]
+    cells = [dict(zip(names, (c.text for c in row.cells), strict=True)) for row in table.rows[1:]]
+    assert [row["单位"] for row in cells] == ["镇社会事务办公室", "镇城镇建设办公室"]
+    assert cells[0]["完成率"] == "100.0%"
+    for row in cells:  # every name and rate on one line
+        for column in ("单位", "完成率", "期初完成率"):
+            assert widths[column] >= ems(row[column]) * rs.MM_PER_EM + pad - 0.05, column
 
 
 @pytest.fixture(scope="module")

@@ -524,10 +524,14 @@ _BREAKS = re.compile(r"(?<=[、，；,;])|\s+")
 
 def _em(text: str) -> float:
     """Width of one line of ``text`` in ems: Chinese characters one, digits and lower-case letters
-    a little over half, capitals and % about three quarters (the Noto / 仿宋 metrics), and the
-    quarter em Word and LibreOffice put between Chinese and Western characters (autospace)."""
+    a little over half, capitals three quarters, % almost one (the widest of the Noto / 仿宋
+    metrics and of DejaVu Sans, which shows the digits where the official fonts are missing), and
+    the quarter em Word and LibreOffice put between Chinese and Western characters (autospace)."""
     wide = [textsafe.display_len(c) == 2 for c in text]
-    glyphs = sum(1.0 if w else 0.75 if c.isupper() or c in "%@&" else 0.56 for c, w in zip(text, wide, strict=True))
+    glyphs = sum(
+        1.0 if w else 0.95 if c == "%" else 0.75 if c.isupper() or c in "@&" else 0.64
+        for c, w in zip(text, wide, strict=True)
+    )
     spaces = sum(
         1
         for (a, wa), (b, wb) in itertools.pairwise(zip(text, wide, strict=True))
@@ -549,22 +553,37 @@ def _atom_em(text: str) -> float:
     return min(FREE_MIN_EM, max(_em(piece) for piece in _BREAKS.split(text.replace("\n", " "))))
 
 
-def _header_lines(name: str) -> list[str]:
-    """A header on two lines: before its （…） and the bracket, or else halved."""
+def _header_lines(name: str, count: int = 2) -> list[str]:
+    """A header on two lines: before its （…） and the bracket, or else halved. On three lines
+    (``count=3``, where a wide table has no room for two) a header of six characters or more
+    without a bracket is cut in thirds, the longer lines last: 移交 / 纪委 / 问题数."""
     cut = name.find("（")
+    if count == 3 and cut < 0 and len(name) >= 6:
+        sizes = [len(name) // 3 + (1 if i >= 3 - len(name) % 3 else 0) for i in range(3)]
+        return [name[: sizes[0]], name[sizes[0] : sizes[0] + sizes[1]], name[sizes[0] + sizes[1] :]]
     if cut <= 0:
         cut = (len(name) + 1) // 2
     return [name[:cut], name[cut:]]
+
+
+def _header_em(name: str, count: int) -> float:
+    """The width ``name`` needs as a header on ``count`` lines at most."""
+    if len(name) <= 2:
+        return _em(name)
+    return max(_em(line) for line in _header_lines(name, count))
 
 
 def _header_text(name: str, width_mm: float) -> str:
     """The header as set in a column ``width_mm`` wide: one line when it fits, else its two
     ``_header_lines`` (Word would fill the first line and leave one character on the next)."""
     room = (width_mm - 2 * CELL_PAD_MM - CELL_SLACK_MM) / MM_PER_EM + 1e-9
-    lines = _header_lines(name)
-    if _em(name) <= room or len(name) <= 2 or max(_em(line) for line in lines) > room:
+    if _em(name) <= room or len(name) <= 2:
         return name
-    return "\n".join(lines)
+    for count in (2, 3):
+        lines = _header_lines(name, count)
+        if max(_em(line) for line in lines) <= room:
+            return "\n".join(lines)
+    return name
 
 
 def _column_widths(frame: pd.DataFrame, total_mm: float = TYPE_WIDTH_MM) -> list[float]:
@@ -574,20 +593,24 @@ def _column_widths(frame: pd.DataFrame, total_mm: float = TYPE_WIDTH_MM) -> list
     lines at most, and wants room for its longest text and its header on one line. Every column
     gets what it needs; the space left raises the narrowest columns first, up to what each wants,
     so short headers go on one line before long free text (a problem's description, a file name)
-    gets wider. When even the needs do not fit, the widest columns give way."""
+    gets wider. When the needs do not fit, headers go on three lines before a cell breaks; when
+    even that does not fit, the widest columns give way."""
     pad = 2 * CELL_PAD_MM + CELL_SLACK_MM
-    need, want = [], []
+    need, tight, want = [], [], []
     for column in frame.columns:
         cells = [_cell_text(v) for v in frame[column]]
         header = str(column)
-        head_need = max(_em(line) for line in _header_lines(header)) if len(header) > 2 else _em(header)
-        need.append(max([_atom_em(c) for c in cells] + [head_need, 1.0]) * MM_PER_EM + pad)
+        atoms = [_atom_em(c) for c in cells] + [1.0]
+        need.append(max([*atoms, _header_em(header, 2)]) * MM_PER_EM + pad)
+        tight.append(max([*atoms, _header_em(header, 3)]) * MM_PER_EM + pad)
         want.append(max([_text_em(c) for c in cells] + [_em(header), 1.0]) * MM_PER_EM + pad)
     if sum(want) <= total_mm:
         return [w * total_mm / sum(want) for w in want]
     if sum(need) <= total_mm:
         return _fill(need, want, total_mm)
-    return _fill([0.0] * len(need), need, total_mm)
+    if sum(tight) <= total_mm:  # a wide table: some headers on three lines, every cell whole
+        return _fill(tight, need, total_mm)
+    return _fill([0.0] * len(need), tight, total_mm)
 
 
 def _fill(floor: Sequence[float], cap: Sequence[float], total: float) -> list[float]:
