@@ -542,8 +542,53 @@ def _write_unit_template(
     items: Mapping[str, pd.DataFrame] | None,
     records: Sequence[Mapping[str, Any]] | None,
 ) -> None:
+    """A unit's template: its problem list (the heading, the registered problems, open rows for
+    new ones and their checks), a sheet per other kind with items for it, the 填表说明 sheet and
+    the hidden marker that tells the pipeline whose template it is."""
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})  # small: no temp files
-    locked, locked_date, open_text, open_date, header, title, plain = _template_formats(wb)
+    formats = _template_formats(wb)
+    ws = wb.add_worksheet(layout.SHEET)
+    _template_heading(wb, ws, campaign, unit, month, formats)
+    if records is None:
+        records = template_records(problems) if problems is not None else []
+    last = _template_rows(wb, ws, records, formats)
+    _template_checks(ws, campaign, month, len(records), last)
+    ws.protect(
+        "",
+        {
+            "format_columns": True,
+            "format_rows": True,
+            "autofilter": True,
+            "insert_rows": True,
+            "delete_rows": True,  # only rows without locked cells: never a registered problem
+        },
+    )
+    ws.freeze_panes(layout.HEADER_ROW, 0)
+    ws.set_paper(9)
+    print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}干部作风整顿问题清单（{month}）", campaign.office)
+    ws.set_landscape()
+    others = []
+    for kind in ITEM_KINDS:  # a sheet per other kind with items for the unit (its 交办事项)
+        rows = (items or {}).get(kind.name)
+        if rows is not None and len(rows):
+            others.append(_write_item_sheet(wb, campaign, unit, month, kind, rows).name)
+    _write_guide(wb, campaign, unit, month, len(records), others)  # after the sheets to fill, before the marker
+    meta = wb.add_worksheet(layout.MARKER_SHEET)
+    meta.write_string(0, 0, layout.MARKER_TAG)
+    meta.write_string(0, 1, unit.code)
+    meta.write_string(1, 0, "月份")
+    meta.write_string(1, 1, month)
+    meta.write_string(2, 0, "活动")
+    meta.write_string(2, 1, f"{campaign.town}{campaign.year}")
+    meta.very_hidden()  # a unit cannot unhide it from the sheet tabs menu
+    wb.close()
+
+
+def _template_heading(
+    wb: Workbook, ws: Worksheet, campaign: Campaign, unit: Unit, month: str, formats: tuple[Any, ...]
+) -> None:
+    """附件2, the title, and the 填报单位 line with its open 填报人 and 填报日期 cells."""
+    plain, title = formats[6], formats[5]
     label = wb.add_format({"font_name": "宋体", "font_size": 11, "align": "right", "valign": "vcenter"})
     field_text = wb.add_format(
         {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "bottom": 1, "bg_color": "#FFF2CC", "locked": False}
@@ -560,11 +605,7 @@ def _write_unit_template(
             "align": "left",
         }
     )
-    # cells no row writes (rows a unit adds at the end) are open too, without borders
-    column_default = wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter", "locked": False})
-    ws = wb.add_worksheet(layout.SHEET)
-    columns = layout.COLUMNS
-    n_cols = len(columns)
+    n_cols = len(layout.COLUMNS)
     ws.write_string(0, 0, "附件2", plain)
     for c in range(1, n_cols):
         ws.write_blank(0, c, None, plain)  # locked: nothing to type above the title
@@ -604,10 +645,17 @@ def _write_unit_template(
             "input_message": f"填写本表的填报日期，如 {month}-20。“即知即改”的问题以此日期为完成时限。",
         },
     )
+
+
+def _template_rows(wb: Workbook, ws: Worksheet, records: Sequence[Mapping[str, Any]], formats: tuple[Any, ...]) -> int:
+    """The header row, the registered problems (their own text locked, progress open) and
+    ``BLANK_ROWS`` open rows for new ones; returns the 0-based index of the last row."""
+    locked, locked_date, open_text, open_date, header = formats[:5]
+    # cells no row writes (rows a unit adds at the end) are open too, without borders
+    column_default = wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter", "locked": False})
+    columns = layout.COLUMNS
     editable = EDITABLE
     first = layout.FIRST_DATA_ROW - 1
-    if records is None:
-        records = template_records(problems) if problems is not None else []
     n = len(records)
     widths = [_template_width(column, records) for column in columns]
     for c, column in enumerate(columns):
@@ -652,7 +700,14 @@ def _write_unit_template(
     for r in range(first + n, first + n + BLANK_ROWS):
         for c, style in enumerate(blank_styles):
             write_blank(r, c, None, style)
-    last = first + n + BLANK_ROWS - 1
+    return first + n + BLANK_ROWS - 1
+
+
+def _template_checks(ws: Worksheet, campaign: Campaign, month: str, n: int, last: int) -> None:
+    """Every column's input prompt and the checks of the problem list's rows: the status and the
+    category drop-downs, the dates, the deadline's forms (``n`` registered rows, then new ones)."""
+    columns = layout.COLUMNS
+    first = layout.FIRST_DATA_ROW - 1
     prompts = _prompts(campaign, month)
 
     def prompt(column: str) -> dict[str, str]:
@@ -708,36 +763,6 @@ def _write_unit_template(
             **prompt("问题类别"),
         },
     )
-    ws.protect(
-        "",
-        {
-            "format_columns": True,
-            "format_rows": True,
-            "autofilter": True,
-            "insert_rows": True,
-            "delete_rows": True,  # only rows without locked cells: never a registered problem
-        },
-    )
-    ws.freeze_panes(layout.HEADER_ROW, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}干部作风整顿问题清单（{month}）", campaign.office)
-    ws.set_landscape()
-    others = []
-    for kind in ITEM_KINDS:  # a sheet per other kind with items for the unit (its 交办事项)
-        rows = (items or {}).get(kind.name)
-        if rows is not None and len(rows):
-            others.append(_write_item_sheet(wb, campaign, unit, month, kind, rows).name)
-    _write_guide(wb, campaign, unit, month, n, others)  # after the sheets to fill, before the hidden marker
-    meta = wb.add_worksheet(layout.MARKER_SHEET)
-    meta.write_string(0, 0, layout.MARKER_TAG)
-    meta.write_string(0, 1, unit.code)
-    meta.write_string(1, 0, "月份")
-    meta.write_string(1, 1, month)
-    meta.write_string(2, 0, "活动")
-    meta.write_string(2, 1, f"{campaign.town}{campaign.year}")
-    meta.very_hidden()  # a unit cannot unhide it from the sheet tabs menu
-    wb.close()
 
 
 def column_letter(index: int) -> str:
