@@ -575,7 +575,8 @@ def _header_em(name: str, count: int) -> float:
 
 def _header_text(name: str, width_mm: float) -> str:
     """The header as set in a column ``width_mm`` wide: one line when it fits, else its two
-    ``_header_lines`` (Word would fill the first line and leave one character on the next)."""
+    ``_header_lines``, else its three (Word would fill the first line and leave one character
+    on the next)."""
     room = (width_mm - 2 * CELL_PAD_MM - CELL_SLACK_MM) / MM_PER_EM + 1e-9
     if _em(name) <= room or len(name) <= 2:
         return name

@@ -11,7 +11,7 @@ import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import xlsxwriter
@@ -457,10 +457,21 @@ def _date_validation(
     ws.data_validation(first, col, last, col, options)
 
 
-def _template_formats(wb: Workbook) -> tuple[Any, ...]:
-    """(locked, locked date, open text, open date, header, title, plain): a template's cell styles."""
+class _TemplateFormats(NamedTuple):
+    """A template's cell styles."""
+
+    locked: Any
+    locked_date: Any
+    open_text: Any
+    open_date: Any
+    header: Any
+    title: Any
+    plain: Any
+
+
+def _template_formats(wb: Workbook) -> _TemplateFormats:
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
-    return (
+    return _TemplateFormats(
         wb.add_format({**base, "bg_color": "#F2F2F2"}),
         wb.add_format({**base, "bg_color": "#F2F2F2", "num_format": "yyyy-mm-dd"}),
         wb.add_format({**base, "locked": False}),
@@ -585,10 +596,10 @@ def _write_unit_template(
 
 
 def _template_heading(
-    wb: Workbook, ws: Worksheet, campaign: Campaign, unit: Unit, month: str, formats: tuple[Any, ...]
+    wb: Workbook, ws: Worksheet, campaign: Campaign, unit: Unit, month: str, formats: _TemplateFormats
 ) -> None:
     """附件2, the title, and the 填报单位 line with its open 填报人 and 填报日期 cells."""
-    plain, title = formats[6], formats[5]
+    plain, title = formats.plain, formats.title
     label = wb.add_format({"font_name": "宋体", "font_size": 11, "align": "right", "valign": "vcenter"})
     field_text = wb.add_format(
         {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "bottom": 1, "bg_color": "#FFF2CC", "locked": False}
@@ -647,10 +658,10 @@ def _template_heading(
     )
 
 
-def _template_rows(wb: Workbook, ws: Worksheet, records: Sequence[Mapping[str, Any]], formats: tuple[Any, ...]) -> int:
+def _template_rows(wb: Workbook, ws: Worksheet, records: Sequence[Mapping[str, Any]], formats: _TemplateFormats) -> int:
     """The header row, the registered problems (their own text locked, progress open) and
     ``BLANK_ROWS`` open rows for new ones; returns the 0-based index of the last row."""
-    locked, locked_date, open_text, open_date, header = formats[:5]
+    locked, locked_date, open_text, open_date, header, _, _ = formats
     # cells no row writes (rows a unit adds at the end) are open too, without borders
     column_default = wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter", "locked": False})
     columns = layout.COLUMNS
