@@ -18,6 +18,7 @@ from pipeline.messages import render_text
 from pipeline.model import Month
 
 UNIT_KINDS = ("村", "社区", "部门")
+DEPARTMENT = "部门"  # the unit kind of the town's own departments
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,25 @@ ASSESSMENT_KEYS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class Rating:
+    """The ``[rating]`` table: the villages' and communities' 办事效率评议 of the town's departments
+    (seed 五（三）). Without the table there is no rating: no sheet, no count, no circular section."""
+
+    quarterly: bool = False  # rated once a quarter (in the files of March, June, September, December)
+    threshold: float = 80.0  # a department whose 满意率 (%) is below this is named in the circular
+    anonymous: bool = True  # outputs addressed to a department never name the village that rated it
+    reply_workdays: int = 10  # working days a department has to answer a 不满意 case
+
+
+RATING_KEYS: dict[str, str] = {
+    "period": "评议周期（“月度”或“季度”）",
+    "threshold": "满意率通报线（百分数）",
+    "anonymous": "对被评议部门隐去评议单位名称（true 或 false）",
+    "reply_workdays": "不满意事项整改答复时限（工作日）",
+}
+
+
+@dataclass(frozen=True)
 class Campaign:
     town: str
     year: int
@@ -82,6 +102,29 @@ class Campaign:
     # the lead departments (牵头部门) of each special campaign, by its canonical category name:
     # names of roster units (``[leads]`` in campaign.toml, see ``parse_leads``); none by default
     leads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rating: Rating | None = None  # None: the township does not run the 办事效率评议
+
+    @property
+    def raters(self) -> tuple[Unit, ...]:
+        """The units that rate the departments (villages and communities), when there is a rating."""
+        if self.rating is None:
+            return ()
+        return tuple(u for u in self.units if u.kind != DEPARTMENT)
+
+    @property
+    def departments(self) -> tuple[Unit, ...]:
+        """The town departments of the roster (the ones rated)."""
+        return tuple(u for u in self.units if u.kind == DEPARTMENT)
+
+    def rating_period(self, month: Month | str) -> str | None:
+        """The rating period a month's files carry a rating for (``2022-05``, or ``2022Q2`` for a
+        quarterly rating, whose files are those of the quarter's last month); None for none."""
+        if self.rating is None or not self.raters or not self.departments:
+            return None
+        m = month if isinstance(month, Month) else Month.parse(str(month))
+        if not self.rating.quarterly:
+            return str(m)
+        return f"{m.year}Q{(m.month - 1) // 3 + 1}" if m.month % 3 == 0 else None
 
     def unit_by_code(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
@@ -312,10 +355,11 @@ def parse_campaign(data: dict[str, Any]) -> Campaign:
     values["units"] = _units(data.get("units"))
     values["assessment"] = parse_assessment(data.get("assessment"))
     values["leads"] = parse_leads(data.get(LEADS_TABLE), values["units"])
+    values["rating"] = parse_rating(data.get(RATING_TABLE))
     return Campaign(**values)
 
 
-_TABLES = ("campaign", "units", "assessment", "leads")  # the tables campaign.toml may hold
+_TABLES = ("campaign", "units", "assessment", "leads", "rating")  # the tables campaign.toml may hold
 # The campaign's dates, in the order they must come (a date may equal the next).
 _DATE_ORDER: tuple[tuple[str, str], ...] = (
     ("problem_list_due", "rectification_end"),
@@ -386,6 +430,48 @@ def parse_assessment(raw: Any) -> Assessment:
             expected="按时报送满分和整改完成满分不能都为 0",
         )
     return result
+
+
+RATING_TABLE = "rating"
+_PERIODS = {"月度": False, "月": False, "monthly": False, "季度": True, "季": True, "quarterly": True}
+
+
+def parse_rating(raw: Any) -> Rating | None:
+    """The optional ``[rating]`` table (``period``, ``threshold``, ``anonymous``, ``reply_workdays``);
+    None when there is none. Every value is checked, every unknown key named."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError("config-bad-value", key=RATING_TABLE, value=raw, expected="应写作 [rating] 表")
+    _no_unknown(raw, tuple(RATING_KEYS), "的 [rating] 中没有“{key}”这一项")
+    values: dict[str, Any] = {}
+    if "period" in raw:
+        period = raw["period"]
+        if not isinstance(period, str) or period.strip() not in _PERIODS:
+            raise ConfigError("config-bad-value", key="rating.period", value=period, expected="应为“月度”或“季度”")
+        values["quarterly"] = _PERIODS[period.strip()]
+    if "threshold" in raw:
+        threshold = raw["threshold"]
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 100:
+            raise ConfigError(
+                "config-bad-value", key="rating.threshold", value=threshold, expected="应为 0 到 100 之间的数，如 80"
+            )
+        values["threshold"] = float(threshold)
+    if "anonymous" in raw:
+        anonymous = raw["anonymous"]
+        if not isinstance(anonymous, bool):
+            raise ConfigError(
+                "config-bad-value", key="rating.anonymous", value=anonymous, expected="应为 true 或 false（不加引号）"
+            )
+        values["anonymous"] = anonymous
+    if "reply_workdays" in raw:
+        days = raw["reply_workdays"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
+            raise ConfigError(
+                "config-bad-value", key="rating.reply_workdays", value=days, expected="应为 1 到 60 之间的整数"
+            )
+        values["reply_workdays"] = days
+    return Rating(**values)
 
 
 LEADS_TABLE = "leads"

@@ -40,7 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline import vocab
-from pipeline.model import MatterStatus, ProblemStatus
+from pipeline.model import MatterStatus, ProblemStatus, RatingLevel
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -253,6 +253,24 @@ MATTER = LedgerKind(
     template_columns=("编号", "事项内容", "办理时限", "办理进展", "办理状态", "办结日期"),
 )
 REGISTER_FILE = "交办事项.xlsx"
+
+# A village's or community's 办事效率评议 of the town's departments (seed 五（三）): the
+# 办事效率评议 sheet of its monthly file, a row per department of the roster (campaign.rating).
+# Not a ledger kind: a rating is counted per department and period, not carried as an item.
+RATING = Table(
+    name="rating",
+    label="办事效率评议",
+    sheet="办事效率评议",
+    columns=("序号", "被评议部门", "评议等次", "办理事项", "不满意原因", "具体情况"),
+    required=("被评议部门", "评议等次"),
+    synonyms="rating_columns",
+    id_column="被评议部门",
+    free_text=("被评议部门", "办理事项", "不满意原因", "具体情况"),
+    status_column="评议等次",
+    status_synonyms="rating_levels",
+    statuses=RatingLevel.ALL,
+    status_code="rating-level-invalid",
+)
 
 # Every kind, the problem list first (the main table of a unit's file); the others, in template
 # order, may stand beside it in a unit's monthly file.

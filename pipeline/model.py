@@ -115,6 +115,30 @@ class SubmissionState:
     ALL: Final = (ON_TIME, LATE, RETURNED, MISSING)  # the order every table shows
 
 
+class RatingLevel:
+    """评议等次: how a village or community rates a town department it dealt with (seed 五（三）,
+    办事效率评议); 未办理事项 when it had no dealings with it that period (not a rating)."""
+
+    SATISFIED: Final = "满意"
+    FAIRLY: Final = "基本满意"
+    UNSATISFIED: Final = "不满意"
+    NO_DEALINGS: Final = "未办理事项"
+    ALL: Final = (SATISFIED, FAIRLY, UNSATISFIED, NO_DEALINGS)  # the drop-down's order
+    RATED: Final = (SATISFIED, FAIRLY, UNSATISFIED)  # what 满意率 counts over
+    CONTENT: Final = (SATISFIED, FAIRLY)  # 满意率's numerator
+
+
+class RatingReason:
+    """不满意原因: the four troubles of the 办事难 campaign (seed 三（五）3), or another."""
+
+    HARD_TO_FIND: Final = "人难找"
+    HARD_TO_ENTER: Final = "门难进"
+    HARD_TO_GET_DONE: Final = "事难办"
+    BACK_AND_FORTH: Final = "来回跑"
+    OTHER: Final = "其他"
+    ALL: Final = (HARD_TO_FIND, HARD_TO_ENTER, HARD_TO_GET_DONE, BACK_AND_FORTH, OTHER)
+
+
 # 报送状态 with no accepted submission in the month (连续两月未报送 counts these).
 MISSING_STATUSES: Final = (SubmissionState.MISSING, SubmissionState.RETURNED)
 
