@@ -153,22 +153,29 @@ def test_a_rating_sheet_with_its_own_headers_is_found_by_their_synonyms(
 
 
 @pytest.mark.parametrize(
-    ("period", "unit", "month"),
+    ("period", "unit", "month", "contrast"),
     [
-        ("月度", "镇党政综合办公室", MAY),  # a department is rated, it does not rate
-        (None, "柳塘村", MAY),  # no [rating] in campaign.toml
-        ("季度", "柳塘村", "2022-04"),  # a quarterly rating: only in the quarter's last month
-        ("季度", "柳塘村", MAY),
+        ("月度", "镇党政综合办公室", MAY, ("月度", "柳塘村", MAY)),  # a department is rated, it does not rate
+        (None, "柳塘村", MAY, ("月度", "柳塘村", MAY)),  # no [rating] in campaign.toml
+        ("季度", "柳塘村", "2022-04", ("季度", "柳塘村", "2022-06")),  # quarterly: the quarter's last month only
+        ("季度", "柳塘村", MAY, ("季度", "柳塘村", "2022-03")),
     ],
 )
 def test_no_rating_sheet_where_there_is_no_rating(
-    period: str | None, unit: str, month: str, vocab: Vocabulary, tmp_path: Path
+    period: str | None, unit: str, month: str, contrast: tuple[str, str, str], vocab: Vocabulary, tmp_path: Path
 ) -> None:
-    campaign = rating_campaign(period)
-    path = template(campaign, unit, month, tmp_path / "t.xlsx")
-    assert openpyxl.load_workbook(path).sheetnames == ["问题清单", "填表说明", "_zfzz_meta"]
-    assert "rating" not in ingest.read_file(path, vocab).extra
-    assert not any("办事效率评议" in line for line in guide_lines(campaign, unit_named(campaign, unit), month, 0))
+    """The template of ``unit`` for ``month`` has no rating sheet, nor a line about it; the one of
+    ``contrast`` (period, unit, month), differing in one thing, has both."""
+    for (p, u, m), rated in (((period, unit, month), False), (contrast, True)):
+        campaign = rating_campaign(p)
+        path = template(campaign, u, m, tmp_path / f"{u}{m}.xlsx")
+        sheets = (
+            ["问题清单", RATING.sheet, "填表说明", "_zfzz_meta"] if rated else ["问题清单", "填表说明", "_zfzz_meta"]
+        )
+        assert openpyxl.load_workbook(path).sheetnames == sheets
+        assert ("rating" in ingest.read_file(path, vocab).extra) is rated
+        guide = guide_lines(campaign, unit_named(campaign, u), m, 0)
+        assert any(RATING.sheet in line for line in guide) is rated
 
 
 def test_a_quarterly_rating_is_in_the_quarters_last_month(tmp_path: Path) -> None:
