@@ -584,7 +584,8 @@ def check_rating(raw: RawTable, campaign: Campaign, vocab: Vocabulary) -> tuple[
     vocabulary and finds the blank cells; then the rating's own rules: a department not of the
     roster, a department rated twice, 不满意 without a reason or with a reason word not known,
     不满意 without 具体情况 (errors), a department of the roster not on the sheet (a warning)."""
-    [(frame, found)] = check_tables([raw], RATING, campaign, vocab, [campaign.rectification_start])
+    day = campaign.rectification_start  # the day received only reads dates, and the rating has none
+    [(frame, found)] = check_tables([raw], RATING, campaign, vocab, [day])
     departments = campaign.departments
     written = raw.frame
 
@@ -616,7 +617,7 @@ def check_rating(raw: RawTable, campaign: Campaign, vocab: Vocabulary) -> tuple[
             else:
                 first[unit.code] = row
         level, reasons = rec[_LEVEL], ""
-        department = named.get(row, "")
+        department = named.get(row, f"第 {row} 行的部门")
         if level == RatingLevel.UNSATISFIED:
             cell = rec[_REASONS]
             if isinstance(cell, str):
@@ -643,7 +644,7 @@ def check_rating(raw: RawTable, campaign: Campaign, vocab: Vocabulary) -> tuple[
     for m in found:
         column = m.params.get("column")
         if m.code == "cell-required" and column == _LEVEL:
-            m = msg("rating-level-blank", _LEVEL, m.row, department=named.get(m.row, ""))
+            m = msg("rating-level-blank", _LEVEL, m.row, department=named.get(m.row, f"第 {m.row} 行的部门"))
         elif m.code == "cell-required" and column == _DEPARTMENT:
             m = msg("rating-department-blank", _DEPARTMENT, m.row)
         out.append(m)
