@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.config import Campaign, Unit
 from pipeline.errors import FileRefused
-from pipeline.kinds import ITEM_KINDS, Table
+from pipeline.kinds import ITEM_KINDS, RATING, Table
 from pipeline.messages import Message
 from pipeline.vocab import Vocabulary, key
 
@@ -64,7 +64,8 @@ def read_bytes(data: bytes, vocab: Vocabulary, file_name: str) -> RawTable:
     sheets, marker = load_sheets(data, fmt)
     table = find_table(sheets, vocab, file_name, fmt)
     extra = {}
-    for kind in ITEM_KINDS:  # a file may hold other kinds' tables beside its problem list
+    # a file may hold other kinds' tables beside its problem list, and a village's its rating
+    for kind in (*ITEM_KINDS, RATING):
         found = find_kind_table(sheets, vocab, file_name, fmt, kind, exclude=table.sheet)
         if found is not None:
             extra[kind.name] = dataclasses.replace(found, marker=marker)

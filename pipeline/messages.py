@@ -521,6 +521,77 @@ CATALOGUE: dict[str, Entry] = {
         "{label} {value} 上月已办结，本月状态改为“{status}”，请核实。",
         "核实该事项是否已办结",
     ),
+    # --- 办事效率评议: a village's or community's rating of the town's departments ----------------
+    "rating-level-invalid": Entry(
+        "error",
+        "评议等次不正确",
+        "评议等次“{value}”无法识别，应为：满意、基本满意、不满意、未办理事项。",
+        "从下拉列表中选择 满意、基本满意、不满意、未办理事项 之一",
+    ),
+    "rating-level-blank": Entry(
+        "error",
+        "评议等次未填写",
+        "对“{department}”的评议等次没有填写。每个部门都要选择一项；本期与该部门没有办理过事项的，选择“未办理事项”。",
+        "从下拉列表中选择 满意、基本满意、不满意、未办理事项 之一",
+    ),
+    "rating-department-blank": Entry(
+        "error",
+        "被评议部门为空",
+        "这一行填写了评议内容，但“被评议部门”是空的，不知道评议的是哪个部门。",
+        "填写被评议部门的名称（照抄下发模板中的部门），或删去这一行",
+    ),
+    "rating-department-unknown": Entry(
+        "error",
+        "被评议部门不在名单中",
+        "被评议部门“{value}”不是本镇单位名单中的部门。本镇参加评议的部门有：{departments}。",
+        "照抄下发模板中的部门名称，如“{example}”",
+    ),
+    "rating-department-repeated": Entry(
+        "error",
+        "部门重复评议",
+        "部门“{value}”在本表中评议了多次（另见第 {other} 行），每个部门只能评议一次。",
+        "每个部门只填一行，删去重复的行",
+    ),
+    "rating-reason-missing": Entry(
+        "error",
+        "缺少不满意原因",
+        "对“{department}”的评议为“不满意”，但没有填写“不满意原因”。",
+        "填写 人难找、门难进、事难办、来回跑、其他 中的一项或几项，几项之间用“、”分隔",
+    ),
+    "rating-reason-invalid": Entry(
+        "error",
+        "不满意原因无法识别",
+        "不满意原因“{value}”中的“{word}”无法识别，应为：人难找、门难进、事难办、来回跑、其他（可以填几项，用“、”分隔）。",
+        "填写 人难找、门难进、事难办、来回跑、其他 中的一项或几项，几项之间用“、”分隔",
+    ),
+    "rating-case-missing": Entry(
+        "error",
+        "缺少具体情况",
+        "对“{department}”的评议为“不满意”，但没有填写“具体情况”。",
+        "写明办理什么事项时、遇到了什么问题（如时间、经过），以便核实整改",
+    ),
+    "rating-department-missing": Entry(
+        "warning",
+        "部门未评议",
+        "本镇部门“{department}”不在“{sheet}”工作表中，按本单位未评议该部门处理。",
+        "在评议表中加回“{department}”一行并选择评议等次（本期没有办理过事项的选“未办理事项”）",
+    ),
+    "rating-sheet-missing": Entry(
+        "warning",
+        "未填报办事效率评议",
+        "本文件中没有“办事效率评议”工作表，本单位{period}的办事效率评议按未返回处理。"
+        "请使用作风整顿办下发的本月模板，在“办事效率评议”工作表中对各部门逐一评议。",
+    ),
+    "rating-sheet-not-rater": Entry(
+        "info",
+        "评议表未读取",
+        "镇属部门不参加办事效率评议，文件中的“{sheet}”工作表未读取。",
+    ),
+    "rating-sheet-off-period": Entry(
+        "info",
+        "评议表未读取",
+        "本月不是办事效率评议的月份（评议在每季度最后一个月进行），文件中的“{sheet}”工作表未读取。",
+    ),
     # --- the office's own list of assigned matters (交办事项.xlsx) ----------------------------
     "register-unreadable": Entry(
         "error",

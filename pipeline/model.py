@@ -139,6 +139,18 @@ class RatingReason:
     ALL: Final = (HARD_TO_FIND, HARD_TO_ENTER, HARD_TO_GET_DONE, BACK_AND_FORTH, OTHER)
 
 
+_QUARTERS = "一二三四"
+
+
+def rating_period_text(period: str) -> str:
+    """A rating period as a clerk reads it: ``2022-05`` -> 2022年5月, ``2022Q2`` -> 2022年第二季度."""
+    if "Q" in period:
+        year, quarter = period.split("Q")
+        return f"{int(year)}年第{_QUARTERS[int(quarter) - 1]}季度"
+    year, month = period.split("-")
+    return f"{int(year)}年{int(month)}月"
+
+
 # 报送状态 with no accepted submission in the month (连续两月未报送 counts these).
 MISSING_STATUSES: Final = (SubmissionState.MISSING, SubmissionState.RETURNED)
 

@@ -70,7 +70,7 @@ from pipeline.storage.archive import (
     workspace_lock,
 )
 from pipeline.storage.ledger import AuditRecord, Store, describe, disk_full
-from pipeline.validate import Checked, Submission, check_submissions, check_tables, with_ledger
+from pipeline.validate import Checked, Submission, check_submissions, check_tables, with_ledger, with_rating
 from pipeline.vocab import Vocabulary, load_vocabulary
 
 Progress = Callable[[str, int, int], None]
@@ -225,7 +225,7 @@ def _monthly(root: Path, as_of: dt.date | None, progress: Progress | None) -> Ru
                 if warming is not None:
                     warming.join()
                 faults.point("read")
-                checks = _check(incoming, campaign, vocab)
+                checks = _check(incoming, campaign, vocab, month)
                 lap("validate")
                 now = seen.isoformat()
                 with store.transaction():  # the run's ledger changes: all of them or none
@@ -519,11 +519,12 @@ def _identify(incoming: list[_Incoming], campaign: Campaign, month: str) -> None
 Checks = dict[Path, tuple[Checked, dict[str, tuple[pd.DataFrame, list[Message]]]]]
 
 
-def _check(incoming: list[_Incoming], campaign: Campaign, vocab: Vocabulary) -> Checks:
+def _check(incoming: list[_Incoming], campaign: Campaign, vocab: Vocabulary, month: str) -> Checks:
     """The validate stage over every unit's problem list and the tables beside it (the checks
-    that need no ledger): by file, its checked list and its other kinds' (rows, messages)."""
+    that need no ledger): by file, its checked list (with a village's 办事效率评议, ``with_rating``)
+    and its other kinds' (rows, messages)."""
     lists = {i.path: i.found.submission for i in incoming if i.found.submission is not None}
-    checked = check_submissions(list(lists.values()), campaign, vocab)
+    checked = [with_rating(c, campaign, vocab, month) for c in check_submissions(list(lists.values()), campaign, vocab)]
     tables = _check_other_tables(lists, campaign, vocab)
     return {path: (c, tables.get(path, {})) for path, c in zip(lists, checked, strict=True)}
 

@@ -10,6 +10,7 @@ whole file; warnings let it through.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -23,10 +24,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.config import Campaign, Unit
-from pipeline.ingest import RawTable
-from pipeline.kinds import PROBLEM, LedgerKind, Table
+from pipeline.ingest import RawTable, match_name
+from pipeline.kinds import PROBLEM, RATING, LedgerKind, Table
 from pipeline.messages import Message, has_errors
-from pipeline.model import LONG_TERM, is_blank
+from pipeline.model import LONG_TERM, RatingLevel, RatingReason, is_blank, rating_period_text
 from pipeline.normalize import (
     ExcelError,
     Invalid,
@@ -58,12 +59,16 @@ class Submission:
 @dataclass(frozen=True)
 class Checked:
     """A submission after checking: its problem list's normalised rows (index = Excel row), the
-    rows of its other kinds' tables (kind name -> rows), and every message."""
+    rows of its other kinds' tables (kind name -> rows), its rating of the departments, and every
+    message."""
 
     submission: Submission
     rows: pd.DataFrame
     messages: tuple[Message, ...]
     items: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # its 办事效率评议 checked (``check_rating``): a rater's file in a month with a rating period
+    # that holds the sheet; None otherwise
+    rating: pd.DataFrame | None = None
 
     @property
     def accepted(self) -> bool:
@@ -533,7 +538,154 @@ def with_ledger(
     raw = checked.submission.raw if kind is PROBLEM else checked.submission.raw.extra.get(kind.name)
     frame = rows if rows is not None else pd.DataFrame(columns=list(kind.columns), dtype=object)
     found = check_ledger(kind, checked.unit, raw, frame, view, checked.file_name)
+    every = (*checked.messages, *messages, *found)
     if kind is PROBLEM:
-        return Checked(checked.submission, frame, (*checked.messages, *messages, *found), checked.items)
-    items = {**checked.items, kind.name: frame}
-    return Checked(checked.submission, checked.rows, (*checked.messages, *messages, *found), items)
+        return dataclasses.replace(checked, rows=frame, messages=every)
+    return dataclasses.replace(checked, messages=every, items={**checked.items, kind.name: frame})
+
+
+# --- the 办事效率评议: a rater's rating of the town's departments ------------------------------------
+
+# The checked rating of a rater for a period (RATING.md): a row per department it rated.
+RATING_FRAME: tuple[str, ...] = ("部门", "评议等次", "办理事项", "不满意原因", "具体情况", "行")
+_REASON_SEPARATORS = re.compile(r"[、，,;；/\s\u3000]+")
+_DEPARTMENT, _LEVEL, _MATTER, _REASONS, _CASE = RATING.columns[1:]
+
+
+def rated_department(text: str, departments: Sequence[Unit]) -> Unit | None:
+    """The department of the roster a 被评议部门 cell names: its code (any case), else its name or an
+    alias (``ingest.match_name``: the longest name found in the text)."""
+    code = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+    return next((d for d in departments if d.code.upper() == code), None) or match_name(text, departments)
+
+
+def rating_reasons(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
+    """The canonical reasons a 不满意原因 cell names, joined by ``、`` in ``RatingReason.ALL`` order,
+    and the words it holds that name none (several reasons may be separated by 、，,;； or spaces)."""
+    found: set[str] = set()
+    unknown: list[str] = []
+    for word in _REASON_SEPARATORS.split(text):
+        if not word:
+            continue
+        reason = vocab.choice("rating_reasons", word)
+        if reason is None:
+            unknown.append(word)
+        else:
+            found.add(reason)
+    return "、".join(r for r in RatingReason.ALL if r in found), unknown
+
+
+def check_rating(raw: RawTable, campaign: Campaign, vocab: Vocabulary) -> tuple[pd.DataFrame, list[Message]]:
+    """A rater's 办事效率评议 sheet checked: the frame of RATING.md (``RATING_FRAME``: a row per
+    department rated, by unit code, in sheet order) and every message about the sheet (its reading
+    notices first, then by cell, then the departments it leaves out).
+
+    The generic pass (``check_tables`` with ``RATING``) reads the levels by the ``rating_levels``
+    vocabulary and finds the blank cells; then the rating's own rules: a department not of the
+    roster, a department rated twice, 不满意 without a reason or with a reason word not known,
+    不满意 without 具体情况 (errors), a department of the roster not on the sheet (a warning)."""
+    day = campaign.rectification_start  # the day received only reads dates, and the rating has none
+    [(frame, found)] = check_tables([raw], RATING, campaign, vocab, [day])
+    departments = campaign.departments
+    written = raw.frame
+
+    def as_written(column: str, row: int) -> str:
+        return _show(written.at[row, column]) if column in raw.columns else ""
+
+    def msg(code: str, column: str, row: int, **params: Any) -> Message:
+        return Message(code, file=raw.file_name, sheet=raw.sheet, cell=raw.cell(column, row), params=params)
+
+    out: list[Message] = []
+    named: dict[int, str] = {}  # Excel row -> the department it rates, as the messages name it
+    first: dict[str, int] = {}  # unit code -> the row rating it first
+    kept: list[dict[str, Any]] = []
+    for row, rec in records(frame):
+        unit = None
+        if isinstance(rec[_DEPARTMENT], str):
+            text = as_written(_DEPARTMENT, row)
+            unit = rated_department(text, departments)
+            named[row] = unit.name if unit is not None else text
+            if unit is None:
+                example = departments[0].name if departments else "部门名称"
+                names = "、".join(d.name for d in departments) or "（无）"
+                out.append(
+                    msg("rating-department-unknown", _DEPARTMENT, row, value=text, departments=names, example=example)
+                )
+            elif unit.code in first:
+                out.append(msg("rating-department-repeated", _DEPARTMENT, row, value=text, other=first[unit.code]))
+                unit = None
+            else:
+                first[unit.code] = row
+        level, reasons = rec[_LEVEL], ""
+        department = named.get(row, f"第 {row} 行的部门")
+        if level == RatingLevel.UNSATISFIED:
+            cell = rec[_REASONS]
+            if isinstance(cell, str):
+                reasons, unknown = rating_reasons(cell, vocab)
+                out.extend(
+                    msg("rating-reason-invalid", _REASONS, row, value=as_written(_REASONS, row), word=word)
+                    for word in unknown
+                )
+            elif cell is None:
+                out.append(msg("rating-reason-missing", _REASONS, row, department=department))
+            if rec[_CASE] is None:
+                out.append(msg("rating-case-missing", _CASE, row, department=department))
+        if unit is not None and level in RatingLevel.ALL:
+            kept.append(
+                {
+                    "部门": unit.code,
+                    "评议等次": level,
+                    "办理事项": _text_or_blank(rec[_MATTER]),
+                    "不满意原因": reasons,
+                    "具体情况": _text_or_blank(rec[_CASE]),
+                    "行": row,
+                }
+            )
+    for m in found:
+        column = m.params.get("column")
+        if m.code == "cell-required" and column == _LEVEL:
+            m = msg("rating-level-blank", _LEVEL, m.row, department=named.get(m.row, f"第 {m.row} 行的部门"))
+        elif m.code == "cell-required" and column == _DEPARTMENT:
+            m = msg("rating-department-blank", _DEPARTMENT, m.row)
+        out.append(m)
+    out.sort(key=_order(raw))
+    missing = [
+        Message(
+            "rating-department-missing",
+            file=raw.file_name,
+            sheet=raw.sheet,
+            params={"department": d.name, "sheet": raw.sheet},
+        )
+        for d in departments
+        if d.code not in first
+    ]
+    rating = pd.DataFrame(kept, columns=list(RATING_FRAME), dtype=object).astype({"行": "int64"})
+    return rating, [*raw.notices, *out, *missing]
+
+
+def _text_or_blank(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def with_rating(checked: Checked, campaign: Campaign, vocab: Vocabulary, month: str) -> Checked:
+    """``checked`` with its 办事效率评议 checked (``check_rating``) when its unit rates the departments
+    in a month with a rating period: the frame in ``Checked.rating``, the messages added (an error
+    returns the whole file). A rater's file without the sheet is accepted with a warning (its rating
+    counts as not returned); a department's sheet, or a sheet in a month without a rating, is not
+    read (a notice says so). Without a ``[rating]`` in campaign.toml nothing is said."""
+    if campaign.rating is None:
+        return checked
+    raw = checked.submission.raw.extra.get(RATING.name)
+    period = campaign.rating_period(month)
+    rater = checked.unit in campaign.raters
+    if period is None or not rater:
+        if raw is None or (rater and not campaign.rating.quarterly):
+            return checked
+        code = "rating-sheet-not-rater" if not rater else "rating-sheet-off-period"
+        notice = Message(code, file=checked.file_name, sheet=raw.sheet, params={"sheet": raw.sheet})
+        return dataclasses.replace(checked, messages=(*checked.messages, notice))
+    if raw is None:
+        missing = Message("rating-sheet-missing", file=checked.file_name, params={"period": rating_period_text(period)})
+        return dataclasses.replace(checked, messages=(*checked.messages, missing))
+    rating, messages = check_rating(raw, campaign, vocab)
+    return dataclasses.replace(checked, messages=(*checked.messages, *messages), rating=rating)

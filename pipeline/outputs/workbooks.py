@@ -21,8 +21,18 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline import layout, textsafe
 from pipeline.atomic import write_atomic
 from pipeline.config import Campaign, Unit
-from pipeline.kinds import ITEM_KINDS, KINDS, LedgerKind
-from pipeline.model import Ladder, Light, Month, ProblemStatus, YesNo, is_missing
+from pipeline.kinds import ITEM_KINDS, KINDS, RATING, LedgerKind
+from pipeline.model import (
+    Ladder,
+    Light,
+    Month,
+    ProblemStatus,
+    RatingLevel,
+    RatingReason,
+    YesNo,
+    is_missing,
+    rating_period_text,
+)
 from pipeline.narrative import cn_date
 from pipeline.report import MonthReport
 from pipeline.vocab import load_vocabulary
@@ -583,6 +593,9 @@ def _write_unit_template(
         rows = (items or {}).get(kind.name)
         if rows is not None and len(rows):
             others.append(_write_item_sheet(wb, campaign, unit, month, kind, rows).name)
+    period = rating_period(campaign, unit, month)
+    if period is not None:  # a village's or community's rating of the departments, this period
+        _write_rating_sheet(wb, campaign, unit, month, period)
     _write_guide(wb, campaign, unit, month, len(records), others)  # after the sheets to fill, before the marker
     meta = wb.add_worksheet(layout.MARKER_SHEET)
     meta.write_string(0, 0, layout.MARKER_TAG)
@@ -783,12 +796,13 @@ def column_letter(index: int) -> str:
 
 def guide_lines(campaign: Campaign, unit: Unit, month: str, registered: int, others: Sequence[str] = ()) -> list[str]:
     """The 填表说明 sheet's text, line by line: how a unit fills its template for ``month`` (with
-    ``registered`` problems already listed, and the sheets ``others`` of the items assigned to it)."""
+    ``registered`` problems already listed, the sheets ``others`` of the items assigned to it, and
+    the 办事效率评议 sheet of a village or community in a month with a rating period)."""
     of = Month.parse(month)
     year, mon, end = of.year, of.month, of.last_day.day
     due = campaign.due_date(of)
     extra = "" if registered else "（本表目前没有已登记的问题，请在空白行中逐条填写查摆出的问题）"
-    return [
+    lines = [
         f"{unit.name}：本表为{campaign.town}{year}年干部作风整顿问题清单（{year}年{mon}月），由{campaign.office}制发。",
         f"请于{due.year}年{due.month}月{due.day}日前填好报送。请直接在“{layout.SHEET}”工作表中填写，"
         "不要改动表头和工作表名称，不要删除或重命名工作表，也不要复制到其他表格中再报送。",
@@ -806,11 +820,23 @@ def guide_lines(campaign: Campaign, unit: Unit, month: str, registered: int, oth
         f"八、完成日期：完成状态为“已完成”的必须填写实际完成的日期（如 {year}-{mon:02d}-20），"
         "不能晚于报送日期；没有完成的不填。",
         "九、选中单元格时会显示该栏的填写提示。填写有误的，作风整顿办会整份退回，并附上逐条的修改意见。",
-    ] + [
-        f"十、本表另有“{sheet}”工作表，列出交办给本单位、尚未办结的事项：请逐项更新办理进展、办理状态"
-        "（从下拉列表中选择），办结的填写办结日期。未办结的事项不能删除。"
-        for sheet in others[:1]
     ]
+    if others:
+        lines.append(
+            f"十、本表另有“{others[0]}”工作表，列出交办给本单位、尚未办结的事项：请逐项更新办理进展、办理状态"
+            "（从下拉列表中选择），办结的填写办结日期。未办结的事项不能删除。"
+        )
+    period = rating_period(campaign, unit, month)
+    if period is not None:
+        levels = "".join(f"“{level}”" for level in RatingLevel.RATED)
+        lines.append(
+            f"{'十一' if others else '十'}、本表另有“{RATING.sheet}”工作表：请对本单位{rating_period_text(period)}"
+            f"到镇属各部门办事的情况逐一评议。部门已经列好，不能修改；“评议等次”从下拉列表中选择{levels}，"
+            f"本期没有到该部门办理过事项的选“{RatingLevel.NO_DEALINGS}”；“办理事项”写明所办的事。"
+            f"评为“{RatingLevel.UNSATISFIED}”的，必须填写“不满意原因”（{'、'.join(RatingReason.ALL)}，可以填几项，"
+            "用“、”分隔）和“具体情况”，否则整份退回。"
+        )
+    return lines
 
 
 def _write_guide(
@@ -896,5 +922,77 @@ def _write_item_sheet(
     ws.freeze_panes(layout.HEADER_ROW, 0)
     ws.set_landscape()
     print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}{what}（{month}）", campaign.office)
+    ws.set_landscape()
+    return ws
+
+
+# --- the 办事效率评议 sheet of a village's or community's template ----------------------------------
+RATING_WIDTHS = {"序号": 6, "被评议部门": 26, "评议等次": 12, "办理事项": 32, "不满意原因": 18, "具体情况": 44}
+RATING_PROMPTS: dict[str, tuple[str, str]] = {
+    "评议等次": (
+        "评议等次",
+        "从下拉列表中选择："
+        + "、".join(RatingLevel.ALL)
+        + f"。本期没有到该部门办理过事项的选“{RatingLevel.NO_DEALINGS}”。",
+    ),
+    "办理事项": ("办理事项", "写明本期到该部门办理的事项，如“低保材料审核”。"),
+    "不满意原因": (
+        "不满意原因",
+        f"评为“{RatingLevel.UNSATISFIED}”时必填：{'、'.join(RatingReason.ALL)}，可以填几项，用“、”分隔。",
+    ),
+    "具体情况": ("具体情况", f"评为“{RatingLevel.UNSATISFIED}”时必填：写明办理什么事项时、遇到了什么问题。"),
+}
+
+
+def rating_period(campaign: Campaign, unit: Unit, month: str) -> str | None:
+    """The rating period ``unit``'s template for ``month`` carries a 办事效率评议 sheet for (a village
+    or community, in a month with a rating period), else None."""
+    period = campaign.rating_period(month)
+    return period if period is not None and unit in campaign.raters else None
+
+
+def _write_rating_sheet(wb: Workbook, campaign: Campaign, unit: Unit, month: str, period: str) -> Worksheet:
+    """The 办事效率评议 sheet: a row per department of the roster, its 序号 and name locked; the
+    评议等次 (a drop-down of ``RatingLevel.ALL``), 办理事项, 不满意原因 and 具体情况 open, each with its
+    prompt. The sheet is protected: the departments cannot be changed, nor rows added."""
+    locked, _, open_text, _, header, title, plain = _template_formats(wb)
+    ws = wb.add_worksheet(RATING.sheet)
+    columns = RATING.columns
+    what = f"村（社区）对镇属部门办事效率评议表（{rating_period_text(period)}）"
+    ws.merge_range(layout.TITLE_ROW - 1, 0, layout.TITLE_ROW - 1, len(columns) - 1, f"{campaign.town}{what}", title)
+    ws.write_string(layout.HEADER_BLOCK_ROW - 1, 0, layout.header_block(unit.name), plain)
+    ws.set_row(layout.TITLE_ROW - 1, 32)
+    widths = [RATING_WIDTHS.get(c, 12) for c in columns]
+    for c, column in enumerate(columns):
+        ws.write_string(layout.HEADER_ROW - 1, c, column, header)
+        ws.set_column(c, c, widths[c])
+    first = layout.FIRST_DATA_ROW - 1
+    departments = campaign.departments
+    for i, department in enumerate(departments):
+        r = first + i
+        ws.write_number(r, 0, i + 1, locked)
+        ws.write_string(r, 1, textsafe.cell_text(department.name), locked)
+        for c in range(2, len(columns)):
+            ws.write_blank(r, c, None, open_text)
+        ws.set_row(r, 30)
+    last = first + len(departments) - 1
+    level = columns.index(RATING.status_column)
+    title_text, message = RATING_PROMPTS[RATING.status_column]
+    _status_list(
+        ws,
+        (first, last, level),
+        RATING.status_column,
+        RatingLevel.ALL,
+        "请从下拉列表中选择：" + "、".join(RatingLevel.ALL),
+        {"input_title": title_text, "input_message": message},
+    )
+    for column in ("办理事项", "不满意原因", "具体情况"):
+        c = columns.index(column)
+        title_text, message = RATING_PROMPTS[column]
+        ws.data_validation(first, c, last, c, {"validate": "any", "input_title": title_text, "input_message": message})
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    ws.freeze_panes(layout.HEADER_ROW, 0)
+    ws.set_paper(9)
+    print_setup(ws, layout.HEADER_ROW - 1, f"{unit.name}{what}", campaign.office)
     ws.set_landscape()
     return ws

@@ -71,7 +71,8 @@ class RawTable:
     notices: tuple[Message, ...] = ()
     fmt: str = "xlsx"  # xlsx | xlsm | xls | ods, as recognised from the content
     headers: dict[str, str] = field(default_factory=dict)  # canonical column -> its header as written
-    # the tables of other ledger kinds in the same file (kind name -> table), e.g. its 交办事项 sheet
+    # the tables of other kinds in the same file (kind name -> table): its 交办事项 sheet, a village's
+    # 办事效率评议 sheet
     extra: dict[str, RawTable] = field(default_factory=dict)
     excel_errors: bool = False  # some value is an ``ExcelError`` (a cell showing #DIV/0!, #REF! …)
 
