@@ -58,12 +58,16 @@ class Submission:
 @dataclass(frozen=True)
 class Checked:
     """A submission after checking: its problem list's normalised rows (index = Excel row), the
-    rows of its other kinds' tables (kind name -> rows), and every message."""
+    rows of its other kinds' tables (kind name -> rows), its rating of the departments, and every
+    message."""
 
     submission: Submission
     rows: pd.DataFrame
     messages: tuple[Message, ...]
     items: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # its 办事效率评议 checked (``check_rating``): a rater's file in a month with a rating period
+    # that holds the sheet; None otherwise
+    rating: pd.DataFrame | None = None
 
     @property
     def accepted(self) -> bool:
