@@ -610,6 +610,7 @@ def build_report(
         previous_records=store.audit_records(prev) if prev_ran else None,
         previous_flags=store.stored_flags(PROBLEM, prev) if prev_ran else None,
         not_taken=[(x.name, render_text(x.code, {"depth": inbox.MAX_DEPTH})) for x in left],
+        ratings=store.ratings() if campaign.rating_period(month) is not None else None,
     )
     return report
 

@@ -195,7 +195,18 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The columns of ``Store.ratings``.
-RATING_COLUMNS = ("评议期", "评议单位", "部门", "评议等次", "办理事项", "不满意原因", "具体情况", "行", "月份", "审计序号")
+RATING_COLUMNS = (
+    "评议期",
+    "评议单位",
+    "部门",
+    "评议等次",
+    "办理事项",
+    "不满意原因",
+    "具体情况",
+    "行",
+    "月份",
+    "审计序号",
+)
 
 
 # Audit records that are not a received file's outcome but an event about one: the clerk's
