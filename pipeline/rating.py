@@ -67,8 +67,9 @@ def count(campaign: Campaign, period: str, ratings: pd.DataFrame) -> pd.DataFram
             }
         )
     frame = pd.DataFrame.from_records(records, columns=[c for c in RATING_COLUMNS if c != "排名"])
-    frame["排名"] = ranks(frame["满意率"])
-    return frame.astype({"满意率": float}).astype({"排名": object})
+    frame = frame.astype({"满意率": float})
+    frame["排名"] = pd.Series(ranks(frame["满意率"]), index=frame.index, dtype=object)
+    return frame
 
 
 def ranks(rates: pd.Series) -> list[int | None]:
