@@ -191,10 +191,12 @@ class RatingReport:
 
     @property
     def below(self) -> pd.DataFrame:
-        """The departments whose 满意率 is below the threshold (亮相揭丑), lowest first."""
+        """The departments whose 满意率 is below the threshold (亮相揭丑), lowest first: the rate
+        as the circular prints it (one decimal of a percent), so a department shown at 80.0% is
+        never said to be below 80%."""
         frame = self.departments
         rates = pd.to_numeric(frame["满意率"], errors="coerce")
-        low = frame[rates.notna() & (rates * 100 < self.threshold)]
+        low = frame[rates.notna() & ((rates * 100).round(1) < self.threshold)]
         return low.assign(_rate=rates[low.index]).sort_values(["_rate"], kind="stable").drop(columns="_rate")
 
 
