@@ -40,7 +40,18 @@ import pandas as pd
 from pipeline import textsafe
 from pipeline.kinds import MATTER
 from pipeline.messages import render_text
-from pipeline.model import Ladder, Light, MatterStatus, Month, ProblemStatus, SubmissionState, YesNo, is_missing
+from pipeline.model import (
+    Ladder,
+    Light,
+    MatterStatus,
+    Month,
+    ProblemStatus,
+    RatingLevel,
+    RatingReason,
+    SubmissionState,
+    YesNo,
+    is_missing,
+)
 from pipeline.report import ItemLedger, MonthReport, as_date
 from pipeline.summary import SummaryData, summary_counts
 
@@ -492,6 +503,78 @@ LADDER_MEANING: dict[str, str] = {
     Ladder.ORANGE: "（第二次督办，警示）。请你单位主要负责同志亲自过问，限期整改到位。",
     Ladder.RED: "（经多次督办仍未落实）。标注红色督办的问题已按规定移交镇纪委督查问效。",
 }
+
+
+# --- 办事效率评议 (issue #19): the circular names departments, never a rating village ------------
+
+
+def _threshold(value: float) -> str:
+    """``80%`` for 80.0, ``85.5%`` for 85.5."""
+    return f"{value:g}%"
+
+
+def rating_text(report: MonthReport) -> str:
+    """How many of the villages and communities rated the departments this period ("" without a
+    rating period). Counts only: the circular names no rating village."""
+    rating = report.rating
+    if rating is None:
+        return ""
+    text = (
+        f"{rating.label}，镇干部作风整顿办组织各村（社区）对镇属{len(rating.departments)}个部门的办事效率进行了评议，"
+        f"应参评村（社区）{rating.raters}个，"
+    )
+    if rating.rated == 0:
+        return text + "均未返回评议表。"
+    missing = rating.raters - rating.rated
+    text += f"返回评议{rating.rated}个" + (f"，未返回{missing}个" if missing else "，全部返回") + "。"
+    return text
+
+
+def rating_rates_text(report: MonthReport) -> str:
+    """Each department's 满意率, in one sentence, best first ("" without a rating period)."""
+    rating = report.rating
+    if rating is None or rating.departments.empty:
+        return ""
+    frame = rating.departments
+    rates = pd.to_numeric(frame["满意率"], errors="coerce")
+    order = frame.assign(_rate=rates.fillna(-1.0)).sort_values("_rate", ascending=False, kind="stable")
+    parts = []
+    for _, row in order.iterrows():
+        rated = whole(row[RatingLevel.SATISFIED]) + whole(row[RatingLevel.FAIRLY]) + whole(row[RatingLevel.UNSATISFIED])
+        if rated == 0:
+            parts.append(f"{clean(row['部门'])}本期无村（社区）评议")
+        else:
+            parts.append(f"{clean(row['部门'])}{percent(row['满意率'])}")
+    return "各部门满意率（满意和基本满意占参评数的比例）分别为：" + "，".join(parts) + "。"
+
+
+def reasons_text(row: Any) -> str:
+    """``人难找2次、事难办1次``: a department's 不满意 reasons counted, most first ("" for none)."""
+    counted = [(r, whole(row.get(r))) for r in RatingReason.ALL]
+    counted = sorted((c for c in counted if c[1] > 0), key=lambda c: -c[1])
+    return "、".join(f"{r}{n}次" for r, n in counted)
+
+
+def rating_exposed_text(report: MonthReport) -> str:
+    """亮相揭丑: the departments whose 满意率 is below the threshold, each with its 不满意 reasons
+    counted ("" without a rating period)."""
+    rating = report.rating
+    if rating is None:
+        return ""
+    threshold = _threshold(rating.threshold)
+    below = rating.below
+    if below.empty:
+        return f"本期各部门满意率均不低于{threshold}。"
+    parts = []
+    for _, row in below.iterrows():
+        reasons = reasons_text(row)
+        unsatisfied = whole(row[RatingLevel.UNSATISFIED])
+        part = f"{clean(row['部门'])}满意率{percent(row['满意率'])}，收到不满意评价{unsatisfied}个"
+        parts.append(part + (f"，反映问题为{reasons}" if reasons else ""))
+    return (
+        f"满意率低于{threshold}的部门予以亮相揭丑：" + "；".join(parts) + "。"
+        "请上述部门对照反映的问题认真查找原因，切实改进工作作风，提高办事效率。"
+    )
 
 
 def notice_text(report: MonthReport, problems: int, matters: int) -> str:

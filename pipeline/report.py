@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.kinds import PROBLEM, LedgerKind
-from pipeline.model import Ladder, Light, Month, ProblemStatus, YesNo, is_missing, is_true
+from pipeline.model import Ladder, Light, Month, ProblemStatus, RatingLevel, RatingReason, YesNo, is_missing, is_true
 
 # 问题总台账: the columns SPEC §7 names, in this order (the problem kind's ledger sheet), then
 # extras renderers may use.
@@ -163,6 +163,43 @@ def as_date(value: object) -> dt.date | None:
     return None
 
 
+# 办事效率评议 (issue #19): per department of the roster, for the month's rating period.
+RATING_COLUMNS: tuple[str, ...] = (
+    "部门编码",
+    "部门",
+    "应评单位数",  # the raters of the roster
+    "已评单位数",  # the raters whose accepted file rated the department (未办理事项 included)
+    *RatingLevel.ALL,
+    "满意率",  # (满意 + 基本满意) / (满意 + 基本满意 + 不满意); NaN when nobody rated it
+    *RatingReason.ALL,  # each reason of its 不满意 ratings, counted
+    "未返回评议",  # the raters that did not rate it, joined 、 (for the office only)
+    "排名",  # by 满意率, competition ranking; None without a rate
+)
+
+
+@dataclass(frozen=True)
+class RatingReport:
+    """The month's rating period counted: per department, and its 满意率 across the periods so far."""
+
+    period: str  # 2022-05 or 2022Q2
+    label: str  # 2022年5月 or 2022年第二季度
+    threshold: float  # campaign.rating.threshold, in percent: a 满意率 below it is named
+    raters: int  # the raters of the roster
+    rated: int  # the raters whose accepted file carried a rating for the period
+    departments: pd.DataFrame  # RATING_COLUMNS, one row per department, roster order
+    trend: pd.DataFrame  # 部门编码, 部门, then one 满意率 column per period label so far
+
+    @property
+    def below(self) -> pd.DataFrame:
+        """The departments whose 满意率 is below the threshold (亮相揭丑), lowest first: the rate
+        as the circular prints it (one decimal of a percent), so a department shown at 80.0% is
+        never said to be below 80%."""
+        frame = self.departments
+        rates = pd.to_numeric(frame["满意率"], errors="coerce")
+        low = frame[rates.notna() & ((rates * 100).round(1) < self.threshold)]
+        return low.assign(_rate=rates[low.index]).sort_values(["_rate"], kind="stable").drop(columns="_rate")
+
+
 @dataclass(frozen=True)
 class MonthReport:
     campaign: Campaign
@@ -183,6 +220,8 @@ class MonthReport:
     previous_rate: float = math.nan
     # the ledgers of other kinds (kind name -> ledger), e.g. the assigned matters (交办事项)
     ledgers: dict[str, ItemLedger] = field(default_factory=dict)
+    # the 办事效率评议 of the month's rating period (None: no rating this month)
+    rating: RatingReport | None = None
 
     @property
     def doc_no_text(self) -> str:

@@ -231,7 +231,7 @@ def _monthly(root: Path, as_of: dt.date | None, progress: Progress | None) -> Ru
                 with store.transaction():  # the run's ledger changes: all of them or none
                     store.sync_units(campaign.units)
                     _take_register(store, ws, campaign, vocab, month, as_of, now, result)
-                    _record_and_merge(store, incoming, checks, month, now, result)
+                    _record_and_merge(store, incoming, checks, month, now, result, campaign)
                     del checks  # merged: the checked rows are not needed any more
                     lap("ledger rules+merge")
                     ledgers = _ledgers(store, campaign, month, as_of)
@@ -530,11 +530,21 @@ def _check(incoming: list[_Incoming], campaign: Campaign, vocab: Vocabulary, mon
 
 
 def _record_and_merge(
-    store: Store, incoming: list[_Incoming], checks: Checks, month: str, now: str, result: RunResult
+    store: Store,
+    incoming: list[_Incoming],
+    checks: Checks,
+    month: str,
+    now: str,
+    result: RunResult,
+    campaign: Campaign,
 ) -> None:
     """Record every file in the audit log and merge the accepted ones, in received order: what
-    becomes of each is intake's decision (a unit's problem list after the ledger rules)."""
+    becomes of each is intake's decision (a unit's problem list after the ledger rules). In a
+    month with a rating period, a rater's accepted file also makes its 办事效率评议 for the period
+    (none, when the file carries no rating sheet: a later file replaces an earlier one)."""
     names = store.unit_names()
+    period = campaign.rating_period(month)
+    raters = {u.code for u in campaign.raters}
     for item in incoming:
         decision = intake.decide(item.name, item.found, store.find_by_hash(item.sha256))
         if decision is None:
@@ -548,6 +558,8 @@ def _record_and_merge(
             store.apply(PROBLEM, seq, decision.merge.unit.code, month, decision.merge.rows)
             for name, rows in decision.merge.items.items():
                 store.apply(BY_NAME[name], seq, decision.merge.unit.code, month, rows)
+            if period is not None and decision.merge.unit.code in raters:
+                store.set_rating(period, decision.merge.unit.code, seq, decision.merge.rating)
         store.mark_inbox_done(item.name, item.sha256, item.received.isoformat(), seq)
         faults.point("recorded")
 
@@ -599,6 +611,7 @@ def build_report(
         previous_records=store.audit_records(prev) if prev_ran else None,
         previous_flags=store.stored_flags(PROBLEM, prev) if prev_ran else None,
         not_taken=[(x.name, render_text(x.code, {"depth": inbox.MAX_DEPTH})) for x in left],
+        ratings=store.ratings() if campaign.rating_period(month) is not None else None,
     )
     return report
 

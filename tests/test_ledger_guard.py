@@ -189,7 +189,8 @@ def test_with_its_guards_dropped_the_ledger_is_refused_by_any_run(two_months: Pa
         run.monthly(two_months, dt.date(2022, 5, 31))
     assert refused.value.text.startswith(
         "台账数据库中的记录被直接改动过（不是由本程序写入的），本次没有运行：台账中问题记录 HX-001（2022-03）被直接改动过，"
-        "与封存的校验值不符；台账的写入保护被删除或改动过（单位名单、月度运行记录、事项登记、事项记录、事项灯色记录），"
+        "与封存的校验值不符；台账的写入保护被删除或改动过（单位名单、月度运行记录、事项登记、事项记录、事项灯色记录、"
+        "办事效率评议记录），"
         "有人绕过本程序改动过台账。"
     )
     assert "问题记录 HX-001（2022-03）被直接改动过" in run.audit_verify(two_months)[-1].detail

@@ -576,6 +576,13 @@ def build_circular() -> DocumentObject:
     )
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endif %}")
+    # the villages' 办事效率评议 of the departments (seed 五（三）): only in a month with a rating
+    # period; it names departments, never a rating village
+    _tag(doc, "{%p if rating %}")
+    _para(doc, "Heading1CN", "{{ rating_no }}、办事效率评议情况")
+    _para(doc, "Normal", (KAITI, "（一）评议总体情况。"), "{{ rating_text }}{{ rating_rates_text }}")
+    _para(doc, "Normal", (KAITI, "（二）亮相揭丑。"), "{{ rating_exposed_text }}")
+    _tag(doc, "{%p endif %}")
     _para(doc, "Heading1CN", "{{ steps_no }}、下步工作要求")
     _para(
         doc,

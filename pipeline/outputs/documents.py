@@ -273,7 +273,15 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
     ctx["has_matters"] = has_matters
     ctx["matter_text"] = narrative.matter_text(report)
     ctx["matter_rows"] = _rows(report, MATTER, ledger.red_pairs()) if ledger is not None and has_matters else []
-    ctx["steps_no"] = "六" if has_matters else "五"
+    ctx["rating"] = report.rating is not None  # the 办事效率评议 section: a month with a rating period
+    ctx["rating_text"] = narrative.rating_text(report)
+    ctx["rating_rates_text"] = narrative.rating_rates_text(report)
+    ctx["rating_exposed_text"] = narrative.rating_exposed_text(report)
+    sections = iter(narrative.CN_NUMBERS[4:])  # 五 on: the optional sections, then 下步工作要求
+    if has_matters:
+        next(sections)
+    ctx["rating_no"] = next(sections) if report.rating is not None else ""
+    ctx["steps_no"] = next(sections)
     ctx["next_due_text"] = cn_date(campaign.due_date(Month.parse(report.month).next))
     return ctx
 

@@ -33,8 +33,8 @@ from pipeline.model import (
     is_missing,
     rating_period_text,
 )
-from pipeline.narrative import cn_date
-from pipeline.report import MonthReport
+from pipeline.narrative import DASH, cn_date
+from pipeline.report import RATING_COLUMNS, MonthReport, RatingReport
 from pipeline.vocab import load_vocabulary
 
 LIGHT_FILLS = {Light.RED: "#FF6B6B", Light.YELLOW: "#FFD966", Light.GREEN: "#A9D08E"}
@@ -118,14 +118,17 @@ def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column:
         ws.write_string(row, col, text, style or text_style)
 
 
-def _cell_writer(ws: Worksheet, col: int, column: str, width: float, left: bool, fmt: _Formats) -> Any:
+def _cell_writer(
+    ws: Worksheet, col: int, column: str, width: float, left: bool, fmt: _Formats, percent: bool = False
+) -> Any:
     """``_write`` for one column, returning the lines the value takes (``_lines``): what a
     string or a number comes out as is worked out once per distinct value of the column.
-    ``left``: the column's texts are left-aligned, else centred (one alignment per column)."""
+    ``left``: the column's texts are left-aligned, else centred (one alignment per column);
+    ``percent``: its numbers are rates (as 完成率's are)."""
     strings: dict[str, tuple[str, Any, int]] = {}  # value -> (cell text, format, lines)
     fills = column in ("灯色", "督办等级")
     text_style = fmt.text if left else fmt.center
-    number_format = fmt.percent if column == "完成率" else fmt.delta if column == "较上月" else fmt.number
+    number_format = fmt.percent if percent or column == "完成率" else fmt.delta if column == "较上月" else fmt.number
     write_string, write_number, blank = ws.write_string, ws.write_number, fmt.text
 
     def write(row: int, value: Any) -> int:
@@ -294,6 +297,8 @@ def _write_ledger(report: MonthReport, path: Path) -> None:
         if kind is KINDS[0]:
             _write_statistics(table, report, unit_columns, category_columns)
     table("校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"])
+    if report.rating is not None:
+        write_rating(wb, fmt, report.rating, sheet_title(RATING_SHEET), footer)
     write_charts(wb, report, unit_columns, category_columns, sheet_title("统计图"), footer)
     wb.set_properties({"title": book_title, "author": report.campaign.office})
     wb.close()
@@ -421,6 +426,69 @@ def write_charts(
         chart.set_legend({"position": "bottom", "font": CHART_FONT})
         chart.set_size({"width": 1000, "height": 360})
         ws.insert_chart(row, 0, chart, {"object_position": 3})
+    return ws
+
+
+RATING_SHEET = "办事效率评议"
+RATING_SHOWN = [c for c in RATING_COLUMNS if c != "部门编码"]
+
+
+def write_rating(wb: Workbook, fmt: _Formats, rating: RatingReport, title: str, footer: str) -> Worksheet:
+    """``办事效率评议``: the period's counts per department (roster order), below them each
+    department's 满意率 in every period so far, and a native bar chart of the period's 满意率 by
+    department (over the trend's last column, where a department nobody rated is a gap; the
+    counts table shows "—" for it)."""
+    ws = wb.add_worksheet(RATING_SHEET)
+    departments = rating.departments.assign(
+        满意率=[DASH if is_missing(r) else float(r) for r in rating.departments["满意率"]],
+        排名=[DASH if is_missing(r) else int(r) for r in rating.departments["排名"]],
+    )
+    trend_columns = [c for c in rating.trend.columns if c != "部门编码"]
+    columns = max(len(RATING_SHOWN), len(trend_columns))
+    widths = [0.0] * columns
+
+    def block(top: int, frame: pd.DataFrame, shown: Sequence[str], rates: Sequence[str]) -> int:
+        """A header row and ``frame``'s rows from ``top``; the row after the block."""
+        for c, column in enumerate(shown):
+            width, left = _column_layout(column, frame[column].tolist())
+            widths[c] = max(widths[c], width)
+            ws.write_string(top, c, column, fmt.header)
+            write = _cell_writer(ws, c, column, width, left, fmt, percent=column in rates)
+            for r, value in enumerate(frame[column].tolist(), start=top + 1):
+                write(r, None if is_missing(value) else value)
+        return top + 1 + len(frame)
+
+    end = block(0, departments, RATING_SHOWN, ("满意率",))
+    trend_top = end + 1
+    ws.merge_range(
+        trend_top, 0, trend_top, len(trend_columns) - 1, f"各部门满意率走势（截至{rating.label}）", fmt.header
+    )
+    trend_end = block(trend_top + 1, rating.trend, trend_columns, trend_columns[1:])
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, max(width, 8))
+    ws.freeze_panes(1, 1)
+    n = len(rating.trend)
+    if n:
+        last = len(trend_columns) - 1
+        chart = wb.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": "满意率",
+                "categories": [RATING_SHEET, trend_top + 2, 0, trend_top + 1 + n, 0],
+                "values": [RATING_SHEET, trend_top + 2, last, trend_top + 1 + n, last],
+                "fill": {"color": "#70AD47"},
+                "gap": 60,
+                "data_labels": {"value": True, "num_format": "0.0%", "font": CHART_FONT, "position": "inside_end"},
+            }
+        )
+        chart.set_title({"name": f"各部门办事效率满意率（{rating.label}）", "name_font": {"name": "黑体", "size": 12}})
+        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": CHART_FONT})
+        chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": CHART_FONT})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 800, "height": max(260, 60 + 28 * n)})
+        ws.insert_chart(trend_end + 1, 0, chart, {"object_position": 3})
+    ws.set_landscape()
+    print_setup(ws, 0, title, footer)
     return ws
 
 

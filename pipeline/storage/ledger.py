@@ -2,8 +2,8 @@
 
 Tables: the roster, the append-only hash-chained audit log of every received file, the items of
 every kind (pipeline/kinds.py: the problems with their stable 问题编号, the assigned matters),
-every month's values of every item (history), the lights each month's run found, the circular
-numbers, and the seal over all of them. The schema is versioned; migrations run on open.
+every month's values of every item (history), the lights each month's run found, the villages'
+办事效率评议 of the departments (ratings), the circular numbers, and the seal over all of them. The schema is versioned; migrations run on open.
 """
 
 from __future__ import annotations
@@ -171,8 +171,42 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX items_number ON items(kind, owner, number);
     CREATE INDEX item_flags_month ON item_flags(kind, month);
     """,
+    # v7: the 办事效率评议 (issue #19): each rater's (village's, community's) rating of each town
+    # department for a rating period (``2022-05``, or ``2022Q2``), from the accepted file that
+    # carried it (``seq``, recorded in ``month``). A later accepted file of the rater replaces it.
+    # Sealed with ``month`` like the items, behind the same guard triggers.
+    """
+    CREATE TABLE ratings(
+        period TEXT NOT NULL,
+        rater TEXT NOT NULL,
+        department TEXT NOT NULL,
+        month TEXT NOT NULL,
+        seq INTEGER NOT NULL REFERENCES audit_log(seq),
+        excel_row INTEGER,
+        level TEXT NOT NULL,
+        matter TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        PRIMARY KEY(period, rater, department)
+    );
+    CREATE INDEX ratings_month ON ratings(month);
+    """
+    + sealing.GUARDS_V7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# The columns of ``Store.ratings``.
+RATING_COLUMNS = (
+    "评议期",
+    "评议单位",
+    "部门",
+    "评议等次",
+    "办理事项",
+    "不满意原因",
+    "具体情况",
+    "行",
+    "月份",
+    "审计序号",
+)
 
 
 # Audit records that are not a received file's outcome but an event about one: the clerk's
@@ -447,13 +481,14 @@ class Store:
 
     def _after_migration(self, number: int) -> None:
         """What a migration needs beyond its SQL: v5 seals the ledger as it stands; v6 moves the
-        problems into the tables of every kind, with their values as any kind keeps them."""
+        problems into the tables of every kind, with their values as any kind keeps them. (v7's
+        ratings table starts empty: nothing to seal.)"""
         if number == 5:
             sealing.reseal_all(self.conn, _now(), self.audit_head() or GENESIS, sealing.SEALED_V5)
         elif number == 6:
             _problems_into_items(self.conn)
             sealing.drop_v5_seal(self.conn)
-            sealing.reseal_all(self.conn, _now(), self.audit_head() or GENESIS)
+            sealing.reseal_all(self.conn, _now(), self.audit_head() or GENESIS, sealing.SEALED_V6)
 
     # --- the seal (pipeline/seal.py) ------------------------------------------------------
     def seal(self, months: Iterable[str], sealed_at: str | None = None) -> None:
@@ -952,6 +987,53 @@ class Store:
             (kind.name, month),
         ).fetchall()
         return pd.DataFrame([tuple(r) for r in rows], columns=[kind.id_column, "单位编码", "灯色", "逾期天数"])
+
+    # --- the 办事效率评议 (issue #19) --------------------------------------------------------
+    def set_rating(self, period: str, rater: str, seq: int, frame: pd.DataFrame | None) -> int:
+        """Make ``frame`` (a checked rating: 部门, 评议等次, 办理事项, 不满意原因, 具体情况, 行) the
+        rating of ``rater`` for ``period``, from the accepted file recorded as ``seq``; how many
+        departments it rates. It replaces what an earlier file of the rater carried for the period;
+        ``None`` (the file that stands carries no rating) leaves the rater without one."""
+        row = self.conn.execute("SELECT month FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            raise ValueError(f"no audit record {seq}")
+        month = str(row[0])
+        with self.transaction() as c:
+            c.execute("DELETE FROM ratings WHERE period = ? AND rater = ?", (period, rater))
+            if frame is None:
+                return 0
+            values = [
+                (
+                    period,
+                    rater,
+                    str(r["部门"]),
+                    month,
+                    seq,
+                    None if blank(r.get("行")) is None else int(r["行"]),
+                    str(r["评议等次"]),
+                    str(blank(r.get("办理事项")) or ""),
+                    str(blank(r.get("不满意原因")) or ""),
+                    str(blank(r.get("具体情况")) or ""),
+                )
+                for r in frame.to_dict("records")
+            ]
+            c.executemany(
+                "INSERT INTO ratings(period, rater, department, month, seq, excel_row, level, matter, reasons, "
+                "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+            return len(values)
+
+    def ratings(self, period: str | None = None) -> pd.DataFrame:
+        """The stored ratings (of ``period`` when given), by period, rater, department: 评议期,
+        评议单位 (code), 部门 (code), 评议等次, 办理事项, 不满意原因, 具体情况, 行, 月份, 审计序号."""
+        sql = (
+            "SELECT period, rater, department, level, matter, reasons, detail, excel_row, month, seq FROM ratings"
+            + (" WHERE period = ?" if period is not None else "")
+            + " ORDER BY period, rater, department"
+        )
+        rows = self.conn.execute(sql, (period,) if period is not None else ()).fetchall()
+        return pd.DataFrame([tuple(r) for r in rows], columns=list(RATING_COLUMNS)).astype(object)
 
     def register_recorded(self, sha256: str, month: str) -> bool:
         """Whether this version of the office's list was already recorded in ``month``."""

@@ -45,23 +45,31 @@ class Sealed:
     month: str  # SQL expression of the month the row belongs to
 
 
-SEALED: tuple[Sealed, ...] = (
+# What schema v6 sealed: the roster, the runs and the items of every kind.
+SEALED_V6: tuple[Sealed, ...] = (
     Sealed("units", "单位名单", "code", "''"),
     Sealed("month_runs", "月度运行记录", "month", "month"),
     Sealed("items", "事项登记", "kind || ':' || item_id", "created_month"),
     Sealed("item_versions", "事项记录", "kind || ':' || item_id || ':' || unit_code", "month"),
     Sealed("item_flags", "事项灯色记录", "kind || ':' || item_id || ':' || unit_code", "month"),
 )
+# v7 adds the 办事效率评议: a rater's rating of a department for a period, sealed with the month
+# whose file carried it.
+RATINGS = Sealed("ratings", "办事效率评议记录", "period || ':' || rater || ':' || department", "month")
+SEALED: tuple[Sealed, ...] = (*SEALED_V6, RATINGS)
 # What schema v5 sealed: the problems still had tables of their own (migration v6 moved them).
 SEALED_V5: tuple[Sealed, ...] = (
-    SEALED[0],
+    SEALED_V6[0],
     Sealed("problems", "问题登记", "problem_id", "created_month"),
     Sealed("versions", "问题记录", "problem_id", "month"),
     Sealed("month_flags", "灯色记录", "problem_id", "month"),
-    *SEALED[1:],
+    *SEALED_V6[1:],
 )
-_BY_TABLE = {s.table: s for s in SEALED_V5}
-_ORDER = {s.table: n for n, s in enumerate(SEALED_V5)}
+# Every table ever sealed, in the order a month's root takes them (a table added later comes
+# last, so the roots sealed before it are computed as they were).
+_EVER: tuple[Sealed, ...] = (*SEALED_V5, RATINGS)
+_BY_TABLE = {s.table: s for s in _EVER}
+_ORDER = {s.table: n for n, s in enumerate(_EVER)}
 GUARD = "台账受保护_请勿直接修改"  # the function the guard triggers call: defined by Store.open only
 
 
@@ -77,6 +85,7 @@ def _guards(tables: Sequence[Sealed]) -> dict[str, str]:
 
 
 GUARDS = _guards(SEALED)
+GUARDS_V7 = "".join(f"{sql};\n" for sql in _guards((RATINGS,)).values())  # the ratings' guards
 
 SCHEMA_V5 = """
 CREATE TABLE seal_rows(
@@ -125,7 +134,11 @@ class Change:
         """The change as the clerk reads it: what (问题记录, 交办事项灯色记录…), which, which month."""
         sealed = _BY_TABLE.get(self.table)
         what, key = (sealed.label if sealed else self.table), self.key
-        if self.table.startswith("item"):  # kind:item[:unit]
+        if self.table == RATINGS.table:  # period:rater:department
+            period, _, rest = self.key.partition(":")
+            rater, _, department = rest.partition(":")
+            key = f"{period}（{rater} 评 {department}）" if department else self.key
+        elif self.table.startswith("item"):  # kind:item[:unit]
             name, _, rest = self.key.partition(":")
             item, _, unit = rest.partition(":")
             kind = BY_NAME.get(name)
