@@ -14,18 +14,8 @@ import math
 import pandas as pd
 
 from pipeline.config import Campaign
-from pipeline.model import Month, RatingLevel, RatingReason
+from pipeline.model import RatingLevel, RatingReason, rating_period_text
 from pipeline.report import RATING_COLUMNS, RatingReport
-
-_QUARTERS = "一二三四"
-
-
-def period_label(period: str) -> str:
-    """``2022年5月`` for 2022-05, ``2022年第二季度`` for 2022Q2."""
-    if "Q" in period:
-        year, _, quarter = period.partition("Q")
-        return f"{year}年第{_QUARTERS[int(quarter) - 1]}季度"
-    return Month.parse(period).label
 
 
 def satisfaction(levels: pd.Series) -> float:
@@ -89,7 +79,7 @@ def trend(campaign: Campaign, period: str, ratings: pd.DataFrame) -> pd.DataFram
     )
     for p in periods:
         rows = kept[kept["评议期"] == p]
-        frame[period_label(p)] = [
+        frame[rating_period_text(p)] = [
             satisfaction(rows.loc[rows["部门"] == d.code, "评议等次"]) for d in campaign.departments
         ]
     return frame
@@ -104,7 +94,7 @@ def rating_report(campaign: Campaign, month: str, ratings: pd.DataFrame) -> Rati
     mine = ratings[(ratings["评议期"] == period) & ratings["评议单位"].isin(rater_codes)]
     return RatingReport(
         period=period,
-        label=period_label(period),
+        label=rating_period_text(period),
         threshold=campaign.rating.threshold,
         raters=len(campaign.raters),
         rated=int(mine["评议单位"].nunique()),
