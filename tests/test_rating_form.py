@@ -6,6 +6,7 @@ township other than the demo's (青石镇: villages 青石村, 柳塘村, 桃源
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -470,3 +471,17 @@ def test_a_file_with_a_rating_error_is_returned_and_its_feedback_marks_the_cell(
     links = {c.hyperlink.target for row in wb["退回说明"].iter_rows() for c in row if c.hyperlink}
     assert "#'办事效率评议'!E5" in links
     assert demo_names_in([feedback]) == []
+    # the accepted file's rating is stored and counted; the returned one's is not
+    with sqlite3.connect(root / "ledger.sqlite") as db:
+        stored = db.execute(
+            "SELECT rater, department, level, reasons, detail FROM ratings WHERE period = ? ORDER BY excel_row", (MAY,)
+        ).fetchall()
+    assert stored == [
+        ("TY", "DZB", "不满意", "人难找、来回跑", "5月三次到党政办盖章，经办人都不在岗"),
+        ("TY", "ZFD", "未办理事项", "", ""),
+    ]
+    sheet = openpyxl.load_workbook(root / "out" / MAY / "总台账.xlsx")[RATING.sheet]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    dzb = next(row for row in values if DZB in row)
+    # 4 raters, 1 rated it (不满意: 人难找, 来回跑); the returned 柳塘村 has not
+    assert dzb == [DZB, 4, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, "青石村、柳塘村、滨河社区", 1]
