@@ -1780,7 +1780,7 @@ RATING_UNSATISFIED: dict[str, tuple[int, ...]] = {
     "SWB": (1, 0, 0, 1, 0, 0, 0, 1, 0),
     "CJB": (1, 1, 1, 1, 0, 1, 0, 0, 0),
     "BMZX": (4, 4, 3, 2, 2, 1, 1, 0, 0),
-    "NYZX": (3, 3, 3, 2, 3, 3, 2, 3, 3),
+    "NYZX": (3, 3, 4, 2, 3, 3, 2, 3, 3),
 }
 # department code -> (the matter a village dealt with it about, its 不满意 reasons and case in turn)
 RATING_STORY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
