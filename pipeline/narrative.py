@@ -916,6 +916,8 @@ def rating_rates_sentence(data: SummaryData) -> str:
         return ""
     frame = r.departments
     rates = pd.to_numeric(frame[RATING_WHOLE], errors="coerce")
+    if rates.isna().all():
+        return ""  # nobody rated any department (the first sentence says so)
     order = frame.assign(_rate=rates.fillna(-1.0)).sort_values("_rate", ascending=False, kind="stable")
     first, last = r.labels[0], r.labels[-1]
     parts = []
@@ -934,8 +936,8 @@ def rating_below_sentence(data: SummaryData) -> str:
     """The departments whose 满意率 over the range is below the threshold, each with its 不满意
     reasons counted; then the reasons over all departments ("" without a rating)."""
     r = data.rating
-    if r is None:
-        return ""
+    if r is None or pd.to_numeric(r.departments[RATING_WHOLE], errors="coerce").isna().all():
+        return ""  # nobody rated any department: no rate to compare (the first sentence says so)
     threshold = _threshold(r.threshold)
     below = r.below
     if below.empty:

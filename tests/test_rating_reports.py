@@ -243,3 +243,12 @@ def test_the_rating_weight_is_read_from_campaign_toml_and_checked() -> None:
     with pytest.raises(ConfigError) as err:
         parse_assessment({"rating": 120})
     assert "部门办事效率评议满意率满分应为 0 到 100 之间的数" in str(err.value)
+
+
+def test_a_range_nobody_rated_says_so_and_names_no_department(ratings: pd.DataFrame, tmp_path: Path) -> None:
+    doc = report_document(_data(RATED, ratings.iloc[0:0]), tmp_path)
+    assert _paragraphs_after(doc, "办事效率评议", 2) == [
+        "4月至5月，镇干部作风整顿办组织各村（社区）对镇属3个部门的办事效率开展评议2期，应参评村（社区）4个，"
+        "各期未返回评议表合计8个次。期内各部门均未收到评议。",
+        "（图5　各部门办事效率评议满意率：未绘制，数据见表5。）",
+    ]

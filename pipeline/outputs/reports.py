@@ -498,8 +498,10 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
         section += 1
         w.heading(section, "办事效率评议")
         w.body(narrative.rating_summary_sentence(data))
-        w.body(narrative.rating_rates_sentence(data))
-        w.body(narrative.rating_below_sentence(data))
+        if rates_said := narrative.rating_rates_sentence(data):
+            w.body(rates_said)
+        if below := narrative.rating_below_sentence(data):
+            w.body(below)
         rates, counts = rating_tables(data)
         w.figure("rating", RATING_CAPTION, f"表{w.tables + 1}")
         w.table("各部门逐期满意率", rates)
