@@ -923,6 +923,13 @@ def campaign_toml() -> str:
         ]
     lines += ["", "# 三项专项治理的牵头部门（单位名单中的名称、简称或代码）", "[leads]"]
     lines += [f"{_toml_str(name)} = [{', '.join(_toml_str(u) for u in units)}]" for name, units in LEADS.items()]
+    lines += [
+        "",
+        "# 村（社区）对镇属部门的办事效率评议",
+        "[rating]",
+        'period = "月度"                     # 每月评议（“季度”：3、6、9、12月评议）',
+        f"threshold = {RATING_THRESHOLD}                     # 满意率低于80%的部门在通报中亮相揭丑",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -1273,6 +1280,8 @@ def _write_month(
     matters = _matter_rows(unit, i, received)
     if matters:
         _add_matter_sheet(wb, unit, matters, date_format)
+    if unit.kind != DEPARTMENT_KIND and (unit.code, ALL_MONTHS[i]) not in RATING_SKIPPED:
+        _add_rating_sheet(wb, unit, i)
     if template:
         _add_marker(wb, unit.code, ALL_MONTHS[i])
     wb.save(path)
@@ -1753,6 +1762,106 @@ def _write_work_summary(path: Path, unit: SampleUnit, plans: list[_Plan], when: 
     doc.add_paragraph(f"{unit.name}\n{when.year}年{when.month}月{when.day}日")
     doc.core_properties.author = unit.filler
     doc.save(str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# 办事效率评议 (issue #19; seed 五（三）): each village and community rates the town's departments in
+# every monthly file. The story is fixed (no random stream): the 便民服务中心 improves (its 不满意
+# fall from four in March to none by October), the 农业服务中心 does not (about half its raters
+# unsatisfied every month, under the threshold all year); 和平村 sends its July file without the
+# rating sheet (未返回评议 once).
+
+DEPARTMENT_KIND = "部门"
+RATING_THRESHOLD = 80
+RATING_SKIPPED: frozenset[tuple[str, str]] = frozenset({("HP", "2022-07")})
+# department code -> the number of 不满意 ratings in each month of ALL_MONTHS (March to November)
+RATING_UNSATISFIED: dict[str, tuple[int, ...]] = {
+    "CZS": (0, 1, 0, 0, 1, 0, 0, 0, 0),
+    "SWB": (1, 0, 0, 1, 0, 0, 0, 1, 0),
+    "CJB": (1, 1, 1, 1, 0, 1, 0, 0, 0),
+    "BMZX": (4, 4, 3, 2, 2, 1, 1, 0, 0),
+    "NYZX": (3, 3, 4, 2, 3, 3, 2, 3, 3),
+}
+# department code -> (the matter a village dealt with it about, its 不满意 reasons and case in turn)
+RATING_STORY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "CZS": ("村级运转经费拨付", (("来回跑", "报账材料要求前后不一，往返三次才办结"),)),
+    "SWB": ("低保、临时救助申请", (("事难办", "临时救助申请半月未答复，也未说明原因"),)),
+    "CJB": (
+        "农房建设审批",
+        (("人难找", "农房审批经办人多次不在岗，电话无人接听"), ("事难办", "审批材料一次未告知齐全")),
+    ),
+    "BMZX": (
+        "社保认证、证明开具",
+        (
+            ("事难办、来回跑", "办理社保认证要求群众本人到场，老人往返两次"),
+            ("人难找", "窗口午间无人值守，群众等候一个多小时"),
+            ("来回跑", "证明材料未一次告知，往返三次"),
+        ),
+    ),
+    "NYZX": (
+        "农业补贴申报、技术指导",
+        (
+            ("人难找", "申报期间多次到中心找不到负责同志"),
+            ("门难进、事难办", "反映病虫害防治需求，答复“等通知”后无下文"),
+            ("事难办", "补贴申报表格反复修改，拖了一个多月"),
+        ),
+    ),
+}
+
+
+def _rating_rows(unit: SampleUnit, i: int) -> list[tuple[str, str, str, str, str]]:
+    """``unit``'s rating in month ``i`` of every department: (被评议部门, 评议等次, 办理事项, 不满意原因,
+    具体情况). Per department, the raters with no dealings with it that month are fixed by their
+    place; of the others, the first ones in a rotating order are 不满意, as many as the story says."""
+    raters = [u for u in UNITS if u.kind != DEPARTMENT_KIND]
+    k = raters.index(unit)
+    rows = []
+    departments = [u for u in UNITS if u.kind == DEPARTMENT_KIND]
+    for d, dept in enumerate(departments):
+        matter, cases = RATING_STORY[dept.code]
+        idle = [r for r in range(len(raters)) if (r + i + d) % 5 == 4]
+        if k in idle:
+            rows.append((dept.name, "未办理事项", "", "", ""))
+            continue
+        dealing = [r for r in range(len(raters)) if r not in idle]
+        order = dealing[i % len(dealing) :] + dealing[: i % len(dealing)]
+        place = order.index(k)
+        if place < RATING_UNSATISFIED[dept.code][i]:
+            reasons, case = cases[(i + place) % len(cases)]
+            rows.append((dept.name, "不满意", matter, reasons, case))
+        else:
+            rows.append((dept.name, "基本满意" if (k + i) % 3 == 0 else "满意", matter, "", ""))
+    return rows
+
+
+def _add_rating_sheet(wb: Workbook, unit: SampleUnit, i: int) -> None:
+    """The 办事效率评议 sheet of a village's or community's file, as its template lays it out."""
+    ws = wb.create_sheet(RATING_SHEET)
+    month = int(ALL_MONTHS[i][5:])
+    title = f"{TOWN}村（社区）对镇属部门办事效率评议表（{YEAR}年{month}月）"
+    ws.cell(layout.TITLE_ROW, 1, title).font = Font(name="方正小标宋简体", size=16)
+    ws.cell(layout.HEADER_BLOCK_ROW, 1, layout.header_block(unit.name))
+    for col, name in enumerate(RATING_COLUMNS, start=1):
+        cell = ws.cell(layout.HEADER_ROW, col, name)
+        cell.font = Font(bold=True)
+        ws.column_dimensions[cell.column_letter].width = RATING_WIDTHS[name]
+    for r, row in enumerate(_rating_rows(unit, i), start=layout.FIRST_DATA_ROW):
+        values = (r - layout.FIRST_DATA_ROW + 1, *row)
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(r, col, value if value != "" else None)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+
+
+RATING_SHEET = "办事效率评议"
+RATING_COLUMNS: tuple[str, ...] = ("序号", "被评议部门", "评议等次", "办理事项", "不满意原因", "具体情况")
+RATING_WIDTHS: dict[str, int] = {
+    "序号": 6,
+    "被评议部门": 22,
+    "评议等次": 12,
+    "办理事项": 24,
+    "不满意原因": 16,
+    "具体情况": 40,
+}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,7 +40,8 @@ class Assessment:
 
     score = on_time × 按时报送率 + completion × 完成率
             − overdue × 逾期督办次数 − escalated × 移交纪委问题数 − returned × 退回文件数
-            − summary_late (工作总结逾期) or summary_missing (未报送; both once the summary is due),
+            − summary_late (工作总结逾期) or summary_missing (未报送; both once the summary is due)
+            + rating × 满意率 (departments only, with a ``[rating]`` table),
     never below 0. With the defaults the best possible score is 100.
     """
 
@@ -51,6 +52,9 @@ class Assessment:
     returned: float = 1.0  # deducted per returned file (退回修改)
     summary_late: float = 3.0  # deducted for a work summary received after its due date
     summary_missing: float = 5.0  # deducted when no work summary has come, once it is due
+    # points for a department's 满意率 of the 办事效率评议 over the report's range (#19); only with
+    # a ``[rating]`` table, departments only (a department nobody rated gets them whole)
+    rating: float = 0.0
 
 
 ASSESSMENT_KEYS: dict[str, str] = {
@@ -61,6 +65,7 @@ ASSESSMENT_KEYS: dict[str, str] = {
     "returned": "每份退回文件扣分",
     "summary_late": "工作总结逾期报送扣分",
     "summary_missing": "未报送工作总结扣分",
+    "rating": "部门办事效率评议满意率满分",
 }
 
 

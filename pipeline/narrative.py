@@ -53,7 +53,7 @@ from pipeline.model import (
     is_missing,
 )
 from pipeline.report import ItemLedger, MonthReport, as_date
-from pipeline.summary import SummaryData, summary_counts
+from pipeline.summary import RATING_WHOLE, SummaryData, summary_counts
 
 DASH = "—"
 NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
@@ -882,6 +882,83 @@ def submission_sentence(data: SummaryData) -> str:
     return text + ("；".join(parts) + "。" if parts else "")
 
 
+def rating_summary_sentence(data: SummaryData) -> str:
+    """办事效率评议 over the range: how many periods, raters, ratings, the levels and the overall
+    满意率 ("" without a rating). Counts only: no rating village is named."""
+    r = data.rating
+    if r is None:
+        return ""
+    frame = r.departments
+    levels = {level: int(frame[level].sum()) for level in RatingLevel.RATED}
+    rated = sum(levels.values())
+    missing = r.raters * len(r.periods) - sum(r.returned)
+    text = (
+        f"{span_text(data)}，镇干部作风整顿办组织各村（社区）对镇属{len(frame)}个部门的办事效率开展评议"
+        f"{len(r.periods)}期，应参评村（社区）{r.raters}个，"
+        + ("各期均全部返回评议表" if missing == 0 else f"各期未返回评议表合计{missing}个次")
+        + "。"
+    )
+    if rated == 0:
+        return text + "期内各部门均未收到评议。"
+    content = levels[RatingLevel.SATISFIED] + levels[RatingLevel.FAIRLY]
+    return text + (
+        f"共收到评议{rated}个（不含未办理事项），其中"
+        + "、".join(f"{level}{n}个" for level, n in levels.items())
+        + f"，总体满意率{percent(content / rated)}。"
+    )
+
+
+def rating_rates_sentence(data: SummaryData) -> str:
+    """Each department's 满意率 over the range, best first, with its first and last period's rate
+    when there are several periods ("" without a rating)."""
+    r = data.rating
+    if r is None or r.departments.empty:
+        return ""
+    frame = r.departments
+    rates = pd.to_numeric(frame[RATING_WHOLE], errors="coerce")
+    if rates.isna().all():
+        return ""  # nobody rated any department (the first sentence says so)
+    order = frame.assign(_rate=rates.fillna(-1.0)).sort_values("_rate", ascending=False, kind="stable")
+    first, last = r.labels[0], r.labels[-1]
+    parts = []
+    for _, row in order.iterrows():
+        if pd.isna(row[RATING_WHOLE]):
+            parts.append(f"{clean(row['部门'])}期内无村（社区）评议")
+            continue
+        part = f"{clean(row['部门'])}{percent(row[RATING_WHOLE])}"
+        if len(r.labels) > 1:
+            part += f"（{first}为{percent(row[first])}，{last}为{percent(row[last])}）"
+        parts.append(part)
+    return "各部门期内满意率（满意和基本满意占参评数的比例）分别为：" + "，".join(parts) + "。"
+
+
+def rating_below_sentence(data: SummaryData) -> str:
+    """The departments whose 满意率 over the range is below the threshold, each with its 不满意
+    reasons counted; then the reasons over all departments ("" without a rating)."""
+    r = data.rating
+    if r is None or pd.to_numeric(r.departments[RATING_WHOLE], errors="coerce").isna().all():
+        return ""  # nobody rated any department: no rate to compare (the first sentence says so)
+    threshold = _threshold(r.threshold)
+    below = r.below
+    if below.empty:
+        text = f"各部门期内满意率均不低于{threshold}。"
+    else:
+        parts = []
+        for _, row in below.iterrows():
+            reasons = reasons_text(row)
+            part = (
+                f"{clean(row['部门'])}满意率{percent(row[RATING_WHOLE])}，"
+                f"收到不满意评价{whole(row[RatingLevel.UNSATISFIED])}个"
+            )
+            parts.append(part + (f"，反映问题为{reasons}" if reasons else ""))
+        text = (
+            f"期内满意率低于{threshold}的部门：" + "；".join(parts) + "。"
+            "请上述部门对照反映的问题认真查找原因，切实改进工作作风，提高办事效率。"
+        )
+    totals = reasons_text(r.departments[list(RatingReason.ALL)].sum())
+    return text + (f"期内不满意原因合计：{totals}。" if totals else "期内未收到不满意评价。")
+
+
 def work_summary_sentence(data: SummaryData) -> str:
     ws = data.work_summaries
     on_time, late, missing = (
@@ -913,7 +990,11 @@ def assessment_sentence(data: SummaryData) -> str:
     first = (
         f"得分最高的是{'、'.join(tops['单位'])}（{tops['得分'].iloc[0]:.1f}分{'，并列第一' if len(tops) > 1 else ''}）"
     )
-    counted = "按时报送、整改完成、逾期督办、移交纪委、退回修改" + ("和工作总结报送" if _summary_due(data) else "")
+    counted = (
+        "按时报送、整改完成、逾期督办、移交纪委、退回修改"
+        + ("、部门办事效率评议" if data.rating_counts else "")
+        + ("和工作总结报送" if _summary_due(data) else "")
+    )
     return (
         f"按照“纳入{data.campaign.year}年度重点工作考核内容，严格考核、逗硬奖惩”的要求，"
         f"根据{counted}情况对各单位计分，{first}。"
@@ -922,6 +1003,7 @@ def assessment_sentence(data: SummaryData) -> str:
 
 def formula_note(data: SummaryData) -> str:
     w = data.weights
+    rated = f" + 满意率 × {w.rating:g}（部门）" if data.rating_counts else ""
     summary = (
         f" − 工作总结扣分（逾期报送扣 {w.summary_late:g} 分，未报送扣 {w.summary_missing:g} 分）"
         if _summary_due(data)
@@ -929,9 +1011,15 @@ def formula_note(data: SummaryData) -> str:
     )
     return (
         f"说明：得分 = 按时报送率 × {w.on_time:g} + 期末完成率 × {w.completion:g} − 逾期督办次数 × {w.overdue:g}"
-        f" − 移交纪委问题数 × {w.escalated:g} − 退回文件数 × {w.returned:g}{summary}，最低 0 分。"
+        f" − 移交纪委问题数 × {w.escalated:g} − 退回文件数 × {w.returned:g}{summary}{rated}，最低 0 分。"
         f"按时报送率为{len(data.months)}个月中按时报送的月数占比；期末完成率为已完成 ÷（问题数 − 长期坚持），"
         "没有需完成问题的按 100% 计；逾期督办次数为各问题亮红灯的月数之和。"
+        + (
+            "满意率为部门期内各期办事效率评议中满意和基本满意占参评数的比例，只计部门；"
+            "期内没有村（社区）评议的部门按 100% 计，村（社区）不计此项。"
+            if data.rating_counts
+            else ""
+        )
         + ("" if _summary_due(data) else f"工作总结于{cn_date(data.campaign.summary_due)}截止报送，截止日之后计分。")
     )
 

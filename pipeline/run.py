@@ -963,8 +963,9 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
         ]
         records = [r for r in store.audit_records() if r.month <= months[-1]]
         matters = _ledgers(store, campaign, months[-1], history[-1].as_of).get(MATTER.name)
+        ratings = store.ratings() if campaign.rating is not None else None
     finally:
         store.close()
-    data = summary_data.build(campaign, vocab, period, as_of, history, records, matters, plan)
+    data = summary_data.build(campaign, vocab, period, as_of, history, records, matters, plan, ratings)
     folder = output_path(ws.out, safe_name(f"{as_of.year}年{data.period_name}报告"))
     return render_summary(data, folder, fonts)

@@ -16,6 +16,13 @@ The unit assessment (考核), with the weights of ``[assessment]`` in campaign.t
 移交纪委问题数 counts the problems that reached ``escalate_after``; 退回文件数 the returned files;
 工作总结 counts only in the year's report made after its due date (``summary_due``; see
 ``summary_counts``), before which it shows ``—``.
+
+With a ``[rating]`` table and a ``rating`` weight above 0, a department (部门) also gains
+``rating × 满意率``, its 办事效率评议 满意率 over the report's range (``RatingSummary``); a
+department no village rated in the range (every rating 未办理事项, or none returned) gets the
+weight whole, as a unit with nothing to complete gets the completion points whole: it is not to be
+marked down for what the villages did not bring to it. Villages and communities are not rated and
+their scores do not change.
 """
 
 from __future__ import annotations
@@ -28,10 +35,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline import aggregate
-from pipeline.config import Assessment, Campaign
+from pipeline import aggregate, rating
+from pipeline.config import DEPARTMENT, Assessment, Campaign
 from pipeline.errors import SummaryNoData
-from pipeline.model import Ladder, Light, Month, Outcome, ProblemStatus, SubmissionState, YesNo
+from pipeline.model import (
+    Ladder,
+    Light,
+    Month,
+    Outcome,
+    ProblemStatus,
+    RatingLevel,
+    RatingReason,
+    SubmissionState,
+    YesNo,
+    rating_period_text,
+)
 from pipeline.report import COUNT_COLUMNS, ItemLedger
 from pipeline.storage.ledger import AuditRecord, pair_key
 from pipeline.vocab import Vocabulary
@@ -58,6 +76,69 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "退回文件数",
     "工作总结",
 )
+
+
+RATING_WHOLE = "全期满意率"  # the 满意率 column over the report's whole range
+RATING_RANGE = "全期"  # the period key the whole range is counted under (``rating.count``)
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """The 办事效率评议 over a report's range: each department's 满意率 per rating period and over the
+    range, its ratings and 不满意 reasons counted (``rating.count`` over ``Store.ratings``)."""
+
+    threshold: float  # campaign.rating.threshold, in percent
+    raters: int  # the raters of the roster
+    periods: tuple[str, ...]  # the rating periods of the range (2022-05 or 2022Q2), oldest first
+    labels: tuple[str, ...]  # their labels in the table (5月, 第二季度)
+    returned: tuple[int, ...]  # per period, the raters that returned a rating
+    departments: pd.DataFrame  # 排名, 部门编码, 部门, one 满意率 per label, 全期满意率, levels, reasons
+
+    @property
+    def below(self) -> pd.DataFrame:
+        """The departments whose 满意率 over the range is below the threshold, lowest first (the
+        rate as printed, one decimal of a percent, as ``RatingReport.below``)."""
+        frame = self.departments
+        rates = pd.to_numeric(frame[RATING_WHOLE], errors="coerce")
+        low = frame[rates.notna() & ((rates * 100).round(1) < self.threshold)]
+        return low.assign(_rate=rates[low.index]).sort_values(["_rate"], kind="stable").drop(columns="_rate")
+
+    @property
+    def rates(self) -> dict[str, float]:
+        """Department code -> 满意率 over the range (NaN when nobody rated it)."""
+        return dict(zip(self.departments["部门编码"], self.departments[RATING_WHOLE].astype(float), strict=True))
+
+
+def rating_summary(campaign: Campaign, months: Sequence[str], ratings: pd.DataFrame | None) -> RatingSummary | None:
+    """The 办事效率评议 of the rating periods of ``months`` (None without ``[rating]`` or without a
+    rating period in them), counted by ``rating.count``: each period, then the range as one."""
+    if campaign.rating is None or ratings is None:
+        return None
+    periods = list(dict.fromkeys(p for m in months if (p := campaign.rating_period(m)) is not None))
+    if not periods:
+        return None
+    year = f"{campaign.year}年"
+    labels = [rating_period_text(p).removeprefix(year) for p in periods]
+    kept = ratings[ratings["评议期"].isin(periods)]
+    whole = rating.count(campaign, RATING_RANGE, kept.assign(评议期=RATING_RANGE))
+    frame = whole[["排名", "部门编码", "部门"]].copy()
+    for period, label in zip(periods, labels, strict=True):
+        frame[label] = rating.count(campaign, period, ratings)["满意率"].astype(float).to_numpy()
+    frame[RATING_WHOLE] = whole["满意率"].astype(float)
+    for column in (*RatingLevel.ALL, *RatingReason.ALL):
+        frame[column] = whole[column].astype(int)
+    rater_codes = {u.code for u in campaign.raters}
+    returned = tuple(
+        int(kept.loc[(kept["评议期"] == p) & kept["评议单位"].isin(rater_codes), "评议单位"].nunique()) for p in periods
+    )
+    return RatingSummary(
+        threshold=campaign.rating.threshold,
+        raters=len(campaign.raters),
+        periods=tuple(periods),
+        labels=tuple(labels),
+        returned=returned,
+        departments=frame,
+    )
 
 
 @dataclass(frozen=True)
@@ -92,6 +173,12 @@ class SummaryData:
     gaps: tuple[str, ...] = ()  # months of the period never run (and no longer runnable): not in the figures
     month_dates: tuple[dt.date, ...] = ()  # the as-of date each of ``months`` was run with
     last: str = ""  # the period's last month (``PeriodPlan.last``); a gap when never run
+    rating: RatingSummary | None = None  # the 办事效率评议 of the range; None without ``[rating]``
+
+    @property
+    def rating_counts(self) -> bool:
+        """Whether the departments' 满意率 counts in the assessment (a ``[rating]`` and a weight)."""
+        return self.rating is not None and self.weights.rating > 0
 
     @property
     def period_name(self) -> str:
@@ -229,10 +316,12 @@ def build(
     all_records: Sequence[AuditRecord] = (),
     matters: ItemLedger | None = None,
     plan: PeriodPlan | None = None,
+    ratings: pd.DataFrame | None = None,
 ) -> SummaryData:
     """Every figure of the report, from the months of ``history`` (in order); ``matters`` is the
     ledger of assigned matters of the last month (None when the office assigned none); ``plan``
-    (``plan_period``) names the period's last month and the months never run."""
+    (``plan_period``) names the period's last month and the months never run; ``ratings``
+    (``Store.ratings``) the 办事效率评议 stored, when the campaign has a ``[rating]``."""
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}")
     problems = {h.month: _problems(h, campaign.escalate_after) for h in history}
@@ -246,6 +335,8 @@ def build(
     units = _units(campaign, problems, months, escalated_ids)
     received = [r for r in (all_records or [r for h in history for r in h.records]) if r.received_at[:10] <= str(as_of)]
     summaries = work_summaries(campaign, received)  # as known on the report's date
+    rated = rating_summary(campaign, months, ratings)
+    counted = rated is not None and campaign.assessment.rating > 0
     return SummaryData(
         campaign=campaign,
         period=period,
@@ -259,7 +350,12 @@ def build(
         overdue=_overdue(final, history[-1].red_months, campaign.escalate_after, problems),
         submissions=_submission_table(campaign, submissions, months, returned),
         assessment=assess(
-            campaign, units, submissions, returned, summaries if summary_counts(period, as_of, campaign) else None
+            campaign,
+            units,
+            submissions,
+            returned,
+            summaries if summary_counts(period, as_of, campaign) else None,
+            rated.rates if counted and rated is not None else None,
         ),
         work_summaries=summaries,
         weights=campaign.assessment,
@@ -267,6 +363,7 @@ def build(
         gaps=plan.gaps if plan is not None else (),
         month_dates=tuple(h.as_of for h in history),
         last=plan.last if plan is not None else months[-1],
+        rating=rated,
     )
 
 
@@ -451,9 +548,13 @@ def assess(
     submissions: dict[str, pd.DataFrame],
     returned: dict[str, int],
     summaries: pd.DataFrame | None = None,
+    satisfaction: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """考核: a score per unit (formula in the module docstring), ranked best first. ``summaries``
-    (``work_summaries``) only once the work summary is due: a late or missing one costs points."""
+    (``work_summaries``) only once the work summary is due: a late or missing one costs points.
+    ``satisfaction`` (department code -> 满意率 over the range, NaN when nobody rated it) only when
+    the rating counts: each department gains ``rating × 满意率`` (the weight whole when NaN), and
+    the table gains a 满意率 column (— for villages and unrated departments)."""
     w = campaign.assessment
     months = len(submissions)
     summary_state = dict(zip(summaries["单位"], summaries["报送状态"], strict=True)) if summaries is not None else {}
@@ -469,6 +570,11 @@ def assess(
         )
         punctual = on_time / months if months else 0.0
         rate = 1.0 if pd.isna(rec["完成率"]) else float(rec["完成率"])
+        liked = math.nan
+        bonus = 0.0
+        if satisfaction is not None and rec["类型"] == DEPARTMENT:
+            liked = satisfaction.get(code, math.nan)
+            bonus = w.rating * (1.0 if math.isnan(liked) else liked)
         score = (
             w.on_time * punctual
             + w.completion * rate
@@ -476,6 +582,7 @@ def assess(
             - w.escalated * rec["移交纪委问题数"]
             - w.returned * returned.get(code, 0)
             - summary_cost.get(summary, 0.0)
+            + bonus
         )
         rows.append(
             {
@@ -489,6 +596,7 @@ def assess(
                 "移交纪委问题数": rec["移交纪委问题数"],
                 "退回文件数": returned.get(code, 0),
                 "工作总结": summary,
+                **({"满意率": liked} if satisfaction is not None else {}),
             }
         )
     frame = pd.DataFrame(rows).sort_values(["得分", "完成率", "单位编码"], ascending=[False, False, True])

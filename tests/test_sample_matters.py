@@ -98,3 +98,29 @@ def test_the_bad_row_of_june_is_named_and_skipped(reports: dict[str, MonthReport
     assert "JB2022-05" not in set(june.ledgers["matter"].items["编号"])
     assert "JB2022-05" in set(reports["2022-07"].ledgers["matter"].items["编号"])
     assert MATTER.register is MATTER_REGISTER
+
+
+def test_the_demo_months_carry_the_villages_ratings(reports: dict[str, MonthReport]) -> None:
+    """办事效率评议 (#19) in the demo: every village and community rates the departments each month
+    (a returned file's or a missing file's rating is not counted; 和平村 leaves it out in July);
+    the 便民服务中心 improves from March, the 农业服务中心 stays under the threshold."""
+    rated = {month: r.rating.rated for month, r in reports.items() if r.rating is not None}
+    assert rated == {
+        "2022-03": 8,
+        "2022-04": 7,
+        "2022-05": 6,
+        "2022-06": 8,
+        "2022-07": 7,
+        "2022-08": 8,
+        "2022-09": 7,
+    }
+    july = reports["2022-07"].rating
+    assert july is not None
+    assert set(july.departments["未返回评议"]) == {"和平村"}
+    september = reports["2022-09"].rating
+    assert september is not None
+    trend = september.trend.set_index("部门")
+    assert trend.loc["镇便民服务中心", "2022年3月"] == pytest.approx(1 / 3)
+    assert trend.loc["镇便民服务中心", "2022年9月"] == pytest.approx(0.8)
+    assert all(rate < 0.8 for rate in trend.loc["镇农业服务中心"].iloc[1:])
+    assert list(september.below["部门"]) == ["镇农业服务中心"]

@@ -29,12 +29,12 @@ from pipeline import narrative, textsafe
 from pipeline.atomic import write_atomic
 from pipeline.filenames import output_path, safe_name
 from pipeline.messages import render_text
-from pipeline.model import Light, ProblemStatus, SubmissionState, YesNo, is_missing
+from pipeline.model import Light, ProblemStatus, RatingLevel, RatingReason, SubmissionState, YesNo, is_missing
 from pipeline.narrative import change_points, cn_date, cn_date_short, percent
 from pipeline.outputs.documents import page_numbers, signature_indents
 from pipeline.outputs.workbooks import _Formats, new_workbook, row_height, write_table
 from pipeline.report import COUNT_COLUMNS
-from pipeline.summary import ASSESSMENT_COLUMNS, SummaryData
+from pipeline.summary import ASSESSMENT_COLUMNS, RATING_WHOLE, SummaryData
 
 REPORT_NAME = "{year}年{period}工作情况报告.docx"
 WORKBOOK_NAME = "汇总.xlsx"
@@ -127,6 +127,8 @@ def draw_charts(data: SummaryData, font: str) -> dict[str, bytes]:
         charts["submissions"] = _submission_chart(plt, data)
         if data.period == "year":
             charts["assessment"] = _assessment_chart(plt, data)
+        if data.rating is not None:
+            charts["rating"] = _rating_chart(plt, data)
     return charts
 
 
@@ -224,6 +226,43 @@ def _assessment_chart(plt: Any, data: SummaryData) -> bytes:
     ax.set_xlabel("考核得分")
     ax.set_title("单位考核得分")
     return _png(plt, fig)
+
+
+RATING_CAPTION = "各部门办事效率评议满意率"
+RATING_LINE_COLOURS = ("#2E75B6", "#ED7D31", "#70AD47", "#7030A0", "#FFC000", "#5B9BD5", "#A5A5A5", "#264478")
+
+
+def _rating_chart(plt: Any, data: SummaryData) -> bytes:
+    """Each department's 满意率 per rating period (a line each), the threshold dashed."""
+    assert data.rating is not None
+    r = data.rating
+    fig, ax = plt.subplots(figsize=(7.2, 3.6))
+    labels = list(r.labels)
+    for n, (_, row) in enumerate(r.departments.iterrows()):
+        values = [None if pd.isna(row[label]) else float(row[label]) * 100 for label in labels]
+        colour = RATING_LINE_COLOURS[n % len(RATING_LINE_COLOURS)]
+        ax.plot(labels, values, color=colour, marker="o", linewidth=2, label=str(row["部门"]))
+    ax.axhline(r.threshold, color="#C00000", linestyle="--", linewidth=1, label=f"通报线{r.threshold:g}%")
+    ax.set_ylim(0, 110)
+    ax.set_ylabel("满意率（%）")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=4, frameon=False)
+    ax.set_title(RATING_CAPTION)
+    return _png(plt, fig)
+
+
+def rating_tables(data: SummaryData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report's two 办事效率评议 tables: each department's 满意率 per period and over the range
+    (as texts), and its ratings and 不满意 reasons over the range, ranked."""
+    assert data.rating is not None
+    r = data.rating
+    frame = r.departments
+    rates = frame[["部门", *r.labels, RATING_WHOLE]].copy()
+    for label in r.labels:
+        rates[label] = [percent(v) for v in frame[label]]
+    counts = frame[["排名", "部门", *RatingLevel.ALL, RATING_WHOLE, *RatingReason.ALL]].copy()
+    counts["排名"] = pd.to_numeric(counts["排名"], errors="coerce")
+    counts = counts.sort_values(["排名"], kind="stable", na_position="last")
+    return rates, counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,6 +494,19 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     legend = "；".join(f"{STATE_MARKS[s]} {STATE_LEGEND[s]}" for s in SubmissionState.ALL)
     w.table("各单位逐月报送情况", subs[["单位", *labels, "按时次数", "退回文件数"]], legend=f"注：{legend}。")
 
+    if data.rating is not None:
+        section += 1
+        w.heading(section, "办事效率评议")
+        w.body(narrative.rating_summary_sentence(data))
+        if rates_said := narrative.rating_rates_sentence(data):
+            w.body(rates_said)
+        if below := narrative.rating_below_sentence(data):
+            w.body(below)
+        rates, counts = rating_tables(data)
+        w.figure("rating", RATING_CAPTION, f"表{w.tables + 1}")
+        w.table("各部门逐期满意率", rates)
+        w.table("各部门评议情况和不满意原因（按期内满意率排名）", counts)
+
     if data.period == "year":
         section += 1
         w.heading(section, "工作总结报送情况")
@@ -468,7 +520,8 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
         w.heading(section, "单位考核")
         w.body(narrative.assessment_sentence(data))
         w.figure("assessment", "单位考核得分", f"表{w.tables + 1}")
-        w.table("单位考核得分排名", data.assessment[list(ASSESSMENT_COLUMNS)], legend=narrative.formula_note(data))
+        shown = [*ASSESSMENT_COLUMNS, *(["满意率"] if "满意率" in data.assessment.columns else [])]
+        w.table("单位考核得分排名", data.assessment[shown], legend=narrative.formula_note(data))
 
     section += 1
     w.heading(section, "下一步工作")
@@ -634,7 +687,7 @@ def _formatted(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if "完成率" in str(column) or column == "按时报送率":
+        if "完成率" in str(column) or "满意率" in str(column) or column == "按时报送率":
             out[column] = [percent(v) for v in values]
         elif str(column).startswith("提升"):
             out[column] = [change_points(v) for v in values]
@@ -730,7 +783,7 @@ def write_workbook(data: SummaryData, path: Path) -> Path:
 
     assessment = data.assessment.drop(columns="单位编码")
     score_sheet = write_table(wb, fmt, "单位考核", assessment, list(assessment.columns))
-    _percent_columns(score_sheet, assessment, fmt)
+    _percent_columns(score_sheet, assessment, fmt, ("满意率",))
     score_col = list(assessment.columns).index("得分")
     for r, value in enumerate(assessment["得分"], start=1):
         score_sheet.write_number(r, score_col, float(value), one_decimal)
@@ -746,11 +799,54 @@ def write_workbook(data: SummaryData, path: Path) -> Path:
     score_sheet.write_string(len(assessment) + 2, 0, narrative.formula_note(data))
 
     write_table(wb, fmt, "工作总结", data.work_summaries, list(data.work_summaries.columns))
+    if data.rating is not None:
+        _write_rating(wb, fmt, data)
     if data.matters is not None:
         items = data.matters.items
         write_table(wb, fmt, "交办事项", items, list(items.columns))
     wb.close()
     return path
+
+
+RATING_SHEET = "办事效率评议"
+
+
+def _write_rating(wb: Any, fmt: _Formats, data: SummaryData) -> Worksheet:
+    """The 办事效率评议 sheet: per department its 满意率 per period and over the range, its ratings
+    and 不满意 reasons; under it a native line chart, a line per department across the periods."""
+    assert data.rating is not None
+    r = data.rating
+    frame = r.departments.drop(columns="部门编码")
+    ws = write_table(wb, fmt, RATING_SHEET, frame, list(frame.columns))
+    columns = list(frame.columns)
+    for c, column in enumerate(columns):
+        if column in (*r.labels, RATING_WHOLE):
+            for row, value in enumerate(frame[column], start=1):
+                if pd.notna(value):
+                    ws.write_number(row, c, float(value), fmt.percent)
+                else:
+                    ws.write_string(row, c, "—", fmt.center)
+    first, last = columns.index(r.labels[0]), columns.index(r.labels[-1])
+    name_col = columns.index("部门")
+    chart = wb.add_chart({"type": "line"})
+    for n in range(len(frame)):
+        colour = RATING_LINE_COLOURS[n % len(RATING_LINE_COLOURS)]
+        chart.add_series(
+            {
+                "name": [RATING_SHEET, n + 1, name_col],
+                "categories": [RATING_SHEET, 0, first, 0, last],
+                "values": [RATING_SHEET, n + 1, first, n + 1, last],
+                "line": {"color": colour},
+                "marker": {"type": "circle", "fill": {"color": colour}, "border": {"color": colour}},
+            }
+        )
+    chart.set_title({"name": RATING_CAPTION})
+    chart.set_y_axis({"name": "满意率", "num_format": "0%", "min": 0, "max": 1})
+    chart.show_blanks_as("span")
+    chart.set_size({"width": 720, "height": 360})
+    ws.insert_chart(len(frame) + 3, 0, chart)
+    ws.write_string(len(frame) + 2, 0, f"通报线：满意率{r.threshold:g}%；" + narrative.rating_below_sentence(data))
+    return ws
 
 
 SOURCES_SHEET = "编制说明"
