@@ -460,7 +460,10 @@ def parse_rating(raw: Any) -> Rating | None:
         anonymous = raw["anonymous"]
         if not isinstance(anonymous, bool):
             raise ConfigError(
-                "config-bad-value", key="rating.anonymous", value=anonymous, expected="应为 true（隐去）或 false（显示）"
+                "config-bad-value",
+                key="rating.anonymous",
+                value=anonymous,
+                expected="应为 true（隐去）或 false（显示）",
             )
         values["anonymous"] = anonymous
     if "reply_workdays" in raw:
