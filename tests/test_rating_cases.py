@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 from builders_rating_cases import answered_file, cases_workspace, next_template
-from builders_rating_form import rating_campaign, rated_file
+from builders_rating_form import rated_file, rating_campaign
 from docx import Document
 from township import QINGSHI, TOWN, output_texts
 
@@ -148,7 +148,7 @@ def test_the_department_answers_its_cases_and_one_left_out_returns_its_file(tmp_
     assert [row[4:6] for row in _cases(root, JUNE)] == [["已办结", "绿灯"], ["办理中", "红灯"]]
 
 
-def _scan(paths: list[Path], anonymous: bool) -> list[str]:
+def _scan(paths: list[Path]) -> list[str]:
     names = [n for m in RATERS for n in (m.name, *m.aliases)]
     codes = [m.code for m in RATERS]
     found = []
@@ -176,7 +176,7 @@ def test_no_output_addressed_to_a_department_names_the_village_that_rated_it(tmp
     run.monthly(root, dt.date(2022, 7, 31))
     paths = _department_outputs(root)
     assert len(paths) == 3 + 3 + 3  # its template, its notice and the 移交纪委清单 of each month
-    assert _scan(paths, anonymous=True) == []
+    assert _scan(paths) == []
     ledger = [t for where, t in output_texts(root / "out" / MAY / "总台账.xlsx") if CASE_SHEET in where]
     assert "青石村" in ledger  # the office's own ledger keeps who rated
 
