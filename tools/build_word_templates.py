@@ -762,7 +762,7 @@ def build_escalation() -> DocumentObject:
             ("反映问题", "r.content", 52),
             ("不满意原因", "r.reasons", 24),
             ("答复时限", "r.deadline_short", DATE_MM),
-            ("整改答复", "r.progress", 40),
+            ("整改答复", "r.progress", 51),
             ("逾期天数", "r.days", HEAD4_MM),
             ("督办次数", "r.count", HEAD4_MM),
         ],
