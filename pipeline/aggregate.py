@@ -40,7 +40,6 @@ from pipeline.report import (
     LEADS_UNSET,
     LEDGER_COLUMNS,
     LEDGER_EXTRA,
-    PAIR_COLUMNS,
     SUBMISSION_COLUMNS,
     SUBMISSION_EXTRA,
     UNIT_COLUMNS,
@@ -48,6 +47,8 @@ from pipeline.report import (
     VALIDATION_COLUMNS,
     ItemLedger,
     MonthReport,
+    pair_columns,
+    record_columns,
 )
 from pipeline.storage.ledger import AuditRecord, pair_key
 from pipeline.vocab import Vocabulary
@@ -168,7 +169,7 @@ def kind_ledger(
         return ItemLedger(kind=kind, items=frame, pairs=frame)
     items = _items(kind, frame, as_of, warning_days)
     _ladder(kind, items, [pair_key(i) for i in items[id_col]], red_months, escalate_after, month)
-    return ItemLedger(kind=kind, items=items, pairs=frame[list(PAIR_COLUMNS)])
+    return ItemLedger(kind=kind, items=items, pairs=frame[list(pair_columns(kind))])
 
 
 def problem_ledger(
@@ -200,7 +201,7 @@ def _items(kind: LedgerKind, pairs: pd.DataFrame, as_of: dt.date | None, warning
         first = mine.iloc[0]
         rows.append(
             {
-                **{c: first[c] for c in ("交办日期", "交办领导", "事项内容")},
+                **{c: first[c] for c in record_columns(kind)},
                 id_col: iid,
                 "承办单位": "、".join(f"{n}（{s}）" for n, s in zip(mine["填报单位"], statuses, strict=True)),
                 kind.deadline_column: first[kind.deadline_column],

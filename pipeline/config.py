@@ -76,11 +76,15 @@ class Rating:
 
     quarterly: bool = False  # rated once a quarter (in the files of March, June, September, December)
     threshold: float = 80.0  # a department whose 满意率 (%) is below this is named in the circular
+    anonymous: bool = True  # outputs addressed to a department never name the village that rated it
+    reply_workdays: int = 10  # working days a department has to answer a 不满意 case (评议反映问题)
 
 
 RATING_KEYS: dict[str, str] = {
     "period": "评议周期（“月度”或“季度”）",
     "threshold": "满意率通报线（百分数）",
+    "anonymous": "对部门隐去评议村（社区）名称（true 或 false）",
+    "reply_workdays": "不满意事项答复时限（工作日）",
 }
 
 
@@ -438,7 +442,7 @@ _PERIODS = {"月度": False, "月": False, "monthly": False, "季度": True, "�
 
 
 def parse_rating(raw: Any) -> Rating | None:
-    """The optional ``[rating]`` table (``period``, ``threshold``); None when there is none. Every value is checked, every unknown key named."""
+    """The optional ``[rating]`` table (``period``, ``threshold``, ``anonymous``, ``reply_workdays``); None when there is none. Every value is checked, every unknown key named."""
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -457,6 +461,23 @@ def parse_rating(raw: Any) -> Rating | None:
                 "config-bad-value", key="rating.threshold", value=threshold, expected="应为 0 到 100 之间的数，如 80"
             )
         values["threshold"] = float(threshold)
+    if "anonymous" in raw:
+        anonymous = raw["anonymous"]
+        if not isinstance(anonymous, bool):
+            raise ConfigError(
+                "config-bad-value",
+                key="rating.anonymous",
+                value=anonymous,
+                expected="应为 true（隐去）或 false（显示）",
+            )
+        values["anonymous"] = anonymous
+    if "reply_workdays" in raw:
+        days = raw["reply_workdays"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
+            raise ConfigError(
+                "config-bad-value", key="rating.reply_workdays", value=days, expected="应为 1 到 60 之间的整数，如 10"
+            )
+        values["reply_workdays"] = days
     return Rating(**values)
 
 

@@ -65,8 +65,11 @@ def read_bytes(data: bytes, vocab: Vocabulary, file_name: str) -> RawTable:
     table = find_table(sheets, vocab, file_name, fmt)
     extra = {}
     # a file may hold other kinds' tables beside its problem list, and a village's its rating
-    for kind in (*ITEM_KINDS, RATING):
-        found = find_kind_table(sheets, vocab, file_name, fmt, kind, exclude=table.sheet)
+    kinds = (*ITEM_KINDS, RATING)
+    for kind in kinds:
+        # never the problem list, nor a sheet named as another kind's (a 评议反映问题 sheet is no 交办事项 table)
+        others = tuple(k.sheet for k in kinds if k.sheet != kind.sheet)
+        found = find_kind_table(sheets, vocab, file_name, fmt, kind, exclude=(table.sheet, *others))
         if found is not None:
             extra[kind.name] = dataclasses.replace(found, marker=marker)
     return dataclasses.replace(table, marker=marker, extra=extra)

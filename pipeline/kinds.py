@@ -272,7 +272,79 @@ RATING = Table(
     status_code="rating-level-invalid",
 )
 
+# The office's record of each 不满意 case of the 办事效率评议 (issue #19): not read from a file but
+# derived from the stored ratings (``rating.cases``) and registered by the monthly run of the rating
+# period, as the office registers its list of matters. 评议单位 (the rater) is the office's only: it
+# shows in 总台账, never in what a department receives (``Rating.anonymous``).
+RATING_CASE_REGISTER = Table(
+    name="rating-case-register",
+    label="评议反映问题",
+    sheet="评议反映问题",
+    columns=("编号", "评议期", "评议单位", "反映问题", "不满意原因", "承办单位", "答复时限"),
+    required=("编号", "反映问题", "承办单位", "答复时限"),
+    synonyms="case_columns",
+    id_column="编号",
+    date_columns=("答复时限",),
+)
+
+# A department's answers to the 不满意 cases raised about it: the 评议反映问题 sheet of its monthly
+# file, pre-filled with its open cases (编号, 反映问题, 不满意原因, 答复时限 locked).
+RATING_CASE = LedgerKind(
+    name="rating-case",
+    label="评议反映问题",
+    sheet="评议反映问题",
+    columns=("编号", "反映问题", "不满意原因", "答复时限", "整改答复", "办理状态", "办结日期"),
+    required=("编号", "反映问题", "办理状态"),  # 反映问题: a 交办事项 sheet is not taken for one
+    synonyms="case_columns",
+    id_column="编号",
+    free_text=("反映问题", "不满意原因", "整改答复"),
+    coded=("编号", "办理状态"),
+    date_columns=("答复时限", "办结日期"),
+    text_kept=("答复时限",),  # the office's deadline, shown to the department: its copy is not read
+    status_column="办理状态",
+    status_synonyms="matter_statuses",
+    statuses=MatterStatus.ALL,
+    status_code="matter-status-invalid",
+    done_status=MatterStatus.DONE,
+    done_column="办结日期",
+    done_codes=("done-without-date", "date-without-done"),
+    open_statuses=MatterStatus.OPEN,
+    deadline_column="答复时限",
+    progress_column="整改答复",
+    text_column="反映问题",
+    rules=Rules(
+        unknown="case-unknown",
+        foreign="case-not-assigned",
+        repeated="case-repeated",
+        missing="case-missing",
+        reverted="case-reopened",
+        unchanged="case-progress-unchanged",
+    ),
+    registered_by_unit=False,
+    register=RATING_CASE_REGISTER,
+    locked=("编号", "反映问题", "不满意原因", "答复时限"),
+    ledger_sheet="评议反映问题台账",
+    ledger_columns=(
+        "编号",
+        "评议期",
+        "评议单位",
+        "承办单位",
+        "反映问题",
+        "不满意原因",
+        "答复时限",
+        "办理状态",
+        "办结日期",
+        "整改答复",
+        "灯色",
+        "逾期天数",
+        "督办次数",
+        "督办等级",
+        "移交纪委",
+    ),
+    template_columns=("编号", "反映问题", "不满意原因", "答复时限", "整改答复", "办理状态", "办结日期"),
+)
+
 # Every kind, the problem list first (the main table of a unit's file); the others, in template
 # order, may stand beside it in a unit's monthly file.
-KINDS: tuple[LedgerKind, ...] = (PROBLEM, MATTER)
+KINDS: tuple[LedgerKind, ...] = (PROBLEM, MATTER, RATING_CASE)
 ITEM_KINDS: tuple[LedgerKind, ...] = tuple(k for k in KINDS if k is not PROBLEM)

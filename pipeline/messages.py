@@ -521,6 +521,43 @@ CATALOGUE: dict[str, Entry] = {
         "{label} {value} 上月已办结，本月状态改为“{status}”，请核实。",
         "核实该事项是否已办结",
     ),
+    # --- 评议反映问题: a department's answers to the 不满意 cases of the 办事效率评议 --------------
+    "case-unknown": Entry(
+        "error",
+        "事项编号不存在",
+        "{label}编号“{value}”不在作风整顿办登记的评议反映问题中，请照抄下发模板中的编号。",
+        "照抄作风整顿办下发模板“评议反映问题”工作表中的编号",
+    ),
+    "case-not-assigned": Entry(
+        "error",
+        "不是本单位的事项",
+        "{label}“{value}”的被评议部门是{owner}，不是本单位，请核对后重新填写。",
+        "只填写本单位模板中列出的评议反映问题",
+    ),
+    "case-repeated": Entry(
+        "error",
+        "事项编号重复",
+        "编号“{value}”在本表中出现了多次（另见第 {other} 行），每个事项只能填一行。",
+        "每个编号只填一行，删去重复的行",
+    ),
+    "case-missing": Entry(
+        "error",
+        "评议反映问题缺失",
+        "评议反映本单位、尚未办结的{label} {value}（{description}）没有出现在本文件的“评议反映问题”工作表中。请保留该行并填写整改答复。",
+        "在“评议反映问题”工作表中填报事项 {value} 的整改答复和办理状态",
+    ),
+    "case-reopened": Entry(
+        "warning",
+        "状态倒退",
+        "{label} {value} 上月已办结，本月状态改为“{status}”，请核实。",
+        "核实该事项是否已办结",
+    ),
+    "case-progress-unchanged": Entry(
+        "warning",
+        "答复未更新",
+        "{label} {value} 仍未办结，整改答复与上次报送的完全相同（答复未更新）。",
+        "写明本月新的整改答复",
+    ),
     # --- 办事效率评议: a village's or community's rating of the town's departments ----------------
     "rating-level-invalid": Entry(
         "error",

@@ -577,9 +577,17 @@ def rating_exposed_text(report: MonthReport) -> str:
     )
 
 
-def notice_text(report: MonthReport, problems: int, matters: int) -> str:
-    """What a unit's notice presses: its ``problems`` red problems and ``matters`` red matters."""
+def notice_text(report: MonthReport, problems: int, matters: int, cases: int = 0) -> str:
+    """What a unit's notice presses: its ``problems`` red problems and ``matters`` red matters,
+    and ``cases`` red 不满意 cases of the 办事效率评议 (a department's)."""
     as_of = cn_date(report.as_of)
+    if cases:
+        what = [
+            f"干部作风整顿问题清单中有{problems}个问题已超过完成时限仍未完成整改" if problems else "",
+            f"交办你单位的领导批示、交办事项中有{matters}件已超过办理时限仍未办结" if matters else "",
+            f"村（社区）办事效率评议反映你单位的问题中有{cases}件已超过答复时限仍未办结",
+        ]
+        return f"经核查，截至{as_of}，你单位" + "，".join(w for w in what if w) + "（红灯），现予督办。具体如下："
     if problems and not matters:
         return (
             f"经核查，截至{as_of}，你单位干部作风整顿问题清单中有{problems}个"
@@ -596,14 +604,25 @@ def notice_text(report: MonthReport, problems: int, matters: int) -> str:
     )
 
 
-def escalation_intro(report: MonthReport, problems: int, matters: int) -> str:
-    """The 移交纪委清单's opening: ``problems`` problems and ``matters`` (matter, unit) pairs."""
+def escalation_intro(report: MonthReport, problems: int, matters: int, cases: int = 0) -> str:
+    """The 移交纪委清单's opening: ``problems`` problems, ``matters`` (matter, unit) pairs and
+    ``cases`` 不满意 cases of the 办事效率评议."""
     campaign = report.campaign
     as_of = cn_date(report.as_of)
     basis = (
         f"根据《{clean(campaign.town)}{campaign.year}年干部作风整顿工作方案》"
         "“经多次督办仍未落实的，会同镇纪委督查问效”的要求，"
     )
+    if cases:
+        parts = [
+            f"{problems}个问题" if problems else "",
+            f"{matters}项领导批示、交办事项（按承办单位计）" if matters else "",
+            f"{cases}件办事效率评议反映问题",
+        ]
+        return (
+            f"{basis}截至{as_of}，以下" + "、".join(w for w in parts if w) + f"经{campaign.escalate_after}次及以上督办"
+            "仍未落实，现移交镇纪委督查问效。"
+        )
     if problems and not matters:
         return (
             f"{basis}截至{as_of}，以下{problems}个问题经{campaign.escalate_after}次及以上督办仍未落实，"

@@ -4,18 +4,23 @@ For a rating period, per department of the roster: how many raters (villages and
 should rate it and did, each 评议等次, 满意率 = (满意 + 基本满意) over the rated (未办理事项 is not a
 rating; no rate where nobody rated it), each 不满意 reason counted, the raters that did not rate
 it, and a competition ranking by 满意率; then each department's 满意率 across the periods so far.
+Each 不满意 is a case the department answers (``cases``): an item of the kind ``RATING_CASE``
+the run registers for the office, as it registers the office's list of matters.
 Nothing here reads files, the database or the clock.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.model import RatingLevel, RatingReason, rating_period_text
 from pipeline.report import RATING_COLUMNS, RatingReport
+from pipeline.workdays import add_workdays
 
 
 def satisfaction(levels: pd.Series) -> float:
@@ -101,3 +106,85 @@ def rating_report(campaign: Campaign, month: str, ratings: pd.DataFrame) -> Rati
         departments=count(campaign, period, ratings),
         trend=trend(campaign, period, ratings),
     )
+
+
+# --- the 不满意 cases: items the rated departments answer (kinds.RATING_CASE) --------------------
+CASE_PREFIX = "PY"  # 评议
+
+
+def case_id(period: str, department: str, number: int) -> str:
+    """A case's id: ``PY-{period}-{department code}-{NN}``; it never names the rater."""
+    return f"{CASE_PREFIX}-{period}-{department}-{number:02d}"
+
+
+def case_text(matter: str, detail: str, rater: str = "") -> str:
+    """What a department reads of a case: the matter, the case as described; the rater's name
+    first only when ``rater`` is given (``Rating.anonymous`` false)."""
+    parts = [f"办理事项：{matter}" if matter else "", f"具体情况：{detail}" if detail else ""]
+    text = "；".join(p for p in parts if p)
+    return f"{rater}反映：{text}" if rater else text
+
+
+def cases(
+    campaign: Campaign,
+    period: str,
+    ratings: pd.DataFrame,
+    received: Mapping[int, dt.date],
+    known: Mapping[tuple[str, str, str], str],
+    used: set[str],
+) -> list[dict[str, object]]:
+    """The office's record of every 不满意 of ``period`` (``ratings``: ``Store.ratings``), one case
+    per (rater, department), for ``Store.register``.
+
+    A case keeps the id it was given (``known``: (period, rater code, department code) -> id, from
+    the cases registered before); a new one is numbered on from the department's last number of
+    the period (``used``: every case id ever given, withdrawn ones too, so an id never names two
+    cases), in the order the files came in (their audit seq), then the rating's row: an order
+    that does not follow the raters' codes. Its 答复时限 is ``reply_workdays`` working days after
+    the rating file was received (``received``: audit seq -> date). A rating replaced by a later
+    file of the same rater keeps its cases where the department is still 不满意 (same id, the new
+    text and deadline) and withdraws the others."""
+    if campaign.rating is None:
+        return []
+    raters = {u.code: u for u in campaign.raters}
+    departments = {u.code: u for u in campaign.departments}
+    mine = ratings[
+        (ratings["评议期"] == period)
+        & (ratings["评议等次"] == RatingLevel.UNSATISFIED)
+        & ratings["评议单位"].isin(raters)
+        & ratings["部门"].isin(departments)
+    ]
+    mine = mine.assign(_seq=mine["审计序号"].astype(int), _row=mine["行"].fillna(0).astype(int))
+    mine = mine.sort_values(["_seq", "_row", "部门"], kind="stable")
+    last: dict[str, int] = {}
+    prefix = f"{CASE_PREFIX}-{period}-"
+    for iid in used:
+        if iid.startswith(prefix):
+            code, _, number = iid[len(prefix) :].rpartition("-")
+            if number.isdigit():
+                last[code] = max(last.get(code, 0), int(number))
+    out = []
+    for rec in mine.to_dict("records"):
+        rater, dept = raters[rec["评议单位"]], departments[rec["部门"]]
+        found = known.get((period, rater.code, dept.code))
+        iid = found if found is not None else ""
+        if found is None:
+            last[dept.code] = last.get(dept.code, 0) + 1
+            iid = case_id(period, dept.code, last[dept.code])
+        deadline, _ = add_workdays(received[int(rec["审计序号"])], campaign.rating.reply_workdays)
+        shown = "" if campaign.rating.anonymous else rater.name
+        out.append(
+            {
+                "编号": iid,
+                "评议期": rating_period_text(period),
+                "评议期编码": period,
+                "评议单位": rater.name,
+                "评议单位编码": rater.code,
+                "反映问题": case_text(str(rec["办理事项"] or ""), str(rec["具体情况"] or ""), shown),
+                "不满意原因": str(rec["不满意原因"] or ""),
+                "承办单位": dept.name,
+                "承办单位编码": [dept.code],
+                "答复时限": deadline,
+            }
+        )
+    return out

@@ -106,6 +106,24 @@ PAIR_COLUMNS: tuple[str, ...] = (
 )
 
 
+PAIR_FLAGS: tuple[str, ...] = PAIR_COLUMNS[PAIR_COLUMNS.index("灯色") :]
+
+
+def record_columns(kind: LedgerKind) -> tuple[str, ...]:
+    """The columns of the office's record of an item of a kind it assigns, as ``Store.state``
+    shows them (its register's columns but the id and 承办单位)."""
+    assert kind.register is not None
+    return tuple(c for c in kind.register.columns if c not in (kind.id_column, "承办单位"))
+
+
+def pair_columns(kind: LedgerKind) -> tuple[str, ...]:
+    """``ItemLedger.pairs``' columns for ``kind``: the id, the unit, the office's record, the
+    unit's progress, status and done date, the flags (``PAIR_COLUMNS`` for the 交办事项)."""
+    own = (kind.progress_column, kind.status_column, kind.done_column)
+    record = tuple(c for c in record_columns(kind) if c not in own)
+    return (kind.id_column, "单位编码", "填报单位", *record, *own, *PAIR_FLAGS)
+
+
 @dataclass(frozen=True)
 class ItemLedger:
     """The month's ledger of a kind the office assigns (pipeline/kinds.py): ``items`` one row per

@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import aggregate, faults, inbox, intake, receipts, render, validate
+from pipeline import aggregate, faults, inbox, intake, rating, receipts, render, validate
 from pipeline.config import Campaign, Workspace, load_campaign
 from pipeline.errors import (
     AsOfOutside,
@@ -49,7 +49,7 @@ from pipeline.errors import (
     UnitUnknown,
 )
 from pipeline.filenames import output_path, safe_name
-from pipeline.kinds import BY_NAME, ITEM_KINDS, KINDS, MATTER, PROBLEM, REGISTER_FILE
+from pipeline.kinds import BY_NAME, ITEM_KINDS, KINDS, MATTER, PROBLEM, RATING_CASE, REGISTER_FILE
 from pipeline.messages import CATALOGUE, Message, render_text
 from pipeline.model import Month, Outcome
 from pipeline.outputs.feedback import Note, Returned
@@ -232,6 +232,7 @@ def _monthly(root: Path, as_of: dt.date | None, progress: Progress | None) -> Ru
                     store.sync_units(campaign.units)
                     _take_register(store, ws, campaign, vocab, month, as_of, now, result)
                     _record_and_merge(store, incoming, checks, month, now, result, campaign)
+                    _register_cases(store, campaign, month)
                     del checks  # merged: the checked rows are not needed any more
                     lap("ledger rules+merge")
                     ledgers = _ledgers(store, campaign, month, as_of)
@@ -691,6 +692,23 @@ def _take_register(
     if rows is not None:
         store.register(MATTER, month, seq, rows)
     result.register = FileOutcome(path.name, aggregate.OFFICE_NAME, Outcome.REGISTER, tuple(messages))
+
+
+def _register_cases(store: Store, campaign: Campaign, month: str) -> None:
+    """Register the month's rating period's 不满意 cases (``rating.cases``) from the ratings just
+    stored, as the office's record of items of ``RATING_CASE``: each rated department answers
+    them in its next file. Ids already given are kept (the records of every earlier run)."""
+    period = campaign.rating_period(month)
+    if period is None:
+        return
+    known = {
+        (str(rec.get("评议期编码")), str(rec.get("评议单位编码")), code): iid
+        for iid, rec in store.register_state(RATING_CASE, month).items()
+        for code in rec.get("承办单位编码") or ()
+    }
+    received = {r.seq: dt.datetime.fromisoformat(r.received_at).date() for r in store.audit_records(month)}
+    rows = rating.cases(campaign, period, store.ratings(period), received, known, store.item_ids(RATING_CASE))
+    store.register(RATING_CASE, month, None, rows)
 
 
 def _check_other_tables(

@@ -26,16 +26,16 @@ def test_no_rating_table_means_no_rating(tmp_path: Path) -> None:
 
 def test_an_empty_rating_table_takes_the_defaults(tmp_path: Path) -> None:
     campaign = load_campaign(campaign_with(tmp_path, "[rating]\n"))
-    assert campaign.rating == Rating(quarterly=False, threshold=80.0)
+    assert campaign.rating == Rating(quarterly=False, threshold=80.0, anonymous=True, reply_workdays=10)
     assert [u.code for u in campaign.raters] == ["HX", "DF"]  # villages and communities rate
     assert [u.code for u in campaign.departments] == ["CZ"]  # departments are rated
     assert campaign.rating_period("2022-05") == "2022-05"
 
 
 def test_every_setting_is_read(tmp_path: Path) -> None:
-    text = '[rating]\nperiod = "季度"\nthreshold = 85.5\n'
+    text = '[rating]\nperiod = "季度"\nthreshold = 85.5\nanonymous = false\nreply_workdays = 15\n'
     campaign = load_campaign(campaign_with(tmp_path, text))
-    assert campaign.rating == Rating(quarterly=True, threshold=85.5)
+    assert campaign.rating == Rating(quarterly=True, threshold=85.5, anonymous=False, reply_workdays=15)
 
 
 @pytest.mark.parametrize(
@@ -70,6 +70,22 @@ def test_a_roster_without_departments_has_no_rating_period(tmp_path: Path) -> No
         (
             'threshold = "80%"',
             "campaign.toml 中“rating.threshold”的值“80%”不正确：应为 0 到 100 之间的数，如 80。",
+        ),
+        (
+            'anonymous = "是"',
+            "campaign.toml 中“rating.anonymous”的值“是”不正确：应为 true（隐去）或 false（显示）。",
+        ),
+        (
+            "reply_workdays = 0",
+            "campaign.toml 中“rating.reply_workdays”的值“0”不正确：应为 1 到 60 之间的整数，如 10。",
+        ),
+        (
+            "reply_workdays = 61",
+            "campaign.toml 中“rating.reply_workdays”的值“61”不正确：应为 1 到 60 之间的整数，如 10。",
+        ),
+        (
+            "reply_workdays = 7.5",
+            "campaign.toml 中“rating.reply_workdays”的值“7.5”不正确：应为 1 到 60 之间的整数，如 10。",
         ),
     ],
 )

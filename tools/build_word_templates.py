@@ -657,6 +657,27 @@ def build_notice() -> DocumentObject:
     )
     _para(doc, "TableNote", "")
     _tag(doc, "{%p endif %}")
+    # the 不满意 cases of the villages' 办事效率评议 (issue #19): never naming the rater unless the
+    # township chose to (the text is the case's as registered)
+    _tag(doc, "{%p if case_rows %}")
+    caption = _para(doc, "TableNote", "办事效率评议反映问题：")
+    caption.paragraph_format.keep_with_next = True
+    _loop_table(
+        doc,
+        "case_rows",
+        [
+            ("编号", "r.no", NO_MM + 6),
+            ("反映问题", "r.content", 52),
+            ("答复时限", "r.deadline_short", DATE_MM),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
+            ("督办等级", "{{r r.level }}", HEAD4_MM),
+        ],
+        small=True,
+        left=("r.content",),
+    )
+    _para(doc, "TableNote", "")
+    _tag(doc, "{%p endif %}")
     # the {{r}} tag alone in its run: docxtpl restarts the run after it without properties
     _para(doc, "Normal", "督办等级：", "{{r level }}", "{{ level_text }}")
     _para(
@@ -721,6 +742,27 @@ def build_escalation() -> DocumentObject:
             ("交办领导", "r.leader_lines", LEADER_MM),
             ("办理时限", "r.deadline_short", DATE_MM),
             ("办理进展", "r.progress", 51),
+            ("逾期天数", "r.days", HEAD4_MM),
+            ("督办次数", "r.count", HEAD4_MM),
+        ],
+        small=True,
+        left=("r.content", "r.progress"),
+    )
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if case_rows %}")
+    caption = _para(doc, "TableNote", "办事效率评议反映问题（按被评议部门计）：")
+    caption.paragraph_format.keep_with_next = True
+    _loop_table(
+        doc,
+        "case_rows",
+        [
+            ("序号", "r.seq", 10),
+            ("编号", "r.no", NO_MM + 6),
+            ("被评议部门", "r.unit", 24),
+            ("反映问题", "r.content", 52),
+            ("不满意原因", "r.reasons", 24),
+            ("答复时限", "r.deadline_short", DATE_MM),
+            ("整改答复", "r.progress", 51),
             ("逾期天数", "r.days", HEAD4_MM),
             ("督办次数", "r.count", HEAD4_MM),
         ],

@@ -30,7 +30,7 @@ from docxtpl import DocxTemplate, Listing, RichText
 from pipeline import narrative, textsafe
 from pipeline.atomic import write_atomic, write_bytes
 from pipeline.filenames import output_path, safe_name
-from pipeline.kinds import KINDS, MATTER, PROBLEM, LedgerKind
+from pipeline.kinds import KINDS, MATTER, PROBLEM, RATING_CASE, LedgerKind
 from pipeline.model import Ladder, Light, Month, ProblemStatus
 from pipeline.narrative import DASH, change_points, clean, cn_date, cn_date_short, count_text, percent
 from pipeline.report import MonthReport, highest_level
@@ -209,9 +209,15 @@ ROW_CELLS: dict[str, tuple[tuple[str, str, Callable[[object, int], Any]], ...]] 
         ("assigned", "交办日期", cn_date_short),
         ("progress", "办理进展", _text_or_dash),
     ),
+    # a 不满意 case of the 办事效率评议: what the department reads of it never names the rater
+    RATING_CASE.name: (
+        ("content", "反映问题", _text),
+        ("reasons", "不满意原因", _text_or_dash),
+        ("progress", "整改答复", _text_or_dash),
+    ),
 }
 # The templates' names of each kind's rows.
-ROWS_FIELD: dict[str, str] = {PROBLEM.name: "rows", MATTER.name: "matter_rows"}
+ROWS_FIELD: dict[str, str] = {PROBLEM.name: "rows", MATTER.name: "matter_rows", RATING_CASE.name: "case_rows"}
 
 
 def item_row(kind: LedgerKind, row: pd.Series, year: int) -> dict[str, Any]:
@@ -371,7 +377,9 @@ def _notice_context(
         {
             "unit": clean(unit_name),
             "notice_no": f"{campaign.doc_prefix}督〔{report.as_of.year}〕{report.doc_number}-{seq}号",
-            "notice_text": narrative.notice_text(report, len(shown["rows"]), len(shown["matter_rows"])),
+            "notice_text": narrative.notice_text(
+                report, len(shown["rows"]), len(shown["matter_rows"]), len(shown["case_rows"])
+            ),
             **shown,
             "level": _ladder_rich(level),
             "level_name": level,
@@ -392,7 +400,9 @@ def escalation_context(report: MonthReport) -> dict[str, Any]:
     for kind in KINDS:
         escalated = _escalated_items(report, kind)
         ctx[ROWS_FIELD[kind.name]] = [] if escalated is None else _rows(report, kind, escalated, numbered=True)
-    ctx["intro_text"] = narrative.escalation_intro(report, len(ctx["rows"]), len(ctx["matter_rows"]))
+    ctx["intro_text"] = narrative.escalation_intro(
+        report, len(ctx["rows"]), len(ctx["matter_rows"]), len(ctx["case_rows"])
+    )
     return ctx
 
 

@@ -939,9 +939,20 @@ def _cell_text(value: str) -> str:  # the same texts recur across rows and units
     return textsafe.cell_text(value)
 
 
-ITEM_WIDTHS = {"编号": 14, "事项内容": 44, "办理时限": 13, "办理进展": 44, "办理状态": 11, "办结日期": 13}
+ITEM_WIDTHS = {
+    "编号": 14,
+    "事项内容": 44,
+    "办理时限": 13,
+    "办理进展": 44,
+    "办理状态": 11,
+    "办结日期": 13,
+    "反映问题": 44,
+    "不满意原因": 16,
+    "答复时限": 13,
+    "整改答复": 44,
+}
 # The title of a kind's sheet in a unit's template, after the township's name (default: 交办事项办理情况).
-ITEM_SHEET_TITLES = {"matter": "领导批示、交办事项办理情况"}
+ITEM_SHEET_TITLES = {"matter": "领导批示、交办事项办理情况", "rating-case": "办事效率评议反映问题整改答复情况"}
 
 
 def _write_item_sheet(

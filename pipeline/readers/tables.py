@@ -283,15 +283,22 @@ def _from_hidden(table: RawTable, sheet: Sheet, label: str) -> RawTable:
 
 
 def find_kind_table(
-    sheets: list[Sheet], vocab: Vocabulary, file_name: str, fmt: str, kind: Table, exclude: str = ""
+    sheets: list[Sheet], vocab: Vocabulary, file_name: str, fmt: str, kind: Table, exclude: str | tuple[str, ...] = ""
 ) -> RawTable | None:
-    """The table of ``kind`` among the sheets (not ``exclude``, the sheet already taken), or None.
+    """The table of ``kind`` among the sheets (not ``exclude``, the sheets already taken or another kind's), or None.
 
     Only a sheet whose header names every required column of the kind counts; a sheet named as
     the kind's template sheet wins a tie. A hidden sheet is taken only when no visible sheet holds
     a table of the kind (complete or not), and then with a warning naming it."""
     lookup = kind.header_lookup(vocab)
-    found = [(s, h) for s in sheets if s.name != exclude and (h := _best_header(s, lookup, kind.required)) is not None]
+    excluded = {exclude} if isinstance(exclude, str) else {n.strip() for n in exclude}
+    found = [
+        (s, h)
+        for s in sheets
+        if s.name not in excluded
+        and s.name.strip() not in excluded
+        and (h := _best_header(s, lookup, kind.required)) is not None
+    ]
     complete = [(s, h) for s, h in found if all(c in h.mapping for c in kind.required)]
     if not complete:
         return None

@@ -1035,6 +1035,10 @@ class Store:
         rows = self.conn.execute(sql, (period,) if period is not None else ()).fetchall()
         return pd.DataFrame([tuple(r) for r in rows], columns=list(RATING_COLUMNS)).astype(object)
 
+    def item_ids(self, kind: LedgerKind) -> set[str]:
+        """Every id ever given to an item of ``kind`` (a withdrawn one too)."""
+        return {r[0] for r in self.conn.execute("SELECT item_id FROM items WHERE kind = ?", (kind.name,))}
+
     def register_recorded(self, sha256: str, month: str) -> bool:
         """Whether this version of the office's list was already recorded in ``month``."""
         row = self.conn.execute(
