@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline import run
-from pipeline.config import Workspace
+from pipeline.config import Workspace, load_campaign
 from pipeline.errors import DemoRefused
+from pipeline.ingest import unit_from_name
 from pipeline.kinds import REGISTER_FILE
 
 DEMO_MARK = ".demo-workspace"
@@ -36,11 +37,25 @@ def run_demo(root: Path, seed: int = 2022) -> Iterator[run.RunResult]:
     root.mkdir(parents=True, exist_ok=True)
     (root / DEMO_MARK).write_text("made by `python -m pipeline demo`; safe to delete\n", encoding="utf-8")
     months = sample.write_sample_campaign(root, seed)
-    inbox = Workspace(root).inbox
+    workspace = Workspace(root)
+    inbox = workspace.inbox
     inbox.mkdir(parents=True, exist_ok=True)
+    campaign = load_campaign(workspace.campaign_file)
+    previous = None
     for m in months:
         for path in sorted(m.folder.iterdir()):
             os.replace(path, inbox / path.name)  # a rename keeps the received time (mtime)
+        month = m.as_of.strftime("%Y-%m")
+        if previous is not None:  # each department answers its 不满意 cases in the template it got
+            for dept in campaign.departments:
+                files = [
+                    p
+                    for p in sorted(inbox.iterdir())
+                    if p.suffix == ".xlsx" and (u := unit_from_name(p.name, campaign)) is not None and u == dept
+                ]
+                template = workspace.out / previous / "模板" / f"{dept.name}.xlsx"
+                sample.answer_cases(files, template, month, dept.code)
+        previous = month
         if m.register is not None:  # the office's list of assigned matters, as it stood that month
             shutil.copy2(m.register, root / REGISTER_FILE)
         yield run.monthly(root, m.as_of)

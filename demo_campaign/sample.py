@@ -2071,3 +2071,56 @@ def _write_register(path: Path, rows: list[list[Cell]]) -> None:
             if isinstance(value, dt.date):
                 cell.number_format = TEMPLATE_DATE_FORMAT
     wb.save(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# The departments answer the 不满意 cases raised about them (评议反映问题) in their next file
+
+# department code -> how many months after its rating a case is answered 已办结 (the others,
+# until then, 办理中: past its 答复时限 it goes red and is supervised like any item)
+CASE_ANSWER_AFTER: dict[str, int] = {"NYZX": 2}
+CASE_SHEET = "评议反映问题"
+CASE_REPLIES: tuple[str, ...] = (
+    "已约谈经办人员，实行首问负责和一次性告知，当面向反映的村（社区）说明整改情况",
+    "已调整窗口值守安排，公开值班电话，限时办结",
+    "已梳理办事材料清单并公开，群众办事一次告知到位",
+)
+
+
+def answer_cases(files: list[Path], template: Path, month: str, code: str) -> None:
+    """Add the 评议反映问题 sheet to a department's files of ``month`` as it fills its template:
+    every open case of ``template`` (its file of the month before, made by the pipeline) answered
+    已办结 on the day before the file was received, or 办理中 while the department is slow
+    (``CASE_ANSWER_AFTER``). The files' received times (mtimes) are kept."""
+    if not template.exists():
+        return
+    source = load_workbook(template)
+    if CASE_SHEET not in source.sheetnames:
+        return
+    rows = [
+        [c.value for c in row]
+        for row in source[CASE_SHEET].iter_rows(min_row=layout.FIRST_DATA_ROW)
+        if row[0].value and str(row[0].value).startswith("PY-")
+    ]
+    header = [c.value for c in source[CASE_SHEET][layout.HEADER_ROW]]
+    if not rows:
+        return
+    for path in files:
+        stat = path.stat()
+        received = dt.datetime.fromtimestamp(stat.st_mtime).date()
+        wb = load_workbook(path)
+        ws = wb.create_sheet(CASE_SHEET)
+        for col, name in enumerate(header, start=1):
+            ws.cell(layout.HEADER_ROW, col, name)
+        for r, values in enumerate(rows, start=layout.FIRST_DATA_ROW):
+            record = dict(zip(header, values, strict=False))
+            period = str(record["编号"]).split("-")
+            months_on = ALL_MONTHS.index(month) - ALL_MONTHS.index(f"{period[1]}-{period[2]}")
+            done = months_on >= CASE_ANSWER_AFTER.get(code, 1)
+            record["整改答复"] = CASE_REPLIES[r % len(CASE_REPLIES)] if done else "正在整改，已约谈相关人员"
+            record["办理状态"] = "已办结" if done else "办理中"
+            record["办结日期"] = received - dt.timedelta(days=1) if done else None
+            for col, name in enumerate(header, start=1):
+                ws.cell(r, col, record.get(name))
+        wb.save(path)
+        os.utime(path, (stat.st_atime, stat.st_mtime))
