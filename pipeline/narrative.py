@@ -583,11 +583,11 @@ def notice_text(report: MonthReport, problems: int, matters: int, cases: int = 0
     as_of = cn_date(report.as_of)
     if cases:
         what = [
-            f"干部作风整顿问题清单中有{problems}个问题已超过完成时限仍未完成整改" if problems else "",
+            f"你单位干部作风整顿问题清单中有{problems}个问题已超过完成时限仍未完成整改" if problems else "",
             f"交办你单位的领导批示、交办事项中有{matters}件已超过办理时限仍未办结" if matters else "",
             f"村（社区）办事效率评议反映你单位的问题中有{cases}件已超过答复时限仍未办结",
         ]
-        return f"经核查，截至{as_of}，你单位" + "，".join(w for w in what if w) + "（红灯），现予督办。具体如下："
+        return f"经核查，截至{as_of}，" + "，".join(w for w in what if w) + "（红灯），现予督办。具体如下："
     if problems and not matters:
         return (
             f"经核查，截至{as_of}，你单位干部作风整顿问题清单中有{problems}个"

@@ -110,6 +110,10 @@ def test_a_month_of_ratings_makes_cases_that_go_red_and_climb_the_ladder(tmp_pat
     [notice] = [p for p in (root / "out" / MAY / "督办通知单").glob("*.docx") if DZB in p.name]
     tables = [c.text for t in Document(str(notice)).tables for r in t.rows for c in r.cells]
     assert "PY-2022-05-DZB-01" in tables and "PY-2022-05-DZB-02" in tables
+    assert (
+        "经核查，截至2022年5月31日，村（社区）办事效率评议反映你单位的问题中有2件已超过答复时限仍未办结（红灯），现予督办。具体如下："
+        in [p.text for p in Document(str(notice)).paragraphs]
+    )
     # unanswered in June and July: supervised each month, then handed to the 纪委
     run.monthly(root, dt.date(2022, 6, 30))
     assert [row[6:] for row in _cases(root, JUNE)] == [[2, "橙色督办", "否"], [2, "橙色督办", "否"]]

@@ -132,11 +132,12 @@ def test_the_report_section_says_the_counts_the_rates_and_names_the_department_u
 
 def test_the_report_tables_per_period_and_ranked(rendered: tuple[Any, Path]) -> None:
     doc, _ = rendered
-    assert _table(doc, ["部门", "4月", "5月", "全期满意率"]) == [
-        ["镇党政综合办公室", "100.0%", "75.0%", "85.7%"],
-        ["镇综合行政执法队", "33.3%", "75.0%", "57.1%"],
-        ["镇便民服务中心", "100.0%", "100.0%", "100.0%"],
+    assert _table(doc, ["部门", "4月", "5月", "全期"]) == [  # 满意率 (%), as the caption says
+        ["镇党政综合办公室", "100", "75", "85.7"],
+        ["镇综合行政执法队", "33", "75", "57.1"],
+        ["镇便民服务中心", "100", "100", "100.0"],
     ]
+    assert "表5　各部门逐期满意率（%）" in [p.text for p in doc.paragraphs]
     header = ["排名", "部门", "满意", "基本满意", "不满意", "未办理事项", "全期满意率", "人难找", "门难进", "事难办"]
     rows = _table(doc, [*header, "来回跑", "其他"])
     assert rows == [

@@ -30,7 +30,7 @@ from pipeline.atomic import write_atomic
 from pipeline.filenames import output_path, safe_name
 from pipeline.messages import render_text
 from pipeline.model import Light, ProblemStatus, RatingLevel, RatingReason, SubmissionState, YesNo, is_missing
-from pipeline.narrative import change_points, cn_date, cn_date_short, percent
+from pipeline.narrative import DASH, change_points, cn_date, cn_date_short, percent
 from pipeline.outputs.documents import page_numbers, signature_indents
 from pipeline.outputs.workbooks import _Formats, new_workbook, row_height, write_table
 from pipeline.report import COUNT_COLUMNS
@@ -250,15 +250,21 @@ def _rating_chart(plt: Any, data: SummaryData) -> bytes:
     return _png(plt, fig)
 
 
+RATING_WHOLE_SHORT = "全期"  # the 全期满意率 column of the per-period table (its caption says 满意率)
+
+
 def rating_tables(data: SummaryData) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The report's two 办事效率评议 tables: each department's 满意率 per period and over the range
-    (as texts), and its ratings and 不满意 reasons over the range, ranked."""
+    """The report's two 办事效率评议 tables: each department's 满意率 (%) per period and over the
+    range (as texts), and its ratings and 不满意 reasons over the range, ranked."""
     assert data.rating is not None
     r = data.rating
     frame = r.departments
-    rates = frame[["部门", *r.labels, RATING_WHOLE]].copy()
+    # in per cent without the sign (the caption says it), whole per period: a year's nine to twelve
+    # periods fit the page with the departments' names on one line
+    rates = frame[["部门"]].copy()
     for label in r.labels:
-        rates[label] = [percent(v) for v in frame[label]]
+        rates[label] = [DASH if pd.isna(v) else f"{v * 100:.0f}" for v in frame[label]]
+    rates[RATING_WHOLE_SHORT] = [percent(v).removesuffix("%") for v in frame[RATING_WHOLE]]
     counts = frame[["排名", "部门", *RatingLevel.ALL, RATING_WHOLE, *RatingReason.ALL]].copy()
     counts["排名"] = pd.to_numeric(counts["排名"], errors="coerce")
     counts = counts.sort_values(["排名"], kind="stable", na_position="last")
@@ -504,7 +510,7 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
             w.body(below)
         rates, counts = rating_tables(data)
         w.figure("rating", RATING_CAPTION, f"表{w.tables + 1}")
-        w.table("各部门逐期满意率", rates)
+        w.table("各部门逐期满意率（%）", rates)
         w.table("各部门评议情况和不满意原因（按期内满意率排名）", counts)
 
     if data.period == "year":
