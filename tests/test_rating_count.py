@@ -40,7 +40,7 @@ from pipeline.config import parse_campaign
 from pipeline.outputs import documents, workbooks
 from pipeline.render import TEMPLATES_DIR
 from pipeline.storage import seal
-from pipeline.storage.ledger import SCHEMA_VERSION, Store
+from pipeline.storage.ledger import SCHEMA_VERSION, STORED_RATING_COLUMNS, Store
 
 APRIL = "2022-04"
 CAMPAIGN = parse_campaign(tomllib.loads(rating_toml()))
@@ -250,18 +250,7 @@ def test_a_quarterly_rating_is_counted_only_in_the_quarters_last_month() -> None
     quarterly = parse_campaign(tomllib.loads(rating_toml(period="季度")))
     frame = pd.DataFrame(
         [("2022Q2", "QS", "ZFD", "不满意", "", "来回跑、其他", "", 4, "2022-06", 1)],
-        columns=[
-            "评议期",
-            "评议单位",
-            "部门",
-            "评议等次",
-            "办理事项",
-            "不满意原因",
-            "具体情况",
-            "行",
-            "月份",
-            "审计序号",
-        ],
+        columns=list(STORED_RATING_COLUMNS),
     )
     assert rating.rating_report(quarterly, "2022-05", frame) is None
     june = rating.rating_report(quarterly, "2022-06", frame)

@@ -194,8 +194,8 @@ MIGRATIONS: tuple[str, ...] = (
     + sealing.GUARDS_V7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-# The columns of ``Store.ratings``.
-RATING_COLUMNS = (
+# The columns of ``Store.ratings`` (report.RATING_COLUMNS are the counts made from them).
+STORED_RATING_COLUMNS = (
     "评议期",
     "评议单位",
     "部门",
@@ -1033,7 +1033,7 @@ class Store:
             + " ORDER BY period, rater, department"
         )
         rows = self.conn.execute(sql, (period,) if period is not None else ()).fetchall()
-        return pd.DataFrame([tuple(r) for r in rows], columns=list(RATING_COLUMNS)).astype(object)
+        return pd.DataFrame([tuple(r) for r in rows], columns=list(STORED_RATING_COLUMNS)).astype(object)
 
     def item_ids(self, kind: LedgerKind) -> set[str]:
         """Every id ever given to an item of ``kind`` (a withdrawn one too)."""
