@@ -38,6 +38,7 @@ declares one of its own (tests/test_kinds.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline import vocab
 from pipeline.model import MatterStatus, ProblemStatus, RatingLevel
@@ -198,6 +199,19 @@ MATTER_REGISTER = Table(
     date_columns=("交办日期", "办理时限"),
 )
 
+# How an item the office assigns is handled to its end (交办事项, the 不满意 cases of the rating):
+# 办理状态 from the matters' vocabulary, 办结日期 with 已办结.
+HANDLED: dict[str, Any] = {
+    "status_column": "办理状态",
+    "status_synonyms": "matter_statuses",
+    "statuses": MatterStatus.ALL,
+    "status_code": "matter-status-invalid",
+    "done_status": MatterStatus.DONE,
+    "done_column": "办结日期",
+    "done_codes": ("done-without-date", "date-without-done"),
+    "open_statuses": MatterStatus.OPEN,
+}
+
 # A unit's progress on the matters assigned to it: the 交办事项 sheet of its monthly file.
 MATTER = LedgerKind(
     name="matter",
@@ -211,14 +225,7 @@ MATTER = LedgerKind(
     coded=("编号", "办理状态"),
     date_columns=("办理时限", "办结日期"),
     text_kept=("办理时限",),  # the office's deadline, shown to the unit: its copy is not read
-    status_column="办理状态",
-    status_synonyms="matter_statuses",
-    statuses=MatterStatus.ALL,
-    status_code="matter-status-invalid",
-    done_status=MatterStatus.DONE,
-    done_column="办结日期",
-    done_codes=("done-without-date", "date-without-done"),
-    open_statuses=MatterStatus.OPEN,
+    **HANDLED,
     deadline_column="办理时限",
     progress_column="办理进展",
     text_column="事项内容",
@@ -301,14 +308,7 @@ RATING_CASE = LedgerKind(
     coded=("编号", "办理状态"),
     date_columns=("答复时限", "办结日期"),
     text_kept=("答复时限",),  # the office's deadline, shown to the department: its copy is not read
-    status_column="办理状态",
-    status_synonyms="matter_statuses",
-    statuses=MatterStatus.ALL,
-    status_code="matter-status-invalid",
-    done_status=MatterStatus.DONE,
-    done_column="办结日期",
-    done_codes=("done-without-date", "date-without-done"),
-    open_statuses=MatterStatus.OPEN,
+    **HANDLED,
     deadline_column="答复时限",
     progress_column="整改答复",
     text_column="反映问题",
