@@ -955,6 +955,28 @@ ITEM_WIDTHS = {
 ITEM_SHEET_TITLES = {"matter": "领导批示、交办事项办理情况", "rating-case": "办事效率评议反映问题整改答复情况"}
 
 
+def _sheet_heading(
+    ws: Worksheet,
+    text: str,
+    unit: Unit,
+    columns: Sequence[str],
+    widths: Mapping[str, float],
+    formats: tuple[Any, Any, Any],
+) -> list[float]:
+    """The top of a sheet beside a unit's problem list: its title over every column, the
+    填报单位 line, the header row and the columns' widths (12 where ``widths`` names none),
+    which it returns in column order."""
+    header, title, plain = formats
+    ws.merge_range(layout.TITLE_ROW - 1, 0, layout.TITLE_ROW - 1, len(columns) - 1, text, title)
+    ws.write_string(layout.HEADER_BLOCK_ROW - 1, 0, layout.header_block(unit.name), plain)
+    ws.set_row(layout.TITLE_ROW - 1, 32)
+    shown = [float(widths.get(column, 12)) for column in columns]
+    for c, column in enumerate(columns):
+        ws.write_string(layout.HEADER_ROW - 1, c, column, header)
+        ws.set_column(c, c, shown[c])
+    return shown
+
+
 def _write_item_sheet(
     wb: Workbook, campaign: Campaign, unit: Unit, month: str, kind: LedgerKind, rows: pd.DataFrame
 ) -> Worksheet:
@@ -964,20 +986,7 @@ def _write_item_sheet(
     ws = wb.add_worksheet(kind.sheet)
     columns = kind.template_columns
     what = ITEM_SHEET_TITLES.get(kind.name, f"{kind.label}办理情况")
-    ws.merge_range(
-        layout.TITLE_ROW - 1,
-        0,
-        layout.TITLE_ROW - 1,
-        len(columns) - 1,
-        f"{campaign.town}{what}",
-        title,
-    )
-    ws.write_string(layout.HEADER_BLOCK_ROW - 1, 0, layout.header_block(unit.name), plain)
-    ws.set_row(layout.TITLE_ROW - 1, 32)
-    widths = [ITEM_WIDTHS.get(c, 12) for c in columns]
-    for c, column in enumerate(columns):
-        ws.write_string(layout.HEADER_ROW - 1, c, column, header)
-        ws.set_column(c, c, widths[c])
+    widths = _sheet_heading(ws, f"{campaign.town}{what}", unit, columns, ITEM_WIDTHS, (header, title, plain))
     first = layout.FIRST_DATA_ROW - 1
     records = rows.to_dict("records")
     for i, rec in enumerate(records):
@@ -1038,13 +1047,7 @@ def _write_rating_sheet(wb: Workbook, campaign: Campaign, unit: Unit, month: str
     ws = wb.add_worksheet(RATING.sheet)
     columns = RATING.columns
     what = f"村（社区）对镇属部门办事效率评议表（{rating_period_text(period)}）"
-    ws.merge_range(layout.TITLE_ROW - 1, 0, layout.TITLE_ROW - 1, len(columns) - 1, f"{campaign.town}{what}", title)
-    ws.write_string(layout.HEADER_BLOCK_ROW - 1, 0, layout.header_block(unit.name), plain)
-    ws.set_row(layout.TITLE_ROW - 1, 32)
-    widths = [RATING_WIDTHS.get(c, 12) for c in columns]
-    for c, column in enumerate(columns):
-        ws.write_string(layout.HEADER_ROW - 1, c, column, header)
-        ws.set_column(c, c, widths[c])
+    _sheet_heading(ws, f"{campaign.town}{what}", unit, columns, RATING_WIDTHS, (header, title, plain))
     first = layout.FIRST_DATA_ROW - 1
     departments = campaign.departments
     for i, department in enumerate(departments):
