@@ -29,6 +29,7 @@ import pandas as pd
 
 from pipeline import intake, rating
 from pipeline.config import Campaign
+from pipeline.formality import Findings
 from pipeline.kinds import PROBLEM, LedgerKind
 from pipeline.messages import render_text
 from pipeline.model import MISSING_STATUSES, Ladder, Light, Month, Outcome, ProblemStatus, SubmissionState, YesNo
@@ -580,12 +581,14 @@ def month_report(
     previous_flags: pd.DataFrame | None = None,
     not_taken: Sequence[tuple[str, str]] = (),
     ratings: pd.DataFrame | None = None,
+    formality: Findings | None = None,
 ) -> MonthReport:
     """Everything the month's outputs show, computed once, from every kind's ledger (``kind_ledger``).
 
     The ``previous_*`` inputs are last month's, given only when last month had a run:
     its problems' state, the audit records of the files it took, and the lights its run stored.
     ``ratings``: the stored 办事效率评议 (``Store.ratings``), counted for the month's rating period.
+    ``formality``: the month's 形式主义提示 (pipeline/formality.py).
     """
     problems = ledgers[PROBLEM.name].items[[*LEDGER_COLUMNS, *LEDGER_EXTRA]]
     submissions = submission_status(campaign, month, records, previous_records)
@@ -612,4 +615,5 @@ def month_report(
         previous_rate=town_completion_rate(previous_state),
         ledgers={name: ledger for name, ledger in ledgers.items() if name != PROBLEM.name},
         rating=rating.rating_report(campaign, month, ratings) if ratings is not None else None,
+        formality=formality if formality is not None else Findings(),
     )

@@ -15,7 +15,7 @@ from typing import Any
 from pipeline.errors import ConfigError
 from pipeline.filenames import safe_name
 from pipeline.messages import render_text
-from pipeline.model import Month
+from pipeline.model import Month, Signal
 
 UNIT_KINDS = ("村", "社区", "部门")
 DEPARTMENT = "部门"  # the unit kind of the town's own departments
@@ -80,6 +80,29 @@ class Rating:
     reply_workdays: int = 10  # working days a department has to answer a 不满意 case (评议反映问题)
 
 
+@dataclass(frozen=True)
+class Formality:
+    """The ``[formality]`` table: how 形式主义提示 (pipeline/formality.py) finds copied lists and
+    empty words. Every value has a default; the table is optional."""
+
+    similarity: float = 0.7  # Jaccard similarity of character n-gram sets at which two problems are 雷同
+    ngram: int = 3  # characters per n-gram (2 or 3)
+    min_chars: int = 12  # a problem shorter than this (names, numbers, punctuation removed) is never compared
+    list_share: float = 0.5  # share of a unit's problems copied from one other unit that makes its list 雷同
+    list_min: int = 3  # ... counted only for a list of at least this many problems
+    stale_reports: int = 2  # reports in a row whose 整改进展 says nothing new
+
+
+FORMALITY_KEYS: dict[str, str] = {
+    "similarity": "雷同相似度（0.5 到 1 之间的小数，如 0.7）",
+    "ngram": "比对字组长度（2 或 3）",
+    "min_chars": "参与比对的最少字数（5 到 100 之间的整数）",
+    "list_share": "清单雷同比例（百分数，如 50）",
+    "list_min": "清单雷同的最少问题条数（1 到 100 之间的整数）",
+    "stale_reports": "进展未更新的连续报送次数（2 到 12 之间的整数）",
+}
+
+
 RATING_KEYS: dict[str, str] = {
     "period": "评议周期（“月度”或“季度”）",
     "threshold": "满意率通报线（百分数）",
@@ -108,6 +131,7 @@ class Campaign:
     # names of roster units (``[leads]`` in campaign.toml, see ``parse_leads``); none by default
     leads: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rating: Rating | None = None  # None: the township does not run the 办事效率评议
+    formality: Formality = field(default_factory=Formality)
 
     @property
     def raters(self) -> tuple[Unit, ...]:
@@ -187,6 +211,11 @@ class Workspace:
         return self.root / "ledger.sqlite"
 
     @property
+    def cleared_file(self) -> Path:
+        """The office's list of 形式主义提示 it has checked and cleared (pipeline/formality.py)."""
+        return self.root / CLEARED_FILE
+
+    @property
     def lock_path(self) -> Path:
         return self.root / ".lock"
 
@@ -198,6 +227,7 @@ class Workspace:
             d.mkdir(parents=True, exist_ok=True)
 
 
+CLEARED_FILE = "已核实提示.toml"
 _DATE_KEYS = ("problem_list_due", "rectification_start", "rectification_end", "summary_due")
 _INT_KEYS = {"monthly_due_day": (1, 31), "warning_days": (0, 60), "escalate_after": (1, 12), "reply_workdays": (1, 30)}
 _TEXT_KEYS = ("town", "office", "doc_prefix")
@@ -361,10 +391,11 @@ def parse_campaign(data: dict[str, Any]) -> Campaign:
     values["assessment"] = parse_assessment(data.get("assessment"))
     values["leads"] = parse_leads(data.get(LEADS_TABLE), values["units"])
     values["rating"] = parse_rating(data.get(RATING_TABLE))
+    values["formality"] = parse_formality(data.get(FORMALITY_TABLE))
     return Campaign(**values)
 
 
-_TABLES = ("campaign", "units", "assessment", "leads", "rating")  # the tables campaign.toml may hold
+_TABLES = ("campaign", "units", "assessment", "leads", "rating", "formality")  # the tables campaign.toml may hold
 # The campaign's dates, in the order they must come (a date may equal the next).
 _DATE_ORDER: tuple[tuple[str, str], ...] = (
     ("problem_list_due", "rectification_end"),
@@ -479,6 +510,68 @@ def parse_rating(raw: Any) -> Rating | None:
             )
         values["reply_workdays"] = days
     return Rating(**values)
+
+
+_CLEARED_KEY = re.compile(rf"^(?:{'|'.join(Signal.ALL)}):\S+$")
+_CLEARED_EXAMPLE = f"{Signal.EMPTY}:问题编号"
+
+
+def read_cleared(path: Path) -> dict[str, str]:
+    """已核实提示.toml: the 形式主义提示 the office checked and found no problem, each 提示编号 with
+    what was found (``"空话:HX-003" = "已到村核实，……"``). No file: none. A key that is no
+    提示编号, or a value that is no text, is refused with its line."""
+    if not path.is_file():
+        return {}
+    data = read_toml(path)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    cleared: dict[str, str] = {}
+    for key, value in data.items():
+        line = next((i for i, text in enumerate(lines, start=1) if key in text), 1)
+        if not _CLEARED_KEY.match(str(key)) or isinstance(value, dict):
+            raise ConfigError(
+                "cleared-bad-key",
+                file=path.name,
+                line=line,
+                key=key,
+                example=_CLEARED_EXAMPLE,
+                kinds="、".join(Signal.ALL),
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError("cleared-bad-value", file=path.name, line=line, key=key)
+        cleared[str(key)] = value.strip()
+    return cleared
+
+
+FORMALITY_TABLE = "formality"
+# key -> (smallest, largest, whether a fraction may be written as a per cent, integer only)
+_FORMALITY_RANGES: dict[str, tuple[float, float, bool]] = {
+    "similarity": (0.5, 1.0, False),
+    "ngram": (2, 3, True),
+    "min_chars": (5, 100, True),
+    "list_share": (1, 100, False),
+    "list_min": (1, 100, True),
+    "stale_reports": (2, 12, True),
+}
+
+
+def parse_formality(raw: Any) -> Formality:
+    """The optional ``[formality]`` table; every value checked, every unknown key named.
+    ``list_share`` is written as a per cent (50) and kept as a fraction."""
+    if raw is None:
+        return Formality()
+    if not isinstance(raw, dict):
+        raise ConfigError("config-bad-value", key=FORMALITY_TABLE, value=raw, expected="应写作 [formality] 表")
+    _no_unknown(raw, tuple(FORMALITY_KEYS), "的 [formality] 中没有“{key}”这一项")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        low, high, whole = _FORMALITY_RANGES[key]
+        number_ok = isinstance(value, int) if whole else isinstance(value, int | float)
+        if isinstance(value, bool) or not number_ok or not low <= value <= high:
+            raise ConfigError(
+                "config-bad-value", key=f"{FORMALITY_TABLE}.{key}", value=value, expected=f"{FORMALITY_KEYS[key]}"
+            )
+        values[key] = value / 100 if key == "list_share" else value
+    return Formality(**values)
 
 
 LEADS_TABLE = "leads"

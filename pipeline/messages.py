@@ -690,6 +690,57 @@ CATALOGUE: dict[str, Entry] = {
         "{label} {value} 仍未办结，办理进展与上次报送的完全相同（进展未更新）。",
         "写明本月新的办理进展",
     ),
+    # --- 形式主义提示 (pipeline/formality.py): warnings, never a reason to return a file -------------
+    "formality-copy": Entry(
+        "warning",
+        "问题雷同",
+        "问题 {item} 的具体问题和整改措施与{other_unit}{other_month}报送的问题 {other_item}{how}，请按本单位实际查摆，写明本单位的具体情况。",
+        "按本单位实际写明具体问题和整改措施",
+    ),
+    "formality-copy-same": Entry("info", "雷同程度", "去掉单位名称、数字和标点后完全相同"),
+    "formality-copy-near": Entry("info", "雷同程度", "高度相似（相似度 {score}%）"),
+    "formality-list": Entry(
+        "warning",
+        "清单雷同",
+        "本单位本月报送的 {total} 条问题中，有 {count} 条与{other_unit}的问题清单雷同，请对照本单位实际重新查摆。",
+        "对照本单位实际重新查摆问题",
+    ),
+    "formality-empty": Entry(
+        "warning",
+        "问题空泛",
+        "问题 {item} 的具体问题只有套话（空话），没有具体事实：什么时间、什么地方、什么人、什么事、多少。",
+        "写明问题的具体表现：时间、地点、人、事、数字",
+    ),
+    "formality-echo": Entry(
+        "warning",
+        "措施照搬问题",
+        "问题 {item} 的整改措施只是把问题换了个说法，没有写出具体怎么改。",
+        "写明具体怎么改、谁来改、什么时候改完",
+    ),
+    "formality-stale": Entry(
+        "warning",
+        "进展未更新",
+        "问题 {item} 仍未完成，整改进展已连续 {count} 次报送相同内容，或只写“正在整改”“持续推进”之类的话。",
+        "写明本月实际做了什么、做到了哪一步",
+    ),
+    "cleared-bad-key": Entry(
+        "error",
+        "提示编号写法不对",
+        "{file} 第 {line} 行的“{key}”不是提示编号。提示编号是提示类型（{kinds}）加英文冒号和问题编号，例如“{example}”，"
+        "请从总台账“形式主义提示明细”表的“提示编号”列整个复制过来，两边加英文双引号，等号右边写核实情况。",
+    ),
+    "cleared-bad-value": Entry(
+        "error",
+        "核实情况没有写",
+        "{file} 第 {line} 行提示“{key}”的核实情况应为一段文字（谁在哪天核实、为什么不算问题），"
+        '两边加英文双引号，例如 "{key}" = "5月6日到村核实，两村共用一条水渠，问题确属相同"。',
+    ),
+    "cleared-recorded": Entry(
+        "info",
+        "提示核实",
+        "作风整顿办已核实 {count} 条形式主义提示不属于问题，此后不再提示：{keys}。",
+        office_only=True,
+    ),
     "no-problems": Entry("warning", "未查摆出问题", "本表没有填写任何问题（未查摆出问题），请核实。"),
     "cell-too-long": Entry(
         "warning",

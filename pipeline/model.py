@@ -90,6 +90,18 @@ class YesNo:
         return YesNo.YES if flag else YesNo.NO
 
 
+class Signal:
+    """The kinds of 形式主义提示 (pipeline/formality.py): each hint's 提示类型, and the first part of
+    its 提示编号 (``空话:HX-003``)."""
+
+    COPY: Final = "雷同"  # a problem (nearly) another unit's
+    LIST: Final = "清单雷同"  # two units' lists mostly the same
+    EMPTY: Final = "空话"  # a 具体问题 of generic phrases only
+    ECHO: Final = "措施照搬问题"  # a measure restating its problem
+    STALE: Final = "进展未更新"  # a 整改进展 saying nothing new, report after report
+    ALL: Final = (COPY, LIST, EMPTY, ECHO, STALE)
+
+
 class Outcome:
     """结果 of a file the office received (the audit log's outcome, 校验结果), and the audit
     log's two events that are no file of their own."""
@@ -99,6 +111,7 @@ class Outcome:
     DUPLICATE: Final = "重复"  # the same content was received before
     WORK_SUMMARY: Final = "总结"  # a unit's 工作总结 in the summary month: archived, not checked
     REGISTER: Final = "交办清单"  # the office's own list of assigned matters (交办事项.xlsx)
+    CLEARED: Final = "提示核实"  # the office's list of 形式主义提示 checked and cleared (已核实提示.toml)
     NOT_TAKEN: Final = "未处理"  # 校验结果 only: lying in the inbox, never read (links, pipes…)
     REGISTERED: Final = "收件登记"  # event: received times registered (make receive)
     STATED: Final = "更正接收时间"  # event: a received time the clerk stated (make received)

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import Campaign
+from pipeline.formality import Findings
 from pipeline.kinds import PROBLEM, LedgerKind
 from pipeline.model import Ladder, Light, Month, ProblemStatus, RatingLevel, RatingReason, YesNo, is_missing, is_true
 
@@ -240,6 +241,8 @@ class MonthReport:
     ledgers: dict[str, ItemLedger] = field(default_factory=dict)
     # the 办事效率评议 of the month's rating period (None: no rating this month)
     rating: RatingReport | None = None
+    # the month's 形式主义提示: copied lists and empty words (pipeline/formality.py)
+    formality: Findings = field(default_factory=Findings)
 
     @property
     def doc_no_text(self) -> str:

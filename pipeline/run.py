@@ -34,8 +34,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import aggregate, faults, inbox, intake, rating, receipts, render, validate
-from pipeline.config import Campaign, Workspace, load_campaign
+from pipeline import aggregate, faults, formality, inbox, intake, rating, receipts, render, validate
+from pipeline.config import Campaign, Workspace, load_campaign, read_cleared
 from pipeline.errors import (
     AsOfOutside,
     FileRefused,
@@ -51,7 +51,7 @@ from pipeline.errors import (
 from pipeline.filenames import output_path, safe_name
 from pipeline.kinds import BY_NAME, ITEM_KINDS, KINDS, MATTER, PROBLEM, RATING_CASE, REGISTER_FILE
 from pipeline.messages import CATALOGUE, Message, render_text
-from pipeline.model import Month, Outcome
+from pipeline.model import Month, Outcome, ProblemStatus
 from pipeline.outputs.feedback import Note, Returned
 from pipeline.readers import pool
 from pipeline.report import ItemLedger, MonthReport
@@ -199,6 +199,7 @@ def _monthly(root: Path, as_of: dt.date | None, progress: Progress | None) -> Ru
     ws, campaign, vocab = _context(root)
     as_of = run_day(campaign, as_of)
     month = str(Month.of(as_of))
+    cleared = read_cleared(ws.cleared_file)  # a mistake in it refuses the run before anything is written
     if ws.inbox.exists() and not ws.inbox.is_dir():
         raise InboxInvalid(path=ws.inbox)
     guard.check_ledger_file(ws)
@@ -212,7 +213,7 @@ def _monthly(root: Path, as_of: dt.date | None, progress: Progress | None) -> Ru
                 _recover(store, ws)
                 files, left = inbox.scan(ws.inbox)
                 if _reproduces(store, month, files):
-                    return _reproduce(store, ws, campaign, vocab, month, left)
+                    return _reproduce(store, ws, campaign, vocab, month, left, cleared)
                 result = RunResult(month, as_of, ws.month_dir(month), not_taken=left, timings=timings)
                 lap("open")
                 warming = _warm_up(len(files))
@@ -231,6 +232,7 @@ def _monthly(root: Path, as_of: dt.date | None, progress: Progress | None) -> Ru
                 with store.transaction():  # the run's ledger changes: all of them or none
                     store.sync_units(campaign.units)
                     _take_register(store, ws, campaign, vocab, month, as_of, now, result)
+                    _take_cleared(store, ws, month, now, cleared)
                     _record_and_merge(store, incoming, checks, month, now, result, campaign)
                     _register_cases(store, campaign, month)
                     del checks  # merged: the checked rows are not needed any more
@@ -245,7 +247,7 @@ def _monthly(root: Path, as_of: dt.date | None, progress: Progress | None) -> Ru
                 del incoming  # the read tables are not needed any more
                 guard.backup(store, ws, month)
                 lap("empty inbox")
-                report = build_report(store, campaign, vocab, month, as_of, doc_number, ledgers, left)
+                report = build_report(store, campaign, vocab, month, as_of, doc_number, ledgers, left, cleared)
                 lap("report")
                 key, reuse = _render_check(store, ws, report)
                 returned = [] if reuse else returned_files(store, ws, vocab, month)
@@ -425,13 +427,20 @@ def _empty_inbox(store: Store, ws: Workspace, incoming: list[_Incoming], saved_a
 
 
 def _reproduce(
-    store: Store, ws: Workspace, campaign: Campaign, vocab: Vocabulary, month: str, left: list[inbox.Left]
+    store: Store,
+    ws: Workspace,
+    campaign: Campaign,
+    vocab: Vocabulary,
+    month: str,
+    left: list[inbox.Left],
+    cleared: dict[str, str],
 ) -> RunResult:
-    """Render a past month again from the ledger's history, changing nothing in the ledger."""
+    """Render a past month again from the ledger's history, changing nothing in the ledger (the
+    hints the office has cleared since are left out)."""
     as_of = store.month_as_of(month)
     assert as_of is not None
     doc_number = store.month_doc_number(month)
-    report = build_report(store, campaign, vocab, month, as_of, doc_number, left=left)
+    report = build_report(store, campaign, vocab, month, as_of, doc_number, left=left, cleared=cleared)
     result = RunResult(month=month, as_of=as_of, month_dir=ws.month_dir(month), report=report, not_taken=left)
     key, result.reused = _render_check(store, ws, report)
     returned = [] if result.reused else returned_files(store, ws, vocab, month)
@@ -590,10 +599,12 @@ def build_report(
     doc_number: int,
     ledgers: dict[str, ItemLedger] | None = None,
     left: Sequence[inbox.Left] = (),
+    cleared: dict[str, str] | None = None,
 ) -> MonthReport:
     """The month's report from the ledger: every kind's ledger (``ledgers``, when the run has just
-    computed them, else computed here), last month's problems, the month's audit records;
-    ``left``: what lies in the inbox that no run reads (校验结果 names it)."""
+    computed them, else computed here), last month's problems, the month's audit records, its
+    形式主义提示 (those in ``cleared``, the office's 已核实提示.toml, left out); ``left``: what lies
+    in the inbox that no run reads (校验结果 names it)."""
     if ledgers is None:
         ledgers = _ledgers(store, campaign, month, as_of)
     prev = str(Month.parse(month).previous)
@@ -613,8 +624,48 @@ def build_report(
         previous_flags=store.stored_flags(PROBLEM, prev) if prev_ran else None,
         not_taken=[(x.name, render_text(x.code, {"depth": inbox.MAX_DEPTH})) for x in left],
         ratings=store.ratings() if campaign.rating_period(month) is not None else None,
+        formality=findings(store, campaign, vocab, month, cleared or {}),
     )
     return report
+
+
+def findings(
+    store: Store, campaign: Campaign, vocab: Vocabulary, month: str, cleared: dict[str, str]
+) -> formality.Findings:
+    """The month's 形式主义提示 from the ledger's history of problems up to ``month``."""
+    names = {n for u in campaign.units for n in u.names} | set(store.unit_names().values())
+    return formality.findings(
+        store.problem_history(PROBLEM, month),
+        month,
+        names,
+        campaign.formality,
+        formality.Words.of(vocab.sections),
+        cleared,
+        done_statuses=(ProblemStatus.DONE,),
+    )
+
+
+def _take_cleared(store: Store, ws: Workspace, month: str, now: str, cleared: dict[str, str]) -> None:
+    """Record the office's 已核实提示.toml in the audit trail: each version archived under its hash
+    and recorded once a month, so which hints were cleared, when and why is provable."""
+    path = ws.cleared_file
+    if not cleared or not path.is_file():
+        return
+    sha, size = archive_file(path, ws.archive)
+    if store.register_recorded(sha, month):
+        return
+    message = Message("cleared-recorded", file=path.name, params={"count": len(cleared), "keys": "、".join(cleared)})
+    store.append_audit(
+        file_name=path.name,
+        sha256=sha,
+        size=size,
+        unit_code=None,
+        month=month,
+        received_at=_modified(path.stat()).isoformat(),
+        outcome=Outcome.CLEARED,
+        messages=_message_records([message]),
+        recorded_at=now,
+    )
 
 
 def _ledgers(store: Store, campaign: Campaign, month: str, as_of: dt.date) -> dict[str, ItemLedger]:
@@ -959,6 +1010,7 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
     ws, campaign, vocab = _context(root)
     if as_of is not None:
         run_day(campaign, as_of)  # a mistyped date is refused, as for a monthly run
+    cleared = read_cleared(ws.cleared_file)
     if not ws.db_path.exists() and not guard.history(ws):
         raise SummaryNoData()
     store = guard.open_ledger(ws)
@@ -976,6 +1028,7 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
                 lights=store.stored_flags(PROBLEM, m),
                 red_months=store.red_months(PROBLEM, m),
                 records=tuple(store.audit_records(m)),
+                formality=findings(store, campaign, vocab, m, cleared),
             )
             for m in months
         ]

@@ -31,13 +31,14 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from pipeline import aggregate, rating
 from pipeline.config import DEPARTMENT, Assessment, Campaign
 from pipeline.errors import SummaryNoData
+from pipeline.formality import Findings
 from pipeline.model import (
     Ladder,
     Light,
@@ -151,6 +152,7 @@ class MonthHistory:
     lights: pd.DataFrame  # Store.stored_flags(PROBLEM, month): 问题编号, 单位编码, 灯色, 逾期天数
     red_months: dict[str, list[str]]  # Store.red_months(PROBLEM, month): pair_key(id, unit) -> months
     records: tuple[AuditRecord, ...]  # Store.audit_records(month)
+    formality: Findings = field(default_factory=Findings)  # the month's 形式主义提示 (run.findings)
 
 
 @dataclass(frozen=True)

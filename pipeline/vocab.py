@@ -163,12 +163,18 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], path: Path) -> dict[str,
                 raise ConfigError(
                     "synonyms-invalid",
                     path=path,
-                    detail=f"“{canonical}”不是规范的{(section.endswith('columns') and '列名') or '状态'}",
+                    detail=_not_canonical(section, canonical, merged[section]),
                 )
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 raise ConfigError("synonyms-invalid", path=path, detail=f"“{canonical}”的写法应为文字列表")
             merged[section][canonical] = [*merged[section][canonical], *names]
     return merged
+
+
+def _not_canonical(section: str, name: str, known: dict[str, Any]) -> str:
+    if section == "formality":
+        return f"[formality] 中没有“{name}”这一类，可以补充的有：{'、'.join(known)}"
+    return f"“{name}”不是规范的{(section.endswith('columns') and '列名') or '状态'}"
 
 
 def load_vocabulary(extra_file: Path | None = None) -> Vocabulary:

@@ -1039,6 +1039,45 @@ class Store:
         """Every id ever given to an item of ``kind`` (a withdrawn one too)."""
         return {r[0] for r in self.conn.execute("SELECT item_id FROM items WHERE kind = ?", (kind.name,))}
 
+    def problem_history(self, kind: LedgerKind, month: str) -> pd.DataFrame:
+        """Every version a unit reported of every item of ``kind`` up to ``month``, oldest first:
+        item_id, unit_code, month, seq, row (its Excel row), the kind's text column and
+        整改措施 where it has one, its progress and its status (形式主义提示, pipeline/formality.py)."""
+        text, measure = kind.text_column, "整改措施"
+        rows = self.conn.execute(
+            "SELECT item_id, unit_code, month, seq, excel_row, progress, status, data FROM item_versions "
+            "WHERE kind = ? AND unit_code != '' AND month <= ? ORDER BY month, seq, item_id",
+            (kind.name, month),
+        )
+        records = []
+        for r in rows:
+            data = json.loads(r["data"])
+            records.append(
+                (
+                    r["item_id"],
+                    r["unit_code"],
+                    r["month"],
+                    r["seq"],
+                    r["excel_row"],
+                    data.get(text),
+                    data.get(measure),
+                    r["progress"],
+                    r["status"],
+                )
+            )
+        columns = [
+            "item_id",
+            "unit_code",
+            "month",
+            "seq",
+            "row",
+            text,
+            measure,
+            kind.progress_column,
+            kind.status_column,
+        ]
+        return pd.DataFrame.from_records(records, columns=columns)
+
     def register_recorded(self, sha256: str, month: str) -> bool:
         """Whether this version of the office's list was already recorded in ``month``."""
         row = self.conn.execute(

@@ -1,0 +1,478 @@
+"""形式主义提示 (issue #20): problem lists that only look complete.
+
+Four signals, each a warning and never a reason to return a file:
+
+- 雷同 (``COPY``): a problem (具体问题 + 整改措施) that is another unit's problem, this month or in
+  the ledger's history, once unit names, numbers, dates, punctuation and spaces are removed
+  (``canonical``), or that shares at least ``Rules.similarity`` of its character n-grams
+  (Jaccard similarity of the two n-gram sets). 清单雷同 (``LIST``): two units, one of whose lists
+  has at least ``Rules.list_share`` of its problems copied from the other's.
+- 空话 (``EMPTY``): a 具体问题 made only of generic phrases (the vocabulary's ``[formality]``
+  lists, editable), with no concrete element left: no number, date, place, person or event.
+- 措施照搬问题 (``ECHO``): a measure that only restates its problem with generic verbs.
+- 进展未更新 (``STALE``): an open problem whose 整改进展 reads the same, or says nothing but
+  generic words (正在整改, 持续推进…), in the unit's last ``Rules.stale_reports`` reports.
+
+The near-copy search is an exact similarity join (prefix filtering, Bayardo et al., "Scaling up
+all pairs similarity search", WWW 2007) over numpy arrays: each text indexes only its rarest
+n-grams, two texts meet only when they share one of them, and each meeting is verified exactly.
+It finds every pair at or above the threshold (no probabilistic misses: the same ledger gives
+the same hints every run) and compares 30,000 problems in well under a second. A hint the office
+has checked and cleared (``已核实提示.toml``) is dropped by ``apply_cleared``.
+
+A stage: functions over data; no I/O, nothing printed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from pipeline.config import Formality as Rules
+from pipeline.model import Signal
+
+COPY, LIST, EMPTY, ECHO, STALE = Signal.COPY, Signal.LIST, Signal.EMPTY, Signal.ECHO, Signal.STALE
+SIGNALS: Final = Signal.ALL
+
+# The vocabulary's [formality] lists (pipeline/data/vocab.toml; a workspace adds to them in
+# synonyms.toml): generic phrases of a problem, generic verbs of a measure, words of a progress
+# text that say nothing new.
+SLOGANS: Final = "空话"
+MEASURE_WORDS: Final = "措施套话"
+PROGRESS_WORDS: Final = "进展套话"
+FILLERS: Final = "虚词"
+VOCAB_LISTS: Final = (SLOGANS, MEASURE_WORDS, PROGRESS_WORDS, FILLERS)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The generic words, by list (``VOCAB_LISTS``), longest first in each pattern."""
+
+    slogans: tuple[str, ...]
+    measure_words: tuple[str, ...]
+    progress_words: tuple[str, ...]
+    fillers: tuple[str, ...]
+
+    @classmethod
+    def of(cls, sections: Mapping[str, Mapping[str, Sequence[str]]]) -> Words:
+        lists = sections.get("formality", {})
+        return cls(*(tuple(lists.get(name, ())) for name in VOCAB_LISTS))
+
+    @cached_property
+    def problem_pattern(self) -> re.Pattern[str]:
+        return _alternation((*self.slogans, *self.fillers))
+
+    @cached_property
+    def measure_pattern(self) -> re.Pattern[str]:
+        return _alternation((*self.measure_words, *self.slogans, *self.fillers))
+
+    @cached_property
+    def progress_pattern(self) -> re.Pattern[str]:
+        return _alternation((*self.progress_words, *self.fillers))
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    keys = sorted({_plain(w) for w in words if _plain(w)}, key=lambda w: (-len(w), w))
+    if not keys:
+        return re.compile(r"(?!x)x")  # matches nothing
+    return re.compile("|".join(re.escape(k) for k in keys))
+
+
+@dataclass(frozen=True)
+class Hint:
+    """One 形式主义提示. ``key`` is its stable id (``雷同:HX-003/TJ-002``), the one the office
+    writes into 已核实提示.toml to clear it."""
+
+    signal: str
+    unit_code: str
+    item_id: str = ""  # the problem ('' for 清单雷同)
+    seq: int | None = None  # the audit record of the file that carried the problem this month
+    row: int | None = None  # the problem's Excel row in that file
+    other_unit: str = ""  # 雷同 / 清单雷同: the other unit
+    other_item: str = ""  # 雷同: the other unit's problem most like this one
+    other_month: str = ""  # 雷同: the month the other problem was reported
+    score: float = (
+        math.nan
+    )  # 雷同: the similarity (1.0: the same once names and numbers are removed); 清单雷同: the share
+    count: int = 0  # 清单雷同: problems of ``unit_code``'s list copied from ``other_unit``; 进展未更新: reports
+    total: int = 0  # 清单雷同: problems in ``unit_code``'s list
+
+    @property
+    def key(self) -> str:
+        if self.signal == LIST:
+            return f"{LIST}:{'/'.join(sorted((self.unit_code, self.other_unit)))}"
+        if self.signal == COPY:
+            return f"{COPY}:{'/'.join(sorted((self.item_id, self.other_item)))}"
+        return f"{self.signal}:{self.item_id}"
+
+
+@dataclass(frozen=True)
+class Findings:
+    """A month's hints (cleared ones left out), and the keys the office cleared that matched one."""
+
+    hints: tuple[Hint, ...] = ()
+    cleared: tuple[str, ...] = ()
+    checked: int = 0  # problems of the month looked at
+
+    def of_unit(self, code: str) -> list[Hint]:
+        return [h for h in self.hints if h.unit_code == code or (h.signal == LIST and h.other_unit == code)]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Unit code -> signal -> hints (a 清单雷同 counts for both its units)."""
+        out: dict[str, dict[str, int]] = {}
+        for h in self.hints:
+            codes = (h.unit_code, h.other_unit) if h.signal == LIST else (h.unit_code,)
+            for code in codes:
+                per = out.setdefault(code, dict.fromkeys(SIGNALS, 0))
+                per[h.signal] += 1
+        return out
+
+    @property
+    def lists(self) -> list[Hint]:
+        return [h for h in self.hints if h.signal == LIST]
+
+
+# --- texts ------------------------------------------------------------------------------------
+_NON_WORD = re.compile(r"[\W_]+")
+_NUMBERS = re.compile(r"[0-9一二三四五六七八九十百千万亿两〇零壹贰叁肆伍陆柒捌玖拾佰仟]+")
+_DIGIT = re.compile(r"[0-9]")
+# a Chinese count (三次, 两名, 十余户): concrete although it has no digit
+_CHINESE_COUNT = re.compile(r"[一二三四五六七八九十两百千万]+余?[次个名户人项处件条组栋座台天周月年元家所批份]")
+_MONTH_LABEL = re.compile(r"^[0-9]{1,2}月份?")
+_COMMUNITY = (("社区", "村"), ("居务", "村务"), ("居民", "村民"), ("居委会", "村委会"))
+
+
+def _plain(text: str) -> str:
+    """NFKC-folded, without punctuation or spaces."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """Every unit name and alias of the roster, longest first (a copied list swaps them)."""
+    return _alternation(n for n in names if len(_plain(n)) >= 2)
+
+
+def canonical(text: str, names: re.Pattern[str]) -> str:
+    """A problem's text for comparison: without unit names, numbers, dates, punctuation or
+    spaces; 社区/居务/居民 read as 村/村务/村民 (a community copying a village's list)."""
+    folded = unicodedata.normalize("NFKC", str(text))
+    folded = names.sub("", _NON_WORD.sub("", folded).lower())
+    folded = _NUMBERS.sub("", folded)
+    for community, village in _COMMUNITY:
+        folded = folded.replace(community, village)
+    return folded
+
+
+def concrete(text: str) -> bool:
+    """Whether a text holds a number, a date or a Chinese count (一次, 三户)."""
+    folded = unicodedata.normalize("NFKC", str(text))
+    return bool(_DIGIT.search(folded) or _CHINESE_COUNT.search(folded))
+
+
+def residue(text: str, pattern: re.Pattern[str]) -> str:
+    """What is left of a text once every generic word of ``pattern`` is removed."""
+    return pattern.sub("", _plain(text))
+
+
+def is_empty(problem: str, words: Words) -> bool:
+    """A 具体问题 of generic phrases only (空话): nothing concrete, almost nothing left."""
+    if not _plain(problem) or concrete(problem):
+        return False
+    return len(residue(problem, words.problem_pattern)) <= 2
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} if len(text) > 1 else {text} if text else set()
+
+
+def echoes(problem: str, measure: str, words: Words) -> bool:
+    """A measure that only restates its problem (措施照搬问题): once its generic verbs are gone,
+    what is left is the problem's own words, and it adds no number or date."""
+    if not _plain(measure) or not _plain(problem):
+        return False
+    if concrete(measure) and not concrete(problem):
+        return False
+    rest = residue(measure, words.measure_pattern)
+    if len(rest) <= 1:
+        return True
+    own = _bigrams(rest)
+    return len(own & _bigrams(_plain(problem))) / len(own) >= 0.6 and len(rest) <= len(_plain(problem)) + 2
+
+
+def says_nothing(progress: str, words: Words) -> bool:
+    """A 整改进展 of generic words only (正在整改, 持续推进…)."""
+    if not _plain(progress):
+        return True
+    if concrete(_MONTH_LABEL.sub("", _plain(progress))):
+        return False
+    return len(residue(_MONTH_LABEL.sub("", _plain(progress)), words.progress_pattern)) <= 1
+
+
+def stale(reports: Sequence[str], words: Words, count: int) -> bool:
+    """Whether the last ``count`` progress texts (oldest first) say nothing new: all the same, or
+    all generic."""
+    if len(reports) < count:
+        return False
+    last = [_MONTH_LABEL.sub("", _plain(t)) for t in reports[-count:]]
+    return len(set(last)) == 1 or all(says_nothing(t, words) for t in reports[-count:])
+
+
+# --- the similarity join ---------------------------------------------------------------------
+def _grams(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(text index, n-gram id) of every distinct n-gram of every text (a text shorter than ``n``
+    is one gram)."""
+    if not texts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
+    points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    doc = np.repeat(np.arange(len(texts)), lengths)
+    pos = np.arange(len(points)) - np.repeat(starts, lengths)
+    width = np.minimum(lengths, n)[doc]
+    keep = pos <= lengths[doc] - width
+    code = np.zeros(len(points), np.uint64)
+    for k in range(n):  # code points fit in 21 bits: three of them in a 64-bit code
+        shifted = np.zeros(len(points), np.uint64)
+        shifted[: len(points) - k] = points[k:]
+        shifted[k >= width] = 0  # a short text's gram is only its own characters
+        code = (code << np.uint64(21)) | shifted
+    gram, uniques = pd.factorize(code[keep])
+    pairs = _distinct(doc[keep] * len(uniques) + gram)  # each text's distinct grams, by text
+    return pairs // len(uniques), pairs % len(uniques)
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (``np.unique`` is many times slower on large int64 arrays here)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
+def similar_pairs(
+    texts: Sequence[str], threshold: float, n: int, wanted: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of ``texts`` (indices a < b) whose n-gram sets have a Jaccard similarity of at
+    least ``threshold``, with the similarity; only pairs with a text of ``wanted`` (a boolean
+    mask) when given. Exact: prefix filtering, then each candidate pair verified."""
+    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, float))
+    doc, gram = _grams(texts, n)
+    if len(doc) == 0:
+        return empty
+    size = np.bincount(doc, minlength=len(texts))
+    frequency = np.bincount(gram)
+    order = np.lexsort((gram, frequency[gram], doc))  # each text's grams, rarest first
+    doc, gram = doc[order], gram[order]
+    first = np.concatenate(([0], np.cumsum(size)[:-1]))
+    rank = np.arange(len(doc)) - first[doc]
+    prefix = size - np.ceil(threshold * size - 1e-9).astype(np.int64) + 1
+    indexed = rank < prefix[doc]
+    by_gram = pd.DataFrame({"gram": gram[indexed], "doc": doc[indexed]}).sort_values(["gram", "doc"])
+    g, d = by_gram["gram"].to_numpy(), by_gram["doc"].to_numpy()
+    # each indexed gram's texts meet pairwise: position p meets p+1 … the end of its gram's group
+    ends = np.concatenate((np.flatnonzero(np.diff(g)) + 1, [len(g)]))
+    end = np.repeat(ends, np.diff(np.concatenate(([0], ends))))
+    count = end - np.arange(len(g)) - 1
+    if count.sum() == 0:
+        return empty
+    start = np.repeat(np.arange(len(g)) + 1, count)
+    a = np.repeat(d, count)
+    b = d[start + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)]
+    pair = _distinct(a * len(texts) + b)
+    a, b = pair // len(texts), pair % len(texts)
+    if wanted is not None:
+        keep = wanted[a] | wanted[b]
+        a, b = a[keep], b[keep]
+    small, large = np.minimum(size[a], size[b]), np.maximum(size[a], size[b])
+    keep = small >= threshold * large - 1e-9  # a Jaccard of t needs |small| >= t |large|
+    a, b = a[keep], b[keep]
+    if len(a) == 0:
+        return empty
+    # intersections: each of a's grams looked up among b's
+    sorted_keys = doc * (int(gram.max()) + 1) + gram
+    sorted_keys.sort()
+    span = size[a]
+    rows = np.repeat(np.arange(len(a)), span)
+    offsets = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
+    grams_of_a = gram[first[a][rows] + offsets]
+    probe = b[rows] * (int(gram.max()) + 1) + grams_of_a
+    found = sorted_keys[np.minimum(np.searchsorted(sorted_keys, probe), len(sorted_keys) - 1)] == probe
+    inter = np.bincount(rows[found], minlength=len(a))
+    score = inter / (size[a] + size[b] - inter)
+    keep = score >= threshold - 1e-9
+    return a[keep], b[keep], score[keep]
+
+
+# --- the month's findings ----------------------------------------------------------------------
+@dataclass
+class _Owner:
+    item_id: str
+    unit_code: str
+    month: str
+    seq: int
+
+
+@dataclass
+class _Texts:
+    owners: dict[str, list[_Owner]] = field(default_factory=dict)  # canonical text -> who wrote it
+
+    def add(self, text: str, owner: _Owner) -> None:
+        self.owners.setdefault(text, []).append(owner)
+
+
+def findings(
+    history: pd.DataFrame,
+    month: str,
+    names: Iterable[str],
+    rules: Rules,
+    words: Words,
+    cleared: Iterable[str] = (),
+    done_statuses: Iterable[str] = (),
+) -> Findings:
+    """The month's 形式主义提示, from ``history``: every unit version of every problem up to
+    ``month`` (columns item_id, unit_code, month, seq, 具体问题, 整改措施, 整改进展, 完成状态; see
+    ``Store.problem_history``). The problems looked at are those the units reported this month."""
+    columns = ("item_id", "unit_code", "month", "seq", "row", "具体问题", "整改措施", "整改进展", "完成状态")
+    history = history.loc[history["month"] <= month, list(columns)] if len(history) else history
+    current = history[history["month"] == month] if len(history) else history
+    if not len(current):
+        return Findings(cleared=())
+    pattern = names_pattern(names)
+    hints: list[Hint] = []
+    empty: set[str] = set()
+    done = set(done_statuses)
+    for row in current.itertuples(index=False):
+        item, unit, seq, excel_row = str(row.item_id), str(row.unit_code), int(row.seq), _row(row.row)
+        problem, measure = _text(row[5]), _text(row[6])
+        if is_empty(problem, words):
+            empty.add(item)
+            hints.append(Hint(EMPTY, unit, item, seq, excel_row))
+        elif echoes(problem, measure, words):
+            hints.append(Hint(ECHO, unit, item, seq, excel_row))
+    hints += _stale(history, current, words, rules, done)
+    hints += _copies(history, current, month, pattern, rules, empty)
+    cleared_keys = set(cleared)
+    kept = tuple(h for h in hints if h.key not in cleared_keys)
+    matched = tuple(sorted({h.key for h in hints} & cleared_keys))
+    return Findings(_ordered(kept), matched, len(current))
+
+
+def _row(value: object) -> int | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)  # type: ignore[call-overload]
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _ordered(hints: Iterable[Hint]) -> tuple[Hint, ...]:
+    return tuple(sorted(hints, key=lambda h: (h.unit_code, SIGNALS.index(h.signal), h.item_id, h.other_unit)))
+
+
+def _stale(history: pd.DataFrame, current: pd.DataFrame, words: Words, rules: Rules, done: set[str]) -> list[Hint]:
+    open_now = current[~current["完成状态"].isin(done)]
+    if not len(open_now):
+        return []
+    ids = set(open_now["item_id"])
+    reports = history[history["item_id"].isin(ids)].sort_values(["item_id", "month"])
+    texts = reports.groupby("item_id", sort=False)["整改进展"].agg(lambda s: [_text(v) for v in s])
+    out = []
+    for row in open_now.itertuples(index=False):
+        series = texts.get(row.item_id, [])
+        if stale(series, words, rules.stale_reports):
+            out.append(
+                Hint(
+                    STALE, str(row.unit_code), str(row.item_id), int(row.seq), _row(row.row), count=rules.stale_reports
+                )
+            )
+    return out
+
+
+def _copies(
+    history: pd.DataFrame,
+    current: pd.DataFrame,
+    month: str,
+    names: re.Pattern[str],
+    rules: Rules,
+    empty: set[str],
+) -> list[Hint]:
+    """雷同 and 清单雷同: this month's problems against every other unit's, now and before."""
+    texts = _Texts()
+    ordered = history.sort_values(["month", "seq", "item_id"])
+    current_text: dict[str, str] = {}
+    for row in ordered.itertuples(index=False):
+        item = str(row.item_id)
+        if item in empty:
+            continue
+        text = canonical(_text(row[5]) + "\n" + _text(row[6]), names)
+        if len(text) < rules.min_chars:
+            continue
+        texts.add(text, _Owner(item, str(row.unit_code), str(row.month), int(row.seq)))
+        if row.month == month:
+            current_text[item] = text
+    keys = list(texts.owners)
+    index = {t: i for i, t in enumerate(keys)}
+    wanted = np.zeros(len(keys), bool)
+    for text in current_text.values():
+        wanted[index[text]] = True
+    a, b, score = similar_pairs(keys, rules.similarity, rules.ngram, wanted)
+    near: dict[int, list[tuple[int, float]]] = {}
+    for i, j, s in zip(a.tolist(), b.tolist(), score.tolist(), strict=True):
+        near.setdefault(i, []).append((j, s))
+        near.setdefault(j, []).append((i, s))
+    hints: list[Hint] = []
+    best_unit: dict[str, dict[str, int]] = {}
+    lists: dict[str, int] = {}
+    for row in current.itertuples(index=False):
+        item, unit = str(row.item_id), str(row.unit_code)
+        lists[unit] = lists.get(unit, 0) + 1
+        mine = current_text.get(item)
+        if mine is None:
+            continue
+        i = index[mine]
+        best: tuple[float, str, int, str, _Owner] | None = None
+        for j, s in [(i, 1.0), *near.get(i, [])]:
+            for owner in texts.owners[keys[j]]:
+                if owner.unit_code == unit or owner.item_id == item:
+                    continue
+                rank = (-s, owner.month, owner.seq, owner.item_id, owner)
+                if best is None or rank[:4] < best[:4]:
+                    best = rank
+        if best is None:
+            continue
+        other = best[4]
+        hints.append(
+            Hint(
+                COPY,
+                unit,
+                item,
+                int(row.seq),
+                _row(row.row),
+                other.unit_code,
+                other.item_id,
+                other.month,
+                round(-best[0], 2),
+            )
+        )
+        per = best_unit.setdefault(unit, {})
+        per[other.unit_code] = per.get(other.unit_code, 0) + 1
+    pairs: dict[tuple[str, str], Hint] = {}
+    for unit, per in best_unit.items():
+        total = lists[unit]
+        if total < rules.list_min:
+            continue
+        for partner, count in per.items():
+            share = count / total
+            if share + 1e-9 < rules.list_share:
+                continue
+            pair = (min(unit, partner), max(unit, partner))
+            hint = Hint(LIST, unit, other_unit=partner, score=round(share, 2), count=count, total=total)
+            if pair not in pairs or share > pairs[pair].score:
+                pairs[pair] = hint
+    return hints + list(pairs.values())
