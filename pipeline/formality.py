@@ -30,8 +30,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Final
+from functools import cached_property, lru_cache
+from typing import Final, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -150,8 +150,9 @@ _MONTH_LABEL = re.compile(r"^[0-9]{1,2}月份?")
 _COMMUNITY = (("社区", "村"), ("居务", "村务"), ("居民", "村民"), ("居委会", "村委会"))
 
 
+@lru_cache(maxsize=1 << 16)
 def _plain(text: str) -> str:
-    """NFKC-folded, without punctuation or spaces."""
+    """NFKC-folded, without punctuation or spaces (cached: a problem's texts come back every month)."""
     return _NON_WORD.sub("", unicodedata.normalize("NFKC", str(text))).lower()
 
 
@@ -163,9 +164,7 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
 def canonical(text: str, names: re.Pattern[str]) -> str:
     """A problem's text for comparison: without unit names, numbers, dates, punctuation or
     spaces; 社区/居务/居民 read as 村/村务/村民 (a community copying a village's list)."""
-    folded = unicodedata.normalize("NFKC", str(text))
-    folded = names.sub("", _NON_WORD.sub("", folded).lower())
-    folded = _NUMBERS.sub("", folded)
+    folded = _NUMBERS.sub("", names.sub("", _plain(text)))
     for community, village in _COMMUNITY:
         folded = folded.replace(community, village)
     return folded
@@ -173,7 +172,7 @@ def canonical(text: str, names: re.Pattern[str]) -> str:
 
 def concrete(text: str) -> bool:
     """Whether a text holds a number, a date or a Chinese count (一次, 三户)."""
-    folded = unicodedata.normalize("NFKC", str(text))
+    folded = _plain(text)
     return bool(_DIGIT.search(folded) or _CHINESE_COUNT.search(folded))
 
 
@@ -255,12 +254,22 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
+PARTNERS = 8  # a text meets at most this many texts of each of its rare n-grams: the earliest ones
+_BATCH = 1 << 20  # candidate pairs verified at a time (bounds the memory of a county's month)
+
+
 def similar_pairs(
     texts: Sequence[str], threshold: float, n: int, wanted: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair of ``texts`` (indices a < b) whose n-gram sets have a Jaccard similarity of at
-    least ``threshold``, with the similarity; only pairs with a text of ``wanted`` (a boolean
-    mask) when given. Exact: prefix filtering, then each candidate pair verified."""
+    """Pairs of ``texts`` (indices a < b) whose n-gram sets have a Jaccard similarity of at least
+    ``threshold``, with the similarity; only pairs with a text of ``wanted`` (a boolean mask)
+    when given. Prefix filtering, then each candidate pair verified exactly.
+
+    Every such pair is found while fewer than ``PARTNERS`` texts share any one indexed n-gram.
+    In a corpus so uniform that more do (a county where hundreds of units wrote the same
+    template), each text meets the ``PARTNERS`` earliest texts (in ``texts`` order) of each of
+    its n-grams' groups instead: a pair found is still verified, and a copy is still found when
+    its original is among the earliest; the cost stays linear in the texts."""
     empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, float))
     doc, gram = _grams(texts, n)
     if len(doc) == 0:
@@ -275,38 +284,48 @@ def similar_pairs(
     indexed = rank < prefix[doc]
     by_gram = pd.DataFrame({"gram": gram[indexed], "doc": doc[indexed]}).sort_values(["gram", "doc"])
     g, d = by_gram["gram"].to_numpy(), by_gram["doc"].to_numpy()
-    # each indexed gram's texts meet pairwise: position p meets p+1 … the end of its gram's group
-    ends = np.concatenate((np.flatnonzero(np.diff(g)) + 1, [len(g)]))
-    end = np.repeat(ends, np.diff(np.concatenate(([0], ends))))
-    count = end - np.arange(len(g)) - 1
-    if count.sum() == 0:
+    # each text of an indexed gram's group meets the texts before it in the group (at most PARTNERS)
+    group_start = np.concatenate(([0], np.flatnonzero(np.diff(g)) + 1))
+    starts = np.repeat(group_start, np.diff(np.concatenate((group_start, [len(g)]))))
+    count = np.minimum(np.arange(len(g)) - starts, PARTNERS)
+    total = int(count.sum())
+    if total == 0:
         return empty
-    start = np.repeat(np.arange(len(g)) + 1, count)
-    a = np.repeat(d, count)
-    b = d[start + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)]
-    pair = _distinct(a * len(texts) + b)
-    a, b = pair // len(texts), pair % len(texts)
+    b = np.repeat(d, count)
+    a = d[np.repeat(starts, count) + np.arange(total) - np.repeat(np.cumsum(count) - count, count)]
     if wanted is not None:
         keep = wanted[a] | wanted[b]
         a, b = a[keep], b[keep]
+    pair = _distinct(np.minimum(a, b) * len(texts) + np.maximum(a, b))
+    a, b = pair // len(texts), pair % len(texts)
     small, large = np.minimum(size[a], size[b]), np.maximum(size[a], size[b])
     keep = small >= threshold * large - 1e-9  # a Jaccard of t needs |small| >= t |large|
     a, b = a[keep], b[keep]
     if len(a) == 0:
         return empty
-    # intersections: each of a's grams looked up among b's
-    sorted_keys = doc * (int(gram.max()) + 1) + gram
-    sorted_keys.sort()
+    width = int(gram.max()) + 1
+    keys = np.sort(doc * width + gram)
+    scores = np.concatenate(
+        [
+            _jaccard(a[i : i + _BATCH], b[i : i + _BATCH], size, first, gram, keys, width)
+            for i in range(0, len(a), _BATCH)
+        ]
+    )
+    keep = scores >= threshold - 1e-9
+    return a[keep], b[keep], scores[keep]
+
+
+def _jaccard(
+    a: np.ndarray, b: np.ndarray, size: np.ndarray, first: np.ndarray, gram: np.ndarray, keys: np.ndarray, width: int
+) -> np.ndarray:
+    """The Jaccard similarity of each pair (a, b): each of a's grams looked up among b's."""
     span = size[a]
     rows = np.repeat(np.arange(len(a)), span)
     offsets = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
-    grams_of_a = gram[first[a][rows] + offsets]
-    probe = b[rows] * (int(gram.max()) + 1) + grams_of_a
-    found = sorted_keys[np.minimum(np.searchsorted(sorted_keys, probe), len(sorted_keys) - 1)] == probe
+    probe = b[rows] * width + gram[first[a][rows] + offsets]
+    found = keys[np.minimum(np.searchsorted(keys, probe), len(keys) - 1)] == probe
     inter = np.bincount(rows[found], minlength=len(a))
-    score = inter / (size[a] + size[b] - inter)
-    keep = score >= threshold - 1e-9
-    return a[keep], b[keep], score[keep]
+    return inter / (size[a] + size[b] - inter)
 
 
 # --- the month's findings ----------------------------------------------------------------------
@@ -326,6 +345,23 @@ class _Texts:
         self.owners.setdefault(text, []).append(owner)
 
 
+class _Version(NamedTuple):
+    """One unit's version of a problem in one month (a row of ``Store.problem_history``)."""
+
+    item_id: str
+    unit_code: str
+    month: str
+    seq: int
+    row: int | None
+    problem: str
+    measure: str
+    progress: str
+    status: str
+
+
+HISTORY_COLUMNS = ("item_id", "unit_code", "month", "seq", "row", "具体问题", "整改措施", "整改进展", "完成状态")
+
+
 def findings(
     history: pd.DataFrame,
     month: str,
@@ -336,35 +372,46 @@ def findings(
     done_statuses: Iterable[str] = (),
 ) -> Findings:
     """The month's 形式主义提示, from ``history``: every unit version of every problem up to
-    ``month`` (columns item_id, unit_code, month, seq, 具体问题, 整改措施, 整改进展, 完成状态; see
-    ``Store.problem_history``). The problems looked at are those the units reported this month."""
-    columns = ("item_id", "unit_code", "month", "seq", "row", "具体问题", "整改措施", "整改进展", "完成状态")
-    history = history.loc[history["month"] <= month, list(columns)] if len(history) else history
-    current = history[history["month"] == month] if len(history) else history
-    if not len(current):
-        return Findings(cleared=())
-    pattern = names_pattern(names)
+    ``month`` (``HISTORY_COLUMNS``, oldest first; see ``Store.problem_history``). The problems
+    looked at are those the units reported this month."""
+    versions = _versions(history, month)
+    current = [v for v in versions if v.month == month]
+    if not current:
+        return Findings()
     hints: list[Hint] = []
     empty: set[str] = set()
-    done = set(done_statuses)
-    for row in current.itertuples(index=False):
-        item, unit, seq, excel_row = str(row.item_id), str(row.unit_code), int(row.seq), _row(row.row)
-        problem, measure = _text(row[5]), _text(row[6])
-        if is_empty(problem, words):
-            empty.add(item)
-            hints.append(Hint(EMPTY, unit, item, seq, excel_row))
-        elif echoes(problem, measure, words):
-            hints.append(Hint(ECHO, unit, item, seq, excel_row))
-    hints += _stale(history, current, words, rules, done)
-    hints += _copies(history, current, month, pattern, rules, empty)
+    for v in current:
+        if is_empty(v.problem, words):
+            empty.add(v.item_id)
+            hints.append(Hint(EMPTY, v.unit_code, v.item_id, v.seq, v.row))
+        elif echoes(v.problem, v.measure, words):
+            hints.append(Hint(ECHO, v.unit_code, v.item_id, v.seq, v.row))
+    hints += _stale(versions, current, words, rules, set(done_statuses))
+    hints += _copies(versions, current, names_pattern(names), rules, empty)
     cleared_keys = set(cleared)
     kept = tuple(h for h in hints if h.key not in cleared_keys)
     matched = tuple(sorted({h.key for h in hints} & cleared_keys))
     return Findings(_ordered(kept), matched, len(current))
 
 
+def _versions(history: pd.DataFrame, month: str) -> list[_Version]:
+    """The history's rows up to ``month`` as plain values, in the order reported (month, file, id)."""
+    if not len(history):
+        return []
+    frame = history.loc[history["month"] <= month, list(HISTORY_COLUMNS)]
+    columns = [frame[c].tolist() for c in HISTORY_COLUMNS]
+    out = [
+        _Version(str(i), str(u), str(m), int(s), _row(r), _text(p), _text(me), _text(pr), _text(st))
+        for i, u, m, s, r, p, me, pr, st in zip(*columns, strict=True)
+    ]
+    out.sort(key=lambda v: (v.month, v.seq, v.item_id))
+    return out
+
+
 def _row(value: object) -> int | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)  # type: ignore[call-overload]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)  # type: ignore[call-overload]
 
 
 def _text(value: object) -> str:
@@ -375,47 +422,40 @@ def _ordered(hints: Iterable[Hint]) -> tuple[Hint, ...]:
     return tuple(sorted(hints, key=lambda h: (h.unit_code, SIGNALS.index(h.signal), h.item_id, h.other_unit)))
 
 
-def _stale(history: pd.DataFrame, current: pd.DataFrame, words: Words, rules: Rules, done: set[str]) -> list[Hint]:
-    open_now = current[~current["完成状态"].isin(done)]
-    if not len(open_now):
-        return []
-    ids = set(open_now["item_id"])
-    reports = history[history["item_id"].isin(ids)].sort_values(["item_id", "month"])
-    texts = reports.groupby("item_id", sort=False)["整改进展"].agg(lambda s: [_text(v) for v in s])
-    out = []
-    for row in open_now.itertuples(index=False):
-        series = texts.get(row.item_id, [])
-        if stale(series, words, rules.stale_reports):
-            out.append(
-                Hint(
-                    STALE, str(row.unit_code), str(row.item_id), int(row.seq), _row(row.row), count=rules.stale_reports
-                )
-            )
-    return out
+def _stale(
+    versions: Sequence[_Version], current: Sequence[_Version], words: Words, rules: Rules, done: set[str]
+) -> list[Hint]:
+    """进展未更新: this month's open problems whose last reports say nothing new."""
+    reports: dict[str, list[str]] = {}
+    for v in versions:  # oldest first
+        reports.setdefault(v.item_id, []).append(v.progress)
+    return [
+        Hint(STALE, v.unit_code, v.item_id, v.seq, v.row, count=rules.stale_reports)
+        for v in current
+        if v.status not in done and stale(reports[v.item_id], words, rules.stale_reports)
+    ]
 
 
 def _copies(
-    history: pd.DataFrame,
-    current: pd.DataFrame,
-    month: str,
+    versions: Sequence[_Version],
+    current: Sequence[_Version],
     names: re.Pattern[str],
     rules: Rules,
     empty: set[str],
 ) -> list[Hint]:
     """雷同 and 清单雷同: this month's problems against every other unit's, now and before."""
     texts = _Texts()
-    ordered = history.sort_values(["month", "seq", "item_id"])
+    month = current[0].month
     current_text: dict[str, str] = {}
-    for row in ordered.itertuples(index=False):
-        item = str(row.item_id)
-        if item in empty:
+    for v in versions:  # in the order reported: a text's first writer is its earliest
+        if v.item_id in empty:
             continue
-        text = canonical(_text(row[5]) + "\n" + _text(row[6]), names)
+        text = canonical(v.problem + "\n" + v.measure, names)
         if len(text) < rules.min_chars:
             continue
-        texts.add(text, _Owner(item, str(row.unit_code), str(row.month), int(row.seq)))
-        if row.month == month:
-            current_text[item] = text
+        texts.add(text, _Owner(v.item_id, v.unit_code, v.month, v.seq))
+        if v.month == month:
+            current_text[v.item_id] = text
     keys = list(texts.owners)
     index = {t: i for i, t in enumerate(keys)}
     wanted = np.zeros(len(keys), bool)
@@ -429,8 +469,8 @@ def _copies(
     hints: list[Hint] = []
     best_unit: dict[str, dict[str, int]] = {}
     lists: dict[str, int] = {}
-    for row in current.itertuples(index=False):
-        item, unit = str(row.item_id), str(row.unit_code)
+    for v in current:
+        item, unit = v.item_id, v.unit_code
         lists[unit] = lists.get(unit, 0) + 1
         mine = current_text.get(item)
         if mine is None:
@@ -438,12 +478,13 @@ def _copies(
         i = index[mine]
         best: tuple[float, str, int, str, _Owner] | None = None
         for j, s in [(i, 1.0), *near.get(i, [])]:
-            for owner in texts.owners[keys[j]]:
-                if owner.unit_code == unit or owner.item_id == item:
-                    continue
-                rank = (-s, owner.month, owner.seq, owner.item_id, owner)
-                if best is None or rank[:4] < best[:4]:
-                    best = rank
+            # a text's writers are in the order they reported it: the first from another unit
+            owner = next((o for o in texts.owners[keys[j]] if o.unit_code != unit), None)
+            if owner is None:
+                continue
+            rank = (-s, owner.month, owner.seq, owner.item_id, owner)
+            if best is None or rank[:4] < best[:4]:
+                best = rank
         if best is None:
             continue
         other = best[4]
@@ -452,8 +493,8 @@ def _copies(
                 COPY,
                 unit,
                 item,
-                int(row.seq),
-                _row(row.row),
+                v.seq,
+                v.row,
                 other.unit_code,
                 other.item_id,
                 other.month,
