@@ -436,6 +436,66 @@ def _stale(
     ]
 
 
+# What two problems are compared on: 具体问题 and 整改措施 together, and 具体问题 alone when it is
+# long enough to be a fact of its own (a problem copied word for word with its measure rewritten
+# is still copied); a longer minimum for the problem alone.
+_VIEWS: tuple[tuple[str, int], ...] = (("both", 1), ("problem", 2))
+
+
+def _view(v: _Version, view: str, names: re.Pattern[str]) -> str:
+    return canonical(v.problem + "\n" + v.measure if view == "both" else v.problem, names)
+
+
+def _matches(
+    versions: Sequence[_Version], current: Sequence[_Version], names: re.Pattern[str], rules: Rules, empty: set[str]
+) -> dict[str, tuple[float, _Owner]]:
+    """For each of this month's problems, the other unit's problem most like it (similarity,
+    writer), on any view at or above ``rules.similarity``: the most similar, then the earliest."""
+    month = current[0].month
+    best: dict[str, tuple[float, _Owner]] = {}
+    for view, factor in _VIEWS:
+        texts = _Texts()
+        current_text: dict[str, str] = {}
+        for v in versions:  # in the order reported: a text's first writer is its earliest
+            if v.item_id in empty:
+                continue
+            text = _view(v, view, names)
+            if len(text) < rules.min_chars * factor:
+                continue
+            texts.add(text, _Owner(v.item_id, v.unit_code, v.month, v.seq))
+            if v.month == month:
+                current_text[v.item_id] = text
+        keys = list(texts.owners)
+        index = {t: i for i, t in enumerate(keys)}
+        wanted = np.zeros(len(keys), bool)
+        for text in current_text.values():
+            wanted[index[text]] = True
+        a, b, score = similar_pairs(keys, rules.similarity, rules.ngram, wanted)
+        near: dict[int, list[tuple[int, float]]] = {}
+        for i, j, sim in zip(a.tolist(), b.tolist(), score.tolist(), strict=True):
+            near.setdefault(i, []).append((j, sim))
+            near.setdefault(j, []).append((i, sim))
+        for v in current:
+            mine = current_text.get(v.item_id)
+            if mine is None:
+                continue
+            i = index[mine]
+            for j, sim in [(i, 1.0), *near.get(i, [])]:
+                # a text's writers are in the order they reported it: the first from another unit
+                owner = next((o for o in texts.owners[keys[j]] if o.unit_code != v.unit_code), None)
+                if owner is None:
+                    continue
+                known = best.get(v.item_id)
+                if known is None or (-sim, owner.month, owner.seq, owner.item_id) < (
+                    -known[0],
+                    known[1].month,
+                    known[1].seq,
+                    known[1].item_id,
+                ):
+                    best[v.item_id] = (sim, owner)
+    return best
+
+
 def _copies(
     versions: Sequence[_Version],
     current: Sequence[_Version],
@@ -444,64 +504,19 @@ def _copies(
     empty: set[str],
 ) -> list[Hint]:
     """雷同 and 清单雷同: this month's problems against every other unit's, now and before."""
-    texts = _Texts()
-    month = current[0].month
-    current_text: dict[str, str] = {}
-    for v in versions:  # in the order reported: a text's first writer is its earliest
-        if v.item_id in empty:
-            continue
-        text = canonical(v.problem + "\n" + v.measure, names)
-        if len(text) < rules.min_chars:
-            continue
-        texts.add(text, _Owner(v.item_id, v.unit_code, v.month, v.seq))
-        if v.month == month:
-            current_text[v.item_id] = text
-    keys = list(texts.owners)
-    index = {t: i for i, t in enumerate(keys)}
-    wanted = np.zeros(len(keys), bool)
-    for text in current_text.values():
-        wanted[index[text]] = True
-    a, b, score = similar_pairs(keys, rules.similarity, rules.ngram, wanted)
-    near: dict[int, list[tuple[int, float]]] = {}
-    for i, j, s in zip(a.tolist(), b.tolist(), score.tolist(), strict=True):
-        near.setdefault(i, []).append((j, s))
-        near.setdefault(j, []).append((i, s))
+    best = _matches(versions, current, names, rules, empty)
     hints: list[Hint] = []
     best_unit: dict[str, dict[str, int]] = {}
     lists: dict[str, int] = {}
     for v in current:
-        item, unit = v.item_id, v.unit_code
-        lists[unit] = lists.get(unit, 0) + 1
-        mine = current_text.get(item)
-        if mine is None:
+        lists[v.unit_code] = lists.get(v.unit_code, 0) + 1
+        if v.item_id not in best:
             continue
-        i = index[mine]
-        best: tuple[float, str, int, str, _Owner] | None = None
-        for j, s in [(i, 1.0), *near.get(i, [])]:
-            # a text's writers are in the order they reported it: the first from another unit
-            owner = next((o for o in texts.owners[keys[j]] if o.unit_code != unit), None)
-            if owner is None:
-                continue
-            rank = (-s, owner.month, owner.seq, owner.item_id, owner)
-            if best is None or rank[:4] < best[:4]:
-                best = rank
-        if best is None:
-            continue
-        other = best[4]
+        sim, other = best[v.item_id]
         hints.append(
-            Hint(
-                COPY,
-                unit,
-                item,
-                v.seq,
-                v.row,
-                other.unit_code,
-                other.item_id,
-                other.month,
-                round(-best[0], 2),
-            )
+            Hint(COPY, v.unit_code, v.item_id, v.seq, v.row, other.unit_code, other.item_id, other.month, round(sim, 2))
         )
-        per = best_unit.setdefault(unit, {})
+        per = best_unit.setdefault(v.unit_code, {})
         per[other.unit_code] = per.get(other.unit_code, 0) + 1
     pairs: dict[tuple[str, str], Hint] = {}
     for unit, per in best_unit.items():
