@@ -25,7 +25,9 @@ def readme_commands() -> list[str]:
     spans that are a ``make`` or ``-m pipeline`` command, without their comments."""
     text = README.read_text(encoding="utf-8")
     commands: list[str] = []
-    for block in re.findall(r"```(?:bash|sh)?\n(.*?)```", text, re.S):
+    for language, block in re.findall(r"^[ \t]*```(\w*)\n(.*?)^[ \t]*```", text, re.S | re.M):
+        if language not in ("", "bash", "sh"):
+            continue  # a toml or text block: settings and pictures, not commands
         for line in block.splitlines():
             line = re.sub(r"\s+#.*$", "", line).strip()
             if line:
