@@ -7,6 +7,11 @@ modification time set to when the office received it. March holds the problem li
 
 The story is fixed by the seed: the same seed writes the same cell values and mtimes. Every
 file written here is valid (SPEC §3-4); the messy and bad files are made elsewhere.
+
+Each unit writes its problems in its own words, with facts in them (``ProblemText.own``): under
+the demo's seed no two units list the same problem alike, except for the two lists that show
+formalism (流于形式, issue #20): ``COPYING_UNIT`` sends ``COPIED_UNIT``'s March list as its own,
+and ``SLOGAN_UNIT`` writes slogans only, with the same progress words every month.
 """
 
 from __future__ import annotations
@@ -253,10 +258,26 @@ LEADS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
-class ProblemText:
-    """One problem as units write it, with its measures and progress month by month.
+class Wording:
+    """A problem in one unit's words: 具体问题, 整改措施, one 整改进展 step per month of work, and
+    整改进展 once completed. ``{cun}``, ``{cunwu}`` and ``{cunmin}`` become 村/社区, 村务/居务,
+    村民/居民 for the unit. A ``rote`` wording's progress is the same words every month whatever
+    happens (``steps[0]`` while open, ``steps[-1]`` for 长期坚持): the formalist's way."""
 
-    ``{cun}``, ``{cunwu}`` and ``{cunmin}`` become 村/社区, 村务/居务, 村民/居民 for the unit.
+    problem: str
+    measure: str
+    steps: tuple[str, ...]
+    done: str
+    rote: bool = False
+
+
+@dataclass(frozen=True)
+class ProblemText:
+    """One problem of the pool, with its measures and progress month by month.
+
+    The pool's own words name no unit, place or person of the demo township (``make bench``
+    builds another township's files from them). ``own`` gives a unit its own words for the same
+    problem: under the demo's seed no two units write the same problem alike (issue #20).
     """
 
     category: str
@@ -267,6 +288,11 @@ class ProblemText:
     done: str  # 整改进展 once completed
     long_term: bool = False  # may be written as 长期坚持
     units: tuple[str, ...] = ()  # restrict to these unit codes (department-specific texts)
+    own: dict[str, Wording] = field(default_factory=dict, compare=False)  # unit code -> its words
+
+    def wording(self, code: str) -> Wording:
+        """The words unit ``code`` writes this problem in."""
+        return self.own.get(code) or Wording(self.problem, self.measure, self.steps, self.done)
 
 
 PROBLEMS: tuple[ProblemText, ...] = (
@@ -279,19 +305,59 @@ PROBLEMS: tuple[ProblemText, ...] = (
         ("已制定年度学习计划", "组织集中学习1次、专题研讨1次，学习记录已规范", "建立学习签到和记录台账，按月检查"),
         "年度学习计划已落实，学习记录完整规范",
         long_term=True,
+        own={
+            "CZS": Wording(
+                "所务会学习以传达文件为主，2021年全年只开展过1次财经纪律专题研讨，3名干部学习笔记均不足10篇",
+                "每月第一个周一所务会安排专题学习，每季度围绕《预算法实施条例》和财经纪律研讨1次，所长带头讲学，"
+                "学习笔记每季度检查",
+                (
+                    "3月7日所务会专题学习《预算法实施条例》",
+                    "4月组织财经纪律专题研讨，3名干部交流发言",
+                    "一季度学习笔记已检查，每人每月不少于2篇",
+                ),
+                "月度专题学习和季度研讨已形成制度，学习笔记检查合格",
+            ),
+            "NYZX": Wording(
+                "中心干部学习与业务脱节，2021年10月以来没有组织过乡村振兴政策专题学习，4名农技人员说不清"
+                "2022年中央一号文件的要点",
+                "每半月安排1次政策业务学习，4月底前完成中央一号文件专题学习和测试，测试成绩纳入年度考核",
+                ("3月25日组织中央一号文件专题学习", "4月28日组织政策测试，4名农技人员均合格"),
+                "半月学习制度已落实，政策测试全部合格",
+            ),
+        },
     ),
     ProblemText(
         POLITICS,
         "全部",
-        "开展“三个必谈”谈心谈话不深入，部分谈话流于形式，未形成谈话记录",
-        "组织开展一次全覆盖谈心谈话，做到“三个必谈”，规范填写谈话记录并存档备查",
+        "开展“三个必谈”谈心谈话不深入，2021年谈话12人次中有5次未形成谈话记录，谈话多停留在布置工作",
+        "4月底前组织一次全覆盖谈心谈话，做到“三个必谈”，当天填写谈话记录并存档备查",
         ("已制定谈心谈话计划，明确谈话对象和时间", "已完成班子成员谈话，正在开展与一般干部谈话"),
         "已完成全覆盖谈心谈话共28人次，谈话记录已整理存档",
+        own={
+            "SWB": Wording(
+                "办公室主任与民政、社保专干交心少，2021年只谈过2次，民政专干反映的入户核查任务过重问题一直没有回应",
+                "主任每季度与每名干部谈心1次，谈话中反映的困难列入问题清单，1个月内给出答复",
+                ("一季度谈心已完成，收集困难问题3条", "3条问题已逐一答复，入户核查任务已重新分工"),
+                "季度谈心制度已落实，反映的困难均已答复",
+            ),
+            "CJB": Wording(
+                "2名工程管理员2021年9月调入城建办后未进行任前廉政谈话，对工程管理岗位的廉政风险点不清楚",
+                "由分管副镇长补开任前廉政谈话，梳理工程管理岗位廉政风险点并逐人签字确认，此后每半年提醒谈话1次",
+                ("已补开2名工程管理员任前廉政谈话", "已梳理工程管理岗位廉政风险点8个，逐人签字确认"),
+                "任前谈话已补开，风险点清单已建立，半年提醒谈话已执行",
+            ),
+            "BMZX": Wording(
+                "对窗口人员思想动态掌握不及时，2021年12月一名窗口人员被群众投诉后情绪低落、请假3天，中心事后才知道",
+                "中心主任每月与窗口人员谈心1次，建立思想动态台账，遇到群众投诉当天谈心疏导",
+                ("3月已与6名窗口人员逐一谈心", "思想动态台账已建立，4月一起投诉后当天完成疏导"),
+                "每月谈心和投诉当天疏导已成常态",
+            ),
+        },
     ),
     ProblemText(
         POLITICS,
         "村",
-        "对镇党委政府部署的人居环境整治任务落实不及时，部分整改事项久拖未结",
+        "对镇党委政府部署的人居环境整治任务落实不及时，2021年12月交办的5处垃圾乱堆点到2月底只整治了2处",
         "建立镇党委政府决策部署、领导批示工作台账，逐项明确责任人和完成时限，每周跟踪销号",
         ("已建立决策部署落实台账，梳理未结事项5项", "已销号3项，剩余2项正在推进", "剩余事项已制定推进计划，每周调度"),
         "台账事项已全部销号，建立每周跟踪督办机制",
@@ -299,16 +365,24 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         POLITICS,
         "村",
-        "意识形态工作责任制落实不到位，{cun}级宣传栏、广播等宣传阵地管理不规范",
+        "意识形态工作责任制落实不到位，{cun}级宣传栏2021年下半年只更新过1次，广播室无专人管理",
         "明确党组织书记为意识形态工作第一责任人，每季度专题研究一次意识形态工作，规范宣传阵地管理",
         ("已召开支委会专题研究意识形态工作", "已清理更新宣传栏内容，明确广播管理责任人"),
         "意识形态工作责任制已落实，宣传阵地实行专人管理",
         long_term=True,
+        own={
+            "GM": Wording(
+                "光明村文化广场LED屏交由广告公司代管，2021年播出的3条商业信息事先未经村党支部审核",
+                "LED屏和大喇叭播出内容一律由党支部书记罗文军审核签字，与广告公司签订内容管理协议，每月检查播出记录",
+                ("已与广告公司签订内容管理协议", "播出审核登记簿已启用，4月审核信息6条"),
+                "播出内容审核登记已落实，每月检查播出记录",
+            ),
+        },
     ),
     ProblemText(
         POLITICS,
         "村",
-        "{cun}级重大事项“四议两公开”程序执行不规范，个别事项未向镇党委请示报告",
+        "{cun}级重大事项“四议两公开”程序执行不规范，2021年有2项重大事项事前未向镇党委请示报告",
         "严格执行“四议两公开”工作法，重大事项事前请示、事后报告，完善会议记录和决议公开",
         ("已组织“两委”干部学习“四议两公开”规定", "已对2021年以来重大事项决策程序逐项自查，补充完善会议记录"),
         "重大事项决策程序已规范，会议记录完整，决议均已公开",
@@ -316,7 +390,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         POLITICS,
         "部门",
-        "落实镇党委政府主要领导批示事项力度不够，个别批示事项办理超期",
+        "落实镇党委政府主要领导批示事项力度不够，2021年承办的6件批示事项有2件超过办理时限",
         "建立领导批示事项办理台账，实行限时办结、逐项销号，每月向作风整顿办报送办理情况",
         ("已建立批示事项办理台账，梳理在办事项6项", "已办结4项，剩余2项正在办理"),
         "批示事项已全部办结销号，办理台账按月报送",
@@ -324,7 +398,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         POLITICS,
         "部门",
-        "汇报工作语焉不详，个别请示事项未结合工作实际研究提出具体意见",
+        "汇报工作语焉不详，2021年报送的请示中有3件未提出具体意见，被退回重报",
         "规范请示报告程序，请示事项须附具体意见和依据，由部门负责人先行审核把关",
         ("已修订请示报告工作规范", "请示事项实行负责人审核签字，正在对照执行"),
         "请示报告规范已执行，请示事项均附具体意见",
@@ -333,15 +407,31 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         EIGHT_RULES,
         "村",
-        "2021年{cun}级招待费报销凭证不规范，部分公务接待无公函、无接待清单",
+        "2021年{cun}级招待费报销凭证不规范，3笔公务接待无公函、无接待清单",
         "对照公务接待规定清理2021年以来接待费用，规范报销凭证，严格执行“公函+清单”制度",
         ("已清理2021年接待费报销凭证43张", "对无公函的3笔接待费用已说明情况并报镇纪委备案"),
         "接待费用已清理完毕，严格执行“公函+清单”制度",
+        own={
+            "HX": Wording(
+                "红星村2021年报销的公务接待费凭证43张中有9张无公函、无接待清单，10月接待县农业农村局检查组的"
+                "费用无审批签字",
+                "对红星村2021年以来接待费用逐笔清理，补齐审批手续，严格执行“公函+清单”制度，接待费用由"
+                "村务监督委员会主任陈德明按季度审核",
+                ("已清理2021年接待费报销凭证43张，列出问题凭证9张", "9张问题凭证已逐笔说明情况，报镇纪委备案"),
+                "接待费用清理完毕，2022年公务接待均执行“公函+清单”制度",
+            ),
+            "GM": Wording(
+                "光明村2021年在村委会食堂安排工作餐17次，陪餐人数未登记，其中3次的烟酒费用从村集体收入中列支",
+                "停止安排非必要工作餐，烟酒费用由当事人退回，工作餐实行一餐一登记、一月一公示",
+                ("已停止非必要工作餐，3笔烟酒费用共1260元已退回", "工作餐登记簿已启用，4月公示1次"),
+                "烟酒费用已全部退回，工作餐登记公示制度已落实",
+            ),
+        },
     ),
     ProblemText(
         EIGHT_RULES,
         "村",
-        "{cun}干部操办婚丧喜庆事宜未按要求事前报备，人数规模未如实报告",
+        "{cun}干部操办婚丧喜庆事宜未按要求事前报备，2021年1名{cun}干部为子女办升学宴未报告",
         "组织{cun}干部学习婚丧喜庆事宜报备规定，建立报备台账，由{cunwu}监督委员会监督",
         ("已组织学习婚丧喜庆事宜报备规定", "已建立报备台账，对2021年以来操办情况进行自查"),
         "报备台账已建立，自查未发现新的违规问题",
@@ -349,24 +439,54 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         EIGHT_RULES,
         "全部",
-        "节日期间廉洁提醒不到位，对违规收送礼品礼金问题排查不深入",
+        "2022年春节期间廉洁提醒不到位，对违规收送礼品礼金问题排查不深入",
         "节前开展廉洁提醒谈话，对违规收送礼品礼金问题开展专项排查，干部签订廉洁承诺书",
         ("已开展清明节前廉洁提醒", "端午节前组织廉洁提醒谈话，干部已签订廉洁承诺书"),
         "廉洁提醒已常态化开展，专项排查未发现问题",
         long_term=True,
+        own={
+            "TJ": Wording(
+                "2022年1月有村民反映团结村干部收受节礼，村里没有核实，也没有向镇纪委报告",
+                "由党支部书记周建华向反映人了解情况并报镇纪委核实，每逢元旦、春节、端午、中秋前召开“两委”会"
+                "提醒纪律，干部逐人签订承诺书",
+                ("已报镇纪委并配合核实，未发现收受节礼", "端午前召开“两委”会提醒纪律，7名干部签订承诺书"),
+                "反映问题已核实回复，节前纪律提醒已常态化",
+            ),
+            "CZS": Wording(
+                "对公款购买节礼的排查只靠各单位自报，未抽查2022年1月至2月各单位的支出凭证",
+                "抽查全镇各单位和村（社区）1月至2月支出凭证不少于30%，重点查办公用品、慰问品列支，"
+                "节前向各单位印发纪律提醒",
+                ("已抽查15个单位1—2月支出凭证186张", "端午前已向各单位印发节日纪律提醒"),
+                "节日支出抽查已常态化，抽查未发现公款送礼",
+            ),
+            "CJB": Wording(
+                "对施工单位逢年过节“打招呼”送礼防范不够，2022年春节前未向8家在建项目施工单位书面告知廉洁要求",
+                "向在建项目施工单位发放廉洁告知书并收回签字回执，节前公布拒收礼品礼金承诺和举报电话",
+                ("已向8家施工单位发放廉洁告知书，回执全部收回", "端午前已公布拒收礼品礼金承诺"),
+                "廉洁告知和节前承诺已常态化",
+            ),
+        },
     ),
     ProblemText(
         EIGHT_RULES,
         "村",
-        "{cun}级误工补贴发放标准不统一，个别人员补贴发放依据不足",
+        "{cun}级误工补贴发放标准不统一，2021年有4人次补贴发放依据不足",
         "清理2021年以来误工补贴发放情况，统一发放标准，经{cunmin}代表会议通过后公示",
         ("已完成2021年误工补贴发放情况清理", "已拟定误工补贴发放标准，待{cunmin}代表会议审议"),
         "误工补贴发放标准已经{cunmin}代表会议通过并公示",
+        own={
+            "CG": Wording(
+                "城关社区2021年聘请6名临时协管员参与疫情防控值守，补贴有的按天、有的按次发放，发放表没有考勤依据",
+                "临时协管员补贴统一按天计发，凭值守签到表发放，标准经居民代表会议通过后在居务公开栏公示",
+                ("已核对2021年协管员值守记录412人天", "补贴标准已经居民代表会议通过并公示"),
+                "协管员补贴凭签到按天发放，标准已公示",
+            ),
+        },
     ),
     ProblemText(
         EIGHT_RULES,
         "部门",
-        "财会人员业务培训不足，个别单位报销票据审核把关不严",
+        "财会人员业务培训不足，2021年各村（社区）报账员有5人未参加培训，报销票据退回率达18%",
         "牵头组织全镇财会人员开展业务培训，规范报销审核流程，每季度抽查各村（社区）报销凭证",
         ("已制定财会人员培训方案", "4月组织全镇财会人员培训1次，参训36人", "已完成二季度报销凭证抽查"),
         "培训和季度抽查已完成，报销审核流程已规范",
@@ -375,7 +495,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         EIGHT_RULES,
         "部门",
-        "公务用车使用登记不规范，存在派车单填写不全的情况",
+        "公务用车使用登记不规范，2022年1月至2月有11张派车单未填写事由和里程",
         "完善公务用车派车登记制度，逐次填写事由、里程，每月公示用车情况",
         ("已修订公务用车管理制度", "派车单已逐次规范填写，4月用车情况已公示"),
         "公务用车登记制度已落实，每月公示用车情况",
@@ -383,16 +503,30 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         EIGHT_RULES,
         "部门",
-        "下村工作就餐管理不规范，对下村吃喝问题排查不彻底",
+        "下村工作就餐管理不规范，2021年有6次下村就餐未交伙食费",
         "开展下村吃喝问题专项排查，严格执行下村就餐交费规定，建立就餐登记台账",
         ("已开展下村吃喝问题专项排查", "已建立下村就餐登记台账，就餐均按标准交费"),
         "专项排查已完成，下村就餐登记交费制度已执行",
+        own={
+            "CJB": Wording(
+                "工程管理员到工地检查时在施工单位食堂吃饭，2021年11月以来有4次没有交钱",
+                "工地检查一律不在施工单位用餐，已用餐的按标准补交伙食费，检查记录由分管领导签字",
+                ("4次用餐费用已按标准补交", "检查记录已增设用餐情况一栏"),
+                "费用补交完毕，工地检查用餐规定已执行",
+            ),
+            "NYZX": Wording(
+                "农技人员下村指导时由种植大户安排食宿，2021年秋收期间有2人次在大户家中吃饭",
+                "下村指导一律自带午餐或到村委会工作餐点按标准交费，2人次用餐补交费用并作书面说明",
+                ("2人次用餐费用已补交，当事人已作书面说明", "已向种植大户发放不安排吃请提醒卡"),
+                "下村用餐交费规定已执行，未再发生吃请",
+            ),
+        },
     ),
     # (三) 服务不强、环境不优
     ProblemText(
         SERVICE,
         "村",
-        "{cun}级便民服务代办点服务事项进驻不全，代办员经常不在岗",
+        "{cun}级便民服务代办点服务事项进驻不全，代办员2022年2月有6个工作日不在岗",
         "按“应进必进”要求梳理代办事项并全部进驻，公示代办员联系方式，落实坐班值守和代办登记制度",
         ("已梳理代办事项清单32项", "代办事项已全部进驻，代办员联系方式已公示", "已落实坐班值守和代办登记"),
         "代办事项全部进驻，代办员坚持坐班，代办登记规范",
@@ -404,19 +538,35 @@ PROBLEMS: tuple[ProblemText, ...] = (
         "通过公开栏、{cunmin}微信群及时公开惠民惠农政策，组织网格员入户宣传",
         ("已在公开栏和微信群公开耕地地力保护补贴政策", "网格员已入户宣传覆盖86%的农户"),
         "政策已全面公开，入户宣传全覆盖",
+        own={
+            "DF": Wording(
+                "东风社区还有87户承包地农户，2022年地力补贴申报通知只贴在社区门口，3户外出务工农户错过了申报",
+                "通过居民微信群和电话逐户通知承包地农户，协助错过申报的3户向镇农业服务中心补报",
+                ("已电话通知87户承包地农户", "3户已补报，已纳入补贴发放名单"),
+                "申报通知已逐户送达，3户补报到位",
+            ),
+        },
     ),
     ProblemText(
         SERVICE,
         "村",
-        "代办员服务态度生硬，对群众咨询解释不耐心，只讲“不能办”、不讲“怎么办”",
+        "代办员服务态度生硬，2022年2月被群众投诉2次，只讲“不能办”、不讲“怎么办”",
         "开展代办员服务礼仪和业务培训，推行首问负责和一次性告知制度，设置群众意见箱",
         ("已设置群众意见箱并公布投诉电话", "已组织代办员参加镇便民服务中心业务培训"),
         "首问负责和一次性告知制度已落实，群众意见箱未收到新的投诉",
+        own={
+            "CG": Wording(
+                "城关社区服务大厅居民排队无人引导，2022年3月有老年居民办理医保缴费等了1个多小时",
+                "设置引导岗由网格员轮值导办，为60岁以上老人开设绿色通道，高峰期增开1个窗口",
+                ("已设置引导岗，开设老年人绿色通道", "高峰期已增开1个窗口，4月平均等候时间降至15分钟"),
+                "引导岗和绿色通道已运行，排队时间明显缩短",
+            ),
+        },
     ),
     ProblemText(
         SERVICE,
         "部门",
-        "窗口工作人员服务态度生硬，对待群众表面热情、内心冷漠，群众反映“脸难看、话难听”",
+        "窗口工作人员服务态度生硬，2021年被群众投诉“脸难看、话难听”5件",
         "开展窗口人员宗旨意识和服务规范培训，推行“好差评”制度，每月通报评价结果",
         ("已组织窗口人员服务规范培训", "“好差评”评价器已安装使用，4月好评率96%", "每月通报评价结果"),
         "“好差评”制度已常态运行，连续两月无差评",
@@ -425,7 +575,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         SERVICE,
         "部门",
-        "下沉到村的服务事项指导不到位，村级代办点业务办理不熟练",
+        "下沉到村的服务事项指导不到位，2021年村级代办点代办的社保业务有23件因资料不全被退回",
         "每季度对村级代办员开展业务培训，编制代办事项办事指南下发各村（社区）",
         ("已编制代办事项办事指南初稿", "办事指南已印发各村（社区），组织代办员培训1次"),
         "办事指南已印发，季度培训已开展",
@@ -434,11 +584,19 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         SERVICE,
         "部门",
-        "政策公开进度缓慢，部分惠民惠农政策未在政务公开栏及时公开",
+        "政策公开进度缓慢，2022年已下达的15项惠民惠农政策中有6项未在政务公开栏公开",
         "梳理2022年各类惠民惠农政策，7个工作日内在政务公开栏和政府网站公开，建立公开台账",
         ("已梳理2022年惠民惠农政策15项", "已公开12项，剩余3项待上级文件明确后公开"),
         "15项政策已全部公开，公开台账已建立",
         units=("NYZX", "SWB", "CZS"),
+        own={
+            "NYZX": Wording(
+                "农机购置补贴、稻谷补贴等2022年农业政策只在中心内部传达，镇政府网站农业栏目自2021年9月起没有更新",
+                "由农经员负责农业政策发布，收到上级文件5个工作日内在镇政府网站农业栏目和各村公开栏发布",
+                ("已补发布2022年农业补贴政策7项", "网站农业栏目已按周更新"),
+                "农业政策发布已专人负责，发布及时",
+            ),
+        },
     ),
     # (四) 懒政怠政、为官不为
     ProblemText(
@@ -452,11 +610,26 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         IDLENESS,
         "村",
-        "{cun}干部坐班值班制度执行不严格，存在迟到早退、随意离岗现象",
+        "{cun}干部坐班值班制度执行不严格，2022年1月镇里暗访3次有2次值班室无人",
         "完善{cun}干部坐班值班制度，实行上下班签到和去向公示，镇包村干部不定期抽查",
         ("已修订坐班值班制度，实行签到", "已设置干部去向公示牌，镇包村干部抽查2次"),
         "坐班值班制度已落实，抽查未发现脱岗",
         long_term=True,
+        own={
+            "HX": Wording(
+                "红星村“两委”干部上午到岗晚，2022年2月考勤表记录迟到11人次、早退4人次，群众上午办事常找不到人",
+                "实行上午8点半前到岗和指纹考勤，考勤结果每月在红星村村务公开栏公布，连续迟到3次的由党支部书记"
+                "王建国约谈",
+                ("指纹考勤机已安装启用，3月考勤已公布", "4月迟到早退降至2人次，已约谈1名干部"),
+                "到岗考勤制度已落实，考勤结果按月公布",
+            ),
+            "DF": Wording(
+                "东风社区夜间和周末没有人值班，2022年2月居民反映的2起楼道漏水隔天才有人处理",
+                "社区干部轮流值班并公布24小时值班电话，周末由3名网格员轮值，居民诉求2小时内响应",
+                ("已排定社区干部值班表，公布24小时值班电话", "周末网格员轮值已运行，3月受理诉求均在2小时内响应"),
+                "夜间和周末值班已落实，诉求响应及时",
+            ),
+        },
     ),
     ProblemText(
         IDLENESS,
@@ -465,19 +638,35 @@ PROBLEMS: tuple[ProblemText, ...] = (
         "制定2022年防汛值班表，落实24小时值班和带班领导制度，值班情况每日报镇应急办",
         ("已制定2022年防汛值班表", "已开展防汛应急演练，值班情况每日上报"),
         "汛期值班制度已落实，值班记录完整",
+        own={
+            "GM": Wording(
+                "光明村河堤边5户危房户没有具体的汛期转移预案，2021年7月暴雨时靠临时打电话转移，1户老人没有及时转出",
+                "对5户危房户逐户制定转移预案，落实“一户一责任人”，汛前组织1次转移演练",
+                ("5户转移预案已制定，责任人已明确", "5月20日组织转移演练1次"),
+                "转移预案和责任人已落实，汛前演练已开展",
+            ),
+        },
     ),
     ProblemText(
         IDLENESS,
         "村",
-        "拖欠群众务工款项未及时清理，群众多次反映",
+        "拖欠群众务工款项未及时清理，2019年以来拖欠{cunmin}修路务工款4.6万元，群众多次反映",
         "全面排查清理{cun}级拖欠群众钱款，制定分期偿还计划并公示，按期兑付",
         ("已排查拖欠群众务工款4.6万元", "已制定偿还计划并公示，兑付2.1万元", "已兑付3.5万元"),
         "拖欠群众务工款已全部兑付",
+        own={
+            "CG": Wording(
+                "城关社区2020年老旧小区改造时欠3名居民临时用工工资1.2万元，居民多次到社区讨要",
+                "核实3名居民用工天数，从社区服务经费中安排资金，6月底前一次结清并取得签收",
+                ("已核实用工天数共96天", "已结清1名居民工资0.4万元"),
+                "3名居民工资1.2万元已结清并签收",
+            ),
+        },
     ),
     ProblemText(
         IDLENESS,
         "村",
-        "低保、临时救助等惠民资金评议审核把关不严，存在优亲厚友苗头",
+        "低保、临时救助等惠民资金评议审核把关不严，2021年新增低保户中有2户为{cun}干部近亲属，存在优亲厚友苗头",
         "对2021年以来低保、临时救助资金发放情况进行全面复核，评议过程全程公开",
         ("已对2021年以来低保对象逐户复核", "复核发现不符合条件2户，已按程序退出"),
         "复核已完成，不符合条件的已清退，评议结果已公示",
@@ -485,19 +674,42 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         IDLENESS,
         "部门",
-        "个别干部工作拈轻怕重，遇到复杂问题推诿扯皮、搞问题上交",
+        "个别干部工作拈轻怕重，2021年有3件跨股室的群众诉求互相推诿，超过1个月未答复",
         "建立岗位责任清单和首办负责制，将推诿扯皮行为纳入月度考核",
         ("已制定岗位责任清单", "首办负责制已实行，纳入4月月度考核"),
         "岗位责任清单和首办负责制已落实",
+        own={
+            "BMZX": Wording(
+                "群众来问不动产登记、户籍等不在中心受理的事项时，窗口人员只说“不归我们管”，2022年2月12345热线转来"
+                "这类投诉3件",
+                "编制非本中心受理事项去向指引，窗口人员为群众写明承办单位、地址和电话，必要时当场电话对接",
+                ("已编制去向指引，列明事项41项", "4月起窗口人员按指引答复，未再收到同类投诉"),
+                "去向指引已使用，同类投诉清零",
+            ),
+            "NYZX": Wording(
+                "村民反映的病虫害、畜禽防疫问题被推给村里处理，2022年3月水稻育秧期有4户村民求助没人上门",
+                "建立农技求助登记和48小时上门制度，3名农技员分片包村，求助办理情况每周汇总",
+                ("求助登记簿已启用，4户求助已上门处理", "3名农技员分片包村，每周汇总求助情况"),
+                "农技求助48小时上门已落实",
+            ),
+        },
     ),
     ProblemText(
         IDLENESS,
         "部门",
-        "执行工作纪律不严，上班期间存在闲聊、玩手机游戏等与工作无关的行为",
+        "执行工作纪律不严，2022年1月镇里暗访发现上班期间有2人玩手机游戏",
         "修订考勤和工作纪律制度，配合作风整顿办不定期暗访，发现问题通报批评",
         ("已修订考勤和工作纪律制度", "作风整顿办暗访1次，未发现问题"),
         "工作纪律制度已落实，暗访未发现问题",
         long_term=True,
+        own={
+            "CJB": Wording(
+                "工程管理员外出检查不登记，2022年2月有5个半天人不在办公室，去向无法核实",
+                "外出检查须在去向登记簿写明事由、地点和返回时间，主任每周核对1次，结果纳入月度考核",
+                ("去向登记簿已启用", "主任每周核对登记，3月核对4次未发现问题"),
+                "外出登记和每周核对已落实",
+            ),
+        },
     ),
     ProblemText(
         IDLENESS,
@@ -516,14 +728,48 @@ PROBLEMS: tuple[ProblemText, ...] = (
         "对照“七公开一曝光”要求补公开2021年第四季度财务收支，建立按季度公开台账，由{cunwu}监督委员会监督",
         ("正在整理2021年第四季度财务收支明细", "已在公开栏补公开2021年第四季度财务收支", "已建立按季度公开台账"),
         "已补公开并建立按季度公开制度，经{cunwu}监督委员会核查到位",
+        own={
+            "HX": Wording(
+                "红星村村务公开栏2021年第四季度未更新，10月至12月的财务收支和新增低保户名单都没有公开",
+                "按“七公开一曝光”要求补公开2021年第四季度事项，建立按季度公开台账，每季度首月10日前更新，"
+                "由村务监督委员会签字确认",
+                (
+                    "正在整理2021年第四季度财务收支和低保名单",
+                    "第四季度事项已补公开",
+                    "按季度公开台账已建立，4月10日前完成一季度公开",
+                ),
+                "已补公开并建立按季度公开制度，经村务监督委员会核查到位",
+            ),
+        },
     ),
     ProblemText(
         OPENNESS,
         "村",
-        "{cun}级财务收支结余公开不全面，部分开支只公开总数未公开明细",
+        "{cun}级财务收支结余公开不全面，2021年有15笔开支只公开总数未公开明细",
         "逐笔梳理2021年以来财务收支，按明细公开，设置查询点接受群众查询",
         ("已逐笔梳理2021年财务收支", "已按明细公开2021年全年收支结余"),
         "财务收支已按明细公开，群众可随时查询",
+        own={
+            "HX": Wording(
+                "红星村2021年村道维修、水渠清淤等12笔开支合计6.8万元只公布了总数，村民代表在12月的会上提出质疑",
+                "逐笔梳理红星村2021年全年收支，在村务公开栏按明细补公开，由村文书刘秀英每月更新，设财务查询点"
+                "接受村民查询",
+                ("已逐笔梳理2021年收支凭证，整理开支明细12笔", "12笔开支明细已在村务公开栏补公开"),
+                "财务收支已按明细公开，村民可到查询点查询",
+            ),
+            "GM": Wording(
+                "光明村集体鱼塘2021年发包收入3.2万元没有入村级账务公开，村民不清楚承包费的去向",
+                "鱼塘发包收入纳入村级账务，在村务公开栏公开发包合同、收入和使用情况，村务监督委员会逐月核对",
+                ("3.2万元发包收入已入账", "发包合同和收支情况已在公开栏公开"),
+                "鱼塘发包收支已公开，逐月核对制度已落实",
+            ),
+            "CG": Wording(
+                "城关社区2021年收取的门面房租金8.4万元及其支出没有向居民公开，居民代表多次询问",
+                "门面房租金收支纳入居务公开，每半年公开1次租赁合同、收入和支出明细，接受居民查询",
+                ("已整理门面房租赁合同7份和收支明细", "2021年租金收支已在居务公开栏公开"),
+                "门面房租金收支已公开，半年公开制度已建立",
+            ),
+        },
     ),
     ProblemText(
         OPENNESS,
@@ -532,14 +778,42 @@ PROBLEMS: tuple[ProblemText, ...] = (
         "公开道路硬化项目立项、招标、资金使用和验收情况，设置项目公示牌",
         ("已收集项目立项、招标和资金使用资料", "项目公示牌已设置，资金使用情况已公开"),
         "项目建设和资金使用情况已全部公开",
+        own={
+            "HX": Wording(
+                "红星村2022年4月开工的3组至5组产业路没有设置项目公示牌，群众不清楚投资额和施工单位",
+                "在项目现场设置公示牌，公开投资额、施工单位、工期和监督电话，竣工后公开结算情况",
+                ("项目公示牌已在路口设置", "工程进度和已付款情况已在村务公开栏公布"),
+                "产业路项目信息已全部公开，结算情况已公示",
+            ),
+        },
     ),
     ProblemText(
         OPENNESS,
         "村",
-        "举报方式公开不到位，公开栏未公布监督举报电话",
+        "举报方式公开不到位，{cunwu}公开栏和便民服务代办点2处均未公布监督举报电话",
         "在{cunwu}公开栏、便民服务代办点公布镇纪委和作风整顿办举报电话（0000—12345678）",
         ("已在公开栏公布举报电话",),
         "举报电话已在公开栏和代办点公布",
+        own={
+            "TJ": Wording(
+                "团结村村务监督委员会成员的姓名和联系方式没有公开，2021年村民有意见只能直接找村干部",
+                "在村委会门口和各组公告栏公布村务监督委员会3名成员的姓名、电话，设村务监督意见箱，每月开箱1次",
+                ("监委会成员姓名、电话已在各组公告栏公布", "意见箱已设立，4月开箱收到意见2条"),
+                "监委会联系方式已公开，意见箱按月开箱",
+            ),
+            "DF": Wording(
+                "东风社区12个小区的楼栋公告栏没有张贴社区纪检监督员和镇纪委的举报方式，居民不知道找谁反映问题",
+                "各小区楼栋公告栏张贴社区纪检监督员、镇纪委举报电话和二维码，网格员每月检查更新",
+                ("12个小区楼栋公告栏已张贴举报方式",),
+                "举报方式已在全部小区张贴，网格员每月检查",
+            ),
+            "CG": Wording(
+                "城关社区居务公开栏设在办公楼二楼走廊，居民平时看不到，2022年1月至3月无人查看",
+                "公开栏移至社区服务大厅门口，公开内容同步在居民微信群和大厅电子屏发布",
+                ("公开栏已移至服务大厅门口", "公开内容已同步在微信群和电子屏发布"),
+                "公开栏已移位，线上线下同步公开",
+            ),
+        },
     ),
     ProblemText(
         OPENNESS,
@@ -548,11 +822,26 @@ PROBLEMS: tuple[ProblemText, ...] = (
         "补公示2021年度各类补贴发放名单，今后补贴发放前先公示7天",
         ("已整理2021年度补贴发放名单", "已补公示2021年度补贴发放名单"),
         "补贴发放名单已补公示，发放前公示制度已建立",
+        own={
+            "GM": Wording(
+                "光明村2021年危房改造补助4户、产业奖补12户，评定前没有开村民代表会议，结果也没有张榜",
+                "对这16户补开村民代表会议评议并张榜7天，今后评定结果先张榜后上报",
+                ("已召开村民代表会议补评议16户", "评议结果已张榜7天，无异议"),
+                "16户已补评议张榜，先张榜后上报已执行",
+            ),
+            "DF": Wording(
+                "东风社区2021年高龄津贴、残疾人两项补贴享受名单只报给镇社会事务办，没有在社区张贴，126名享受对象"
+                "情况居民不知情",
+                "在居务公开栏和居民微信群补发2021年高龄津贴、残疾人两项补贴享受名单，以后每季度更新1次",
+                ("已核对享受对象126名", "享受名单已在公开栏和微信群发布"),
+                "享受名单已公布，每季度更新",
+            ),
+        },
     ),
     ProblemText(
         OPENNESS,
         "部门",
-        "对各村（社区）“七公开一曝光”执行情况督导检查不够，公开内容和时间标准不统一",
+        "对各村（社区）“七公开一曝光”执行情况督导检查不够，2021年全年只检查了1次，公开内容和时间标准不统一",
         "制定村（居）务公开目录和时间表，每季度对各村（社区）公开情况开展督查并通报",
         ("已制定村（居）务公开目录和时间表", "已开展一季度公开情况督查，通报问题6个", "已督促问题整改到位"),
         "公开目录已印发，季度督查通报制度已建立",
@@ -570,7 +859,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         OPENNESS,
         "部门",
-        "部门政务公开内容不全，资金使用、办事流程等信息公开不及时",
+        "部门政务公开内容不全，2021年第四季度以来资金使用、办事流程等信息未更新",
         "对照政务公开目录补全公开内容，明确专人每月更新，接受群众监督",
         ("已对照公开目录梳理应公开事项", "已补充公开资金使用和办事流程信息"),
         "政务公开内容已补全，每月专人更新",
@@ -588,18 +877,45 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         PROJECTS,
         "村",
-        "{cun}级小型工程项目未按规定比选，存在直接指定施工队的情况",
+        "{cun}级小型工程项目未按规定比选，2021年有3个项目直接指定施工队",
         "严格执行{cun}级小型工程项目比选程序，比选过程全程公开，邀请{cunwu}监督委员会参与",
         ("已组织学习小型工程项目管理办法", "新实施的排水沟项目已按程序比选并公示"),
         "小型工程项目比选程序已规范执行",
+        own={
+            "DF": Wording(
+                "东风社区2021年4个小区的路灯维修和化粪池清掏都没有询价比较，由社区干部的熟人承接",
+                "5万元以下的社区项目邀请3家以上单位报价，结果在居务公开栏公示3天，社区干部亲属一律回避",
+                ("已制定社区小额项目询价办法", "4月路灯维修项目已邀请3家报价并公示"),
+                "小额项目询价公示已执行，干部亲属回避已落实",
+            ),
+            "CG": Wording(
+                "城关社区2021年老旧小区雨污分流配套工程签证变更2次，增加费用2.6万元，未经居民代表会议讨论",
+                "工程变更签证一律提交居民代表会议讨论并报镇城建办审核，已发生的2次变更请镇城建办复核",
+                ("已提请镇城建办复核2次变更签证", "复核核减费用0.7万元，已在居务公开栏公示"),
+                "变更签证复核完毕，变更先议后报已执行",
+            ),
+        },
     ),
     ProblemText(
         PROJECTS,
         "村",
-        "{cun}级公益项目工程质量监管不严，施工过程资料台账不完整",
+        "{cun}级公益项目工程质量监管不严，2021年实施的2个项目施工过程资料台账不完整",
         "明确专人负责项目现场监管，建立施工日志和隐蔽工程影像资料台账",
         ("已明确项目现场监管责任人", "正在补充完善施工过程资料台账"),
         "项目资料台账已完善，监管责任落实到人",
+        own={
+            "HX": Wording(
+                "红星村2021年建设的文化广场和2组便民桥2个公益项目没有施工日志，隐蔽工程没有留存影像资料",
+                "明确村委会主任张志强为项目现场监管责任人，补建2个项目施工资料台账，今后在建项目每周记录施工日志"
+                "并拍照留存",
+                (
+                    "已明确项目现场监管责任人",
+                    "已向施工单位调取2个项目的施工资料",
+                    "便民桥隐蔽工程资料缺失，正在请镇城建办协助检测",
+                ),
+                "2个项目资料台账已补建完善，监管责任落实到人",
+            ),
+        },
     ),
     ProblemText(
         PROJECTS,
@@ -622,7 +938,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         PROJECTS,
         "部门",
-        "对中标人转包、违法分包问题监管不到位，项目经理长期不在岗",
+        "对中标人转包、违法分包问题监管不到位，2021年有2个在建项目的项目经理长期不在岗",
         "开展工程项目转包、违法分包专项检查，核查项目经理到岗履职情况，发现问题移交有关部门处理",
         ("已制定专项检查方案", "已检查在建项目5个，约谈项目经理不在岗的施工单位1家"),
         "专项检查已完成，发现问题已移交县住建局处理",
@@ -641,7 +957,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         RED_TAPE,
         "村",
-        "{cun}干部代群众到镇里办理事项时对办理流程不熟悉，导致群众来回跑、反复跑",
+        "{cun}干部代群众到镇里办事时不熟悉流程，2021年有9件代办事项因材料不全让群众来回跑",
         "梳理常办事项清单和办事流程，实行{cun}干部代办帮办，做到群众办事“最多跑一次”",
         ("已梳理常办事项清单18项", "已公示代办帮办事项和联系电话"),
         "代办帮办制度已落实，群众办事“最多跑一次”",
@@ -649,7 +965,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         RED_TAPE,
         "村",
-        "{cun}级项目资金申报材料准备不规范，多次被退回，影响资金拨付进度",
+        "{cun}级项目资金申报材料准备不规范，2021年先后被退回3次，影响资金拨付进度",
         "主动对接镇财政所，按资金拨付资料清单一次性备齐材料，明确专人负责",
         ("已取得资金拨付资料清单", "已明确专人负责资金申报"),
         "资金申报材料已规范，拨付按时完成",
@@ -657,7 +973,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         RED_TAPE,
         "部门",
-        "村（社区）资金拨付审核流程长，所需资料一次性告知不到位，基层干部来回跑",
+        "村（社区）资金拨付审核流程长，平均需12个工作日，所需资料一次性告知不到位，基层干部来回跑",
         "梳理资金拨付流程和所需资料清单并公示，实行一次性告知和限时办结，拨付时限压缩至5个工作日",
         ("已梳理资金拨付流程和资料清单", "资料清单已公示并发送各村（社区）", "已实行限时办结"),
         "资金拨付实行一次性告知和5个工作日内办结",
@@ -666,16 +982,30 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         RED_TAPE,
         "部门",
-        "关键岗位人员经常不在岗，群众办事“人难找、门难进”",
+        "关键岗位人员经常不在岗，2022年2月群众反映找人办事3次扑空，“人难找、门难进”",
         "实行AB岗工作制度和工作人员去向公示，工作时间窗口不断人",
         ("已制定AB岗工作制度", "已设置去向公示牌，AB岗已运行"),
         "AB岗和去向公示制度已落实，窗口不断人",
         units=("BMZX", "SWB", "CZS"),
+        own={
+            "SWB": Wording(
+                "民政专干外出入户核查时没有人顶岗，2022年1月至2月有7位群众来申请低保、临时救助没找到经办人",
+                "民政、社保业务互为备岗，外出入户前在办公室门口写明返回时间和代办人电话，来访群众当天登记、次日回复",
+                ("民政、社保业务已互为备岗", "来访登记簿已启用，3月登记来访11人次均次日回复"),
+                "互为备岗和来访登记回复已落实",
+            ),
+            "BMZX": Wording(
+                "中心午间12点至下午2点窗口无人，外出务工群众只能中午来办事，2022年3月因此投诉4件",
+                "实行午间轮班，每天2名窗口人员值守，公示午间服务时间，周六上午增设预约服务",
+                ("午间轮班已排定，4月起每天2人值守", "周六上午预约服务已开通，4月预约办理23件"),
+                "午间轮班和周六预约已常态运行",
+            ),
+        },
     ),
     ProblemText(
         RED_TAPE,
         "部门",
-        "农业项目申报手续繁琐，村（社区）申报材料多次退回",
+        "农业项目申报手续繁琐，2021年村（社区）申报的11个项目有7个因材料问题被退回",
         "精简农业项目申报材料，编制申报指南，实行申报材料预审服务",
         ("已精简申报材料5项", "申报指南已编制并发放各村（社区）"),
         "申报材料已精简，预审服务已实行",
@@ -684,7 +1014,7 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         RED_TAPE,
         "部门",
-        "社会救助、社保业务审批时限长，群众为一件事反复跑",
+        "社会救助、社保业务审批时限长，临时救助审批平均需25个工作日，群众为一件事反复跑",
         "优化社会救助审批流程，推行容缺受理和限时办结，实行办理进度短信告知",
         ("已梳理社会救助审批流程", "已推行容缺受理，审批时限压缩至10个工作日"),
         "审批流程已优化，容缺受理和限时办结已落实",
@@ -693,13 +1023,52 @@ PROBLEMS: tuple[ProblemText, ...] = (
     ProblemText(
         RED_TAPE,
         "部门",
-        "项目审批资料审查标准不一，村（社区）报送的审批资料多次退回，基层干部来回跑",
+        "项目审批资料审查标准不一，2021年村（社区）报送的审批资料有14份多次退回，基层干部来回跑",
         "统一审查标准，编制审批资料样本，实行一次性告知和预审服务",
         ("已统一审查标准", "已编制审批资料样本并发放"),
         "审查标准已统一，一次性告知已落实",
         units=("CJB",),
     ),
 )
+
+# 流于形式 (issue #20): one village sends another's March list as its own, and one writes slogans.
+COPIED_UNIT = "HX"  # 红星村: its March list is copied
+COPYING_UNIT = "XH"  # 新华村: sends 红星村's March list with the names swapped and one number changed
+COPY_CHANGE: tuple[str, str] = ("9张", "7张")  # the one number the copier changes, wherever it is written
+SLOGAN_UNIT = "HP"  # 和平村: slogans only, measures restating them, the same progress words every month
+# The slogan unit's words per category, in turn: no fact (no number, date, place or person) in them.
+SLOGANS: dict[str, tuple[tuple[str, str], ...]] = {
+    POLITICS: (
+        ("理论学习不够深入，思想认识不到位", "加强理论学习，提高思想认识"),
+        ("政治站位不够高，大局意识不够强", "提高政治站位，增强大局意识"),
+    ),
+    EIGHT_RULES: (
+        ("纪律规矩意识不强，廉洁自律有待加强", "增强纪律规矩意识，加强廉洁自律"),
+        ("作风建设抓得不够紧，制度执行不够严格", "狠抓作风建设，严格执行各项制度"),
+    ),
+    SERVICE: (
+        ("服务意识不强，工作作风不够扎实", "增强服务意识，转变工作作风"),
+        ("服务群众的能力有待提高", "提高服务群众的能力"),
+    ),
+    IDLENESS: (
+        ("担当意识不强，存在畏难情绪", "增强担当意识，克服畏难情绪"),
+        ("工作主动性不够，存在等靠要思想", "增强工作主动性，克服等靠要思想"),
+    ),
+    OPENNESS: (
+        ("村务公开不够规范，公开内容不够全面", "规范村务公开，做到应公开尽公开"),
+        ("民主监督意识不强，公开不够及时", "增强民主监督意识，做到及时公开"),
+    ),
+    PROJECTS: (
+        ("项目管理不够规范，监督管理不够到位", "规范项目管理，加强监督管理"),
+        ("工程质量意识不强，把关不够严格", "增强质量意识，严格把关"),
+    ),
+    RED_TAPE: (
+        ("为民服务意识不够强，办事效率不够高", "强化为民服务意识，提高办事效率"),
+        ("群众办事还不够便利，服务方式有待改进", "改进服务方式，方便群众办事"),
+    ),
+}
+SLOGAN_PROGRESS: tuple[str, str] = ("正在整改", "持续推进")  # while open; for 长期坚持
+SLOGAN_DONE = "已整改"
 
 # Notes added to the progress of items past their deadline, month by month.
 STALL_NOTES: dict[str, str] = {
@@ -775,6 +1144,7 @@ class _Plan:
     """One problem's story over the five months."""
 
     text: ProblemText
+    words: Wording  # the unit's words for it
     leader: str
     person: str
     fate: str  # immediate | long_term | normal | late | stubborn | extended | new
@@ -817,9 +1187,7 @@ def write_sample_campaign(root: Path, seed: int = 2022) -> list[SampleMonth]:
         folder.mkdir(parents=True, exist_ok=True)
     styles = _styles(random.Random(seed))
     for unit in UNITS:
-        rng = random.Random(f"{seed}:{unit.code}")
-        receipts = _receipts(rng, unit)
-        plans = _plan_unit(rng, unit, receipts)
+        receipts, plans = _unit_story(seed, unit)
         for i, received in enumerate(receipts):
             if received is None:
                 continue
@@ -987,8 +1355,31 @@ def _pool(unit: SampleUnit) -> list[ProblemText]:
     return [p for p in PROBLEMS if p.kinds in (kind, "全部") and (not p.units or unit.code in p.units)]
 
 
-def _plan_unit(rng: random.Random, unit: SampleUnit, receipts: list[dt.datetime | None]) -> list[_Plan]:
-    """The unit's problems: March rows in file order, then problems added later."""
+def _unit_story(seed: int, unit: SampleUnit) -> tuple[list[dt.datetime | None], list[_Plan]]:
+    """When the office receives the unit's files (March to July) and its problems' stories.
+
+    The same seed tells the same story; the copier's March list is the copied unit's."""
+    rng = random.Random(f"{seed}:{unit.code}")
+    receipts = _receipts(rng, unit)
+    copied = None
+    if unit.code == COPYING_UNIT:
+        source = _unit(COPIED_UNIT)
+        copied = [p for p in _unit_story(seed, source)[1] if p.added == 0]
+    return receipts, _plan_unit(rng, unit, receipts, copied)
+
+
+def _unit(code: str) -> SampleUnit:
+    return next(u for u in UNITS if u.code == code)
+
+
+def _plan_unit(
+    rng: random.Random, unit: SampleUnit, receipts: list[dt.datetime | None], copied: list[_Plan] | None = None
+) -> list[_Plan]:
+    """The unit's problems: March rows in file order, then problems added later.
+
+    ``copied``: another unit's March problems, which this unit lists as its own (after drawing
+    its own choice, so its random stream stays as it was); the slogan unit writes each problem
+    in slogans."""
     pool = _pool(unit)
     chosen: list[ProblemText] = []
     for category in unit.focus:
@@ -999,16 +1390,40 @@ def _plan_unit(rng: random.Random, unit: SampleUnit, receipts: list[dt.datetime 
     chosen += rest[: count - len(chosen)]
     chosen.sort(key=lambda p: CATEGORIES.index(p.category))  # files list by category
     spare = [p for p in pool if p not in chosen]
+    if copied is not None:
+        chosen = [p.text for p in copied]
 
     plans = [_plan(rng, unit, text, receipts, _fate(rng, text)) for text in chosen]
+    if copied is not None:
+        for plan, source in zip(plans, copied, strict=True):
+            plan.words = _copy(source.words, _unit(COPIED_UNIT), unit)
     if unit.code in STUBBORN_UNITS:
         _make_stubborn(rng, plans)
     if unit.code in NEW_PROBLEM_MONTHS and spare:
         added = MONTHS.index(NEW_PROBLEM_MONTHS[unit.code])
         plans.append(_plan(rng, unit, rng.choice(spare), receipts, "new", added))
+    if unit.code == SLOGAN_UNIT:
+        used: dict[str, int] = {}
+        for plan in plans:
+            n = used[plan.text.category] = used.get(plan.text.category, -1) + 1
+            problem, measure = SLOGANS[plan.text.category][n % len(SLOGANS[plan.text.category])]
+            plan.words = Wording(problem, measure, SLOGAN_PROGRESS, SLOGAN_DONE, rote=True)
     for number, plan in enumerate(plans, start=1):
         plan.pid = problem_id(unit.code, number)
     return plans
+
+
+def _copy(words: Wording, source: SampleUnit, unit: SampleUnit) -> Wording:
+    """``words`` of ``source`` as ``unit`` copies them: its own name and alias put in, one number
+    changed (``COPY_CHANGE``); the people named stay those of ``source``."""
+    swaps = [(source.name, unit.name), *zip(source.aliases, unit.aliases, strict=False), COPY_CHANGE]
+
+    def swap(text: str) -> str:
+        for old, new in swaps:
+            text = text.replace(old, new)
+        return text
+
+    return Wording(swap(words.problem), swap(words.measure), tuple(swap(s) for s in words.steps), swap(words.done))
 
 
 def _fate(rng: random.Random, text: ProblemText) -> str:
@@ -1036,7 +1451,7 @@ def _plan(
     person = rng.choice(unit.people)
     first = receipts[added]
     assert first is not None, "a unit adds problems only in months it reports"
-    plan = _Plan(text, leader, person, fate, None, LONG_TERM, start=0, added=added)
+    plan = _Plan(text, text.wording(unit.code), leader, person, fate, None, LONG_TERM, start=0, added=added)
     if fate == "long_term":
         plan.deadline_form = rng.choice((LONG_TERM, LONG_TERM, "长期", "常态化"))
         return plan
@@ -1152,11 +1567,14 @@ def _deadline(plan: _Plan, i: int) -> dt.date | None:
 
 def _progress(plan: _Plan, i: int, status: str, unit: SampleUnit, cumulative: bool) -> str:
     month = ALL_MONTHS[i]
+    words = plan.words
     if status == DONE:
-        return _fill(plan.text.done, unit)
+        return _fill(words.done, unit)
+    if words.rote:  # the same words every month, whatever happened
+        return words.steps[-1] if status == LONG_TERM else words.steps[0]
     if status == NOT_STARTED:
         return "已列入整改计划，拟于4月上旬启动" if i == 0 else "已制定整改方案，近期启动"
-    steps = plan.text.steps
+    steps = words.steps
     if status == LONG_TERM:
         return _fill(f"{int(month[5:])}月：{steps[i % len(steps)]}", unit)
     k = i - plan.start
@@ -1215,8 +1633,8 @@ def _row(
     return {
         "问题编号": "" if own else plan.pid,
         "问题类别": category,
-        "具体问题": _fill(plan.text.problem, unit),
-        "整改措施": _fill(plan.text.measure, unit),
+        "具体问题": _fill(plan.words.problem, unit),
+        "整改措施": _fill(plan.words.measure, unit),
         "责任领导": plan.leader,
         "责任人": plan.person,
         "完成时限": deadline,
@@ -1682,9 +2100,7 @@ def write_later_months(root: Path, seed: int = 2022) -> list[SampleMonth]:
         folder.mkdir(parents=True, exist_ok=True)
     styles = _styles(random.Random(seed))
     for n, unit in enumerate(UNITS):
-        rng = random.Random(f"{seed}:{unit.code}")
-        receipts = _receipts(rng, unit)
-        plans = _plan_unit(rng, unit, receipts)
+        receipts, plans = _unit_story(seed, unit)
         later_rng = random.Random(f"{seed}:{unit.code}:later")
         receipts += _later_receipts(later_rng, unit)
         _finish_later(later_rng, unit, plans, receipts)
