@@ -384,7 +384,7 @@ def findings(
         if is_empty(v.problem, words):
             empty.add(v.item_id)
             hints.append(Hint(EMPTY, v.unit_code, v.item_id, v.seq, v.row))
-        elif echoes(v.problem, v.measure, words):
+        if echoes(v.problem, v.measure, words):
             hints.append(Hint(ECHO, v.unit_code, v.item_id, v.seq, v.row))
     hints += _stale(versions, current, words, rules, set(done_statuses))
     hints += _copies(versions, current, names_pattern(names), rules, empty)

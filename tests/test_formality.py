@@ -152,11 +152,12 @@ def test_slogans_empty_measures_and_stale_progress() -> None:
     )
     assert [(h.signal, h.item_id) for h in found.hints] == [
         (Signal.EMPTY, "QS-001"),
+        (Signal.ECHO, "QS-001"),  # a slogan's measure restating it is a hint of its own
         (Signal.ECHO, "QS-002"),
         (Signal.STALE, "QS-001"),
         (Signal.STALE, "QS-002"),
     ]
-    assert found.counts() == {"QS": {Signal.COPY: 0, Signal.LIST: 0, Signal.EMPTY: 1, Signal.ECHO: 1, Signal.STALE: 2}}
+    assert found.counts() == {"QS": {Signal.COPY: 0, Signal.LIST: 0, Signal.EMPTY: 1, Signal.ECHO: 2, Signal.STALE: 2}}
 
 
 def test_one_report_is_not_yet_stale_and_a_completed_problem_never_is() -> None:
@@ -183,7 +184,7 @@ def test_a_cleared_hint_does_not_come_back_and_is_reported_as_cleared() -> None:
     )
     cleared = {"雷同:BS-001/QS-001": "两村同一工程队修建，问题确属相同", "空话:QS-999": "旧提示"}
     found = formality.findings(rows, "2022-03", NAMES, RULES, WORDS, cleared)
-    assert [h.key for h in found.hints] == ["空话:QS-002"]
+    assert [h.key for h in found.hints] == ["空话:QS-002", "措施照搬问题:QS-002"]
     assert found.cleared == ("雷同:BS-001/QS-001",)
 
 

@@ -103,9 +103,7 @@ def empty_called(text: dict[str, Any]) -> bool:
 
 
 def echo_called(measure: dict[str, Any]) -> bool:
-    return not formality.is_empty(measure["problem"], WORDS) and formality.echoes(
-        measure["problem"], measure["measure"], WORDS
-    )
+    return formality.echoes(measure["problem"], measure["measure"], WORDS)
 
 
 def stale_called(progress: dict[str, Any], rules: Formality) -> bool:
