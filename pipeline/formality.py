@@ -48,8 +48,9 @@ SIGNALS: Final = Signal.ALL
 SLOGANS: Final = "空话"
 MEASURE_WORDS: Final = "措施套话"
 PROGRESS_WORDS: Final = "进展套话"
+FACTS: Final = "具体事实"
 FILLERS: Final = "虚词"
-VOCAB_LISTS: Final = (SLOGANS, MEASURE_WORDS, PROGRESS_WORDS, FILLERS)
+VOCAB_LISTS: Final = (SLOGANS, MEASURE_WORDS, PROGRESS_WORDS, FACTS, FILLERS)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Words:
     slogans: tuple[str, ...]
     measure_words: tuple[str, ...]
     progress_words: tuple[str, ...]
+    facts: tuple[str, ...]
     fillers: tuple[str, ...]
 
     @classmethod
@@ -69,6 +71,10 @@ class Words:
     @cached_property
     def problem_pattern(self) -> re.Pattern[str]:
         return _alternation((*self.slogans, *self.fillers))
+
+    @cached_property
+    def fact_pattern(self) -> re.Pattern[str]:
+        return _alternation(self.facts)
 
     @cached_property
     def measure_pattern(self) -> re.Pattern[str]:
@@ -181,11 +187,18 @@ def residue(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub("", _plain(text))
 
 
+_NAMED = re.compile(r"《[^》]+》")  # a named document, rule or plan
+
+
 def is_empty(problem: str, words: Words) -> bool:
-    """A 具体问题 of generic phrases only (空话): nothing concrete, almost nothing left."""
-    if not _plain(problem) or concrete(problem):
+    """A 具体问题 of generic phrases only (空话): no concrete element (a number, a date, a named
+    document, a word of the vocabulary's 具体事实: a place, a person, an event), or nothing but
+    the vocabulary's generic phrases."""
+    if not _plain(problem) or concrete(problem) or _NAMED.search(unicodedata.normalize("NFKC", problem)):
         return False
-    return len(residue(problem, words.problem_pattern)) <= 2
+    if len(residue(problem, words.problem_pattern)) <= 2:
+        return True
+    return not words.fact_pattern.search(_plain(problem))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -203,7 +216,7 @@ def echoes(problem: str, measure: str, words: Words) -> bool:
     if len(rest) <= 1:
         return True
     own = _bigrams(rest)
-    return len(own & _bigrams(_plain(problem))) / len(own) >= 0.6 and len(rest) <= len(_plain(problem)) + 2
+    return len(own & _bigrams(_plain(problem))) / len(own) >= 0.5 and len(rest) <= len(_plain(problem)) + 2
 
 
 def says_nothing(progress: str, words: Words) -> bool:
@@ -216,12 +229,15 @@ def says_nothing(progress: str, words: Words) -> bool:
 
 
 def stale(reports: Sequence[str], words: Words, count: int) -> bool:
-    """Whether the last ``count`` progress texts (oldest first) say nothing new: all the same, or
-    all generic."""
+    """Whether the last ``count`` progress texts (oldest first) say nothing new: all the same, all
+    generic, or the same once the generic words are removed."""
     if len(reports) < count:
         return False
     last = [_MONTH_LABEL.sub("", _plain(t)) for t in reports[-count:]]
-    return len(set(last)) == 1 or all(says_nothing(t, words) for t in reports[-count:])
+    if len(set(last)) == 1 or all(says_nothing(t, words) for t in reports[-count:]):
+        return True
+    # the same facts again with only generic words added (“已走访30户” → “已走访30户，持续推进”)
+    return len({residue(t, words.progress_pattern) for t in last}) == 1
 
 
 # --- the similarity join ---------------------------------------------------------------------
