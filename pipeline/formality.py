@@ -205,6 +205,9 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} if len(text) > 1 else {text} if text else set()
 
 
+ECHO_NEW_BIGRAMS = 3  # a measure adding more two-character words than this to its problem says something
+
+
 def echoes(problem: str, measure: str, words: Words) -> bool:
     """A measure that only restates its problem (措施照搬问题): once its generic verbs are gone,
     what is left is the problem's own words, and it adds no number or date."""
@@ -216,7 +219,8 @@ def echoes(problem: str, measure: str, words: Words) -> bool:
     if len(rest) <= 1:
         return True
     own = _bigrams(rest)
-    return len(own & _bigrams(_plain(problem))) / len(own) >= 0.5 and len(rest) <= len(_plain(problem)) + 2
+    new = own - _bigrams(_plain(problem))
+    return len(new) <= ECHO_NEW_BIGRAMS and len(own) - len(new) >= len(own) / 2
 
 
 def says_nothing(progress: str, words: Words) -> bool:
