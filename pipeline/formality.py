@@ -187,18 +187,22 @@ def residue(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub("", _plain(text))
 
 
+# A problem is 空话 only when the vocabulary's generic phrases make up at least half of it: a
+# description of its own (代办员只讲“不能办”、不讲“怎么办”) is not, though it has no number.
+EMPTY_REST_SHARE = 0.5
 _NAMED = re.compile(r"《[^》]+》")  # a named document, rule or plan
 
 
 def is_empty(problem: str, words: Words) -> bool:
-    """A 具体问题 of generic phrases only (空话): no concrete element (a number, a date, a named
-    document, a word of the vocabulary's 具体事实: a place, a person, an event), or nothing but
-    the vocabulary's generic phrases."""
+    """A 具体问题 of generic phrases (空话): nothing but the vocabulary's generic phrases, or
+    mostly them (``EMPTY_REST_SHARE``) and no concrete element: no number, date, named document
+    or word of the vocabulary's 具体事实 (a place, a person, an event)."""
     if not _plain(problem) or concrete(problem) or _NAMED.search(unicodedata.normalize("NFKC", problem)):
         return False
-    if len(residue(problem, words.problem_pattern)) <= 2:
+    rest = residue(problem, words.problem_pattern)
+    if len(rest) <= 2:
         return True
-    return not words.fact_pattern.search(_plain(problem))
+    return len(rest) <= EMPTY_REST_SHARE * len(_plain(problem)) and not words.fact_pattern.search(_plain(problem))
 
 
 def _bigrams(text: str) -> set[str]:

@@ -723,6 +723,13 @@ CATALOGUE: dict[str, Entry] = {
         "问题 {item} 仍未完成，整改进展已连续 {count} 次报送相同内容，或只写“正在整改”“持续推进”之类的话。",
         "写明本月实际做了什么、做到了哪一步",
     ),
+    "run-formality": Entry(
+        "info",
+        "形式主义提示",
+        "形式主义提示 {total} 条（{parts}），不退回文件，详见总台账“形式主义提示”和“形式主义提示明细”。",
+    ),
+    "run-formality-lists": Entry("info", "清单雷同", "问题清单大部分雷同：{pairs}。"),
+    "run-formality-cleared": Entry("info", "已核实提示", "已核实提示.toml 中已核实、本月不再提示的 {count} 条。"),
     "cleared-bad-key": Entry(
         "error",
         "提示编号写法不对",

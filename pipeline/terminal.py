@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline.messages import Message, render_text
-from pipeline.model import Light, MatterStatus, Outcome, ProblemStatus, SubmissionState, YesNo
+from pipeline.model import Light, MatterStatus, Outcome, ProblemStatus, Signal, SubmissionState, YesNo
+from pipeline.report import MonthReport
 from pipeline.run import AuditListing, FileOutcome, RunResult
 
 OUTCOME_STYLE = {
@@ -176,10 +177,29 @@ def print_run(console: Any, result: RunResult, brief: bool = False) -> None:
         figures |= {"red": (lights == Light.RED).sum(), "yellow": (lights == Light.YELLOW).sum()}
         figures |= {"escalated": (p["移交纪委"] == YesNo.YES).sum()}
         console.print(render_text("run-ledger", figures))
+        print_formality(console, report)
     print_matters(console, result, brief)
     if result.reused:
         console.print(render_text("run-outputs-kept", {}))
     _print(console, "", render_text("run-output-dir", {"path": result.month_dir}), [str(result.month_dir)])
+
+
+def print_formality(console: Any, report: MonthReport) -> None:
+    """The month's 形式主义提示 counted by kind, the units whose lists are mostly the same, and
+    how many hints the office's 已核实提示.toml cleared; nothing when there is none."""
+    found = report.formality
+    names = {u.code: u.name for u in report.campaign.units}
+    if found.hints:
+        counts = {s: sum(1 for h in found.hints if h.signal == s) for s in Signal.ALL}
+        parts = "、".join(f"{s} {n}" for s, n in counts.items() if n)
+        _print(console, "", render_text("run-formality", {"total": len(found.hints), "parts": parts}), style="yellow")
+    if found.lists:
+        pairs = "；".join(
+            f"{names.get(h.unit_code, h.unit_code)}与{names.get(h.other_unit, h.other_unit)}" for h in found.lists
+        )
+        _print(console, FILE_INDENT, render_text("run-formality-lists", {"pairs": pairs}), style="yellow")
+    if found.cleared:
+        console.print(render_text("run-formality-cleared", {"count": len(found.cleared)}))
 
 
 def print_matters(console: Any, result: RunResult, brief: bool = False) -> None:

@@ -11,7 +11,9 @@ from pipeline.model import Signal
 from tools.formality_labels import Score, scores
 
 PRECISION = 0.95
-RECALL = {Signal.COPY: 0.85, Signal.EMPTY: 0.85, Signal.ECHO: 0.85, Signal.STALE: 0.85}
+# 空话 gives up recall on purpose: a problem described in its own words without a number is not
+# accused (EMPTY_REST_SHARE)
+RECALL = {Signal.COPY: 0.85, Signal.EMPTY: 0.75, Signal.ECHO: 0.85, Signal.STALE: 0.85}
 
 
 @pytest.fixture(scope="module")
