@@ -462,12 +462,14 @@ def _stale(
 
 # What two problems are compared on: 具体问题 and 整改措施 together, and 具体问题 alone when it is
 # long enough to be a fact of its own (a problem copied word for word with its measure rewritten
-# is still copied); a longer minimum for the problem alone.
+# is still copied): twice the minimum length. Not the measure alone: units share boilerplate
+# measures (立行立改，建立问题台账，逐项整改销号) under unrelated problems.
 _VIEWS: tuple[tuple[str, int], ...] = (("both", 1), ("problem", 2))
 
 
 def _view(v: _Version, view: str, names: re.Pattern[str]) -> str:
-    return canonical(v.problem + "\n" + v.measure if view == "both" else v.problem, names)
+    text = {"both": v.problem + "\n" + v.measure, "problem": v.problem, "measure": v.measure}[view]
+    return canonical(text, names)
 
 
 def _matches(

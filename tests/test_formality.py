@@ -268,7 +268,7 @@ def test_formality_settings_are_read_and_checked(tmp_path: Path) -> None:
     [
         (
             "similarity = 70",
-            "campaign.toml 中“formality.similarity”的值“70”不正确：雷同相似度（0.5 到 1 之间的小数，如 0.7）。",
+            "campaign.toml 中“formality.similarity”的值“70”不正确：雷同相似度（0.5 到 1 之间的小数，如 0.65）。",
         ),
         ("ngram = 4", "campaign.toml 中“formality.ngram”的值“4”不正确：比对字组长度（2 或 3）。"),
         (

@@ -29,6 +29,13 @@ def test_each_signal_accuses_rarely_and_still_finds(measured: dict[str, Score], 
     assert score.recall >= RECALL[signal], score.line()
 
 
+@pytest.mark.parametrize("signal", [Signal.COPY, Signal.EMPTY, Signal.ECHO])
+def test_each_signal_keeps_its_precision_on_the_held_out_set(signal: str) -> None:
+    score = {s.signal: s for s in scores(holdout=True)}[signal]
+    assert score.positives >= 25 and score.negatives >= 25
+    assert score.precision >= PRECISION, score.line()
+
+
 def test_the_copy_set_holds_at_least_200_pairs(measured: dict[str, Score]) -> None:
     score = measured[Signal.COPY]
     assert score.positives + score.negatives >= 200
