@@ -402,16 +402,23 @@ def findings(
     current = [v for v in versions if v.month == month]
     if not current:
         return Findings()
+    before: dict[str, tuple[str, str]] = {}
+    for v in versions:
+        if v.month < month:
+            before[v.item_id] = (v.problem, v.measure)
+    # a problem's words are judged when they are new: reported for the first time, or rewritten
+    # (a list copied in March is named in March, not again every month it is carried forward)
+    fresh = [v for v in current if before.get(v.item_id) != (v.problem, v.measure)]
     hints: list[Hint] = []
     empty: set[str] = set()
-    for v in current:
+    for v in fresh:
         if is_empty(v.problem, words):
             empty.add(v.item_id)
             hints.append(Hint(EMPTY, v.unit_code, v.item_id, v.seq, v.row))
         if echoes(v.problem, v.measure, words):
             hints.append(Hint(ECHO, v.unit_code, v.item_id, v.seq, v.row))
     hints += _stale(versions, current, words, rules, set(done_statuses))
-    hints += _copies(versions, current, names_pattern(names), rules, empty)
+    hints += _copies(versions, current, fresh, names_pattern(names), rules, empty)
     cleared_keys = set(cleared)
     kept = tuple(h for h in hints if h.key not in cleared_keys)
     matched = tuple(sorted({h.key for h in hints} & cleared_keys))
@@ -475,9 +482,11 @@ def _view(v: _Version, view: str, names: re.Pattern[str]) -> str:
 def _matches(
     versions: Sequence[_Version], current: Sequence[_Version], names: re.Pattern[str], rules: Rules, empty: set[str]
 ) -> dict[str, tuple[float, _Owner]]:
-    """For each of this month's problems, the other unit's problem most like it (similarity,
-    writer), on any view at or above ``rules.similarity``: the most similar, then the earliest."""
+    """For each problem of ``current`` (this month's), the other unit's problem most like it
+    (similarity, writer), on any view at or above ``rules.similarity``: the most similar, then
+    the earliest."""
     month = current[0].month
+    looked_at = {v.item_id for v in current}
     best: dict[str, tuple[float, _Owner]] = {}
     for view, factor in _VIEWS:
         texts = _Texts()
@@ -489,7 +498,7 @@ def _matches(
             if len(text) < rules.min_chars * factor:
                 continue
             texts.add(text, _Owner(v.item_id, v.unit_code, v.month, v.seq))
-            if v.month == month:
+            if v.month == month and v.item_id in looked_at:
                 current_text[v.item_id] = text
         keys = list(texts.owners)
         index = {t: i for i, t in enumerate(keys)}
@@ -525,12 +534,15 @@ def _matches(
 def _copies(
     versions: Sequence[_Version],
     current: Sequence[_Version],
+    fresh: Sequence[_Version],
     names: re.Pattern[str],
     rules: Rules,
     empty: set[str],
 ) -> list[Hint]:
-    """雷同 and 清单雷同: this month's problems against every other unit's, now and before."""
-    best = _matches(versions, current, names, rules, empty)
+    """雷同 and 清单雷同: this month's new or rewritten problems (``fresh``) against every other
+    unit's, now and before; a list is 清单雷同 when enough of the unit's problems this month are
+    fresh copies of one other unit's."""
+    best = _matches(versions, fresh, names, rules, empty) if fresh else {}
     hints: list[Hint] = []
     best_unit: dict[str, dict[str, int]] = {}
     lists: dict[str, int] = {}
