@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -86,10 +86,30 @@ class Words:
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
-    keys = sorted({_plain(w) for w in words if _plain(w)}, key=lambda w: (-len(w), w))
+    """One pattern matching any of ``words`` (folded), the longest where several start at a place.
+
+    Written as a trie (红(?:星村|旗村)|向阳村): Python's ``re`` tries a plain alternation's words
+    one by one at every character, which for a county's thousand names is most of the stage."""
+    keys = {_plain(w) for w in words if _plain(w)}
     if not keys:
         return re.compile(r"(?!x)x")  # matches nothing
-    return re.compile("|".join(re.escape(k) for k in keys))
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    """The regular expression of a trie's words, longer words first at each branch."""
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    ends = "" in node
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
 
 
 @dataclass(frozen=True)
@@ -159,7 +179,10 @@ _COMMUNITY = (("社区", "村"), ("居务", "村务"), ("居民", "村民"), ("�
 @lru_cache(maxsize=1 << 16)
 def _plain(text: str) -> str:
     """NFKC-folded, without punctuation or spaces (cached: a problem's texts come back every month)."""
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", str(text))).lower()
+    text = str(text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _NON_WORD.sub("", text).lower()
 
 
 def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
@@ -278,8 +301,18 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
+SHARED = 3  # indexed n-grams two candidate texts must share (Bayardo et al.'s prefix, k grams longer)
 PARTNERS = 8  # a text meets at most this many texts of each of its rare n-grams: the earliest ones
 _BATCH = 1 << 20  # candidate pairs verified at a time (bounds the memory of a county's month)
+
+
+def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values, sorted, and how many times each occurs."""
+    keys = np.sort(keys)
+    if not len(keys):
+        return keys, keys
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return keys[starts], np.diff(np.concatenate((starts, [len(keys)])))
 
 
 def similar_pairs(
@@ -304,7 +337,8 @@ def similar_pairs(
     doc, gram = doc[order], gram[order]
     first = np.concatenate(([0], np.cumsum(size)[:-1]))
     rank = np.arange(len(doc)) - first[doc]
-    prefix = size - np.ceil(threshold * size - 1e-9).astype(np.int64) + 1
+    # the prefix of |x| - ceil(t|x|) + k grams: two texts of similarity t share k of them
+    prefix = np.minimum(size - np.ceil(threshold * size - 1e-9).astype(np.int64) + SHARED, size)
     indexed = rank < prefix[doc]
     by_gram = pd.DataFrame({"gram": gram[indexed], "doc": doc[indexed]}).sort_values(["gram", "doc"])
     g, d = by_gram["gram"].to_numpy(), by_gram["doc"].to_numpy()
@@ -320,8 +354,13 @@ def similar_pairs(
     if wanted is not None:
         keep = wanted[a] | wanted[b]
         a, b = a[keep], b[keep]
-    pair = _distinct(np.minimum(a, b) * len(texts) + np.maximum(a, b))
+    pair, shared = _counted(np.minimum(a, b) * len(texts) + np.maximum(a, b))
     a, b = pair // len(texts), pair % len(texts)
+    # a pair meeting on fewer grams than both prefixes could share (SHARED, fewer for a short
+    # text) cannot reach the threshold: one n-gram in common by chance is no candidate
+    least = np.ceil(threshold * size - 1e-9).astype(np.int64)  # grams two such texts share at least
+    keep = shared >= np.minimum(SHARED, np.minimum(least[a], least[b]))
+    a, b = a[keep], b[keep]
     small, large = np.minimum(size[a], size[b]), np.maximum(size[a], size[b])
     keep = small >= threshold * large - 1e-9  # a Jaccard of t needs |small| >= t |large|
     a, b = a[keep], b[keep]
