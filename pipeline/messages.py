@@ -754,7 +754,7 @@ CATALOGUE: dict[str, Entry] = {
         "info",
         "提示核实",
         "经核实不属于问题的提示，请把它的“提示编号”和核实情况写入工作目录下的 {file}，"
-        '每条一行，如 "{key}" = "5月6日到村核实，情况属实，不属于形式主义"，此后不再提示。',
+        '每条一行，如 "{key}" = "5月6日到村核实，所报问题属实，不是照搬或空话"，此后不再提示。',
         office_only=True,
     ),
     "formality-feedback-title": Entry("info", "形式主义提示", "{unit}：形式主义提示（{month}）"),
