@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -578,7 +578,13 @@ def hint_files(records: Sequence[AuditRecord], formality: Findings) -> dict[int,
         for seq, partner in targets:
             if seq is not None:
                 out.setdefault(seq, []).append((hint, partner))
-    return out
+    return {seq: hints_first(found, key=lambda t: t[0]) for seq, found in out.items()}
+
+
+def hints_first(items: Iterable[Any], key: Callable[[Any], Hint] = lambda h: h) -> list[Any]:
+    """``items`` (hints, or what ``key`` gives a hint of) with the hints about one problem first,
+    in their order, then the 清单雷同 about the whole list."""
+    return sorted(items, key=lambda item: key(item).signal == LIST)
 
 
 def _told_unchanged(messages: Sequence[Mapping[str, Any]]) -> set[str]:

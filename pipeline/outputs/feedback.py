@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import ingest, textsafe
-from pipeline.aggregate import hint_message, report_unit_names
+from pipeline.aggregate import hint_message, hints_first, report_unit_names
 from pipeline.atomic import write_atomic
 from pipeline.config import Unit
 from pipeline.filenames import output_path, safe_name
@@ -315,7 +315,7 @@ def hint_rows(report: MonthReport, unit: Unit) -> list[tuple[str, str, str, str]
     names = report_unit_names(report)
     texts = dict(zip(report.problems["问题编号"], report.problems["具体问题"], strict=True))
     rows = []
-    for hint in report.formality.of_unit(unit.code):
+    for hint in hints_first(report.formality.of_unit(unit.code)):
         partner = hint.signal == LIST and hint.unit_code != unit.code
         message = hint_message(hint, names, partner)
         problem = "" if hint.signal == LIST else str(texts.get(hint.item_id, ""))
