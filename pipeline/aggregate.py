@@ -57,7 +57,7 @@ from pipeline.workdays import add_workdays, workdays_between
 
 FLAG_COLUMNS = ("问题编号", "灯色", "逾期天数", "逾期工作日", "工作日估算")
 RED, YELLOW, GREEN = Light.RED, Light.YELLOW, Light.GREEN
-OFFICE_NAME = "作风整顿办"  # who sends the office's own list of assigned matters
+OFFICE_NAME = "作风整顿办"  # who sends the office's own lists: assigned matters, hints checked and cleared
 
 
 # --- lights -----------------------------------------------------------------------------------
@@ -627,7 +627,7 @@ def validation_table(
             {
                 "文件名": r.file_name,
                 "填报单位": OFFICE_NAME
-                if r.outcome == Outcome.REGISTER
+                if r.outcome in (Outcome.REGISTER, Outcome.CLEARED)
                 else unit_names.get(r.unit_code or "", unknown),
                 "结果": r.outcome,
                 "说明": "\n".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))
