@@ -36,9 +36,10 @@ from click.testing import CliRunner
 from output_content import content
 from township import demo_names_in
 
-from pipeline import run
+from pipeline import render, run
 from pipeline.cli import cli
 from pipeline.errors import ConfigError
+from pipeline.report import MonthReport
 
 LEDGER = "总台账.xlsx"
 COUNT_HEADER = ("单位", "类型", "雷同", "清单雷同", "空话", "措施照搬问题", "进展未更新", "合计")
@@ -94,13 +95,19 @@ YL_TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def yunxi(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def story(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, MonthReport]:
     """云溪镇 after March (copied list, slogans, a measure echoing its problem) and April (the
-    same progress twice)."""
+    same progress twice), with March's report."""
     root = write_yunxi(tmp_path_factory.mktemp("yunxi") / "云溪镇")
-    send_month(root, MARCH)
+    march = send_month(root, MARCH).report
+    assert march is not None
     send_april(root)
-    return root
+    return root, march
+
+
+@pytest.fixture(scope="module")
+def yunxi(story: tuple[Path, MonthReport]) -> Path:
+    return story[0]
 
 
 @pytest.fixture(scope="module")
@@ -286,6 +293,21 @@ def test_a_rerun_that_changes_nothing_keeps_the_reminder_workbooks(yunxi: Path) 
     assert again.reused
     assert {p.name: p.stat().st_mtime_ns for p in (month / "提示").iterdir()} == before
     assert month / "提示" / f"{ZW}_形式主义提示.xlsx" in again.outputs
+
+
+def test_workers_write_the_same_reminder_workbooks(
+    story: tuple[Path, MonthReport], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, march = story
+    one = render.render_month(march, tmp_path / "one" / "2022-03")
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(render, "_cpus", lambda: 2)
+    many = render.render_month(march, tmp_path / "many" / "2022-03")
+    hints = [p.relative_to(tmp_path / "one") for p in one if p.parent.name == render.HINTS_DIR]
+    assert len(hints) == 4
+    assert hints == [p.relative_to(tmp_path / "many") for p in many if p.parent.name == render.HINTS_DIR]
+    for path in hints:
+        assert rows(tmp_path / "one" / path, "形式主义提示") == rows(tmp_path / "many" / path, "形式主义提示")
 
 
 # --- 已核实提示.toml ------------------------------------------------------------------------------------
