@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,9 +29,9 @@ import pandas as pd
 
 from pipeline import intake, rating
 from pipeline.config import Campaign
-from pipeline.formality import Findings
+from pipeline.formality import COPY, ECHO, EMPTY, LIST, STALE, Findings, Hint
 from pipeline.kinds import PROBLEM, LedgerKind
-from pipeline.messages import render_text
+from pipeline.messages import Message, render_text
 from pipeline.model import MISSING_STATUSES, Ladder, Light, Month, Outcome, ProblemStatus, SubmissionState, YesNo
 from pipeline.receipts import source_label
 from pipeline.report import (
@@ -57,7 +57,7 @@ from pipeline.workdays import add_workdays, workdays_between
 
 FLAG_COLUMNS = ("问题编号", "灯色", "逾期天数", "逾期工作日", "工作日估算")
 RED, YELLOW, GREEN = Light.RED, Light.YELLOW, Light.GREEN
-OFFICE_NAME = "作风整顿办"  # who sends the office's own list of assigned matters
+OFFICE_NAME = "作风整顿办"  # who sends the office's own lists: assigned matters, hints checked and cleared
 
 
 # --- lights -----------------------------------------------------------------------------------
@@ -517,12 +517,98 @@ def campaign_stats(
 # --- files --------------------------------------------------------------------------------------
 
 
+def per_cent(share: float) -> str:
+    """``85`` for 0.85, ``85.5`` for 0.855: a share in per cent, one decimal at most."""
+    return f"{round(share * 100, 1):g}"
+
+
+# the catalogue entry of each kind of 形式主义提示 about one problem (清单雷同 and 雷同 have their own)
+HINT_CODES: dict[str, str] = {EMPTY: "formality-empty", ECHO: "formality-echo", STALE: "formality-stale"}
+
+
+def hint_message(hint: Hint, unit_names: Mapping[str, str], partner: bool = False) -> Message:
+    """A 形式主义提示 as its unit reads it, the one sentence 校验结果, 形式主义提示明细 and the unit's
+    提示 workbook show. ``partner``: a 清单雷同 told to its other unit (``Hint.other_unit``)."""
+
+    def name(code: str) -> str:
+        return unit_names.get(code, code)
+
+    if hint.signal == COPY:
+        near = {"score": per_cent(hint.score)}
+        how = render_text("formality-copy-same", {}) if hint.score >= 1 else render_text("formality-copy-near", near)
+        month = Month.parse(hint.other_month).label if hint.other_month else ""
+        params = {
+            "item": hint.item_id,
+            "other_unit": name(hint.other_unit),
+            "other_month": month,
+            "other_item": hint.other_item,
+            "how": how,
+        }
+        return Message("formality-copy", params=params)
+    if hint.signal == LIST:
+        if partner:
+            mine = {"other_unit": name(hint.unit_code), "total": hint.total, "count": hint.count}
+            return Message("formality-list-partner", params=mine)
+        theirs = {"other_unit": name(hint.other_unit), "total": hint.total, "count": hint.count}
+        return Message("formality-list", params=theirs)
+    return Message(HINT_CODES[hint.signal], params={"item": hint.item_id, "count": hint.count})
+
+
+def report_unit_names(report: MonthReport) -> dict[str, str]:
+    """Unit code -> name of every unit a month's report knows: the roster's, then those of the
+    ledger's problems (a unit that left the roster), for its hints' other units."""
+    names = {str(c): str(n) for c, n in zip(report.problems["单位编码"], report.problems["填报单位"], strict=True)}
+    return {**names, **{u.code: u.name for u in report.campaign.units}}
+
+
+def hint_files(records: Sequence[AuditRecord], formality: Findings) -> dict[int, list[tuple[Hint, bool]]]:
+    """Audit record seq -> the 形式主义提示 its file carried this month (each with whether it is
+    told to a 清单雷同's other unit): a hint about a problem goes to the file it came in
+    (``Hint.seq``), a 清单雷同 to the accepted file of each of its two units that sent one."""
+    accepted: dict[str, int] = {}  # unit -> its last accepted file of the month
+    for r in records:
+        if r.outcome == Outcome.PASSED and r.unit_code:
+            accepted[r.unit_code] = r.seq
+    out: dict[int, list[tuple[Hint, bool]]] = {}
+    for hint in formality.hints:
+        if hint.signal == LIST:
+            targets = [(accepted.get(hint.unit_code), False), (accepted.get(hint.other_unit), True)]
+        else:
+            targets = [(hint.seq, False)]
+        for seq, partner in targets:
+            if seq is not None:
+                out.setdefault(seq, []).append((hint, partner))
+    return {seq: hints_first(found, key=lambda t: t[0]) for seq, found in out.items()}
+
+
+def hints_first(items: Iterable[Any], key: Callable[[Any], Hint] = lambda h: h) -> list[Any]:
+    """``items`` (hints, or what ``key`` gives a hint of) with the hints about one problem first,
+    in their order, then the 清单雷同 about the whole list."""
+    return sorted(items, key=lambda item: key(item).signal == LIST)
+
+
+def _told_unchanged(messages: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The problems a file's own messages already call 进展未更新 (progress as last month's)."""
+    code = PROBLEM.rules.unchanged
+    return {
+        str(m["params"].get("problem_id", ""))
+        for m in messages
+        if m.get("code") == code and isinstance(m.get("params"), dict)
+    }
+
+
 def validation_table(
-    records: Sequence[AuditRecord], unit_names: dict[str, str], not_taken: Sequence[tuple[str, str]] = ()
+    records: Sequence[AuditRecord],
+    unit_names: dict[str, str],
+    not_taken: Sequence[tuple[str, str]] = (),
+    formality: Findings | None = None,
 ) -> pd.DataFrame:
-    """校验结果: every file the month took, with its outcome and all its messages; then what
-    the run found in the inbox and did not read (``not_taken``: name and why)."""
+    """校验结果: every file the month took, with its outcome and all its messages, then the
+    形式主义提示 of its problems (``formality``; a 进展未更新 the file's own messages already say is
+    not said twice), counted with the warnings; then what the run found in the inbox and did not
+    read (``not_taken``: name and why)."""
     superseded = intake.superseded(records)
+    hints = hint_files(records, formality) if formality is not None else {}
     unknown = render_text("unit-not-identified", {})
     rows = []
     for r in records:
@@ -530,11 +616,18 @@ def validation_table(
         texts = [m["text"] for m in messages]
         if (newer := superseded.get(r.seq)) is not None:
             texts.append(render_text("file-superseded", {"newer": newer.file_name}))
+        told = _told_unchanged(messages) if r.seq in hints else set()
+        added = [
+            hint_message(hint, unit_names, partner).body
+            for hint, partner in hints.get(r.seq, [])
+            if not (hint.signal == STALE and hint.item_id in told)
+        ]
+        texts += added
         rows.append(
             {
                 "文件名": r.file_name,
                 "填报单位": OFFICE_NAME
-                if r.outcome == Outcome.REGISTER
+                if r.outcome in (Outcome.REGISTER, Outcome.CLEARED)
                 else unit_names.get(r.unit_code or "", unknown),
                 "结果": r.outcome,
                 "说明": "\n".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))
@@ -542,7 +635,7 @@ def validation_table(
                 else "".join(texts),
                 "接收时间": dt.datetime.fromisoformat(r.received_at),
                 "错误数": sum(1 for m in messages if m.get("level") == "error"),
-                "提醒数": sum(1 for m in messages if m.get("level") == "warning"),
+                "提醒数": sum(1 for m in messages if m.get("level") == "warning") + len(added),
             }
         )
     for name, why in not_taken:
@@ -607,7 +700,7 @@ def month_report(
         units=unit_stats(campaign, problems, submissions, previous_rates, previous),
         categories=category_stats(problems, vocab, campaign.leads),
         submissions=submissions,
-        validation=validation_table(records, unit_names, not_taken),
+        validation=validation_table(records, unit_names, not_taken, formality),
         previous_month=previous_month,
         campaigns=campaign_stats(problems, vocab, campaign.leads),
         reply_by=due,

@@ -748,6 +748,29 @@ CATALOGUE: dict[str, Entry] = {
         "作风整顿办已核实 {count} 条形式主义提示不属于问题，此后不再提示：{keys}。",
         office_only=True,
     ),
+    # the other unit's side of a 清单雷同 (its file of the month and its 提示 workbook)
+    "formality-list-partner": Entry(
+        "warning",
+        "清单雷同",
+        "{other_unit}本月报送的 {total} 条问题中，有 {count} 条与本单位的问题清单雷同，请对照本单位实际查摆，写明本单位的具体情况。",
+        "对照本单位实际重新查摆问题",
+    ),
+    # 总台账 形式主义提示 / 形式主义提示明细, and a unit's 提示/{单位}_形式主义提示.xlsx
+    "formality-none": Entry("info", "形式主义提示", "本月未发现形式主义提示。"),
+    "formality-clear-how": Entry(
+        "info",
+        "提示核实",
+        "经核实不属于问题的提示，请把它的“提示编号”和核实情况写入工作目录下的 {file}，"
+        '每条一行，如 "{key}" = "5月6日到村核实，所报问题属实，不是照搬或空话"，此后不再提示。',
+        office_only=True,
+    ),
+    "formality-feedback-title": Entry("info", "形式主义提示", "{unit}：形式主义提示（{month}）"),
+    "formality-feedback-intro": Entry(
+        "info",
+        "形式主义提示",
+        "作风整顿办比对各单位报送的问题清单，发现你单位{month}有以下 {count} 条形式主义提示。"
+        "这些是提醒，不退回，请在下月报送时改进：按“应当如何改”一栏写明本单位的具体情况。",
+    ),
     "no-problems": Entry("warning", "未查摆出问题", "本表没有填写任何问题（未查摆出问题），请核实。"),
     "cell-too-long": Entry(
         "warning",

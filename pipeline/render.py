@@ -31,11 +31,12 @@ from pipeline.config import Campaign, Unit
 from pipeline.filenames import output_path, safe_name
 from pipeline.model import Month, Outcome
 from pipeline.outputs import documents, workbooks
-from pipeline.outputs.feedback import Returned, file_names, write_feedback
+from pipeline.outputs.feedback import Returned, file_names, hints_name, write_feedback, write_hints
 from pipeline.report import MonthReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 FEEDBACK_DIR = Outcome.RETURNED  # 退回/: a feedback workbook for each file returned this month
+HINTS_DIR = "提示"  # 提示/: a workbook of its 形式主义提示 for each unit with some this month
 TEMPLATES_DIR_NAME = "模板"  # 模板/: each unit's template for next month
 NOTICES_DIR = "督办通知单"  # 督办通知单/: a notice for each unit with red items
 
@@ -116,7 +117,8 @@ def render_month(
     returned: Sequence[Returned] = (),
     timings: dict[str, float] | None = None,
 ) -> list[Path]:
-    """Write every output of the month, with a feedback workbook per returned file (``退回/``).
+    """Write every output of the month, with a feedback workbook per returned file (``退回/``)
+    and one per unit with 形式主义提示 (``提示/``).
 
     The per-unit documents (templates, 督办通知单, feedback workbooks) of a large month are
     written by worker processes while this one writes the ledger and the circular (see
@@ -148,7 +150,7 @@ def render_month(
             documents.write_escalation(report, staging / "移交纪委清单.docx", templates_dir)
             lap("移交纪委清单")
             workers.finish()
-            lap("模板+督办通知单+退回")
+            lap("模板+督办通知单+退回+提示")
         faults.point("rendered")
         _swap(staging, month_dir)
         lap("swap")
@@ -255,6 +257,18 @@ def _write_feedback(job: dict[str, Any], start: int, stop: int) -> None:
         write_feedback(item, output_path(folder, name))
 
 
+def _write_hints(job: dict[str, Any], start: int, stop: int) -> None:
+    """The 形式主义提示 workbooks of ``hint_units`` ``start:stop``."""
+    folder = job["staging"] / HINTS_DIR
+    for unit in job["hint_units"][start:stop]:
+        write_hints(job["report"], unit, output_path(folder, hints_name(unit)))
+
+
+def hint_units(report: MonthReport) -> list[Unit]:
+    """The roster's units with 形式主义提示 this month, in roster order."""
+    return [unit for unit in report.campaign.units if report.formality.of_unit(unit.code)]
+
+
 def _write_share(write: Writer, start: int, stop: int) -> int:
     """Write one share of the per-unit documents (in a worker, or in this process)."""
     write(_JOB, start, stop)
@@ -269,7 +283,8 @@ def _cpus() -> int:
 
 
 class _Workers:
-    """The month's per-unit documents: 模板 for every unit, 督办通知单, 退回 feedback workbooks.
+    """The month's per-unit documents: 模板 for every unit, 督办通知单, 退回 feedback workbooks and
+    提示 workbooks.
 
     With many of them and more than one core, a pool of worker processes (forked where the
     system can, so the report is shared rather than copied) writes them in shares while this
@@ -285,6 +300,7 @@ class _Workers:
         feedback: list[Returned],
         notices: list[str],
     ) -> None:
+        hinted = hint_units(report)
         self.job = {
             "report": report,
             "templates_dir": templates_dir,
@@ -292,14 +308,18 @@ class _Workers:
             "notices": notices,
             "feedback": feedback,
             "feedback_names": file_names(feedback),
+            "hint_units": hinted,
         }
         (staging / TEMPLATES_DIR_NAME).mkdir(parents=True, exist_ok=True)
         if notices:
             (staging / NOTICES_DIR).mkdir(parents=True, exist_ok=True)
+        if hinted:
+            (staging / HINTS_DIR).mkdir(parents=True, exist_ok=True)
         sizes: dict[Writer, int] = {
             _write_templates: len(report.campaign.units),
             _write_notices: len(notices),
             _write_feedback: len(feedback),
+            _write_hints: len(hinted),
         }
         self.total = sum(sizes.values())
         self.cpus = _cpus()

@@ -1,4 +1,4 @@
-"""Feedback workbooks for returned files (SPEC §4, §7 ``退回/``).
+"""Feedback workbooks for returned files (SPEC §4, §7 ``退回/``), and for a unit's 形式主义提示.
 
 Each returned file that has a table gets ``退回/{单位}_退回修改.xlsx``: a first sheet 「退回说明」
 listing every message in order (序号, 工作表, 单元格, 问题, 填写的内容, 应当如何填写), then a copy of
@@ -7,6 +7,10 @@ comment holding its message; and a marked copy of each other sheet a message poi
 unit's 交办事项 sheet, say). The copy is read from the archived original with python-calamine,
 which returns the stored values and never evaluates a formula; every text is written back as
 text, so a cell reading ``=SUM(A1)`` stays exactly that.
+
+A unit with 形式主义提示 this month (pipeline/formality.py) gets ``提示/{单位}_形式主义提示.xlsx``:
+one sheet listing them (序号, 问题编号, 提示, 具体问题, 应当如何改) under a paragraph saying they are
+reminders, not a return. Its file was accepted: nothing of it is copied or marked.
 """
 
 from __future__ import annotations
@@ -28,11 +32,15 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import ingest, textsafe
+from pipeline.aggregate import hint_message, hints_first, report_unit_names
 from pipeline.atomic import write_atomic
+from pipeline.config import Unit
 from pipeline.filenames import output_path, safe_name
-from pipeline.messages import CATALOGUE, Message
+from pipeline.formality import LIST
+from pipeline.messages import CATALOGUE, Message, render_text
 from pipeline.outputs import workbooks
 from pipeline.readers.formats import decrypt_default
+from pipeline.report import MonthReport
 
 SUMMARY_SHEET = "退回说明"
 SUMMARY_COLUMNS: tuple[str, ...] = ("序号", "工作表", "单元格", "问题", "填写的内容", "应当如何填写")
@@ -225,45 +233,39 @@ def _sheet_title(name: str) -> str:
 SUMMARY_WIDTHS: tuple[float, ...] = (6, 12, 9, 60, 24, 40)  # 序号 … 应当如何填写
 
 
-def _write_summary(ws: Worksheet, item: Returned, titles: dict[str, str]) -> None:
-    errors = sum(1 for n in item.notes if n.level == "error")
-    copies = "、".join(f"“{t}”" for t in titles.values())
-    put(ws.cell(1, 1), f"{item.unit or item.file_name}：问题清单退回修改说明")
+def _heading(ws: Worksheet, title: str, intro: str, columns: Sequence[str], intro_height: float) -> None:
+    """A feedback sheet's top: its title and a paragraph over every column, then the header row
+    (``SUMMARY_HEADER_ROW``)."""
+    put(ws.cell(1, 1), title)
     ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUMMARY_COLUMNS))
-    intro = (
-        f"你单位报送的“{item.file_name}”经校验有 {errors} 处必须改正，已退回。请按下表逐项改正后重新报送；"
-        f"工作表{copies}中红色单元格为出错位置（黄色为提醒），鼠标移到单元格上可看说明。"
-    )
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     put(ws.cell(2, 1), intro)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(SUMMARY_COLUMNS))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
     ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[2].height = 45
-    for c, name in enumerate(SUMMARY_COLUMNS, start=1):
+    ws.row_dimensions[2].height = intro_height
+    for c, name in enumerate(columns, start=1):
         cell = ws.cell(SUMMARY_HEADER_ROW, c, name)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FFD9E1F2")
         cell.alignment = Alignment(horizontal="center", vertical="center")
         cell.border = _BORDER
-    for i, note in enumerate(item.notes, start=1):
-        r = SUMMARY_HEADER_ROW + i
-        values = (i, note.sheet or "（整个文件）", note.cell, note.problem, note.found, note.expected)
-        for c, value in enumerate(values, start=1):
-            cell = ws.cell(r, c)
-            put(cell, value)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.border = _BORDER
-        target = titles.get(note.sheet or item.sheet)
-        if note.cell and target:
-            link = ws.cell(r, 3)
-            link.hyperlink = f"#'{target}'!{note.cell}"
-            link.font = Font(color="FF0563C1", underline="single")
-        if note.level == "error":
-            ws.cell(r, 1).fill = ERROR_FILL
-        height = workbooks.row_height([str(v) for v in values], SUMMARY_WIDTHS)
-        if height:
-            ws.row_dimensions[r].height = height
-    for c, width in enumerate(SUMMARY_WIDTHS, start=1):
+
+
+def _table_row(ws: Worksheet, r: int, values: Sequence[Any], widths: Sequence[float]) -> None:
+    """One row of a feedback sheet's table: wrapped, bordered, as high as its longest text."""
+    for c, value in enumerate(values, start=1):
+        cell = ws.cell(r, c)
+        put(cell, value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.border = _BORDER
+    height = workbooks.row_height([str(v) for v in values], widths)
+    if height:
+        ws.row_dimensions[r].height = height
+
+
+def _page(ws: Worksheet, widths: Sequence[float]) -> None:
+    """A feedback sheet's widths, frozen header and print setup (A4 landscape, one page wide)."""
+    for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(SUMMARY_HEADER_ROW + 1, 1)
     ws.page_setup.orientation = "landscape"
@@ -271,6 +273,72 @@ def _write_summary(ws: Worksheet, item: Returned, titles: dict[str, str]) -> Non
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_summary(ws: Worksheet, item: Returned, titles: dict[str, str]) -> None:
+    errors = sum(1 for n in item.notes if n.level == "error")
+    copies = "、".join(f"“{t}”" for t in titles.values())
+    intro = (
+        f"你单位报送的“{item.file_name}”经校验有 {errors} 处必须改正，已退回。请按下表逐项改正后重新报送；"
+        f"工作表{copies}中红色单元格为出错位置（黄色为提醒），鼠标移到单元格上可看说明。"
+    )
+    _heading(ws, f"{item.unit or item.file_name}：问题清单退回修改说明", intro, SUMMARY_COLUMNS, 45)
+    for i, note in enumerate(item.notes, start=1):
+        r = SUMMARY_HEADER_ROW + i
+        values = (i, note.sheet or "（整个文件）", note.cell, note.problem, note.found, note.expected)
+        _table_row(ws, r, values, SUMMARY_WIDTHS)
+        target = titles.get(note.sheet or item.sheet)
+        if note.cell and target:
+            link = ws.cell(r, 3)
+            link.hyperlink = f"#'{target}'!{note.cell}"
+            link.font = Font(color="FF0563C1", underline="single")
+        if note.level == "error":
+            ws.cell(r, 1).fill = ERROR_FILL
+    _page(ws, SUMMARY_WIDTHS)
+
+
+# --- a unit's 形式主义提示 ------------------------------------------------------------------------------
+
+HINTS_SHEET = "形式主义提示"
+HINT_COLUMNS: tuple[str, ...] = ("序号", "问题编号", "提示", "具体问题", "应当如何改")
+HINT_WIDTHS: tuple[float, ...] = (6, 12, 60, 36, 36)
+
+
+def hints_name(unit: Unit) -> str:
+    """``{单位}_形式主义提示.xlsx``, safe as a file name."""
+    return safe_name(unit.name, "_形式主义提示.xlsx", "未命名单位")
+
+
+def hint_rows(report: MonthReport, unit: Unit) -> list[tuple[str, str, str, str]]:
+    """(问题编号, 提示, 具体问题, 应当如何改) of each of ``unit``'s 形式主义提示 this month; a
+    清单雷同 with another unit's list is told from the unit's own side."""
+    names = report_unit_names(report)
+    texts = dict(zip(report.problems["问题编号"], report.problems["具体问题"], strict=True))
+    rows = []
+    for hint in hints_first(report.formality.of_unit(unit.code)):
+        partner = hint.signal == LIST and hint.unit_code != unit.code
+        message = hint_message(hint, names, partner)
+        problem = "" if hint.signal == LIST else str(texts.get(hint.item_id, ""))
+        rows.append((hint.item_id, message.body, problem, message.expected))
+    return rows
+
+
+def write_hints(report: MonthReport, unit: Unit, path: Path) -> Path:
+    """``提示/{单位}_形式主义提示.xlsx``: the unit's 形式主义提示 of the month, one a row, under a
+    paragraph saying they are reminders (不退回, to improve in next month's report)."""
+    rows = hint_rows(report, unit)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = HINTS_SHEET
+    month = report.month_label
+    title = render_text("formality-feedback-title", {"unit": unit.name, "month": month})
+    intro = render_text("formality-feedback-intro", {"month": month, "count": len(rows)})
+    _heading(ws, title, intro, HINT_COLUMNS, 45)
+    for i, values in enumerate(rows, start=1):
+        _table_row(ws, SUMMARY_HEADER_ROW + i, (i, *values), HINT_WIDTHS)
+    _page(ws, HINT_WIDTHS)
+    return write_atomic(path, wb.save)
 
 
 def _copy_values(ws: Worksheet, rows: Sequence[Sequence[Any]], merged: Merged) -> None:

@@ -19,9 +19,12 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline import layout, textsafe
+from pipeline.aggregate import hint_message, report_unit_names
 from pipeline.atomic import write_atomic
-from pipeline.config import Campaign, Unit
+from pipeline.config import CLEARED_FILE, Campaign, Unit
+from pipeline.formality import COPY, LIST, SIGNALS
 from pipeline.kinds import ITEM_KINDS, KINDS, RATING, LedgerKind
+from pipeline.messages import render_text
 from pipeline.model import (
     Ladder,
     Light,
@@ -85,6 +88,8 @@ class _Formats:
         self.date = wb.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd"})
         self.datetime = wb.add_format({**base, "align": "center", "num_format": "yyyy-mm-dd hh:mm"})
         self.percent = wb.add_format({**base, "align": "center", "num_format": "0.0%"})
+        self.whole_percent = wb.add_format({**base, "align": "center", "num_format": "0%"})
+        self.note = wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter"})
         self.number = wb.add_format({**base, "align": "center", "num_format": "0"})
         self.delta = wb.add_format({**base, "align": "center", "num_format": "+0.0;-0.0;0.0"})
         self.title = wb.add_format(
@@ -272,7 +277,8 @@ def print_setup(ws: Worksheet, header_row: int, title: str, footer_left: str = "
 
 
 def write_ledger(report: MonthReport, path: Path) -> Path:
-    """``总台账.xlsx``: 问题总台账, 单位统计, 分类统计, 专项治理, 报送情况, 逾期督办, 校验结果, 统计图."""
+    """``总台账.xlsx``: 问题总台账, 单位统计, 分类统计, 专项治理, 报送情况, 逾期督办, 校验结果,
+    形式主义提示, 形式主义提示明细, 统计图."""
     return write_atomic(path, lambda tmp: _write_ledger(report, tmp))
 
 
@@ -297,6 +303,7 @@ def _write_ledger(report: MonthReport, path: Path) -> None:
         if kind is KINDS[0]:
             _write_statistics(table, report, unit_columns, category_columns)
     table("校验结果", report.validation, ["文件名", "填报单位", "结果", "说明", "接收时间", "错误数", "提醒数"])
+    write_formality(table, fmt, report)
     if report.rating is not None:
         write_rating(wb, fmt, report.rating, sheet_title(RATING_SHEET), footer)
     write_charts(wb, report, unit_columns, category_columns, sheet_title("统计图"), footer)
@@ -343,6 +350,95 @@ def _write_statistics(
     if report.workdays_estimated:  # a year the official calendar does not know: say which figures are estimates
         overdue_cols.insert(overdue_cols.index("逾期工作日") + 1, "工作日估算")
     table("逾期督办", report.overdue, overdue_cols)
+
+
+# --- 形式主义提示 (pipeline/formality.py) ----------------------------------------------------------
+FORMALITY_SHEET = "形式主义提示"
+FORMALITY_DETAIL_SHEET = "形式主义提示明细"
+FORMALITY_COUNT_COLUMNS: tuple[str, ...] = ("单位", "类型", *SIGNALS, "合计")
+FORMALITY_DETAIL_COLUMNS: tuple[str, ...] = (
+    "提示编号",  # Hint.key: what the office copies into 已核实提示.toml to clear the hint
+    "提示类型",
+    "填报单位",
+    "问题编号",
+    "具体问题",
+    "相关单位",
+    "相关问题编号",
+    "相关月份",
+    "相似度",  # 雷同: the similarity, in per cent; blank for the other kinds
+    "说明",
+)
+TOTAL = "合计"
+
+
+def formality_counts(report: MonthReport) -> pd.DataFrame:
+    """``FORMALITY_COUNT_COLUMNS``: every roster unit in roster order (then any other unit with a
+    hint) with its hints of each kind (a 清单雷同 counts for both its units), and a 合计 row."""
+    counts = report.formality.counts()
+    names = report_unit_names(report)
+    rows = [(u.code, u.name, u.kind) for u in report.campaign.units]
+    roster = {u.code for u in report.campaign.units}
+    rows += [(code, names.get(code, code), "") for code in counts if code not in roster]
+    frame = pd.DataFrame(
+        [{"单位": name, "类型": kind, **counts.get(code, dict.fromkeys(SIGNALS, 0))} for code, name, kind in rows],
+        columns=["单位", "类型", *SIGNALS],
+    )
+    frame[list(SIGNALS)] = frame[list(SIGNALS)].astype(int)
+    frame[TOTAL] = frame[list(SIGNALS)].sum(axis=1).astype(int)
+    total = {"单位": TOTAL, "类型": "", **{c: int(frame[c].sum()) for c in (*SIGNALS, TOTAL)}}
+    return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)[list(FORMALITY_COUNT_COLUMNS)]
+
+
+def formality_details(report: MonthReport) -> pd.DataFrame:
+    """``FORMALITY_DETAIL_COLUMNS``: one row per hint, the units in roster order, with the
+    sentence 校验结果 gives it (the 相似度 of a 雷同 as a fraction, NaN for the other kinds)."""
+    names = report_unit_names(report)
+    texts = dict(zip(report.problems["问题编号"], report.problems["具体问题"], strict=True))
+    order = {u.code: i for i, u in enumerate(report.campaign.units)}
+    hints = sorted(report.formality.hints, key=lambda h: order.get(h.unit_code, len(order)))
+    rows = [
+        {
+            "提示编号": h.key,
+            "提示类型": h.signal,
+            "填报单位": names.get(h.unit_code, h.unit_code),
+            "问题编号": h.item_id,
+            "具体问题": "" if h.signal == LIST else str(texts.get(h.item_id, "")),
+            "相关单位": names.get(h.other_unit, h.other_unit) if h.other_unit else "",
+            "相关问题编号": h.other_item,
+            "相关月份": Month.parse(h.other_month).label if h.other_month else "",
+            "相似度": h.score if h.signal == COPY else math.nan,
+            "说明": hint_message(h, names).body,
+        }
+        for h in hints
+    ]
+    return pd.DataFrame(rows, columns=list(FORMALITY_DETAIL_COLUMNS))
+
+
+def write_formality(
+    table: Callable[[str, pd.DataFrame, Sequence[str]], Worksheet], fmt: _Formats, report: MonthReport
+) -> None:
+    """形式主义提示 (the hints per unit and kind) and 形式主义提示明细 (one row per hint, its 提示编号
+    the one 已核实提示.toml takes), each with a line below its table: that the month has no hint,
+    or how the office clears one it has checked."""
+    per_unit = formality_counts(report)
+    counts = table(FORMALITY_SHEET, per_unit, FORMALITY_COUNT_COLUMNS)
+    details = formality_details(report)
+    shown = details.assign(相似度=None)  # written below, in per cent
+    ws = table(FORMALITY_DETAIL_SHEET, shown, FORMALITY_DETAIL_COLUMNS)
+    column = FORMALITY_DETAIL_COLUMNS.index("相似度")
+    for r, score in enumerate(details["相似度"].tolist(), start=1):
+        if not is_missing(score):
+            whole = round(score * 100, 1) == round(score * 100)
+            ws.write_number(r, column, round(score, 3), fmt.whole_percent if whole else fmt.percent)
+    if len(details):
+        key = str(details["提示编号"].iloc[0])
+        ws.write_string(
+            len(details) + 2, 0, render_text("formality-clear-how", {"file": CLEARED_FILE, "key": key}), fmt.note
+        )
+    else:
+        none = render_text("formality-none", {})
+        ws.write_string(2, 0, none, fmt.note)
+        counts.write_string(len(per_unit) + 2, 0, none, fmt.note)
 
 
 # Status series of the category chart, with their colours (green done, grey not started).
