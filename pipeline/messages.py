@@ -694,7 +694,7 @@ CATALOGUE: dict[str, Entry] = {
     "formality-copy": Entry(
         "warning",
         "问题雷同",
-        "问题 {item} 的具体问题和整改措施与{other_unit}{other_month}报送的问题 {other_item}{how}，请按本单位实际查摆，写明本单位的具体情况。",
+        "问题 {item} 的具体问题和整改措施与{other_unit}{other_month}报送的问题 {other_item} {how}，请按本单位实际查摆，写明本单位的具体情况。",
         "按本单位实际写明具体问题和整改措施",
     ),
     "formality-copy-same": Entry("info", "雷同程度", "去掉单位名称、数字和标点后完全相同"),

@@ -641,7 +641,7 @@ def findings(
         campaign.formality,
         formality.Words.of(vocab.sections),
         cleared,
-        done_statuses=(ProblemStatus.DONE,),
+        done_statuses=(ProblemStatus.DONE, ProblemStatus.LONG_TERM),  # as validate's progress-unchanged
     )
 
 

@@ -59,19 +59,20 @@ DETAIL_HEADER = (
 ASK = "请按本单位实际查摆，写明本单位的具体情况。"
 SAME = "去掉单位名称、数字和标点后完全相同"
 SQ_COPIES = [
-    f"问题 SQ-001 的具体问题和整改措施与杨柳村2022年3月报送的问题 YL-001{SAME}，{ASK}",
-    f"问题 SQ-002 的具体问题和整改措施与杨柳村2022年3月报送的问题 YL-002{SAME}，{ASK}",
-    f"问题 SQ-003 的具体问题和整改措施与杨柳村2022年3月报送的问题 YL-003高度相似（相似度 84%），{ASK}",
+    f"问题 SQ-001 的具体问题和整改措施与杨柳村2022年3月报送的问题 YL-001 {SAME}，{ASK}",
+    f"问题 SQ-002 的具体问题和整改措施与杨柳村2022年3月报送的问题 YL-002 {SAME}，{ASK}",
+    f"问题 SQ-003 的具体问题和整改措施与杨柳村2022年3月报送的问题 YL-003 高度相似（相似度 84%），{ASK}",
 ]
 YL_COPIES = [
-    f"问题 YL-001 的具体问题和整改措施与石桥村2022年3月报送的问题 SQ-001{SAME}，{ASK}",
-    f"问题 YL-002 的具体问题和整改措施与石桥村2022年3月报送的问题 SQ-002{SAME}，{ASK}",
-    f"问题 YL-003 的具体问题和整改措施与石桥村2022年3月报送的问题 SQ-003高度相似（相似度 84%），{ASK}",
+    f"问题 YL-001 的具体问题和整改措施与石桥村2022年3月报送的问题 SQ-001 {SAME}，{ASK}",
+    f"问题 YL-002 的具体问题和整改措施与石桥村2022年3月报送的问题 SQ-002 {SAME}，{ASK}",
+    f"问题 YL-003 的具体问题和整改措施与石桥村2022年3月报送的问题 SQ-003 高度相似（相似度 84%），{ASK}",
 ]
 SQ_LIST = "本单位本月报送的 3 条问题中，有 3 条与杨柳村的问题清单雷同，请对照本单位实际重新查摆。"
 YL_LIST = "石桥村本月报送的 3 条问题中，有 3 条与本单位的问题清单雷同，请对照本单位实际查摆，写明本单位的具体情况。"
 EMPTY = " 的具体问题只有套话（空话），没有具体事实：什么时间、什么地方、什么人、什么事、多少。"
 ECHO = "问题 ZF-001 的整改措施只是把问题换了个说法，没有写出具体怎么改。"
+DH_ECHO = "问题 DH-001 的整改措施只是把问题换了个说法，没有写出具体怎么改。"  # a slogan restated
 STALE = " 仍未完成，整改进展已连续 2 次报送相同内容，或只写“正在整改”“持续推进”之类的话。"
 NONE = "本月未发现形式主义提示。"
 CLEAR_HOW = (
@@ -144,11 +145,11 @@ def test_the_ledger_counts_every_roster_units_hints_by_kind(yunxi: Path) -> None
         COUNT_HEADER,
         (SQ, "村", 3, 1, 0, 0, 0, 4),
         (YL, "村", 3, 1, 0, 0, 0, 4),
-        (DH, "村", 0, 0, 2, 0, 0, 2),
+        (DH, "村", 0, 0, 2, 1, 0, 3),
         (NJ, "社区", 0, 0, 0, 0, 0, 0),
         (ZW, "部门", 0, 0, 0, 0, 0, 0),
         (ZF, "部门", 0, 0, 0, 1, 0, 1),
-        ("合计", None, 6, 2, 2, 1, 0, 11),
+        ("合计", None, 6, 2, 2, 2, 0, 12),
     ]
     ws = wb["形式主义提示"]
     assert ws.freeze_panes == "A2"  # the header stays, as on every other sheet of the ledger
@@ -194,6 +195,18 @@ def test_the_detail_sheet_has_a_row_per_hint_with_the_key_the_office_clears_it_b
             f"问题 DH-002{EMPTY}",
         ),
         (
+            "措施照搬问题:DH-001",
+            "措施照搬问题",
+            DH,
+            "DH-001",
+            "理论学习不够深入，思想认识不到位",
+            None,
+            None,
+            None,
+            None,
+            DH_ECHO,
+        ),
+        (
             "措施照搬问题:ZF-001",
             "措施照搬问题",
             ZF,
@@ -209,7 +222,7 @@ def test_the_detail_sheet_has_a_row_per_hint_with_the_key_the_office_clears_it_b
     ]
     ws = openpyxl.load_workbook(path)["形式主义提示明细"]
     assert ws["I2"].number_format == "0%" and ws["I4"].value == 0.84 and ws["I4"].number_format == "0%"
-    assert ws["A13"].value == found[-1][0]  # one blank row between the table and the note
+    assert ws["A14"].value == found[-1][0]  # one blank row between the table and the note
     assert ws.freeze_panes == "A2"
 
 
@@ -218,7 +231,7 @@ def test_validation_results_add_each_files_hints_to_its_explanation(yunxi: Path)
     assert found == {
         f"{SQ}问题清单.xlsx": (numbered(*SQ_COPIES, SQ_LIST), 4),
         f"{YL}问题清单.xlsx": (numbered(*YL_COPIES, YL_LIST), 4),  # the list told from its own side
-        f"{DH}问题清单.xlsx": (numbered(f"问题 DH-001{EMPTY}", f"问题 DH-002{EMPTY}"), 2),
+        f"{DH}问题清单.xlsx": (numbered(f"问题 DH-001{EMPTY}", f"问题 DH-002{EMPTY}", DH_ECHO), 3),
         f"{ZW}问题清单.xlsx": (None, 0),
         f"{ZF}问题清单.xlsx": (ECHO, 1),
     }
@@ -276,6 +289,7 @@ def test_each_unit_with_hints_gets_a_reminder_workbook(yunxi: Path) -> None:
     assert slogans[3:] == [
         (1, "DH-001", f"问题 DH-001{EMPTY}", "理论学习不够深入，思想认识不到位", expect),
         (2, "DH-002", f"问题 DH-002{EMPTY}", "服务意识不强，工作作风不够扎实", expect),
+        (3, "DH-001", DH_ECHO, "理论学习不够深入，思想认识不到位", "写明具体怎么改、谁来改、什么时候改完"),
     ]
 
 
@@ -327,11 +341,11 @@ def test_a_cleared_hint_is_left_out_of_every_output_and_recorded(tmp_path: Path)
         assert not [line for line in lines if f"问题 DH-001{EMPTY}" in line], name
         assert not [line for line in lines if "空话:DH-001" in line and recorded not in line], name
     ledger = month / LEDGER
-    assert explanations(ledger)[f"{DH}问题清单.xlsx"] == (f"问题 DH-002{EMPTY}", 1)
+    assert explanations(ledger)[f"{DH}问题清单.xlsx"] == (numbered(f"问题 DH-002{EMPTY}", DH_ECHO), 2)
     assert [r[:4] for r in rows(ledger, "校验结果") if r[0] == "已核实提示.toml"] == [
         ("已核实提示.toml", "作风整顿办", "提示核实", recorded)
     ]
-    assert (DH, "村", 0, 0, 1, 0, 0, 1) in rows(ledger, "形式主义提示")
+    assert (DH, "村", 0, 0, 1, 1, 0, 2) in rows(ledger, "形式主义提示")
     assert rows(month / "提示" / f"{DH}_形式主义提示.xlsx", "形式主义提示")[3:] == [
         (
             1,
@@ -339,7 +353,8 @@ def test_a_cleared_hint_is_left_out_of_every_output_and_recorded(tmp_path: Path)
             f"问题 DH-002{EMPTY}",
             "服务意识不强，工作作风不够扎实",
             "写明问题的具体表现：时间、地点、人、事、数字",
-        )
+        ),
+        (2, "DH-001", DH_ECHO, "理论学习不够深入，思想认识不到位", "写明具体怎么改、谁来改、什么时候改完"),
     ]
     with closing(sqlite3.connect(root / "ledger.sqlite")) as db:
         audit = db.execute("SELECT file_name, unit_code, messages FROM audit_log WHERE outcome = '提示核实'").fetchall()
