@@ -8,7 +8,9 @@ progress two months running. The hints show in 总台账.xlsx (形式主义提�
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -34,12 +36,14 @@ from builders_formality import (
 )
 from click.testing import CliRunner
 from output_content import content
+from rich.console import Console
 from township import demo_names_in
 
 from pipeline import render, run
 from pipeline.cli import cli
 from pipeline.errors import ConfigError
 from pipeline.report import MonthReport
+from pipeline.terminal import print_run
 
 LEDGER = "总台账.xlsx"
 COUNT_HEADER = ("单位", "类型", "雷同", "清单雷同", "空话", "措施照搬问题", "进展未更新", "合计")
@@ -389,3 +393,33 @@ def test_a_mistyped_key_refuses_the_run_and_writes_nothing(tmp_path: Path) -> No
     assert not (root / "out" / "2022-03").exists()
     assert not (root / "ledger.sqlite").exists()
     assert _inbox_state(root / "inbox") == inbox
+
+
+# --- the terminal ------------------------------------------------------------------------------------
+
+
+def _printed(result: run.RunResult) -> str:
+    console = Console(width=100, record=True, file=io.StringIO(), highlight=False)
+    print_run(console, result)
+    return re.sub(r"\n *", "", console.export_text())  # lines wrapped by the console joined again
+
+
+def test_the_terminal_counts_the_months_hints_and_names_the_copied_lists(tmp_path: Path) -> None:
+    root = write_yunxi(tmp_path / "云溪镇")
+    text = _printed(send_month(root, MARCH))
+    assert "形式主义提示 11 条（雷同 6、清单雷同 1、空话 2、措施照搬问题 2），不退回文件，详见总台账" in text
+    assert "问题清单大部分雷同：石桥村与杨柳村。" in text
+    assert "已核实提示.toml" not in text
+
+
+def test_the_terminal_says_how_many_hints_the_office_cleared(tmp_path: Path) -> None:
+    root = write_yunxi(tmp_path / "云溪镇")
+    (root / "已核实提示.toml").write_text('"空话:DH-001" = "3月28日到村核实"\n', encoding="utf-8")
+    text = _printed(send_month(root, MARCH))
+    assert "形式主义提示 10 条（雷同 6、清单雷同 1、空话 1、措施照搬问题 2）" in text
+    assert "已核实提示.toml 中已核实、本月不再提示的 1 条。" in text
+
+
+def test_the_terminal_says_nothing_of_hints_in_a_month_without_any(honest: Path) -> None:
+    result = run.monthly(honest, MARCH_END)
+    assert "形式主义提示" not in _printed(result)
