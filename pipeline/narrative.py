@@ -1155,7 +1155,7 @@ def formality_sentence(data: SummaryData) -> str:
     text = ""
     if counted:
         text = (
-            f"{span_text(data)}逐月比对各单位报送的问题，发现"
+            f"{span_text(data)}，经逐月比对各单位报送的问题，发现"
             + "，".join(counted)
             + "（同一问题在多个月被提示的只计一次）。"
         )
