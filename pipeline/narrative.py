@@ -650,9 +650,10 @@ def _copied_lists_text(report: MonthReport, units: _Units) -> str:
     for h in lists:
         a, b = units.sorted((h.unit_code, h.other_unit))
         share = h.count / h.total if h.total else 1.0
+        how_many = "全部" if h.count >= h.total else f"中有{h.count}个"
         parts.append(
             f"{units.name(a)}、{units.name(b)}报送的问题清单{copied_word(share)}（{units.name(h.unit_code)}的"
-            f"{h.total}个问题中有{h.count}个与{units.name(h.other_unit)}的问题相同或高度相似）"
+            f"{h.total}个问题{how_many}与{units.name(h.other_unit)}的问题相同或高度相似）"
         )
     return "；".join(parts) + "。" if parts else ""
 
