@@ -55,7 +55,7 @@ from pipeline.model import (
     is_missing,
 )
 from pipeline.report import ItemLedger, MonthReport, as_date
-from pipeline.summary import RATING_WHOLE, SummaryData, summary_counts
+from pipeline.summary import RATING_WHOLE, SummaryData, month_runs, summary_counts
 
 DASH = "—"
 NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
@@ -1163,7 +1163,7 @@ def formality_sentence(data: SummaryData) -> str:
     pairs = []
     for pair in found.lists:
         word = "大部分雷同" if pair.share > 0.5 + 1e-9 else "半数以上雷同" if pair.share > 0.5 - 1e-9 else "部分雷同"
-        pairs.append(f"{pair.units[0]}、{pair.units[1]}报送的问题清单{word}（{'、'.join(pair.months)}）")
+        pairs.append(f"{pair.units[0]}、{pair.units[1]}报送的问题清单{word}（{month_runs(pair.months)}）")
     if len(pairs) > NAMES_MAX:
         named = list(dict.fromkeys(n for pair in found.lists for n in pair.units))
         text += f"有{len(pairs)}对单位报送的问题清单雷同较多，涉及{who(named)}。"

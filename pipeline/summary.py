@@ -167,7 +167,7 @@ FORMALITY_TOTAL = "合计"
 @dataclass(frozen=True)
 class CopiedLists:
     """Two units whose problem lists were largely the same (清单雷同), in roster order, and the
-    months it was found (``4月``, oldest first)."""
+    months it was found (YYYY-MM, oldest first)."""
 
     units: tuple[str, str]  # names
     months: tuple[str, ...]
@@ -245,7 +245,7 @@ def formality_summary(
                 **{s: len(mine[s]) if s in mine else len(others) for s in Signal.ALL},
                 FORMALITY_ITEMS: len(set().union(*mine.values())),
                 FORMALITY_LISTS: "；".join(
-                    f"{names.get(o, o)}（{'、'.join(labels[i] for i in when)}）"
+                    f"{names.get(o, o)}（{month_runs([months[i] for i in when])}）"
                     for o, when in sorted(others.items(), key=lambda kv: place(kv[0]))
                 ),
             }
@@ -258,7 +258,7 @@ def formality_summary(
         months=pd.DataFrame(month_rows, columns=["月份", *Signal.ALL, FORMALITY_TOTAL]),
         totals=totals,
         lists=tuple(
-            CopiedLists((names.get(a, a), names.get(b, b)), tuple(labels[i] for i in when), shares[(a, b)])
+            CopiedLists((names.get(a, a), names.get(b, b)), tuple(months[i] for i in when), shares[(a, b)])
             for (a, b), when in ordered
         ),
     )
@@ -381,6 +381,21 @@ def month_text(months: Sequence[Month]) -> str:
     for previous, month in itertools.pairwise(months):
         parts.append(month.short_label if month.year == previous.year else month.label)
     return "、".join(parts)
+
+
+def month_runs(months: Sequence[str]) -> str:
+    """``3月至6月、8月``: months (YYYY-MM, in order) as runs of consecutive months (two in a row
+    are ``3月、4月``)."""
+    runs: list[list[Month]] = []
+    for month in _months(months):
+        if runs and runs[-1][-1].next == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return "、".join(
+        "、".join(m.short_label for m in run) if len(run) <= 2 else f"{run[0].short_label}至{run[-1].short_label}"
+        for run in runs
+    )
 
 
 def plan_period(campaign: Campaign, run_months: Sequence[str], period: str, as_of: dt.date) -> PeriodPlan:

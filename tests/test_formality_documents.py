@@ -312,3 +312,27 @@ def test_no_report_section_nor_sheet_without_hints(tmp_path: Path) -> None:
     paragraphs = [p.text for p in Document(str(report)).paragraphs]
     assert [p for p in paragraphs if "填报质量" in p or "比对" in p or "流于形式" in p] == []
     assert "形式主义提示" not in openpyxl.load_workbook(workbook).sheetnames
+
+
+def test_the_months_of_a_copied_pair_are_said_as_runs(tmp_path: Path) -> None:
+    rows = town_rows({u.code: 6 for u in QINGSHI})
+    both = [*copied_list(LT, QS, 4, 6), *copied_list(BH, TY, 5, 6)]
+    months = {
+        "2022-03": (rows, findings(both, 36)),
+        "2022-04": (rows, findings(copied_list(LT, QS, 4, 6), 36)),
+        "2022-05": (rows, findings(both, 36)),
+        "2022-06": (rows, findings([], 36)),
+    }
+    report, workbook = render_summary(summary_with(months), tmp_path / "report", fonts=())
+    said = section_paragraphs([p.text for p in Document(str(report)).paragraphs], "问题清单填报质量")[0]
+    assert (
+        "青石村、柳塘村报送的问题清单大部分雷同（3月至5月）；桃源村、滨河社区报送的问题清单大部分雷同（3月、5月）。"
+        "各月提示条数分别为3月11条、4月5条、5月11条、6月0条，6月比3月减少11条。"
+    ) in said
+    ws = openpyxl.load_workbook(workbook)["形式主义提示"]
+    assert [(r[0], r[8]) for r in ws.iter_rows(min_row=2, max_row=5, values_only=True)] == [
+        ("青石村", "柳塘村（3月至5月）"),
+        ("柳塘村", "青石村（3月至5月）"),
+        ("桃源村", "滨河社区（3月、5月）"),
+        ("滨河社区", "桃源村（3月、5月）"),
+    ]
