@@ -30,6 +30,7 @@ Catalogue messages (``pipeline/messages.py``) are the clerk's; these texts are t
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -48,12 +49,13 @@ from pipeline.model import (
     ProblemStatus,
     RatingLevel,
     RatingReason,
+    Signal,
     SubmissionState,
     YesNo,
     is_missing,
 )
 from pipeline.report import ItemLedger, MonthReport, as_date
-from pipeline.summary import RATING_WHOLE, SummaryData, summary_counts
+from pipeline.summary import RATING_WHOLE, SummaryData, month_runs, summary_counts
 
 DASH = "—"
 NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
@@ -577,6 +579,155 @@ def rating_exposed_text(report: MonthReport) -> str:
     )
 
 
+# --- 形式主义提示 (issue #20): the circular names units neutrally and quotes no problem's text ------
+
+# a unit is named for 空话 when they are at least this share of its problems, or at least this many
+EMPTY_NAMED_SHARE = 0.5
+EMPTY_NAMED_MIN = 3
+
+
+def copied_word(share: float) -> str:
+    """How much of a list is the same as another's, in words: ``大部分雷同`` past half,
+    ``半数雷同`` at half, ``部分雷同`` below (a ``list_share`` set under 50 %)."""
+    if share > 0.5 + 1e-9:
+        return "大部分雷同"
+    return "半数雷同" if share > 0.5 - 1e-9 else "部分雷同"
+
+
+class _Units:
+    """Unit code -> its name, and its place in the roster (for naming units in roster order)."""
+
+    def __init__(self, names: dict[str, str], order: dict[str, int]) -> None:
+        self.names, self.order = names, order
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, code)
+
+    def place(self, code: str) -> tuple[int, str]:
+        return self.order.get(self.name(code), len(self.order)), code
+
+    def sorted(self, codes: Iterable[str]) -> list[str]:
+        return sorted(codes, key=self.place)
+
+
+def _month_units(report: MonthReport) -> _Units:
+    units = report.units
+    names = {
+        str(code): clean(name)
+        for code, name in zip(
+            units.get("单位编码", pd.Series(dtype=object)), units.get("单位", pd.Series(dtype=object)), strict=True
+        )
+    }
+    names.update({u.code: clean(u.name) for u in report.campaign.units})
+    return _Units(names, report.roster_order)
+
+
+def _where(per_unit: dict[str, int], units: _Units) -> str:
+    """Which units the hints of a signal are in: ``，均为甲村的问题``, ``，涉及甲村、乙村（各1个）``,
+    or ``，涉及3个单位，其中甲村最多（3个）``."""
+    codes = units.sorted(c for c, n in per_unit.items() if n)
+    if len(codes) == 1:
+        return f"，均为{units.name(codes[0])}的问题"
+    top = max(per_unit[c] for c in codes)
+    leaders = [c for c in codes if per_unit[c] == top]
+    if len(leaders) == len(codes):
+        return f"，涉及{who([units.name(c) for c in codes])}（各{top}个）"
+    each = f"各{top}个" if len(leaders) > 1 else f"{top}个"
+    return f"，涉及{len(codes)}个单位，其中{who([units.name(c) for c in leaders])}最多（{each}）"
+
+
+def _copied_lists_text(report: MonthReport, units: _Units) -> str:
+    """Every pair of units whose lists are largely the same, both named in roster order, and how
+    many of which list's problems are in the other's."""
+    lists = sorted(
+        report.formality.lists,
+        key=lambda h: sorted((units.place(h.unit_code), units.place(h.other_unit))),
+    )
+    if len(lists) > NAMES_MAX:
+        named = units.sorted({c for h in lists for c in (h.unit_code, h.other_unit)})
+        return f"有{len(lists)}对单位报送的问题清单雷同较多，涉及{who([units.name(c) for c in named])}。"
+    parts = []
+    for h in lists:
+        a, b = units.sorted((h.unit_code, h.other_unit))
+        share = h.count / h.total if h.total else 1.0
+        how_many = "全部" if h.count >= h.total else f"中有{h.count}个"
+        parts.append(
+            f"{units.name(a)}、{units.name(b)}报送的问题清单{copied_word(share)}（{units.name(h.unit_code)}的"
+            f"{h.total}个问题{how_many}与{units.name(h.other_unit)}的问题相同或高度相似）"
+        )
+    return "；".join(parts) + "。" if parts else ""
+
+
+def _empty_text(report: MonthReport, counts: dict[str, dict[str, int]], units: _Units) -> str:
+    """How many problems are generic phrases only, and the units where they are at least half of
+    the unit's problems or at least ``EMPTY_NAMED_MIN``, with its problems (the ranking table's
+    问题数: the problems it has in the ledger, every open one in its file this month)."""
+    per_unit = {code: c[Signal.EMPTY] for code, c in counts.items() if c[Signal.EMPTY]}
+    if not per_unit:
+        return ""
+    problems = report.problems["单位编码"].astype(str).value_counts().to_dict()
+    named = []
+    for code in units.sorted(per_unit):
+        n, total = per_unit[code], max(int(problems.get(code, 0)), per_unit[code])
+        if n >= EMPTY_NAMED_MIN or n >= EMPTY_NAMED_SHARE * total:
+            named.append(
+                f"{units.name(code)}的{total}个问题全部"
+                if n == total
+                else f"{units.name(code)}的{total}个问题中有{n}个"
+            )
+    text = f"从问题描述看，有{sum(per_unit.values())}个问题只是笼统表述，没有写明具体事例、时间、地点或数据"
+    if len(named) > NAMES_MAX:
+        text += f"，{len(named)}个单位的问题多为这种情况"
+    elif named:
+        text += f"，其中{'、'.join(named)}属于这种情况"
+    return text + "。"
+
+
+def formality_texts(report: MonthReport) -> tuple[str, str]:
+    """The circular's 问题清单填报质量 (形式主义提示): what was found (the pairs of units whose lists
+    are largely the same, the units whose problems are mostly generic phrases, how many measures
+    only restate their problem and how many progress texts say nothing new, and where), and what
+    the units are to do about it. No problem's text is quoted and a signal without hints is not
+    mentioned; single copied problems are left to the ledger's sheet and the units' feedback.
+    ("", "") when there is nothing to say: the circular then has no such section (a sentence
+    that nothing was found would vouch for lists a check tuned to miss rather than accuse has
+    not cleared, and the circular's other optional sections are left out when empty too)."""
+    found = report.formality
+    if not found.hints:
+        return "", ""
+    units = _month_units(report)
+    counts = found.counts()
+
+    def per_unit(signal: str) -> dict[str, int]:
+        return {code: c[signal] for code, c in counts.items() if c[signal]}
+
+    said = [_copied_lists_text(report, units), _empty_text(report, counts, units)]
+    echo, stale = per_unit(Signal.ECHO), per_unit(Signal.STALE)
+    if echo:
+        said.append(
+            f"从整改措施看，有{sum(echo.values())}个问题的措施只是重复问题本身，没有提出具体办法{_where(echo, units)}。"
+        )
+    if stale:
+        reports = min(h.count for h in found.hints if h.signal == Signal.STALE)
+        said.append(
+            f"从整改进展看，有{sum(stale.values())}个未完成的问题连续{reports}次报送的进展没有新内容"
+            f"{_where(stale, units)}。"
+        )
+    if not any(said):
+        return "", ""
+    copied, empty = bool(found.lists), bool(per_unit(Signal.EMPTY))
+    steps = [
+        "对照本单位实际重新查摆问题" if copied or empty else "",
+        "逐项细化整改措施" if echo else "",
+        "如实填写每月整改进展" if stale else "",
+    ]
+    avoid = ["照搬照抄" if copied else "", "以空话套话应付" if empty or echo or stale else ""]
+    return (
+        f"镇干部作风整顿办对各单位本月报送的{found.checked}个问题逐条进行了比对。" + "".join(said),
+        f"请相关单位{'、'.join(s for s in steps if s)}，杜绝{'、'.join(a for a in avoid if a)}。",
+    )
+
+
 def notice_text(report: MonthReport, problems: int, matters: int, cases: int = 0) -> str:
     """What a unit's notice presses: its ``problems`` red problems and ``matters`` red matters,
     and ``cases`` red 不满意 cases of the 办事效率评议 (a department's)."""
@@ -978,6 +1129,73 @@ def rating_below_sentence(data: SummaryData) -> str:
     return text + (f"期内不满意原因合计：{totals}。" if totals else "期内未收到不满意评价。")
 
 
+# what each signal flagged, as the report counts it (problems, a problem flagged in several months once)
+FORMALITY_SAID: dict[str, str] = {
+    Signal.COPY: "与其他单位的问题相同或高度相似的{}个",
+    Signal.EMPTY: "只有笼统表述、属于空话套话的{}个",
+    Signal.ECHO: "整改措施只是重复问题本身的{}个",
+    Signal.STALE: "整改进展连续多次没有新内容的{}个",
+}
+
+
+def _counted_groups(groups: Sequence[Tie]) -> str:
+    """``甲村（4个）、乙村、丙村（均为3个）``."""
+    return "、".join(_group_text(g.names, g.shown, "{}个", "均为{}个") for g in groups)
+
+
+def formality_sentence(data: SummaryData) -> str:
+    """形式主义提示 over the report's months ("" when no month had one): the problems each signal
+    flagged, the pairs of units whose lists were largely the same (with the months), the units
+    with the most problems of generic phrases, and the hints of each month, first to last. No
+    problem's text is quoted."""
+    found = data.formality
+    if not found.found:
+        return ""
+    totals = found.totals
+    counted = [said.format(totals[signal]) for signal, said in FORMALITY_SAID.items() if totals[signal]]
+    text = ""
+    if counted:
+        text = (
+            f"{span_text(data)}，经逐月比对各单位报送的问题，发现"
+            + "，".join(counted)
+            + "（同一问题在多个月被提示的只计一次）。"
+        )
+    pairs = []
+    for pair in found.lists:
+        word = "大部分雷同" if pair.share > 0.5 + 1e-9 else "半数以上雷同" if pair.share > 0.5 - 1e-9 else "部分雷同"
+        pairs.append(f"{pair.units[0]}、{pair.units[1]}报送的问题清单{word}（{month_runs(pair.months)}）")
+    if len(pairs) > NAMES_MAX:
+        named = list(dict.fromkeys(n for pair in found.lists for n in pair.units))
+        text += f"有{len(pairs)}对单位报送的问题清单雷同较多，涉及{who(named)}。"
+    elif pairs:
+        text += "；".join(pairs) + "。"
+    empty = found.units[found.units[Signal.EMPTY] > 0].sort_values(Signal.EMPTY, ascending=False, kind="stable")
+    if len(empty) == 1:
+        text += f"空话套话问题均出自{empty['单位'].iloc[0]}（{int(empty[Signal.EMPTY].iloc[0])}个）。"
+    elif len(empty) > 1:
+        groups = ties(list(empty["单位"]), [str(int(n)) for n in empty[Signal.EMPTY]])
+        top: list[Tie] = []
+        for group in groups:  # whole groups, most first, at least ``named_count`` units
+            if top and _size(top) >= named_count(len(empty)):
+                break
+            top.append(group)
+        word = "最多的是" if len(top) == 1 else "较多的是"
+        text += f"空话套话问题{word}{_counted_groups(top)}。"
+    months = found.months
+    if len(months) > 1:
+        hints = [int(n) for n in months["合计"]]
+        first, final = months["月份"].iloc[0], months["月份"].iloc[-1]
+        text += "各月提示条数分别为" + "、".join(f"{m}{n}条" for m, n in zip(months["月份"], hints, strict=True))
+        if hints[-1] < hints[0]:
+            falling = all(b < a for a, b in itertools.pairwise(hints))
+            text += "，逐月减少。" if falling else f"，{final}比{first}减少{hints[0] - hints[-1]}条。"
+        elif hints[-1] > hints[0]:
+            text += f"，{final}比{first}增加{hints[-1] - hints[0]}条。"
+        else:
+            text += f"，{final}与{first}持平。"
+    return text
+
+
 def work_summary_sentence(data: SummaryData) -> str:
     ws = data.work_summaries
     on_time, late, missing = (
@@ -1054,6 +1272,10 @@ def next_steps(data: SummaryData) -> str:
         steps.append("对移交镇纪委的问题，配合镇纪委督查问效")
     if int(latest[ProblemStatus.LONG_TERM]):
         steps.append("对长期坚持的问题建立长效机制")
+    copied, empty = data.formality.totals[Signal.LIST], data.formality.totals[Signal.EMPTY]
+    if copied or empty:
+        whose = "、".join(w for w in ("问题清单雷同" if copied else "", "查摆问题空泛" if empty else "") if w)
+        steps.append(f"督促{whose}的单位对照本单位实际重新查摆，防止整改流于形式")
     steps.append("适时开展“回头看”，巩固整改成果，防止问题反弹")
     return "；".join(steps) + "。"
 

@@ -47,6 +47,7 @@ from pipeline.model import (
     ProblemStatus,
     RatingLevel,
     RatingReason,
+    Signal,
     SubmissionState,
     YesNo,
     rating_period_text,
@@ -155,6 +156,114 @@ class MonthHistory:
     formality: Findings = field(default_factory=Findings)  # the month's 形式主义提示 (run.findings)
 
 
+# 形式主义提示 (issue #20) over a report's range, per unit: the problems each signal flagged in some
+# month (a problem flagged month after month counted once), for 清单雷同 the other units.
+FORMALITY_ITEMS = "涉及问题数"  # the unit's problems flagged by any signal
+FORMALITY_LISTS = "清单雷同情况"  # the other units its list was largely the same as, and the months
+FORMALITY_COLUMNS: tuple[str, ...] = ("单位", "单位编码", "类型", *Signal.ALL, FORMALITY_ITEMS, FORMALITY_LISTS)
+FORMALITY_TOTAL = "合计"
+
+
+@dataclass(frozen=True)
+class CopiedLists:
+    """Two units whose problem lists were largely the same (清单雷同), in roster order, and the
+    months it was found (YYYY-MM, oldest first)."""
+
+    units: tuple[str, str]  # names
+    months: tuple[str, ...]
+    share: float  # the smallest share of one list's problems found in the other's, over the months
+
+
+@dataclass(frozen=True)
+class FormalitySummary:
+    """The 形式主义提示 of a report's months (``MonthHistory.formality``), counted.
+
+    ``units``: ``FORMALITY_COLUMNS``, one row per roster unit (then any other unit a hint names),
+    each signal's column the unit's problems it flagged in some month of the range (清单雷同: the
+    other units); ``months``: 月份, the hints of each signal found that month (a 清单雷同 pair
+    once), 合计; ``totals``: signal -> problems flagged over the range (清单雷同: pairs of units);
+    ``lists``: every pair of units whose lists were largely the same, first found first."""
+
+    units: pd.DataFrame
+    months: pd.DataFrame
+    totals: dict[str, int]
+    lists: tuple[CopiedLists, ...]
+
+    @property
+    def found(self) -> bool:
+        """Whether any month of the range had a hint."""
+        return any(self.totals.values())
+
+
+def formality_summary(
+    campaign: Campaign | None, months: Sequence[str], findings: Sequence[Findings]
+) -> FormalitySummary:
+    """``FormalitySummary`` of ``months`` from each month's ``findings`` (the cleared hints are
+    not in them)."""
+    units = list(campaign.units) if campaign is not None else []
+    names = {u.code: u.name for u in units}
+    kinds = {u.code: u.kind for u in units}
+    order = {u.code: i for i, u in enumerate(units)}
+
+    def place(code: str) -> tuple[int, str]:
+        return order.get(code, len(order)), code
+
+    labels = [Month.parse(m).short_label for m in months]
+    items: dict[tuple[str, str], set[str]] = {}  # (unit, signal) -> its problems flagged
+    pairs: dict[tuple[str, str], list[int]] = {}  # (unit, unit) in roster order -> months (indices)
+    shares: dict[tuple[str, str], float] = {}
+    month_rows = []
+    for at, found in enumerate(findings):
+        row = dict.fromkeys(Signal.ALL, 0)
+        for hint in found.hints:
+            row[hint.signal] += 1
+            if hint.signal == Signal.LIST:
+                a, b = sorted((hint.unit_code, hint.other_unit), key=place)
+                seen = pairs.setdefault((a, b), [])
+                if at not in seen:
+                    seen.append(at)
+                share = hint.count / hint.total if hint.total else 1.0
+                shares[(a, b)] = min(shares.get((a, b), share), share)
+            else:
+                items.setdefault((hint.unit_code, hint.signal), set()).add(hint.item_id)
+        month_rows.append({"月份": labels[at], **row, FORMALITY_TOTAL: sum(row.values())})
+    partners: dict[str, dict[str, list[int]]] = {}
+    for (a, b), when in pairs.items():
+        partners.setdefault(a, {})[b] = when
+        partners.setdefault(b, {})[a] = when
+    codes = [u.code for u in units]
+    codes += sorted(({c for c, _ in items} | set(partners)) - set(codes))
+    rows = []
+    for code in codes:
+        mine = {s: items.get((code, s), set()) for s in Signal.ALL if s != Signal.LIST}
+        others = partners.get(code, {})
+        rows.append(
+            {
+                "单位": names.get(code, code),
+                "单位编码": code,
+                "类型": kinds.get(code, ""),
+                **{s: len(mine[s]) if s in mine else len(others) for s in Signal.ALL},
+                FORMALITY_ITEMS: len(set().union(*mine.values())),
+                FORMALITY_LISTS: "；".join(
+                    f"{names.get(o, o)}（{month_runs([months[i] for i in when])}）"
+                    for o, when in sorted(others.items(), key=lambda kv: place(kv[0]))
+                ),
+            }
+        )
+    totals = {s: len({i for (_, sig), ids in items.items() if sig == s for i in ids}) for s in Signal.ALL}
+    totals[Signal.LIST] = len(pairs)
+    ordered = sorted(pairs.items(), key=lambda kv: (kv[1][0], place(kv[0][0]), place(kv[0][1])))
+    return FormalitySummary(
+        units=pd.DataFrame(rows, columns=list(FORMALITY_COLUMNS)),
+        months=pd.DataFrame(month_rows, columns=["月份", *Signal.ALL, FORMALITY_TOTAL]),
+        totals=totals,
+        lists=tuple(
+            CopiedLists((names.get(a, a), names.get(b, b)), tuple(months[i] for i in when), shares[(a, b)])
+            for (a, b), when in ordered
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class SummaryData:
     campaign: Campaign
@@ -176,6 +285,8 @@ class SummaryData:
     month_dates: tuple[dt.date, ...] = ()  # the as-of date each of ``months`` was run with
     last: str = ""  # the period's last month (``PeriodPlan.last``); a gap when never run
     rating: RatingSummary | None = None  # the 办事效率评议 of the range; None without ``[rating]``
+    # the 形式主义提示 of the range, counted
+    formality: FormalitySummary = field(default_factory=lambda: formality_summary(None, (), ()))
 
     @property
     def rating_counts(self) -> bool:
@@ -272,6 +383,21 @@ def month_text(months: Sequence[Month]) -> str:
     return "、".join(parts)
 
 
+def month_runs(months: Sequence[str]) -> str:
+    """``3月至6月、8月``: months (YYYY-MM, in order) as runs of consecutive months (two in a row
+    are ``3月、4月``)."""
+    runs: list[list[Month]] = []
+    for month in _months(months):
+        if runs and runs[-1][-1].next == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return "、".join(
+        "、".join(m.short_label for m in run) if len(run) <= 2 else f"{run[0].short_label}至{run[-1].short_label}"
+        for run in runs
+    )
+
+
 def plan_period(campaign: Campaign, run_months: Sequence[str], period: str, as_of: dt.date) -> PeriodPlan:
     """The months of a report made on ``as_of`` from the months the ledger has run (``run_months``).
 
@@ -366,6 +492,7 @@ def build(
         month_dates=tuple(h.as_of for h in history),
         last=plan.last if plan is not None else months[-1],
         rating=rated,
+        formality=formality_summary(campaign, months, [h.formality for h in history]),
     )
 
 

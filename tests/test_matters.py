@@ -364,7 +364,8 @@ def test_rerun_of_a_month_counts_it_once(story: dict[str, Any], tmp_path: Path) 
 
 def test_circular_section(story: dict[str, Any]) -> None:
     text = paragraphs(story["root"] / "out" / "2022-06" / "通报.docx")
-    assert "五、领导批示和交办事项落实情况" in text and "六、下步工作要求" in text
+    assert "五、领导批示和交办事项落实情况" in text and "七、下步工作要求" in text
+    assert "六、问题清单填报质量情况" in text  # the story's units all file the same problems (#20)
     assert "共有交办事项2件，涉及3个承办单位，其中已办结1件，办理中1件，办结率50.0%" in text
     assert "（其中1件超过办理时限后办结）" in text  # 东风社区 finished JB-01 on 5-10, due 4-30
     assert "超过办理时限仍未办结（红灯）的交办事项1件，涉及镇财政所" in text

@@ -576,6 +576,13 @@ def build_circular() -> DocumentObject:
     )
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endif %}")
+    # 形式主义提示 (issue #20): copied lists and empty words, only in a month with something to say;
+    # it names units neutrally and quotes no problem's text
+    _tag(doc, "{%p if formality %}")
+    _para(doc, "Heading1CN", "{{ formality_no }}、问题清单填报质量情况")
+    _para(doc, "Normal", "{{ formality_text }}")
+    _para(doc, "Normal", "{{ formality_demand }}")
+    _tag(doc, "{%p endif %}")
     # the villages' 办事效率评议 of the departments (seed 五（三）): only in a month with a rating
     # period; it names departments, never a rating village
     _tag(doc, "{%p if rating %}")

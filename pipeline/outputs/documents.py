@@ -283,9 +283,13 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
     ctx["rating_text"] = narrative.rating_text(report)
     ctx["rating_rates_text"] = narrative.rating_rates_text(report)
     ctx["rating_exposed_text"] = narrative.rating_exposed_text(report)
+    # 形式主义提示 (issue #20): a section only when there is something to say (narrative.formality_text)
+    ctx["formality_text"], ctx["formality_demand"] = narrative.formality_texts(report)
+    ctx["formality"] = bool(ctx["formality_text"])
     sections = iter(narrative.CN_NUMBERS[4:])  # 五 on: the optional sections, then 下步工作要求
     if has_matters:
         next(sections)
+    ctx["formality_no"] = next(sections) if ctx["formality"] else ""
     ctx["rating_no"] = next(sections) if report.rating is not None else ""
     ctx["steps_no"] = next(sections)
     ctx["next_due_text"] = cn_date(campaign.due_date(Month.parse(report.month).next))

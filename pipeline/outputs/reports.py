@@ -32,9 +32,9 @@ from pipeline.messages import render_text
 from pipeline.model import Light, ProblemStatus, RatingLevel, RatingReason, SubmissionState, YesNo, is_missing
 from pipeline.narrative import DASH, change_points, cn_date, cn_date_short, percent
 from pipeline.outputs.documents import page_numbers, signature_indents
-from pipeline.outputs.workbooks import _Formats, new_workbook, row_height, write_table
+from pipeline.outputs.workbooks import _column_layout, _Formats, new_workbook, row_height, write_table
 from pipeline.report import COUNT_COLUMNS
-from pipeline.summary import ASSESSMENT_COLUMNS, RATING_WHOLE, SummaryData
+from pipeline.summary import ASSESSMENT_COLUMNS, FORMALITY_ITEMS, RATING_WHOLE, SummaryData
 
 REPORT_NAME = "{year}年{period}工作情况报告.docx"
 WORKBOOK_NAME = "汇总.xlsx"
@@ -500,6 +500,11 @@ def _document(data: SummaryData, charts: dict[str, bytes], missing: str) -> Any:
     legend = "；".join(f"{STATE_MARKS[s]} {STATE_LEGEND[s]}" for s in SubmissionState.ALL)
     w.table("各单位逐月报送情况", subs[["单位", *labels, "按时次数", "退回文件数"]], legend=f"注：{legend}。")
 
+    if said := narrative.formality_sentence(data):  # 形式主义提示 (issue #20): only when a month had one
+        section += 1
+        w.heading(section, "问题清单填报质量")
+        w.body(said)
+
     if data.rating is not None:
         section += 1
         w.heading(section, "办事效率评议")
@@ -805,6 +810,8 @@ def write_workbook(data: SummaryData, path: Path) -> Path:
     score_sheet.write_string(len(assessment) + 2, 0, narrative.formula_note(data))
 
     write_table(wb, fmt, "工作总结", data.work_summaries, list(data.work_summaries.columns))
+    if data.formality.found:
+        _write_formality(wb, fmt, data)
     if data.rating is not None:
         _write_rating(wb, fmt, data)
     if data.matters is not None:
@@ -852,6 +859,44 @@ def _write_rating(wb: Any, fmt: _Formats, data: SummaryData) -> Worksheet:
     chart.set_size({"width": 720, "height": 360})
     ws.insert_chart(len(frame) + 3, 0, chart)
     ws.write_string(len(frame) + 2, 0, f"通报线：满意率{r.threshold:g}%；" + narrative.rating_below_sentence(data))
+    return ws
+
+
+FORMALITY_SHEET = "形式主义提示"
+FORMALITY_NOTE = (
+    "注：各列为统计期内被提示的问题个数，同一问题在多个月被提示的只计一次；清单雷同为问题清单与本单位雷同的"
+    "其他单位个数，清单雷同情况写明对方单位和月份。已核实不属于问题的提示不计入。"
+)
+FORMALITY_MONTHS = "各月提示条数（清单雷同按对计）"
+
+
+def _write_formality(wb: Any, fmt: _Formats, data: SummaryData) -> Worksheet:
+    """The 形式主义提示 sheet: per unit, the problems each signal flagged over the period (the
+    roster's units, as the 单位情况 sheet), a note on what is counted, then each month's hints
+    by signal, each under its column of the table above (月份 across 单位 and 类型, 合计 under
+    涉及问题数)."""
+    found = data.formality
+    units = found.units.drop(columns="单位编码")
+    columns = list(units.columns)
+    ws = write_table(wb, fmt, FORMALITY_SHEET, units, columns)
+    widths = [_column_layout(c, units[c].tolist())[0] for c in columns]
+    note = wb.add_format({"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"})
+    at = len(units) + 2
+    ws.merge_range(at, 0, at, len(columns) - 1, FORMALITY_NOTE, note)
+    ws.set_row(at, row_height([FORMALITY_NOTE], [sum(widths)]))
+    at += 2
+    ws.write_string(at, 0, FORMALITY_MONTHS)
+    months = found.months
+    at += 1
+    places = [columns.index(c) if c in columns else columns.index(FORMALITY_ITEMS) for c in months.columns[1:]]
+    ws.merge_range(at, 0, at, 1, "月份", fmt.header)
+    for column, c in zip(months.columns[1:], places, strict=True):
+        ws.write_string(at, c, str(column), fmt.header)
+    ws.set_row(at, row_height(list(months.columns[1:]), [widths[c] for c in places]))
+    for r, (_, row) in enumerate(months.iterrows(), start=at + 1):
+        ws.merge_range(r, 0, r, 1, str(row["月份"]), fmt.center)
+        for column, c in zip(months.columns[1:], places, strict=True):
+            ws.write_number(r, c, int(row[column]), fmt.number)
     return ws
 
 
