@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -126,6 +127,20 @@ def _texts() -> list[Any]:
     return [t for t in sample.PROBLEMS if t.kinds in ("村", "全部") and not t.units]
 
 
+_DETAIL_CHARS = (
+    "东西南北前后上下新老大小高低长短深浅清浊山水田林湖草路桥沟渠塘坝井泉坡岭湾滩洲岗"
+    "冲垄坪坳寨屯庄铺店集场坊园圃棚圈仓库院落巷街口头尾边角里外中旁侧对面左右"
+    "张王李赵刘陈杨黄吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+COPYING = 20  # every 20th unit (the 8th of each 20) sends the list of the unit before it, names swapped
+
+
+def _detail(unit: CountyUnit, row: int, part: str) -> str:
+    """Twenty characters of the unit's own (a place, people): a fixed draw per unit, row and part."""
+    rng = random.Random(f"{unit.code}-{row}-{part}")
+    return "".join(rng.choice(_DETAIL_CHARS) for _ in range(20))
+
+
 def unit_problems(rng: random.Random, unit: CountyUnit, rows: int, texts: Sequence[Any]) -> list[Problem]:
     """The unit's ``rows`` problems: about a third of the units have one to three overdue ones."""
     reds = rng.choice((1, 2, 3)) if rng.random() < 0.35 else 0
@@ -134,7 +149,9 @@ def unit_problems(rng: random.Random, unit: CountyUnit, rows: int, texts: Sequen
         text = texts[(int(unit.code[1:]) * 7 + i) % len(texts)]
         fill = {"cun": unit.kind, "cunwu": "村务" if unit.kind == "村" else "居务"}
         fill["cunmin"] = "村民" if unit.kind == "村" else "居民"
-        description = f"{text.problem.format(**fill)}（第{i + 1}项）"
+        # each unit's own facts: without them every unit would list the pool's texts, and the
+        # 形式主义提示 would call a whole county's lists copies (COPYING: the few that are)
+        description = f"{text.problem.format(**fill)}，{_detail(unit, i, 'p')}（第{i + 1}项）"
         fate = "red" if i < reds else rng.choice(("done", "doing", "doing", "long" if text.long_term else "doing"))
         if fate == "long":
             deadline: Any = LONG_TERM
@@ -146,7 +163,7 @@ def unit_problems(rng: random.Random, unit: CountyUnit, rows: int, texts: Sequen
             Problem(
                 text.category,
                 description,
-                text.measure.format(**fill),
+                f"{text.measure.format(**fill)}，{_detail(unit, i, 'm')}",
                 rng.choice(LEADERS),
                 rng.choice(PEOPLE),
                 deadline,
@@ -214,6 +231,12 @@ def write_county(folder: Path, n_units: int, rows: int) -> tuple[list[CountyUnit
     returned = []
     for n, unit in enumerate(units):
         problems = unit_problems(rng, unit, rows, texts)
+        if n % COPYING == 7:  # the list of the unit before, its name swapped for this one's
+            before = unit_problems(random.Random(n), units[n - 1], rows, texts)
+            problems = [
+                dataclasses.replace(p, description=b.description, measure=b.measure)
+                for p, b in zip(problems, before, strict=True)
+            ]
         got_march = dt.datetime(YEAR, 3, rng.randint(10, 19), rng.randint(8, 17), rng.randint(0, 59))
         march_rows = [
             [
