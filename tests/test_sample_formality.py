@@ -8,7 +8,9 @@ import itertools
 import re
 
 import pytest
+from docx import Document
 
+from demo_campaign import run_demo
 from demo_campaign.sample import (
     COPIED_UNIT,
     COPYING_UNIT,
@@ -18,6 +20,8 @@ from demo_campaign.sample import (
 )
 from pipeline.config import Campaign, load_campaign
 from pipeline.ingest import read_file, should_skip
+from pipeline.model import Signal
+from pipeline.report import MonthReport
 from pipeline.vocab import load_vocabulary
 
 CHINESE_NUMERALS = "〇零一二三四五六七八九十百千"
@@ -146,3 +150,31 @@ def test_no_two_units_list_the_same_problem_but_the_copier_pair(
         assert similarity <= JACCARD_LIMIT, (a, b, x, y, similarity)
         highest = max(highest, similarity)
     assert highest < 0.3  # far from the limit: 0.17 at most under the demo's seed
+
+
+@pytest.fixture(scope="module")
+def march(tmp_path_factory: pytest.TempPathFactory) -> tuple[MonthReport, list[str]]:
+    """The demo's March, as `make demo` runs it: its report and its circular's paragraphs."""
+    for result in run_demo(tmp_path_factory.mktemp("demo") / "ws"):
+        assert result.report is not None
+        paragraphs = [p.text for p in Document(str(result.month_dir / "通报.docx")).paragraphs]
+        return result.report, paragraphs
+    raise AssertionError("the demo ran no month")
+
+
+def test_the_demo_finds_the_copied_list_and_the_slogans_and_nothing_else(march: tuple[MonthReport, list[str]]) -> None:
+    found = march[0].formality
+    assert [(h.unit_code, h.other_unit, h.count, h.total) for h in found.lists] == [(COPYING_UNIT, COPIED_UNIT, 5, 5)]
+    copies = {(h.unit_code, h.other_unit) for h in found.hints if h.signal == Signal.COPY}
+    assert copies == {(COPYING_UNIT, COPIED_UNIT), (COPIED_UNIT, COPYING_UNIT)}
+    assert {h.unit_code for h in found.hints if h.signal in (Signal.EMPTY, Signal.ECHO)} == {SLOGAN_UNIT}
+    assert sum(1 for h in found.hints if h.signal == Signal.EMPTY) == 8  # every one of its problems
+
+
+def test_the_demo_circular_names_the_copied_and_the_empty_lists(march: tuple[MonthReport, list[str]]) -> None:
+    report, paragraphs = march
+    names = {u.code: u.name for u in report.campaign.units}
+    start = next(i for i, p in enumerate(paragraphs) if p.endswith("问题清单填报质量情况"))
+    section = paragraphs[start + 1]
+    assert f"{names[COPIED_UNIT]}、{names[COPYING_UNIT]}报送的问题清单大部分雷同" in section
+    assert f"其中{names[SLOGAN_UNIT]}的8个问题全部属于这种情况" in section
