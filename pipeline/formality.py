@@ -179,10 +179,10 @@ _COMMUNITY = (("社区", "村"), ("居务", "村务"), ("居民", "村民"), ("�
 @lru_cache(maxsize=1 << 16)
 def _plain(text: str) -> str:
     """NFKC-folded, without punctuation or spaces (cached: a problem's texts come back every month)."""
-    text = str(text)
+    text = _NON_WORD.sub("", str(text))  # punctuation first: a full-width comma is never NFKC-normalised
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return _NON_WORD.sub("", text).lower()
+        text = _NON_WORD.sub("", unicodedata.normalize("NFKC", text))
+    return text.lower()
 
 
 def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
@@ -333,15 +333,22 @@ def similar_pairs(
         return empty
     size = np.bincount(doc, minlength=len(texts))
     frequency = np.bincount(gram)
-    order = np.lexsort((gram, frequency[gram], doc))  # each text's grams, rarest first
+    width = int(gram.max()) + 1
+    # each text's grams, rarest first: one int64 key (text, frequency, gram) sorts faster than lexsort
+    order = np.argsort((doc * (int(frequency.max()) + 1) + frequency[gram]) * width + gram, kind="stable")
     doc, gram = doc[order], gram[order]
     first = np.concatenate(([0], np.cumsum(size)[:-1]))
     rank = np.arange(len(doc)) - first[doc]
     # the prefix of |x| - ceil(t|x|) + k grams: two texts of similarity t share k of them
     prefix = np.minimum(size - np.ceil(threshold * size - 1e-9).astype(np.int64) + SHARED, size)
     indexed = rank < prefix[doc]
-    by_gram = pd.DataFrame({"gram": gram[indexed], "doc": doc[indexed]}).sort_values(["gram", "doc"])
-    g, d = by_gram["gram"].to_numpy(), by_gram["doc"].to_numpy()
+    if wanted is not None:  # only the grams a wanted text indexes can make a pair with one
+        asked = _distinct(gram[indexed & wanted[doc]])
+        if not len(asked):
+            return empty
+        indexed &= asked[np.minimum(np.searchsorted(asked, gram), len(asked) - 1)] == gram
+    by_gram = _distinct(gram[indexed] * len(texts) + doc[indexed])  # by gram, then text
+    g, d = by_gram // len(texts), by_gram % len(texts)
     # each text of an indexed gram's group meets the texts before it in the group (at most PARTNERS)
     group_start = np.concatenate(([0], np.flatnonzero(np.diff(g)) + 1))
     starts = np.repeat(group_start, np.diff(np.concatenate((group_start, [len(g)]))))
@@ -366,7 +373,6 @@ def similar_pairs(
     a, b = a[keep], b[keep]
     if len(a) == 0:
         return empty
-    width = int(gram.max()) + 1
     keys = np.sort(doc * width + gram)
     scores = np.concatenate(
         [
@@ -513,9 +519,15 @@ def _stale(
 _VIEWS: tuple[tuple[str, int], ...] = (("both", 1), ("problem", 2))
 
 
-def _view(v: _Version, view: str, names: re.Pattern[str]) -> str:
-    text = {"both": v.problem + "\n" + v.measure, "problem": v.problem, "measure": v.measure}[view]
-    return canonical(text, names)
+def _view(v: _Version, view: str, names: re.Pattern[str], seen: dict[str, str]) -> str:
+    """The problem's canonical text for ``view``, each text made canonical once (``seen``)."""
+    parts = (v.problem, v.measure) if view == "both" else (v.problem,)
+    out = []
+    for part in parts:
+        if part not in seen:
+            seen[part] = canonical(part, names)
+        out.append(seen[part])
+    return "".join(out)
 
 
 def _matches(
@@ -526,6 +538,7 @@ def _matches(
     the earliest."""
     month = current[0].month
     looked_at = {v.item_id for v in current}
+    seen: dict[str, str] = {}
     best: dict[str, tuple[float, _Owner]] = {}
     for view, factor in _VIEWS:
         texts = _Texts()
@@ -533,7 +546,7 @@ def _matches(
         for v in versions:  # in the order reported: a text's first writer is its earliest
             if v.item_id in empty:
                 continue
-            text = _view(v, view, names)
+            text = _view(v, view, names, seen)
             if len(text) < rules.min_chars * factor:
                 continue
             texts.add(text, _Owner(v.item_id, v.unit_code, v.month, v.seq))
