@@ -652,18 +652,26 @@ def _take_cleared(store: Store, ws: Workspace, month: str, now: str, cleared: di
     if not cleared or not path.is_file():
         return
     sha, size = archive_file(path, ws.archive)
-    if store.register_recorded(sha, month):
-        return
     message = Message("cleared-recorded", file=path.name, params={"count": len(cleared), "keys": "、".join(cleared)})
-    store.append_audit(
+    _record_office_file(store, path, sha, size, month, now, Outcome.CLEARED, [message])
+
+
+def _record_office_file(
+    store: Store, path: Path, sha: str, size: int, month: str, now: str, outcome: str, messages: list[Message]
+) -> int | None:
+    """Record a file of the office's own (交办事项.xlsx, 已核实提示.toml), archived under ``sha``, in
+    the audit trail once a month for each version; its record's seq (None: recorded already)."""
+    if store.register_recorded(sha, month):
+        return None
+    return store.append_audit(
         file_name=path.name,
         sha256=sha,
         size=size,
         unit_code=None,
         month=month,
         received_at=_modified(path.stat()).isoformat(),
-        outcome=Outcome.CLEARED,
-        messages=_message_records([message]),
+        outcome=outcome,
+        messages=_message_records(messages),
         recorded_at=now,
     )
 
@@ -727,19 +735,7 @@ def _take_register(
     else:
         messages = [*read.messages, read.summary]
         rows = read.rows
-    seq = None
-    if not store.register_recorded(sha, month):
-        seq = store.append_audit(
-            file_name=path.name,
-            sha256=sha,
-            size=size,
-            unit_code=None,
-            month=month,
-            received_at=_modified(path.stat()).isoformat(),
-            outcome=Outcome.REGISTER,
-            messages=_message_records(messages),
-            recorded_at=now,
-        )
+    seq = _record_office_file(store, path, sha, size, month, now, Outcome.REGISTER, messages)
     if rows is not None:
         store.register(MATTER, month, seq, rows)
     result.register = FileOutcome(path.name, aggregate.OFFICE_NAME, Outcome.REGISTER, tuple(messages))

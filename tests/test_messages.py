@@ -101,7 +101,7 @@ def clerk_words() -> set[str]:
     config = tomllib.loads(CAMPAIGN_TOML)
     keys = {"campaign", "units", "leads", "assessment", *config["campaign"], *config["units"][0]}
     files = {"make", "help", "campaign.toml", "ledger.sqlite", "README", "inbox", "backup", "YYYY-MM"}
-    files |= {"xlsx", "xls", "docx"}
+    files |= {"xlsx", "xls", "docx", "toml"}  # 已核实提示.toml, synonyms.toml
     products = {"Excel", "UTF-8", "fonts-noto-cjk", "U"}  # U盘
     return targets | settings | keys | files | products
 
