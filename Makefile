@@ -70,8 +70,15 @@ lint: $(STAMP)  ## 代码检查（ruff、mypy）
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The tests run on two workers (pytest-xdist): the machines, CI's included, have two cores, and a
+# test's own monthly run already starts one reading process per core. --dist loadfile keeps each
+# test file on one worker, so a module's expensive fixture (a whole demo, a township's months) is
+# built once, not on both. `make test PYTEST_WORKERS=0` runs them in one process;
+# `.venv/bin/python -m pytest tests/test_x.py` needs no xdist options.
+PYTEST_WORKERS := 2
+
 test: lint  ## 代码检查和全部测试
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)  ## 性能测试：县级和乡镇规模的一个月
 	$(BIN)/python -m tools.bench
