@@ -742,6 +742,9 @@ CATALOGUE: dict[str, Entry] = {
         "{file} 第 {line} 行提示“{key}”的核实情况应为一段文字（谁在哪天核实、为什么不算问题），"
         '两边加英文双引号，例如 "{key}" = "5月6日到村核实，两村共用一条水渠，问题确属相同"。',
     ),
+    "cleared-none": Entry(
+        "info", "提示核实", "文件中没有已核实的提示：以前核实过、不再提示的，此后重新提示。", office_only=True
+    ),
     "cleared-recorded": Entry(
         "info",
         "提示核实",

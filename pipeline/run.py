@@ -649,10 +649,14 @@ def _take_cleared(store: Store, ws: Workspace, month: str, now: str, cleared: di
     """Record the office's 已核实提示.toml in the audit trail: each version archived under its hash
     and recorded once a month, so which hints were cleared, when and why is provable."""
     path = ws.cleared_file
-    if not cleared or not path.is_file():
+    if not path.is_file():
         return
     sha, size = archive_file(path, ws.archive)
-    message = Message("cleared-recorded", file=path.name, params={"count": len(cleared), "keys": "、".join(cleared)})
+    if cleared:
+        params = {"count": len(cleared), "keys": "、".join(cleared)}
+        message = Message("cleared-recorded", file=path.name, params=params)
+    else:  # emptied: every clearance taken back, which the audit trail must show too
+        message = Message("cleared-none", file=path.name, params={})
     _record_office_file(store, path, sha, size, month, now, Outcome.CLEARED, [message])
 
 

@@ -366,6 +366,24 @@ def test_a_cleared_hint_is_left_out_of_every_output_and_recorded(tmp_path: Path)
     assert [m["params"]["keys"] for m in json.loads(audit[0][2])] == ["空话:DH-001"]
 
 
+def test_taking_every_clearance_back_is_recorded_and_the_hints_return(tmp_path: Path) -> None:
+    root = write_yunxi(tmp_path / "云溪镇")
+    send_month(root, MARCH)
+    cleared = root / "已核实提示.toml"
+    cleared.write_text('"空话:DH-001" = "3月28日到村核实"\n', encoding="utf-8")
+    assert "空话:DH-001" not in [h.key for h in run.monthly(root, MARCH_END).report.formality.hints]  # type: ignore[union-attr]
+    cleared.write_text("# 3月30日：核实有误，撤销\n", encoding="utf-8")
+    again = run.monthly(root, MARCH_END)
+    assert again.report is not None
+    assert "空话:DH-001" in [h.key for h in again.report.formality.hints]
+    with closing(sqlite3.connect(root / "ledger.sqlite")) as db:
+        audit = db.execute("SELECT messages FROM audit_log WHERE outcome = '提示核实' ORDER BY seq").fetchall()
+    assert [json.loads(m)[0]["code"] for (m,) in audit] == ["cleared-recorded", "cleared-none"]
+    assert json.loads(audit[1][0])[0]["text"] == (
+        "文件“已核实提示.toml”：文件中没有已核实的提示：以前核实过、不再提示的，此后重新提示。"
+    )
+
+
 def _inbox_state(inbox: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(inbox.iterdir())}
 
