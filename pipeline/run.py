@@ -630,12 +630,18 @@ def build_report(
 
 
 def findings(
-    store: Store, campaign: Campaign, vocab: Vocabulary, month: str, cleared: dict[str, str]
+    store: Store,
+    campaign: Campaign,
+    vocab: Vocabulary,
+    month: str,
+    cleared: dict[str, str],
+    problems: pd.DataFrame | None = None,
 ) -> formality.Findings:
-    """The month's 形式主义提示 from the ledger's history of problems up to ``month``."""
+    """The month's 形式主义提示 from the ledger's history of problems up to ``month`` (``problems``:
+    ``Store.problem_history`` up to this month or a later one, when read already)."""
     names = {n for u in campaign.units for n in u.names} | set(store.unit_names().values())
     return formality.findings(
-        store.problem_history(PROBLEM, month),
+        store.problem_history(PROBLEM, month) if problems is None else problems,
         month,
         names,
         campaign.formality,
@@ -1020,6 +1026,7 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
             as_of = (store.month_as_of(latest) if latest else None) or dt.date.today()
         plan = summary_data.plan_period(campaign, store.months(), period, as_of)  # refuses stale figures
         months = plan.months
+        problems = store.problem_history(PROBLEM, months[-1])  # read once: each month takes its part
         history = [
             summary_data.MonthHistory(
                 month=m,
@@ -1028,7 +1035,7 @@ def summary(root: Path, period: str, as_of: dt.date | None = None, fonts: tuple[
                 lights=store.stored_flags(PROBLEM, m),
                 red_months=store.red_months(PROBLEM, m),
                 records=tuple(store.audit_records(m)),
-                formality=findings(store, campaign, vocab, m, cleared),
+                formality=findings(store, campaign, vocab, m, cleared, problems),
             )
             for m in months
         ]
