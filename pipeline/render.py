@@ -266,7 +266,8 @@ def _write_hints(job: dict[str, Any], start: int, stop: int) -> None:
 
 def hint_units(report: MonthReport) -> list[Unit]:
     """The roster's units with 形式主义提示 this month, in roster order."""
-    return [unit for unit in report.campaign.units if report.formality.of_unit(unit.code)]
+    having = report.formality.counts()  # one pass over the hints, not one per unit
+    return [unit for unit in report.campaign.units if unit.code in having]
 
 
 def _write_share(write: Writer, start: int, stop: int) -> int:
