@@ -83,3 +83,117 @@ def sheet(path: Path, name: str) -> list[dict[str, Any]]:
             break
         table.append(dict(zip(rows[0], r, strict=True)))
     return table
+
+
+# --- how an output looks: formats, widths, print setup, checks, charts -------------------------
+
+
+def _colour(colour: Any) -> str:
+    if colour is None:
+        return ""
+    return str(colour.rgb if colour.type == "rgb" else f"{colour.type}:{colour.value}")
+
+
+def _style(cell: Any) -> str:
+    f, a, b = cell.font, cell.alignment, cell.border
+    font = f"{f.name},{f.sz},{'b' if f.b else ''}{'i' if f.i else ''}{'u' if f.u else ''},{_colour(f.color)}"
+    fill = f"{cell.fill.fill_type or ''}:{_colour(cell.fill.fgColor)}" if cell.fill.fill_type else ""
+    sides = ",".join(getattr(b, s).style or "" for s in ("left", "right", "top", "bottom"))
+    align = f"{a.horizontal or ''},{a.vertical or ''},{'w' if a.wrap_text else ''},{a.indent or 0}"
+    locked = f"{'L' if cell.protection.locked else ''}{'H' if cell.protection.hidden else ''}"
+    return f"font={font} fill={fill} border={sides} align={align} fmt={cell.number_format} {locked}"
+
+
+def _chart_lines(path: Path) -> list[str]:
+    """Each chart part of a workbook: its chart types, titles' and series' references, in order."""
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")):
+            root = ElementTree.fromstring(z.read(name))
+            tags = [e.tag.rsplit("}", 1)[-1] for e in root.iter()]
+            kinds = [t for t in tags if t.endswith("Chart") and t != "chart"]
+            refs = [e.text or "" for e in root.iter() if e.tag.endswith("}f")]
+            texts = [e.text or "" for e in root.iter() if e.tag.endswith("}t")]
+            out.append(f"chart {kinds} refs={refs} texts={texts}")
+    return out
+
+
+def workbook_look(path: Path) -> list[str]:
+    """How a workbook looks, sheet by sheet: state, panes, filter, print setup, header and footer,
+    protection, merged ranges, column widths, row heights, checks (data validations),
+    conditional formats, and each cell's style (a number) as runs of equal styles along a row;
+    then the styles those numbers stand for, and the charts."""
+    wb = openpyxl.load_workbook(path)
+    out: list[str] = []
+    styles: dict[str, int] = {}  # a style -> its number, in order of first use (listed at the end)
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        out += [
+            f"[{ws.title}] {ws.sheet_state} freeze={ws.freeze_panes} filter={ws.auto_filter.ref}",
+            f"print titles={ws.print_title_rows} {setup.orientation} paper={setup.paperSize} "
+            f"fit={ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None},"
+            f"{setup.fitToWidth},{setup.fitToHeight} centred={ws.print_options.horizontalCentered}",
+            f"header={ws.oddHeader.center.text}|{ws.oddHeader.left.text} footer={ws.oddFooter.left.text}|"
+            f"{ws.oddFooter.center.text} margins={ws.page_margins.left},{ws.page_margins.right},"
+            f"{ws.page_margins.top},{ws.page_margins.bottom}",
+            f"protected={ws.protection.sheet} rows={ws.protection.insertRows},{ws.protection.deleteRows}",
+            f"merged={sorted(str(r) for r in ws.merged_cells.ranges)}",
+            "widths="
+            + ",".join(f"{k}:{d.width}:{d.hidden}" for k, d in sorted(ws.column_dimensions.items()) if d.width),
+            "heights=" + ",".join(f"{k}:{d.height}" for k, d in sorted(ws.row_dimensions.items()) if d.height),
+        ]
+        for dv in ws.data_validations.dataValidation:
+            out.append(
+                f"check {dv.sqref} {dv.type} {dv.operator} {dv.formula1} {dv.formula2} {dv.errorStyle} "
+                f"{dv.promptTitle}:{dv.prompt} {dv.errorTitle}:{dv.error} {dv.showDropDown}"
+            )
+        for cf in ws.conditional_formatting:
+            for rule in cf.rules:
+                out.append(f"conditional {cf.sqref} {rule.type} {rule.operator} {rule.formula}")
+        for row in ws.iter_rows():
+            runs: list[list[Any]] = []  # [first column, last column, style]
+            for cell in row:
+                if cell.has_style or cell.value is not None:
+                    style = styles.setdefault(_style(cell), len(styles))
+                    if runs and runs[-1][2] == style and runs[-1][1] == cell.column - 1:
+                        runs[-1][1] = cell.column
+                    else:
+                        runs.append([cell.column, cell.column, style])
+            if runs:
+                out.append(f"row {row[0].row}: " + " ".join(f"{a}-{b}:s{s}" for a, b, s in runs))
+    return out + [f"s{n} {style}" for style, n in styles.items()] + _chart_lines(path)
+
+
+def document_look(path: Path) -> list[str]:
+    """How a Word document looks: each section's page, each paragraph's style, alignment and
+    runs (bold, size, font), each table's shape and its cells' paragraphs likewise."""
+    doc = docx.Document(str(path))
+    out: list[str] = []
+    for s in doc.sections:
+        out.append(f"section {s.orientation} {s.page_width} {s.page_height} {s.left_margin} {s.top_margin}")
+
+    def paragraph(p: Any) -> str:
+        runs = ",".join(f"{'b' if r.bold else ''}{r.font.size}{r.font.name}" for r in p.runs if r.text)
+        return f"{p.style.name if p.style is not None else ''} {p.alignment} {runs}"
+
+    out += [f"p {paragraph(p)}" for p in doc.paragraphs]
+    for t in doc.tables:
+        out.append(f"table {len(t.rows)}x{len(t.columns)} {t.style.name if t.style is not None else ''}")
+        out += [f"cell {paragraph(p)}" for r in t.rows for c in r.cells for p in c.paragraphs]
+    return out
+
+
+def look(folder: Path) -> dict[str, list[str]]:
+    """How every output file under ``folder`` looks (relative path -> its lines)."""
+    out: dict[str, list[str]] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = str(path.relative_to(folder))
+        if path.suffix == ".xlsx":
+            out[name] = workbook_look(path)
+        elif path.suffix == ".docx":
+            out[name] = document_look(path)
+    return out

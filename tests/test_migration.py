@@ -1,6 +1,9 @@
 """A ledger written by an earlier version is migrated in place: its audit chain stays valid and
 every past month renders again with the same content (tests/data/ledger-v5: 青石镇 after March,
-April and May 2022 as the pipeline wrote it at ledger schema v5, made by its make_fixture.py)."""
+April and May 2022 as the pipeline wrote it at ledger schema v5, made by its make_fixture.py),
+and looks the same as before the outputs were written faster (expected_look.json, made by its
+make_look.py with the program before issue #21: formats, widths, heights, print setup, checks,
+charts)."""
 
 from __future__ import annotations
 
@@ -12,12 +15,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from output_content import content
+from output_content import content, look
 
 from pipeline import run
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "ledger-v5"
 EXPECTED = json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8"))
+LOOK = json.loads((FIXTURE / "expected_look.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +44,15 @@ def test_the_migrated_ledger_verifies(migrated: Path) -> None:
 def test_every_past_month_renders_the_same_content(migrated: Path, month: str) -> None:
     now = content(migrated / "out" / month)
     before = EXPECTED["months"][month]
+    assert sorted(now) == sorted(before)
+    for name, lines in before.items():
+        assert now[name] == lines, name
+
+
+@pytest.mark.parametrize("month", sorted(LOOK["months"]))
+def test_every_past_month_looks_as_it_did_before_the_faster_writers(migrated: Path, month: str) -> None:
+    now = look(migrated / "out" / month)
+    before = LOOK["months"][month]
     assert sorted(now) == sorted(before)
     for name, lines in before.items():
         assert now[name] == lines, name
