@@ -37,6 +37,7 @@ declares one of its own (tests/test_kinds.py).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,7 @@ class Table:
     def status(self, words: vocab.Vocabulary, value: str) -> str | None:
         return words.choice(self.status_synonyms, value)
 
-    @property
+    @functools.cached_property
     def read_dates(self) -> tuple[str, ...]:
         """The date columns that are read as dates."""
         return tuple(c for c in self.date_columns if c not in self.text_kept)

@@ -43,7 +43,9 @@ def wrap(text: str, width: int, keep: Iterable[str] = ()) -> list[str]:
     """``text`` in lines of at most ``width`` columns, broken only between Chinese characters,
     at spaces or around Latin words, never inside ``keep`` (file and unit names) or a short
     quotation. A piece wider than ``width`` stands alone on its line, whole."""
-    names = sorted({k for k in keep if k}, key=len, reverse=True)
+    # only the names this text holds: a run's summary passes every file's and unit's name for
+    # each of its lines, and a pattern of a thousand names compiled per line took seconds
+    names = sorted({k for k in keep if k and k in text}, key=len, reverse=True)
     closing, opening = f"[{re.escape(_CLOSING)}]*", f"[{re.escape(_OPENING)}]*"
     # "重复 0", "3 个": a whole count stays with its word (not a date's or a decimal's digits)
     counted = r"[\u4e00-\u9fff]{1,2} \d+(?![\w.:/\-])|(?<![\w.:/\-])\d+ [\u4e00-\u9fff]"
