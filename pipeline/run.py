@@ -798,6 +798,8 @@ def _with_ledgers(
     )
     for kind in ITEM_KINDS:
         rows, messages = tables.get(kind.name, (None, []))
+        if rows is None and not store.has_items(kind):
+            continue  # the ledger has no item of the kind at all: none can be the unit's
         view = store.view(kind, checked.unit.code, month)
         if rows is None and not view.held:
             continue  # no such sheet, and nothing of the kind is the unit's: nothing to say

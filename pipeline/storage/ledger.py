@@ -837,6 +837,10 @@ class Store:
             records.append(row)
         return pd.DataFrame.from_records(records, columns=columns).astype(object)
 
+    def has_items(self, kind: LedgerKind) -> bool:
+        """Whether the ledger holds any item of ``kind``."""
+        return self.conn.execute("SELECT 1 FROM items WHERE kind = ? LIMIT 1", (kind.name,)).fetchone() is not None
+
     def view(self, kind: LedgerKind, unit_code: str, month: str, ids: Iterable[Any] | None = None) -> View:
         """What ``unit_code``'s table of ``kind`` for ``month`` is checked against.
 
