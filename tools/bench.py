@@ -13,9 +13,11 @@ Then runs the real ``python -m pipeline --data … monthly --as-of …`` as a su
 month (wall time including start-up, peak RSS of the child, the run's own stage timings through
 ``PIPELINE_TIMINGS``), the county April again with an empty inbox (a re-run on a ledger of
 ~30,000 problems), ``python -m pipeline --help``, and two references on the county April files:
-the naive way (``pandas.read_excel(engine="openpyxl")`` and one pandera validation per file) and
-the floor (python-calamine reading every sheet of every file, nothing else). Figures are printed
-as a table with their ratios to the references.
+the naive way (``pandas.read_excel(engine="openpyxl")`` and one pandera validation per file, on
+the March and on the April files) and the floor (python-calamine reading every sheet of every
+file, nothing else), and 总台账.xlsx written alone from the county April's report. Figures are
+printed as tables with their ratios to the references, then issue #21's figures, each with its
+target and whether this run met it (the ratios' references measured in the same run).
 
     .venv/bin/python -m tools.bench [--units 1000] [--rows 30] [--skip-naive] [--keep]
 """
