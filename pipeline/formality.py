@@ -283,21 +283,28 @@ def _grams(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     is one gram)."""
     if not texts:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
-    points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    doc = np.repeat(np.arange(len(texts)), lengths)
-    pos = np.arange(len(points)) - np.repeat(starts, lengths)
+    # positions in 32 bits where they fit: a county's month has millions of characters, and these
+    # arrays were a good part of its run's peak memory
+    small: Any = np.int32 if sum(len(t) for t in texts) < 2**31 else np.int64
+    lengths = np.fromiter((len(t) for t in texts), small, len(texts))
+    points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(small)
+    doc = np.repeat(np.arange(len(texts), dtype=small), lengths)
+    pos = np.arange(len(points), dtype=small) - np.repeat(starts, lengths)
     width = np.minimum(lengths, n)[doc]
     keep = pos <= lengths[doc] - width
+    del pos
     code = np.zeros(len(points), np.uint64)
     for k in range(n):  # code points fit in 21 bits: three of them in a 64-bit code
         shifted = np.zeros(len(points), np.uint64)
         shifted[: len(points) - k] = points[k:]
         shifted[k >= width] = 0  # a short text's gram is only its own characters
-        code = (code << np.uint64(21)) | shifted
+        code <<= np.uint64(21)
+        code |= shifted
+        del shifted
     gram, uniques = pd.factorize(code[keep])
-    pairs = _distinct(doc[keep] * len(uniques) + gram)  # each text's distinct grams, by text
+    del code
+    pairs = _distinct(doc[keep].astype(np.int64) * len(uniques) + gram)  # each text's distinct grams, by text
     return pairs // len(uniques), pairs % len(uniques)
 
 
@@ -309,7 +316,9 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
 
 SHARED = 3  # indexed n-grams two candidate texts must share (Bayardo et al.'s prefix, k grams longer)
 PARTNERS = 8  # a text meets at most this many texts of each of its rare n-grams: the earliest ones
-_BATCH = 1 << 20  # candidate pairs verified at a time (bounds the memory of a county's month)
+# candidate pairs are verified a batch at a time, each batch looking up about this many n-grams
+# (its arrays: tens of MB; a batch of a million pairs looked up ~46 million and took 500 MB)
+_LOOKUPS = 1 << 21
 
 
 def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -354,24 +363,42 @@ def similar_pairs(
             return empty
         indexed &= asked[np.minimum(np.searchsorted(asked, gram), len(asked) - 1)] == gram
     by_gram = _distinct(gram[indexed] * len(texts) + doc[indexed])  # by gram, then text
-    g, d = by_gram // len(texts), by_gram % len(texts)
+    del indexed, rank
+    # texts as int32 where they fit: the candidate pairs below are millions in a county's month,
+    # and their arrays were most of its run's peak memory
+    index_type = np.int32 if len(texts) < 2**31 else np.int64
+    g, d = by_gram // len(texts), (by_gram % len(texts)).astype(index_type)
+    del by_gram
     # each text of an indexed gram's group meets the texts before it in the group (at most PARTNERS)
     group_start = np.concatenate(([0], np.flatnonzero(np.diff(g)) + 1))
     starts = np.repeat(group_start, np.diff(np.concatenate((group_start, [len(g)]))))
-    count = np.minimum(np.arange(len(g)) - starts, PARTNERS)
+    del g, group_start
+    count = np.minimum(np.arange(len(starts)) - starts, PARTNERS)
     total = int(count.sum())
     if total == 0:
         return empty
     b = np.repeat(d, count)
     a = d[np.repeat(starts, count) + np.arange(total) - np.repeat(np.cumsum(count) - count, count)]
+    del d, starts, count
     if wanted is not None:
         keep = wanted[a] | wanted[b]
         a, b = a[keep], b[keep]
-    pair, shared = _counted(np.minimum(a, b) * len(texts) + np.maximum(a, b))
-    a, b = pair // len(texts), pair % len(texts)
+        del keep
+    # a pair as one number (smaller text * texts + larger), in 32 bits while that fits
+    key = np.minimum(a, b).astype(np.int32 if len(texts) ** 2 < 2**31 else np.int64)
+    key *= len(texts)
+    key += np.maximum(a, b)
+    del a, b
+    key.sort()  # in place: _counted would sort a copy
+    pair, shared = _counted(key)
+    del key
     # a pair meeting on fewer grams than both prefixes could share (SHARED, fewer for a short
     # text) cannot reach the threshold: one n-gram in common by chance is no candidate
     least = np.ceil(threshold * size - 1e-9).astype(np.int64)  # grams two such texts share at least
+    likely = shared >= min(SHARED, int(least.min()))  # the same test with the smallest bound: most pairs go
+    pair, shared = pair[likely], shared[likely]
+    del likely
+    a, b = pair // len(texts), pair % len(texts)
     keep = shared >= np.minimum(SHARED, np.minimum(least[a], least[b]))
     a, b = a[keep], b[keep]
     small, large = np.minimum(size[a], size[b]), np.maximum(size[a], size[b])
@@ -381,13 +408,19 @@ def similar_pairs(
         return empty
     keys = np.sort(doc * width + gram)
     scores = np.concatenate(
-        [
-            _jaccard(a[i : i + _BATCH], b[i : i + _BATCH], size, first, gram, keys, width)
-            for i in range(0, len(a), _BATCH)
-        ]
+        [_jaccard(a[i:j], b[i:j], size, first, gram, keys, width) for i, j in _batches(size[a], _LOOKUPS)]
     )
     keep = scores >= threshold - 1e-9
     return a[keep], b[keep], scores[keep]
+
+
+def _batches(span: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """Ranges [i, j) of pairs whose ``span`` (n-grams to look up) add up to about ``limit`` each;
+    every range holds at least one pair."""
+    total = np.cumsum(span)
+    cuts = np.searchsorted(total, np.arange(limit, int(total[-1]), limit), side="right")
+    edges = np.unique(np.concatenate(([0], cuts, [len(span)])))
+    return list(zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True))
 
 
 def _jaccard(

@@ -231,7 +231,11 @@ def _grams(text: str, n: int) -> set[str]:
 
 @pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9])
 @pytest.mark.parametrize("n", [2, 3])
-def test_the_similarity_join_finds_exactly_the_pairs_a_brute_force_count_finds(threshold: float, n: int) -> None:
+@pytest.mark.parametrize("lookups", [1 << 21, 7], ids=["one-batch", "many-small-batches"])
+def test_the_similarity_join_finds_exactly_the_pairs_a_brute_force_count_finds(
+    threshold: float, n: int, lookups: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(formality, "_LOOKUPS", lookups)  # how many n-grams a batch of pairs looks up
     rng = random.Random(7)
     alphabet = "村组路渠桥塘站室院所街巷片区楼栏道建设公开财务低保学习整改验收值守群众办事"
     texts: list[str] = []
