@@ -321,13 +321,20 @@ PARTNERS = 8  # a text meets at most this many texts of each of its rare n-grams
 _LOOKUPS = 1 << 21
 
 
-def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values, sorted, and how many times each occurs."""
-    keys = np.sort(keys)
+def _repeated(keys: np.ndarray, least: int) -> tuple[np.ndarray, np.ndarray]:
+    """The values of sorted ``keys`` that occur at least ``least`` times, and how many times."""
     if not len(keys):
         return keys, keys
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    return keys[starts], np.diff(np.concatenate((starts, [len(keys)])))
+    new = np.empty(len(keys), bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    del new
+    count = np.empty_like(starts)
+    np.subtract(starts[1:], starts[:-1], out=count[:-1])
+    count[-1] = len(keys) - starts[-1]
+    often = count >= least
+    return keys[starts[often]], count[often]
 
 
 def similar_pairs(
@@ -389,15 +396,13 @@ def similar_pairs(
     key *= len(texts)
     key += np.maximum(a, b)
     del a, b
-    key.sort()  # in place: _counted would sort a copy
-    pair, shared = _counted(key)
-    del key
     # a pair meeting on fewer grams than both prefixes could share (SHARED, fewer for a short
     # text) cannot reach the threshold: one n-gram in common by chance is no candidate
     least = np.ceil(threshold * size - 1e-9).astype(np.int64)  # grams two such texts share at least
-    likely = shared >= min(SHARED, int(least.min()))  # the same test with the smallest bound: most pairs go
-    pair, shared = pair[likely], shared[likely]
-    del likely
+    key.sort()  # in place: a copy of millions of pairs is not needed
+    # first with the smallest bound of any text, which leaves out most pairs at once
+    pair, shared = _repeated(key, min(SHARED, int(least.min())))
+    del key
     a, b = pair // len(texts), pair % len(texts)
     keep = shared >= np.minimum(SHARED, np.minimum(least[a], least[b]))
     a, b = a[keep], b[keep]
