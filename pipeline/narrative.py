@@ -393,7 +393,8 @@ def ranking_text(report: MonthReport) -> str:
     complete."""
     units = report.ranked_units
     rows = [
-        (clean(row.get("单位")), number(row.get("完成率")), whole(row.get(Light.RED))) for _, row in units.iterrows()
+        (clean(row.get("单位")), number(row.get("完成率")), whole(row.get(Light.RED)))
+        for row in units.to_dict("records")
     ]
     rated = [(name, rate) for name, rate, _red in rows if rate is not None]
     unrated = [name for name, rate, _red in rows if rate is None]

@@ -15,7 +15,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -220,7 +220,7 @@ ROW_CELLS: dict[str, tuple[tuple[str, str, Callable[[object, int], Any]], ...]] 
 ROWS_FIELD: dict[str, str] = {PROBLEM.name: "rows", MATTER.name: "matter_rows", RATING_CASE.name: "case_rows"}
 
 
-def item_row(kind: LedgerKind, row: pd.Series, year: int) -> dict[str, Any]:
+def item_row(kind: LedgerKind, row: Mapping[str, Any], year: int) -> dict[str, Any]:
     """A row of ``kind``'s table: the item (or the (item, unit) pair), its deadline, how long it is
     overdue and how often it was supervised, at its 督办等级 (the ledger's)."""
     level = clean(row.get("督办等级"))
@@ -240,7 +240,8 @@ def item_row(kind: LedgerKind, row: pd.Series, year: int) -> dict[str, Any]:
 
 def _rows(report: MonthReport, kind: LedgerKind, frame: pd.DataFrame, numbered: bool = False) -> list[dict[str, Any]]:
     """``item_row`` of each row of ``frame`` (numbered 1, 2, … in ``seq`` when ``numbered``)."""
-    rows = [item_row(kind, row, report.campaign.year) for _, row in frame.iterrows()]
+    # rows as dicts: a county circular's tables have a thousand rows, and iterrows makes a Series of each
+    rows = [item_row(kind, row, report.campaign.year) for row in frame.to_dict("records")]
     if numbered:
         for seq, row in enumerate(rows, start=1):
             row["seq"] = str(seq)
@@ -299,7 +300,7 @@ def circular_context(report: MonthReport) -> dict[str, Any]:
 def _unit_rows(report: MonthReport) -> list[dict[str, Any]]:
     """The ranking table's rows, in ``MonthReport.ranked_units`` order."""
     rows = []
-    for _, row in report.ranked_units.iterrows():
+    for row in report.ranked_units.to_dict("records"):
         rank = narrative.number(row.get("排名"))
         rows.append(
             {
