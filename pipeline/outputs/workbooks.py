@@ -157,24 +157,29 @@ def _column_cells(
     width, left = layout
     number_format = fmt.percent if percent or column == "完成率" else fmt.delta if column == "较上月" else fmt.number
     styles = (fmt.text if left else fmt.center, number_format)
-    texts = [v for v in dict.fromkeys(v for v in values if type(v) is str) if v]
+    texts = [v for v in dict.fromkeys(values) if type(v) is str and v]
     fills = column in FILLED
-    known: dict[Any, Cell] = {"": (ws.write_blank, None, fmt.text, 1)}
-    write_string = ws.write_string
-    for value, lines in zip(texts, _texts_lines(texts, width), strict=True):
-        text = textsafe.cell_text(value)
+    known: dict[Any, Cell] = {"": (ws.write_blank, None, fmt.text, 1)}  # every text's cell
+    write_string, write_number = ws.write_string, ws.write_number
+    for value, text, lines in zip(texts, textsafe.cell_texts(texts), _texts_lines(texts, width), strict=True):
         style = fmt.fills.get(text) if fills else None
         known[value] = (write_string, text, style or styles[0], lines)
     alike = _ALIKE_WHEN_EQUAL
-    cells = []
+    cells: list[Cell] = []
+    append = cells.append
     for value in values:
-        if type(value) in alike:
+        kind = type(value)
+        if kind is str:
+            append(known[value])
+        elif kind is int:
+            append((write_number, value, number_format, 1))
+        elif kind in alike:
             cell = known.get(value)
             if cell is None:
                 cell = known[value] = _cell(ws, value, column, width, styles, fmt)
+            append(cell)
         else:
-            cell = _cell(ws, value, column, width, styles, fmt)
-        cells.append(cell)
+            append(_cell(ws, value, column, width, styles, fmt))
     return cells
 
 
