@@ -161,7 +161,7 @@ def _column_cells(
     fills = column in FILLED
     known: dict[Any, Cell] = {"": (ws.write_blank, None, fmt.text, 1)}  # every text's cell
     write_string, write_number = ws.write_string, ws.write_number
-    for value, text, lines in zip(texts, textsafe.cell_texts(texts), _texts_lines(texts, width), strict=True):
+    for value, text, lines in zip(texts, textsafe.cell_texts(texts), text_lines(texts, width), strict=True):
         style = fmt.fills.get(text) if fills else None
         known[value] = (write_string, text, style or styles[0], lines)
     alike = _ALIKE_WHEN_EQUAL
@@ -225,7 +225,7 @@ def _text_lines(value: str, width: float) -> int:  # the same texts recur across
     )
 
 
-def _texts_lines(texts: Sequence[str], width: float) -> list[int]:
+def text_lines(texts: Sequence[str], width: float) -> list[int]:
     """``_text_lines`` of each of ``texts`` (a column's distinct texts), the one-line texts'
     widths measured at once."""
     single = [text for text in texts if "\n" not in text]
