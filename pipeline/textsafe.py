@@ -20,11 +20,14 @@ TRUNCATION_MARK = "……（内容过长，已截断）"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-_WIDE_CHARS = re.compile("[\u2e80-\U0010ffff]")
+WIDE_FROM = 0x2E80  # the first wide character (CJK radicals); every one from here on counts two
+_WIDE_CHARS = re.compile(f"[{chr(WIDE_FROM)}-\U0010ffff]")
 
 
 def display_len(text: str) -> int:
     """Width of ``text`` in Excel column units: wide (CJK) characters count two."""
+    if text.isascii():
+        return len(text)
     return 2 * len(text) - len(_WIDE_CHARS.sub("", text))
 
 
@@ -39,6 +42,14 @@ def cell_text(text: str) -> str:
     if len(text) > EXCEL_CELL_MAX:
         text = text[: EXCEL_CELL_MAX - len(TRUNCATION_MARK)] + TRUNCATION_MARK
     return text
+
+
+def cell_texts(texts: list[str]) -> list[str]:
+    """``cell_text`` of each of ``texts``: ``texts`` itself when none needs changing (the usual
+    case, found in one scan of them all)."""
+    if is_clean("".join(texts)) and max(map(len, texts), default=0) <= EXCEL_CELL_MAX:
+        return texts
+    return [cell_text(text) for text in texts]
 
 
 def is_clean(text: str) -> bool:

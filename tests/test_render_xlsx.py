@@ -10,8 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders_reports import ODD_UNIT, make_report
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline import layout, run
+from pipeline import layout, run, textsafe
 from pipeline.config import Campaign
 from pipeline.ingest import identify_unit, read_file
 from pipeline.model import ProblemStatus
@@ -194,6 +196,25 @@ def test_one_alignment_per_column(tmp_path: Path) -> None:
     units = {row_of(ws, no)["填报单位"].alignment.horizontal for no in ("HX-001", "HX-002", "BM-001")}
     assert units == {None}  # left, as the long name needs: not centred for the short ones
     assert row_of(ws, "HX-001")["完成状态"].alignment.horizontal == "center"  # all short: centred
+
+
+# Characters that measure apart: ASCII, CJK, a Chinese quote (narrow), the last narrow and the first
+# wide character, supplementary-plane ones, a lone surrogate, characters XML forbids, a line break.
+MEASURED = st.sampled_from(["a", " ", "中", "“", "\u2e7f", "\u2e80", "𠀀", "😀", "\udc80", "\x01", "\ufffe", "\n"])
+column_texts = st.lists(st.text(alphabet=MEASURED, max_size=60) | st.text(max_size=30), max_size=8)
+
+
+@settings(max_examples=80, deadline=None)
+@given(texts=column_texts, too_long=st.booleans(), width=st.sampled_from([7, 7.5, 12, 16, 28, 56]))
+def test_a_columns_texts_measured_at_once_measure_as_one_by_one(texts: list[str], too_long: bool, width: float) -> None:
+    """A table column's distinct texts are made safe and measured together (the 30,000 problems of
+    a county): each comes out as it would alone."""
+    if too_long:
+        texts = [*texts, "长" * (textsafe.EXCEL_CELL_MAX + 1)]  # past Excel's 32,767 characters
+    assert workbooks.display_lens(texts).tolist() == [textsafe.display_len(t) for t in texts]
+    assert textsafe.cell_texts(texts) == [textsafe.cell_text(t) for t in texts]
+    heights = [None if n <= 1 else min(n * workbooks.LINE_HEIGHT + 3, 409) for n in workbooks.text_lines(texts, width)]
+    assert heights == [workbooks.row_height([t], [width]) for t in texts]
 
 
 def test_native_charts(ledger: openpyxl.Workbook) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
@@ -101,78 +102,100 @@ class _Formats:
         }
 
 
-def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: _Formats, column: str, text_style: Any) -> None:
+FILLED = frozenset(
+    {"灯色", "督办等级"}
+)  # columns whose 红灯/黄灯/绿灯 and 蓝色/橙色/红色 cells are filled with their colour
+# (write method, the value it is given, format, lines the value takes): how one cell is written
+Cell = tuple[Callable[..., Any], Any, Any, int]
+# Values of these types that compare equal are written alike, so a column's cell for one is worked
+# out once (not so for numbers: 1, 1.0 and True compare equal but are written apart).
+_ALIKE_WHEN_EQUAL = frozenset({str, dt.date, dt.datetime, type(None)})
+
+
+def _cell(ws: Worksheet, value: Any, column: str, width: float, styles: tuple[Any, Any], fmt: _Formats) -> Cell:
+    """How ``value`` is written in ``column`` (``width`` units wide): ``styles`` are the column's
+    text and number formats."""
+    text_style, number_format = styles
+    kind = type(value)
+    if kind is str:
+        if value == "":
+            return ws.write_blank, None, fmt.text, 1
+        text = textsafe.cell_text(value)
+        style = fmt.fills.get(text) if column in FILLED else None
+        return ws.write_string, text, style or text_style, _text_lines(value, width)
+    if kind is int or (kind is float and value == value):  # not NaN
+        return ws.write_number, value, number_format, 1
+    lines = _lines(value, width)
     if is_missing(value) or value == "":
-        ws.write_blank(row, col, None, fmt.text)
-    elif isinstance(value, bool):
-        ws.write_string(row, col, YesNo.of(value), fmt.center)
-    elif isinstance(value, dt.datetime):
-        ws.write_datetime(row, col, value, fmt.date if column in DATE_COLUMNS else fmt.datetime)
-    elif isinstance(value, dt.date):
-        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt.date)
-    elif isinstance(value, (int, float)):
-        if column in ("完成率",):
-            ws.write_number(row, col, value, fmt.percent)
-        elif column == "较上月":
-            ws.write_number(row, col, value, fmt.delta)
-        else:
-            ws.write_number(row, col, value, fmt.number)
-    else:
-        text = textsafe.cell_text(str(value))
-        style = fmt.fills.get(text) if column in ("灯色", "督办等级") else None
-        ws.write_string(row, col, text, style or text_style)
+        return ws.write_blank, None, fmt.text, lines
+    if isinstance(value, bool):
+        return ws.write_string, YesNo.of(value), fmt.center, lines
+    if isinstance(value, dt.datetime):
+        return ws.write_datetime, value, fmt.date if column in DATE_COLUMNS else fmt.datetime, lines
+    if isinstance(value, dt.date):
+        return ws.write_datetime, dt.datetime.combine(value, dt.time()), fmt.date, lines
+    if isinstance(value, (int, float)):
+        number = fmt.percent if column == "完成率" else fmt.delta if column == "较上月" else fmt.number
+        return ws.write_number, value, number, lines
+    text = textsafe.cell_text(str(value))
+    style = fmt.fills.get(text) if column in FILLED else None
+    return ws.write_string, text, style or text_style, lines
 
 
-def _cell_writer(
-    ws: Worksheet, col: int, column: str, width: float, left: bool, fmt: _Formats, percent: bool = False
-) -> Any:
-    """``_write`` for one column, returning the lines the value takes (``_lines``): what a
-    string or a number comes out as is worked out once per distinct value of the column.
-    ``left``: the column's texts are left-aligned, else centred (one alignment per column);
-    ``percent``: its numbers are rates (as 完成率's are)."""
-    strings: dict[str, tuple[str, Any, int]] = {}  # value -> (cell text, format, lines)
-    fills = column in ("灯色", "督办等级")
-    text_style = fmt.text if left else fmt.center
+def _column_cells(
+    ws: Worksheet,
+    column: str,
+    values: Sequence[Any],
+    layout: tuple[float, bool],
+    fmt: _Formats,
+    percent: bool = False,
+) -> list[Cell]:
+    """The cells of a table column holding ``values`` (``_cell``), each distinct text (date,
+    blank) worked out once, the lines of all its texts measured at once. ``layout``: the column's
+    (width, left-aligned) (``_column_layout``; else its texts are centred); ``percent``: its
+    numbers are rates (as 完成率's are)."""
+    width, left = layout
     number_format = fmt.percent if percent or column == "完成率" else fmt.delta if column == "较上月" else fmt.number
-    write_string, write_number, blank = ws.write_string, ws.write_number, fmt.text
-
-    def write(row: int, value: Any) -> int:
+    styles = (fmt.text if left else fmt.center, number_format)
+    texts = [v for v in dict.fromkeys(values) if type(v) is str and v]
+    fills = column in FILLED
+    known: dict[Any, Cell] = {"": (ws.write_blank, None, fmt.text, 1)}  # every text's cell
+    write_string, write_number = ws.write_string, ws.write_number
+    for value, text, lines in zip(texts, textsafe.cell_texts(texts), text_lines(texts, width), strict=True):
+        style = fmt.fills.get(text) if fills else None
+        known[value] = (write_string, text, style or styles[0], lines)
+    alike = _ALIKE_WHEN_EQUAL
+    cells: list[Cell] = []
+    append = cells.append
+    for value in values:
         kind = type(value)
         if kind is str:
-            hit = strings.get(value)
-            if hit is None:
-                if value == "":
-                    hit = ("", None, 1)
-                else:
-                    text = textsafe.cell_text(value)
-                    style = fmt.fills.get(text) if fills else None
-                    style = style or text_style
-                    hit = (text, style, _text_lines(value, width))
-                strings[value] = hit
-            if hit[1] is None:
-                ws.write_blank(row, col, None, blank)
-            else:
-                write_string(row, col, hit[0], hit[1])
-            return hit[2]
-        if kind is int or (kind is float and value == value):  # not NaN
-            write_number(row, col, value, number_format)
-            return 1
-        _write(ws, row, col, value, fmt, column, text_style)
-        return _lines(value, width)
-
-    return write
+            append(known[value])
+        elif kind is int:
+            append((write_number, value, number_format, 1))
+        elif kind in alike:
+            cell = known.get(value)
+            if cell is None:
+                cell = known[value] = _cell(ws, value, column, width, styles, fmt)
+            append(cell)
+        else:
+            append(_cell(ws, value, column, width, styles, fmt))
+    return cells
 
 
 def _column_layout(column: str, values: Sequence[Any]) -> tuple[float, bool]:
     """(width, left-aligned) of a table column holding ``values``: a long-text column (``WIDE``)
     has its fixed width, a name column fits its longest value up to ``NAME_MAX``, any other up
     to ``NARROW_MAX``; the column is left-aligned unless all its texts are short."""
-    distinct = [v for v in dict.fromkeys(values) if not is_missing(v)]
-    longest_text = max((display_len(v) for v in distinct if isinstance(v, str)), default=0)
-    left = column in WIDE or longest_text > CENTRED_MAX
     if column in WIDE:
-        return WIDE[column], left
-    longest = max([display_len(column) // 2 + 2, *(display_len(v) for v in distinct)])
+        return WIDE[column], True
+    distinct = [v for v in dict.fromkeys(values) if not is_missing(v)]
+    texts = [str(v) for v in distinct if isinstance(v, str)]
+    longest_text = int(display_lens(texts).max()) if texts else 0
+    left = longest_text > CENTRED_MAX
+    longest = max(
+        [display_len(column) // 2 + 2, longest_text, *(display_len(v) for v in distinct if not isinstance(v, str))]
+    )
     return min(max(longest + FIT_PAD, 7), NAME_MAX if column in NAME_COLUMNS else NARROW_MAX), left
 
 
@@ -202,6 +225,25 @@ def _text_lines(value: str, width: float) -> int:  # the same texts recur across
     )
 
 
+def text_lines(texts: Sequence[str], width: float) -> list[int]:
+    """``_text_lines`` of each of ``texts`` (a column's distinct texts), the one-line texts'
+    widths measured at once."""
+    single = [text for text in texts if "\n" not in text]
+    n = display_lens(single)
+    room = max(width - 1.5, 1.0)
+    ones = iter(np.where(n <= width - FIT_PAD, 1, np.maximum(1, np.ceil(n / room))).astype(int).tolist())
+    return [next(ones) if "\n" not in text else _text_lines(text, width) for text in texts]
+
+
+def display_lens(texts: Sequence[str]) -> np.ndarray:
+    """``textsafe.display_len`` of each of ``texts``, all at once (numpy, over their code points)."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    wide = np.concatenate(([0], np.cumsum(points >= textsafe.WIDE_FROM)))
+    ends = np.cumsum(lengths)
+    return lengths + wide[ends] - wide[ends - lengths]
+
+
 def row_height(values: Sequence[Any], widths: Sequence[float]) -> float | None:
     """A height for a row of wrapped text (LibreOffice does not size such rows on opening)."""
     lines = max((_lines(v, w) for v, w in zip(values, widths, strict=True)), default=1)
@@ -229,21 +271,23 @@ def write_table(
     """One sheet: header row, typed cells, frozen header, filter, widths, A4 print setup
     (header row repeated on every page, ``title`` atop each page, page numbers below)."""
     ws = wb.add_worksheet(name)
-    layouts = [_column_layout(column, frame[column].tolist() if column in frame.columns else []) for column in columns]
+    data = [frame[column].tolist() for column in columns]
+    layouts = [_column_layout(column, values) for column, values in zip(columns, data, strict=True)]
     widths = [width for width, _ in layouts]
     for c, column in enumerate(columns):
         ws.write_string(0, c, column, fmt.header)
         ws.set_column(c, c, widths[c])
     ws.set_row(0, row_height(list(columns), widths))
-    writers = [_cell_writer(ws, c, column, *layouts[c], fmt) for c, column in enumerate(columns)]
-    data = [frame[column].tolist() for column in columns]
-    for r, rec in enumerate(zip(*data, strict=True), start=1):
+    cells = [_column_cells(ws, column, data[c], layouts[c], fmt) for c, column in enumerate(columns)]
+    set_row = ws.set_row
+    for r, row in enumerate(zip(*cells, strict=True), start=1):  # row by row: the shared strings in reading order
         lines = 1
-        for write, value in zip(writers, rec, strict=True):
-            n = write(r, value)
+        for c, (write, value, style, n) in enumerate(row):
+            write(r, c, value, style)
             if n > lines:
                 lines = n
-        ws.set_row(r, None if lines <= 1 else min(lines * LINE_HEIGHT + 3, 409))
+        if lines > 1:  # a row of one line keeps the default height
+            set_row(r, min(lines * LINE_HEIGHT + 3, 409))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
     if landscape:
@@ -546,12 +590,13 @@ def write_rating(wb: Workbook, fmt: _Formats, rating: RatingReport, title: str, 
     def block(top: int, frame: pd.DataFrame, shown: Sequence[str], rates: Sequence[str]) -> int:
         """A header row and ``frame``'s rows from ``top``; the row after the block."""
         for c, column in enumerate(shown):
-            width, left = _column_layout(column, frame[column].tolist())
-            widths[c] = max(widths[c], width)
+            values = [None if is_missing(v) else v for v in frame[column].tolist()]
+            layout = _column_layout(column, values)
+            widths[c] = max(widths[c], layout[0])
             ws.write_string(top, c, column, fmt.header)
-            write = _cell_writer(ws, c, column, width, left, fmt, percent=column in rates)
-            for r, value in enumerate(frame[column].tolist(), start=top + 1):
-                write(r, None if is_missing(value) else value)
+            cells = _column_cells(ws, column, values, layout, fmt, percent=column in rates)
+            for r, (write, value, style, _) in enumerate(cells, start=top + 1):
+                write(r, c, value, style)
         return top + 1 + len(frame)
 
     end = block(0, departments, RATING_SHOWN, ("满意率",))
