@@ -31,7 +31,7 @@ from pipeline.config import Campaign, Unit
 from pipeline.filenames import output_path, safe_name
 from pipeline.model import Month, Outcome
 from pipeline.outputs import documents, workbooks
-from pipeline.outputs.feedback import Returned, file_names, hints_name, write_feedback, write_hints
+from pipeline.outputs.feedback import Returned, file_names, hint_table, hints_name, write_feedback, write_hints
 from pipeline.report import MonthReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -260,8 +260,10 @@ def _write_feedback(job: dict[str, Any], start: int, stop: int) -> None:
 def _write_hints(job: dict[str, Any], start: int, stop: int) -> None:
     """The 形式主义提示 workbooks of ``hint_units`` ``start:stop``."""
     folder = job["staging"] / HINTS_DIR
-    for unit in job["hint_units"][start:stop]:
-        write_hints(job["report"], unit, output_path(folder, hints_name(unit)))
+    units = job["hint_units"][start:stop]
+    table = hint_table(job["report"], [unit.code for unit in units])  # the share's rows in one pass
+    for unit in units:
+        write_hints(job["report"], unit, output_path(folder, hints_name(unit)), table.get(unit.code, []))
 
 
 def hint_units(report: MonthReport) -> list[Unit]:
