@@ -53,6 +53,7 @@ _BORDER_COLOUR = "#999999"
 _HEADER_COLOUR = "#D9E1F2"
 _THIN = Side(style="thin", color="FF" + _BORDER_COLOUR[1:])
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")  # a table row's cells (styles are immutable: shared)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -259,7 +260,7 @@ def _table_row(ws: Worksheet, r: int, values: Sequence[Any], widths: Sequence[fl
     for c, value in enumerate(values, start=1):
         cell = ws.cell(r, c)
         put(cell, value)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = _WRAP_TOP
         cell.border = _BORDER
     height = workbooks.row_height([str(v) for v in values], widths)
     if height:
@@ -408,6 +409,7 @@ _MARGINS = (0.75, 0.75, 1.0, 1.0, 0.5, 0.5)
 
 def _copy_values(ws: Worksheet, rows: Sequence[Sequence[Any]], merged: Merged) -> None:
     widths: dict[int, int] = {}
+    wrapped = Alignment(wrap_text=True, vertical="center")  # one object for every text cell
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             if value is None or value == "":
@@ -415,7 +417,7 @@ def _copy_values(ws: Worksheet, rows: Sequence[Sequence[Any]], merged: Merged) -
             cell = ws.cell(r, c)
             put(cell, value)
             if isinstance(value, str):
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                cell.alignment = wrapped
             widths[c] = max(widths.get(c, 0), min(workbooks.display_len(value), 200))
     for (r0, c0), (r1, c1) in merged:
         if (r0, c0) != (r1, c1):
