@@ -681,7 +681,8 @@ class _TemplateSheet(Worksheet):
         self._calculate_spans()
         table, row_info, spans = self.table, self.row_info, self.row_spans
         write = self.fh.write
-        letters: dict[int, str] = {}
+        heads: dict[int, str] = {}  # column -> '<c r="B'
+        styles: dict[int, str] = {}  # id(format) -> '" s="3"'
         for r in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(r)
             info = row_info.get(r)
@@ -698,16 +699,18 @@ class _TemplateSheet(Worksheet):
                 if fmt is None or kind not in _PLAIN_CELLS:
                     self._write_cell(r, c, cell)
                     continue
-                letter = letters.get(c)
-                if letter is None:
-                    letter = letters[c] = xlsxwriter.utility.xl_col_to_name(c)
-                xf = fmt._get_xf_index()
+                head = heads.get(c)
+                if head is None:
+                    head = heads[c] = '<c r="' + xlsxwriter.utility.xl_col_to_name(c)
+                style = styles.get(id(fmt))
+                if style is None:
+                    style = styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
                 if kind is _BLANK:
-                    write(f'<c r="{letter}{number}" s="{xf}"/>')
+                    write(f"{head}{number}{style}/>")
                 elif kind is _STRING:
-                    write(f'<c r="{letter}{number}" s="{xf}" t="s"><v>{cell.string}</v></c>')
+                    write(f'{head}{number}{style} t="s"><v>{cell.string}</v></c>')
                 else:
-                    write(f'<c r="{letter}{number}" s="{xf}"><v>{cell.number:.16G}</v></c>')
+                    write(f"{head}{number}{style}><v>{cell.number:.16G}</v></c>")
             write("</row>")
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
