@@ -261,6 +261,7 @@ def test_the_template_sheet_writes_each_kind_of_cell_as_xlsxwriter_does(tmp_path
             for r in range(50, 91):
                 for c, fmt in enumerate([bold, day, bold]):
                     ws.write_blank(r, c, None, fmt)
+        ws.write_string(60, 1, "typed into an open row", bold)
         ws.write_string(95, 17, "far to the right, rows later")
         noted = wb.add_worksheet("批注", sheet_class)  # a sheet with comments: xlsxwriter's own way
         noted.write_string(0, 0, "x", bold)
@@ -277,3 +278,4 @@ def test_the_template_sheet_writes_each_kind_of_cell_as_xlsxwriter_does(tmp_path
     assert cells["B4"][0] == dt.datetime(2022, 5, 1, 8, 30)
     assert cells["D7"][2][0][2] is True  # bold, from the column
     assert cells["A91"][2][2][0] == (None, None) and cells["B91"][2][2][0][0] == "thin"
+    assert (cells["B61"][0], cells["B61"][2][0][2], cells["C61"][2][0][2]) == ("typed into an open row", True, True)

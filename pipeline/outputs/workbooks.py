@@ -636,11 +636,16 @@ class _TemplateSheet(Worksheet):
     of them the open rows' blanks) xlsxwriter would store and write one general call at a time.
 
     ``write_blank_rows`` stores a block of formatted blanks at once, and ``_write_rows`` writes
-    the plain cells (numbers, shared strings, blanks, each with its format) straight out: the
-    same ``<row>`` and ``<c>`` elements, byte for byte, as xlsxwriter's own ``_write_rows`` and
-    ``_write_cell``, which it leaves any other cell (and a sheet with comments) to. A test
-    compares every part of a template written so with one written by xlsxwriter alone.
+    the plain cells (numbers, shared strings, blanks, each with its format) straight out, and
+    each untouched row of such a block from one pattern: the same ``<row>`` and ``<c>``
+    elements, byte for byte, as xlsxwriter's own ``_write_rows`` and ``_write_cell`` (formats
+    numbered in the same order), which it leaves any other cell (and a sheet with comments) to.
+    Tests compare templates and every kind of cell written so with what xlsxwriter alone writes.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blank_runs: list[tuple[int, int, dict[int, Any]]] = []  # (first, last, each row's cells)
 
     def write_blank_rows(self, first: int, last: int, formats: Sequence[Any]) -> None:
         """``write_blank(r, c, None, formats[c])`` for each row ``first..last`` and column ``c``."""
@@ -655,6 +660,7 @@ class _TemplateSheet(Worksheet):
         table = self.table
         for r in range(first, last + 1):
             table[r].update(blanks)
+        self.blank_runs.append((first, last, blanks))
 
     def _calculate_spans(self) -> None:
         if self.comments:
@@ -683,6 +689,22 @@ class _TemplateSheet(Worksheet):
         write = self.fh.write
         heads: dict[int, str] = {}  # column -> '<c r="B'
         styles: dict[int, str] = {}  # id(format) -> '" s="3"'
+
+        def head(c: int) -> str:
+            found = heads.get(c)
+            if found is None:
+                found = heads[c] = '<c r="' + xlsxwriter.utility.xl_col_to_name(c)
+            return found
+
+        def style(fmt: Any) -> str:
+            found = styles.get(id(fmt))
+            if found is None:
+                found = styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
+            return found
+
+        # a row of ``write_blank_rows`` left as it was: its cells as its neighbours' but for the
+        # row number ("{0}"), made at the first of them (where xlsxwriter would number the formats)
+        runs: list[list[Any]] = [[first, last, blanks, None] for first, last, blanks in self.blank_runs]
         for r in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(r)
             info = row_info.get(r)
@@ -692,25 +714,25 @@ class _TemplateSheet(Worksheet):
                 continue
             self._write_row(r, spans.get(r // 16), info)
             number = str(r + 1)
-            for c in sorted(cells):
-                cell = cells[c]
-                kind = type(cell)
-                fmt = cell.format
-                if fmt is None or kind not in _PLAIN_CELLS:
-                    self._write_cell(r, c, cell)
-                    continue
-                head = heads.get(c)
-                if head is None:
-                    head = heads[c] = '<c r="' + xlsxwriter.utility.xl_col_to_name(c)
-                style = styles.get(id(fmt))
-                if style is None:
-                    style = styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
-                if kind is _BLANK:
-                    write(f"{head}{number}{style}/>")
-                elif kind is _STRING:
-                    write(f'{head}{number}{style} t="s"><v>{cell.string}</v></c>')
-                else:
-                    write(f"{head}{number}{style}><v>{cell.number:.16G}</v></c>")
+            for run in runs:
+                if run[0] <= r <= run[1] and cells == run[2]:
+                    if run[3] is None:
+                        run[3] = "".join(f"{head(c)}{{0}}{style(cell.format)}/>" for c, cell in sorted(cells.items()))
+                    write(run[3].format(number))
+                    break
+            else:
+                for c in sorted(cells):
+                    cell = cells[c]
+                    kind = type(cell)
+                    fmt = cell.format
+                    if fmt is None or kind not in _PLAIN_CELLS:
+                        self._write_cell(r, c, cell)
+                    elif kind is _BLANK:
+                        write(f"{head(c)}{number}{style(fmt)}/>")
+                    elif kind is _STRING:
+                        write(f'{head(c)}{number}{style(fmt)} t="s"><v>{cell.string}</v></c>')
+                    else:
+                        write(f"{head(c)}{number}{style(fmt)}><v>{cell.number:.16G}</v></c>")
             write("</row>")
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
