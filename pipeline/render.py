@@ -260,10 +260,14 @@ def _write_feedback(job: dict[str, Any], start: int, stop: int) -> None:
 def _write_hints(job: dict[str, Any], start: int, stop: int) -> None:
     """The 形式主义提示 workbooks of ``hint_units`` ``start:stop``."""
     folder = job["staging"] / HINTS_DIR
-    units = job["hint_units"][start:stop]
-    table = hint_table(job["report"], [unit.code for unit in units])  # the share's rows in one pass
-    for unit in units:
+    table = job.get(_HINT_ROWS)
+    if table is None:  # every unit's rows in one pass, once per process: its later shares look theirs up
+        table = job[_HINT_ROWS] = hint_table(job["report"], [unit.code for unit in job["hint_units"]])
+    for unit in job["hint_units"][start:stop]:
         write_hints(job["report"], unit, output_path(folder, hints_name(unit)), table.get(unit.code, []))
+
+
+_HINT_ROWS = "hint_rows"  # the job's key for hint_table's rows, once a process has made them
 
 
 def hint_units(report: MonthReport) -> list[Unit]:
