@@ -649,16 +649,17 @@ class _TemplateSheet(Worksheet):
 
     def write_blank_rows(self, first: int, last: int, formats: Sequence[Any]) -> None:
         """``write_blank(r, c, None, formats[c])`` for each row ``first..last`` and column ``c``."""
-        if self.constant_memory or any(f is None for f in formats) or not formats:
-            for r in range(first, last + 1):
+        plain = self.constant_memory or not formats or any(f is None for f in formats)
+        if plain or self._check_dimensions(first, 0) or self._check_dimensions(last, len(formats) - 1):
+            for r in range(first, last + 1):  # one cell at a time, as xlsxwriter takes any cell
                 for c, fmt in enumerate(formats):
                     self.write_blank(r, c, None, fmt)
             return
-        if self._check_dimensions(first, 0) or self._check_dimensions(last, len(formats) - 1):
-            raise ValueError(f"rows {first}..{last} are outside the worksheet")
-        blanks = {c: _BLANK(fmt) for c, fmt in enumerate(formats)}
+        for c, fmt in enumerate(formats):  # the first row as xlsxwriter writes it, its cells for the others
+            self.write_blank(first, c, None, fmt)
         table = self.table
-        for r in range(first, last + 1):
+        blanks = {c: table[first][c] for c in range(len(formats))}
+        for r in range(first + 1, last + 1):
             table[r].update(blanks)
         self.blank_runs.append((first, last, blanks))
 
@@ -723,13 +724,13 @@ class _TemplateSheet(Worksheet):
             else:
                 for c in sorted(cells):
                     cell = cells[c]
-                    kind = type(cell)
+                    kind = _PLAIN_CELLS.get(type(cell).__name__)  # as xlsxwriter tells its cells apart
                     fmt = cell.format
-                    if fmt is None or kind not in _PLAIN_CELLS:
+                    if fmt is None or kind is None:
                         self._write_cell(r, c, cell)
-                    elif kind is _BLANK:
+                    elif kind == _BLANK:
                         write(f"{head(c)}{number}{style(fmt)}/>")
-                    elif kind is _STRING:
+                    elif kind == _STRING:
                         write(f'{head(c)}{number}{style(fmt)} t="s"><v>{cell.string}</v></c>')
                     else:
                         write(f"{head(c)}{number}{style(fmt)}><v>{cell.number:.16G}</v></c>")
@@ -748,10 +749,9 @@ class _TemplateSheet(Worksheet):
 
 
 _PREPARED: dict[tuple[str, bool, bool], str] = {}
-_BLANK, _STRING = xlsxwriter.worksheet.CellBlankTuple, xlsxwriter.worksheet.CellStringTuple
-_PLAIN_CELLS = frozenset(
-    {_BLANK, _STRING, xlsxwriter.worksheet.CellNumberTuple, xlsxwriter.worksheet.CellDatetimeTuple}
-)
+# the cells _TemplateSheet writes itself, by the name of xlsxwriter's cell type
+_BLANK, _STRING, _NUMBER = range(3)
+_PLAIN_CELLS = {"Blank": _BLANK, "String": _STRING, "Number": _NUMBER, "Datetime": _NUMBER}
 
 
 class _TemplateBook(Workbook):
