@@ -31,7 +31,7 @@ from pipeline.config import Campaign, Unit
 from pipeline.filenames import output_path, safe_name
 from pipeline.model import Month, Outcome
 from pipeline.outputs import documents, workbooks
-from pipeline.outputs.feedback import Returned, file_names, hints_name, write_feedback, write_hints
+from pipeline.outputs.feedback import Returned, file_names, hint_table, hints_name, write_feedback, write_hints
 from pipeline.report import MonthReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -260,8 +260,14 @@ def _write_feedback(job: dict[str, Any], start: int, stop: int) -> None:
 def _write_hints(job: dict[str, Any], start: int, stop: int) -> None:
     """The 形式主义提示 workbooks of ``hint_units`` ``start:stop``."""
     folder = job["staging"] / HINTS_DIR
+    table = job.get(_HINT_ROWS)
+    if table is None:  # every unit's rows in one pass, once per process: its later shares look theirs up
+        table = job[_HINT_ROWS] = hint_table(job["report"], [unit.code for unit in job["hint_units"]])
     for unit in job["hint_units"][start:stop]:
-        write_hints(job["report"], unit, output_path(folder, hints_name(unit)))
+        write_hints(job["report"], unit, output_path(folder, hints_name(unit)), table.get(unit.code, []))
+
+
+_HINT_ROWS = "hint_rows"  # the job's key for hint_table's rows, once a process has made them
 
 
 def hint_units(report: MonthReport) -> list[Unit]:

@@ -197,3 +197,61 @@ def look(folder: Path) -> dict[str, list[str]]:
         elif path.suffix == ".docx":
             out[name] = document_look(path)
     return out
+
+
+def workbook_snapshot(path: Path) -> dict[str, Any]:
+    """How a workbook looks and behaves, sheet by sheet, as openpyxl reads it back: each cell's
+    value, type and style (font, fill, border, alignment, number format, locked/hidden), the
+    column widths and styles, row heights, merged ranges, data validations, protection, frozen
+    panes and page setup; for comparing a workbook written two ways."""
+    wb = openpyxl.load_workbook(path)
+    out: dict[str, Any] = {"sheets": wb.sheetnames}
+    for ws in wb.worksheets:
+        setup, margins, protection = ws.page_setup, ws.page_margins, ws.protection
+        out[ws.title] = {
+            "state": ws.sheet_state,
+            "cells": {c.coordinate: (c.value, c.data_type, _cell_style(c)) for row in ws.iter_rows() for c in row},
+            "columns": {
+                key: (d.min, d.max, d.width if d.customWidth else None, d.hidden, d.style_id)
+                for key, d in ws.column_dimensions.items()
+            },
+            "rows": {r: (d.height, d.hidden, d.s) for r, d in ws.row_dimensions.items() if d.height or d.hidden or d.s},
+            "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+            "validations": sorted((str(v.sqref), *_fields(v, _VALIDATION)) for v in ws.data_validations.dataValidation),
+            "protection": _fields(protection, _PROTECTION),
+            "freeze": ws.freeze_panes,
+            "page": _fields(setup, _PAGE) + _fields(margins, _MARGINS),
+            "print": (ws.print_title_rows, str(ws.oddHeader.center.text), str(ws.oddFooter.center.text)),
+        }
+    return out
+
+
+_VALIDATION = "type operator formula1 formula2 allow_blank errorStyle errorTitle error promptTitle prompt"
+_VALIDATION += " showErrorMessage showInputMessage"
+_PROTECTION = "sheet formatColumns formatRows insertRows deleteRows autoFilter selectLockedCells"
+_PAGE = "orientation paperSize fitToWidth fitToHeight scale"
+_MARGINS = "left right top bottom header footer"
+
+
+def _fields(thing: Any, names: str) -> tuple[Any, ...]:
+    return tuple(getattr(thing, name) for name in names.split())
+
+
+def _cell_style(cell: Any) -> tuple[Any, ...]:
+    font, fill, border, align = cell.font, cell.fill, cell.border, cell.alignment
+    sides = tuple(
+        (side.style, _colour_of(side.color)) for side in (border.left, border.right, border.top, border.bottom)
+    )
+    return (
+        (font.name, font.sz, font.b, font.i, font.u, _colour_of(font.color)),
+        (fill.fill_type, _colour_of(fill.fgColor) if fill.fill_type else None),
+        sides,
+        (align.horizontal, align.vertical, align.wrap_text),
+        cell.number_format,
+        cell.protection.locked,
+        cell.protection.hidden,
+    )
+
+
+def _colour_of(colour: Any) -> tuple[str, Any] | None:
+    return None if colour is None else (colour.type, colour.value)

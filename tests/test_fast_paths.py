@@ -4,7 +4,9 @@
   the whole-ledger view does;
 - ``validate.records`` equals ``to_dict("records")`` and keeps ``None``;
 - the month's per-unit documents written by worker processes are the same files, with the same
-  contents, as those written in one process.
+  contents, as those written in one process;
+- a unit's template written through ``_TemplateSheet`` (blank rows stored at once, plain cells
+  written straight out) looks and behaves as the one xlsxwriter's own methods write.
 """
 
 from __future__ import annotations
@@ -17,13 +19,19 @@ import docx
 import openpyxl
 import pandas as pd
 import pytest
+import xlsxwriter
+from builders_rating_form import rating_campaign, template
+from builders_reports import make_report
 from conftest import GOOD_ROWS, write_list
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from output_content import workbook_snapshot
+from xlsxwriter.worksheet import Worksheet
 
 from pipeline import render, run
 from pipeline.config import Workspace
 from pipeline.kinds import PROBLEM
+from pipeline.outputs import workbooks
 from pipeline.storage.ledger import Store
 from pipeline.validate import records
 from pipeline.vocab import load_vocabulary
@@ -182,3 +190,92 @@ def test_the_roster_index_finds_the_unit_the_plain_scan_finds(names: list[str], 
     roster = tuple(units)
     assert match_name(text, roster) is _scan_roster(text, units)
     assert match_name(text, units) is _scan_roster(text, units)  # a list is indexed afresh
+
+
+class _PlainSheet(workbooks._TemplateSheet):
+    """A template's sheet written by xlsxwriter's own methods only, one call a cell."""
+
+    _write_rows = Worksheet._write_rows
+    _calculate_spans = Worksheet._calculate_spans
+    _prepare_formula = Worksheet._prepare_formula
+
+    def write_blank_rows(self, first: int, last: int, formats: Any) -> None:
+        for r in range(first, last + 1):
+            for c, fmt in enumerate(formats):
+                self.write_blank(r, c, None, fmt)
+
+
+def test_a_template_looks_as_the_one_xlsxwriter_alone_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = make_report()
+    campaign = report.campaign
+    unit = campaign.unit_by_code("AB")
+    assert unit is not None
+    problems = report.problems[report.problems["单位编码"] == "AB"].copy()
+    problems.loc[problems.index[1], "具体问题"] = '=HYPERLINK("http://x","y") & <b>'
+    monthly = rating_campaign()
+    matters = pd.DataFrame(
+        [["QJB-01", "清理河道沿线乱堆乱放", "2022-06-30", "", "办理中", None]],
+        columns=["编号", "事项内容", "办理时限", "办理进展", "办理状态", "办结日期"],
+        dtype=object,
+    )
+
+    def write(folder: Path) -> list[Path]:
+        return [
+            workbooks.write_unit_template(campaign, unit, "2022-05", problems, folder / "AB.xlsx"),
+            workbooks.write_unit_template(campaign, unit, "2022-05", None, folder / "AB-blank.xlsx"),
+            template(monthly, "青石村", "2022-05", folder / "青石村.xlsx", {"matter": matters}),
+        ]
+
+    fast = write(tmp_path / "fast")
+    monkeypatch.setattr(workbooks._TemplateBook, "worksheet_class", _PlainSheet)
+    plain = write(tmp_path / "plain")
+    looks = [(workbook_snapshot(a), workbook_snapshot(b)) for a, b in zip(fast, plain, strict=True)]
+    for mine, theirs in looks:
+        assert mine == theirs
+    filled = looks[0][0]["问题清单"]["cells"]
+    assert filled["D6"][0] == '=HYPERLINK("http://x","y") & <b>' and filled["D6"][1] == "s"
+    assert looks[2][0]["sheets"] == ["问题清单", "交办事项", "办事效率评议", "填表说明", "_zfzz_meta"]
+
+
+def test_the_template_sheet_writes_each_kind_of_cell_as_xlsxwriter_does(tmp_path: Path) -> None:
+    def write(path: Path, sheet_class: type[Worksheet]) -> Path:
+        wb = xlsxwriter.Workbook(str(path), workbooks.WORKBOOK_OPTIONS)
+        ws = wb.add_worksheet("表", sheet_class)
+        bold = wb.add_format({"bold": True, "locked": False})
+        day = wb.add_format({"num_format": "yyyy-mm-dd", "border": 1})
+        ws.set_column(3, 3, 20, bold)  # a cell written without a format takes its column's
+        ws.set_row(40, 30, day)  # … or its row's
+        ws.write_string(0, 0, 'a & <b> "c" _x0041_', bold)
+        ws.write_number(0, 2, 3.25, bold)
+        ws.write_number(1, 2, 1234567890123, bold)
+        ws.write_number(2, 2, -0.1, None)
+        ws.write_datetime(3, 1, dt.datetime(2022, 5, 1, 8, 30), day)
+        ws.write_boolean(4, 1, True, bold)
+        ws.write_formula(5, 1, "=SUM(C1:C3)", bold, 3.25)
+        ws.write_string(6, 3, "its column's format")
+        ws.write_string(40, 5, "its row's format")
+        ws.set_row(20, 40)  # a row with a height and no cells
+        if isinstance(ws, workbooks._TemplateSheet):
+            ws.write_blank_rows(50, 90, [bold, day, bold])
+        else:
+            for r in range(50, 91):
+                for c, fmt in enumerate([bold, day, bold]):
+                    ws.write_blank(r, c, None, fmt)
+        ws.write_string(60, 1, "typed into an open row", bold)
+        ws.write_string(95, 17, "far to the right, rows later")
+        noted = wb.add_worksheet("批注", sheet_class)  # a sheet with comments: xlsxwriter's own way
+        noted.write_string(0, 0, "x", bold)
+        noted.write_comment(0, 0, "说明")
+        noted.write_blank(1, 1, None, day)
+        wb.close()
+        return path
+
+    mine = workbook_snapshot(write(tmp_path / "mine.xlsx", workbooks._TemplateSheet))
+    theirs = workbook_snapshot(write(tmp_path / "theirs.xlsx", Worksheet))
+    assert mine == theirs
+    cells = mine["表"]["cells"]
+    assert (cells["A1"][0], cells["C2"][0], cells["B5"][0]) == ('a & <b> "c" _x0041_', 1234567890123, True)
+    assert cells["B4"][0] == dt.datetime(2022, 5, 1, 8, 30)
+    assert cells["D7"][2][0][2] is True  # bold, from the column
+    assert cells["A91"][2][2][0] == (None, None) and cells["B91"][2][2][0][0] == "thin"
+    assert (cells["B61"][0], cells["B61"][2][0][2], cells["C61"][2][0][2]) == ("typed into an open row", True, True)

@@ -42,10 +42,12 @@ from township import demo_names_in
 from pipeline import render, run
 from pipeline.cli import cli
 from pipeline.errors import ConfigError
+from pipeline.outputs.feedback import hint_table
 from pipeline.report import MonthReport
 from pipeline.terminal import print_run
 
 LEDGER = "总台账.xlsx"
+SQ_CODE, YL_CODE, DH_CODE, ZF_CODE = "SQ", "YL", "DH", "ZF"  # the units' codes in 云溪镇's roster
 COUNT_HEADER = ("单位", "类型", "雷同", "清单雷同", "空话", "措施照搬问题", "进展未更新", "合计")
 DETAIL_HEADER = (
     "提示编号",
@@ -288,6 +290,37 @@ def test_each_unit_with_hints_gets_a_reminder_workbook(yunxi: Path) -> None:
     ws = wb["形式主义提示"]
     assert ws.freeze_panes == "A4"
     assert {str(r) for r in ws.merged_cells.ranges} == {"A1:E1", "A2:E2"}
+    # how it looks: the widths and heights, the title, the blue header, the bordered rows wrapping
+    # at the top, printed on A4 landscape one page wide with openpyxl's margins
+    widths = {c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)}
+    assert widths == {1: 6, 2: 12, 3: 60, 4: 36, 5: 36}
+    assert [ws.row_dimensions[r].height for r in (1, 2, 3, 4, 7)] == [None, 45, None, 43.5, 30]
+    assert (ws["A1"].font.b, ws["A1"].font.sz, ws["A2"].alignment.wrap_text, ws["A2"].alignment.vertical) == (
+        True,
+        14,
+        True,
+        "top",
+    )
+    header, row = ws["C3"], ws["D7"]
+    assert (header.font.b, header.fill.fill_type, header.fill.fgColor.rgb) == (True, "solid", "FFD9E1F2")
+    assert (header.alignment.horizontal, header.alignment.vertical) == ("center", "center")
+    for cell in (header, row, ws["B7"]):  # B7: a 清单雷同 has no 问题编号, but its cell is bordered too
+        assert [(s.style, s.color.rgb) for s in (cell.border.left, cell.border.bottom)] == [("thin", "FF999999")] * 2
+    assert (row.alignment.wrap_text, row.alignment.vertical, row.fill.fill_type, row.font.b) == (
+        True,
+        "top",
+        None,
+        False,
+    )
+    assert (ws["A4"].value, ws["A4"].data_type) == (1, "n")
+    setup, margins = ws.page_setup, ws.page_margins
+    assert (setup.orientation, setup.paperSize, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (
+        "landscape",
+        9,
+        0,
+        True,
+    )
+    assert (margins.left, margins.top, margins.header) == (0.75, 1, 0.5)
     slogans = rows(month / "提示" / f"{DH}_形式主义提示.xlsx", "形式主义提示")
     expect = "写明问题的具体表现：时间、地点、人、事、数字"
     assert slogans[3:] == [
@@ -295,6 +328,30 @@ def test_each_unit_with_hints_gets_a_reminder_workbook(yunxi: Path) -> None:
         (2, "DH-002", f"问题 DH-002{EMPTY}", "服务意识不强，工作作风不够扎实", expect),
         (3, "DH-001", DH_ECHO, "理论学习不够深入，思想认识不到位", "写明具体怎么改、谁来改、什么时候改完"),
     ]
+
+
+def test_one_pass_gives_each_unit_its_hints_as_it_reads_them(story: tuple[Path, MonthReport]) -> None:
+    _, march = story
+    codes = [unit.code for unit in march.campaign.units]
+    table = hint_table(march, codes)
+    assert sorted(table) == sorted([SQ_CODE, YL_CODE, DH_CODE, ZF_CODE])
+    copied = "按本单位实际写明具体问题和整改措施"
+    redo = "对照本单位实际重新查摆问题"
+    # the 清单雷同 last, told from each unit's own side: 石桥村's list copied 杨柳村's
+    assert table[SQ_CODE] == [
+        *[(f"SQ-00{i + 1}", SQ_COPIES[i], SQ_TEXTS[i], copied) for i in range(3)],
+        ("", SQ_LIST, "", redo),
+    ]
+    assert table[YL_CODE] == [
+        *[(f"YL-00{i + 1}", YL_COPIES[i], YL_TEXTS[i], copied) for i in range(3)],
+        ("", YL_LIST, "", redo),
+    ]
+    assert table[ZF_CODE] == [
+        ("ZF-001", ECHO, "执法队巡查车辆下班后私用，未按规定入库", "写明具体怎么改、谁来改、什么时候改完")
+    ]
+    # a share of the units gets just theirs, the same rows
+    assert hint_table(march, [YL_CODE, "NJ"]) == {YL_CODE: table[YL_CODE]}
+    assert hint_table(march, ["NJ", "ZW"]) == {}
 
 
 def test_no_name_of_the_demo_township_reaches_the_outputs(yunxi: Path) -> None:

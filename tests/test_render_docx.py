@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -348,6 +349,11 @@ def test_notices_match_docxtpl_rendering(report: MonthReport, tmp_path: Path) ->
         assert _runs(path) == _runs(reference)
         fast_doc, ref_doc = Document(str(path)), Document(str(reference))
         assert fast_doc.core_properties.title == ref_doc.core_properties.title == "督办通知单"
+        # every part of the package (those copied from the template are compressed once, the
+        # rendered ones added after them): the same parts as docxtpl's, the same styles
+        with zipfile.ZipFile(path) as mine, zipfile.ZipFile(reference) as theirs:
+            assert sorted(mine.namelist()) == sorted(theirs.namelist())
+        assert [s.name for s in fast_doc.styles] == [s.name for s in ref_doc.styles]
         assert [s.footer.paragraphs[0].text for s in fast_doc.sections] == [
             s.footer.paragraphs[0].text for s in ref_doc.sections
         ]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
+import xlsxwriter
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
@@ -36,7 +37,7 @@ from pipeline.aggregate import hint_message, hints_first, report_unit_names
 from pipeline.atomic import write_atomic
 from pipeline.config import Unit
 from pipeline.filenames import output_path, safe_name
-from pipeline.formality import LIST
+from pipeline.formality import LIST, Hint
 from pipeline.messages import CATALOGUE, Message, render_text
 from pipeline.outputs import workbooks
 from pipeline.readers.formats import decrypt_default
@@ -48,8 +49,11 @@ SUMMARY_HEADER_ROW = 3
 ERROR_FILL = PatternFill("solid", fgColor="FFFF6B6B")
 WARNING_FILL = PatternFill("solid", fgColor="FFFFD966")
 AUTHOR = "作风整顿办"
-_THIN = Side(style="thin", color="FF999999")
+_BORDER_COLOUR = "#999999"
+_HEADER_COLOUR = "#D9E1F2"
+_THIN = Side(style="thin", color="FF" + _BORDER_COLOUR[1:])
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")  # a table row's cells (styles are immutable: shared)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -246,7 +250,7 @@ def _heading(ws: Worksheet, title: str, intro: str, columns: Sequence[str], intr
     for c, name in enumerate(columns, start=1):
         cell = ws.cell(SUMMARY_HEADER_ROW, c, name)
         cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="FFD9E1F2")
+        cell.fill = PatternFill("solid", fgColor="FF" + _HEADER_COLOUR[1:])
         cell.alignment = Alignment(horizontal="center", vertical="center")
         cell.border = _BORDER
 
@@ -256,7 +260,7 @@ def _table_row(ws: Worksheet, r: int, values: Sequence[Any], widths: Sequence[fl
     for c, value in enumerate(values, start=1):
         cell = ws.cell(r, c)
         put(cell, value)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = _WRAP_TOP
         cell.border = _BORDER
     height = workbooks.row_height([str(v) for v in values], widths)
     if height:
@@ -309,40 +313,103 @@ def hints_name(unit: Unit) -> str:
     return safe_name(unit.name, "_形式主义提示.xlsx", "未命名单位")
 
 
-def hint_rows(report: MonthReport, unit: Unit) -> list[tuple[str, str, str, str]]:
+HintRow = tuple[str, str, str, str]  # (问题编号, 提示, 具体问题, 应当如何改)
+
+
+def hint_rows(report: MonthReport, unit: Unit) -> list[HintRow]:
     """(问题编号, 提示, 具体问题, 应当如何改) of each of ``unit``'s 形式主义提示 this month; a
     清单雷同 with another unit's list is told from the unit's own side."""
+    return hint_table(report, [unit.code]).get(unit.code, [])
+
+
+def hint_table(report: MonthReport, codes: Iterable[str]) -> dict[str, list[HintRow]]:
+    """``hint_rows`` of each of the units ``codes`` that has hints, made in one pass over the
+    month's hints (the units' names and the problems' texts looked up once, not once a unit)."""
+    wanted = set(codes)
+    mine: dict[str, list[Hint]] = {}
+    for hint in report.formality.hints:  # each unit's hints in the month's order, as of_unit gives them
+        for code in {hint.unit_code, hint.other_unit} if hint.signal == LIST else (hint.unit_code,):
+            if code in wanted:
+                mine.setdefault(code, []).append(hint)
+    if not mine:
+        return {}
     names = report_unit_names(report)
     texts = dict(zip(report.problems["问题编号"], report.problems["具体问题"], strict=True))
-    rows = []
-    for hint in hints_first(report.formality.of_unit(unit.code)):
-        partner = hint.signal == LIST and hint.unit_code != unit.code
-        message = hint_message(hint, names, partner)
-        problem = "" if hint.signal == LIST else str(texts.get(hint.item_id, ""))
-        rows.append((hint.item_id, message.body, problem, message.expected))
-    return rows
+    table: dict[str, list[HintRow]] = {}
+    for code, hints in mine.items():
+        rows = table[code] = []
+        for hint in hints_first(hints):
+            partner = hint.signal == LIST and hint.unit_code != code
+            message = hint_message(hint, names, partner)
+            problem = "" if hint.signal == LIST else str(texts.get(hint.item_id, ""))
+            rows.append((hint.item_id, message.body, problem, message.expected))
+    return table
 
 
-def write_hints(report: MonthReport, unit: Unit, path: Path) -> Path:
+def write_hints(report: MonthReport, unit: Unit, path: Path, rows: Sequence[HintRow] | None = None) -> Path:
     """``提示/{单位}_形式主义提示.xlsx``: the unit's 形式主义提示 of the month, one a row, under a
-    paragraph saying they are reminders (不退回, to improve in next month's report)."""
-    rows = hint_rows(report, unit)
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = HINTS_SHEET
+    paragraph saying they are reminders (不退回, to improve in next month's report).
+
+    ``rows``: the unit's ``hint_rows``, made already (``hint_table`` makes them for many units).
+    The workbook is new, so it is written with xlsxwriter, as a returned file's would look
+    written with openpyxl: the same fonts, fills, borders, alignment, widths, heights, merged
+    title and page setup (A4 landscape, one page wide, openpyxl's margins)."""
+    found = hint_rows(report, unit) if rows is None else rows
     month = report.month_label
     title = render_text("formality-feedback-title", {"unit": unit.name, "month": month})
-    intro = render_text("formality-feedback-intro", {"month": month, "count": len(rows)})
-    _heading(ws, title, intro, HINT_COLUMNS, 45)
+    intro = render_text("formality-feedback-intro", {"month": month, "count": len(found)})
+    return write_atomic(path, lambda tmp: _write_hints(tmp, title, intro, found))
+
+
+def _write_hints(path: Path, title: str, intro: str, rows: Sequence[HintRow]) -> None:
+    wb = xlsxwriter.Workbook(str(path), {**workbooks.WORKBOOK_OPTIONS, "in_memory": True})
+    ws = wb.add_worksheet(HINTS_SHEET)
+    border = {"border": 1, "border_color": _BORDER_COLOUR}
+    heading = wb.add_format({"bold": True, "font_size": 14})
+    paragraph = wb.add_format({"text_wrap": True, "valign": "top"})
+    header = wb.add_format({"bold": True, "bg_color": _HEADER_COLOUR, "align": "center", "valign": "vcenter", **border})
+    cell = wb.add_format({"text_wrap": True, "valign": "top", **border})
+    last = len(HINT_COLUMNS) - 1
+    for r, text, fmt in ((0, title, heading), (1, intro, paragraph)):  # merged over every column, as openpyxl
+        ws.merge_range(r, 0, r, last, "", None)  # leaves them: only the first cell has a value and a style
+        ws.write_string(r, 0, textsafe.cell_text(text), fmt)
+    ws.set_row(1, 45)
+    for c, name in enumerate(HINT_COLUMNS):
+        ws.write_string(SUMMARY_HEADER_ROW - 1, c, name, header)
     for i, values in enumerate(rows, start=1):
-        _table_row(ws, SUMMARY_HEADER_ROW + i, (i, *values), HINT_WIDTHS)
-    _page(ws, HINT_WIDTHS)
-    return write_atomic(path, wb.save)
+        r = SUMMARY_HEADER_ROW - 1 + i
+        shown = (i, *values)
+        for c, value in enumerate(shown):
+            if isinstance(value, int):
+                ws.write_number(r, c, value, cell)
+            elif value:
+                ws.write_string(r, c, textsafe.cell_text(str(value)), cell)
+            else:
+                ws.write_blank(r, c, None, cell)
+        height = workbooks.row_height([str(v) for v in shown], HINT_WIDTHS)
+        if height:
+            ws.set_row(r, height)
+    for c, width in enumerate(HINT_WIDTHS):
+        ws.set_column_pixels(c, c, round(width * _PIXELS_PER_WIDTH))  # stored as ``width``, as openpyxl does
+    ws.freeze_panes(SUMMARY_HEADER_ROW, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(*_MARGINS[:4])
+    ws.set_header("", margin=_MARGINS[4])
+    ws.set_footer("", margin=_MARGINS[5])
+    wb.close()
+
+
+# xlsxwriter stores a column set to n pixels as n / 7 wide (7: a digit of the default font)
+_PIXELS_PER_WIDTH = 7
+# openpyxl's page margins (left, right, top, bottom, header, footer), in inches
+_MARGINS = (0.75, 0.75, 1.0, 1.0, 0.5, 0.5)
 
 
 def _copy_values(ws: Worksheet, rows: Sequence[Sequence[Any]], merged: Merged) -> None:
     widths: dict[int, int] = {}
+    wrapped = Alignment(wrap_text=True, vertical="center")  # one object for every text cell
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             if value is None or value == "":
@@ -350,7 +417,7 @@ def _copy_values(ws: Worksheet, rows: Sequence[Sequence[Any]], merged: Merged) -
             cell = ws.cell(r, c)
             put(cell, value)
             if isinstance(value, str):
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                cell.alignment = wrapped
             widths[c] = max(widths.get(c, 0), min(workbooks.display_len(value), 200))
     for (r0, c0), (r1, c1) in merged:
         if (r0, c0) != (r1, c1):

@@ -676,6 +676,135 @@ def _date_validation(
     ws.data_validation(first, col, last, col, options)
 
 
+class _TemplateSheet(Worksheet):
+    """xlsxwriter's worksheet for a unit's template, whose thousand or so formatted cells (most
+    of them the open rows' blanks) xlsxwriter would store and write one general call at a time.
+
+    ``write_blank_rows`` stores a block of formatted blanks at once, and ``_write_rows`` writes
+    the plain cells (numbers, shared strings, blanks, each with its format) straight out, and
+    each untouched row of such a block from one pattern: the same ``<row>`` and ``<c>``
+    elements, byte for byte, as xlsxwriter's own ``_write_rows`` and ``_write_cell`` (formats
+    numbered in the same order), which it leaves any other cell (and a sheet with comments) to.
+    Tests compare templates and every kind of cell written so with what xlsxwriter alone writes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blank_runs: list[tuple[int, int, dict[int, Any]]] = []  # (first, last, each row's cells)
+
+    def write_blank_rows(self, first: int, last: int, formats: Sequence[Any]) -> None:
+        """``write_blank(r, c, None, formats[c])`` for each row ``first..last`` and column ``c``."""
+        plain = self.constant_memory or not formats or any(f is None for f in formats)
+        if plain or self._check_dimensions(first, 0) or self._check_dimensions(last, len(formats) - 1):
+            for r in range(first, last + 1):  # one cell at a time, as xlsxwriter takes any cell
+                for c, fmt in enumerate(formats):
+                    self.write_blank(r, c, None, fmt)
+            return
+        for c, fmt in enumerate(formats):  # the first row as xlsxwriter writes it, its cells for the others
+            self.write_blank(first, c, None, fmt)
+        table = self.table
+        blanks = {c: table[first][c] for c in range(len(formats))}
+        for r in range(first + 1, last + 1):
+            table[r].update(blanks)
+        self.blank_runs.append((first, last, blanks))
+
+    def _calculate_spans(self) -> None:
+        if self.comments:
+            super()._calculate_spans()
+            return
+        # the columns a block of 16 rows has cells in, "first:last" (1-based), as xlsxwriter's own
+        spans: dict[int, tuple[int, int]] = {}
+        table = self.table
+        for r in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table.get(r)
+            if cells:
+                low, high = min(cells) + 1, max(cells) + 1
+                block = r // 16
+                found = spans.get(block)
+                if found is not None:
+                    low, high = min(low, found[0]), max(high, found[1])
+                spans[block] = (low, high)
+        self.row_spans = {block: f"{low}:{high}" for block, (low, high) in spans.items()}
+
+    def _write_rows(self) -> None:
+        if self.constant_memory or self.comments:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        table, row_info, spans = self.table, self.row_info, self.row_spans
+        write = self.fh.write
+        heads: dict[int, str] = {}  # column -> '<c r="B'
+        styles: dict[int, str] = {}  # id(format) -> '" s="3"'
+
+        def head(c: int) -> str:
+            found = heads.get(c)
+            if found is None:
+                found = heads[c] = '<c r="' + xlsxwriter.utility.xl_col_to_name(c)
+            return found
+
+        def style(fmt: Any) -> str:
+            found = styles.get(id(fmt))
+            if found is None:
+                found = styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
+            return found
+
+        # a row of ``write_blank_rows`` left as it was: its cells as its neighbours' but for the
+        # row number ("{0}"), made at the first of them (where xlsxwriter would number the formats)
+        runs: list[list[Any]] = [[first, last, blanks, None] for first, last, blanks in self.blank_runs]
+        for r in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table.get(r)
+            info = row_info.get(r)
+            if not cells:
+                if info is not None:
+                    self._write_empty_row(r, spans.get(r // 16), info)
+                continue
+            self._write_row(r, spans.get(r // 16), info)
+            number = str(r + 1)
+            for run in runs:
+                if run[0] <= r <= run[1] and cells == run[2]:
+                    if run[3] is None:
+                        run[3] = "".join(f"{head(c)}{{0}}{style(cell.format)}/>" for c, cell in sorted(cells.items()))
+                    write(run[3].format(number))
+                    break
+            else:
+                for c in sorted(cells):
+                    cell = cells[c]
+                    kind = _PLAIN_CELLS.get(type(cell).__name__)  # as xlsxwriter tells its cells apart
+                    fmt = cell.format
+                    if fmt is None or kind is None:
+                        self._write_cell(r, c, cell)
+                    elif kind == _BLANK:
+                        write(f"{head(c)}{number}{style(fmt)}/>")
+                    elif kind == _STRING:
+                        write(f'{head(c)}{number}{style(fmt)} t="s"><v>{cell.string}</v></c>')
+                    else:
+                        write(f"{head(c)}{number}{style(fmt)}><v>{cell.number:.16G}</v></c>")
+            write("</row>")
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        # Every template has the same deadline formula, which xlsxwriter runs some 200 regular
+        # expressions over (for functions needing a prefix): once per process is enough.
+        key = (formula, bool(expand_future_functions), bool(self.use_future_functions))
+        prepared = _PREPARED.get(key)
+        if prepared is None:
+            if len(_PREPARED) >= 256:
+                _PREPARED.clear()
+            prepared = _PREPARED[key] = super()._prepare_formula(formula, expand_future_functions)
+        return prepared
+
+
+_PREPARED: dict[tuple[str, bool, bool], str] = {}
+# the cells _TemplateSheet writes itself, by the name of xlsxwriter's cell type
+_BLANK, _STRING, _NUMBER = range(3)
+_PLAIN_CELLS = {"Blank": _BLANK, "String": _STRING, "Number": _NUMBER, "Datetime": _NUMBER}
+
+
+class _TemplateBook(Workbook):
+    """A template's workbook: its sheets are ``_TemplateSheet``s."""
+
+    worksheet_class = _TemplateSheet
+
+
 class _TemplateFormats(NamedTuple):
     """A template's cell styles."""
 
@@ -775,9 +904,10 @@ def _write_unit_template(
     """A unit's template: its problem list (the heading, the registered problems, open rows for
     new ones and their checks), a sheet per other kind with items for it, the 填表说明 sheet and
     the hidden marker that tells the pipeline whose template it is."""
-    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})  # small: no temp files
+    wb = _TemplateBook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})  # small: no temp files
     formats = _template_formats(wb)
     ws = wb.add_worksheet(layout.SHEET)
+    assert isinstance(ws, _TemplateSheet)
     _template_heading(wb, ws, campaign, unit, month, formats)
     if records is None:
         records = template_records(problems) if problems is not None else []
@@ -880,7 +1010,9 @@ def _template_heading(
     )
 
 
-def _template_rows(wb: Workbook, ws: Worksheet, records: Sequence[Mapping[str, Any]], formats: _TemplateFormats) -> int:
+def _template_rows(
+    wb: Workbook, ws: _TemplateSheet, records: Sequence[Mapping[str, Any]], formats: _TemplateFormats
+) -> int:
     """The header row, the registered problems (their own text locked, progress open) and
     ``BLANK_ROWS`` open rows for new ones; returns the 0-based index of the last row."""
     locked, locked_date, open_text, open_date, header, _, _ = formats
@@ -930,9 +1062,7 @@ def _template_rows(wb: Workbook, ws: Worksheet, records: Sequence[Mapping[str, A
         locked if column == "问题编号" else open_date if column in ("完成时限", "完成日期") else open_text
         for column in columns
     ]
-    for r in range(first + n, first + n + BLANK_ROWS):
-        for c, style in enumerate(blank_styles):
-            write_blank(r, c, None, style)
+    ws.write_blank_rows(first + n, first + n + BLANK_ROWS - 1, blank_styles)
     return first + n + BLANK_ROWS - 1
 
 
@@ -1072,7 +1202,10 @@ def _write_guide(
 def template_records(problems: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a template: the template's columns of ``problems`` (a missing one is absent)."""
     present = [column for column in layout.COLUMNS if column in problems.columns]
-    return problems[present].to_dict("records")
+    if not present:
+        return [{} for _ in range(len(problems))]
+    columns = [problems[column].tolist() for column in present]  # what to_dict("records") gives, 4x sooner
+    return [dict(zip(present, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 @functools.lru_cache(maxsize=1 << 16)
