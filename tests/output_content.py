@@ -15,6 +15,7 @@ from typing import Any
 
 import docx
 import openpyxl
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 
 def _cell(value: Any) -> str:
@@ -96,12 +97,26 @@ def _colour(colour: Any) -> str:
 
 def _style(cell: Any) -> str:
     f, a, b = cell.font, cell.alignment, cell.border
-    font = f"{f.name},{f.sz},{'b' if f.b else ''}{'i' if f.i else ''}{'u' if f.u else ''},{_colour(f.color)}"
+    # a font left without name, size or colour is the workbook's default as Excel shows it
+    # (Calibri 11 in the theme's text colour: openpyxl leaves them out, xlsxwriter writes them)
+    name, size, colour = f.name or "Calibri", f.sz or 11.0, _colour(f.color) or "theme:1"
+    font = f"{name},{size},{'b' if f.b else ''}{'i' if f.i else ''}{'u' if f.u else ''},{colour}"
     fill = f"{cell.fill.fill_type or ''}:{_colour(cell.fill.fgColor)}" if cell.fill.fill_type else ""
     sides = ",".join(getattr(b, s).style or "" for s in ("left", "right", "top", "bottom"))
     align = f"{a.horizontal or ''},{a.vertical or ''},{'w' if a.wrap_text else ''},{a.indent or 0}"
     locked = f"{'L' if cell.protection.locked else ''}{'H' if cell.protection.hidden else ''}"
     return f"font={font} fill={fill} border={sides} align={align} fmt={cell.number_format} {locked}"
+
+
+def _widths(ws: Any) -> list[str]:
+    """Each column's width, one by one (a run of equal columns may be stored as one range)."""
+    out = []
+    for d in ws.column_dimensions.values():
+        if d.width:
+            out += [
+                f"{get_column_letter(c)}:{d.width}:{d.hidden}" for c in range(d.min or 1, (d.max or d.min or 1) + 1)
+            ]
+    return sorted(out, key=lambda w: column_index_from_string(w.split(":")[0]))
 
 
 def _chart_lines(path: Path) -> list[str]:
@@ -136,14 +151,14 @@ def workbook_look(path: Path) -> list[str]:
             f"[{ws.title}] {ws.sheet_state} freeze={ws.freeze_panes} filter={ws.auto_filter.ref}",
             f"print titles={ws.print_title_rows} {setup.orientation} paper={setup.paperSize} "
             f"fit={ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None},"
-            f"{setup.fitToWidth},{setup.fitToHeight} centred={ws.print_options.horizontalCentered}",
+            f"{1 if setup.fitToWidth is None else setup.fitToWidth},{setup.fitToHeight} "  # 1 when left out
+            f"centred={ws.print_options.horizontalCentered}",
             f"header={ws.oddHeader.center.text}|{ws.oddHeader.left.text} footer={ws.oddFooter.left.text}|"
             f"{ws.oddFooter.center.text} margins={ws.page_margins.left},{ws.page_margins.right},"
             f"{ws.page_margins.top},{ws.page_margins.bottom}",
             f"protected={ws.protection.sheet} rows={ws.protection.insertRows},{ws.protection.deleteRows}",
             f"merged={sorted(str(r) for r in ws.merged_cells.ranges)}",
-            "widths="
-            + ",".join(f"{k}:{d.width}:{d.hidden}" for k, d in sorted(ws.column_dimensions.items()) if d.width),
+            "widths=" + ",".join(_widths(ws)),
             "heights=" + ",".join(f"{k}:{d.height}" for k, d in sorted(ws.row_dimensions.items()) if d.height),
         ]
         for dv in ws.data_validations.dataValidation:
