@@ -13,7 +13,6 @@ catalogue messages (exit code 2).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,13 +24,19 @@ from typing import Any
 import click
 
 from pipeline.errors import DemoUnavailable, PipelineError
-from pipeline.messages import render_text
-from pipeline.model import Month
 
 TIMINGS_ENV = "PIPELINE_TIMINGS"  # a file to write the monthly run's stage timings to (JSON)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 HEADINGS = {"Options": "选项", "Commands": "命令"}
 HELP_OPTION_HELP = "显示本说明并退出。"
+
+
+def render_text(code: str, params: dict[str, Any]) -> str:
+    """The catalogue's Chinese text for ``code`` (``pipeline.messages``, loaded when first needed:
+    the help pages and a command's start need none of it, so ``--help`` stays quick)."""
+    from pipeline.messages import render_text as render
+
+    return render(code, params)
 
 
 # --- click in Chinese ------------------------------------------------------------------------------
@@ -277,6 +282,8 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def _parse_month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
+    from pipeline.model import Month
+
     try:
         return str(Month.parse(value))
     except ValueError:
@@ -322,6 +329,8 @@ def monthly(data: Path, as_of: dt.date | None) -> None:
 
     print_run(console, result)
     if timings := os.environ.get(TIMINGS_ENV):  # tools/bench.py: the run's seconds per stage
+        import json
+
         Path(timings).write_text(json.dumps(result.timings, ensure_ascii=False), encoding="utf-8")
 
 
