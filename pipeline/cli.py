@@ -317,9 +317,12 @@ def cli(ctx: click.Context, data: Path) -> None:
 )
 @click.pass_obj
 def monthly(data: Path, as_of: dt.date | None) -> None:
+    from pipeline import inbox
+    from pipeline.config import Workspace
     from pipeline.readers import pool
 
-    pool.warm(1)  # the readers' server starts while this process loads the rest of the program
+    waiting, _ = inbox.scan(Workspace(data).inbox)
+    pool.warm(len(waiting))  # many files: the readers' server starts while this process loads the rest
     from pipeline import run
 
     console = _console()
@@ -335,6 +338,11 @@ def monthly(data: Path, as_of: dt.date | None) -> None:
 
 
 def _with_progress(console: Any, job: Callable[[Callable[[str, int, int], None]], Any]) -> Any:
+    """Run ``job`` with a progress bar of the files read, redrawn as files are read (at most ten
+    times a second) rather than by a thread: the run may then fork its readers (``readers.pool``)
+    from a process running no other thread."""
+    import time
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -344,11 +352,17 @@ def _with_progress(console: Any, job: Callable[[Callable[[str, int, int], None]]
         TextColumn("{task.description}"),
         console=console,
         transient=True,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("", total=None)
+        drawn = 0.0
 
         def step(name: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            nonlocal drawn
+            now = time.monotonic()
+            redraw = now - drawn >= 0.1 or done == total
+            bar.update(task, completed=done, total=total, description=name, refresh=redraw)
+            drawn = now if redraw else drawn
 
         return job(step)
 
