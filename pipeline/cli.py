@@ -13,6 +13,7 @@ catalogue messages (exit code 2).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,6 +38,12 @@ def render_text(code: str, params: dict[str, Any]) -> str:
     from pipeline.messages import render_text as render
 
     return render(code, params)
+
+
+def _loaded() -> None:
+    """The command has imported the program: the garbage collector runs again (``python -m
+    pipeline`` pauses it while the program loads, see ``pipeline/__main__.py``)."""
+    gc.enable()
 
 
 # --- click in Chinese ------------------------------------------------------------------------------
@@ -324,12 +331,12 @@ def monthly(data: Path, as_of: dt.date | None) -> None:
     waiting, _ = inbox.scan(Workspace(data).inbox)
     pool.warm(len(waiting))  # many files: the readers' server starts while this process loads the rest
     from pipeline import run
+    from pipeline.terminal import print_run
 
+    _loaded()
     console = _console()
     with _expected_errors():
         result = _with_progress(console, lambda progress: run.monthly(data, as_of, progress))
-    from pipeline.terminal import print_run
-
     print_run(console, result)
     if timings := os.environ.get(TIMINGS_ENV):  # tools/bench.py: the run's seconds per stage
         import json
@@ -375,6 +382,7 @@ def _with_progress(console: Any, job: Callable[[Callable[[str, int, int], None]]
 def receive(data: Path) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         found = run.receive(data)
     for item in found:
@@ -411,6 +419,7 @@ def _parse_time(ctx: click.Context, param: click.Parameter, value: str | None) -
 def received(data: Path, name: str, at: dt.datetime) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         item, as_of = run.state_received(data, name, at)
     params = {"name": item.name, "at": f"{item.received:%Y-%m-%d %H:%M}", "as_of": as_of or ""}
@@ -425,6 +434,7 @@ def received(data: Path, name: str, at: dt.datetime) -> None:
 def restore(data: Path) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         backup, kept = run.restore(data)
     click.echo(render_text("restore-done", {"backup": backup, "kept": kept or "（无）"}))
@@ -439,6 +449,7 @@ def restore(data: Path) -> None:
 def templates(data: Path, month: str | None) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         paths = run.templates(data, month)
     click.echo(render_text("templates-written", {"count": len(paths), "folder": paths[0].parent if paths else data}))
@@ -461,6 +472,7 @@ def audit() -> None:
 def audit_verify(data: Path) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         findings = run.audit_verify(data)
     tampering = [f for f in findings if f.tampering]
@@ -487,6 +499,7 @@ def audit_show(data: Path, unit: str | None) -> None:
     from pipeline import run
     from pipeline.terminal import print_audit
 
+    _loaded()
     with _expected_errors():
         listing = run.audit_records(data, unit)
     if not listing.records:
@@ -507,6 +520,7 @@ def audit_show(data: Path, unit: str | None) -> None:
 def summary(data: Path, period: str, as_of: dt.date | None) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         paths = run.summary(data, period, as_of)
     for path in paths:
@@ -528,6 +542,7 @@ def demo(data: Path, seed: int) -> None:
             from demo_campaign import run_demo
         except ImportError as exc:
             raise DemoUnavailable(detail=exc.name or "") from None
+        _loaded()
         for result in run_demo(data, seed):
             print_run(console, result, brief=True)
     console.print("\n" + render_text("demo-done", {"out": data / "out"}))
