@@ -1,5 +1,6 @@
 """What a command loads and starts (issue #21): ``--help`` only the command line, and a township's
-month no readers' server and no hypothesis, its files still read in capped worker processes.
+month no readers' server, no hypothesis and not the leaders' reports, its files still read in
+capped worker processes.
 
 Each command runs as the clerk runs it, ``python -m pipeline``, with ``-X importtime``: Python
 then lists on stderr every module the process imported, whatever imported it."""
@@ -62,6 +63,7 @@ def test_a_township_month_forks_its_readers_and_a_far_cell_still_only_returns_it
     assert "multiprocessing.popen_fork" in modules  # the readers were forked from the run
     assert "hypothesis" not in modules  # installed for the tests; pandera would load it
     assert "pandera" in modules  # the files were validated all the same
+    assert "pipeline.summary" not in modules  # the leaders' reports' figures
     wb = openpyxl.load_workbook(workspace / "out" / "2022-03" / "总台账.xlsx", read_only=True)
     rows = list(wb["校验结果"].iter_rows(values_only=True))
     header = [str(h) for h in rows[0]]
