@@ -397,6 +397,7 @@ def _init_worker(limits: Limits, owner: int) -> None:
     os.dup2(quiet, 2)
     os.close(quiet)
     faulthandler.disable()  # a forked worker inherits the run's (pytest's, say), writing elsewhere
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the time cap ends the process, whatever the run set
     if sys.platform == "linux":
         _die_with_parent()
         _die_with(owner)
