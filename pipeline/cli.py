@@ -42,7 +42,10 @@ def render_text(code: str, params: dict[str, Any]) -> str:
 
 def _loaded() -> None:
     """The command has imported the program: the garbage collector runs again (``python -m
-    pipeline`` pauses it while the program loads, see ``pipeline/__main__.py``)."""
+    pipeline`` pauses it while the program loads, see ``pipeline/__main__.py``), but never scans
+    what is loaded now, which lives as long as the process (else the first collection would scan
+    the million objects made while it was paused)."""
+    gc.freeze()
     gc.enable()
 
 
