@@ -19,12 +19,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pipeline.errors import DemoUnavailable, PipelineError
+
+if TYPE_CHECKING:  # pathlib is loaded when a command runs, not for --help
+    from pathlib import Path
 
 TIMINGS_ENV = "PIPELINE_TIMINGS"  # a file to write the monthly run's stage timings to (JSON)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -167,6 +169,8 @@ class Folder(click.ParamType):
     name = "目录"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from pathlib import Path
+
         path = Path(value)
         if path.is_file():
             raise Refused(render_text("cli-data-is-file", {"value": value}), ctx, param)
@@ -254,11 +258,10 @@ def usage_text(exc: click.UsageError) -> str:
 
 
 def _prog_name() -> str:
-    """How this program was started, as the clerk can type it again: ``.venv/bin/python -m pipeline``."""
-    exe = Path(sys.executable)
-    with suppress(ValueError):
-        exe = exe.relative_to(Path.cwd())
-    return f"{exe} -m pipeline"
+    """How this program was started, as the clerk can type it again: ``.venv/bin/python -m pipeline``
+    (the interpreter's path relative to the current folder when it lies inside it)."""
+    exe, here = sys.executable, os.getcwd().rstrip(os.sep) + os.sep
+    return f"{exe.removeprefix(here)} -m pipeline"
 
 
 def _console() -> Any:
@@ -309,7 +312,7 @@ def _parse_month(ctx: click.Context, param: click.Parameter, value: str | None) 
     "--data",
     "data",
     type=Folder(),
-    default=Path("data"),
+    default="data",  # a Path, as Folder makes every value
     metavar="目录",
     help="工作目录（含 campaign.toml、inbox/、archive/、out/），不写时为当前目录下的 data。",
 )
@@ -343,6 +346,7 @@ def monthly(data: Path, as_of: dt.date | None) -> None:
     print_run(console, result)
     if timings := os.environ.get(TIMINGS_ENV):  # tools/bench.py: the run's seconds per stage
         import json
+        from pathlib import Path
 
         Path(timings).write_text(json.dumps(result.timings, ensure_ascii=False), encoding="utf-8")
 
