@@ -94,3 +94,14 @@ def test_the_run_does_its_own_work_while_the_workers_read(tmp_path: Path, worker
         assert seen.count("meanwhile") == 1
     else:
         assert seen == [0, 1, 2, 3, 4, "meanwhile"]
+
+
+def test_a_command_that_checks_no_file_never_loads_pandera(workspace: Path) -> None:
+    proc, modules = imported("--data", str(workspace), "templates")
+    assert proc.returncode == 0, proc.stderr
+    assert "pandas" in modules and "pandera" not in modules
+    assert sorted(p.name for p in (workspace / "out" / "模板").iterdir()) == [
+        "东风社区.xlsx",
+        "红星村.xlsx",
+        "镇财政所.xlsx",
+    ]
