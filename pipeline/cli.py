@@ -13,25 +13,42 @@ catalogue messages (exit code 2).
 from __future__ import annotations
 
 import datetime as dt
-import json
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pipeline.errors import DemoUnavailable, PipelineError
-from pipeline.messages import render_text
-from pipeline.model import Month
+
+if TYPE_CHECKING:  # pathlib is loaded when a command runs, not for --help
+    from pathlib import Path
 
 TIMINGS_ENV = "PIPELINE_TIMINGS"  # a file to write the monthly run's stage timings to (JSON)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 HEADINGS = {"Options": "选项", "Commands": "命令"}
 HELP_OPTION_HELP = "显示本说明并退出。"
+
+
+def render_text(code: str, params: dict[str, Any]) -> str:
+    """The catalogue's Chinese text for ``code`` (``pipeline.messages``, loaded when first needed:
+    the help pages and a command's start need none of it, so ``--help`` stays quick)."""
+    from pipeline.messages import render_text as render
+
+    return render(code, params)
+
+
+def _loaded() -> None:
+    """The command has imported the program: the garbage collector runs again (``python -m
+    pipeline`` pauses it while the program loads, see ``pipeline/__main__.py``), but never scans
+    what is loaded now, which lives as long as the process (else the first collection would scan
+    the million objects made while it was paused)."""
+    gc.freeze()
+    gc.enable()
 
 
 # --- click in Chinese ------------------------------------------------------------------------------
@@ -152,6 +169,8 @@ class Folder(click.ParamType):
     name = "目录"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from pathlib import Path
+
         path = Path(value)
         if path.is_file():
             raise Refused(render_text("cli-data-is-file", {"value": value}), ctx, param)
@@ -239,11 +258,10 @@ def usage_text(exc: click.UsageError) -> str:
 
 
 def _prog_name() -> str:
-    """How this program was started, as the clerk can type it again: ``.venv/bin/python -m pipeline``."""
-    exe = Path(sys.executable)
-    with suppress(ValueError):
-        exe = exe.relative_to(Path.cwd())
-    return f"{exe} -m pipeline"
+    """How this program was started, as the clerk can type it again: ``.venv/bin/python -m pipeline``
+    (the interpreter's path relative to the current folder when it lies inside it)."""
+    exe, here = sys.executable, os.getcwd().rstrip(os.sep) + os.sep
+    return f"{exe.removeprefix(here)} -m pipeline"
 
 
 def _console() -> Any:
@@ -277,6 +295,8 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def _parse_month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
+    from pipeline.model import Month
+
     try:
         return str(Month.parse(value))
     except ValueError:
@@ -292,7 +312,7 @@ def _parse_month(ctx: click.Context, param: click.Parameter, value: str | None) 
     "--data",
     "data",
     type=Folder(),
-    default=Path("data"),
+    default="data",  # a Path, as Folder makes every value
     metavar="目录",
     help="工作目录（含 campaign.toml、inbox/、archive/、out/），不写时为当前目录下的 data。",
 )
@@ -310,22 +330,33 @@ def cli(ctx: click.Context, data: Path) -> None:
 )
 @click.pass_obj
 def monthly(data: Path, as_of: dt.date | None) -> None:
+    from pipeline import inbox
+    from pipeline.config import Workspace
     from pipeline.readers import pool
 
-    pool.warm(1)  # the readers' server starts while this process loads the rest of the program
+    waiting, _ = inbox.scan(Workspace(data).inbox)
+    pool.warm(len(waiting))  # many files: the readers' server starts while this process loads the rest
     from pipeline import run
+    from pipeline.terminal import print_run
 
+    _loaded()
     console = _console()
     with _expected_errors():
         result = _with_progress(console, lambda progress: run.monthly(data, as_of, progress))
-    from pipeline.terminal import print_run
-
     print_run(console, result)
     if timings := os.environ.get(TIMINGS_ENV):  # tools/bench.py: the run's seconds per stage
+        import json
+        from pathlib import Path
+
         Path(timings).write_text(json.dumps(result.timings, ensure_ascii=False), encoding="utf-8")
 
 
 def _with_progress(console: Any, job: Callable[[Callable[[str, int, int], None]], Any]) -> Any:
+    """Run ``job`` with a progress bar of the files read, redrawn as files are read (at most ten
+    times a second) rather than by a thread: the run may then fork its readers (``readers.pool``)
+    from a process running no other thread."""
+    import time
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -335,11 +366,17 @@ def _with_progress(console: Any, job: Callable[[Callable[[str, int, int], None]]
         TextColumn("{task.description}"),
         console=console,
         transient=True,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("", total=None)
+        drawn = 0.0
 
         def step(name: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            nonlocal drawn
+            now = time.monotonic()
+            redraw = now - drawn >= 0.1 or done == total
+            bar.update(task, completed=done, total=total, description=name, refresh=redraw)
+            drawn = now if redraw else drawn
 
         return job(step)
 
@@ -352,6 +389,7 @@ def _with_progress(console: Any, job: Callable[[Callable[[str, int, int], None]]
 def receive(data: Path) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         found = run.receive(data)
     for item in found:
@@ -388,6 +426,7 @@ def _parse_time(ctx: click.Context, param: click.Parameter, value: str | None) -
 def received(data: Path, name: str, at: dt.datetime) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         item, as_of = run.state_received(data, name, at)
     params = {"name": item.name, "at": f"{item.received:%Y-%m-%d %H:%M}", "as_of": as_of or ""}
@@ -402,6 +441,7 @@ def received(data: Path, name: str, at: dt.datetime) -> None:
 def restore(data: Path) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         backup, kept = run.restore(data)
     click.echo(render_text("restore-done", {"backup": backup, "kept": kept or "（无）"}))
@@ -416,6 +456,7 @@ def restore(data: Path) -> None:
 def templates(data: Path, month: str | None) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         paths = run.templates(data, month)
     click.echo(render_text("templates-written", {"count": len(paths), "folder": paths[0].parent if paths else data}))
@@ -438,6 +479,7 @@ def audit() -> None:
 def audit_verify(data: Path) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         findings = run.audit_verify(data)
     tampering = [f for f in findings if f.tampering]
@@ -464,6 +506,7 @@ def audit_show(data: Path, unit: str | None) -> None:
     from pipeline import run
     from pipeline.terminal import print_audit
 
+    _loaded()
     with _expected_errors():
         listing = run.audit_records(data, unit)
     if not listing.records:
@@ -484,6 +527,7 @@ def audit_show(data: Path, unit: str | None) -> None:
 def summary(data: Path, period: str, as_of: dt.date | None) -> None:
     from pipeline import run
 
+    _loaded()
     with _expected_errors():
         paths = run.summary(data, period, as_of)
     for path in paths:
@@ -505,6 +549,7 @@ def demo(data: Path, seed: int) -> None:
             from demo_campaign import run_demo
         except ImportError as exc:
             raise DemoUnavailable(detail=exc.name or "") from None
+        _loaded()
         for result in run_demo(data, seed):
             print_run(console, result, brief=True)
     console.print("\n" + render_text("demo-done", {"out": data / "out"}))

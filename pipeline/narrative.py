@@ -34,7 +34,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
@@ -55,7 +55,9 @@ from pipeline.model import (
     is_missing,
 )
 from pipeline.report import ItemLedger, MonthReport, as_date
-from pipeline.summary import RATING_WHOLE, SummaryData, month_runs, summary_counts
+
+if TYPE_CHECKING:  # the leaders' reports only: a month's run does not load pipeline.summary
+    from pipeline.summary import SummaryData
 
 DASH = "—"
 NAMES_MAX = 8  # a sentence names at most this many units of one group, else counts them
@@ -1082,6 +1084,8 @@ def rating_summary_sentence(data: SummaryData) -> str:
 def rating_rates_sentence(data: SummaryData) -> str:
     """Each department's 满意率 over the range, best first, with its first and last period's rate
     when there are several periods ("" without a rating)."""
+    from pipeline.summary import RATING_WHOLE
+
     r = data.rating
     if r is None or r.departments.empty:
         return ""
@@ -1106,6 +1110,8 @@ def rating_rates_sentence(data: SummaryData) -> str:
 def rating_below_sentence(data: SummaryData) -> str:
     """The departments whose 满意率 over the range is below the threshold, each with its 不满意
     reasons counted; then the reasons over all departments ("" without a rating)."""
+    from pipeline.summary import RATING_WHOLE
+
     r = data.rating
     if r is None or pd.to_numeric(r.departments[RATING_WHOLE], errors="coerce").isna().all():
         return ""  # nobody rated any department: no rate to compare (the first sentence says so)
@@ -1149,6 +1155,8 @@ def formality_sentence(data: SummaryData) -> str:
     flagged, the pairs of units whose lists were largely the same (with the months), the units
     with the most problems of generic phrases, and the hints of each month, first to last. No
     problem's text is quoted."""
+    from pipeline.summary import month_runs
+
     found = data.formality
     if not found.found:
         return ""
@@ -1219,6 +1227,8 @@ def work_summary_caption(data: SummaryData) -> str:
 
 def _summary_due(data: SummaryData) -> bool:
     """Whether the work summary counts in the assessment (``summary.summary_counts``)."""
+    from pipeline.summary import summary_counts
+
     return summary_counts(data.period, data.as_of, data.campaign)
 
 

@@ -277,9 +277,11 @@ def _reproduces(store: Store, month: str, files: list[inbox.Waiting]) -> bool:
 
 
 def _warm_up(files: int) -> threading.Thread | None:
-    """With files to read, start the readers' server and, in a thread, warm the validator up while
-    they are read; the thread, to join before validating (None without files)."""
-    if not files:
+    """With many files to read, start the readers' server and, in a thread, warm the validator up
+    while they are read; the thread, to join before validating. None without files, and for a
+    few (a township's): their readers are forked from this process, which must then run no
+    other thread, and ``_archive_and_read`` warms the validator up while they read."""
+    if not files or not pool.uses_server(files):
         return None
     warming = threading.Thread(target=validate.warm_up, name="validate-warm-up", daemon=True)
     pool.warm(files)  # the readers' server starts while the validator warms up
@@ -466,8 +468,9 @@ def _archive_and_read(
             progress(names[index], done, len(files))
         faults.point("file-read")
 
+    warm = validate.warm_up if files and not pool.uses_server(len(files)) else None  # else _warm_up's thread
     incoming: list[_Incoming] = []
-    for waiting, outcome in zip(files, pool.read_all(tasks, vocab, progress=step), strict=True):
+    for waiting, outcome in zip(files, pool.read_all(tasks, vocab, progress=step, meanwhile=warm), strict=True):
         copied = outcome.archived
         if copied is None and outcome.code == pool.NOT_ARCHIVED:
             reason = int(outcome.params.get("errno") or 0)

@@ -17,11 +17,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from pipeline.config import Campaign, Unit
 from pipeline.ingest import RawTable, match_name
@@ -39,6 +38,9 @@ from pipeline.normalize import (
 )
 from pipeline.storage.ledger import View
 from pipeline.vocab import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:  # pandera is loaded when files are checked (a run warms it up while they are read)
+    import pandera.pandas as pa
 
 ID_PATTERN = re.compile(r"^[A-Z0-9_]+-\d{3,}$")  # an id the pipeline assigned: {unit code}-{NNN}
 # The seven categories are fixed by the package vocabulary; a workspace adds synonyms, not categories.
@@ -121,6 +123,8 @@ def schema(table: Table) -> pa.DataFrameSchema:
     done status and the done date together. A check's ``error`` is a catalogue code; a cell the
     normalisers could not read holds an ``Invalid`` whose own code is more precise (``date-number``
     for the ``4.3`` trap, say)."""
+    import pandera.pandas as pa
+
     columns: dict[str, pa.Column] = {}
     for column in table.columns:
         checks = []
@@ -158,8 +162,9 @@ def _checked_columns(table: Table) -> set[str]:
 
 
 def warm_up() -> None:
-    """Validate one empty row: pandera builds the schema and loads its checking code on the first
-    call (about 0.06 s), which a run can spend while its files are being read."""
+    """Validate one empty row: pandera is imported (about 0.2 s), builds the schema and loads its
+    checking code on the first call (about 0.06 s), which a run can spend while its files are
+    being read."""
     row = pd.DataFrame({c: [None] for c in PROBLEM.columns}, dtype=object)
     with contextlib.suppress(Exception):  # the empty row fails, as it should; the real pass reports any bug
         schema(PROBLEM).validate(row, lazy=True)
@@ -288,6 +293,8 @@ def check_tables(
     )
     found: dict[int, list[Message]] = {i: [] for i in range(len(raws))}
     if len(batch):
+        import pandera.pandas as pa
+
         try:
             schema(table).validate(batch, lazy=True)
         except pa.errors.SchemaErrors as exc:

@@ -477,7 +477,8 @@ def pooled(paths: Sequence[Path], campaign_toml: Path) -> float:
 
     campaign = load_campaign(campaign_toml)
     vocab = load_vocabulary()
-    pool.read_all([pool.Task(p, p.name) for p in paths[:2]], vocab)  # the server up, as in a run
+    warm = [pool.Task(p, p.name) for p in paths[: pool.FORK_BELOW]]  # fewer would be read without the server
+    pool.read_all(warm, vocab)  # the server up, as in a run
     start = time.perf_counter()
     outcomes = pool.read_all([pool.Task(p, p.name) for p in paths], vocab)
     subs = []

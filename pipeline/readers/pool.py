@@ -13,10 +13,16 @@ time per file is capped by ``SIGALRM`` (its default action ends the process, wha
 running). A worker that dies takes only its file with it: the file is refused as
 ``file-too-complex`` or ``file-timeout``, the worker is replaced and the batch goes on.
 
-Workers come from the ``forkserver`` start method (the CLI runs a progress thread, and forking a
-threaded process is unsafe); the server preloads ``pipeline.ingest``, so a worker starts in
-milliseconds. There are ``os.cpu_count()`` workers (``ZFZZ_WORKERS`` overrides; ``0`` reads in
-this process, without the caps). Results come back in the order of the files.
+A batch of fewer than ``FORK_BELOW`` files (a township's month) is read by workers forked from
+this process, when it runs no other thread (then a fork copies a consistent process): a worker
+starts in milliseconds with every module already loaded, and no other process is started. A larger
+batch (a county's), or one read while another thread runs, is read by workers of the
+``forkserver`` start method (forking a threaded process is unsafe): the server is started once
+(``warm``, as the run starts) and preloads ``pipeline.ingest``, so each worker starts in
+milliseconds too. Off Linux, workers are spawned. There are ``os.cpu_count()`` workers
+(``ZFZZ_WORKERS`` overrides; ``0`` reads in this process, without the caps). Results come back in
+the order of the files. While they read, this process may do other work (``read_all``'s
+``meanwhile``: the run warms its validator up).
 
 Each worker has its own pipes (not ``concurrent.futures``: its queues and threads cost this
 process a tenth of a second of CPU at county scale, taken from the workers), and is sent the next
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import faulthandler
 import multiprocessing
 import os
 import pickle
@@ -43,7 +50,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import connection
 from multiprocessing.connection import Connection
-from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +63,10 @@ WORKERS_ENV = "ZFZZ_WORKERS"
 MEMORY_MB = 1024  # address space a worker may add to what it holds after start-up
 TIMEOUT_S = 60  # wall-clock seconds to archive and read one file (within the size limit)
 BATCH_MAX = 16  # files per task sent to a worker
+FORK_BELOW = 32  # files: a smaller batch is read by workers forked from this process (no server)
 
 Progress = Callable[[int, int], None]  # (index of the file just read, how many are read)
+Context = ForkContext | ForkServerContext | SpawnContext
 
 
 @dataclass(frozen=True)
@@ -107,14 +116,27 @@ def worker_count(files: int) -> int:
     return min(wanted, files)
 
 
+def forks(files: int) -> bool:
+    """Whether ``files`` files are read by workers forked from this process: fewer than
+    ``FORK_BELOW``, on Linux, and no other thread running here."""
+    return sys.platform == "linux" and files < FORK_BELOW and threading.active_count() == 1
+
+
+def uses_server(files: int) -> bool:
+    """Whether reading ``files`` files needs the workers' server (``warm`` starts it early)."""
+    return sys.platform == "linux" and worker_count(files) > 0 and not forks(files)
+
+
 def read_all(
     tasks: Sequence[Task],
     vocab: Vocabulary,
     workers: int | None = None,
     progress: Progress | None = None,
     limits: Limits = Limits(),
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Outcome]:
-    """Read every file; the outcomes in the order of ``tasks``."""
+    """Read every file; the outcomes in the order of ``tasks``. ``meanwhile`` is called once in
+    this process while the workers read (after the reading when it is done here)."""
     n = worker_count(len(tasks)) if workers is None else min(workers, len(tasks))
     if n <= 0:
         outcomes = []
@@ -122,18 +144,20 @@ def read_all(
             outcomes.append(read_one(task, vocab))
             if progress:
                 progress(i, i + 1)
+        if meanwhile is not None:
+            meanwhile()
         return outcomes
-    return _Pool(tasks, vocab, n, progress, limits).run()
+    return _Pool(tasks, vocab, n, progress, limits, meanwhile).run()
 
 
 def warm(files: int) -> None:
     """Start the workers' server now (it imports the reader in its own process), so that the
-    first read does not wait for it; nothing when ``files`` would be read in this process."""
-    if worker_count(files) <= 0 or sys.platform != "linux":
+    first read does not wait for it; nothing when ``files`` are read without it."""
+    if not uses_server(files):
         return
     from multiprocessing import forkserver
 
-    _context()
+    _context(files)
     forkserver.ensure_running()
 
 
@@ -168,7 +192,7 @@ def read_one(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcom
 
 def read_isolated(task: Task, vocab: Vocabulary, limits: Limits = Limits()) -> Outcome:
     """Read one file alone in a fresh capped process; its death is this file's doing."""
-    ctx = _context()
+    ctx = _context(1)
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_isolated_main, args=(sender, task, vocab, limits, os.getpid()), daemon=True)
     proc.start()
@@ -195,11 +219,20 @@ class _Worker:
     waits on a worker busy sending its answer), and the outcomes come up its results pipe."""
 
     def __init__(
-        self, ctx: ForkServerContext | SpawnContext, tasks: Sequence[Task], vocab: Vocabulary, limits: Limits
+        self,
+        ctx: Context,
+        tasks: Sequence[Task],
+        vocab: Vocabulary,
+        limits: Limits,
+        others: Sequence[Connection] = (),
     ) -> None:
         task_end, self.tasks = ctx.Pipe(duplex=False)
         self.results, result_end = ctx.Pipe(duplex=False)
-        args = (task_end, result_end, list(tasks), vocab, limits, os.getpid())
+        # A forked worker starts with copies of this process's ends of its pipes and of the other
+        # workers' (``others``): it closes them first, or a worker would never see its task pipe
+        # end (its own copy, or a sibling's, of the writing end would keep it open).
+        held = [self.tasks, self.results, *others] if isinstance(ctx, ForkContext) else []
+        args = (task_end, result_end, list(tasks), vocab, limits, os.getpid(), held)
         self.proc = ctx.Process(target=_worker_main, args=args)
         self.proc.daemon = True
         self.proc.start()
@@ -256,9 +289,16 @@ class _Pool:
     DEPTH = 2
 
     def __init__(
-        self, tasks: Sequence[Task], vocab: Vocabulary, workers: int, progress: Progress | None, limits: Limits
+        self,
+        tasks: Sequence[Task],
+        vocab: Vocabulary,
+        workers: int,
+        progress: Progress | None,
+        limits: Limits,
+        meanwhile: Callable[[], object] | None = None,
     ) -> None:
         self.tasks, self.vocab, self.workers, self.progress, self.limits = tasks, vocab, workers, progress, limits
+        self.meanwhile = meanwhile
         self.outcomes: list[Outcome | None] = [None] * len(tasks)
         self.done = 0
 
@@ -269,7 +309,7 @@ class _Pool:
             self.progress(i, self.done)
 
     def run(self) -> list[Outcome]:
-        ctx = _context()
+        ctx = _context(len(self.tasks))
         size = _batch_size(len(self.tasks), self.workers)
         waiting = deque(list(range(i, min(i + size, len(self.tasks)))) for i in range(0, len(self.tasks), size))
         alone: list[int] = []
@@ -278,7 +318,8 @@ class _Pool:
         try:
             while waiting or pool:
                 while waiting and len(pool) < self.workers:
-                    pool.append(_Worker(ctx, self.tasks, self.vocab, self.limits))
+                    others = [end for w in pool for end in (w.tasks, w.results)]
+                    pool.append(_Worker(ctx, self.tasks, self.vocab, self.limits, others))
                 for worker in list(pool):
                     while waiting and len(worker.batches) < self.DEPTH:
                         if not worker.send(waiting[0]):
@@ -290,6 +331,9 @@ class _Pool:
                         waiting.popleft()
                 if unstarted > 3 * self.workers:
                     raise RuntimeError("reading processes keep dying before they read any file")
+                if self.meanwhile is not None:  # every worker has its first batches: they read
+                    meanwhile, self.meanwhile = self.meanwhile, None
+                    meanwhile()
                 busy = [w for w in pool if w.batches]
                 if not busy:
                     if waiting:
@@ -331,9 +375,12 @@ def _batch_size(files: int, workers: int) -> int:
     return max(1, min(BATCH_MAX, files // (workers * 8)))
 
 
-def _context() -> ForkServerContext | SpawnContext:
+def _context(files: int) -> Context:
+    """How the workers reading ``files`` files start (see the module's docstring)."""
     if sys.platform != "linux":
         return multiprocessing.get_context("spawn")
+    if forks(files):
+        return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["pipeline.ingest", "pipeline.storage.archive"])
     return ctx
@@ -349,6 +396,8 @@ def _init_worker(limits: Limits, owner: int) -> None:
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)
     os.close(quiet)
+    faulthandler.disable()  # a forked worker inherits the run's (pytest's, say), writing elsewhere
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the time cap ends the process, whatever the run set
     if sys.platform == "linux":
         _die_with_parent()
         _die_with(owner)
@@ -429,10 +478,19 @@ def _task(task: Task, vocab: Vocabulary, limits: Limits) -> Outcome:
 
 
 def _worker_main(
-    numbers: Connection, results: Connection, tasks: list[Task], vocab: Vocabulary, limits: Limits, owner: int
+    numbers: Connection,
+    results: Connection,
+    tasks: list[Task],
+    vocab: Vocabulary,
+    limits: Limits,
+    owner: int,
+    held: Sequence[Connection] = (),
 ) -> None:
     """A pool worker: read each batch sent until the pipe ends, answering each with its outcomes
-    (or with the exception of a bug, its own start-up's too, for the run to raise)."""
+    (or with the exception of a bug, its own start-up's too, for the run to raise). A forked one
+    first closes the pipe ends it ``held`` as a copy of the run's process."""
+    for end in held:
+        end.close()
     failed: Exception | None = None
     try:
         _init_worker(limits, owner)
