@@ -10,6 +10,7 @@ read one document's tables or text, or the table at the top of one sheet, for a 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +55,21 @@ def document_text(path: Path) -> list[str]:
 
 def content(folder: Path) -> dict[str, list[str]]:
     """Every output file under ``folder`` (relative path -> its text)."""
+    return _each_output(folder, workbook_text, document_text)
+
+
+def _each_output(
+    folder: Path, workbook: Callable[[Path], list[str]], document: Callable[[Path], list[str]]
+) -> dict[str, list[str]]:
+    """Every workbook and Word document under ``folder`` (relative path -> what ``workbook`` or
+    ``document`` reads of it)."""
     out: dict[str, list[str]] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         name = str(path.relative_to(folder))
         if path.suffix == ".xlsx":
-            out[name] = workbook_text(path)
+            out[name] = workbook(path)
         elif path.suffix == ".docx":
-            out[name] = document_text(path)
+            out[name] = document(path)
     return out
 
 
@@ -204,14 +213,7 @@ def document_look(path: Path) -> list[str]:
 
 def look(folder: Path) -> dict[str, list[str]]:
     """How every output file under ``folder`` looks (relative path -> its lines)."""
-    out: dict[str, list[str]] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = str(path.relative_to(folder))
-        if path.suffix == ".xlsx":
-            out[name] = workbook_look(path)
-        elif path.suffix == ".docx":
-            out[name] = document_look(path)
-    return out
+    return _each_output(folder, workbook_look, document_look)
 
 
 def workbook_snapshot(path: Path) -> dict[str, Any]:
