@@ -344,6 +344,15 @@ def from_text(value: str | None) -> dt.date | str | None:
     return dt.date.fromisoformat(value)
 
 
+# The versions of the items a unit owns (parameters: kind, unit), in a kind its units register:
+# through items' (kind, owner) index, then each item's versions by the primary key (CROSS JOIN
+# keeps that order; the planner would scan the kind's versions of the month instead).
+_OWN_VERSIONS = (
+    "items i CROSS JOIN item_versions v ON v.kind = i.kind AND v.item_id = i.item_id AND v.unit_code = i.owner "
+    "WHERE i.kind = ? AND i.owner = ?"
+)
+
+
 def _json_path(key: str) -> str:
     """SQLite's JSON path of a top-level ``key``, quoted (a column name is Chinese; none holds a quote)."""
     return f'$."{key}"'
@@ -776,8 +785,7 @@ class Store:
             # one's versions by the primary key (CROSS JOIN keeps that order; scanning the kind's
             # versions for one unit's took a county's run a tenth of a second per file)
             sql = (
-                "SELECT v.* FROM items i CROSS JOIN item_versions v ON v.kind = i.kind AND v.item_id = i.item_id "
-                f"AND v.unit_code = i.owner WHERE i.kind = ? AND i.owner = ? AND {latest} "
+                f"SELECT v.* FROM {_OWN_VERSIONS} AND {latest} "
                 "ORDER BY v.month, v.rowid"  # the order the kind's (kind, month) index gives below
             )
             return list(self.conn.execute(sql, (kind.name, unit_code, month)))
@@ -920,9 +928,7 @@ class Store:
         with self.transaction() as c:
             if kind.registered_by_unit:  # through the unit's own items, as in _versions: no scan of the month
                 c.execute(
-                    "DELETE FROM item_versions WHERE rowid IN (SELECT v.rowid FROM items i CROSS JOIN item_versions v "
-                    "ON v.kind = i.kind AND v.item_id = i.item_id AND v.unit_code = i.owner "
-                    "WHERE i.kind = ? AND i.owner = ? AND v.month = ?)",
+                    f"DELETE FROM item_versions WHERE rowid IN (SELECT v.rowid FROM {_OWN_VERSIONS} AND v.month = ?)",
                     (kind.name, unit_code, month),
                 )
             else:
