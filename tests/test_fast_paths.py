@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -279,3 +280,71 @@ def test_the_template_sheet_writes_each_kind_of_cell_as_xlsxwriter_does(tmp_path
     assert cells["D7"][2][0][2] is True  # bold, from the column
     assert cells["A91"][2][2][0] == (None, None) and cells["B91"][2][2][0][0] == "thin"
     assert (cells["B61"][0], cells["B61"][2][0][2], cells["C61"][2][0][2]) == ("typed into an open row", True, True)
+
+
+def _chart_caches(path: Path) -> list[list[tuple[Any, ...]]]:
+    """Each chart's series: the categories and values its cache holds, as openpyxl reads them."""
+    out = []
+    for ws in openpyxl.load_workbook(path).worksheets:
+        for chart in ws._charts:
+            for series in chart.series:
+                ref = series.cat.strRef or series.cat.numRef
+                cache = ref.strCache if series.cat.strRef else ref.numCache
+                values = series.val.numRef
+                out.append(
+                    [
+                        ("cat", ref.f, *[(p.idx, p.v) for p in cache.pt]),
+                        ("val", values.f, *[(p.idx, p.v) for p in values.numCache.pt]),
+                    ]
+                )
+    return out
+
+
+def test_a_table_written_at_once_looks_as_the_one_xlsxwriter_alone_writes(tmp_path: Path) -> None:
+    n = 40  # rows in three blocks of 16: the <row> spans
+    frame = pd.DataFrame(
+        {
+            "问题编号": [f"HX-{i:03d}" for i in range(n)],
+            "具体问题": [["一行字", "两行字\n第二行", "很长的问题描述" * 6, "", None][i % 5] for i in range(n)],
+            "灯色": [["红灯", "绿灯", "黄灯", None][i % 4] for i in range(n)],
+            "完成时限": [[dt.date(2022, 4, 30), None, dt.datetime(2022, 5, 1, 8, 30)][i % 3] for i in range(n)],
+            "完成率": [[0.5, 1.0, math.nan, 0.25][i % 4] for i in range(n)],
+            "督办次数": list(range(n)),
+            "较上月": pd.Series([[1, 1.5, -0.0, True, "—"][i % 5] for i in range(n)], dtype=object),
+            "移交纪委": pd.Series([[True, False, None][i % 3] for i in range(n)], dtype=object),
+        }
+    )
+    columns = list(frame.columns)
+
+    def write(path: Path, book: type[xlsxwriter.Workbook]) -> Path:
+        wb = book(str(path), workbooks.WORKBOOK_OPTIONS)
+        fmt = workbooks._Formats(wb)
+        ws = workbooks.write_table(wb, fmt, "问题", frame, columns, title="标题")
+        ws.write_number(3, 4, 0.75, fmt.percent)  # a table's cell written over
+        ws.write_string(5, len(columns), "表外的一格", fmt.note)  # one beside a table's row
+        ws.write_comment(7, 0, "批注")
+        ws.write_string(n + 2, 0, "表下的一行说明", fmt.note)
+        workbooks.write_table(wb, fmt, "空表", frame.iloc[0:0], columns)
+        workbooks.write_table(wb, fmt, "一行", frame.iloc[1:2], columns[:3])
+        chart = wb.add_chart({"type": "bar"})
+        chart.add_series({"categories": ["问题", 1, 0, n, 0], "values": ["问题", 1, 5, n, 5]})
+        chart.add_series({"categories": ["问题", 1, 1, n, 1], "values": ["问题", 1, 4, n + 3, 4]})
+        ws.insert_chart("L2", chart)
+        wb.close()
+        return path
+
+    fast = write(tmp_path / "fast.xlsx", workbooks.Book)
+    plain = write(tmp_path / "plain.xlsx", xlsxwriter.Workbook)
+    mine, theirs = workbook_snapshot(fast), workbook_snapshot(plain)
+    assert mine == theirs
+    cells = mine["问题"]["cells"]
+    assert (cells["A2"][0], cells["B3"][0], cells["D2"][0], cells["E4"][0]) == (
+        "HX-000",
+        "两行字\n第二行",
+        dt.datetime(2022, 4, 30),
+        0.75,
+    )
+    assert (cells["G5"][0], cells["G6"][0], cells["H3"][0], cells["I6"][0]) == ("是", "—", "否", "表外的一格")
+    assert mine["问题"]["rows"][3][0] == 2 * workbooks.LINE_HEIGHT + 3  # the two-line row is two lines high
+    assert _chart_caches(fast) == _chart_caches(plain)
+    assert _chart_caches(fast)[0][0][2:4] == ((0, "HX-000"), (1, "HX-001"))

@@ -154,6 +154,9 @@ FORMULAS = [
     "-2+3",
 ]
 LONG = "长" * 100_000
+# xlsxwriter writes a text that starts with <r> and ends with </r> into the file as it is (its own
+# rich strings are kept so): this one would leave every workbook that holds it unreadable.
+RICH = "<r>看似富文本<b>的问题描述 & 整改不到位</r>"
 RETURNED = "=东风社区 \"问题\" '清单'（退回）.xls"
 ODD_NAME = " 财政所 问题清单 «2022» 😀.xlsx"
 
@@ -165,6 +168,7 @@ def hostile_rows(done_date: bool = True) -> list[list[Any]]:
     rows[1][1] = "表情😀🚩和生僻字𠀀𪚥的问题描述需要保留"
     rows[1][2] = FORMULAS[1]
     rows[1][6] = "http://evil.example/payload 链接样的文字"
+    rows[2][1] = RICH
     rows[2][2] = FORMULAS[2]
     rows[2][6] = FORMULAS[3]
     rows[3][1] = LONG
@@ -280,10 +284,12 @@ def test_every_output_opens_and_hostile_text_stays_inert_text(hostile_run: tuple
     assert all(textsafe.is_clean(v) for v in values)
     assert any(v.startswith("控制字符和非法字符") for v in values)  # \x01\x07\x1b gone (Excel's _x0001_ decoded)
     assert "表情😀🚩和生僻字𠀀𪚥的问题描述需要保留" in values
+    assert RICH in values  # as the unit wrote it, in a workbook that opens
     cut = [v for v in values if v.startswith("长长长")]
     assert cut and all(len(v) == textsafe.EXCEL_CELL_MAX and v.endswith(textsafe.TRUNCATION_MARK) for v in cut)
     template = opened["模板/红星村.xlsx"]
     assert any(isinstance(c.value, str) and c.value.endswith(textsafe.TRUNCATION_MARK) for c in cells(template))
+    assert RICH in [c.value for c in cells(template)]
     feedback = [k for k in opened if k.startswith("退回/")]
     assert feedback, opened.keys()
     for key in feedback:
@@ -293,6 +299,7 @@ def test_every_output_opens_and_hostile_text_stays_inert_text(hostile_run: tuple
     returned = next(k for k in feedback if "东风社区" in k)
     returned_values = [c.value for c in cells(opened[returned])]
     assert FORMULAS[0] in returned_values
+    assert RICH in returned_values
     assert "控制字符和非法字符混在问题描述里的一个问题" in returned_values  # BIFF's raw U+FFFF, \x01 removed
     assert any(k.endswith(".docx") for k in opened)
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
-import xlsxwriter
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
@@ -362,7 +361,7 @@ def write_hints(report: MonthReport, unit: Unit, path: Path, rows: Sequence[Hint
 
 
 def _write_hints(path: Path, title: str, intro: str, rows: Sequence[HintRow]) -> None:
-    wb = xlsxwriter.Workbook(str(path), {**workbooks.WORKBOOK_OPTIONS, "in_memory": True})
+    wb = workbooks.Book(str(path), {**workbooks.WORKBOOK_OPTIONS, "in_memory": True})
     ws = wb.add_worksheet(HINTS_SHEET)
     border = {"border": 1, "border_color": _BORDER_COLOUR}
     heading = wb.add_format({"bold": True, "font_size": 14})

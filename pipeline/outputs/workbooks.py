@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
+import io
 import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -16,8 +18,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.sharedstrings import SharedStringTable
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 from pipeline import layout, textsafe
 from pipeline.aggregate import hint_message, report_unit_names
@@ -77,7 +81,7 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "str
 
 
 def new_workbook(path: Path) -> Workbook:
-    return xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    return Book(str(path), WORKBOOK_OPTIONS)
 
 
 class _Formats:
@@ -105,45 +109,46 @@ class _Formats:
 FILLED = frozenset(
     {"灯色", "督办等级"}
 )  # columns whose 红灯/黄灯/绿灯 and 蓝色/橙色/红色 cells are filled with their colour
-# (write method, the value it is given, format, lines the value takes): how one cell is written
-Cell = tuple[Callable[..., Any], Any, Any, int]
+# (kind: BLANK, STRING, NUMBER or DATETIME; the value written; format; lines the value takes): how
+# one cell of a table is written (``put``, or a whole table's at once by ``TableSheet.write_rows``)
+Cell = tuple[int, Any, Any, int]
+BLANK, STRING, NUMBER, DATETIME = range(4)
 # Values of these types that compare equal are written alike, so a column's cell for one is worked
 # out once (not so for numbers: 1, 1.0 and True compare equal but are written apart).
 _ALIKE_WHEN_EQUAL = frozenset({str, dt.date, dt.datetime, type(None)})
 
 
-def _cell(ws: Worksheet, value: Any, column: str, width: float, styles: tuple[Any, Any], fmt: _Formats) -> Cell:
+def _cell(value: Any, column: str, width: float, styles: tuple[Any, Any], fmt: _Formats) -> Cell:
     """How ``value`` is written in ``column`` (``width`` units wide): ``styles`` are the column's
     text and number formats."""
     text_style, number_format = styles
     kind = type(value)
     if kind is str:
         if value == "":
-            return ws.write_blank, None, fmt.text, 1
+            return BLANK, None, fmt.text, 1
         text = textsafe.cell_text(value)
         style = fmt.fills.get(text) if column in FILLED else None
-        return ws.write_string, text, style or text_style, _text_lines(value, width)
+        return STRING, text, style or text_style, _text_lines(value, width)
     if kind is int or (kind is float and value == value):  # not NaN
-        return ws.write_number, value, number_format, 1
+        return NUMBER, value, number_format, 1
     lines = _lines(value, width)
     if is_missing(value) or value == "":
-        return ws.write_blank, None, fmt.text, lines
+        return BLANK, None, fmt.text, lines
     if isinstance(value, bool):
-        return ws.write_string, YesNo.of(value), fmt.center, lines
+        return STRING, YesNo.of(value), fmt.center, lines
     if isinstance(value, dt.datetime):
-        return ws.write_datetime, value, fmt.date if column in DATE_COLUMNS else fmt.datetime, lines
+        return DATETIME, value, fmt.date if column in DATE_COLUMNS else fmt.datetime, lines
     if isinstance(value, dt.date):
-        return ws.write_datetime, dt.datetime.combine(value, dt.time()), fmt.date, lines
+        return DATETIME, dt.datetime.combine(value, dt.time()), fmt.date, lines
     if isinstance(value, (int, float)):
         number = fmt.percent if column == "完成率" else fmt.delta if column == "较上月" else fmt.number
-        return ws.write_number, value, number, lines
+        return NUMBER, value, number, lines
     text = textsafe.cell_text(str(value))
     style = fmt.fills.get(text) if column in FILLED else None
-    return ws.write_string, text, style or text_style, lines
+    return STRING, text, style or text_style, lines
 
 
 def _column_cells(
-    ws: Worksheet,
     column: str,
     values: Sequence[Any],
     layout: tuple[float, bool],
@@ -159,11 +164,10 @@ def _column_cells(
     styles = (fmt.text if left else fmt.center, number_format)
     texts = [v for v in dict.fromkeys(values) if type(v) is str and v]
     fills = column in FILLED
-    known: dict[Any, Cell] = {"": (ws.write_blank, None, fmt.text, 1)}  # every text's cell
-    write_string, write_number = ws.write_string, ws.write_number
+    known: dict[Any, Cell] = {"": (BLANK, None, fmt.text, 1)}  # every text's cell
     for value, text, lines in zip(texts, textsafe.cell_texts(texts), text_lines(texts, width), strict=True):
         style = fmt.fills.get(text) if fills else None
-        known[value] = (write_string, text, style or styles[0], lines)
+        known[value] = (STRING, text, style or styles[0], lines)
     alike = _ALIKE_WHEN_EQUAL
     cells: list[Cell] = []
     append = cells.append
@@ -172,14 +176,14 @@ def _column_cells(
         if kind is str:
             append(known[value])
         elif kind is int:
-            append((write_number, value, number_format, 1))
+            append((NUMBER, value, number_format, 1))
         elif kind in alike:
             cell = known.get(value)
             if cell is None:
-                cell = known[value] = _cell(ws, value, column, width, styles, fmt)
+                cell = known[value] = _cell(value, column, width, styles, fmt)
             append(cell)
         else:
-            append(_cell(ws, value, column, width, styles, fmt))
+            append(_cell(value, column, width, styles, fmt))
     return cells
 
 
@@ -258,6 +262,274 @@ def display_len(value: Any) -> int:
     return textsafe.display_len("" if value is None else str(value))
 
 
+# --- xlsxwriter, a whole table at a time ---------------------------------------------------------
+def put(ws: Worksheet, row: int, col: int, cell: Cell) -> None:
+    """Write one ``Cell`` with xlsxwriter's own method for its kind."""
+    kind, value, style, _ = cell
+    if kind == STRING:
+        ws.write_string(row, col, value, style)
+    elif kind == NUMBER:
+        ws.write_number(row, col, value, style)
+    elif kind == DATETIME:
+        ws.write_datetime(row, col, value, style)
+    else:
+        ws.write_blank(row, col, None, style)
+
+
+def write_rows(ws: Worksheet, first: int, columns: Sequence[Sequence[Cell]]) -> None:
+    """The table ``columns`` (each a list of ``Cell``, all as long) from row ``first`` down: at
+    once on a ``TableSheet``, else cell by cell in reading order (xlsxwriter numbers the shared
+    strings in the order they are written)."""
+    if isinstance(ws, TableSheet) and ws.write_rows(first, columns):
+        return
+    for r, row in enumerate(zip(*columns, strict=True), start=first):
+        for c, cell in enumerate(row):
+            put(ws, r, c, cell)
+
+
+def _plain_text(text: str) -> str:
+    """``text`` as xlsxwriter's shared strings table takes it: one that starts with ``<r>`` and
+    ends with ``</r>`` would be written into the file unescaped (that is how xlsxwriter keeps its
+    rich strings), so it is kept as a rich string of one plain run that shows the same text."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        return f'<r><t xml:space="preserve">{html.escape(text, quote=False)}</t></r>'
+    return text
+
+
+class _Strings(SharedStringTable):
+    """A workbook's shared strings where a text is only ever text (``_plain_text``): a unit's
+    cell reading ``<r>a<b</r>`` would otherwise leave 总台账.xlsx unreadable."""
+
+    def _get_shared_string_index(self, string: str) -> int:
+        return int(super()._get_shared_string_index(_plain_text(string)))
+
+
+class TableSheet(Worksheet):
+    """xlsxwriter's worksheet that takes a table's rows at once (``write_rows``).
+
+    xlsxwriter stores every cell as an object in a dict of rows and writes each with a general
+    call that builds its attributes; for the 问题总台账's half a million cells that is most of the
+    workbook's time. A block of rows is kept here as its columns' ``Cell`` lists and written as
+    text: each column's distinct cells turned into their ``<c>`` element once (the row number
+    left out), each row joined from them. The elements, the rows' ``<row>`` tags and spans and
+    the shared strings' numbering are byte for byte xlsxwriter's own (tests compare them).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # (first row, the columns' cells, each shared string cell's index by id of its Cell)
+        self.blocks: list[tuple[int, Sequence[Sequence[Cell]], dict[int, int]]] = []
+
+    def write_rows(self, first: int, columns: Sequence[Sequence[Cell]]) -> bool:
+        """Take ``columns`` as the cells of rows ``first``…; False (nothing taken) for what only
+        xlsxwriter's own methods write as it should: a sheet in ``constant_memory`` mode, rows
+        beyond the sheet's limits, a cell without a format, a number Excel cannot hold."""
+        n = len(columns[0]) if columns else 0
+        if not n:
+            return True
+        last = first + n - 1
+        if self.constant_memory or self._check_dimensions(first, 0, True, True):
+            return False
+        if self._check_dimensions(last, len(columns) - 1, True, True):
+            return False
+        strings = self.str_table
+        index = strings._get_shared_string_index
+        indices: dict[int, int] = {}  # id of a string Cell -> its shared string's number
+        repeats = 0
+        for row in zip(*columns, strict=True):  # reading order: the shared strings as xlsxwriter numbers them
+            for cell in row:
+                kind = cell[0]
+                if kind == STRING:
+                    if id(cell) in indices:
+                        repeats += 1
+                    else:
+                        indices[id(cell)] = index(cell[1])
+                elif cell[2] is None or (kind == NUMBER and not math.isfinite(cell[1])):
+                    strings.count -= len(indices)  # written again, cell by cell, in the same order
+                    return False
+        strings.count += repeats
+        self._check_dimensions(first, 0)
+        self._check_dimensions(last, len(columns) - 1)
+        self.blocks.append((first, columns, indices))
+        return True
+
+    def _get_range_data(self, row_start: int, col_start: int, row_end: int, col_end: int) -> list[Any]:
+        """A chart's cached data from the sheet, as xlsxwriter's own (which reads only the cells it holds)."""
+        data: list[Any] = []
+        for r in range(row_start, row_end + 1):
+            block = next((b for b in self.blocks if b[0] <= r < b[0] + len(b[1][0])), None)
+            if block is None:
+                data.extend(super()._get_range_data(r, col_start, r, col_end))
+                continue
+            columns, later = block[1], self.table.get(r, {})
+            for c in range(col_start, col_end + 1):
+                if c in later:  # a cell written over the table's, or beside it
+                    data.extend(super()._get_range_data(r, c, r, c))
+                    continue
+                if c >= len(columns):
+                    data.append(None)
+                    continue
+                kind, value, _, _ = columns[c][r - block[0]]
+                if kind == NUMBER:
+                    data.append(f"{value:.16g}")
+                elif kind == DATETIME:
+                    data.append(f"{self._convert_date_time(value):.16g}")
+                else:
+                    data.append(value if kind == STRING else "")
+        return data
+
+    def _write_rows(self) -> None:
+        if not self.blocks:
+            super()._write_rows()
+            return
+        owned: dict[int, tuple[int, Sequence[Sequence[Cell]], dict[int, int], set[int]]] = {}
+        for first, columns, indices in self.blocks:
+            # a row written to again afterwards (a cell put over the table's, a comment) is kept
+            # as xlsxwriter keeps any, the table's cells under the later ones
+            mixed = {r for r in range(first, first + len(columns[0])) if self.table.get(r) or self.comments.get(r)}
+            for r in mixed:
+                row = self.table[r]
+                for c, cells in enumerate(columns):
+                    if c not in row:
+                        row[c] = self._stored(cells[r - first], indices)
+            owned[first] = (first, columns, indices, mixed)
+        self._calculate_spans()  # the spans of the cells xlsxwriter holds (a table's header…)
+        spans = self.row_spans
+        for first, columns, _, _ in owned.values():  # every row of a block has a cell in each of its columns
+            for span in range(first // 16, (first + len(columns[0]) - 1) // 16 + 1):
+                low, high = (int(x) for x in spans.get(span, f"1:{len(columns)}").split(":"))
+                spans[span] = f"{min(low, 1)}:{max(high, len(columns))}"
+        r = self.dim_rowmin
+        while r <= self.dim_rowmax:
+            found = owned.get(r)
+            if found is None:
+                self._write_one_row(r)
+                r += 1
+            else:
+                r = self._write_block(*found)
+
+    def _stored(self, cell: Cell, indices: dict[int, int]) -> Any:
+        """``cell`` as xlsxwriter stores it."""
+        kind, value, fmt, _ = cell
+        if kind == STRING:
+            return CellStringTuple(indices[id(cell)], fmt)
+        if kind == NUMBER:
+            return CellNumberTuple(value, fmt)
+        if kind == DATETIME:
+            return CellDatetimeTuple(self._convert_date_time(value), fmt)
+        return CellBlankTuple(fmt)
+
+    def _write_one_row(self, r: int) -> None:
+        """Row ``r`` as xlsxwriter's ``_write_rows`` writes it."""
+        info = self.row_info.get(r)
+        cells = self.table.get(r)
+        span = self.row_spans.get(r // 16)
+        if cells:
+            self._write_row(r, span, info)
+            for c in sorted(cells):
+                self._write_cell(r, c, cells[c])
+            self.fh.write("</row>")
+        elif info is not None or r in self.comments:
+            self._write_empty_row(r, span, info)
+
+    def _write_block(
+        self, first: int, columns: Sequence[Sequence[Cell]], indices: dict[int, int], mixed: set[int]
+    ) -> int:
+        """The rows of one block, as xlsxwriter would write its cells (its ``mixed`` rows by
+        xlsxwriter itself); the row after them."""
+        heads = ['<c r="' + xl_col_to_name(c) for c in range(len(columns))]
+        # each column's distinct cells (its texts, blanks and dates recur) and which of them each row has
+        distinct: list[list[Cell]] = []
+        codes: list[list[int]] = []
+        first_use: dict[int, tuple[int, int, Any]] = {}  # id(format) -> (row, column, format) where first used
+        for c, cells in enumerate(columns):
+            seen: dict[int, int] = {}  # id of a Cell -> its number among the column's distinct ones
+            mine: list[Cell] = []
+            ids: list[int] = []
+            for r, cell in enumerate(cells):
+                code = seen.get(id(cell))
+                if code is None:
+                    code = seen[id(cell)] = len(mine)
+                    mine.append(cell)
+                    used = first_use.get(id(cell[2]))
+                    if used is None or (r, c) < used[:2]:
+                        first_use[id(cell[2])] = (r, c, cell[2])
+                ids.append(code)
+            distinct.append(mine)
+            codes.append(ids)
+        for r in mixed:
+            for c, stored in self.table[r].items():
+                used = first_use.get(id(stored.format))
+                if stored.format is not None and (used is None or (r - first, c) < used[:2]):
+                    first_use[id(stored.format)] = (r - first, c, stored.format)
+        styles: dict[int, str] = {}  # id(format) -> '" s="3"', numbered in reading order as xlsxwriter numbers them
+        for _, _, fmt in sorted(first_use.values(), key=lambda used: used[:2]):
+            styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
+        pieces: list[list[str]] = []  # each column's cells without the row number, the next column's head after them
+        for c, mine in enumerate(distinct):
+            after = heads[c + 1] if c + 1 < len(columns) else ""
+            made: list[str] = []
+            for cell in mine:
+                kind, value, fmt, _ = cell
+                style = styles[id(fmt)]
+                if kind == STRING:
+                    made.append(f'{style} t="s"><v>{indices[id(cell)]}</v></c>{after}')
+                elif kind == NUMBER:
+                    made.append(f"{style}><v>{value:.16G}</v></c>{after}")
+                elif kind == DATETIME:
+                    made.append(f"{style}><v>{self._convert_date_time(value):.16G}</v></c>{after}")
+                else:
+                    made.append(f"{style}/>{after}")
+            pieces.append([made[code] for code in codes[c]])
+        write = self.fh.write
+        tags: dict[
+            tuple[str | None, Any], tuple[str, str]
+        ] = {}  # (span, row info's fields) -> the <row> tag around its number
+        head = heads[0]
+        r = first
+        for row in zip(*pieces, strict=True):
+            if r in mixed:
+                self._write_one_row(r)
+                r += 1
+                continue
+            number = str(r + 1)
+            span, info = self.row_spans.get(r // 16), self.row_info.get(r)
+            key = (
+                span,
+                None if info is None else (info.height, id(info.row_format), info.hidden, info.level, info.collapsed),
+            )
+            tag = tags.get(key)
+            if tag is None:
+                tag = tags[key] = self._row_tag(span, info)
+            write(f"{tag[0]}{number}{tag[1]}{head}{number}{number.join(row)}</row>")
+            r += 1
+        return r
+
+    def _row_tag(self, span: str | None, info: Any) -> tuple[str, str]:
+        """xlsxwriter's ``<row>`` tag of a row with ``span`` and ``info``, split where its number goes."""
+        saved: Any = self.fh
+        closes: bool = self.internal_fh  # type: ignore[has-type]  # (whether the sheet closes its file at its end)
+        buffer = io.StringIO()
+        self._set_filehandle(buffer)
+        try:
+            self._write_row(0, span, info)
+        finally:
+            self._set_filehandle(saved)
+            self.internal_fh = closes
+        before, after = buffer.getvalue().split('r="1"', 1)
+        return before + 'r="', '"' + after
+
+
+class Book(Workbook):
+    """An xlsxwriter workbook of ``TableSheet``s whose texts stay text (``_Strings``)."""
+
+    worksheet_class = TableSheet
+
+    def __init__(self, filename: str, options: dict[str, Any] | None = None) -> None:
+        super().__init__(filename, options)
+        self.str_table = _Strings()
+
+
 def write_table(
     wb: Workbook,
     fmt: _Formats,
@@ -278,16 +550,13 @@ def write_table(
         ws.write_string(0, c, column, fmt.header)
         ws.set_column(c, c, widths[c])
     ws.set_row(0, row_height(list(columns), widths))
-    cells = [_column_cells(ws, column, data[c], layouts[c], fmt) for c, column in enumerate(columns)]
-    set_row = ws.set_row
-    for r, row in enumerate(zip(*cells, strict=True), start=1):  # row by row: the shared strings in reading order
-        lines = 1
-        for c, (write, value, style, n) in enumerate(row):
-            write(r, c, value, style)
-            if n > lines:
-                lines = n
-        if lines > 1:  # a row of one line keeps the default height
-            set_row(r, min(lines * LINE_HEIGHT + 3, 409))
+    cells = [_column_cells(column, data[c], layouts[c], fmt) for c, column in enumerate(columns)]
+    if cells and len(frame):
+        lines = np.max([[cell[3] for cell in column_cells] for column_cells in cells], axis=0).tolist()
+        for r, n in enumerate(lines, start=1):
+            if n > 1:  # a row of one line keeps the default height
+                ws.set_row(r, min(n * LINE_HEIGHT + 3, 409))
+    write_rows(ws, 1, cells)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
     if landscape:
@@ -594,9 +863,10 @@ def write_rating(wb: Workbook, fmt: _Formats, rating: RatingReport, title: str, 
             layout = _column_layout(column, values)
             widths[c] = max(widths[c], layout[0])
             ws.write_string(top, c, column, fmt.header)
-            cells = _column_cells(ws, column, values, layout, fmt, percent=column in rates)
-            for r, (write, value, style, _) in enumerate(cells, start=top + 1):
-                write(r, c, value, style)
+            for r, cell in enumerate(
+                _column_cells(column, values, layout, fmt, percent=column in rates), start=top + 1
+            ):
+                put(ws, r, c, cell)
         return top + 1 + len(frame)
 
     end = block(0, departments, RATING_SHOWN, ("满意率",))
@@ -799,7 +1069,7 @@ _BLANK, _STRING, _NUMBER = range(3)
 _PLAIN_CELLS = {"Blank": _BLANK, "String": _STRING, "Number": _NUMBER, "Datetime": _NUMBER}
 
 
-class _TemplateBook(Workbook):
+class _TemplateBook(Book):
     """A template's workbook: its sheets are ``_TemplateSheet``s."""
 
     worksheet_class = _TemplateSheet
