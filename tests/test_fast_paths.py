@@ -312,6 +312,9 @@ def test_a_table_written_at_once_looks_as_the_one_xlsxwriter_alone_writes(tmp_pa
             "督办次数": list(range(n)),
             "较上月": pd.Series([[1, 1.5, -0.0, True, "—"][i % 5] for i in range(n)], dtype=object),
             "移交纪委": pd.Series([[True, False, None][i % 3] for i in range(n)], dtype=object),
+            "说明": [
+                [" 前后有空格 ", 'a & <b> "c" _x0041_', "回车\r在中间", "\t制表符开头", "x"][i % 5] for i in range(n)
+            ],
         }
     )
     columns = list(frame.columns)
@@ -329,7 +332,7 @@ def test_a_table_written_at_once_looks_as_the_one_xlsxwriter_alone_writes(tmp_pa
         chart = wb.add_chart({"type": "bar"})
         chart.add_series({"categories": ["问题", 1, 0, n, 0], "values": ["问题", 1, 5, n, 5]})
         chart.add_series({"categories": ["问题", 1, 1, n, 1], "values": ["问题", 1, 4, n + 3, 4]})
-        ws.insert_chart("L2", chart)
+        ws.insert_chart("M2", chart)
         wb.close()
         return path
 
@@ -344,7 +347,8 @@ def test_a_table_written_at_once_looks_as_the_one_xlsxwriter_alone_writes(tmp_pa
         dt.datetime(2022, 4, 30),
         0.75,
     )
-    assert (cells["G5"][0], cells["G6"][0], cells["H3"][0], cells["I6"][0]) == ("是", "—", "否", "表外的一格")
+    assert (cells["G5"][0], cells["G6"][0], cells["H3"][0], cells["J6"][0]) == ("是", "—", "否", "表外的一格")
+    assert [cells[f"I{r}"][0] for r in (2, 3, 5)] == [" 前后有空格 ", 'a & <b> "c" _x0041_', "\t制表符开头"]
     assert mine["问题"]["rows"][3][0] == 2 * workbooks.LINE_HEIGHT + 3  # the two-line row is two lines high
     assert _chart_caches(fast) == _chart_caches(plain)
     assert _chart_caches(fast)[0][0][2:4] == ((0, "HX-000"), (1, "HX-001"))

@@ -18,7 +18,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.sharedstrings import SharedStringTable
+from xlsxwriter import xmlwriter
+from xlsxwriter.packager import Packager
+from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
@@ -113,6 +115,19 @@ FILLED = frozenset(
 # one cell of a table is written (``put``, or a whole table's at once by ``TableSheet.write_rows``)
 Cell = tuple[int, Any, Any, int]
 BLANK, STRING, NUMBER, DATETIME = range(4)
+
+
+class Column(NamedTuple):
+    """A table column's cells: its distinct ones (a text, blank or date written once however often
+    it recurs) and, for each row, which of them the row has."""
+
+    cells: list[Cell]
+    codes: list[int]
+
+    def cell(self, row: int) -> Cell:
+        return self.cells[self.codes[row]]
+
+
 # Values of these types that compare equal are written alike, so a column's cell for one is worked
 # out once (not so for numbers: 1, 1.0 and True compare equal but are written apart).
 _ALIKE_WHEN_EQUAL = frozenset({str, dt.date, dt.datetime, type(None)})
@@ -154,7 +169,7 @@ def _column_cells(
     layout: tuple[float, bool],
     fmt: _Formats,
     percent: bool = False,
-) -> list[Cell]:
+) -> Column:
     """The cells of a table column holding ``values`` (``_cell``), each distinct text (date,
     blank) worked out once, the lines of all its texts measured at once. ``layout``: the column's
     (width, left-aligned) (``_column_layout``; else its texts are centred); ``percent``: its
@@ -162,29 +177,41 @@ def _column_cells(
     width, left = layout
     number_format = fmt.percent if percent or column == "完成率" else fmt.delta if column == "较上月" else fmt.number
     styles = (fmt.text if left else fmt.center, number_format)
-    texts = [v for v in dict.fromkeys(values) if type(v) is str and v]
+    distinct = dict.fromkeys(values)
+    texts = [v for v in distinct if type(v) is str and v]
     fills = column in FILLED
-    known: dict[Any, Cell] = {"": (BLANK, None, fmt.text, 1)}  # every text's cell
+    cells: list[Cell] = [(BLANK, None, fmt.text, 1)]
+    known: dict[Any, int] = {"": 0}  # every text's cell, by its number in ``cells``
     for value, text, lines in zip(texts, textsafe.cell_texts(texts), text_lines(texts, width), strict=True):
         style = fmt.fills.get(text) if fills else None
-        known[value] = (STRING, text, style or styles[0], lines)
+        known[value] = len(cells)
+        cells.append((STRING, text, style or styles[0], lines))
+    if len(known) == len(distinct) + ("" not in distinct):  # texts only (the usual column)
+        return Column(cells, [known[value] for value in values])
     alike = _ALIKE_WHEN_EQUAL
-    cells: list[Cell] = []
-    append = cells.append
+    whole: dict[int, int] = {}  # each whole number's cell (1, 1.0 and True compare equal but are written apart)
+    codes: list[int] = []
+    append = codes.append
     for value in values:
         kind = type(value)
         if kind is str:
             append(known[value])
         elif kind is int:
-            append((NUMBER, value, number_format, 1))
+            code = whole.get(value)
+            if code is None:
+                code = whole[value] = len(cells)
+                cells.append((NUMBER, value, number_format, 1))
+            append(code)
         elif kind in alike:
-            cell = known.get(value)
-            if cell is None:
-                cell = known[value] = _cell(value, column, width, styles, fmt)
-            append(cell)
-        else:
-            append(_cell(value, column, width, styles, fmt))
-    return cells
+            code = known.get(value)
+            if code is None:
+                code = known[value] = len(cells)
+                cells.append(_cell(value, column, width, styles, fmt))
+            append(code)
+        else:  # any other number or value, written as it comes
+            append(len(cells))
+            cells.append(_cell(value, column, width, styles, fmt))
+    return Column(cells, codes)
 
 
 def _column_layout(column: str, values: Sequence[Any]) -> tuple[float, bool]:
@@ -276,15 +303,15 @@ def put(ws: Worksheet, row: int, col: int, cell: Cell) -> None:
         ws.write_blank(row, col, None, style)
 
 
-def write_rows(ws: Worksheet, first: int, columns: Sequence[Sequence[Cell]]) -> None:
-    """The table ``columns`` (each a list of ``Cell``, all as long) from row ``first`` down: at
-    once on a ``TableSheet``, else cell by cell in reading order (xlsxwriter numbers the shared
-    strings in the order they are written)."""
+def write_rows(ws: Worksheet, first: int, columns: Sequence[Column]) -> None:
+    """The table ``columns`` (all as long) from row ``first`` down: at once on a ``TableSheet``,
+    else cell by cell in reading order (xlsxwriter numbers the shared strings in the order they
+    are written)."""
     if isinstance(ws, TableSheet) and ws.write_rows(first, columns):
         return
-    for r, row in enumerate(zip(*columns, strict=True), start=first):
-        for c, cell in enumerate(row):
-            put(ws, r, c, cell)
+    for r in range(len(columns[0].codes) if columns else 0):
+        for c, column in enumerate(columns):
+            put(ws, first + r, c, column.cell(r))
 
 
 def _plain_text(text: str) -> str:
@@ -304,6 +331,19 @@ class _Strings(SharedStringTable):
         return int(super()._get_shared_string_index(_plain_text(string)))
 
 
+class _Block(NamedTuple):
+    """Rows ``first``… of a ``TableSheet``, written at once."""
+
+    first: int
+    columns: Sequence[Column]
+    indices: dict[tuple[int, int], int]  # (column, distinct cell) of a text -> its shared string's number
+    order: list[tuple[int, int, int]]  # (row in the block, column, distinct cell), where each is first written, sorted
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.columns[0].codes) - 1
+
+
 class TableSheet(Worksheet):
     """xlsxwriter's worksheet that takes a table's rows at once (``write_rows``).
 
@@ -317,14 +357,13 @@ class TableSheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        # (first row, the columns' cells, each shared string cell's index by id of its Cell)
-        self.blocks: list[tuple[int, Sequence[Sequence[Cell]], dict[int, int]]] = []
+        self.blocks: list[_Block] = []
 
-    def write_rows(self, first: int, columns: Sequence[Sequence[Cell]]) -> bool:
+    def write_rows(self, first: int, columns: Sequence[Column]) -> bool:
         """Take ``columns`` as the cells of rows ``first``…; False (nothing taken) for what only
         xlsxwriter's own methods write as it should: a sheet in ``constant_memory`` mode, rows
         beyond the sheet's limits, a cell without a format, a number Excel cannot hold."""
-        n = len(columns[0]) if columns else 0
+        n = len(columns[0].codes) if columns else 0
         if not n:
             return True
         last = first + n - 1
@@ -332,36 +371,37 @@ class TableSheet(Worksheet):
             return False
         if self._check_dimensions(last, len(columns) - 1, True, True):
             return False
-        strings = self.str_table
-        index = strings._get_shared_string_index
-        indices: dict[int, int] = {}  # id of a string Cell -> its shared string's number
-        repeats = 0
-        for row in zip(*columns, strict=True):  # reading order: the shared strings as xlsxwriter numbers them
-            for cell in row:
-                kind = cell[0]
-                if kind == STRING:
-                    if id(cell) in indices:
-                        repeats += 1
-                    else:
-                        indices[id(cell)] = index(cell[1])
-                elif cell[2] is None or (kind == NUMBER and not math.isfinite(cell[1])):
-                    strings.count -= len(indices)  # written again, cell by cell, in the same order
+        for column in columns:
+            for kind, value, fmt, _ in column.cells:
+                if fmt is None or (kind == NUMBER and not math.isfinite(value)):
                     return False
-        strings.count += repeats
+        # where each distinct cell is first written, in reading order: the shared strings (and
+        # the formats, when the sheet is written) numbered as xlsxwriter numbers them
+        firsts = [np.unique(np.asarray(column.codes), return_index=True) for column in columns]
+        order = sorted((int(r), c, int(k)) for c, (ks, rs) in enumerate(firsts) for k, r in zip(ks, rs, strict=True))
+        strings = self.str_table
+        indices: dict[tuple[int, int], int] = {}  # (column, distinct cell) -> its shared string's number
+        for _, c, k in order:
+            kind, text, _, _ = columns[c].cells[k]
+            if kind == STRING:
+                indices[c, k] = strings._get_shared_string_index(text)
+        counts = [np.bincount(np.asarray(column.codes), minlength=len(column.cells)) for column in columns]
+        uses = sum(int(counts[c][k]) for c, k in indices)
+        strings.count += uses - len(indices)  # each text counted as often as it is written
         self._check_dimensions(first, 0)
         self._check_dimensions(last, len(columns) - 1)
-        self.blocks.append((first, columns, indices))
+        self.blocks.append(_Block(first, columns, indices, [(r - first, c, k) for r, c, k in order]))
         return True
 
     def _get_range_data(self, row_start: int, col_start: int, row_end: int, col_end: int) -> list[Any]:
         """A chart's cached data from the sheet, as xlsxwriter's own (which reads only the cells it holds)."""
         data: list[Any] = []
         for r in range(row_start, row_end + 1):
-            block = next((b for b in self.blocks if b[0] <= r < b[0] + len(b[1][0])), None)
+            block = next((b for b in self.blocks if b.first <= r <= b.last), None)
             if block is None:
                 data.extend(super()._get_range_data(r, col_start, r, col_end))
                 continue
-            columns, later = block[1], self.table.get(r, {})
+            columns, later = block.columns, self.table.get(r, {})
             for c in range(col_start, col_end + 1):
                 if c in later:  # a cell written over the table's, or beside it
                     data.extend(super()._get_range_data(r, c, r, c))
@@ -369,7 +409,7 @@ class TableSheet(Worksheet):
                 if c >= len(columns):
                     data.append(None)
                     continue
-                kind, value, _, _ = columns[c][r - block[0]]
+                kind, value, _, _ = columns[c].cell(r - block.first)
                 if kind == NUMBER:
                     data.append(f"{value:.16g}")
                 elif kind == DATETIME:
@@ -382,23 +422,24 @@ class TableSheet(Worksheet):
         if not self.blocks:
             super()._write_rows()
             return
-        owned: dict[int, tuple[int, Sequence[Sequence[Cell]], dict[int, int], set[int]]] = {}
-        for first, columns, indices in self.blocks:
+        owned: dict[int, tuple[_Block, set[int]]] = {}
+        for block in self.blocks:
             # a row written to again afterwards (a cell put over the table's, a comment) is kept
             # as xlsxwriter keeps any, the table's cells under the later ones
-            mixed = {r for r in range(first, first + len(columns[0])) if self.table.get(r) or self.comments.get(r)}
+            mixed = {r for r in range(block.first, block.last + 1) if self.table.get(r) or self.comments.get(r)}
             for r in mixed:
                 row = self.table[r]
-                for c, cells in enumerate(columns):
+                for c, column in enumerate(block.columns):
                     if c not in row:
-                        row[c] = self._stored(cells[r - first], indices)
-            owned[first] = (first, columns, indices, mixed)
+                        row[c] = self._stored(block, c, column.codes[r - block.first])
+            owned[block.first] = (block, mixed)
         self._calculate_spans()  # the spans of the cells xlsxwriter holds (a table's header…)
         spans = self.row_spans
-        for first, columns, _, _ in owned.values():  # every row of a block has a cell in each of its columns
-            for span in range(first // 16, (first + len(columns[0]) - 1) // 16 + 1):
-                low, high = (int(x) for x in spans.get(span, f"1:{len(columns)}").split(":"))
-                spans[span] = f"{min(low, 1)}:{max(high, len(columns))}"
+        for block, _ in owned.values():  # every row of a block has a cell in each of its columns
+            width = len(block.columns)
+            for span in range(block.first // 16, block.last // 16 + 1):
+                low, high = (int(x) for x in spans.get(span, f"1:{width}").split(":"))
+                spans[span] = f"{min(low, 1)}:{max(high, width)}"
         r = self.dim_rowmin
         while r <= self.dim_rowmax:
             found = owned.get(r)
@@ -406,13 +447,14 @@ class TableSheet(Worksheet):
                 self._write_one_row(r)
                 r += 1
             else:
-                r = self._write_block(*found)
+                self._write_block(*found)
+                r = found[0].last + 1
 
-    def _stored(self, cell: Cell, indices: dict[int, int]) -> Any:
-        """``cell`` as xlsxwriter stores it."""
-        kind, value, fmt, _ = cell
+    def _stored(self, block: _Block, c: int, k: int) -> Any:
+        """Distinct cell ``k`` of a block's column ``c`` as xlsxwriter stores it."""
+        kind, value, fmt, _ = block.columns[c].cells[k]
         if kind == STRING:
-            return CellStringTuple(indices[id(cell)], fmt)
+            return CellStringTuple(block.indices[c, k], fmt)
         if kind == NUMBER:
             return CellNumberTuple(value, fmt)
         if kind == DATETIME:
@@ -432,61 +474,46 @@ class TableSheet(Worksheet):
         elif info is not None or r in self.comments:
             self._write_empty_row(r, span, info)
 
-    def _write_block(
-        self, first: int, columns: Sequence[Sequence[Cell]], indices: dict[int, int], mixed: set[int]
-    ) -> int:
+    def _write_block(self, block: _Block, mixed: set[int]) -> None:
         """The rows of one block, as xlsxwriter would write its cells (its ``mixed`` rows by
-        xlsxwriter itself); the row after them."""
-        heads = ['<c r="' + xl_col_to_name(c) for c in range(len(columns))]
-        # each column's distinct cells (its texts, blanks and dates recur) and which of them each row has
-        distinct: list[list[Cell]] = []
-        codes: list[list[int]] = []
-        first_use: dict[int, tuple[int, int, Any]] = {}  # id(format) -> (row, column, format) where first used
-        for c, cells in enumerate(columns):
-            seen: dict[int, int] = {}  # id of a Cell -> its number among the column's distinct ones
-            mine: list[Cell] = []
-            ids: list[int] = []
-            for r, cell in enumerate(cells):
-                code = seen.get(id(cell))
-                if code is None:
-                    code = seen[id(cell)] = len(mine)
-                    mine.append(cell)
-                    used = first_use.get(id(cell[2]))
-                    if used is None or (r, c) < used[:2]:
-                        first_use[id(cell[2])] = (r, c, cell[2])
-                ids.append(code)
-            distinct.append(mine)
-            codes.append(ids)
+        xlsxwriter itself)."""
+        columns = block.columns
+        # the formats numbered in the order xlsxwriter would first write them
+        first_use: dict[int, tuple[int, int, Any]] = {}  # id(format) -> (row, column, format)
+        for r, c, k in block.order:
+            fmt = columns[c].cells[k][2]
+            if id(fmt) not in first_use:
+                first_use[id(fmt)] = (r, c, fmt)
         for r in mixed:
             for c, stored in self.table[r].items():
                 used = first_use.get(id(stored.format))
-                if stored.format is not None and (used is None or (r - first, c) < used[:2]):
-                    first_use[id(stored.format)] = (r - first, c, stored.format)
-        styles: dict[int, str] = {}  # id(format) -> '" s="3"', numbered in reading order as xlsxwriter numbers them
+                if stored.format is not None and (used is None or (r - block.first, c) < used[:2]):
+                    first_use[id(stored.format)] = (r - block.first, c, stored.format)
+        styles: dict[int, str] = {}  # id(format) -> '" s="3"'
         for _, _, fmt in sorted(first_use.values(), key=lambda used: used[:2]):
             styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
+        heads = ['<c r="' + xl_col_to_name(c) for c in range(len(columns))]
         pieces: list[list[str]] = []  # each column's cells without the row number, the next column's head after them
-        for c, mine in enumerate(distinct):
+        for c, column in enumerate(columns):
             after = heads[c + 1] if c + 1 < len(columns) else ""
             made: list[str] = []
-            for cell in mine:
-                kind, value, fmt, _ = cell
-                style = styles[id(fmt)]
+            for k, (kind, value, fmt, _) in enumerate(column.cells):
+                style = styles.get(id(fmt), "")  # (a cell no row has, e.g. the blank of a column without one)
                 if kind == STRING:
-                    made.append(f'{style} t="s"><v>{indices[id(cell)]}</v></c>{after}')
+                    made.append(f'{style} t="s"><v>{block.indices.get((c, k), -1)}</v></c>{after}')
                 elif kind == NUMBER:
                     made.append(f"{style}><v>{value:.16G}</v></c>{after}")
                 elif kind == DATETIME:
                     made.append(f"{style}><v>{self._convert_date_time(value):.16G}</v></c>{after}")
                 else:
                     made.append(f"{style}/>{after}")
-            pieces.append([made[code] for code in codes[c]])
+            pieces.append([made[k] for k in column.codes])
         write = self.fh.write
         tags: dict[
             tuple[str | None, Any], tuple[str, str]
         ] = {}  # (span, row info's fields) -> the <row> tag around its number
         head = heads[0]
-        r = first
+        r = block.first
         for row in zip(*pieces, strict=True):
             if r in mixed:
                 self._write_one_row(r)
@@ -503,7 +530,6 @@ class TableSheet(Worksheet):
                 tag = tags[key] = self._row_tag(span, info)
             write(f"{tag[0]}{number}{tag[1]}{head}{number}{number.join(row)}</row>")
             r += 1
-        return r
 
     def _row_tag(self, span: str | None, info: Any) -> tuple[str, str]:
         """xlsxwriter's ``<row>`` tag of a row with ``span`` and ``info``, split where its number goes."""
@@ -520,6 +546,41 @@ class TableSheet(Worksheet):
         return before + 'r="', '"' + after
 
 
+class _SharedStrings(SharedStrings):
+    """xlsxwriter's sharedStrings.xml, its escapes made over all the strings at once rather than
+    string by string (the 问题总台账 has some ninety thousand): the same file."""
+
+    def _write_sst_strings(self) -> None:
+        strings = self.string_table.string_array
+        joined = "\uffff".join(strings)  # (a text holding U+FFFF itself is left to xlsxwriter)
+        if joined.count("\uffff") != max(len(strings) - 1, 0):
+            super()._write_sst_strings()
+            return
+        joined = xmlwriter.re_control_chars_1.sub(r"_x005F\1", joined)
+        joined = xmlwriter.re_control_chars_2.sub(lambda m: f"_x{ord(m.group(1)):04X}_", joined)
+        joined = joined.replace("\ufffe", "_xFFFE_")
+        escaped = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split("\uffff")
+        out = []
+        for text, xml in zip(joined.split("\uffff"), escaped, strict=True):
+            if text.startswith("<r>") and text.endswith("</r>"):  # a rich string, kept as it is
+                out.append(f"<si>{text}</si>")
+            elif text[:1].isspace() or text[-1:].isspace():
+                out.append(f'<si><t xml:space="preserve">{xml}</t></si>')
+            else:
+                out.append(f"<si><t>{xml}</t></si>")
+        self.fh.write("".join(out))
+
+
+class _Packager(Packager):
+    def _write_shared_strings_file(self) -> None:
+        if not self.workbook.str_table.count:
+            return
+        sst = _SharedStrings()
+        sst.string_table = self.workbook.str_table
+        sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        sst._assemble_xml_file()
+
+
 class Book(Workbook):
     """An xlsxwriter workbook of ``TableSheet``s whose texts stay text (``_Strings``)."""
 
@@ -528,6 +589,9 @@ class Book(Workbook):
     def __init__(self, filename: str, options: dict[str, Any] | None = None) -> None:
         super().__init__(filename, options)
         self.str_table = _Strings()
+
+    def _get_packager(self) -> Packager:
+        return _Packager()
 
 
 def write_table(
@@ -552,10 +616,9 @@ def write_table(
     ws.set_row(0, row_height(list(columns), widths))
     cells = [_column_cells(column, data[c], layouts[c], fmt) for c, column in enumerate(columns)]
     if cells and len(frame):
-        lines = np.max([[cell[3] for cell in column_cells] for column_cells in cells], axis=0).tolist()
-        for r, n in enumerate(lines, start=1):
-            if n > 1:  # a row of one line keeps the default height
-                ws.set_row(r, min(n * LINE_HEIGHT + 3, 409))
+        lines = np.max([np.array([cell[3] for cell in col.cells])[col.codes] for col in cells], axis=0)
+        for r in np.flatnonzero(lines > 1).tolist():  # a row of one line keeps the default height
+            ws.set_row(r + 1, min(int(lines[r]) * LINE_HEIGHT + 3, 409))
     write_rows(ws, 1, cells)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
@@ -863,10 +926,9 @@ def write_rating(wb: Workbook, fmt: _Formats, rating: RatingReport, title: str, 
             layout = _column_layout(column, values)
             widths[c] = max(widths[c], layout[0])
             ws.write_string(top, c, column, fmt.header)
-            for r, cell in enumerate(
-                _column_cells(column, values, layout, fmt, percent=column in rates), start=top + 1
-            ):
-                put(ws, r, c, cell)
+            cells = _column_cells(column, values, layout, fmt, percent=column in rates)
+            for r in range(len(values)):
+                put(ws, top + 1 + r, c, cells.cell(r))
         return top + 1 + len(frame)
 
     end = block(0, departments, RATING_SHOWN, ("满意率",))
