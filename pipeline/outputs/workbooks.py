@@ -349,9 +349,9 @@ class TableSheet(Worksheet):
 
     xlsxwriter stores every cell as an object in a dict of rows and writes each with a general
     call that builds its attributes; for the 问题总台账's half a million cells that is most of the
-    workbook's time. A block of rows is kept here as its columns' ``Cell`` lists and written as
-    text: each column's distinct cells turned into their ``<c>`` element once (the row number
-    left out), each row joined from them. The elements, the rows' ``<row>`` tags and spans and
+    workbook's time. A block of rows is kept here as its ``Column``s and written as text: each
+    column's distinct cells turned into their ``<c>`` element once (the row number left out),
+    each row joined from them. The elements, the rows' ``<row>`` tags and spans and
     the shared strings' numbering are byte for byte xlsxwriter's own (tests compare them).
     """
 
@@ -509,9 +509,8 @@ class TableSheet(Worksheet):
                     made.append(f"{style}/>{after}")
             pieces.append([made[k] for k in column.codes])
         write = self.fh.write
-        tags: dict[
-            tuple[str | None, Any], tuple[str, str]
-        ] = {}  # (span, row info's fields) -> the <row> tag around its number
+        # (span, row info's fields) -> the <row> tag, before and after its number
+        tags: dict[tuple[str | None, Any], tuple[str, str]] = {}
         head = heads[0]
         r = block.first
         for row in zip(*pieces, strict=True):
@@ -552,6 +551,8 @@ class _SharedStrings(SharedStrings):
 
     def _write_sst_strings(self) -> None:
         strings = self.string_table.string_array
+        if not strings:
+            return
         joined = "\uffff".join(strings)  # (a text holding U+FFFF itself is left to xlsxwriter)
         if joined.count("\uffff") != max(len(strings) - 1, 0):
             super()._write_sst_strings()
