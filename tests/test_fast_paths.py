@@ -5,8 +5,8 @@
 - ``validate.records`` equals ``to_dict("records")`` and keeps ``None``;
 - the month's per-unit documents written by worker processes are the same files, with the same
   contents, as those written in one process;
-- a unit's template written through ``_TemplateSheet`` (blank rows stored at once, plain cells
-  written straight out) looks and behaves as the one xlsxwriter's own methods write.
+- a unit's template and a table written through ``TableSheet`` (rows taken at once, plain cells
+  written straight out) look and behave as the ones xlsxwriter's own methods write.
 """
 
 from __future__ import annotations
@@ -193,17 +193,15 @@ def test_the_roster_index_finds_the_unit_the_plain_scan_finds(names: list[str], 
     assert match_name(text, units) is _scan_roster(text, units)  # a list is indexed afresh
 
 
-class _PlainSheet(workbooks._TemplateSheet):
-    """A template's sheet written by xlsxwriter's own methods only, one call a cell."""
+class _PlainSheet(workbooks.TableSheet):
+    """A sheet written by xlsxwriter's own methods only, one call a cell."""
 
     _write_rows = Worksheet._write_rows
     _calculate_spans = Worksheet._calculate_spans
     _prepare_formula = Worksheet._prepare_formula
 
-    def write_blank_rows(self, first: int, last: int, formats: Any) -> None:
-        for r in range(first, last + 1):
-            for c, fmt in enumerate(formats):
-                self.write_blank(r, c, None, fmt)
+    def write_rows(self, first: int, columns: Any) -> bool:
+        return False  # (workbooks.write_rows then writes the cells one by one)
 
 
 def test_a_template_looks_as_the_one_xlsxwriter_alone_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -228,7 +226,7 @@ def test_a_template_looks_as_the_one_xlsxwriter_alone_writes(tmp_path: Path, mon
         ]
 
     fast = write(tmp_path / "fast")
-    monkeypatch.setattr(workbooks._TemplateBook, "worksheet_class", _PlainSheet)
+    monkeypatch.setattr(workbooks.Book, "worksheet_class", _PlainSheet)
     plain = write(tmp_path / "plain")
     looks = [(workbook_snapshot(a), workbook_snapshot(b)) for a, b in zip(fast, plain, strict=True)]
     for mine, theirs in looks:
@@ -238,7 +236,7 @@ def test_a_template_looks_as_the_one_xlsxwriter_alone_writes(tmp_path: Path, mon
     assert looks[2][0]["sheets"] == ["问题清单", "交办事项", "办事效率评议", "填表说明", "_zfzz_meta"]
 
 
-def test_the_template_sheet_writes_each_kind_of_cell_as_xlsxwriter_does(tmp_path: Path) -> None:
+def test_the_table_sheet_writes_each_kind_of_cell_as_xlsxwriter_does(tmp_path: Path) -> None:
     def write(path: Path, sheet_class: type[Worksheet]) -> Path:
         wb = xlsxwriter.Workbook(str(path), workbooks.WORKBOOK_OPTIONS)
         ws = wb.add_worksheet("表", sheet_class)
@@ -256,12 +254,7 @@ def test_the_template_sheet_writes_each_kind_of_cell_as_xlsxwriter_does(tmp_path
         ws.write_string(6, 3, "its column's format")
         ws.write_string(40, 5, "its row's format")
         ws.set_row(20, 40)  # a row with a height and no cells
-        if isinstance(ws, workbooks._TemplateSheet):
-            ws.write_blank_rows(50, 90, [bold, day, bold])
-        else:
-            for r in range(50, 91):
-                for c, fmt in enumerate([bold, day, bold]):
-                    ws.write_blank(r, c, None, fmt)
+        workbooks.write_blank_rows(ws, 50, 90, [bold, day, bold])
         ws.write_string(60, 1, "typed into an open row", bold)
         ws.write_string(95, 17, "far to the right, rows later")
         noted = wb.add_worksheet("批注", sheet_class)  # a sheet with comments: xlsxwriter's own way
@@ -271,7 +264,7 @@ def test_the_template_sheet_writes_each_kind_of_cell_as_xlsxwriter_does(tmp_path
         wb.close()
         return path
 
-    mine = workbook_snapshot(write(tmp_path / "mine.xlsx", workbooks._TemplateSheet))
+    mine = workbook_snapshot(write(tmp_path / "mine.xlsx", workbooks.TableSheet))
     theirs = workbook_snapshot(write(tmp_path / "theirs.xlsx", Worksheet))
     assert mine == theirs
     cells = mine["表"]["cells"]

@@ -314,6 +314,12 @@ def write_rows(ws: Worksheet, first: int, columns: Sequence[Column]) -> None:
             put(ws, first + r, c, column.cell(r))
 
 
+def write_blank_rows(ws: Worksheet, first: int, last: int, formats: Sequence[Any]) -> None:
+    """``write_blank(r, c, None, formats[c])`` for each row ``first..last`` and column ``c``."""
+    n = last - first + 1
+    write_rows(ws, first, [Column([(BLANK, None, fmt, 1)], [0] * n) for fmt in formats])
+
+
 def _plain_text(text: str) -> str:
     """``text`` as xlsxwriter's shared strings table takes it: one that starts with ``<r>`` and
     ends with ``</r>`` would be written into the file unescaped (that is how xlsxwriter keeps its
@@ -329,6 +335,11 @@ class _Strings(SharedStringTable):
 
     def _get_shared_string_index(self, string: str) -> int:
         return int(super()._get_shared_string_index(_plain_text(string)))
+
+
+_PREPARED: dict[tuple[str, bool, bool], str] = {}  # TableSheet's formulas, as xlsxwriter prepares them
+# the cells TableSheet writes itself, by the name of xlsxwriter's cell type
+_PLAIN_CELLS = {"Blank": BLANK, "String": STRING, "Number": NUMBER, "Datetime": NUMBER}
 
 
 class _Block(NamedTuple):
@@ -358,6 +369,8 @@ class TableSheet(Worksheet):
     def __init__(self) -> None:
         super().__init__()
         self.blocks: list[_Block] = []
+        self.heads: dict[int, str] = {}  # column -> '<c r="B'
+        self.styles: dict[int, str] = {}  # id(format) -> '" s="3"'
 
     def write_rows(self, first: int, columns: Sequence[Column]) -> bool:
         """Take ``columns`` as the cells of rows ``first``…; False (nothing taken) for what only
@@ -419,7 +432,7 @@ class TableSheet(Worksheet):
         return data
 
     def _write_rows(self) -> None:
-        if not self.blocks:
+        if self.constant_memory:
             super()._write_rows()
             return
         owned: dict[int, tuple[_Block, set[int]]] = {}
@@ -462,17 +475,73 @@ class TableSheet(Worksheet):
         return CellBlankTuple(fmt)
 
     def _write_one_row(self, r: int) -> None:
-        """Row ``r`` as xlsxwriter's ``_write_rows`` writes it."""
+        """Row ``r`` as xlsxwriter's ``_write_rows`` writes it, its plain cells (a number, date,
+        shared string or blank with its format) written straight out."""
         info = self.row_info.get(r)
         cells = self.table.get(r)
         span = self.row_spans.get(r // 16)
-        if cells:
-            self._write_row(r, span, info)
-            for c in sorted(cells):
-                self._write_cell(r, c, cells[c])
-            self.fh.write("</row>")
-        elif info is not None or r in self.comments:
-            self._write_empty_row(r, span, info)
+        if not cells:
+            if info is not None or r in self.comments:
+                self._write_empty_row(r, span, info)
+            return
+        self._write_row(r, span, info)
+        write, number = self.fh.write, str(r + 1)
+        for c in sorted(cells):
+            cell = cells[c]
+            kind = _PLAIN_CELLS.get(type(cell).__name__)  # as xlsxwriter tells its cells apart
+            fmt = cell.format
+            if fmt is None or kind is None:
+                self._write_cell(r, c, cell)
+            elif kind == BLANK:
+                write(f"{self._head(c)}{number}{self._style(fmt)}/>")
+            elif kind == STRING:
+                write(f'{self._head(c)}{number}{self._style(fmt)} t="s"><v>{cell.string}</v></c>')
+            else:
+                write(f"{self._head(c)}{number}{self._style(fmt)}><v>{cell.number:.16G}</v></c>")
+        write("</row>")
+
+    def _head(self, c: int) -> str:
+        """The start of a cell of column ``c``, up to its row number: '<c r="B'."""
+        found = self.heads.get(c)
+        if found is None:
+            found = self.heads[c] = '<c r="' + xl_col_to_name(c)
+        return found
+
+    def _style(self, fmt: Any) -> str:
+        """A cell's format attribute, '" s="3"' (the format numbered when first written, as xlsxwriter's)."""
+        found = self.styles.get(id(fmt))
+        if found is None:
+            found = self.styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
+        return found
+
+    def _calculate_spans(self) -> None:
+        if self.comments:
+            super()._calculate_spans()
+            return
+        # the columns a block of 16 rows has cells in, "first:last" (1-based), as xlsxwriter's own
+        spans: dict[int, tuple[int, int]] = {}
+        table = self.table
+        for r in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table.get(r)
+            if cells:
+                low, high = min(cells) + 1, max(cells) + 1
+                block = r // 16
+                found = spans.get(block)
+                if found is not None:
+                    low, high = min(low, found[0]), max(high, found[1])
+                spans[block] = (low, high)
+        self.row_spans = {block: f"{low}:{high}" for block, (low, high) in spans.items()}
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        # Every template has the same deadline formula, which xlsxwriter runs some 200 regular
+        # expressions over (for functions needing a prefix): once per process is enough.
+        key = (formula, bool(expand_future_functions), bool(self.use_future_functions))
+        prepared = _PREPARED.get(key)
+        if prepared is None:
+            if len(_PREPARED) >= 256:
+                _PREPARED.clear()
+            prepared = _PREPARED[key] = super()._prepare_formula(formula, expand_future_functions)
+        return prepared
 
     def _write_block(self, block: _Block, mixed: set[int]) -> None:
         """The rows of one block, as xlsxwriter would write its cells (its ``mixed`` rows by
@@ -489,10 +558,8 @@ class TableSheet(Worksheet):
                 used = first_use.get(id(stored.format))
                 if stored.format is not None and (used is None or (r - block.first, c) < used[:2]):
                     first_use[id(stored.format)] = (r - block.first, c, stored.format)
-        styles: dict[int, str] = {}  # id(format) -> '" s="3"'
-        for _, _, fmt in sorted(first_use.values(), key=lambda used: used[:2]):
-            styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
-        heads = ['<c r="' + xl_col_to_name(c) for c in range(len(columns))]
+        styles = {id(fmt): self._style(fmt) for _, _, fmt in sorted(first_use.values(), key=lambda used: used[:2])}
+        heads = [self._head(c) for c in range(len(columns))]
         pieces: list[list[str]] = []  # each column's cells without the row number, the next column's head after them
         for c, column in enumerate(columns):
             after = heads[c + 1] if c + 1 < len(columns) else ""
@@ -1009,135 +1076,6 @@ def _date_validation(
     ws.data_validation(first, col, last, col, options)
 
 
-class _TemplateSheet(Worksheet):
-    """xlsxwriter's worksheet for a unit's template, whose thousand or so formatted cells (most
-    of them the open rows' blanks) xlsxwriter would store and write one general call at a time.
-
-    ``write_blank_rows`` stores a block of formatted blanks at once, and ``_write_rows`` writes
-    the plain cells (numbers, shared strings, blanks, each with its format) straight out, and
-    each untouched row of such a block from one pattern: the same ``<row>`` and ``<c>``
-    elements, byte for byte, as xlsxwriter's own ``_write_rows`` and ``_write_cell`` (formats
-    numbered in the same order), which it leaves any other cell (and a sheet with comments) to.
-    Tests compare templates and every kind of cell written so with what xlsxwriter alone writes.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.blank_runs: list[tuple[int, int, dict[int, Any]]] = []  # (first, last, each row's cells)
-
-    def write_blank_rows(self, first: int, last: int, formats: Sequence[Any]) -> None:
-        """``write_blank(r, c, None, formats[c])`` for each row ``first..last`` and column ``c``."""
-        plain = self.constant_memory or not formats or any(f is None for f in formats)
-        if plain or self._check_dimensions(first, 0) or self._check_dimensions(last, len(formats) - 1):
-            for r in range(first, last + 1):  # one cell at a time, as xlsxwriter takes any cell
-                for c, fmt in enumerate(formats):
-                    self.write_blank(r, c, None, fmt)
-            return
-        for c, fmt in enumerate(formats):  # the first row as xlsxwriter writes it, its cells for the others
-            self.write_blank(first, c, None, fmt)
-        table = self.table
-        blanks = {c: table[first][c] for c in range(len(formats))}
-        for r in range(first + 1, last + 1):
-            table[r].update(blanks)
-        self.blank_runs.append((first, last, blanks))
-
-    def _calculate_spans(self) -> None:
-        if self.comments:
-            super()._calculate_spans()
-            return
-        # the columns a block of 16 rows has cells in, "first:last" (1-based), as xlsxwriter's own
-        spans: dict[int, tuple[int, int]] = {}
-        table = self.table
-        for r in range(self.dim_rowmin, self.dim_rowmax + 1):
-            cells = table.get(r)
-            if cells:
-                low, high = min(cells) + 1, max(cells) + 1
-                block = r // 16
-                found = spans.get(block)
-                if found is not None:
-                    low, high = min(low, found[0]), max(high, found[1])
-                spans[block] = (low, high)
-        self.row_spans = {block: f"{low}:{high}" for block, (low, high) in spans.items()}
-
-    def _write_rows(self) -> None:
-        if self.constant_memory or self.comments:
-            super()._write_rows()
-            return
-        self._calculate_spans()
-        table, row_info, spans = self.table, self.row_info, self.row_spans
-        write = self.fh.write
-        heads: dict[int, str] = {}  # column -> '<c r="B'
-        styles: dict[int, str] = {}  # id(format) -> '" s="3"'
-
-        def head(c: int) -> str:
-            found = heads.get(c)
-            if found is None:
-                found = heads[c] = '<c r="' + xlsxwriter.utility.xl_col_to_name(c)
-            return found
-
-        def style(fmt: Any) -> str:
-            found = styles.get(id(fmt))
-            if found is None:
-                found = styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
-            return found
-
-        # a row of ``write_blank_rows`` left as it was: its cells as its neighbours' but for the
-        # row number ("{0}"), made at the first of them (where xlsxwriter would number the formats)
-        runs: list[list[Any]] = [[first, last, blanks, None] for first, last, blanks in self.blank_runs]
-        for r in range(self.dim_rowmin, self.dim_rowmax + 1):
-            cells = table.get(r)
-            info = row_info.get(r)
-            if not cells:
-                if info is not None:
-                    self._write_empty_row(r, spans.get(r // 16), info)
-                continue
-            self._write_row(r, spans.get(r // 16), info)
-            number = str(r + 1)
-            for run in runs:
-                if run[0] <= r <= run[1] and cells == run[2]:
-                    if run[3] is None:
-                        run[3] = "".join(f"{head(c)}{{0}}{style(cell.format)}/>" for c, cell in sorted(cells.items()))
-                    write(run[3].format(number))
-                    break
-            else:
-                for c in sorted(cells):
-                    cell = cells[c]
-                    kind = _PLAIN_CELLS.get(type(cell).__name__)  # as xlsxwriter tells its cells apart
-                    fmt = cell.format
-                    if fmt is None or kind is None:
-                        self._write_cell(r, c, cell)
-                    elif kind == _BLANK:
-                        write(f"{head(c)}{number}{style(fmt)}/>")
-                    elif kind == _STRING:
-                        write(f'{head(c)}{number}{style(fmt)} t="s"><v>{cell.string}</v></c>')
-                    else:
-                        write(f"{head(c)}{number}{style(fmt)}><v>{cell.number:.16G}</v></c>")
-            write("</row>")
-
-    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        # Every template has the same deadline formula, which xlsxwriter runs some 200 regular
-        # expressions over (for functions needing a prefix): once per process is enough.
-        key = (formula, bool(expand_future_functions), bool(self.use_future_functions))
-        prepared = _PREPARED.get(key)
-        if prepared is None:
-            if len(_PREPARED) >= 256:
-                _PREPARED.clear()
-            prepared = _PREPARED[key] = super()._prepare_formula(formula, expand_future_functions)
-        return prepared
-
-
-_PREPARED: dict[tuple[str, bool, bool], str] = {}
-# the cells _TemplateSheet writes itself, by the name of xlsxwriter's cell type
-_BLANK, _STRING, _NUMBER = range(3)
-_PLAIN_CELLS = {"Blank": _BLANK, "String": _STRING, "Number": _NUMBER, "Datetime": _NUMBER}
-
-
-class _TemplateBook(Book):
-    """A template's workbook: its sheets are ``_TemplateSheet``s."""
-
-    worksheet_class = _TemplateSheet
-
-
 class _TemplateFormats(NamedTuple):
     """A template's cell styles."""
 
@@ -1237,10 +1175,9 @@ def _write_unit_template(
     """A unit's template: its problem list (the heading, the registered problems, open rows for
     new ones and their checks), a sheet per other kind with items for it, the 填表说明 sheet and
     the hidden marker that tells the pipeline whose template it is."""
-    wb = _TemplateBook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})  # small: no temp files
+    wb = Book(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})  # small: no temp files
     formats = _template_formats(wb)
     ws = wb.add_worksheet(layout.SHEET)
-    assert isinstance(ws, _TemplateSheet)
     _template_heading(wb, ws, campaign, unit, month, formats)
     if records is None:
         records = template_records(problems) if problems is not None else []
@@ -1343,9 +1280,7 @@ def _template_heading(
     )
 
 
-def _template_rows(
-    wb: Workbook, ws: _TemplateSheet, records: Sequence[Mapping[str, Any]], formats: _TemplateFormats
-) -> int:
+def _template_rows(wb: Workbook, ws: Worksheet, records: Sequence[Mapping[str, Any]], formats: _TemplateFormats) -> int:
     """The header row, the registered problems (their own text locked, progress open) and
     ``BLANK_ROWS`` open rows for new ones; returns the 0-based index of the last row."""
     locked, locked_date, open_text, open_date, header, _, _ = formats
@@ -1395,7 +1330,7 @@ def _template_rows(
         locked if column == "问题编号" else open_date if column in ("完成时限", "完成日期") else open_text
         for column in columns
     ]
-    ws.write_blank_rows(first + n, first + n + BLANK_ROWS - 1, blank_styles)
+    write_blank_rows(ws, first + n, first + n + BLANK_ROWS - 1, blank_styles)
     return first + n + BLANK_ROWS - 1
 
 
