@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -52,7 +52,6 @@ from pipeline.filenames import output_path, safe_name
 from pipeline.kinds import BY_NAME, ITEM_KINDS, KINDS, MATTER, PROBLEM, RATING_CASE, REGISTER_FILE
 from pipeline.messages import CATALOGUE, Message, render_text
 from pipeline.model import Month, Outcome, ProblemStatus
-from pipeline.outputs.feedback import Note, Returned
 from pipeline.readers import pool
 from pipeline.report import ItemLedger, MonthReport
 from pipeline.storage import guard
@@ -72,6 +71,9 @@ from pipeline.storage.archive import (
 from pipeline.storage.ledger import AuditRecord, Store, describe, disk_full
 from pipeline.validate import Checked, Submission, check_submissions, check_tables, with_ledger, with_rating
 from pipeline.vocab import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:  # the writers (openpyxl…) are loaded when a month's outputs are written
+    from pipeline.outputs.feedback import Returned
 
 Progress = Callable[[str, int, int], None]
 
@@ -359,6 +361,10 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
     records = [
         r for r in intake.still_returned(store.audit_records(month)) if archive_path(ws.archive, r.sha256).is_file()
     ]
+    if not records:
+        return out
+    from pipeline.outputs.feedback import Note, Returned  # openpyxl: only for a month with returned files
+
     tasks = [pool.Task(archive_path(ws.archive, r.sha256), r.file_name) for r in records]
     for record, outcome in zip(records, pool.read_all(tasks, vocab), strict=True):  # capped, as when received
         raw, original = outcome.raw, archive_path(ws.archive, record.sha256)
