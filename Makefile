@@ -26,10 +26,10 @@ pipeline = @$(BIN)/python -m pipeline $(1) || kill -s PIPE $$PPID
 
 # Python caches a module's compiled bytecode in __pycache__/ so that the next start only loads it;
 # where PYTHONDONTWRITEBYTECODE is set (as on some servers and CI machines) it never writes that
-# cache, and every run compiles the whole program again from source: half a second of a township's
-# month. So the libraries are compiled as pip installs them (--compile, pip's default, said
-# explicitly), and the program's own packages by compileall, at install and at every `make setup`
-# (a changed module is compiled again; Python ignores a cached file older than its source).
+# cache, and every run compiles the whole program again from source (some tenths of a second of a
+# township's month). So the libraries are compiled as pip installs them (--compile, pip's default,
+# said explicitly), and the program's own packages by compileall, at install and at every `make
+# setup` (a module changed since is compiled again: Python never uses a cache older than its source).
 COMPILE = $(BIN)/python -m compileall -q pipeline demo_campaign tools
 
 $(STAMP): pyproject.toml
