@@ -24,10 +24,19 @@ AT     ?=
 # nothing for a death by SIGPIPE. setup, lint and test fail the normal way, for CI.
 pipeline = @$(BIN)/python -m pipeline $(1) || kill -s PIPE $$PPID
 
+# Python caches a module's compiled bytecode in __pycache__/ so that the next start only loads it;
+# where PYTHONDONTWRITEBYTECODE is set (as on some servers and CI machines) it never writes that
+# cache, and every run compiles the whole program again from source (some tenths of a second of a
+# township's month). So the libraries are compiled as pip installs them (--compile, pip's default,
+# said explicitly), and the program's own packages by compileall, at install and at every `make
+# setup` (a module changed since is compiled again: Python never uses a cache older than its source).
+COMPILE = $(BIN)/python -m compileall -q pipeline demo_campaign tools
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,demo]'
+	$(BIN)/python -m pip install --quiet --compile -e '.[test,demo]'
+	$(COMPILE)
 	touch $(STAMP)
 
 help:  ## 列出全部命令（直接运行 make 也是这个）
@@ -37,6 +46,7 @@ help:  ## 列出全部命令（直接运行 make 也是这个）
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  make %-11s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
 
 setup: $(STAMP)  ## 安装运行环境（.venv）；其他命令会自动安装，一般不用单独运行
+	$(COMPILE)
 
 demo: $(STAMP)  ## 演示：生成示例乡镇，逐月运行 3 月至 11 月，再出半年和年度报告，输出在 demo/out/
 	$(call pipeline,--data '$(DEMO)' demo)

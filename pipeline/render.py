@@ -5,7 +5,8 @@ it swapped into place, so a crash never leaves a half-written month behind.
 
 A month's outputs depend only on its report, the Word templates and this program: ``render_key``
 fingerprints those, and a run whose fingerprint and files are unchanged re-uses them
-(``outputs_intact``) instead of writing the same files again.
+(``outputs_intact``) instead of writing the same files again. The writers (xlsxwriter, openpyxl,
+python-docx: a third of a second to load) are loaded only when something is written.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -30,9 +30,12 @@ from pipeline import faults
 from pipeline.config import Campaign, Unit
 from pipeline.filenames import output_path, safe_name
 from pipeline.model import Month, Outcome
-from pipeline.outputs import documents, workbooks
-from pipeline.outputs.feedback import Returned, file_names, hint_table, hints_name, write_feedback, write_hints
 from pipeline.report import MonthReport
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from pipeline.outputs.feedback import Returned
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 FEEDBACK_DIR = Outcome.RETURNED  # 退回/: a feedback workbook for each file returned this month
@@ -120,10 +123,13 @@ def render_month(
     """Write every output of the month, with a feedback workbook per returned file (``退回/``)
     and one per unit with 形式主义提示 (``提示/``).
 
-    The per-unit documents (templates, 督办通知单, feedback workbooks) of a large month are
-    written by worker processes while this one writes the ledger and the circular (see
-    ``_Workers``). ``timings``, when given, gets the seconds each output took (``render:总台账`` …).
+    This process writes the month's own documents (总台账, 通报, 移交纪委清单) first; the per-unit
+    documents (templates, 督办通知单, feedback and 提示 workbooks) of a large month are meanwhile
+    written by worker processes, and this one then takes its share of them (see ``_Workers``).
+    ``timings``, when given, gets the seconds each output took (``render:总台账`` …).
     """
+    from pipeline.outputs import documents, workbooks
+
     laps = timings if timings is not None else {}
     last = time.perf_counter()
 
@@ -139,8 +145,7 @@ def render_month(
     staging.mkdir(parents=True)
     try:
         notices = documents.notice_units(report)
-        feedback = list(returned)
-        with _Workers(report, templates_dir, staging, feedback, notices) as workers:
+        with _Workers(report, templates_dir, staging, list(returned), notices) as workers:
             lap("workers started")
             with _collector_paused():  # half a million cells: the collector would rescan the report each time
                 workbooks.write_ledger(report, staging / "总台账.xlsx")
@@ -179,6 +184,8 @@ def write_templates(
 
     ``units``: only these units of the roster (a worker's share).
     """
+    from pipeline.outputs import workbooks
+
     folder.mkdir(parents=True, exist_ok=True)
     chosen = campaign.units if units is None else units
     by_unit: dict[str, list[dict[str, Any]]] = {}
@@ -220,6 +227,7 @@ def _open_items_by_unit(report: MonthReport, codes: set[str]) -> dict[str, dict[
 
 # --- the per-unit documents in worker processes -------------------------------------------------
 PARALLEL_FROM = 60  # documents; a township's month (a dozen units) is written in this process
+SHARES_PER_CORE = 4  # shares of each kind per core: small ones even out the processes' loads
 _JOB: dict[str, Any] = {}  # what the workers write from (set by _start_worker)
 
 
@@ -244,6 +252,8 @@ def _write_templates(job: dict[str, Any], start: int, stop: int) -> None:
 
 def _write_notices(job: dict[str, Any], start: int, stop: int) -> None:
     """The 督办通知单 of ``notice_units`` ``start:stop``."""
+    from pipeline.outputs import documents
+
     documents.write_notices(
         job["report"], job["staging"] / NOTICES_DIR, job["templates_dir"], job["notices"][start:stop]
     )
@@ -251,14 +261,21 @@ def _write_notices(job: dict[str, Any], start: int, stop: int) -> None:
 
 def _write_feedback(job: dict[str, Any], start: int, stop: int) -> None:
     """The feedback workbooks of returned files ``start:stop``."""
+    from pipeline.outputs.feedback import file_names, write_feedback
+
     folder = job["staging"] / FEEDBACK_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    for item, name in zip(job["feedback"][start:stop], job["feedback_names"][start:stop], strict=True):
+    names = job.get(_FEEDBACK_NAMES)
+    if names is None:  # every file's name at once (two of the same name are told apart), once per process
+        names = job[_FEEDBACK_NAMES] = file_names(job["feedback"])
+    for item, name in zip(job["feedback"][start:stop], names[start:stop], strict=True):
         write_feedback(item, output_path(folder, name))
 
 
 def _write_hints(job: dict[str, Any], start: int, stop: int) -> None:
     """The 形式主义提示 workbooks of ``hint_units`` ``start:stop``."""
+    from pipeline.outputs.feedback import hint_table, hints_name, write_hints
+
     folder = job["staging"] / HINTS_DIR
     table = job.get(_HINT_ROWS)
     if table is None:  # every unit's rows in one pass, once per process: its later shares look theirs up
@@ -268,6 +285,7 @@ def _write_hints(job: dict[str, Any], start: int, stop: int) -> None:
 
 
 _HINT_ROWS = "hint_rows"  # the job's key for hint_table's rows, once a process has made them
+_FEEDBACK_NAMES = "feedback_names"  # the job's key for the feedback workbooks' names, likewise
 
 
 def hint_units(report: MonthReport) -> list[Unit]:
@@ -290,13 +308,17 @@ def _cpus() -> int:
 
 
 class _Workers:
-    """The month's per-unit documents: 模板 for every unit, 督办通知单, 退回 feedback workbooks and
-    提示 workbooks.
+    """The month's per-unit documents: 模板 for every unit, 退回 feedback workbooks, 提示 workbooks
+    and 督办通知单.
 
-    With many of them and more than one core, a pool of worker processes (forked where the
-    system can, so the report is shared rather than copied) writes them in shares while this
-    process writes the ledger; otherwise they are written here, in ``finish``. Either way the
-    same files come out: each document depends only on the report and its own unit.
+    With many of them and more than one core, they are cut into shares and a pool of worker
+    processes, one fewer than the cores (forked where the system can, so the report is shared
+    rather than copied), starts on them while this process writes the month's own documents;
+    ``finish`` then writes here every share no worker has started, so each core runs one writer
+    until the last share is done (a worker more would only take turns with this process on a core,
+    and the ledger, the longest single document, would finish last). The shares go out the larger
+    kinds first, so the last ones are short. Without a pool every share is written in ``finish``.
+    Either way the same files come out: each document depends only on the report and its unit.
     """
 
     def __init__(
@@ -314,7 +336,6 @@ class _Workers:
             "staging": staging,
             "notices": notices,
             "feedback": feedback,
-            "feedback_names": file_names(feedback),
             "hint_units": hinted,
         }
         (staging / TEMPLATES_DIR_NAME).mkdir(parents=True, exist_ok=True)
@@ -322,16 +343,16 @@ class _Workers:
             (staging / NOTICES_DIR).mkdir(parents=True, exist_ok=True)
         if hinted:
             (staging / HINTS_DIR).mkdir(parents=True, exist_ok=True)
-        sizes: dict[Writer, int] = {
+        sizes: dict[Writer, int] = {  # the kinds that take longest in all first
             _write_templates: len(report.campaign.units),
-            _write_notices: len(notices),
             _write_feedback: len(feedback),
             _write_hints: len(hinted),
+            _write_notices: len(notices),
         }
         self.total = sum(sizes.values())
         self.cpus = _cpus()
         self.parallel = self.cpus > 1 and self.total >= PARALLEL_FROM
-        pieces = self.cpus * 4 if self.parallel else 1  # small shares even out the workers' loads
+        pieces = self.cpus * SHARES_PER_CORE if self.parallel else 1
         self.shares = [
             (write, start, min(start + step, n))
             for write, n in sizes.items()
@@ -344,23 +365,30 @@ class _Workers:
 
     def __enter__(self) -> _Workers:
         if self.parallel:
+            from concurrent.futures import ProcessPoolExecutor
+
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self.pool = ProcessPoolExecutor(self.cpus, context, initializer=_start_worker, initargs=(self.job,))
+            self.pool = ProcessPoolExecutor(self.cpus - 1, context, initializer=_start_worker, initargs=(self.job,))
             self.futures = [self.pool.submit(_write_share, *share) for share in self.shares]
         return self
 
     def finish(self) -> None:
-        if self.pool is None:
-            _start_worker(self.job)
-            try:
-                for share in self.shares:
+        """Write here every share no worker has started (all of them without a pool), then wait for
+        the workers' (a worker's error is raised here, and the month is not swapped in)."""
+        waiting = []
+        _start_worker(self.job)
+        try:
+            for i, share in enumerate(self.shares):
+                # one at a time: the workers go on taking the next shares meanwhile
+                if not self.futures or self.futures[i].cancel():
                     _write_share(*share)
-            finally:
-                _JOB.clear()
-            return
-        for future in self.futures:
-            future.result()  # a worker's error is raised here, and the month is not swapped in
+                else:
+                    waiting.append(self.futures[i])
+        finally:
+            _JOB.clear()
+        for future in waiting:
+            future.result()
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:

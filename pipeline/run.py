@@ -27,10 +27,10 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -52,8 +52,8 @@ from pipeline.filenames import output_path, safe_name
 from pipeline.kinds import BY_NAME, ITEM_KINDS, KINDS, MATTER, PROBLEM, RATING_CASE, REGISTER_FILE
 from pipeline.messages import CATALOGUE, Message, render_text
 from pipeline.model import Month, Outcome, ProblemStatus
-from pipeline.outputs.feedback import Note, Returned
 from pipeline.readers import pool
+from pipeline.readers.tables import RawTable
 from pipeline.report import ItemLedger, MonthReport
 from pipeline.storage import guard
 from pipeline.storage.archive import (
@@ -72,6 +72,9 @@ from pipeline.storage.archive import (
 from pipeline.storage.ledger import AuditRecord, Store, describe, disk_full
 from pipeline.validate import Checked, Submission, check_submissions, check_tables, with_ledger, with_rating
 from pipeline.vocab import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:  # the writers (openpyxl…) are loaded when a month's outputs are written
+    from pipeline.outputs.feedback import Returned
 
 Progress = Callable[[str, int, int], None]
 
@@ -130,6 +133,7 @@ class _Incoming:
     notes: list[Message] = field(default_factory=list)  # the office's notes on its received time
     read: pool.Outcome | None = None  # as the reader left it, until identified
     found: intake.Identified = field(default_factory=intake.Identified)
+    outcome: str = ""  # what became of it (通过 / 退回 …), once recorded
 
 
 def _modified(state: os.stat_result) -> dt.datetime:
@@ -244,13 +248,15 @@ def _monthly(root: Path, as_of: dt.date | None, progress: Progress | None) -> Ru
             lap("flags+commit")
             with storage_errors(ledger_saved=True):
                 _empty_inbox(store, ws, incoming, result.saved_again)
-                del incoming  # the read tables are not needed any more
+                tables = _returned_tables(incoming)  # their feedback workbooks need not read them again
+                del incoming  # the other read tables are not needed any more
                 guard.backup(store, ws, month)
                 lap("empty inbox")
                 report = build_report(store, campaign, vocab, month, as_of, doc_number, ledgers, left, cleared)
                 lap("report")
                 key, reuse = _render_check(store, ws, report)
-                returned = [] if reuse else returned_files(store, ws, vocab, month)
+                returned = [] if reuse else returned_files(store, ws, vocab, month, tables)
+                del tables
                 lap("returned")
         finally:
             store.close()
@@ -346,8 +352,20 @@ def _render_or_reuse(
     return outputs
 
 
-def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -> list[Returned]:
-    """The month's returned files that have a table, read again from the archive.
+def _returned_tables(incoming: list[_Incoming]) -> dict[str, RawTable]:
+    """The tables of the files this run returned, by the hash of their archived copy."""
+    return {
+        item.sha256: item.found.submission.raw
+        for item in incoming
+        if item.outcome == Outcome.RETURNED and item.found.submission is not None
+    }
+
+
+def returned_files(
+    store: Store, ws: Workspace, vocab: Vocabulary, month: str, tables: Mapping[str, RawTable] | None = None
+) -> list[Returned]:
+    """The month's returned files that have a table, read again from the archive (``tables``: those
+    the run has just read, by the hash of their archived copy, are not read again).
 
     Built from the audit log, so a re-run of the month makes the same feedback workbooks; a
     file refused by ingest (encrypted, not a spreadsheet…) has no table and gets none, nor does a
@@ -359,9 +377,18 @@ def returned_files(store: Store, ws: Workspace, vocab: Vocabulary, month: str) -
     records = [
         r for r in intake.still_returned(store.audit_records(month)) if archive_path(ws.archive, r.sha256).is_file()
     ]
-    tasks = [pool.Task(archive_path(ws.archive, r.sha256), r.file_name) for r in records]
-    for record, outcome in zip(records, pool.read_all(tasks, vocab), strict=True):  # capped, as when received
-        raw, original = outcome.raw, archive_path(ws.archive, record.sha256)
+    if not records:
+        return out
+    from pipeline.outputs.feedback import Note, Returned  # openpyxl: only for a month with returned files
+
+    known = tables or {}
+    unread = [r for r in records if r.sha256 not in known]
+    tasks = [pool.Task(archive_path(ws.archive, r.sha256), r.file_name) for r in unread]
+    outcomes = pool.read_all(tasks, vocab) if tasks else []  # capped, as when received
+    read = {r.sha256: outcome.raw for r, outcome in zip(unread, outcomes, strict=True)}
+    for record in records:
+        raw = known[record.sha256] if record.sha256 in known else read[record.sha256]
+        original = archive_path(ws.archive, record.sha256)
         if raw is None:
             continue
         notes = tuple(
@@ -564,6 +591,7 @@ def _record_and_merge(
             checked, tables = checks[item.path]
             decision = intake.judge(_with_ledgers(store, checked, tables, month))
         seq = _record(store, item, month, now, decision)
+        item.outcome = decision.outcome
         result.files.append(
             FileOutcome(item.name, names.get(decision.unit or "", ""), decision.outcome, decision.messages)
         )

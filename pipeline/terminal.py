@@ -39,21 +39,54 @@ DIGEST_WIDTH = 60  # characters of a record's first message in its digest
 _QUOTED = "“[^”\n]{0,20}”|‘[^’\n]{0,20}’|《[^》\n]{0,20}》|「[^」\n]{0,20}」"  # short quotations stay whole
 
 
+_QUOTED_ATOM = re.compile(f"(?:{_QUOTED})[{re.escape(_CLOSING)}]*", re.S)
+_OPENINGS = re.compile(f"[{re.escape(_OPENING)}]*")
+_CLOSINGS = re.compile(f"[{re.escape(_CLOSING)}]*")
+# "重复 0", "3 个": a whole count stays with its word (not a date's or a decimal's digits); a Latin
+# word, digits or a path stay whole; spaces go together; anything else is one character
+_PLAIN = re.compile(
+    r"[\u4e00-\u9fff]{1,2} \d+(?![\w.:/\-])|(?<![\w.:/\-])\d+ [\u4e00-\u9fff]|[A-Za-z0-9_./:\-]+|\s+|.", re.S
+)
+
+
+def atoms(text: str, keep: Iterable[str] = ()) -> list[str]:
+    """``text`` cut where a line may break: a short quotation, or one of ``keep`` (file and unit
+    names, the longest first where two start at the same place) or a piece of ``_PLAIN``, each
+    with the opening brackets before it and the closing punctuation after it.
+
+    The patterns are compiled once: a run's summary has a line per file, each naming its own file
+    and unit, and a pattern made of each line's names (compiled for each line) took seconds for a
+    county's thousand files."""
+    names = sorted({k for k in keep if k and k in text}, key=len, reverse=True)
+    out: list[str] = []
+    at, end = 0, len(text)
+    while at < end:
+        quoted = _QUOTED_ATOM.match(text, at)
+        if quoted:
+            out.append(quoted.group())
+            at = quoted.end()
+            continue
+        start = min(_end(_OPENINGS, text, at), end - 1)  # brackets ending the text: the last is the piece
+        stop = next((start + len(n) for n in names if text.startswith(n, start)), None)
+        stop = _end(_CLOSINGS, text, _end(_PLAIN, text, start) if stop is None else stop)
+        out.append(text[at:stop])
+        at = stop
+    return out
+
+
+def _end(pattern: re.Pattern[str], text: str, at: int) -> int:
+    """Where ``pattern``'s match at ``at`` ends (each of these matches there, if only "")."""
+    found = pattern.match(text, at)
+    return found.end() if found else at
+
+
 def wrap(text: str, width: int, keep: Iterable[str] = ()) -> list[str]:
     """``text`` in lines of at most ``width`` columns, broken only between Chinese characters,
     at spaces or around Latin words, never inside ``keep`` (file and unit names) or a short
     quotation. A piece wider than ``width`` stands alone on its line, whole."""
-    # only the names this text holds: a run's summary passes every file's and unit's name for
-    # each of its lines, and a pattern of a thousand names compiled per line took seconds
-    names = sorted({k for k in keep if k and k in text}, key=len, reverse=True)
-    closing, opening = f"[{re.escape(_CLOSING)}]*", f"[{re.escape(_OPENING)}]*"
-    # "重复 0", "3 个": a whole count stays with its word (not a date's or a decimal's digits)
-    counted = r"[\u4e00-\u9fff]{1,2} \d+(?![\w.:/\-])|(?<![\w.:/\-])\d+ [\u4e00-\u9fff]"
-    pieces = "|".join([*map(re.escape, names), counted, r"[A-Za-z0-9_./:\-]+", r"\s+", r"."])
-    atoms = re.findall(f"(?:{_QUOTED}){closing}|{opening}(?:{pieces}){closing}", text, re.S)
     lines: list[str] = []
     line = ""
-    for atom in atoms:
+    for atom in atoms(text, keep):
         if atom.isspace() and atom.count("\n"):
             lines.append(line.rstrip())
             line = ""

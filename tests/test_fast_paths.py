@@ -156,7 +156,7 @@ def test_a_worker_that_fails_leaves_no_month_behind(workspace: Path, monkeypatch
     def broken(*_args: object, **_kwargs: object) -> Path:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(render.workbooks, "write_unit_template", broken)  # forked workers inherit it
+    monkeypatch.setattr(workbooks, "write_unit_template", broken)  # forked workers inherit it
     target = workspace / "again" / "2022-04"
     with pytest.raises(RuntimeError, match="disk full"):
         render.render_month(result.report, target)

@@ -105,3 +105,32 @@ def test_a_command_that_checks_no_file_never_loads_pandera(workspace: Path) -> N
         "红星村.xlsx",
         "镇财政所.xlsx",
     ]
+
+
+WRITERS = {"openpyxl", "xlsxwriter", "docx", "docxtpl", "pipeline.outputs.feedback", "pipeline.outputs.documents"}
+
+
+def test_a_month_whose_outputs_are_kept_loads_no_writer(workspace: Path) -> None:
+    """Run again with nothing changed, a month keeps its outputs (``render.outputs_intact``): the
+    writers (openpyxl, xlsxwriter, python-docx: a third of a second) are not loaded, nor is
+    pandera, with no file to check; the first run, which wrote the outputs, loaded them."""
+    write_list(workspace / "inbox" / "附件2：问题清单（红星村）.xlsx", GOOD_ROWS, unit="红星村", received=MARCH)
+    proc, first = imported("--data", str(workspace), "monthly", "--as-of", "2022-03-31")
+    assert proc.returncode == 0, proc.stderr
+    assert WRITERS - {"pipeline.outputs.feedback", "openpyxl"} <= first  # nothing was returned
+    proc, again = imported("--data", str(workspace), "monthly", "--as-of", "2022-03-31")
+    assert proc.returncode == 0, proc.stderr
+    assert "台账和模板均无变化，本月报表与上次运行生成的相同，已保留原文件。" in proc.stdout
+    assert WRITERS & again == set()
+    assert "pandera" not in again
+    assert (workspace / "out" / "2022-03" / "总台账.xlsx").is_file()
+
+
+def test_the_days_receive_command_loads_no_writer(workspace: Path) -> None:
+    """``make receive``, run the day files arrive, only records their received times."""
+    write_list(workspace / "inbox" / "附件2：问题清单（红星村）.xlsx", GOOD_ROWS, unit="红星村", received=MARCH)
+    proc, modules = imported("--data", str(workspace), "receive")
+    assert proc.returncode == 0, proc.stderr
+    assert "已登记：附件2：问题清单（红星村）.xlsx" in proc.stdout
+    assert WRITERS & modules == set()
+    assert "pandera" not in modules
