@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 from xlsxwriter import xmlwriter
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
@@ -1398,7 +1397,7 @@ def _template_checks(ws: Worksheet, campaign: Campaign, month: str, n: int, last
 
 def column_letter(index: int) -> str:
     """The Excel letters of a 0-based column (``0`` -> ``A``)."""
-    return xlsxwriter.utility.xl_col_to_name(index)
+    return str(xl_col_to_name(index))
 
 
 def guide_lines(campaign: Campaign, unit: Unit, month: str, registered: int, others: Sequence[str] = ()) -> list[str]:
